@@ -1,0 +1,167 @@
+/**
+ * `npm start`: the whole storefront on one machine, nothing else installed.
+ * Starts the local stack (embedded Postgres, the Neon WebSocket proxy, the Upstash REST
+ * gateway), applies migrations, seeds demo sales into local KV, then runs `wrangler dev`
+ * with local Durable Objects and KV. Ctrl-C stops everything it started.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { demoSales } from "../src/sales/demo-sales.ts";
+import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
+import { startLocalStack, type LocalStack, type LocalStackVars } from "./local/stack.ts";
+import { assertPortFree, PortInUseError } from "./local/ports.ts";
+import { migrateDatabase } from "./migrate.ts";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const HOST = "127.0.0.1";
+const env = process.env;
+const port = (name: string, fallback: number) => Number(env[name] ?? fallback);
+const PORTS = {
+  storefront: port("PORT", 8787),
+  postgres: port("LOCAL_PG_PORT", 5433),
+  wsProxy: port("LOCAL_PG_PROXY_PORT", 5434),
+  gateway: port("LOCAL_REDIS_GATEWAY_PORT", 8079),
+};
+const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
+// Wrangler's telemetry and Miniflare's Request.cf download both call out to Cloudflare;
+// a local stack must need no network, so both are off.
+const childEnv = { ...env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+let stack: LocalStack | undefined;
+let wrangler: ChildProcess | undefined;
+let stopping = false;
+
+async function main(): Promise<void> {
+  console.log("Starting the flash-sale storefront…");
+  await assertPortFree(PORTS.storefront, HOST, "storefront (wrangler dev); set PORT to use another");
+  stack = await startLocalStack({
+    databaseUrl: env.DATABASE_URL || undefined,
+    embeddedDataDir: join(ROOT, ".data", "pglite"),
+    upstash:
+      env.UPSTASH_REDIS_REST_URL && env.UPSTASH_REDIS_REST_TOKEN
+        ? { url: env.UPSTASH_REDIS_REST_URL, token: env.UPSTASH_REDIS_REST_TOKEN }
+        : undefined,
+    redisUrl: env.REDIS_URL || "redis://127.0.0.1:6379",
+    gatewayToken: env.LOCAL_REDIS_GATEWAY_TOKEN || "local-dev-token",
+    ports: PORTS,
+    host: HOST,
+  });
+  step("applying migrations");
+  await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+  step("seeding demo sales into local KV");
+  await seedDemoSales();
+  step("starting wrangler dev");
+  wrangler = runWranglerDev(stack.vars);
+  await waitUntilServing(`http://${HOST}:${PORTS.storefront}/healthz`, wrangler);
+  await printBanner(stack);
+}
+
+function step(what: string): void {
+  console.log(`  · ${what}`);
+}
+
+/** Demo sales are written afresh on every start, so the "live" one is live from now on. */
+async function seedDemoSales(): Promise<void> {
+  const entries = demoSales(Date.now()).map((sale) => {
+    const valid = saleConfigSchema.parse(sale);
+    return { key: saleKey(valid.sku), value: JSON.stringify(valid) };
+  });
+  const dir = mkdtempSync(join(tmpdir(), "flashsale-seed-"));
+  const file = join(dir, "sales.json");
+  writeFileSync(file, JSON.stringify(entries));
+  try {
+    await run(WRANGLER, ["kv", "bulk", "put", file, "--binding", "SALES", "--local"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function runWranglerDev(vars: LocalStackVars): ChildProcess {
+  const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+  const child = spawn(
+    WRANGLER,
+    ["dev", "--ip", HOST, "--port", String(PORTS.storefront), "--show-interactive-dev-session=false", ...varArgs],
+    { cwd: ROOT, env: childEnv, stdio: ["ignore", "inherit", "inherit"] },
+  );
+  child.on("exit", (code, signal) => {
+    if (!stopping) {
+      console.error(`wrangler dev stopped (${signal ?? `exit code ${code}`}); shutting the stack down.`);
+      void stop(code ?? 1);
+    }
+  });
+  return child;
+}
+
+async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error("wrangler dev exited before it served a request");
+    try {
+      const response = await fetch(url);
+      if (response.status === 200 || response.status === 503) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`the storefront did not answer at ${url} within 120 s`);
+}
+
+async function printBanner(running: LocalStack): Promise<void> {
+  const base = `http://${HOST}:${PORTS.storefront}`;
+  const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; failing: string[] };
+  const sales = demoSales(Date.now());
+  console.log(
+    [
+      "",
+      "┌─ Flash-sale storefront is running ──────────────────────────────",
+      `│ Storefront   ${base}/`,
+      ...sales.map((sale) => `│ Demo sale    ${base}/sales/${sale.sku}`),
+      `│ Health       ${base}/healthz  (${health.status === "ok" ? "all green" : `failing: ${health.failing.join(", ")}`})`,
+      ...running.summary.map((line) => `│ ${line}`),
+      "└─ Ctrl-C stops everything ───────────────────────────────────────",
+      "",
+    ].join("\n"),
+  );
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env: childEnv, stdio: ["ignore", "ignore", "pipe"] });
+    let stderr = "";
+    child.stderr?.on("data", (chunk) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args.join(" ")} failed:\n${stderr}`))));
+  });
+}
+
+async function stop(exitCode: number): Promise<never> {
+  stopping = true;
+  if (wrangler && wrangler.exitCode === null) {
+    const exited = new Promise((resolve) => wrangler!.once("exit", resolve));
+    wrangler.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5_000))]);
+    if (wrangler.exitCode === null) wrangler.kill("SIGKILL");
+  }
+  await stack?.close();
+  process.exit(exitCode);
+}
+
+process.on("SIGINT", () => {
+  console.log("\nStopping…");
+  void stop(0);
+});
+process.on("SIGTERM", () => void stop(0));
+// npm does not pass SIGTERM on to its script: if the npm above us goes, go with it rather
+// than leave the stack holding its ports.
+const launchedBy = process.ppid;
+setInterval(() => process.ppid !== launchedBy && void stop(0), 1_000).unref();
+
+main().catch(async (error: unknown) => {
+  const message = error instanceof PortInUseError ? error.message : error instanceof Error ? error.message : String(error);
+  console.error(`\nCould not start: ${message}`);
+  await stop(1);
+});

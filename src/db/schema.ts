@@ -1,0 +1,50 @@
+import { sql } from "drizzle-orm";
+import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+
+/**
+ * Orders as Postgres records them. The SKU's Durable Object is the source of truth for
+ * stock; these rows are the durable, queryable record its outbox writes (issue 4).
+ * Money is integer minor units (fen).
+ */
+export const orders = pgTable(
+  "orders",
+  {
+    id: text("id").primaryKey(),
+    sku: text("sku").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    qty: integer("qty").notNull(),
+    /** The price of each unit, by its sale rank. */
+    unitPrices: jsonb("unit_prices").$type<number[]>().notNull(),
+    totalAmount: integer("total_amount").notNull(),
+    currency: text("currency").notNull().default("CNY"),
+    tier: text("tier"),
+    status: text("status").$type<OrderStatus>().notNull(),
+    idempotencyKey: text("idempotency_key").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [
+    uniqueIndex("orders_shopper_idempotency_key").on(table.shopperId, table.idempotencyKey),
+    index("orders_sku_status").on(table.sku, table.status),
+    check("orders_qty_positive", sql`${table.qty} > 0`),
+    check("orders_total_nonnegative", sql`${table.totalAmount} >= 0`),
+  ],
+);
+
+/** Every status an order passed through, once each, in order. */
+export const orderStatusHistory = pgTable(
+  "order_status_history",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    status: text("status").$type<OrderStatus>().notNull(),
+    reason: text("reason"),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [uniqueIndex("order_status_history_once").on(table.orderId, table.status)],
+);
+
+export type OrderStatus = "pending_payment" | "paid" | "cancelled" | "expired";

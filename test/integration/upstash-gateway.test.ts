@@ -1,0 +1,384 @@
+// The local Upstash gateway, driven by the real @upstash/redis client (and by raw HTTP for the
+// protocol details the client hides). Always runs against the in-process store; also against a real
+// Redis when REDIS_URL is set, e.g. REDIS_URL=redis://127.0.0.1:6379.
+
+import { createHash } from "node:crypto";
+import { Redis, type RedisConfigNodejs } from "@upstash/redis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { freePort } from "../../scripts/local/ports.ts";
+import { startUpstashGateway, type UpstashGateway } from "../../scripts/local/upstash-gateway.ts";
+
+const TOKEN = "local-gateway-test-token";
+
+// Every key of this run starts with RUN_ID, and every test gets its own prefix below it, so tests are
+// independent of each other and of whatever else lives in a shared Redis.
+const RUN_ID = `gw-test:${process.pid}:${Date.now().toString(36)}`;
+let testCount = 0;
+function keyspace(): (name: string) => string {
+  const prefix = `${RUN_ID}:${++testCount}`;
+  return (name) => `${prefix}:${name}`;
+}
+
+const backends: Array<{ backend: "in-process" | "redis"; redisUrl?: string }> = [{ backend: "in-process" }];
+if (process.env.REDIS_URL) backends.push({ backend: "redis", redisUrl: process.env.REDIS_URL });
+
+// base64 is the client's default; auto-pipelining (also the default) sends even single commands to /pipeline.
+const clientModes = [
+  { mode: "base64, auto-pipelined (client defaults)", options: {} },
+  { mode: "base64, one request per command", options: { enableAutoPipelining: false } },
+  { mode: "responseEncoding: false, auto-pipelined", options: { responseEncoding: false as const } },
+  { mode: "responseEncoding: false, one request per command", options: { responseEncoding: false as const, enableAutoPipelining: false } },
+];
+
+function client(gateway: Pick<UpstashGateway, "url" | "token">, options: Partial<RedisConfigNodejs> = {}) {
+  return new Redis({ url: gateway.url, token: gateway.token, enableTelemetry: false, retry: false, ...options });
+}
+
+/** A raw HTTP request to the gateway; `token: null` sends no Authorization header. */
+async function raw(
+  gateway: UpstashGateway,
+  path: string,
+  init: { method?: string; body?: string | Uint8Array<ArrayBuffer>; base64?: boolean; token?: string | null } = {},
+): Promise<{ status: number; body: unknown }> {
+  const headers: Record<string, string> = {};
+  if (init.token !== null) headers.authorization = `Bearer ${init.token ?? gateway.token}`;
+  if (init.base64) headers["upstash-encoding"] = "base64";
+  const response = await fetch(gateway.url + path, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers,
+    body: init.body,
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+const post = (gateway: UpstashGateway, path: string, body: unknown, base64 = false) =>
+  raw(gateway, path, { body: JSON.stringify(body), base64 });
+
+const b64 = (text: string) => Buffer.from(text, "utf8").toString("base64");
+
+describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, redisUrl }) => {
+  let gateway: UpstashGateway;
+
+  beforeAll(async () => {
+    gateway = await startUpstashGateway({ port: 0, token: TOKEN, redisUrl });
+    // If REDIS_URL is set but nothing answers there, fail loudly instead of silently testing the fallback.
+    expect(gateway.backend).toBe(backend);
+  });
+
+  afterAll(async () => {
+    if (!gateway) return;
+    const redis = client(gateway, { enableAutoPipelining: false });
+    const leftovers = await redis.keys(`${RUN_ID}:*`);
+    if (leftovers.length > 0) await redis.del(...leftovers);
+    await gateway.close();
+  });
+
+  it("reports the port it actually listens on", () => {
+    expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(gateway.url).not.toMatch(/:0$/);
+    expect(gateway.redisUrl).toBe(redisUrl);
+  });
+
+  describe.each(clientModes)("with @upstash/redis, $mode", ({ options }) => {
+    let redis: Redis;
+    beforeAll(() => {
+      redis = client(gateway, options);
+    });
+
+    it("sets and gets values", async () => {
+      const k = keyspace();
+      expect(await redis.set(k("greeting"), "hello")).toBe("OK");
+      expect(await redis.get(k("greeting"))).toBe("hello");
+      expect(await redis.get(k("missing"))).toBeNull();
+      expect(await redis.set(k("greeting"), "again", { nx: true })).toBeNull();
+      await redis.set(k("object"), { sku: "tee-01", stock: 3, tags: ["a", "ü"] });
+      expect(await redis.get(k("object"))).toEqual({ sku: "tee-01", stock: 3, tags: ["a", "ü"] });
+      expect(await redis.mget(k("greeting"), k("missing"))).toEqual(["hello", null]);
+    });
+
+    it("increments and decrements", async () => {
+      const k = keyspace();
+      expect(await redis.incr(k("n"))).toBe(1);
+      expect(await redis.incrby(k("n"), 41)).toBe(42);
+      expect(await redis.decr(k("n"))).toBe(41);
+      expect(await redis.decrby(k("n"), 40)).toBe(1);
+      expect(await redis.get(k("n"))).toBe(1);
+    });
+
+    it("round-trips unicode and binary-ish strings", async () => {
+      const k = keyspace();
+      const values = [
+        "héllo wörld ✓ 日本語 🚀",
+        'line1\nline2\t"quoted" \\ back\\slash',
+        "\u0000\u0001\u0002\u007f\u0080\u00ff control and latin-1",
+        "OK", // the one reply Upstash leaves unencoded at top level
+        "T0s=", // looks like base64 already
+        "",
+        "   ",
+      ];
+      for (const [index, value] of values.entries()) {
+        await redis.set(k(`v${index}`), value);
+        expect(await redis.get(k(`v${index}`))).toBe(value);
+      }
+      expect(await redis.mget(...values.map((_, index) => k(`v${index}`)))).toEqual(values);
+    });
+
+    it("handles hashes", async () => {
+      const k = keyspace();
+      expect(await redis.hset(k("h"), { name: "Tee ✓", price: 25, note: "OK" })).toBe(3);
+      expect(await redis.hget(k("h"), "name")).toBe("Tee ✓");
+      expect(await redis.hgetall(k("h"))).toEqual({ name: "Tee ✓", price: 25, note: "OK" });
+      expect(await redis.hincrby(k("h"), "price", 5)).toBe(30);
+      expect(await redis.hgetall(k("nothing"))).toBeNull();
+    });
+
+    it("handles sorted sets with scores", async () => {
+      const k = keyspace();
+      expect(await redis.zadd(k("z"), { score: 2.5, member: "b" }, { score: 1, member: "a" }, { score: 10, member: "c" })).toBe(3);
+      expect(await redis.zrange(k("z"), 0, -1)).toEqual(["a", "b", "c"]);
+      expect(await redis.zrange(k("z"), 0, -1, { withScores: true })).toEqual(["a", 1, "b", 2.5, "c", 10]);
+      expect(await redis.zscore(k("z"), "b")).toBe(2.5);
+      expect(await redis.zincrby(k("z"), 1, "a")).toBe(2);
+      expect(await redis.zrange(k("z"), 2, 5, { byScore: true })).toEqual(["a", "b"]);
+    });
+
+    it("expires keys", async () => {
+      const k = keyspace();
+      await redis.set(k("plain"), "x");
+      expect(await redis.ttl(k("plain"))).toBe(-1);
+      expect(await redis.ttl(k("missing"))).toBe(-2);
+      expect(await redis.expire(k("plain"), 100)).toBe(1);
+      expect(await redis.ttl(k("plain"))).toBeGreaterThanOrEqual(99);
+      await redis.set(k("with-ex"), "y", { ex: 60 });
+      expect(await redis.ttl(k("with-ex"))).toBeGreaterThanOrEqual(59);
+      await redis.set(k("short"), "z", { px: 50 });
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      expect(await redis.get(k("short"))).toBeNull();
+    });
+
+    it("runs pipelines, each command independently", async () => {
+      const k = keyspace();
+      const results = await redis
+        .pipeline()
+        .set(k("a"), 1)
+        .incr(k("a"))
+        .get(k("a"))
+        .hset(k("h"), { field: "välue" })
+        .hgetall(k("h"))
+        .zadd(k("z"), { score: 1.5, member: "m" })
+        .zrange(k("z"), 0, -1, { withScores: true })
+        .exec();
+      expect(results).toEqual(["OK", 2, 2, 1, { field: "välue" }, 1, ["m", 1.5]]);
+
+      await redis.set(k("text"), "not a number");
+      const mixed = await redis.pipeline().incr(k("text")).set(k("after"), "ran").exec({ keepErrors: true });
+      expect(mixed[0]?.error).toMatch(/not an integer/);
+      expect(mixed[1]).toEqual({ error: undefined, result: "OK" });
+      expect(await redis.get(k("after"))).toBe("ran");
+      await expect(redis.pipeline().incr(k("text")).exec()).rejects.toThrow(/not an integer/);
+    });
+
+    it("runs transactions with multi()", async () => {
+      const k = keyspace();
+      const results = await redis.multi().set(k("stock"), 5).decrby(k("stock"), 2).get(k("stock")).hset(k("order"), { qty: 2 }).exec();
+      expect(results).toEqual(["OK", 3, 3, 1]);
+
+      // A command failing at run time does not undo the others (Redis semantics).
+      await redis.set(k("text"), "abc");
+      const partial = await redis.multi().incr(k("text")).set(k("after"), "ran").exec({ keepErrors: true });
+      expect(partial[0]?.error).toMatch(/not an integer/);
+      expect(partial[1]?.result).toBe("OK");
+      expect(await redis.get(k("text"))).toBe("abc");
+    });
+
+    it("evaluates Lua scripts with eval, evalsha and scriptLoad", async () => {
+      const k = keyspace();
+      const script = "local n = redis.call('INCRBY', KEYS[1], ARGV[1]) return {n, ARGV[2], 'OK'}";
+      expect(await redis.eval(script, [k("counter")], [5, "tag ✓"])).toEqual([5, "tag ✓", "OK"]);
+
+      const sha = createHash("sha1").update(script).digest("hex");
+      expect(await redis.scriptLoad(script)).toBe(sha);
+      expect(await redis.scriptExists(sha, "0".repeat(40))).toEqual([1, 0]);
+      expect(await redis.evalsha(sha, [k("counter")], [2, "again"])).toEqual([7, "again", "OK"]);
+      await expect(redis.evalsha("f".repeat(40), [], [])).rejects.toThrow(/NOSCRIPT/);
+
+      // What @upstash/ratelimit does: EVALSHA, and on NOSCRIPT load the script and retry.
+      const fresh = `return {KEYS[1], ARGV[1], ${Date.now()}}`;
+      const [key, arg] = (await redis.createScript<[string, string, number]>(fresh).exec([k("x")], ["y"])) ?? [];
+      expect([key, arg]).toEqual([k("x"), "y"]);
+    });
+
+    it("surfaces Redis error replies as thrown errors and leaves the value alone", async () => {
+      const k = keyspace();
+      await redis.set(k("text"), "abc");
+      await expect(redis.incr(k("text"))).rejects.toThrow(/ERR value is not an integer or out of range/);
+      await expect(redis.decrby(k("text"), 2)).rejects.toThrow(/not an integer/);
+      expect(await redis.get(k("text"))).toBe("abc");
+    });
+
+    it("rejects a wrong token", async () => {
+      const k = keyspace();
+      const intruder = client({ url: gateway.url, token: "wrong-token" }, options);
+      await expect(intruder.get(k("any"))).rejects.toThrow(/Unauthorized/);
+    });
+  });
+
+  describe("over raw HTTP", () => {
+    it("requires the bearer token on every request", async () => {
+      for (const path of ["/", "/pipeline", "/multi-exec", "/get/x", "/nope"]) {
+        expect(await raw(gateway, path, { body: '["PING"]', token: null })).toEqual({ status: 401, body: { error: "Unauthorized" } });
+        expect(await raw(gateway, path, { body: '["PING"]', token: `${TOKEN}x` })).toEqual({ status: 401, body: { error: "Unauthorized" } });
+      }
+      expect(await raw(gateway, `/echo/hi?_token=${TOKEN}`, { token: null })).toEqual({ status: 200, body: { result: "hi" } });
+    });
+
+    it("runs a command posted as a JSON array", async () => {
+      const k = keyspace();
+      expect(await post(gateway, "/", ["SET", k("a"), "v"])).toEqual({ status: 200, body: { result: "OK" } });
+      expect(await post(gateway, "/", ["get", k("a")])).toEqual({ status: 200, body: { result: "v" } });
+      expect(await post(gateway, "/", ["SETEX", k("b"), 100, "w"])).toEqual({ status: 200, body: { result: "OK" } });
+      expect(await post(gateway, "/", ["TTL", k("b")])).toEqual({ status: 200, body: { result: 100 } });
+    });
+
+    it("runs commands in the URL-path form", async () => {
+      const k = keyspace();
+      const key = encodeURIComponent(k("path key/ü"));
+      expect(await raw(gateway, `/set/${key}/hello%20w%C3%B6rld`)).toEqual({ status: 200, body: { result: "OK" } });
+      expect(await raw(gateway, `/get/${key}`)).toEqual({ status: 200, body: { result: "hello wörld" } });
+      expect(await post(gateway, "/", ["GET", k("path key/ü")])).toEqual({ status: 200, body: { result: "hello wörld" } });
+
+      // A POST body is the last argument, query parameters come after it: SET key <body> EX 100.
+      const bytes = new Uint8Array([0xff, 0x00, 0xfe, 0x80, 0x41]);
+      expect(await raw(gateway, `/set/${encodeURIComponent(k("bin"))}?EX=100`, { body: bytes })).toEqual({ status: 200, body: { result: "OK" } });
+      const stored = await raw(gateway, `/get/${encodeURIComponent(k("bin"))}`, { base64: true });
+      expect(stored).toEqual({ status: 200, body: { result: Buffer.from(bytes).toString("base64") } });
+      expect(await raw(gateway, `/ttl/${encodeURIComponent(k("bin"))}`)).toEqual({ status: 200, body: { result: 100 } });
+    });
+
+    it("base64-encodes strings with Upstash-Encoding: base64, except a top-level OK", async () => {
+      const k = keyspace();
+      expect(await post(gateway, "/", ["SET", k("s"), "ünïcode"], true)).toEqual({ status: 200, body: { result: "OK" } });
+      expect(await post(gateway, "/", ["GET", k("s")], true)).toEqual({ status: 200, body: { result: b64("ünïcode") } });
+      expect(await post(gateway, "/", ["INCR", k("n")], true)).toEqual({ status: 200, body: { result: 1 } });
+      expect(await post(gateway, "/", ["GET", k("missing")], true)).toEqual({ status: 200, body: { result: null } });
+      expect(await post(gateway, "/", ["MGET", k("s"), k("missing"), k("n")], true)).toEqual({
+        status: 200,
+        body: { result: [b64("ünïcode"), null, b64("1")] },
+      });
+      // Inside arrays every string is encoded, "OK" included: the client decodes array items unconditionally.
+      expect(await post(gateway, "/", ["EVAL", "return {'OK', 7, {'nested'}}", 0], true)).toEqual({
+        status: 200,
+        body: { result: [b64("OK"), 7, [b64("nested")]] },
+      });
+      expect(await post(gateway, "/pipeline", [["SET", k("t"), "x"], ["GET", k("t")]], true)).toEqual({
+        status: 200,
+        body: [{ result: "OK" }, { result: b64("x") }],
+      });
+    });
+
+    it("answers a pipeline with one result or error per command", async () => {
+      const k = keyspace();
+      const response = await post(gateway, "/pipeline", [
+        ["SET", k("a"), "x"],
+        ["INCR", k("a")],
+        ["GET", k("a")],
+        ["NOSUCHCOMMAND"],
+        ["ZADD", k("z"), 11, "item1", 22, "item2"],
+      ]);
+      expect(response.status).toBe(200);
+      const body = response.body as Array<{ result?: unknown; error?: string }>;
+      expect(body).toHaveLength(5);
+      expect(body[0]).toEqual({ result: "OK" });
+      expect(body[1]).toEqual({ error: "ERR value is not an integer or out of range" });
+      expect(body[2]).toEqual({ result: "x" });
+      expect(body[3]?.error).toMatch(/^ERR unknown command/);
+      expect(body[4]).toEqual({ result: 2 });
+    });
+
+    it("runs multi-exec atomically and discards it whole if a command cannot be queued", async () => {
+      const k = keyspace();
+      await post(gateway, "/", ["SET", k("text"), "abc"]);
+      expect(await post(gateway, "/multi-exec", [["SET", k("a"), "1"], ["INCR", k("text")], ["INCR", k("a")]])).toEqual({
+        status: 200,
+        body: [{ result: "OK" }, { error: "ERR value is not an integer or out of range" }, { result: 2 }],
+      });
+      const aborted = await post(gateway, "/multi-exec", [["SET", k("b"), "1"], ["NOSUCHCOMMAND", "x"]]);
+      expect(aborted.status).toBe(400);
+      expect((aborted.body as { error: string }).error).toMatch(/^EXECABORT/);
+      expect(await post(gateway, "/", ["EXISTS", k("b")])).toEqual({ status: 200, body: { result: 0 } });
+    });
+
+    it('turns a Redis error reply into 400 {"error"}', async () => {
+      const k = keyspace();
+      await post(gateway, "/", ["SET", k("text"), "abc"]);
+      expect(await post(gateway, "/", ["INCR", k("text")])).toEqual({ status: 400, body: { error: "ERR value is not an integer or out of range" } });
+      expect(await post(gateway, "/", ["MULTI"])).toEqual({ status: 400, body: { error: expect.stringMatching(/not available/) } });
+    });
+
+    it("rejects malformed bodies with 400", async () => {
+      for (const [path, body] of [
+        ["/", "{not json"],
+        ["/", '{"command":"GET"}'],
+        ["/", "[]"],
+        ["/", '[["GET","k"]]'],
+        ["/", '["SET","k",null]'],
+        ["/", '["SET","k",{"a":1}]'],
+        ["/pipeline", '["GET","k"]'],
+        ["/pipeline", "[]"],
+        ["/multi-exec", '[["GET","k"],"oops"]'],
+        ["/multi-exec", "nope"],
+      ] as const) {
+        const response = await raw(gateway, path, { body });
+        expect(response.status, `${path} ${body}`).toBe(400);
+        expect((response.body as { error: string }).error).toMatch(/^ERR malformed/);
+      }
+    });
+
+    it("answers other paths and methods with a JSON error", async () => {
+      expect(await raw(gateway, "/")).toMatchObject({ status: 404, body: { error: expect.any(String) } });
+      expect(await raw(gateway, "/pipeline")).toMatchObject({ status: 404, body: { error: expect.any(String) } });
+      expect(await raw(gateway, "/multi-exec")).toMatchObject({ status: 404, body: { error: expect.any(String) } });
+      expect(await raw(gateway, "/get/x", { method: "DELETE" })).toMatchObject({ status: 405, body: { error: expect.any(String) } });
+    });
+  });
+});
+
+describe("starting the Upstash gateway", () => {
+  it("falls back to the in-process store when no Redis answers", async () => {
+    const closedPort = await freePort(); // free a moment ago, so nothing answers there
+    const started = Date.now();
+    const lines: string[] = [];
+    const gateway = await startUpstashGateway({ port: 0, token: TOKEN, redisUrl: `redis://127.0.0.1:${closedPort}`, log: (line) => lines.push(line) });
+    try {
+      expect(gateway.backend).toBe("in-process");
+      expect(gateway.redisUrl).toBeUndefined();
+      expect(Date.now() - started).toBeLessThan(3000);
+      expect(lines.join("\n")).toContain(`127.0.0.1:${closedPort}`);
+      expect(await client(gateway).set(`${RUN_ID}:fallback`, 1)).toBe("OK");
+    } finally {
+      await gateway.close();
+    }
+  });
+
+  it("gives each in-process gateway its own store", async () => {
+    const one = await startUpstashGateway({ port: 0, token: TOKEN });
+    const two = await startUpstashGateway({ port: 0, token: TOKEN });
+    try {
+      await client(one).set(`${RUN_ID}:own`, "one");
+      expect(await client(two).get(`${RUN_ID}:own`)).toBeNull();
+    } finally {
+      await Promise.all([one.close(), two.close()]);
+    }
+  });
+
+  it("says which port is taken", async () => {
+    const first = await startUpstashGateway({ port: 0, token: TOKEN });
+    const port = Number(new URL(first.url).port);
+    try {
+      await expect(startUpstashGateway({ port, token: TOKEN })).rejects.toThrow(`port ${port} is already in use (Upstash gateway)`);
+    } finally {
+      await first.close();
+      await first.close(); // closing twice is harmless
+    }
+  });
+});

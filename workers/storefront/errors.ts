@@ -1,0 +1,35 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { AppError, type ErrorCode } from "../../src/errors.ts";
+
+const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
+  invalid_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  conflict: 409,
+  dependency_unavailable: 503,
+  internal: 500,
+};
+
+/** The API's one error shape. */
+export function errorBody(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  return { error: { code, message, ...details } };
+}
+
+/**
+ * Turns any thrown error into the API's error shape, in one place. Known errors keep their
+ * code and message; anything else is logged and answered with a generic 500, so no stack
+ * trace or secret ever reaches a client.
+ */
+export function handleError(error: Error, c: Context): Response {
+  if (error instanceof AppError) {
+    return c.json(errorBody(error.code, error.message, error.details), STATUS_BY_CODE[error.code]);
+  }
+  if (error instanceof HTTPException) {
+    const code: ErrorCode = error.status === 401 ? "unauthorized" : error.status < 500 ? "invalid_request" : "internal";
+    return c.json(errorBody(code, error.message || "request refused"), error.status);
+  }
+  console.error("unhandled error", c.req.method, c.req.path, error.name, error.message);
+  return c.json(errorBody("internal", "something went wrong on our side"), 500);
+}
