@@ -1,0 +1,65 @@
+/**
+ * An order as the SKU's Durable Object holds it: the TCC record of one checkout.
+ * Try creates it in `pending_payment` holding `qty` units; Confirm makes it `paid`;
+ * Cancel (by the shopper) makes it `cancelled`; the hold running out makes it `expired`.
+ * Money is integer minor units (fen); times are epoch milliseconds, server time.
+ */
+export type OrderStatus = "pending_payment" | "paid" | "cancelled" | "expired";
+
+export interface Order {
+  id: string;
+  sku: string;
+  shopperId: string;
+  qty: number;
+  /** The price of each unit, in the order of its sale rank. */
+  unitPrices: number[];
+  /** The sale ranks (1-based) of the units this order holds or bought. */
+  ranks: number[];
+  totalAmount: number;
+  currency: "CNY";
+  /** The label of the price tier of the order's first unit, if it was in a tier. */
+  tier: string | null;
+  status: OrderStatus;
+  idempotencyKey: string;
+  createdAt: number;
+  updatedAt: number;
+  /** When an unpaid order is released; null once paid or ended. */
+  expiresAt: number | null;
+  /** The payment provider's reference once paid. */
+  paymentRef: string | null;
+  /** Bumped on every status change: lets writers apply snapshots forward only. */
+  version: number;
+}
+
+/** Statuses an order never leaves. */
+export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["paid", "cancelled", "expired"]);
+
+/** Statuses whose units count against stock and against the shopper's limit. */
+export const HOLDING_STATUSES: ReadonlySet<OrderStatus> = new Set(["pending_payment", "paid"]);
+
+const ORDER_ID = /^ord_([a-z0-9][a-z0-9-]{1,62})_([0-9A-Za-z]{16,32})$/;
+
+/** A new order id. It names its SKU so any Worker can route it to the SKU's object. */
+export function newOrderId(sku: string): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const random = Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("").slice(0, 24);
+  return `ord_${sku}_${random}`;
+}
+
+/** The SKU an order id belongs to, or null when the id is not one of ours. */
+export function skuOfOrderId(id: string): string | null {
+  return ORDER_ID.exec(id)?.[1] ?? null;
+}
+
+/**
+ * One entry of a SKU object's outbox: the order as it stands after a change, written to
+ * Postgres later. Snapshots carry `version`, so applying them twice or out of order never
+ * moves an order backwards.
+ */
+export interface OrderEvent {
+  /** The outbox sequence number within its SKU object (monotonic). */
+  seq: number;
+  order: Order;
+  /** Why the status changed, for the status history (e.g. "hold expired"). */
+  reason: string | null;
+}
