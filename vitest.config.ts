@@ -1,5 +1,6 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { TEST_SECRETS } from "./test/support/test-secrets.ts";
 
 /**
  * Two projects share one local stack (test/global-setup.ts):
@@ -14,10 +15,11 @@ export default defineConfig({
         plugins: [
           cloudflareTest(({ inject }) => ({
             wrangler: { configPath: "./wrangler.toml" },
-            miniflare: { bindings: { ...inject("stackVars") } },
+            miniflare: { bindings: { ...inject("stackVars"), ...TEST_SECRETS } },
           })),
         ],
-        test: { name: "workers", include: ["test/worker/**/*.test.ts"] },
+        // Generous timeouts: a 2-core CI machine runs both projects and the stack at once.
+        test: { name: "workers", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 },
       },
       {
         test: {

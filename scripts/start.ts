@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { demoSales } from "../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
-import { startLocalStack, type LocalStack, type LocalStackVars } from "./local/stack.ts";
+import { startLocalStack, type LocalStack } from "./local/stack.ts";
 import { assertPortFree, PortInUseError } from "./local/ports.ts";
 import { migrateDatabase } from "./migrate.ts";
 
@@ -29,6 +29,15 @@ const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 // Wrangler's telemetry and Miniflare's Request.cf download both call out to Cloudflare;
 // a local stack must need no network, so both are off.
 const childEnv = { ...env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
+
+/**
+ * App secrets for local runs: from the environment, else a fixed session secret (so local
+ * sessions survive restarts) and a fresh admin token, printed in the banner.
+ */
+const APP_SECRETS = {
+  SESSION_SECRET: env.SESSION_SECRET || "local-dev-session-secret-not-for-production",
+  ADMIN_TOKEN: env.ADMIN_TOKEN || `local-admin-${crypto.randomUUID()}`,
+};
 
 let stack: LocalStack | undefined;
 let wrangler: ChildProcess | undefined;
@@ -54,7 +63,7 @@ async function main(): Promise<void> {
   step("seeding demo sales into local KV");
   await seedDemoSales();
   step("starting wrangler dev");
-  wrangler = runWranglerDev(stack.vars);
+  wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS });
   await waitUntilServing(`http://${HOST}:${PORTS.storefront}/healthz`, wrangler);
   await printBanner(stack);
 }
@@ -79,7 +88,7 @@ async function seedDemoSales(): Promise<void> {
   }
 }
 
-function runWranglerDev(vars: LocalStackVars): ChildProcess {
+function runWranglerDev(vars: Record<string, string>): ChildProcess {
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child = spawn(
     WRANGLER,
@@ -121,6 +130,7 @@ async function printBanner(running: LocalStack): Promise<void> {
       `│ Storefront   ${base}/`,
       ...sales.map((sale) => `│ Demo sale    ${base}/sales/${sale.sku}`),
       `│ Health       ${base}/healthz  (${health.status === "ok" ? "all green" : `failing: ${health.failing.join(", ")}`})`,
+      `│ Admin token  ${APP_SECRETS.ADMIN_TOKEN}${env.ADMIN_TOKEN ? " (ADMIN_TOKEN)" : " (fresh for this run; set ADMIN_TOKEN to choose)"}`,
       ...running.summary.map((line) => `│ ${line}`),
       "└─ Ctrl-C stops everything ───────────────────────────────────────",
       "",

@@ -1,15 +1,44 @@
 /**
  * The one error type of the domain. Every failure a caller should see carries a stable
  * `code`; the HTTP layer maps codes to statuses in one place (workers/storefront/errors.ts)
- * and answers `{ "error": { "code", "message" } }`.
+ * and answers `{ "error": { "code", "message", ...details } }`.
  */
 export type ErrorCode =
   | "invalid_request"
   | "unauthorized"
   | "not_found"
+  | "not_started"
+  | "sold_out"
+  | "insufficient_stock"
+  | "limit_exceeded"
+  | "checkout_cancelled"
+  | "order_not_payable"
+  | "order_paid"
   | "conflict"
+  | "payment_declined"
+  | "ended"
+  | "idempotency_conflict"
+  | "rate_limited"
   | "dependency_unavailable"
+  | "admin_closed"
   | "internal";
+
+/** A failure as data: what crosses a Durable Object RPC boundary, where thrown classes do not survive. */
+export interface Failure {
+  code: ErrorCode;
+  message: string;
+  details?: Record<string, unknown>;
+}
+
+/** The outcome of an operation that can be refused for a reason the caller should see. */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure };
+
+export const succeed = <T>(value: T): Result<T> => ({ ok: true, value });
+
+export const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>): { ok: false; error: Failure } => ({
+  ok: false,
+  error: details ? { code, message, details } : { code, message },
+});
 
 export class AppError extends Error {
   readonly code: ErrorCode;
@@ -22,4 +51,14 @@ export class AppError extends Error {
     this.code = code;
     this.details = details;
   }
+
+  static from(failure: Failure): AppError {
+    return new AppError(failure.code, failure.message, failure.details);
+  }
+}
+
+/** The value of a successful result, or the failure thrown as an AppError. */
+export function unwrap<T>(result: Result<T>): T {
+  if (!result.ok) throw AppError.from(result.error);
+  return result.value;
 }

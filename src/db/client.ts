@@ -20,6 +20,10 @@ export interface DatabaseSettings {
  * connect (which assumes Neon's password handling) are turned off there and only there.
  */
 function configureDriver(settings: DatabaseSettings): void {
+  // With coalescing, the driver defers each write to a timer but closes the socket at once
+  // on end(): the Terminate message is then sent after close, which workerd reports as an
+  // uncaught "send() after close()". Our statements are few and batched already.
+  neonConfig.coalesceWrites = false;
   const proxy = settings.localWsProxy?.trim();
   if (!proxy) return;
   neonConfig.wsProxy = (host, port) => `${proxy}/v2?address=${host}:${port}`;

@@ -15,6 +15,8 @@ export const orders = pgTable(
     qty: integer("qty").notNull(),
     /** The price of each unit, by its sale rank. */
     unitPrices: jsonb("unit_prices").$type<number[]>().notNull(),
+    /** The sale ranks (1-based) of the units the order holds or bought. */
+    ranks: jsonb("ranks").$type<number[]>().notNull().default([]),
     totalAmount: integer("total_amount").notNull(),
     currency: text("currency").notNull().default("CNY"),
     tier: text("tier"),
@@ -23,9 +25,14 @@ export const orders = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
     updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
     expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+    /** The payment provider's reference once paid. */
+    paymentRef: text("payment_ref"),
+    /** The order's version in its SKU object; writers only ever apply a higher one. */
+    version: integer("version").notNull().default(1),
   },
   (table) => [
-    uniqueIndex("orders_shopper_idempotency_key").on(table.shopperId, table.idempotencyKey),
+    // An Idempotency-Key is scoped to a shopper and a SKU: each SKU's object dedupes its own.
+    uniqueIndex("orders_sku_shopper_idempotency_key").on(table.sku, table.shopperId, table.idempotencyKey),
     index("orders_sku_status").on(table.sku, table.status),
     check("orders_qty_positive", sql`${table.qty} > 0`),
     check("orders_total_nonnegative", sql`${table.totalAmount} >= 0`),

@@ -8,9 +8,3 @@ export function salePhase(sale: Pick<SaleConfig, "startsAt" | "endsAt">, remaini
   if (now < sale.startsAt) return "upcoming";
   return remaining > 0 ? "live" : "sold_out";
 }
-
-/** The unit price of the `rank`-th unit sold (1-based): its tier's price, or list price past every tier. */
-export function unitPriceForRank(sale: Pick<SaleConfig, "tiers" | "listPrice">, rank: number): number {
-  const tier = sale.tiers.find((t) => rank >= t.fromRank && rank <= t.toRank);
-  return tier ? tier.unitPrice : sale.listPrice;
-}

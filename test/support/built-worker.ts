@@ -6,6 +6,7 @@ import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
 import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
+import { TEST_SECRETS } from "./test-secrets.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -48,6 +49,9 @@ export function runBundle(scriptPath: string, vars: LocalStackVars): Miniflare {
             NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
             UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
             UPSTASH_REDIS_REST_TOKEN: text(vars.UPSTASH_REDIS_REST_TOKEN),
+            SESSION_SECRET: text(TEST_SECRETS.SESSION_SECRET),
+            ADMIN_TOKEN: text(TEST_SECRETS.ADMIN_TOKEN),
+            PAYMENT_PROVIDER: text("local"),
           },
           exports: { SkuSale: { type: "durable-object", storage: "sqlite" } },
         },

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { formatMoney } from "../../src/money.ts";
 import { demoSales } from "../../src/sales/demo-sales.ts";
-import { salePhase, unitPriceForRank } from "../../src/sales/phase.ts";
+import { salePhase } from "../../src/sales/phase.ts";
+import { unitPriceForRank } from "../../src/sales/pricing.ts";
 import { saleConfigSchema } from "../../src/sales/sale-config.ts";
 
 const base = () => ({ ...demoSales(1_000_000)[0]! });

@@ -6,10 +6,22 @@ import { AppError, type ErrorCode } from "../../src/errors.ts";
 const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_request: 400,
   unauthorized: 401,
+  payment_declined: 402,
   not_found: 404,
+  not_started: 409,
+  sold_out: 409,
+  insufficient_stock: 409,
+  limit_exceeded: 409,
+  checkout_cancelled: 409,
+  order_not_payable: 409,
+  order_paid: 409,
   conflict: 409,
-  dependency_unavailable: 503,
+  ended: 410,
+  idempotency_conflict: 422,
+  rate_limited: 429,
   internal: 500,
+  dependency_unavailable: 503,
+  admin_closed: 503,
 };
 
 /** The API's one error shape. */

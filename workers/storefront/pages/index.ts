@@ -1,7 +1,8 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { formatMoney } from "../../../src/money.ts";
-import { salePhase, unitPriceForRank } from "../../../src/sales/phase.ts";
+import { salePhase } from "../../../src/sales/phase.ts";
+import { unitPriceForRank } from "../../../src/sales/pricing.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import { layout } from "./layout.ts";

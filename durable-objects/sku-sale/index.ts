@@ -1,0 +1,304 @@
+import { DurableObject } from "cloudflare:workers";
+import { databaseSettings } from "../../src/config.ts";
+import { openDatabase } from "../../src/db/client.ts";
+import { fail, succeed, type Result } from "../../src/errors.ts";
+import type { Order, OrderStatus } from "../../src/orders/order.ts";
+import { OrderBook, type Change, type CheckoutRequest } from "../../src/orders/order-book.ts";
+import { writeOrderEvents } from "../../src/orders/order-sink.ts";
+import { Inventory } from "../../src/sales/inventory.ts";
+import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
+import { snapshotOf, type SkuSnapshot } from "../../src/sales/snapshot.ts";
+import { LiveFeed } from "./live-feed.ts";
+import { SaleStore } from "./store.ts";
+
+/** Outbox entries gather this long before a write to Postgres (group commit). */
+const FLUSH_DELAY_MS = 50;
+const FLUSH_BATCH = 500;
+/** Retry backoff while Postgres is unreachable: the sale goes on, the outbox waits. */
+const FLUSH_RETRY_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
+const FLUSH_TIMEOUT_MS = 10_000;
+/** How stale the KV configuration may get before the object rereads it in the background. */
+const CONFIG_TTL_MS = 5_000;
+
+/** How a SKU object's counts stand, for the reconciliation command. */
+export interface SkuCounts {
+  sku: string;
+  stock: number;
+  available: number;
+  unitsByStatus: Record<OrderStatus, number>;
+  outboxPending: number;
+}
+
+/**
+ * One object per SKU on sale (PRODUCT.md, "Shape"): it owns the SKU's stock, countdown
+ * and reservations and serializes every decrement. The hot path is in memory (OrderBook);
+ * each change is written to SQLite in the same turn, and the runtime's output gate holds
+ * the reply until the write is durable, so a stampede shares few writes and no reply
+ * ever gets ahead of its write. An outbox in the same storage carries every change to
+ * Postgres in batches, and waits out a Postgres outage without stopping the sale.
+ */
+export class SkuSale extends DurableObject<Env> {
+  private readonly store: SaleStore;
+  private readonly live: LiveFeed;
+  private book: OrderBook | null = null;
+  private configLoadedAt = 0;
+  private refreshing: Promise<Result<SaleConfig>> | null = null;
+  private draining: Promise<void> | null = null;
+  private flushFailures = 0;
+  /** The alarm time we last set: alarms only ever move earlier between runs. */
+  private alarmAt: number | null = null;
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    this.store = new SaleStore(ctx.storage);
+    const stored = this.store.loadSale();
+    if (stored) {
+      const { stock, nextFresh, returned } = stored.inventory;
+      this.book = new OrderBook(stored.config, new Inventory(stock, nextFresh, returned), this.store.loadOrders(), this.store.loadCancelledKeys());
+      this.configLoadedAt = stored.configLoadedAt;
+    }
+    this.live = new LiveFeed(ctx, () => this.currentSnapshot());
+    ctx.blockConcurrencyWhile(async () => {
+      this.alarmAt = await ctx.storage.getAlarm();
+    });
+  }
+
+  /** A round trip through the object and its storage, for health checks. */
+  async ping(): Promise<{ schemaVersion: number; serverTime: number }> {
+    return { schemaVersion: this.store.schemaVersion, serverTime: Date.now() };
+  }
+
+  async snapshot(): Promise<Result<SkuSnapshot>> {
+    const book = await this.openBook();
+    return book.ok ? succeed(snapshotOf(book.value, Date.now())) : book;
+  }
+
+  /** Try: hold units as a `pending_payment` order (or replay the order this key made). */
+  async tryCheckout(request: CheckoutRequest): Promise<Result<{ order: Order; replayed: boolean }>> {
+    // No await on the hot path once the book is open: check and hold happen in one turn.
+    const opened = this.openBookNow() ?? (await this.openBook());
+    if (!opened.ok) return opened;
+    const result = opened.value.tryCheckout(request, Date.now());
+    if (!result.ok) return result;
+    const { order, replayed, change } = result.value;
+    if (change) this.commit([change]);
+    return succeed({ order, replayed });
+  }
+
+  async getOrder(orderId: string, shopperId: string): Promise<Result<Order>> {
+    const book = await this.openBook();
+    return book.ok ? book.value.get(orderId, shopperId) : book;
+  }
+
+  /** Confirm, once the payment provider has taken the money. */
+  async confirm(orderId: string, shopperId: string, paymentRef: string): Promise<Result<{ order: Order; changed: boolean }>> {
+    return this.apply((book, now) => book.confirm(orderId, shopperId, paymentRef, now));
+  }
+
+  /** Cancel: release the order's units. */
+  async cancel(orderId: string, shopperId: string): Promise<Result<{ order: Order; changed: boolean }>> {
+    return this.apply((book, now) => book.cancel(orderId, shopperId, now));
+  }
+
+  /** Cancel by idempotency key, also before the Try has arrived. */
+  async cancelByKey(shopperId: string, idempotencyKey: string): Promise<Result<{ order: Order | null; changed: boolean }>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    const result = book.value.cancelByKey(shopperId, idempotencyKey, Date.now());
+    if (!result.ok) return result;
+    const { order, change, keyCancelled } = result.value;
+    if (change) this.commit([change]);
+    if (keyCancelled) this.store.recordCancelledKey(shopperId, idempotencyKey);
+    return succeed({ order, changed: change !== null || keyCancelled });
+  }
+
+  /** Rereads the sale's configuration from KV now (the admin API calls this on every save). */
+  async reloadConfig(): Promise<Result<SkuSnapshot>> {
+    const loaded = await this.loadConfig();
+    if (!loaded.ok) return loaded;
+    return succeed(this.currentSnapshot());
+  }
+
+  /** Counts for reconciliation against Postgres. */
+  async counts(): Promise<Result<SkuCounts>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    return succeed({
+      sku: book.value.config.sku,
+      stock: book.value.inventory.total,
+      available: book.value.inventory.available,
+      unitsByStatus: book.value.totals.unitsByStatus,
+      outboxPending: this.store.outboxSize,
+    });
+  }
+
+  /** Writes the outbox to Postgres now; resolves with what is still pending. */
+  async flushOutbox(): Promise<{ outboxPending: number }> {
+    await this.drainOutbox();
+    this.scheduleNextAlarm();
+    return { outboxPending: this.store.outboxSize };
+  }
+
+  /** The live feed: `GET /api/skus/:sku/live` is forwarded here with its Upgrade header. */
+  override async fetch(request: Request): Promise<Response> {
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+      return Response.json({ error: { code: "invalid_request", message: "expected a WebSocket upgrade" } }, { status: 426 });
+    }
+    const book = await this.openBook();
+    if (!book.ok) return Response.json({ error: book.error }, { status: book.error.code === "not_found" ? 404 : 503 });
+    this.scheduleNextAlarm(); // phase changes are pushed at the start and end of the sale
+    return this.live.accept();
+  }
+
+  override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    this.live.onMessage(socket, message);
+  }
+
+  override async webSocketClose(socket: WebSocket, code: number): Promise<void> {
+    // 1005/1006 carry no close code a peer may echo back.
+    socket.close(code === 1005 || code === 1006 ? 1000 : code, "bye");
+  }
+
+  /** Every due task: release expired holds, push phase changes, drain the outbox. */
+  override async alarm(): Promise<void> {
+    this.alarmAt = null;
+    const now = Date.now();
+    if (this.book) {
+      const expired = this.book.expireDue(now);
+      if (expired.length > 0) this.commit(expired);
+      this.live.changed();
+    }
+    await this.drainOutbox();
+    this.scheduleNextAlarm();
+  }
+
+  /** Runs one book operation and persists whatever it changed. */
+  private async apply(
+    operation: (book: OrderBook, now: number) => Result<{ order: Order; change: Change | null }>,
+  ): Promise<Result<{ order: Order; changed: boolean }>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    const result = operation(book.value, Date.now());
+    if (!result.ok) {
+      if (result.error.details?.status === "expired") this.scheduleAlarm(Date.now());
+      return result;
+    }
+    if (result.value.change) this.commit([result.value.change]);
+    return succeed({ order: result.value.order, changed: result.value.change !== null });
+  }
+
+  /** Persists changes with their outbox entries, then schedules the flush, expiry and push. */
+  private commit(changes: Change[]): void {
+    const book = this.book!;
+    this.store.record(changes, book.inventory);
+    this.scheduleAlarm(Date.now() + FLUSH_DELAY_MS);
+    for (const { order } of changes) if (order.expiresAt !== null) this.scheduleAlarm(order.expiresAt);
+    this.live.changed();
+  }
+
+  /** The order book if it is open (refreshing a stale configuration in the background), else null. */
+  private openBookNow(): Result<OrderBook> | null {
+    if (!this.book) return null;
+    if (Date.now() - this.configLoadedAt > CONFIG_TTL_MS && !this.refreshing) {
+      this.refreshing = this.loadConfig().finally(() => (this.refreshing = null));
+    }
+    return succeed(this.book);
+  }
+
+  /** The order book, loading the configuration from KV on first use. */
+  private async openBook(): Promise<Result<OrderBook>> {
+    const open = this.openBookNow();
+    if (open) return open;
+    const loaded = await (this.refreshing ?? this.loadConfig());
+    return loaded.ok ? succeed(this.book!) : loaded;
+  }
+
+  private async loadConfig(): Promise<Result<SaleConfig>> {
+    const sku = this.ctx.id.name;
+    if (!sku) return fail("internal", "SKU objects must be addressed by name");
+    const raw = await this.env.SALES.get(saleKey(sku), "json");
+    if (raw === null) {
+      return this.book ? succeed(this.book.config) : fail("not_found", `no sale for SKU "${sku}"`);
+    }
+    const parsed = saleConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+      console.error(`sale ${sku}: configuration in KV is invalid; keeping the last good one`);
+      return this.book ? succeed(this.book.config) : fail("internal", `sale "${sku}" in KV is not a valid configuration`);
+    }
+    return succeed(this.adoptConfig(parsed.data));
+  }
+
+  private adoptConfig(config: SaleConfig): SaleConfig {
+    const now = Date.now();
+    if (!this.book) {
+      this.book = new OrderBook(config, new Inventory(config.stock));
+    } else if (config.stock < this.book.inventory.total - this.book.inventory.available) {
+      console.error(`sale ${config.sku}: stock ${config.stock} is below units already sold or held; keeping stock`);
+      this.book.reconfigure({ ...config, stock: this.book.inventory.total });
+    } else {
+      this.book.reconfigure(config);
+    }
+    this.configLoadedAt = now;
+    this.store.saveConfig(this.book.config, now, this.book.inventory);
+    this.live.changed();
+    return this.book.config;
+  }
+
+  private currentSnapshot(): SkuSnapshot {
+    return snapshotOf(this.book!, Date.now());
+  }
+
+  /** Writes the outbox to Postgres in batches; on failure, leaves it for a retry with backoff. */
+  private drainOutbox(): Promise<void> {
+    this.draining ??= (async () => {
+      try {
+        if (this.store.outboxSize === 0) return;
+        const { db, close } = openDatabase(databaseSettings(this.env));
+        try {
+          for (let batch = this.store.outboxBatch(FLUSH_BATCH); batch.length > 0; batch = this.store.outboxBatch(FLUSH_BATCH)) {
+            await withTimeout(writeOrderEvents(db, batch), FLUSH_TIMEOUT_MS);
+            this.store.acknowledgeOutbox(batch.at(-1)!.seq);
+          }
+        } finally {
+          void close().catch(() => undefined);
+        }
+        this.flushFailures = 0;
+      } catch (error) {
+        this.flushFailures += 1;
+        console.warn(`outbox: write to Postgres failed (${this.flushFailures} in a row): ${(error as Error).message}`);
+      } finally {
+        this.draining = null;
+      }
+    })();
+    return this.draining;
+  }
+
+  private scheduleNextAlarm(): void {
+    const now = Date.now();
+    const candidates: Array<number | null> = [this.book?.nextExpiry() ?? null];
+    if (this.store.outboxSize > 0) {
+      const retry = this.flushFailures === 0 ? FLUSH_DELAY_MS : FLUSH_RETRY_MS[Math.min(this.flushFailures, FLUSH_RETRY_MS.length) - 1]!;
+      candidates.push(now + retry);
+    }
+    if (this.book && this.ctx.getWebSockets().length > 0) {
+      candidates.push(...[this.book.config.startsAt, this.book.config.endsAt].filter((t) => t > now));
+    }
+    const next = Math.min(...candidates.filter((t): t is number => t !== null));
+    if (Number.isFinite(next)) this.scheduleAlarm(next);
+  }
+
+  private scheduleAlarm(at: number): void {
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    this.alarmAt = at;
+    void this.ctx.storage.setAlarm(at);
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => timer !== undefined && clearTimeout(timer));
+}
+

@@ -1,0 +1,45 @@
+/**
+ * `npm run reconcile`: compares every SKU object's counts with Postgres through the admin
+ * API and reports any difference. Exits 1 when something differs, so it can gate a job.
+ *
+ *   ADMIN_TOKEN=… npm run reconcile                      # the local stack (npm start)
+ *   ADMIN_TOKEN=… npm run reconcile -- --url https://shop.example.com
+ */
+import { parseArgs } from "node:util";
+import type { SkuReconciliation } from "../src/orders/reconcile.ts";
+
+const { values } = parseArgs({ options: { url: { type: "string", default: "http://127.0.0.1:8787" } } });
+const token = process.env.ADMIN_TOKEN;
+if (!token) {
+  console.error("ADMIN_TOKEN is not set: it is the storefront's admin token (npm start prints it).");
+  process.exit(2);
+}
+
+const response = await fetch(new URL("/admin/api/reconciliation", values.url), { headers: { Authorization: `Bearer ${token}` } }).catch(
+  (error: Error) => {
+    console.error(`could not reach ${values.url}: ${error.message}`);
+    process.exit(2);
+  },
+);
+const body = (await response.json()) as { consistent: boolean; skus: SkuReconciliation[]; error?: { message: string } };
+if (!response.ok) {
+  console.error(`reconciliation refused (${response.status}): ${body.error?.message ?? "unknown error"}`);
+  process.exit(2);
+}
+
+const rows = body.skus.map((r) => ({
+  sku: r.sku,
+  "paid (object/pg)": `${r.object.paid}/${r.postgres.paid}`,
+  "held (object/pg)": `${r.object.pending_payment}/${r.postgres.pending_payment}`,
+  "released (object/pg)": `${r.object.cancelled + r.object.expired}/${r.postgres.cancelled + r.postgres.expired}`,
+  outbox: r.outboxPending,
+  result: r.differences.length === 0 ? "ok" : r.outboxPending > 0 ? "in flight" : "DIFFERS",
+}));
+console.table(rows);
+if (!body.consistent) {
+  for (const r of body.skus.filter((s) => s.differences.length > 0)) {
+    for (const d of r.differences) console.log(`${r.sku}: ${d.status} object=${d.object} postgres=${d.postgres}`);
+  }
+  process.exit(1);
+}
+console.log(`all ${rows.length} SKUs match Postgres`);

@@ -1,0 +1,226 @@
+import { fail, succeed, type Result } from "../errors.ts";
+import { Inventory } from "../sales/inventory.ts";
+import { priceUnits } from "../sales/pricing.ts";
+import type { SaleConfig } from "../sales/sale-config.ts";
+import { HOLDING_STATUSES, newOrderId, type Order, type OrderStatus } from "./order.ts";
+
+export interface CheckoutRequest {
+  shopperId: string;
+  idempotencyKey: string;
+  qty: number;
+}
+
+/** What changed in one operation: the Durable Object persists exactly this. */
+export interface Change {
+  order: Order;
+  reason: string | null;
+}
+
+/**
+ * The TCC order book of one SKU on sale: Try holds units as a `pending_payment` order,
+ * Confirm marks it paid, Cancel and expiry release its units exactly once. Pure in-memory
+ * logic with no storage or clock of its own: the Durable Object serializes calls, passes
+ * server time in and persists each change. Every method either changes nothing or
+ * completes; none leaves state half written.
+ */
+export class OrderBook {
+  private sale: SaleConfig;
+  readonly inventory: Inventory;
+  private readonly orders = new Map<string, Order>();
+  private readonly orderByKey = new Map<string, string>();
+  private readonly cancelledKeys = new Set<string>();
+  /** Orders awaiting payment: the only ones expiry has to look at. */
+  private readonly pending = new Set<Order>();
+  /** Units each shopper holds or bought: what the per-shopper limit counts. */
+  private readonly unitsByShopper = new Map<string, number>();
+  private unitsByStatus: Record<OrderStatus, number> = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
+
+  constructor(sale: SaleConfig, inventory: Inventory, orders: Iterable<Order> = [], cancelledKeys: Iterable<[string, string]> = []) {
+    this.sale = sale;
+    this.inventory = inventory;
+    for (const order of orders) this.index(order);
+    for (const [shopperId, key] of cancelledKeys) this.cancelledKeys.add(keyOf(shopperId, key));
+  }
+
+  get config(): SaleConfig {
+    return this.sale;
+  }
+
+  /** Units sold (paid) and held (awaiting payment). */
+  get totals() {
+    return { sold: this.unitsByStatus.paid, held: this.unitsByStatus.pending_payment, unitsByStatus: { ...this.unitsByStatus } };
+  }
+
+  /** Applies a new configuration; stock may grow but never drop below what is handed out. */
+  reconfigure(sale: SaleConfig): void {
+    this.inventory.setStock(sale.stock);
+    this.sale = sale;
+  }
+
+  /** Try: hold `qty` units for the shopper, or return the order this idempotency key already made. */
+  tryCheckout(request: CheckoutRequest, now: number): Result<{ order: Order; replayed: boolean; change: Change | null }> {
+    const key = keyOf(request.shopperId, request.idempotencyKey);
+    const existingId = this.orderByKey.get(key);
+    if (existingId) {
+      const existing = this.orders.get(existingId)!;
+      if (existing.qty !== request.qty) {
+        return fail("idempotency_conflict", "this Idempotency-Key was already used for a different checkout", {
+          orderId: existing.id,
+        });
+      }
+      return succeed({ order: existing, replayed: true, change: null });
+    }
+    if (this.cancelledKeys.has(key)) {
+      return fail("checkout_cancelled", "this checkout was cancelled before it was placed; use a new Idempotency-Key to buy");
+    }
+    const sale = this.sale;
+    if (now < sale.startsAt) return fail("not_started", "the sale has not started yet", { startsAt: sale.startsAt });
+    if (now >= sale.endsAt) return fail("ended", "the sale has ended", { endedAt: sale.endsAt });
+    const holding = this.unitsByShopper.get(request.shopperId) ?? 0;
+    if (holding + request.qty > sale.perShopperLimit) {
+      return fail("limit_exceeded", `at most ${sale.perShopperLimit} per shopper`, {
+        limit: sale.perShopperLimit,
+        holding,
+      });
+    }
+    const ranks = this.inventory.take(request.qty);
+    if (!ranks) {
+      const remaining = this.inventory.available;
+      return remaining === 0
+        ? fail("sold_out", "sold out")
+        : fail("insufficient_stock", `only ${remaining} left`, { remaining });
+    }
+    const price = priceUnits(sale, ranks);
+    const order: Order = {
+      id: newOrderId(sale.sku),
+      sku: sale.sku,
+      shopperId: request.shopperId,
+      qty: request.qty,
+      unitPrices: price.unitPrices,
+      ranks,
+      totalAmount: price.totalAmount,
+      currency: sale.currency,
+      tier: price.tier,
+      status: "pending_payment",
+      idempotencyKey: request.idempotencyKey,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + sale.holdSeconds * 1000,
+      paymentRef: null,
+      version: 1,
+    };
+    this.index(order);
+    return succeed({ order, replayed: false, change: { order, reason: "checkout" } });
+  }
+
+  /** The shopper's own order; another shopper's is as good as missing. */
+  get(orderId: string, shopperId: string): Result<Order> {
+    const order = this.orders.get(orderId);
+    if (!order || order.shopperId !== shopperId) return fail("not_found", `no order ${orderId}`);
+    return succeed(order);
+  }
+
+  /** Confirm: the order is paid. Repeating it is a no-op; after cancel or expiry it is refused. */
+  confirm(orderId: string, shopperId: string, paymentRef: string, now: number): Result<{ order: Order; change: Change | null }> {
+    const found = this.get(orderId, shopperId);
+    if (!found.ok) return found;
+    const order = found.value;
+    if (order.status === "pending_payment" && order.expiresAt !== null && now >= order.expiresAt) {
+      // The expiry alarm is due and will release the units; payment is already too late.
+      return fail("order_not_payable", "the hold on this order expired", { status: "expired" });
+    }
+    if (order.status === "paid") return succeed({ order, change: null });
+    if (order.status !== "pending_payment") {
+      return fail("order_not_payable", `the order is ${order.status}`, { status: order.status });
+    }
+    return succeed(this.transition(order, "paid", now, { paymentRef, reason: "payment confirmed" }));
+  }
+
+  /** Cancel: the shopper gives the units back. Repeating it is a no-op; after payment it is refused. */
+  cancel(orderId: string, shopperId: string, now: number): Result<{ order: Order; change: Change | null }> {
+    const found = this.get(orderId, shopperId);
+    if (!found.ok) return found;
+    const order = found.value;
+    if (order.status === "paid") return fail("order_paid", "the order is paid and can no longer be cancelled");
+    if (order.status !== "pending_payment") return succeed({ order, change: null });
+    return succeed(this.transition(order, "cancelled", now, { reason: "cancelled by shopper" }));
+  }
+
+  /**
+   * Cancel by idempotency key, for a client that never saw its Try answer. If the Try has
+   * not arrived yet, the key is marked cancelled so that a late Try takes nothing.
+   */
+  cancelByKey(shopperId: string, idempotencyKey: string, now: number): Result<{ order: Order | null; change: Change | null; keyCancelled: boolean }> {
+    const key = keyOf(shopperId, idempotencyKey);
+    const orderId = this.orderByKey.get(key);
+    if (orderId) {
+      const cancelled = this.cancel(orderId, shopperId, now);
+      if (!cancelled.ok) return cancelled;
+      return succeed({ ...cancelled.value, keyCancelled: false });
+    }
+    const keyCancelled = !this.cancelledKeys.has(key);
+    this.cancelledKeys.add(key);
+    return succeed({ order: null, change: null, keyCancelled });
+  }
+
+  /** Expires every unpaid order whose hold has run out, returning its units to sale. */
+  expireDue(now: number): Change[] {
+    const changes: Change[] = [];
+    for (const order of [...this.pending]) {
+      if (order.expiresAt !== null && order.expiresAt <= now) {
+        changes.push(this.transition(order, "expired", now, { reason: "hold expired" }).change!);
+      }
+    }
+    return changes;
+  }
+
+  /** The earliest time an unpaid order's hold runs out, or null. */
+  nextExpiry(): number | null {
+    let earliest: number | null = null;
+    for (const order of this.pending) {
+      if (order.expiresAt !== null && (earliest === null || order.expiresAt < earliest)) {
+        earliest = order.expiresAt;
+      }
+    }
+    return earliest;
+  }
+
+  private transition(order: Order, status: OrderStatus, now: number, extra: { paymentRef?: string; reason?: string } = {}) {
+    const next: Order = {
+      ...order,
+      status,
+      updatedAt: now,
+      expiresAt: null,
+      paymentRef: extra.paymentRef ?? order.paymentRef,
+      version: order.version + 1,
+    };
+    this.unindexUnits(order);
+    if (!HOLDING_STATUSES.has(status)) this.inventory.giveBack(order.ranks);
+    this.index(next);
+    return { order: next, change: { order: next, reason: extra.reason ?? status } };
+  }
+
+  private index(order: Order): void {
+    this.orders.set(order.id, order);
+    this.orderByKey.set(keyOf(order.shopperId, order.idempotencyKey), order.id);
+    this.unitsByStatus[order.status] += order.qty;
+    if (order.status === "pending_payment") this.pending.add(order);
+    if (HOLDING_STATUSES.has(order.status)) {
+      this.unitsByShopper.set(order.shopperId, (this.unitsByShopper.get(order.shopperId) ?? 0) + order.qty);
+    }
+  }
+
+  private unindexUnits(order: Order): void {
+    this.unitsByStatus[order.status] -= order.qty;
+    this.pending.delete(order);
+    if (HOLDING_STATUSES.has(order.status)) {
+      const left = (this.unitsByShopper.get(order.shopperId) ?? 0) - order.qty;
+      if (left > 0) this.unitsByShopper.set(order.shopperId, left);
+      else this.unitsByShopper.delete(order.shopperId);
+    }
+  }
+}
+
+function keyOf(shopperId: string, idempotencyKey: string): string {
+  return `${shopperId}\u0000${idempotencyKey}`;
+}

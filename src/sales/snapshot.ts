@@ -1,0 +1,41 @@
+import type { OrderBook } from "../orders/order-book.ts";
+import { salePhase, type SalePhase } from "./phase.ts";
+import { currentOffer } from "./pricing.ts";
+
+/** What a shopper sees of a SKU on sale at one instant: `GET /api/skus/:sku` and every live push. */
+export interface SkuSnapshot {
+  sku: string;
+  title: string;
+  phase: SalePhase;
+  paused: boolean;
+  serverTime: number;
+  startsAt: number;
+  endsAt: number;
+  currency: "CNY";
+  listPrice: number;
+  stock: { total: number; remaining: number; sold: number; held: number };
+  price: ReturnType<typeof currentOffer>;
+  perShopperLimit: number;
+  holdSeconds: number;
+}
+
+export function snapshotOf(book: OrderBook, now: number): SkuSnapshot {
+  const sale = book.config;
+  const { sold, held } = book.totals;
+  const remaining = book.inventory.available;
+  return {
+    sku: sale.sku,
+    title: sale.title,
+    phase: salePhase(sale, remaining, now),
+    paused: false,
+    serverTime: now,
+    startsAt: sale.startsAt,
+    endsAt: sale.endsAt,
+    currency: sale.currency,
+    listPrice: sale.listPrice,
+    stock: { total: book.inventory.total, remaining, sold, held },
+    price: currentOffer(sale, book.inventory.nextRank),
+    perShopperLimit: sale.perShopperLimit,
+    holdSeconds: sale.holdSeconds,
+  };
+}

@@ -1,0 +1,36 @@
+import { Hono } from "hono";
+import { databaseSettings } from "../../../src/config.ts";
+import { openDatabase } from "../../../src/db/client.ts";
+import { unwrap } from "../../../src/errors.ts";
+import { orderTotalsBySku } from "../../../src/orders/order-sink.ts";
+import { reconcile } from "../../../src/orders/reconcile.ts";
+import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
+import type { AppEnv } from "../app-env.ts";
+import { adminAuth } from "./auth.ts";
+
+/** The admin API under /admin/api (issue 6 adds sale management). */
+export const adminApi = new Hono<AppEnv>()
+  .use(adminAuth)
+  /**
+   * Each SKU object's counts against Postgres. Each object first writes its outbox, so a
+   * difference that remains is a real one (or Postgres is unreachable: see outboxPending).
+   */
+  .get("/reconciliation", async (c) => {
+    const sales = await new SaleCatalog(c.env.SALES).list();
+    const { db, close } = openDatabase(databaseSettings(c.env));
+    try {
+      const reports = await Promise.all(
+        sales.map(async (sale) => {
+          const object = c.env.SKU_SALE.getByName(sale.sku);
+          await object.flushOutbox();
+          const counts = unwrap(await object.counts());
+          const totals = await orderTotalsBySku(db, sale.sku);
+          return reconcile(sale.sku, counts.unitsByStatus, totals.unitsByStatus, counts.outboxPending);
+        }),
+      );
+      c.header("Cache-Control", "no-store");
+      return c.json({ checkedAt: Date.now(), consistent: reports.every((r) => r.consistent && r.differences.length === 0), skus: reports });
+    } finally {
+      c.executionCtx.waitUntil(close());
+    }
+  });

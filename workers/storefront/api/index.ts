@@ -1,0 +1,16 @@
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { checkout } from "./checkout.ts";
+import { orders } from "./orders.ts";
+import { sales } from "./sales.ts";
+import { session } from "./session.ts";
+
+/** The shopper API under /api (README, "Shopper API"). */
+export const api = new Hono<AppEnv>()
+  .post("/session", session, async (c) => {
+    return c.json({ shopperId: c.get("shopperId") }, c.get("newSession") ? 201 : 200);
+  })
+  .route("/", sales)
+  .route("/", checkout)
+  .route("/", orders);
+

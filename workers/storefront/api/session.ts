@@ -1,0 +1,37 @@
+import { getSignedCookie, setSignedCookie } from "hono/cookie";
+import { createMiddleware } from "hono/factory";
+import { AppError } from "../../../src/errors.ts";
+import type { AppEnv } from "../app-env.ts";
+
+export const SESSION_COOKIE = "fs_session";
+const SHOPPER_ID = /^shp_[0-9a-z]{20,32}$/;
+const THIRTY_DAYS_S = 30 * 24 * 3600;
+
+/**
+ * The shopper's identity: a random id in an HMAC-signed, HttpOnly cookie, issued on the
+ * first request that needs one. Per-shopper limits and order ownership hang on it.
+ */
+export const session = createMiddleware<AppEnv>(async (c, next) => {
+  const secret = c.env.SESSION_SECRET;
+  if (!secret) throw new AppError("dependency_unavailable", "SESSION_SECRET is not configured");
+  const presented = await getSignedCookie(c, secret, SESSION_COOKIE);
+  let shopperId = typeof presented === "string" && SHOPPER_ID.test(presented) ? presented : null;
+  c.set("newSession", shopperId === null);
+  if (shopperId === null) {
+    shopperId = newShopperId();
+    await setSignedCookie(c, SESSION_COOKIE, shopperId, secret, {
+      httpOnly: true,
+      secure: new URL(c.req.url).protocol === "https:",
+      sameSite: "Lax",
+      path: "/",
+      maxAge: THIRTY_DAYS_S,
+    });
+  }
+  c.set("shopperId", shopperId);
+  await next();
+});
+
+function newShopperId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  return `shp_${Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("").slice(0, 24)}`;
+}

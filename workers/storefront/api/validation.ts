@@ -1,0 +1,29 @@
+import { zValidator } from "@hono/zod-validator";
+import type { Context } from "hono";
+import type { ZodType } from "zod";
+import { AppError } from "../../../src/errors.ts";
+
+/**
+ * A JSON body validated by zod; any problem is answered as `invalid_request` listing every
+ * issue with its path, before the handler runs and before anything is taken.
+ */
+export function jsonBody<T extends ZodType>(schema: T) {
+  return zValidator("json", schema, (result) => {
+    if (!result.success) {
+      const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+      throw new AppError("invalid_request", `invalid request body: ${problems.join("; ")}`, { problems });
+    }
+  });
+}
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+
+/** The request's `Idempotency-Key`, required on every call that creates or cancels a checkout. */
+export function idempotencyKey(c: Context): string {
+  const key = c.req.header("Idempotency-Key");
+  if (!key) throw new AppError("invalid_request", "the Idempotency-Key header is required (for example a UUID)");
+  if (!IDEMPOTENCY_KEY.test(key)) {
+    throw new AppError("invalid_request", "Idempotency-Key must be 8-128 characters of letters, digits, '_', '-', '.', ':'");
+  }
+  return key;
+}

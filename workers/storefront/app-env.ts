@@ -1,0 +1,10 @@
+/** The hono environment of the storefront: bindings from wrangler.toml, per-request variables. */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: {
+    /** The shopper of this request, from the signed session cookie (see session.ts). */
+    shopperId: string;
+    /** True when this request was issued its session cookie just now. */
+    newSession: boolean;
+  };
+};
