@@ -23,11 +23,15 @@ export type ErrorCode =
   | "admin_closed"
   | "internal";
 
+/** A detail value: flat on purpose, so it survives JSON and RPC and RPC's types stay shallow. */
+export type JsonValue = string | number | boolean | null | string[];
+
 /** A failure as data: what crosses a Durable Object RPC boundary, where thrown classes do not survive. */
 export interface Failure {
   code: ErrorCode;
   message: string;
-  details?: Record<string, unknown>;
+  /** Typed as JSON, not `unknown`: RPC's types drop any branch they cannot serialize. */
+  details?: Record<string, JsonValue>;
 }
 
 /** The outcome of an operation that can be refused for a reason the caller should see. */
@@ -35,7 +39,7 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: Failure };
 
 export const succeed = <T>(value: T): Result<T> => ({ ok: true, value });
 
-export const fail = (code: ErrorCode, message: string, details?: Record<string, unknown>): { ok: false; error: Failure } => ({
+export const fail = (code: ErrorCode, message: string, details?: Record<string, JsonValue>): { ok: false; error: Failure } => ({
   ok: false,
   error: details ? { code, message, details } : { code, message },
 });
@@ -43,9 +47,9 @@ export const fail = (code: ErrorCode, message: string, details?: Record<string, 
 export class AppError extends Error {
   readonly code: ErrorCode;
   /** Extra machine-readable fields a client may act on (for example `startsAt`). */
-  readonly details: Record<string, unknown> | undefined;
+  readonly details: Record<string, JsonValue> | undefined;
 
-  constructor(code: ErrorCode, message: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message: string, details?: Record<string, JsonValue>) {
     super(message);
     this.name = "AppError";
     this.code = code;

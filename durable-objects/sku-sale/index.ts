@@ -142,10 +142,13 @@ export class SkuSale extends DurableObject<Env> {
   /** The live feed: `GET /api/skus/:sku/live` is forwarded here with its Upgrade header. */
   override async fetch(request: Request): Promise<Response> {
     if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "invalid_request", message: "expected a WebSocket upgrade" } }, { status: 426 });
+      return Response.json({ error: { code: "invalid_request", message: "expected a WebSocket upgrade" } }, { status: 400 });
     }
     const book = await this.openBook();
-    if (!book.ok) return Response.json({ error: book.error }, { status: book.error.code === "not_found" ? 404 : 503 });
+    if (!book.ok) {
+      const { code, message, details } = book.error;
+      return Response.json({ error: { code, message, ...details } }, { status: code === "not_found" ? 404 : 500 });
+    }
     this.scheduleNextAlarm(); // phase changes are pushed at the start and end of the sale
     return this.live.accept();
   }

@@ -1,3 +1,4 @@
+import { AppError } from "../errors.ts";
 import type { ChargeOutcome, ChargeRequest, PaymentProvider } from "./provider.ts";
 
 /** Payment methods the local provider understands; anything else is declined as unknown. */
@@ -26,7 +27,9 @@ export class LocalPaymentProvider implements PaymentProvider {
       case LOCAL_PAYMENT_METHODS.unavailable:
         throw new Error("local payment provider unavailable (as requested)");
       default:
-        return { ok: false, reason: `unknown payment method "${request.paymentMethod}"` };
+        throw new AppError("invalid_request", `unknown payment method "${request.paymentMethod}"`, {
+          paymentMethods: Object.values(LOCAL_PAYMENT_METHODS),
+        });
     }
   }
 

@@ -122,6 +122,25 @@ describe("POST /api/checkout (Try)", () => {
     expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 });
   });
 
+  it("refuses a body not sent as JSON instead of reading it as empty", async () => {
+    const sale = await seedSale();
+    const shopper = await Shopper.create();
+    const response = await shopper.request("/api/checkout", {
+      method: "POST",
+      headers: { "Content-Type": "text/plain", "Idempotency-Key": crypto.randomUUID() },
+      body: JSON.stringify({ sku: sale.sku, qty: 1 }),
+    });
+    expect(response.status).toBe(400);
+    expect((await response.json<ApiError>()).error.message).toContain("Content-Type: application/json");
+    expect((await snapshot(sale.sku)).stock.remaining).toBe(sale.stock);
+  });
+
+  it("answers an unknown API route with 404 and issues no session for it", async () => {
+    const response = await new Shopper().request("/api/no-such-route");
+    expect(response.status).toBe(404);
+    expect(response.headers.get("Set-Cookie")).toBeNull();
+  });
+
   it("requires an Idempotency-Key and takes nothing without one", async () => {
     const sale = await seedSale();
     const shopper = await Shopper.create();

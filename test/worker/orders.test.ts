@@ -26,6 +26,8 @@ describe("orders: Confirm and Cancel", () => {
     expect(response.status).toBe(404);
     expect((await response.json<ApiError>()).error.code).toBe("not_found");
     expect((await stranger.request("/api/orders/not-an-order-id")).status).toBe(404);
+    const ofNoSale = await stranger.request("/api/orders/ord_no-such-sale_abcdefghijklmnopqrstuvwx");
+    expect(await ofNoSale.json()).toEqual({ error: { code: "not_found", message: "no order ord_no-such-sale_abcdefghijklmnopqrstuvwx" } });
   });
 
   it("confirms a paid order once; repeating is a no-op and cancel is then refused", async () => {
@@ -46,6 +48,9 @@ describe("orders: Confirm and Cancel", () => {
     const declined = await pay(shopper, order.id, "pm_local_decline");
     expect(declined.status).toBe(402);
     expect((await declined.json<ApiError>()).error.code).toBe("payment_declined");
+    const unknown = await pay(shopper, order.id, "pm_card_from_nowhere");
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json<ApiError>()).error.code).toBe("invalid_request");
     const down = await pay(shopper, order.id, "pm_local_unavailable");
     expect(down.status).toBe(503);
     expect((await (await shopper.request(`/api/orders/${order.id}`)).json<{ order: ApiOrder }>()).order.status).toBe("pending_payment");

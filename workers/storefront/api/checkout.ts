@@ -7,14 +7,19 @@ import { session } from "./session.ts";
 import { skuObject } from "./sku-object.ts";
 import { idempotencyKey, jsonBody } from "./validation.ts";
 
-const checkoutBody = z
+export const checkoutBody = z
   .object({
-    sku: z.string().min(1).max(64),
-    qty: z.number().int("qty must be a whole number").positive("qty must be at least 1").max(1000),
+    sku: z.string().min(1).max(64).describe("a SKU on sale; a name that cannot be a SKU answers 404"),
+    qty: z
+      .number()
+      .int("qty must be a whole number")
+      .positive("qty must be at least 1")
+      .max(1000)
+      .describe("units to hold; at most the sale's perShopperLimit in all"),
   })
   .strict();
 
-const cancelBody = z.object({ sku: z.string().min(1).max(64) }).strict();
+export const cancelBody = z.object({ sku: z.string().min(1).max(64) }).strict();
 
 /**
  * The Try step and its cancel-by-key. The SKU's object decides everything in one turn:

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { checkout } from "./checkout.ts";
+import { openapi } from "./openapi.ts";
 import { orders } from "./orders.ts";
 import { sales } from "./sales.ts";
 import { session } from "./session.ts";
@@ -10,6 +11,7 @@ export const api = new Hono<AppEnv>()
   .post("/session", session, async (c) => {
     return c.json({ shopperId: c.get("shopperId") }, c.get("newSession") ? 201 : 200);
   })
+  .route("/", openapi)
   .route("/", sales)
   .route("/", checkout)
   .route("/", orders);

@@ -1,0 +1,166 @@
+import { exports } from "cloudflare:workers";
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { AppError, type ErrorCode } from "../../src/errors.ts";
+import { handleError } from "../../workers/storefront/errors.ts";
+import worker from "../../workers/storefront/index.ts";
+
+/** Every route the app serves under /api and /admin/api, read off workers/storefront/{api,admin}. */
+const ROUTES = [
+  "POST /api/session",
+  "GET /api/openapi.json",
+  "GET /api/sales",
+  "GET /api/skus/{sku}",
+  "GET /api/skus/{sku}/live",
+  "POST /api/checkout",
+  "POST /api/checkout/cancel",
+  "GET /api/orders/{id}",
+  "POST /api/orders/{id}/pay",
+  "POST /api/orders/{id}/cancel",
+  "GET /admin/api/reconciliation",
+].sort();
+
+/** Every error code; a Record, so a code added to ErrorCode fails the typecheck until listed here. */
+const ERROR_CODES = Object.keys({
+  invalid_request: true,
+  unauthorized: true,
+  payment_declined: true,
+  not_found: true,
+  not_started: true,
+  sold_out: true,
+  insufficient_stock: true,
+  limit_exceeded: true,
+  checkout_cancelled: true,
+  order_not_payable: true,
+  order_paid: true,
+  conflict: true,
+  ended: true,
+  idempotency_conflict: true,
+  rate_limited: true,
+  internal: true,
+  dependency_unavailable: true,
+  admin_closed: true,
+} satisfies Record<ErrorCode, true>) as ErrorCode[];
+
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+type Json = Record<string, any>;
+
+async function fetchDocument(): Promise<{ response: Response; doc: Json }> {
+  const response = await exports.default.fetch("https://shop.test/api/openapi.json");
+  return { response, doc: await response.clone().json<Json>() };
+}
+
+/** "METHOD /path" for every operation the document describes. */
+function documentedRoutes(doc: Json): string[] {
+  return Object.entries(doc.paths as Json)
+    .flatMap(([path, item]) => Object.keys(item as Json).filter((k) => METHODS.includes(k)).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+}
+
+/** The status workers/storefront/errors.ts really answers for a code. */
+async function realStatus(code: ErrorCode): Promise<number> {
+  const probe = new Hono()
+    .get("/", () => {
+      throw new AppError(code, "probe");
+    })
+    .onError(handleError);
+  return (await probe.request("/")).status;
+}
+
+function resolve(doc: Json, ref: string): unknown {
+  expect(ref.startsWith("#/")).toBe(true);
+  return ref
+    .slice(2)
+    .split("/")
+    .reduce<unknown>((node, key) => (node as Json | undefined)?.[key.replaceAll("~1", "/").replaceAll("~0", "~")], doc);
+}
+
+function collectRefs(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) node.forEach((item) => collectRefs(item, found));
+  else if (node && typeof node === "object") {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "$ref" && typeof value === "string") found.push(value);
+      else collectRefs(value, found);
+    }
+  }
+  return found;
+}
+
+describe("GET /api/openapi.json", () => {
+  it("serves OpenAPI 3.1 JSON, cacheable, without a session cookie", async () => {
+    const { response, doc } = await fetchDocument();
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Content-Type")).toMatch(/^application\/json/);
+    expect(response.headers.get("Cache-Control")).toBe("public, max-age=300");
+    expect(response.headers.get("Set-Cookie")).toBeNull();
+    expect(doc.openapi).toMatch(/^3\.1\.\d+$/);
+    expect(doc.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(doc.servers).toEqual([{ url: "https://shop.test" }]);
+    expect(doc.components.securitySchemes).toEqual({
+      session: expect.objectContaining({ type: "apiKey", in: "cookie", name: "fs_session" }),
+      adminToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
+    });
+    for (const ref of collectRefs(doc)) expect(resolve(doc, ref), ref).toBeDefined();
+  });
+
+  it("describes every route the app serves under /api and /admin/api, and no other", async () => {
+    const { doc } = await fetchDocument();
+    expect(documentedRoutes(doc)).toEqual(ROUTES);
+
+    // The hard-coded list is itself what hono has registered: a new route fails here until documented.
+    const registered = worker.routes
+      .filter((r) => r.method !== "ALL" && /^\/(admin\/)?api\//.test(r.path))
+      .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+    expect([...new Set(registered)].sort()).toEqual(ROUTES);
+  });
+
+  it("gives every operation responses, and declares each path parameter and the Idempotency-Key where required", async () => {
+    const { doc } = await fetchDocument();
+    for (const [path, item] of Object.entries(doc.paths as Json)) {
+      for (const [method, operation] of Object.entries(item as Json).filter(([k]) => METHODS.includes(k))) {
+        const where = `${method.toUpperCase()} ${path}`;
+        expect(Object.keys(operation.responses).length, where).toBeGreaterThan(0);
+        expect(operation.security, where).toBeDefined();
+        const parameters = ((operation.parameters ?? []) as Json[]).map((p) => (p.$ref ? (resolve(doc, p.$ref) as Json) : p));
+        for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
+          expect(parameters.some((p) => p.in === "path" && p.name === name && p.required === true), `${where}: {${name}}`).toBe(true);
+        }
+        const needsKey = where === "POST /api/checkout" || where === "POST /api/checkout/cancel";
+        const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
+        expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
+      }
+    }
+    expect(doc.paths["/api/checkout"].post.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/CheckoutRequest",
+    });
+    expect(doc.components.schemas.CheckoutRequest).toMatchObject({
+      required: ["sku", "qty"],
+      additionalProperties: false,
+      properties: { qty: { type: "integer", maximum: 1000 } },
+    });
+    expect(doc.paths["/admin/api/reconciliation"].get.security).toEqual([{ adminToken: [] }]);
+  });
+
+  it("lists every error code with the status the error handler really answers", async () => {
+    const { doc } = await fetchDocument();
+    const error = doc.components.schemas.Error;
+    expect(error.required).toEqual(["error"]);
+    expect(error.properties.error.required).toEqual(["code", "message"]);
+    expect([...error.properties.error.properties.code.enum].sort()).toEqual([...ERROR_CODES].sort());
+    const documented: Record<string, number> = error["x-status-by-code"];
+    for (const code of ERROR_CODES) expect(documented[code], code).toBe(await realStatus(code));
+
+    // An operation's error response ("`code`: meaning; …") names only codes of its own status.
+    for (const item of Object.values(doc.paths as Json)) {
+      for (const operation of Object.values(item as Json)) {
+        for (const [status, response] of Object.entries(operation.responses as Json)) {
+          if (!/^[45]\d\d$/.test(status) || status === "426") continue;
+          const named = [...(response.description as string).matchAll(/(?:^|; )`(\w+)`:/g)].map((m) => m[1]!);
+          expect(named.length, `${operation.operationId} ${status}`).toBeGreaterThan(0);
+          for (const code of named) expect(documented[code], `${operation.operationId} ${status} ${code}`).toBe(Number(status));
+        }
+      }
+    }
+  });
+});

@@ -1,0 +1,437 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import { cancelBody, checkoutBody } from "./checkout.ts";
+import { payBody } from "./orders.ts";
+import type { ErrorCode } from "../../../src/errors.ts";
+import { clientMessageSchema, type ServerMessage } from "../../../src/live/messages.ts";
+import type { SkuReconciliation } from "../../../src/orders/reconcile.ts";
+import { LOCAL_PAYMENT_METHODS } from "../../../src/payments/index.ts";
+import { saleConfigSchema } from "../../../src/sales/sale-config.ts";
+import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
+import type { AppEnv } from "../app-env.ts";
+import { presentOrder } from "./present.ts";
+import { SESSION_COOKIE } from "./session.ts";
+
+/**
+ * `GET /api/openapi.json`: an OpenAPI 3.1 description of the shopper API and the admin
+ * reconciliation endpoint (README, "Shopper API"). Schemas are zod, turned into JSON Schema
+ * by `z.toJSONSchema`; the type checks below fail the build when a response this document
+ * describes no longer matches the code, and test/worker/openapi.test.ts checks the routes
+ * and error statuses against the running app.
+ */
+
+// ---- Errors -------------------------------------------------------------------------------
+
+/** Every error code and its status, as `STATUS_BY_CODE` in ../errors.ts maps them (the test checks). */
+const ERRORS: Record<ErrorCode, { status: number; meaning: string }> = {
+  invalid_request: { status: 400, meaning: "malformed JSON, a body not sent as JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required" },
+  unauthorized: { status: 401, meaning: "admin: missing or wrong bearer token" },
+  payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
+  not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
+  not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
+  sold_out: { status: 409, meaning: "no unit left" },
+  insufficient_stock: { status: 409, meaning: "fewer units left than asked for (`remaining`)" },
+  limit_exceeded: { status: 409, meaning: "over the per-shopper limit (`limit`, `holding`)" },
+  checkout_cancelled: { status: 409, meaning: "this Idempotency-Key was cancelled before its Try arrived" },
+  order_not_payable: { status: 409, meaning: "the order is cancelled or expired, or its hold ran out (`status`)" },
+  order_paid: { status: 409, meaning: "the order is paid and can no longer be cancelled" },
+  conflict: { status: 409, meaning: "reserved: no endpoint returns it yet" },
+  ended: { status: 410, meaning: "the sale has ended (`endedAt`)" },
+  idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
+  rate_limited: { status: 429, meaning: "reserved: no endpoint returns it yet" },
+  internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
+  dependency_unavailable: { status: 503, meaning: "a required secret is missing, or the payment provider did not answer" },
+  admin_closed: { status: 503, meaning: "admin: no ADMIN_TOKEN is configured" },
+};
+const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
+
+// ---- Schemas ------------------------------------------------------------------------------
+
+const int = z.number().int();
+const epochMs = int.nonnegative().describe("epoch milliseconds, server time");
+const minorUnits = int.nonnegative().describe("integer minor units (fen)");
+const orderStatus = z.enum(["pending_payment", "paid", "cancelled", "expired"]);
+const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
+
+/** The request bodies: the very schemas the routes validate with. */
+const order = z
+  .object({
+    id: z.string().describe("ord_<sku>_<random>: the id names its SKU"),
+    sku: z.string(),
+    qty: int.positive(),
+    unitPrices: z.array(minorUnits).describe("each unit's price, in sale-rank order"),
+    totalAmount: minorUnits,
+    currency: z.literal("CNY"),
+    tier: z.string().nullable().describe("the price tier of the order's first unit, if it was in one"),
+    status: orderStatus,
+    createdAt: epochMs,
+    updatedAt: epochMs,
+    expiresAt: epochMs.nullable().describe("when an unpaid hold is released; null once paid, cancelled or expired"),
+    paymentRef: z.string().nullable().describe("the payment provider's reference once paid"),
+  })
+  .describe("A checkout as its shopper sees it: the TCC record, priced by sale rank");
+
+const skuSnapshot = z
+  .object({
+    sku: z.string(),
+    title: z.string(),
+    phase: z.enum(["upcoming", "live", "sold_out", "ended"]),
+    paused: z.boolean().describe("always false for now"),
+    serverTime: epochMs.describe("the object's clock when this snapshot was taken: count down against it"),
+    startsAt: epochMs,
+    endsAt: epochMs,
+    currency: z.literal("CNY"),
+    listPrice: minorUnits,
+    stock: z.object({ total: int, remaining: int, sold: int.describe("paid"), held: int.describe("awaiting payment") }),
+    price: z
+      .object({
+        unitPrice: minorUnits.nullable().describe("the next unit's price; null when none is left"),
+        tier: z.object({ label: z.string().nullable(), fromRank: int, toRank: int }).nullable(),
+        unitsLeftInTier: int.nullable(),
+        nextTier: z.object({ fromRank: int, unitPrice: minorUnits }).nullable().describe("the next price step (list price after the last tier)"),
+      })
+      .describe("the offer for the next unit sold"),
+    perShopperLimit: int.positive(),
+    holdSeconds: int.positive(),
+  })
+  .describe("One SKU's live state: GET /api/skus/{sku} and every live push");
+
+const skuReconciliation = z.object({
+  sku: z.string(),
+  object: unitsByStatus,
+  postgres: unitsByStatus,
+  outboxPending: int.describe("changes not yet written to Postgres"),
+  differences: z.array(z.object({ status: orderStatus, object: int, postgres: int })),
+  consistent: z.boolean().describe("nothing differs, or everything that differs is still in the outbox"),
+});
+
+const liveServerMessage = z
+  .discriminatedUnion("type", [
+    z.object({ type: z.literal("snapshot"), snapshot: skuSnapshot }),
+    z.object({ type: z.literal("pong"), clientTime: z.number(), serverTime: epochMs }),
+    z.object({ type: z.literal("error"), message: z.string() }),
+  ])
+  .describe("Server → client frame: a snapshot on connect and after changes (coalesced ~100 ms), pong, or error");
+
+const errorBody = z
+  .object({
+    error: z.looseObject({
+      code: z.enum(ERROR_CODES),
+      message: z.string(),
+      problems: z.array(z.string()).optional().describe("invalid_request: each validation issue"),
+      startsAt: epochMs.optional().describe("not_started"),
+      endedAt: epochMs.optional().describe("ended"),
+      limit: int.optional().describe("limit_exceeded"),
+      holding: int.optional().describe("limit_exceeded: units the shopper already holds or bought"),
+      remaining: int.optional().describe("insufficient_stock"),
+      orderId: z.string().optional().describe("idempotency_conflict: the order the key made"),
+      status: orderStatus.optional().describe("order_not_payable"),
+    }),
+  })
+  .describe(
+    `The one error shape. Codes → HTTP status: ${ERROR_CODES.map((code) => `${code} ${ERRORS[code].status}`).join(", ")}`,
+  );
+
+/** The schemas under components.schemas, by name. */
+const SCHEMAS = {
+  Order: order,
+  OrderResult: z.object({ order }),
+  OrderChange: z.object({ order, changed: z.boolean().describe("false when the call repeated one already done") }),
+  CancelByKeyResult: z.object({
+    order: order.nullable().describe("null when the Try had not arrived: the key is now cancelled"),
+    cancelled: z.literal(true),
+    changed: z.boolean(),
+  }),
+  Session: z.object({ shopperId: z.string() }),
+  SkuSnapshot: skuSnapshot,
+  SalesList: z.object({ serverTime: epochMs, sales: z.array(skuSnapshot).describe("sales not yet ended, by start time") }),
+  Reconciliation: z.object({
+    checkedAt: epochMs,
+    consistent: z.boolean().describe("true only when no SKU differs at all"),
+    skus: z.array(skuReconciliation),
+  }),
+  SkuReconciliation: skuReconciliation,
+  LiveServerMessage: liveServerMessage,
+  LiveClientMessage: clientMessageSchema.describe("Client → server frame: ping, answered by pong with server time"),
+  CheckoutRequest: checkoutBody,
+  CancelByKeyRequest: cancelBody,
+  PayRequest: payBody,
+  Error: errorBody,
+};
+
+/** The described responses cover what the code returns, field for field (compile-time only). */
+type Describes<Doc, Real> = [Real] extends [Doc] ? ([keyof Real] extends [keyof Doc] ? ([keyof Doc] extends [keyof Real] ? true : false) : false) : false;
+type Holds<T extends true> = T;
+export type DocumentMatchesCode = [
+  Holds<Describes<z.output<typeof order>, ReturnType<typeof presentOrder>>>,
+  Holds<Describes<z.output<typeof skuSnapshot>, SkuSnapshot>>,
+  Holds<Describes<z.output<typeof skuSnapshot>["price"], SkuSnapshot["price"]>>,
+  Holds<Describes<z.output<typeof skuReconciliation>, SkuReconciliation>>,
+  Holds<Describes<z.output<typeof liveServerMessage>, ServerMessage>>,
+];
+
+/** Plain JSON Schema for one zod schema (for a parameter), without the noise OpenAPI does not need. */
+function jsonSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io: "input", override: dropSafeIntegerBounds });
+  return rest;
+}
+
+function componentSchemas(): Record<string, unknown> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(SCHEMAS)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { io: "input", uri: (id) => `#/components/schemas/${id}`, override: dropSafeIntegerBounds });
+  const components = Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _s, $id: _i, ...rest }]) => [id, rest]));
+  // The status of every code, machine-readable (JSON Schema ignores unknown keywords).
+  components.Error!["x-status-by-code"] = Object.fromEntries(ERROR_CODES.map((code) => [code, ERRORS[code].status]));
+  return components;
+}
+
+/** `z.number().int()` carries ±2^53 bounds; they say nothing to a reader. */
+function dropSafeIntegerBounds({ jsonSchema }: { jsonSchema: Record<string, unknown> }): void {
+  if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+  if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+}
+
+// ---- Paths --------------------------------------------------------------------------------
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const json = (name: string) => ({ "application/json": { schema: ref(name) } });
+const noStore = { "Cache-Control": { description: "no-store: live numbers are never cached", schema: { type: "string" } } };
+const SESSION = [{ session: [] }];
+const PUBLIC: never[] = [];
+
+/** Error responses for the codes an operation can answer, grouped by status. */
+function errors(...codes: ErrorCode[]) {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) byStatus.set(ERRORS[code].status, [...(byStatus.get(ERRORS[code].status) ?? []), code]);
+  const responses: Record<string, unknown> = {};
+  for (const [status, grouped] of byStatus) {
+    responses[String(status)] = { description: grouped.map((code) => `\`${code}\`: ${ERRORS[code].meaning}`).join("; "), content: json("Error") };
+  }
+  return { ...responses, default: { description: "`internal` (500) and any other error, in the one error shape", content: json("Error") } };
+}
+
+/** What a shopper-scoped call can answer before it reaches the object: SESSION_SECRET missing. */
+const sessionErrors = ["dependency_unavailable"] as const;
+
+function paths() {
+  return {
+    "/api/session": {
+      post: {
+        operationId: "startSession",
+        tags: ["session"],
+        summary: "Get (or keep) a shopper identity",
+        description:
+          "Issues the signed, HttpOnly `fs_session` cookie if the request has no valid one. Optional: every shopper-scoped call issues it on first use too.",
+        security: [{ session: [] }, {}],
+        responses: {
+          "201": {
+            description: "a new shopper: the cookie is set",
+            headers: { "Set-Cookie": { description: `${SESSION_COOKIE}=<shopperId>.<signature>; HttpOnly; SameSite=Lax; Max-Age=2592000`, schema: { type: "string" } } },
+            content: json("Session"),
+          },
+          "200": { description: "the cookie was valid: the same shopper", content: json("Session") },
+          ...errors(...sessionErrors),
+        },
+      },
+    },
+    "/api/sales": {
+      get: {
+        operationId: "listSales",
+        tags: ["sales"],
+        summary: "Sales on now or coming up, each with its live snapshot",
+        security: PUBLIC,
+        responses: { "200": { description: "sales not yet ended", headers: noStore, content: json("SalesList") }, ...errors() },
+      },
+    },
+    "/api/skus/{sku}": {
+      get: {
+        operationId: "getSku",
+        tags: ["sales"],
+        summary: "One SKU's live state: phase, server time, stock, current price and tier",
+        security: PUBLIC,
+        parameters: [{ $ref: "#/components/parameters/Sku" }],
+        responses: { "200": { description: "the snapshot", headers: noStore, content: json("SkuSnapshot") }, ...errors("not_found") },
+      },
+    },
+    "/api/skus/{sku}/live": {
+      get: {
+        operationId: "liveSku",
+        tags: ["sales"],
+        summary: "The SKU's live feed (WebSocket)",
+        description:
+          "Send `Upgrade: websocket`. The server sends a `snapshot` frame on connect and after changes, coalesced (~100 ms), plus `snapshot` at the sale's start and end. " +
+          'Send `{"type":"ping","clientTime":<ms>}` to get `{"type":"pong","clientTime","serverTime"}` back, for clock sync; anything else gets an `error` frame. ' +
+          "Frames are JSON: see LiveServerMessage and LiveClientMessage.",
+        security: PUBLIC,
+        parameters: [{ $ref: "#/components/parameters/Sku" }, { name: "Upgrade", in: "header", required: true, schema: { const: "websocket" } }],
+        responses: {
+          "101": { description: "switching to the WebSocket; first frame: a LiveServerMessage of type `snapshot`" },
+          "426": { description: "`invalid_request`: not a WebSocket upgrade", content: json("Error") },
+          ...errors("not_found"),
+        },
+      },
+    },
+    "/api/checkout": {
+      post: {
+        operationId: "checkout",
+        tags: ["checkout"],
+        summary: "Try: hold units as a pending_payment order",
+        description:
+          "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
+          "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422.",
+        security: SESSION,
+        parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
+        requestBody: { required: true, content: json("CheckoutRequest") },
+        responses: {
+          "201": {
+            description: "the order (new, or the one this key made)",
+            headers: { "Idempotent-Replayed": { description: "`true` when this key's earlier order is returned", schema: { const: "true" } } },
+            content: json("OrderResult"),
+          },
+          ...errors("invalid_request", "not_found", "not_started", "sold_out", "insufficient_stock", "limit_exceeded", "checkout_cancelled", "ended", "idempotency_conflict", ...sessionErrors),
+        },
+      },
+    },
+    "/api/checkout/cancel": {
+      post: {
+        operationId: "cancelCheckoutByKey",
+        tags: ["checkout"],
+        summary: "Cancel by Idempotency-Key, also before the Try arrived",
+        description:
+          "For a client that never saw its Try answer. If the key made an order, that order is cancelled; if not, the key is marked cancelled so a late Try with it takes nothing (409 `checkout_cancelled`).",
+        security: SESSION,
+        parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
+        requestBody: { required: true, content: json("CancelByKeyRequest") },
+        responses: {
+          "200": { description: "cancelled; `changed` is false when it already was", content: json("CancelByKeyResult") },
+          ...errors("invalid_request", "not_found", "order_paid", ...sessionErrors),
+        },
+      },
+    },
+    "/api/orders/{id}": {
+      get: {
+        operationId: "getOrder",
+        tags: ["orders"],
+        summary: "Read one of the shopper's orders",
+        security: SESSION,
+        parameters: [{ $ref: "#/components/parameters/OrderId" }],
+        responses: { "200": { description: "the order", content: json("OrderResult") }, ...errors("not_found", ...sessionErrors) },
+      },
+    },
+    "/api/orders/{id}/pay": {
+      post: {
+        operationId: "payOrder",
+        tags: ["orders"],
+        summary: "Confirm: charge, then mark the order paid",
+        description:
+          "Charges through PAYMENT_PROVIDER, then confirms. If the hold ran out in between, the charge is refunded and the answer is 409. Paying a paid order is a no-op (`changed: false`). The body is optional.",
+        security: SESSION,
+        parameters: [{ $ref: "#/components/parameters/OrderId" }],
+        requestBody: { required: false, content: json("PayRequest") },
+        responses: {
+          "200": { description: "paid", content: json("OrderChange") },
+          ...errors("invalid_request", "payment_declined", "not_found", "order_not_payable", "dependency_unavailable"),
+        },
+      },
+    },
+    "/api/orders/{id}/cancel": {
+      post: {
+        operationId: "cancelOrder",
+        tags: ["orders"],
+        summary: "Cancel: release the order's units",
+        description: "Cancelling a cancelled or expired order is a no-op (`changed: false`); a paid order is refused.",
+        security: SESSION,
+        parameters: [{ $ref: "#/components/parameters/OrderId" }],
+        responses: { "200": { description: "cancelled", content: json("OrderChange") }, ...errors("not_found", "order_paid", ...sessionErrors) },
+      },
+    },
+    "/api/openapi.json": {
+      get: {
+        operationId: "openapi",
+        tags: ["meta"],
+        summary: "This document",
+        security: PUBLIC,
+        responses: { "200": { description: "OpenAPI 3.1, cached for 5 minutes", content: { "application/json": { schema: { type: "object" } } } } },
+      },
+    },
+    "/admin/api/reconciliation": {
+      get: {
+        operationId: "reconcile",
+        tags: ["admin"],
+        summary: "Each SKU object's unit counts against Postgres",
+        description:
+          "Every configured SKU's object first writes its outbox, then its counts by status are compared with Postgres. A SKU is consistent when nothing differs or the difference is still in its outbox; the top-level `consistent` requires no difference at all. `npm run reconcile` calls this.",
+        security: [{ adminToken: [] }],
+        responses: {
+          "200": { description: "the report", headers: noStore, content: json("Reconciliation") },
+          ...errors("unauthorized", "admin_closed", "dependency_unavailable"),
+        },
+      },
+    },
+  };
+}
+
+function buildDocument() {
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Flash-sale storefront API",
+      version: "0.1.0",
+      description:
+        "The shopper API of the edge flash-sale storefront: one Durable Object per SKU decides every checkout. " +
+        "Checkout is TCC: Try (`POST /api/checkout`) holds units as a `pending_payment` order, Confirm (`POST /api/orders/{id}/pay`) makes it `paid`, " +
+        "Cancel (`POST /api/orders/{id}/cancel`, or `POST /api/checkout/cancel` by key) releases it, and an unpaid hold expires by the object's alarm. " +
+        "Money is integer minor units (fen); times are epoch milliseconds, server time. Every error is `{ \"error\": { \"code\", \"message\", ...details } }`.",
+    },
+    tags: [
+      { name: "session", description: "the shopper's identity (signed cookie)" },
+      { name: "sales", description: "what is on sale, live" },
+      { name: "checkout", description: "Try, and cancel by Idempotency-Key" },
+      { name: "orders", description: "the shopper's orders: read, Confirm (pay), Cancel" },
+      { name: "admin", description: "operators, with the admin bearer token" },
+      { name: "meta", description: "this document" },
+    ],
+    paths: paths(),
+    components: {
+      securitySchemes: {
+        session: {
+          type: "apiKey",
+          in: "cookie",
+          name: SESSION_COOKIE,
+          description:
+            "A random shopper id in an HMAC-signed (SESSION_SECRET), HttpOnly, SameSite=Lax cookie valid 30 days. A request without a valid one is issued a new identity (Set-Cookie); order ownership and the per-shopper limit hang on it.",
+        },
+        adminToken: { type: "http", scheme: "bearer", description: "ADMIN_TOKEN; with none configured, admin answers 503 `admin_closed`" },
+      },
+      parameters: {
+        Sku: { name: "sku", in: "path", required: true, description: "a name that cannot be a SKU answers 404", schema: jsonSchema(saleConfigSchema.shape.sku) },
+        OrderId: {
+          name: "id",
+          in: "path",
+          required: true,
+          description: "an order id; one of another shopper, or not of this form, answers 404",
+          schema: { type: "string", pattern: "^ord_[a-z0-9][a-z0-9-]{1,62}_[0-9A-Za-z]{16,32}$" },
+        },
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          required: true,
+          description: "one per intended purchase (a UUID will do), scoped to the shopper and the SKU; reuse it only to retry",
+          schema: { type: "string", pattern: "^[A-Za-z0-9_.:-]{8,128}$" },
+        },
+      },
+      schemas: componentSchemas(),
+    },
+  };
+}
+
+let document: ReturnType<typeof buildDocument> | undefined;
+
+/** Serves the document, built once per isolate; the server URL is the origin it was asked on. */
+export const openapi = new Hono<AppEnv>().get("/openapi.json", (c) => {
+  document ??= buildDocument();
+  c.header("Cache-Control", "public, max-age=300");
+  const { openapi: version, info, ...rest } = document;
+  return c.json({ openapi: version, info, servers: [{ url: new URL(c.req.url).origin }], ...rest });
+});
