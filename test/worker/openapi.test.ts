@@ -10,6 +10,7 @@ const ROUTES = [
   "POST /api/session",
   "GET /api/openapi.json",
   "GET /api/sales",
+  "GET /api/time",
   "GET /api/skus/{sku}",
   "GET /api/skus/{sku}/live",
   "POST /api/checkout",

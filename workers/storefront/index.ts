@@ -1,25 +1,37 @@
-import { Hono } from "hono";
-import { errorBody, handleError } from "./errors.ts";
+import { Hono, type Context } from "hono";
+import { AppError } from "../../src/errors.ts";
 import { adminApi } from "./admin/index.ts";
 import { api } from "./api/index.ts";
 import type { AppEnv } from "./app-env.ts";
+import { staticFiles } from "./assets.ts";
+import { errorBody, handleError } from "./errors.ts";
 import { health } from "./health.ts";
-import { pages } from "./pages/index.ts";
+import { notFoundHtml, pages } from "./pages/index.ts";
 
 export { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 
 /**
- * The storefront Worker: every edge route in one place. Resources are split with
- * `app.route()`; errors become the API's one shape in `handleError`.
+ * The storefront Worker: every edge route in one place.
+ *   /healthz            dependency checks
+ *   /api/*              the shopper API (JSON)
+ *   /admin/api/*        the admin API (JSON, bearer token)
+ *   /assets/*, /images/*  static files, content-hashed; images negotiated by Accept
+ *   /, /sales/:sku, /orders/:id   server-rendered pages
+ * Unknown addresses get the JSON error under the APIs and a real 404 page elsewhere.
  */
 const app = new Hono<AppEnv>();
 
 app.route("/healthz", health);
 app.route("/api", api);
 app.route("/admin/api", adminApi);
+app.route("/", staticFiles);
 app.route("/", pages);
 
-app.notFound((c) => c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404));
-app.onError(handleError);
+const isApi = (c: Context) => /^\/(api|admin\/api|healthz)(\/|$)/.test(c.req.path);
+
+app.notFound((c) => (isApi(c) ? c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404) : notFoundHtml(c)));
+app.onError((error, c) =>
+  error instanceof AppError && error.code === "not_found" && !isApi(c) ? notFoundHtml(c) : handleError(error, c),
+);
 
 export default app satisfies ExportedHandler<Env>;

@@ -12,6 +12,11 @@ export const api = new Hono<AppEnv>()
     return c.json({ shopperId: c.get("shopperId") }, c.get("newSession") ? 201 : 200);
   })
   .route("/", openapi)
+  // Server time for pages without a live feed: they sample it to run countdowns on it.
+  .get("/time", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json({ serverTime: Date.now() });
+  })
   .route("/", sales)
   .route("/", checkout)
   .route("/", orders);

@@ -235,6 +235,21 @@ function paths() {
         },
       },
     },
+    "/api/time": {
+      get: {
+        operationId: "serverTime",
+        tags: ["sales"],
+        summary: "Server time, for countdowns on pages without a live feed (sample a few round trips)",
+        security: PUBLIC,
+        responses: {
+          "200": {
+            description: "the server's clock",
+            headers: noStore,
+            content: { "application/json": { schema: { type: "object", properties: { serverTime: { type: "integer", description: "epoch milliseconds" } }, required: ["serverTime"] } } },
+          },
+        },
+      },
+    },
     "/api/sales": {
       get: {
         operationId: "listSales",

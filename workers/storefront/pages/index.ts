@@ -1,79 +1,71 @@
-import { Hono } from "hono";
-import { html } from "hono/html";
-import { formatMoney } from "../../../src/money.ts";
-import { salePhase } from "../../../src/sales/phase.ts";
-import { unitPriceForRank } from "../../../src/sales/pricing.ts";
+import { Hono, type Context } from "hono";
+import { AppError, unwrap } from "../../../src/errors.ts";
+import { messages } from "../../../src/i18n/messages.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
-import type { SaleConfig } from "../../../src/sales/sale-config.ts";
-import { layout } from "./layout.ts";
+import { skuOfOrderId } from "../../../src/orders/order.ts";
+import type { AppEnv } from "../app-env.ts";
+import { imageUrl } from "../assets.ts";
+import { skuObject } from "../api/sku-object.ts";
+import { edgeCached } from "./edge-cache.ts";
+import { homePage } from "./home-page.ts";
+import { pageLang } from "./lang.ts";
+import { layout, preloadHeaders, type PageOptions } from "./layout.ts";
+import { notFoundPage } from "./not-found-page.ts";
+import { orderPage } from "./order-page.ts";
+import { salePage } from "./sale-page.ts";
 
-/**
- * Server-rendered shopper pages. Live numbers (stock, tier) arrive over the SKU's
- * WebSocket in a later issue; these pages render the configuration and the phase.
- */
-export const pages = new Hono<{ Bindings: Env }>()
-  .get("/", async (c) => {
-    const now = Date.now();
-    const sales = (await new SaleCatalog(c.env.SALES).list()).filter((s) => s.endsAt > now);
-    const items = sales.map((sale) => saleCard(sale, now));
-    return c.html(
-      layout(
-        "Flash sales",
-        html`<h1>Live and upcoming sales</h1>
-          ${items.length ? items : html`<p class="card">No sale is running or scheduled right now.</p>`}`,
-      ),
-    );
-  })
-  .get("/sales/:sku", async (c) => {
-    const sale = await new SaleCatalog(c.env.SALES).get(c.req.param("sku"));
-    return c.html(layout(sale.title, salePage(sale, Date.now())));
+/** Shared pages are cached at the edge briefly; live numbers come over the WebSocket anyway. */
+const PAGE_CACHE = { freshSeconds: 5, staleSeconds: 30 };
+
+/** Server-rendered shopper pages (issue 5). */
+export const pages = new Hono<AppEnv>()
+  .get("/", (c) =>
+    sharedPage(c, async (lang) => {
+      const now = Date.now();
+      const configured = (await new SaleCatalog(c.env.SALES).list()).filter((sale) => sale.endsAt > now);
+      const snapshots = await Promise.all(configured.map((sale) => skuObject(c.env, sale.sku).snapshot()));
+      const sales = configured.flatMap((sale, i) => {
+        const snapshot = snapshots[i];
+        return snapshot?.ok ? [{ sale, snapshot: snapshot.value }] : [];
+      });
+      return { title: messages(lang).liveAndUpcoming, body: homePage(lang, sales), script: "home" };
+    }),
+  )
+  .get("/sales/:sku", async (c) =>
+    sharedPage(c, async (lang) => {
+      const sku = c.req.param("sku");
+      const sale = await new SaleCatalog(c.env.SALES).get(sku);
+      const snapshot = unwrap(await skuObject(c.env, sku).snapshot());
+      const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
+      return { title: sale.title, body: salePage(lang, sale, snapshot), script: "sale", preloadImage: hero };
+    }),
+  )
+  .get("/orders/:id", async (c) => {
+    const id = c.req.param("id");
+    if (!skuOfOrderId(id)) throw new AppError("not_found", `no order ${id}`);
+    const { lang } = pageLang(c);
+    const page: PageOptions = { lang, title: messages(lang).yourOrder, body: orderPage(lang, id), script: "order", path: c.req.path };
+    preloadHeaders(c, page);
+    c.header("Cache-Control", "private, no-store");
+    return c.html(layout(page));
   });
 
-function saleCard(sale: SaleConfig, now: number) {
-  const phase = salePhase(sale, sale.stock, now);
-  return html`<a class="card" style="display:block;color:inherit;text-decoration:none" href="/sales/${sale.sku}">
-    <span class="phase phase-${phase}">${phase}</span>
-    <h2>${sale.title}</h2>
-    <span class="price">${formatMoney(unitPriceForRank(sale, 1))}</span>
-    <span class="list">${formatMoney(sale.listPrice)}</span>
-  </a>`;
+/** A page every shopper sees alike: rendered once per language and cached at the edge. */
+async function sharedPage(c: Context<AppEnv>, render: (lang: ReturnType<typeof pageLang>["lang"]) => Promise<Omit<PageOptions, "lang" | "path">>) {
+  const { lang, chosenNow } = pageLang(c);
+  const url = new URL(c.req.url);
+  const draw = async () => {
+    const page = { ...(await render(lang)), lang, path: url.pathname };
+    preloadHeaders(c, page);
+    return c.html(layout(page));
+  };
+  if (chosenNow) return draw(); // sets the language cookie: never shared
+  return edgeCached(c, `${url.origin}${url.pathname}?__lang=${lang}`, PAGE_CACHE, draw);
 }
 
-function salePage(sale: SaleConfig, now: number) {
-  const phase = salePhase(sale, sale.stock, now);
-  const target = phase === "upcoming" ? sale.startsAt : sale.endsAt;
-  return html`<article class="card" data-sku="${sale.sku}" data-phase="${phase}">
-      <span class="phase phase-${phase}">${phase}</span>
-      <h1>${sale.title}</h1>
-      <p>${sale.description}</p>
-      <p>
-        <span class="price">${formatMoney(unitPriceForRank(sale, 1))}</span>
-        <span class="list">${formatMoney(sale.listPrice)}</span>
-      </p>
-      <p>
-        ${phase === "upcoming" ? "Opens in" : "Ends in"}
-        <strong id="countdown" data-target="${target}" data-server-time="${now}">…</strong>
-      </p>
-      <p>${sale.stock} units · limit ${sale.perShopperLimit} per shopper</p>
-      ${sale.tiers.length
-        ? html`<table>
-            <tr><th>Units</th><th>Price</th><th></th></tr>
-            ${sale.tiers.map(
-              (t) => html`<tr><td>${t.fromRank}–${t.toRank}</td><td>${formatMoney(t.unitPrice)}</td><td>${t.label ?? ""}</td></tr>`,
-            )}
-          </table>`
-        : ""}
-    </article>
-    <script>
-      // Counts against server time: the offset to the client's clock is taken once at load.
-      const el = document.getElementById("countdown");
-      const offset = Number(el.dataset.serverTime) - Date.now();
-      const tick = () => {
-        const left = Math.max(0, Number(el.dataset.target) - (Date.now() + offset));
-        const s = Math.floor(left / 1000);
-        el.textContent = Math.floor(s / 3600) + "h " + Math.floor((s % 3600) / 60) + "m " + (s % 60) + "s";
-      };
-      tick();
-      setInterval(tick, 250);
-    </script>`;
+/** The 404 page for every unknown address outside the APIs. */
+export function notFoundHtml(c: Context<AppEnv>): Response | Promise<Response> {
+  const { lang } = pageLang(c);
+  const t = messages(lang);
+  return c.html(layout({ lang, title: t.notFoundTitle, body: notFoundPage(lang), path: "/" }), 404);
 }

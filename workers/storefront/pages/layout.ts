@@ -1,34 +1,62 @@
+import type { Context } from "hono";
 import { html, raw } from "hono/html";
 import type { HtmlEscapedString } from "hono/utils/html";
+import { messages, type Lang, type Messages } from "../../../src/i18n/messages.ts";
+import { assets } from "../assets.ts";
 
-type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
+export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
-const STYLE = `
-  :root { font-family: system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", sans-serif; color: #1d1d1f; }
-  body { margin: 0; background: #fafafa; }
-  header { background: #e1251b; color: #fff; padding: 12px 20px; font-weight: 700; }
-  header a { color: inherit; text-decoration: none; }
-  main { max-width: 760px; margin: 0 auto; padding: 16px; }
-  .card { background: #fff; border-radius: 12px; padding: 16px; margin: 12px 0; box-shadow: 0 1px 3px #0001; }
-  .phase { display: inline-block; border-radius: 999px; padding: 2px 10px; font-size: 13px; background: #eee; }
-  .phase-live { background: #e1251b; color: #fff; } .phase-upcoming { background: #ffb400; }
-  .price { font-size: 28px; color: #e1251b; font-weight: 700; } .list { color: #888; text-decoration: line-through; }
-  table { border-collapse: collapse; width: 100%; } td, th { padding: 6px; border-bottom: 1px solid #eee; text-align: left; }
-`;
+export interface PageOptions {
+  lang: Lang;
+  title: string;
+  body: Markup;
+  /** The page's client script (a key of the asset manifest's scripts), if any. */
+  script?: string;
+  /** An image to fetch early (the sale's hero picture). */
+  preloadImage?: string | null;
+  /** Path of this page, for the language switch link. */
+  path: string;
+}
 
-/** The page shell every storefront page shares. */
-export function layout(title: string, body: Markup): Markup {
+/**
+ * Announces the stylesheet, the page script and the hero image before the HTML is parsed:
+ * `Link: rel=preload` headers, which Cloudflare also turns into 103 Early Hints.
+ */
+export function preloadHeaders(c: Context, page: Pick<PageOptions, "script" | "preloadImage">): void {
+  const links = [`<${assets.styles.storefront}>; rel=preload; as=style`];
+  if (page.script && assets.scripts[page.script]) links.push(`<${assets.scripts[page.script]}>; rel=modulepreload`);
+  if (page.preloadImage) links.push(`<${page.preloadImage}>; rel=preload; as=image; fetchpriority=high`);
+  c.header("Link", links.join(", "));
+}
+
+/** The page shell every storefront page shares; the page's strings go to its script as JSON. */
+export function layout(page: PageOptions): Markup {
+  const t = messages(page.lang);
+  const other: Lang = page.lang === "en" ? "zh-CN" : "en";
+  const script = page.script ? assets.scripts[page.script] : undefined;
   return html`<!doctype html>
-<html lang="en">
+<html lang="${page.lang}">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <title>${title}</title>
-    <style>${raw(STYLE)}</style>
+    <title>${page.title} · ${t.siteName}</title>
+    <link rel="stylesheet" href="${assets.styles.storefront}" />
+    ${script ? html`<script type="module" src="${script}"></script>` : ""}
   </head>
   <body>
-    <header><a href="/">⚡ Flash Sale</a></header>
-    <main>${body}</main>
+    <header class="top">
+      <a class="brand" href="/">⚡ ${t.siteName}</a>
+      <a class="lang" href="${page.path}?lang=${other}" hreflang="${other}">${t.language}</a>
+    </header>
+    <main>${page.body}</main>
+    <script type="application/json" id="i18n">${raw(jsonForScript(t))}</script>
   </body>
 </html>`;
 }
+
+/** JSON that is safe inside a <script> element. */
+export function jsonForScript(value: unknown): string {
+  return JSON.stringify(value).replace(/</g, "\\u003c");
+}
+
+export type { Messages };

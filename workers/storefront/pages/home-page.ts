@@ -1,0 +1,35 @@
+import { html } from "hono/html";
+import { format, messages, type Lang } from "../../../src/i18n/messages.ts";
+import { formatMoney } from "../../../src/money.ts";
+import type { SaleConfig } from "../../../src/sales/sale-config.ts";
+import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
+import { imageUrl } from "../assets.ts";
+import type { Markup } from "./layout.ts";
+
+/** The home page: live and upcoming sales, each with its countdown and stock bar (kept live by home.page.ts). */
+export function homePage(lang: Lang, sales: Array<{ sale: SaleConfig; snapshot: SkuSnapshot }>): Markup {
+  const t = messages(lang);
+  return html`<h1>${t.liveAndUpcoming}</h1>
+    ${sales.length === 0 ? html`<p class="card">${t.noSales}</p>` : ""}
+    <ul class="sales" id="sales">
+      ${sales.map(({ sale, snapshot }) => {
+        const picture = sale.images[0] ? imageUrl(sale.images[0], 480) : null;
+        const { stock, price } = snapshot;
+        return html`<li class="card sale-card" data-sku="${sale.sku}" data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}">
+          <a href="/sales/${sale.sku}">
+            ${picture ? html`<img src="${picture}" width="480" height="480" alt="" loading="lazy" />` : ""}
+            <div>
+              <span class="phase phase-${snapshot.phase}" data-role="phase">${t[`phase_${snapshot.phase}`]}</span>
+              <h2>${sale.title}</h2>
+              <p><span class="price">${price.unitPrice === null ? "—" : formatMoney(price.unitPrice)}</span>
+                <s class="list">${formatMoney(sale.listPrice)}</s></p>
+              <p><span data-role="countdown-label">${snapshot.phase === "upcoming" ? t.opensIn : t.endsIn}</span>
+                <strong data-role="countdown">…</strong></p>
+              <div class="bar"><div class="fill" data-role="stock-fill" style="width:${stock.total ? Math.round((stock.remaining / stock.total) * 100) : 0}%"></div></div>
+              <small data-role="stock-text">${format(t.remaining, { remaining: stock.remaining, total: stock.total })}</small>
+            </div>
+          </a>
+        </li>`;
+      })}
+    </ul>`;
+}

@@ -1,0 +1,33 @@
+import { html } from "hono/html";
+import { LOCAL_PAYMENT_METHODS } from "../../../src/payments/index.ts";
+import { messages, type Lang } from "../../../src/i18n/messages.ts";
+import type { Markup } from "./layout.ts";
+
+/**
+ * The order page: a shell only. The order is personal, so the page is never cached and
+ * its script reads the order through the API with the shopper's own session.
+ */
+export function orderPage(lang: Lang, orderId: string): Markup {
+  const t = messages(lang);
+  return html`<article class="order card" id="order" data-order-id="${orderId}">
+    <h1>${t.yourOrder}</h1>
+    <p class="status" id="order-status">${t.loading}</p>
+    <dl class="order-lines" id="order-lines"></dl>
+    <div class="countdown" id="hold" hidden>
+      <span>${t.holdExpiresIn}</span>
+      <canvas id="countdown" width="360" height="64"></canvas>
+    </div>
+    <form id="pay-form" hidden>
+      <label>${t.payMethod}
+        <select id="pay-method">
+          <option value="${LOCAL_PAYMENT_METHODS.approve}">${t.method_approve}</option>
+          <option value="${LOCAL_PAYMENT_METHODS.decline}">${t.method_decline}</option>
+        </select>
+      </label>
+      <button type="submit" id="pay">${t.payNow}</button>
+      <button type="button" id="cancel" class="secondary">${t.cancelOrder}</button>
+    </form>
+    <p class="message" id="message" role="alert"></p>
+    <p><a id="back" href="/">${t.backToSale}</a></p>
+  </article>`;
+}

@@ -1,0 +1,96 @@
+import { html } from "hono/html";
+import { format, type Lang, messages } from "../../../src/i18n/messages.ts";
+import { formatMoney } from "../../../src/money.ts";
+import type { SaleConfig } from "../../../src/sales/sale-config.ts";
+import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
+import { imageUrl } from "../assets.ts";
+import { jsonForScript, type Markup } from "./layout.ts";
+
+/** A limited-time gift as the page shows it (configured by marketers, issue 6). */
+interface GiftView {
+  title: string;
+  startsAt: number;
+  endsAt: number;
+  stock: number;
+}
+
+/**
+ * The sale page. It is cached at the edge, so what it renders is the configuration and a
+ * starting picture; the live stock, tier and phase arrive over the SKU's WebSocket, and the
+ * countdown runs on server time measured by the page's script.
+ */
+export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): Markup {
+  const t = messages(lang);
+  const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
+  const gifts = ((sale as { gifts?: GiftView[] }).gifts ?? []).filter((g) => g.endsAt > snapshot.serverTime);
+  const { stock, price } = snapshot;
+  const percentLeft = stock.total > 0 ? Math.round((stock.remaining / stock.total) * 100) : 0;
+  return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-phase="${snapshot.phase}"
+      data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}">
+    ${hero
+      ? html`<picture class="hero"><img src="${hero}" srcset="${imageUrl(sale.images[0]!, 480)} 480w, ${hero} 960w"
+          sizes="(max-width: 600px) 100vw, 560px" width="960" height="960" alt="${sale.title}" fetchpriority="high" /></picture>`
+      : ""}
+    <section class="details">
+      <span class="phase phase-${snapshot.phase}" id="phase">${t[`phase_${snapshot.phase}`]}</span>
+      <h1>${sale.title}</h1>
+      <p class="description">${sale.description}</p>
+      <p class="prices">
+        <span class="price" id="price">${price.unitPrice === null ? "—" : formatMoney(price.unitPrice)}</span>
+        <span class="list">${t.listPrice} <s>${formatMoney(sale.listPrice)}</s></span>
+      </p>
+      <p class="tier-note" id="tier-note">${tierNote(lang, snapshot)}</p>
+      <div class="countdown">
+        <span id="countdown-label">${snapshot.phase === "upcoming" ? t.opensIn : t.endsIn}</span>
+        <canvas id="countdown" width="360" height="64" aria-live="off"></canvas>
+      </div>
+      <div class="stock">
+        <div class="bar"><div class="fill" id="stock-fill" style="width:${percentLeft}%"></div></div>
+        <span id="stock-text" data-remaining="${stock.remaining}">${format(t.remaining, { remaining: stock.remaining, total: stock.total })}</span>
+        <span class="live-status" id="live-status"></span>
+      </div>
+      ${gifts.map(
+        (gift) => html`<aside class="gift" data-gift data-starts-at="${gift.startsAt}" data-ends-at="${gift.endsAt}" hidden>
+          <strong>🎁 ${t.gift}: ${gift.title}</strong>
+          <span>${format(t.giftWhileStocks, { time: new Date(gift.endsAt).toISOString().slice(11, 16) + " UTC", n: gift.stock })}</span>
+        </aside>`,
+      )}
+      <form class="buy" id="buy-form">
+        <label>${t.quantity}
+          <select id="qty">${Array.from({ length: sale.perShopperLimit }, (_, i) => html`<option>${i + 1}</option>`)}</select>
+        </label>
+        <button type="submit" id="buy" data-state="${buttonState(snapshot.phase)}" ${snapshot.phase === "live" ? "" : "disabled"}>
+          ${t[`buy_${buttonState(snapshot.phase)}`]}
+        </button>
+      </form>
+      <p class="message" id="message" role="alert"></p>
+      <p class="limit">${format(t.limitPerShopper, { n: sale.perShopperLimit })}</p>
+      ${sale.tiers.length
+        ? html`<table class="tiers" id="tiers">
+            <caption>${t.priceTiers}</caption>
+            <tr><th>${t.units}</th><th>${t.price}</th><th></th></tr>
+            ${sale.tiers.map(
+              (tier) => html`<tr data-from="${tier.fromRank}" data-to="${tier.toRank}">
+                <td>${tier.fromRank}–${tier.toRank}</td><td>${formatMoney(tier.unitPrice)}</td><td>${tier.label ?? ""}</td></tr>`,
+            )}
+            <tr data-from="${sale.tiers.at(-1)!.toRank + 1}" data-to="${sale.stock}"><td>${sale.tiers.at(-1)!.toRank + 1}+</td><td>${formatMoney(sale.listPrice)}</td><td></td></tr>
+          </table>`
+        : ""}
+    </section>
+    <script type="application/json" id="initial-snapshot">${jsonForScript(snapshot)}</script>
+  </article>`;
+}
+
+type ButtonState = "waiting" | "live" | "sold_out" | "ended";
+
+function buttonState(phase: SkuSnapshot["phase"]): ButtonState {
+  return phase === "upcoming" ? "waiting" : phase;
+}
+
+/** "37 left at this price, then ¥419.30", or nothing past the last tier. */
+export function tierNote(lang: Lang, snapshot: SkuSnapshot): string {
+  const t = messages(lang);
+  const { price } = snapshot;
+  if (price.unitsLeftInTier === null || price.nextTier === null) return "";
+  return `${format(t.leftInTier, { n: price.unitsLeftInTier })} · ${format(t.thenPrice, { price: formatMoney(price.nextTier.unitPrice) })}`;
+}
