@@ -5,7 +5,8 @@ import { TEST_SECRETS } from "./test/support/test-secrets.ts";
 /**
  * Two projects share one local stack (test/global-setup.ts):
  * - `workers`: tests inside workerd with the real bindings of wrangler.toml;
- * - `integration`: Node-side tests of the local stack, and the built bundle on Miniflare.
+ * - `integration`: Node-side tests of the local stack, and the built bundle on Miniflare;
+ * - `browser`: the built bundle with its assets, driven in Debian's Chromium.
  */
 export default defineConfig({
   test: {
@@ -20,6 +21,15 @@ export default defineConfig({
         ],
         // Generous timeouts: a 2-core CI machine runs both projects and the stack at once.
         test: { name: "workers", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 },
+      },
+      {
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         test: {

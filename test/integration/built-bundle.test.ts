@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { Miniflare } from "miniflare";
 import { demoSales } from "../../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey } from "../../src/sales/sale-config.ts";
-import { buildProductionBundle, runBundle } from "../support/built-worker.ts";
+import { buildProductionBundle, runBundle } from "../../scripts/local/worker-bundle.ts";
 
 /** The bundle `wrangler deploy` ships, on workerd, against the real Postgres and Redis of the test stack. */
 describe("production bundle on workerd", () => {

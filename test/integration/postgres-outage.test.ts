@@ -9,7 +9,7 @@ import { freePort } from "../../scripts/local/ports.ts";
 import { migrateDatabase } from "../../scripts/migrate.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { saleConfigSchema, saleKey } from "../../src/sales/sale-config.ts";
-import { buildProductionBundle, runBundle } from "../support/built-worker.ts";
+import { buildProductionBundle, runBundle } from "../../scripts/local/worker-bundle.ts";
 
 /**
  * Postgres stopped in the middle of a sale: the production bundle on workerd keeps taking

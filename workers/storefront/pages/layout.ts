@@ -40,6 +40,7 @@ export function layout(page: PageOptions): Markup {
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <title>${page.title} · ${t.siteName}</title>
+    <link rel="icon" href="data:," />
     <link rel="stylesheet" href="${assets.styles.storefront}" />
     ${script ? html`<script type="module" src="${script}"></script>` : ""}
   </head>

@@ -1,4 +1,4 @@
-import { html } from "hono/html";
+import { html, raw } from "hono/html";
 import { format, type Lang, messages } from "../../../src/i18n/messages.ts";
 import { formatMoney } from "../../../src/money.ts";
 import type { SaleConfig } from "../../../src/sales/sale-config.ts";
@@ -77,7 +77,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
           </table>`
         : ""}
     </section>
-    <script type="application/json" id="initial-snapshot">${jsonForScript(snapshot)}</script>
+    <script type="application/json" id="initial-snapshot">${raw(jsonForScript(snapshot))}</script>
   </article>`;
 }
 

@@ -1,0 +1,133 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { fileURLToPath } from "node:url";
+import { Miniflare } from "miniflare";
+import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
+import type { LocalStackVars } from "./stack-vars.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+
+/** The app secrets the Worker needs besides its connection variables. */
+export interface WorkerSecrets {
+  SESSION_SECRET: string;
+  ADMIN_TOKEN: string;
+}
+
+/** How to serve a Worker on workerd through Miniflare's API. */
+export interface ServeOptions {
+  /**
+   * Also serve the Worker on a socket of its own, on this TCP port (0: a free one), so
+   * outside tools (wrk) reach it the way Cloudflare's edge does: straight into the
+   * Worker's fetch handler. Read the address with `directUrl(mf, name)`. Miniflare's public
+   * port puts its own entry Worker in front (routing, `cf`, pretty errors), which costs
+   * more than a small Worker itself: about 3,300 against 14,000 requests/s for a fixed
+   * JSON body on a 2-core machine (bench/, issue 7).
+   */
+  directPort?: number;
+  host?: string;
+  /** Serve the built static assets (public/) through the ASSETS binding, as wrangler.toml does. */
+  assetsDirectory?: string;
+}
+
+/**
+ * Builds the production bundle exactly as `wrangler deploy` would (`--dry-run --outdir`),
+ * so tests and the benchmark exercise what ships rather than the sources. `root` is the
+ * project to build (default: this one; the benchmark may build a commit checked out aside).
+ */
+export async function buildProductionBundle(root: string = ROOT): Promise<string> {
+  const outdir = mkdtempSync(join(tmpdir(), "flashsale-bundle-"));
+  // Run wrangler on this very Node (22), whatever `node` the PATH would find.
+  const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
+    cwd: root,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  return join(outdir, "index.js");
+}
+
+/**
+ * Runs a built bundle on workerd through Miniflare's API (Miniflare 5's worker config:
+ * a module manifest, typed `env` bindings and declared exports) with the bindings of
+ * wrangler.toml (in-memory KV and SQLite-backed Durable Object storage) and the given
+ * connection variables. Secrets default to the fixed test values.
+ */
+export function runBundle(
+  scriptPath: string,
+  vars: LocalStackVars,
+  options: ServeOptions & { secrets?: WorkerSecrets } = {},
+): Miniflare {
+  const text = (value: string) => ({ type: "text" as const, value });
+  const secrets = options.secrets ?? TEST_SECRETS;
+  return new Miniflare({
+    ...serveOptions(options),
+    workers: [
+      {
+        ...directSocket(options),
+        config: {
+          name: "storefront",
+          compatibilityDate: "2026-11-01",
+          compatibilityFlags: ["nodejs_compat"],
+          manifest: {
+            mainModule: "index.js",
+            modules: { "index.js": { type: "esm", contents: readFileSync(scriptPath, "utf8") } },
+          },
+          env: {
+            SALES: { type: "kv" },
+            SKU_SALE: { type: "durable-object", worker: "storefront", exportName: "SkuSale" },
+            DATABASE_URL: text(vars.DATABASE_URL),
+            NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
+            UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
+            UPSTASH_REDIS_REST_TOKEN: text(vars.UPSTASH_REDIS_REST_TOKEN),
+            SESSION_SECRET: text(secrets.SESSION_SECRET),
+            ADMIN_TOKEN: text(secrets.ADMIN_TOKEN),
+            PAYMENT_PROVIDER: text("local"),
+            ...(options.assetsDirectory ? { ASSETS: { type: "assets" as const } } : {}),
+          },
+          exports: { SkuSale: { type: "durable-object", storage: "sqlite" } },
+          ...(options.assetsDirectory ? { assets: { directory: options.assetsDirectory, runWorkerFirst: true, hasUserWorker: true } } : {}),
+        },
+      },
+    ],
+  });
+}
+
+/**
+ * Runs a single ES module Worker without bindings on workerd, through the same Miniflare
+ * API and settings as `runBundle` (for a baseline measured on the same runner).
+ */
+export function runModuleWorker(name: string, source: string, options: ServeOptions = {}): Miniflare {
+  return new Miniflare({
+    ...serveOptions(options),
+    workers: [
+      {
+        ...directSocket(options),
+        config: {
+          name,
+          compatibilityDate: "2026-11-01",
+          compatibilityFlags: ["nodejs_compat"],
+          manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm", contents: source } } },
+          env: {},
+        },
+      },
+    ],
+  });
+}
+
+/** The address of a Worker's own socket (`ServeOptions.directPort`). */
+export async function directUrl(mf: Miniflare, workerName: string): Promise<URL> {
+  return mf.unsafeGetDirectURL(workerName);
+}
+
+function serveOptions(options: ServeOptions) {
+  if (options.directPort === undefined) return {};
+  // No per-request logging and no Request.cf download: a local runner needs no network.
+  return { host: options.host ?? "127.0.0.1", logRequests: false, cf: false };
+}
+
+function directSocket(options: ServeOptions) {
+  if (options.directPort === undefined) return {};
+  return { dev: { unsafeDirectSockets: [{ host: options.host ?? "127.0.0.1", port: options.directPort }] } };
+}

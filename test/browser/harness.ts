@@ -1,0 +1,80 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Miniflare } from "miniflare";
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { buildProductionBundle, runBundle } from "../../scripts/local/worker-bundle.ts";
+import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
+import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
+
+const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+/** Test artifacts: screenshots and first-contentful-paint numbers (git-ignored, kept by CI). */
+export const ARTIFACTS = join(ROOT, "test-results", "browser");
+
+/**
+ * The storefront as a shopper's browser meets it: the production bundle with its static
+ * assets on workerd, on a real port, and Debian's Chromium driven by playwright-core
+ * (never a downloaded browser).
+ */
+export class StorefrontUnderTest {
+  readonly mf: Miniflare;
+  readonly baseUrl: string;
+  readonly browser: Browser;
+
+  private constructor(mf: Miniflare, baseUrl: string, browser: Browser) {
+    this.mf = mf;
+    this.baseUrl = baseUrl;
+    this.browser = browser;
+  }
+
+  static async start(vars: LocalStackVars): Promise<StorefrontUnderTest> {
+    // Through Miniflare's own entry (as wrangler dev serves it): that is what routes to the
+    // static assets the way Cloudflare does.
+    const mf = runBundle(await buildProductionBundle(), vars, { assetsDirectory: join(ROOT, "public") });
+    const url = await mf.ready;
+    const browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--no-first-run"],
+    });
+    mkdirSync(join(ARTIFACTS, "screenshots"), { recursive: true });
+    return new StorefrontUnderTest(mf, url.origin, browser);
+  }
+
+  async stop(): Promise<void> {
+    await this.browser?.close();
+    await this.mf?.dispose();
+  }
+
+  /** A shopper's browser: its own cookies, a phone or desktop screen. */
+  newShopper(screen: "phone" | "desktop" = "desktop", locale = "en-US"): Promise<BrowserContext> {
+    const viewport = screen === "phone" ? { width: 390, height: 844 } : { width: 1280, height: 900 };
+    return this.browser.newContext({ baseURL: this.baseUrl, viewport, locale, isMobile: screen === "phone", hasTouch: screen === "phone" });
+  }
+
+  async seedSale(overrides: Partial<SaleConfigInput> = {}): Promise<SaleConfig> {
+    const now = Date.now();
+    const sale = saleConfigSchema.parse({
+      sku: `b-${crypto.randomUUID().slice(0, 12)}`,
+      title: "Wireless Earbuds Pro",
+      description: "Active noise cancelling, 30 h battery.",
+      images: ["earbuds"],
+      listPrice: 59_900,
+      stock: 200,
+      startsAt: now - 60_000,
+      endsAt: now + 3_600_000,
+      tiers: [{ fromRank: 1, toRank: 50, unitPrice: 29_950, label: "First 50 at half price" }],
+      perShopperLimit: 2,
+      ...overrides,
+    });
+    await (await this.mf.getKVNamespace("SALES")).put(saleKey(sale.sku), JSON.stringify(sale));
+    return sale;
+  }
+}
+
+/** Appends one page's first contentful paint to the artifacts (a measurement, not an assertion). */
+export function recordPaint(page: string, firstContentfulPaintMs: number): void {
+  const file = join(ARTIFACTS, `fcp-${page}.json`);
+  writeFileSync(file, JSON.stringify({ page, firstContentfulPaintMs, at: new Date().toISOString() }, null, 2) + "\n");
+}
+
+export const screenshotPath = (name: string) => join(ARTIFACTS, "screenshots", `${name}.png`);
