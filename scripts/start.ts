@@ -4,11 +4,12 @@
  * gateway), applies migrations, seeds demo sales into local KV, then runs `wrangler dev`
  * with local Durable Objects and KV. Ctrl-C stops everything it started.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { demoSales } from "../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
 import { startLocalStack, type LocalStack } from "./local/stack.ts";
@@ -45,6 +46,8 @@ let stopping = false;
 
 async function main(): Promise<void> {
   console.log("Starting the flash-sale storefront…");
+  // Read now, used at seeding: wrangler takes a few seconds to answer.
+  const previousVersions = seededVersions(demoSales(0).map((sale) => sale.sku));
   await assertPortFree(PORTS.storefront, HOST, "storefront (wrangler dev); set PORT to use another");
   stack = await startLocalStack({
     databaseUrl: env.DATABASE_URL || undefined,
@@ -61,7 +64,7 @@ async function main(): Promise<void> {
   step("applying migrations");
   await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("seeding demo sales into local KV");
-  await seedDemoSales();
+  await seedDemoSales(await previousVersions);
   step("starting wrangler dev");
   wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS });
   await waitUntilServing(`http://${HOST}:${PORTS.storefront}/healthz`, wrangler);
@@ -72,10 +75,14 @@ function step(what: string): void {
   console.log(`  · ${what}`);
 }
 
-/** Demo sales are written afresh on every start, so the "live" one is live from now on. */
-async function seedDemoSales(): Promise<void> {
+/**
+ * Demo sales are written afresh on every start, so the "live" one is live from now on,
+ * each one version above what local KV held: a SKU object never steps back to an older
+ * configuration version (issue 6) and keeps the one it ran across restarts.
+ */
+async function seedDemoSales(previousVersions: Map<string, number>): Promise<void> {
   const entries = demoSales(Date.now()).map((sale) => {
-    const valid = saleConfigSchema.parse(sale);
+    const valid = saleConfigSchema.parse({ ...sale, version: (previousVersions.get(sale.sku) ?? 0) + 1 });
     return { key: saleKey(valid.sku), value: JSON.stringify(valid) };
   });
   const dir = mkdtempSync(join(tmpdir(), "flashsale-seed-"));
@@ -86,6 +93,29 @@ async function seedDemoSales(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The configuration versions local KV holds for these SKUs (none on a first start). */
+async function seededVersions(skus: string[]): Promise<Map<string, number>> {
+  const versions = new Map<string, number>();
+  const dir = mkdtempSync(join(tmpdir(), "flashsale-seed-"));
+  const file = join(dir, "keys.json");
+  writeFileSync(file, JSON.stringify(skus.map(saleKey)));
+  try {
+    const { stdout } = await promisify(execFile)(WRANGLER, ["kv", "bulk", "get", file, "--binding", "SALES", "--local"], { cwd: ROOT, env: childEnv });
+    // Wrangler may print a notice before the JSON.
+    const found = JSON.parse(stdout.slice(stdout.indexOf("{"))) as Record<string, { value: string | null }>;
+    for (const [key, { value }] of Object.entries(found)) {
+      const parsed = value === null ? null : saleConfigSchema.safeParse(JSON.parse(value));
+      if (parsed?.success) versions.set(parsed.data.sku, parsed.data.version);
+      else if (value !== null) versions.set(key.slice("sale:".length), 1);
+    }
+  } catch (error) {
+    console.warn(`  · could not read the demo sales' versions from local KV (${(error as Error).message.split("\n")[0]}); seeding version 1`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return versions;
 }
 
 function runWranglerDev(vars: Record<string, string>): ChildProcess {

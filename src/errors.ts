@@ -8,6 +8,7 @@ export type ErrorCode =
   | "unauthorized"
   | "not_found"
   | "not_started"
+  | "sale_paused"
   | "sold_out"
   | "insufficient_stock"
   | "limit_exceeded"

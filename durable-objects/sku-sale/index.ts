@@ -20,6 +20,24 @@ const FLUSH_TIMEOUT_MS = 10_000;
 /** How stale the KV configuration may get before the object rereads it in the background. */
 const CONFIG_TTL_MS = 5_000;
 
+/** What the marketer console sees of a running sale (issue 6). */
+export interface SkuAdminView {
+  /** The configuration this object runs: after a save, newer than KV until KV catches up. */
+  config: SaleConfig;
+  snapshot: SkuSnapshot;
+  /** Orders ever placed, whatever became of them: successive reads give orders per second. */
+  ordersPlaced: number;
+  /** Gifts out with orders that hold or bought units, by gift id. */
+  giftsGiven: Record<string, number>;
+}
+
+/** A save the object adopted: what it ran before (null for a new sale) and runs now. */
+export interface AppliedConfig {
+  before: SaleConfig | null;
+  after: SaleConfig;
+  snapshot: SkuSnapshot;
+}
+
 /** How a SKU object's counts stand, for the reconciliation command. */
 export interface SkuCounts {
   sku: string;
@@ -43,6 +61,8 @@ export class SkuSale extends DurableObject<Env> {
   private book: OrderBook | null = null;
   private configLoadedAt = 0;
   private refreshing: Promise<Result<SaleConfig>> | null = null;
+  /** The older KV version last reported as ignored, so a lagging KV is logged once, not every refresh. */
+  private ignoredVersion: number | null = null;
   private draining: Promise<void> | null = null;
   private flushFailures = 0;
   /** The alarm time we last set: alarms only ever move earlier between runs. */
@@ -112,11 +132,63 @@ export class SkuSale extends DurableObject<Env> {
     return succeed({ order, changed: change !== null || keyCancelled });
   }
 
-  /** Rereads the sale's configuration from KV now (the admin API calls this on every save). */
+  /** Rereads the sale's configuration from KV now (for a change written to KV by other means). */
   async reloadConfig(): Promise<Result<SkuSnapshot>> {
     const loaded = await this.loadConfig();
     if (!loaded.ok) return loaded;
     return succeed(this.currentSnapshot());
+  }
+
+  /**
+   * A save from the admin API (issue 6), told to the object before KV is written, so a
+   * running sale changes at once whatever KV's propagation delay. Adopted only when it is
+   * the next version of what this object runs (optimistic concurrency: two marketers
+   * editing the same version cannot both win) and leaves stock at or above the units sold
+   * or held; otherwise refused with nothing changed. The check and the adoption happen in
+   * one turn, after the last await, so concurrent saves are decided one at a time.
+   */
+  async applyConfig(config: SaleConfig): Promise<Result<AppliedConfig>> {
+    const sku = this.ctx.id.name;
+    if (config.sku !== sku) return fail("internal", `configuration for "${config.sku}" sent to the object of "${sku}"`);
+    // Catch up with KV first: a configuration written there by other means may be newer
+    // than ours. A missing or invalid entry leaves what this object runs (maybe nothing).
+    await this.loadConfig();
+    const before = this.book?.config ?? null;
+    const current = before?.version ?? 0;
+    if (current === 0 && config.version > 1) return fail("not_found", `no sale for SKU "${sku}"`);
+    if (config.version !== current + 1) {
+      return fail(
+        "conflict",
+        current > 0 && config.version === 1
+          ? `a sale for SKU "${sku}" already exists (version ${current})`
+          : `the sale changed since it was read: it is at version ${current}, not ${config.version - 1}`,
+        { version: current },
+      );
+    }
+    const inventory = this.book?.inventory;
+    if (inventory && config.stock < inventory.out) {
+      const { sold, held } = this.book!.totals;
+      return fail("conflict", `stock ${config.stock} is below the ${inventory.out} units sold or held`, {
+        problems: [`stock: must be at least ${inventory.out}, the units sold (${sold}) and held (${held}) now`],
+        minimumStock: inventory.out,
+      });
+    }
+    this.adoptConfig(config);
+    this.scheduleNextAlarm(); // a new start, end or gift window may need a push
+    return succeed({ before, after: this.book!.config, snapshot: this.currentSnapshot() });
+  }
+
+  /** The running configuration and live numbers, for the marketer console. */
+  async adminView(): Promise<Result<SkuAdminView>> {
+    const opened = await this.openBook();
+    if (!opened.ok) return opened;
+    const book = opened.value;
+    return succeed({
+      config: book.config,
+      snapshot: snapshotOf(book, Date.now()),
+      ordersPlaced: book.ordersPlaced,
+      giftsGiven: book.giftsGiven,
+    });
   }
 
   /** Counts for reconciliation against Postgres. */
@@ -228,6 +300,17 @@ export class SkuSale extends DurableObject<Env> {
       console.error(`sale ${sku}: configuration in KV is invalid; keeping the last good one`);
       return this.book ? succeed(this.book.config) : fail("internal", `sale "${sku}" in KV is not a valid configuration`);
     }
+    const running = this.book?.config;
+    if (running && parsed.data.version < running.version) {
+      // A save reached this object before KV (applyConfig), and KV has not caught up, or a
+      // hand-written entry reused an old version: never step back to it.
+      if (this.ignoredVersion !== parsed.data.version) {
+        console.warn(`sale ${sku}: KV holds version ${parsed.data.version}, older than the running ${running.version}; ignored`);
+        this.ignoredVersion = parsed.data.version;
+      }
+      this.configLoadedAt = Date.now();
+      return succeed(running);
+    }
     return succeed(this.adoptConfig(parsed.data));
   }
 
@@ -235,7 +318,7 @@ export class SkuSale extends DurableObject<Env> {
     const now = Date.now();
     if (!this.book) {
       this.book = new OrderBook(config, new Inventory(config.stock));
-    } else if (config.stock < this.book.inventory.total - this.book.inventory.available) {
+    } else if (config.stock < this.book.inventory.out) {
       console.error(`sale ${config.sku}: stock ${config.stock} is below units already sold or held; keeping stock`);
       this.book.reconfigure({ ...config, stock: this.book.inventory.total });
     } else {
@@ -284,7 +367,9 @@ export class SkuSale extends DurableObject<Env> {
       candidates.push(now + retry);
     }
     if (this.book && this.ctx.getWebSockets().length > 0) {
-      candidates.push(...[this.book.config.startsAt, this.book.config.endsAt].filter((t) => t > now));
+      const { startsAt, endsAt, gifts } = this.book.config;
+      const edges = [startsAt, endsAt, ...gifts.flatMap((gift) => [gift.startsAt, gift.endsAt])];
+      candidates.push(...edges.filter((t) => t > now));
     }
     const next = Math.min(...candidates.filter((t): t is number => t !== null));
     if (Number.isFinite(next)) this.scheduleAlarm(next);

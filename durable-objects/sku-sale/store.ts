@@ -79,7 +79,7 @@ export class SaleStore {
   }
 
   loadOrders(): Order[] {
-    return this.sql.exec<{ data: string }>(`SELECT data FROM orders`).toArray().map((row) => JSON.parse(row.data) as Order);
+    return this.sql.exec<{ data: string }>(`SELECT data FROM orders`).toArray().map((row) => readOrder(row.data));
   }
 
   loadCancelledKeys(): Array<[string, string]> {
@@ -116,7 +116,7 @@ export class SaleStore {
     return this.sql
       .exec<{ seq: number; data: string; reason: string | null }>(`SELECT seq, data, reason FROM outbox ORDER BY seq LIMIT ?`, limit)
       .toArray()
-      .map((row) => ({ seq: row.seq, order: JSON.parse(row.data) as Order, reason: row.reason }));
+      .map((row) => ({ seq: row.seq, order: readOrder(row.data), reason: row.reason }));
   }
 
   /** Drops outbox entries up to `seq` once Postgres has them. */
@@ -127,4 +127,10 @@ export class SaleStore {
   get outboxSize(): number {
     return this.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM outbox`).one().n;
   }
+}
+
+/** An order as stored; those stored before gifts existed (issue 6) have none. */
+function readOrder(data: string): Order {
+  const order = JSON.parse(data) as Order;
+  return { ...order, gift: order.gift ?? null };
 }

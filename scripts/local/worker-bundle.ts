@@ -30,6 +30,8 @@ export interface ServeOptions {
   host?: string;
   /** Serve the built static assets (public/) through the ASSETS binding, as wrangler.toml does. */
   assetsDirectory?: string;
+  /** Open workerd's V8 inspector on this port (0: a free one), e.g. for a CPU profile: `mf.getInspectorURL()`. */
+  inspectorPort?: number;
 }
 
 /**
@@ -122,9 +124,10 @@ export async function directUrl(mf: Miniflare, workerName: string): Promise<URL>
 }
 
 function serveOptions(options: ServeOptions) {
-  if (options.directPort === undefined) return {};
+  const inspector = options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort };
+  if (options.directPort === undefined) return inspector;
   // No per-request logging and no Request.cf download: a local runner needs no network.
-  return { host: options.host ?? "127.0.0.1", logRequests: false, cf: false };
+  return { host: options.host ?? "127.0.0.1", logRequests: false, cf: false, ...inspector };
 }
 
 function directSocket(options: ServeOptions) {

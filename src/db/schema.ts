@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { SaleConfig } from "../sales/sale-config.ts";
 
 /**
  * Orders as Postgres records them. The SKU's Durable Object is the source of truth for
@@ -29,6 +30,8 @@ export const orders = pgTable(
     paymentRef: text("payment_ref"),
     /** The order's version in its SKU object; writers only ever apply a higher one. */
     version: integer("version").notNull().default(1),
+    /** The limited-time gift that went with the order, if any (issue 6); kept when it is released. */
+    giftId: text("gift_id"),
   },
   (table) => [
     // An Idempotency-Key is scoped to a shopper and a SKU: each SKU's object dedupes its own.
@@ -52,6 +55,26 @@ export const orderStatusHistory = pgTable(
     at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [uniqueIndex("order_status_history_once").on(table.orderId, table.status)],
+);
+
+/**
+ * Every change to a sale's configuration through the admin API (issue 6): who, when, what
+ * before and after. Written by the save itself; nothing updates or deletes these rows.
+ */
+export const adminAuditLog = pgTable(
+  "admin_audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    /** The `X-Admin-Actor` of the request ("admin" when none was given). */
+    actor: text("actor").notNull(),
+    action: text("action").$type<"create" | "update" | "pause" | "resume">().notNull(),
+    sku: text("sku").notNull(),
+    /** The configuration before the change; null when the change created the sale. */
+    before: jsonb("before").$type<SaleConfig>(),
+    after: jsonb("after").$type<SaleConfig>().notNull(),
+  },
+  (table) => [index("admin_audit_log_sku_at").on(table.sku, table.at)],
 );
 
 export type OrderStatus = "pending_payment" | "paid" | "cancelled" | "expired";

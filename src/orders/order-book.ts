@@ -2,7 +2,7 @@ import { fail, succeed, type Result } from "../errors.ts";
 import { Inventory } from "../sales/inventory.ts";
 import { priceUnits } from "../sales/pricing.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
-import { HOLDING_STATUSES, newOrderId, type Order, type OrderStatus } from "./order.ts";
+import { HOLDING_STATUSES, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
 
 export interface CheckoutRequest {
   shopperId: string;
@@ -33,6 +33,8 @@ export class OrderBook {
   private readonly pending = new Set<Order>();
   /** Units each shopper holds or bought: what the per-shopper limit counts. */
   private readonly unitsByShopper = new Map<string, number>();
+  /** Gifts out with orders that hold or bought units, by gift id: what gift stock counts. */
+  private readonly giftsOut = new Map<string, number>();
   private unitsByStatus: Record<OrderStatus, number> = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
 
   constructor(sale: SaleConfig, inventory: Inventory, orders: Iterable<Order> = [], cancelledKeys: Iterable<[string, string]> = []) {
@@ -51,7 +53,31 @@ export class OrderBook {
     return { sold: this.unitsByStatus.paid, held: this.unitsByStatus.pending_payment, unitsByStatus: { ...this.unitsByStatus } };
   }
 
-  /** Applies a new configuration; stock may grow but never drop below what is handed out. */
+  /** Orders ever placed here, whatever became of them: the console's orders per second. */
+  get ordersPlaced(): number {
+    return this.orders.size;
+  }
+
+  /** Gifts given with orders that still hold or bought their units, by gift id. */
+  get giftsGiven(): Record<string, number> {
+    return Object.fromEntries(this.giftsOut);
+  }
+
+  /**
+   * The gift an order placed at `now` gets: the first listed whose window is open and whose
+   * stock lasts, with how many are left; null when none.
+   */
+  giftOnOffer(now: number): (OrderGift & { remaining: number; endsAt: number }) | null {
+    for (const gift of this.sale.gifts) {
+      const remaining = gift.stock - (this.giftsOut.get(gift.id) ?? 0);
+      if (now >= gift.startsAt && now < gift.endsAt && remaining > 0) {
+        return { id: gift.id, title: gift.title, remaining, endsAt: gift.endsAt };
+      }
+    }
+    return null;
+  }
+
+  /** Applies a new configuration; stock may change but never drop below the units sold or held. */
   reconfigure(sale: SaleConfig): void {
     this.inventory.setStock(sale.stock);
     this.sale = sale;
@@ -76,6 +102,7 @@ export class OrderBook {
     const sale = this.sale;
     if (now < sale.startsAt) return fail("not_started", "the sale has not started yet", { startsAt: sale.startsAt });
     if (now >= sale.endsAt) return fail("ended", "the sale has ended", { endedAt: sale.endsAt });
+    if (sale.paused) return fail("sale_paused", "the sale is paused for a moment; try again shortly");
     const holding = this.unitsByShopper.get(request.shopperId) ?? 0;
     if (holding + request.qty > sale.perShopperLimit) {
       return fail("limit_exceeded", `at most ${sale.perShopperLimit} per shopper`, {
@@ -91,6 +118,7 @@ export class OrderBook {
         : fail("insufficient_stock", `only ${remaining} left`, { remaining });
     }
     const price = priceUnits(sale, ranks);
+    const offered = this.giftOnOffer(now);
     const order: Order = {
       id: newOrderId(sale.sku),
       sku: sale.sku,
@@ -108,6 +136,7 @@ export class OrderBook {
       expiresAt: now + sale.holdSeconds * 1000,
       paymentRef: null,
       version: 1,
+      gift: offered ? { id: offered.id, title: offered.title } : null,
     };
     this.index(order);
     return succeed({ order, replayed: false, change: { order, reason: "checkout" } });
@@ -207,6 +236,7 @@ export class OrderBook {
     if (order.status === "pending_payment") this.pending.add(order);
     if (HOLDING_STATUSES.has(order.status)) {
       this.unitsByShopper.set(order.shopperId, (this.unitsByShopper.get(order.shopperId) ?? 0) + order.qty);
+      if (order.gift) this.giftsOut.set(order.gift.id, (this.giftsOut.get(order.gift.id) ?? 0) + 1);
     }
   }
 
@@ -217,6 +247,8 @@ export class OrderBook {
       const left = (this.unitsByShopper.get(order.shopperId) ?? 0) - order.qty;
       if (left > 0) this.unitsByShopper.set(order.shopperId, left);
       else this.unitsByShopper.delete(order.shopperId);
+      // The gift goes back with the units, and only then: a transition happens once.
+      if (order.gift) this.giftsOut.set(order.gift.id, (this.giftsOut.get(order.gift.id) ?? 0) - 1);
     }
   }
 }

@@ -5,7 +5,7 @@ import type { OrderEvent, OrderStatus } from "./order.ts";
 
 /**
  * Rows per INSERT statement. Postgres takes at most 65,535 bind parameters per statement
- * (orders have 16 columns), so an unusually large batch is split, still in one transaction;
+ * (orders have 17 columns), so an unusually large batch is split, still in one transaction;
  * any ordinary batch goes in one statement.
  */
 const ROWS_PER_STATEMENT = 2_000;
@@ -45,6 +45,7 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
       expiresAt: order.expiresAt === null ? null : new Date(order.expiresAt),
       paymentRef: order.paymentRef,
       version: order.version,
+      giftId: order.gift?.id ?? null,
     }));
 
   // One row per (order, status), the earliest event's: that is when the order entered it.
@@ -70,7 +71,7 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
         .values(rows)
         .onConflictDoUpdate({
           target: orders.id,
-          // Identity (id, sku, shopper, idempotency key, creation time) never changes.
+          // Identity (id, sku, shopper, idempotency key, creation time) and the gift never change.
           set: {
             qty: excluded(orders.qty),
             unitPrices: excluded(orders.unitPrices),

@@ -29,6 +29,18 @@ export interface Order {
   paymentRef: string | null;
   /** Bumped on every status change: lets writers apply snapshots forward only. */
   version: number;
+  /**
+   * The limited-time gift that goes with the order (issue 6), fixed when it is placed; a
+   * cancelled or expired order gives it back to the gift's stock. Orders stored before
+   * gifts existed have none (read as null).
+   */
+  gift: OrderGift | null;
+}
+
+/** A gift as an order names it. */
+export interface OrderGift {
+  id: string;
+  title: string;
 }
 
 /** Statuses an order never leaves. */

@@ -23,15 +23,24 @@ export class Inventory {
     return this.stock;
   }
 
-  /** Units that can be sold right now. */
+  /** Units handed out and not given back: those sold or held. */
+  get out(): number {
+    return this.nextFresh - 1 - this.returned.length;
+  }
+
+  /**
+   * Units that can be sold right now. Usually the returned ranks plus the fresh ones up to
+   * the stock; when the stock was lowered below the highest rank handed out, fewer: the
+   * lowest returned ranks only, the rest parked until a top-up brings them back.
+   */
   get available(): number {
-    return this.returned.length + Math.max(0, this.stock - this.nextFresh + 1);
+    return Math.max(0, this.stock - this.out);
   }
 
   /** The rank the next unit sold will have, or null when none is left. */
   get nextRank(): number | null {
-    if (this.returned.length > 0) return this.returned[0]!;
-    return this.nextFresh <= this.stock ? this.nextFresh : null;
+    if (this.available === 0) return null;
+    return this.returned[0] ?? this.nextFresh;
   }
 
   /** The persisted form: enough to rebuild the same inventory. */
@@ -58,10 +67,13 @@ export class Inventory {
     this.returned = [...this.returned, ...ranks].sort((a, b) => a - b);
   }
 
-  /** Raises the stock (a marketer's top-up). Lowering it is refused: sold units stay sold. */
+  /**
+   * Sets the stock (a marketer's top-up, or a cut). It may never go below the units out:
+   * sold or held units stay sold or held.
+   */
   setStock(stock: number): void {
-    if (!Number.isInteger(stock) || stock < this.nextFresh - 1) {
-      throw new Error(`stock ${stock} is below the ${this.nextFresh - 1} units already handed out`);
+    if (!Number.isInteger(stock) || stock < this.out) {
+      throw new Error(`stock ${stock} is below the ${this.out} units sold or held`);
     }
     this.stock = stock;
   }

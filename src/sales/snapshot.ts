@@ -17,6 +17,8 @@ export interface SkuSnapshot {
   price: ReturnType<typeof currentOffer>;
   perShopperLimit: number;
   holdSeconds: number;
+  /** The limited-time gift an order placed now would get, and how many are left; null when none. */
+  gift: ReturnType<OrderBook["giftOnOffer"]>;
 }
 
 export function snapshotOf(book: OrderBook, now: number): SkuSnapshot {
@@ -27,7 +29,7 @@ export function snapshotOf(book: OrderBook, now: number): SkuSnapshot {
     sku: sale.sku,
     title: sale.title,
     phase: salePhase(sale, remaining, now),
-    paused: false,
+    paused: sale.paused,
     serverTime: now,
     startsAt: sale.startsAt,
     endsAt: sale.endsAt,
@@ -37,5 +39,6 @@ export function snapshotOf(book: OrderBook, now: number): SkuSnapshot {
     price: currentOffer(sale, book.inventory.nextRank),
     perShopperLimit: sale.perShopperLimit,
     holdSeconds: sale.holdSeconds,
+    gift: book.giftOnOffer(now),
   };
 }

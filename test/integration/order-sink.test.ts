@@ -42,6 +42,7 @@ function pendingOrder(sku: string, overrides: Partial<Order> = {}): Order {
     expiresAt: T0 + HOLD_MS,
     paymentRef: null,
     version: 1,
+    gift: null,
     ...overrides,
   };
 }
@@ -69,6 +70,7 @@ interface OrderRow {
   total_amount: number;
   tier: string | null;
   payment_ref: string | null;
+  gift_id: string | null;
   created_at: Date;
   updated_at: Date;
   expires_at: Date | null;
@@ -76,7 +78,7 @@ interface OrderRow {
 
 async function ordersOf(sku: string): Promise<OrderRow[]> {
   const { rows } = await database.pool.query<OrderRow>(
-    `select id, status, version, qty, unit_prices, ranks, total_amount, tier, payment_ref, created_at, updated_at, expires_at
+    `select id, status, version, qty, unit_prices, ranks, total_amount, tier, payment_ref, gift_id, created_at, updated_at, expires_at
        from orders where sku = $1 order by id`,
     [sku],
   );
@@ -103,7 +105,7 @@ async function historyOf(sku: string): Promise<HistoryRow[]> {
 describe("writeOrderEvents", () => {
   it("writes a batch twice (a retried commit) as if once: each order once, one history row per status", async () => {
     const sku = uniqueSku();
-    const a = pendingOrder(sku);
+    const a = pendingOrder(sku, { gift: { id: "tote-bag", title: "Tote bag" } });
     const b = pendingOrder(sku, { qty: 1 });
     const c = pendingOrder(sku, { qty: 3, tier: null });
     const batch = [event(a), event(b), event(c), event(paid(a), "paid"), event(expired(c), "hold expired")];
@@ -123,11 +125,12 @@ describe("writeOrderEvents", () => {
       total_amount: 19_900,
       tier: "early bird",
       payment_ref: `pay_${a.id}`,
+      gift_id: "tote-bag",
       created_at: new Date(T0),
       updated_at: new Date(T0 + 30_000),
       expires_at: null,
     });
-    expect(byId.get(b.id)).toMatchObject({ status: "pending_payment", version: 1, payment_ref: null, expires_at: new Date(T0 + HOLD_MS) });
+    expect(byId.get(b.id)).toMatchObject({ status: "pending_payment", version: 1, payment_ref: null, gift_id: null, expires_at: new Date(T0 + HOLD_MS) });
     expect(byId.get(c.id)).toMatchObject({ status: "expired", version: 2, tier: null, expires_at: null });
 
     const history = await historyOf(sku);

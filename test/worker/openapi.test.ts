@@ -19,6 +19,14 @@ const ROUTES = [
   "POST /api/orders/{id}/pay",
   "POST /api/orders/{id}/cancel",
   "GET /admin/api/reconciliation",
+  "GET /admin/api/sales",
+  "POST /admin/api/sales",
+  "GET /admin/api/sales/{sku}",
+  "PUT /admin/api/sales/{sku}",
+  "POST /admin/api/sales/{sku}/pause",
+  "POST /admin/api/sales/{sku}/resume",
+  "GET /admin/api/sales/{sku}/history",
+  "GET /admin/api/audit",
 ].sort();
 
 /** Every error code; a Record, so a code added to ErrorCode fails the typecheck until listed here. */
@@ -28,6 +36,7 @@ const ERROR_CODES = Object.keys({
   payment_declined: true,
   not_found: true,
   not_started: true,
+  sale_paused: true,
   sold_out: true,
   insufficient_stock: true,
   limit_exceeded: true,

@@ -9,6 +9,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   payment_declined: 402,
   not_found: 404,
   not_started: 409,
+  sale_paused: 409,
   sold_out: 409,
   insufficient_stock: 409,
   limit_exceeded: 409,

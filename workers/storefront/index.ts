@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import { AppError } from "../../src/errors.ts";
+import { adminConsole } from "./admin/console.ts";
 import { adminApi } from "./admin/index.ts";
 import { api } from "./api/index.ts";
 import type { AppEnv } from "./app-env.ts";
@@ -15,6 +16,7 @@ export { SkuSale } from "../../durable-objects/sku-sale/index.ts";
  *   /healthz            dependency checks
  *   /api/*              the shopper API (JSON)
  *   /admin/api/*        the admin API (JSON, bearer token)
+ *   /admin              the marketer console (a page; its script calls /admin/api)
  *   /assets/*, /images/*  static files, content-hashed; images negotiated by Accept
  *   /, /sales/:sku, /orders/:id   server-rendered pages
  * Unknown addresses get the JSON error under the APIs and a real 404 page elsewhere.
@@ -24,6 +26,7 @@ const app = new Hono<AppEnv>();
 app.route("/healthz", health);
 app.route("/api", api);
 app.route("/admin/api", adminApi);
+app.route("/admin", adminConsole);
 app.route("/", staticFiles);
 app.route("/", pages);
 

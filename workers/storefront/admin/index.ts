@@ -7,8 +7,9 @@ import { reconcile } from "../../../src/orders/reconcile.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import type { AppEnv } from "../app-env.ts";
 import { adminAuth } from "./auth.ts";
+import { adminSales } from "./sales.ts";
 
-/** The admin API under /admin/api (issue 6 adds sale management). */
+/** The admin API under /admin/api: reconciliation, and sale management (issue 6, ./sales.ts). */
 export const adminApi = new Hono<AppEnv>()
   .use(adminAuth)
   /**
@@ -33,4 +34,5 @@ export const adminApi = new Hono<AppEnv>()
     } finally {
       c.executionCtx.waitUntil(close());
     }
-  });
+  })
+  .route("/", adminSales);

@@ -6,8 +6,11 @@ import type { ErrorCode } from "../../../src/errors.ts";
 import { clientMessageSchema, type ServerMessage } from "../../../src/live/messages.ts";
 import type { SkuReconciliation } from "../../../src/orders/reconcile.ts";
 import { LOCAL_PAYMENT_METHODS } from "../../../src/payments/index.ts";
-import { saleConfigSchema } from "../../../src/sales/sale-config.ts";
+import { CONSOLE_PHASES } from "../../../src/sales/phase.ts";
+import { saleConfigSchema, saleDraftSchema, saleUpdateSchema } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
+import type { AdminSale, SaleSaved } from "../admin/sales.ts";
+import type { AuditRecord } from "../../../src/sales/audit-log.ts";
 import type { AppEnv } from "../app-env.ts";
 import { presentOrder } from "./present.ts";
 import { SESSION_COOKIE } from "./session.ts";
@@ -29,18 +32,27 @@ const ERRORS: Record<ErrorCode, { status: number; meaning: string }> = {
   payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
+  sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
   sold_out: { status: 409, meaning: "no unit left" },
   insufficient_stock: { status: 409, meaning: "fewer units left than asked for (`remaining`)" },
   limit_exceeded: { status: 409, meaning: "over the per-shopper limit (`limit`, `holding`)" },
   checkout_cancelled: { status: 409, meaning: "this Idempotency-Key was cancelled before its Try arrived" },
   order_not_payable: { status: 409, meaning: "the order is cancelled or expired, or its hold ran out (`status`)" },
   order_paid: { status: 409, meaning: "the order is paid and can no longer be cancelled" },
-  conflict: { status: 409, meaning: "reserved: no endpoint returns it yet" },
+  conflict: {
+    status: 409,
+    meaning:
+      "admin: the sale changed since it was read (`version`: the current one), a sale for the SKU already exists, or the change would put stock below the units sold or held (`problems`, `minimumStock`)",
+  },
   ended: { status: 410, meaning: "the sale has ended (`endedAt`)" },
   idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
   rate_limited: { status: 429, meaning: "reserved: no endpoint returns it yet" },
   internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
-  dependency_unavailable: { status: 503, meaning: "a required secret is missing, or the payment provider did not answer" },
+  dependency_unavailable: {
+    status: 503,
+    meaning:
+      "a required secret is missing, or the payment provider did not answer; admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
+  },
   admin_closed: { status: 503, meaning: "admin: no ADMIN_TOKEN is configured" },
 };
 const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
@@ -68,6 +80,10 @@ const order = z
     updatedAt: epochMs,
     expiresAt: epochMs.nullable().describe("when an unpaid hold is released; null once paid, cancelled or expired"),
     paymentRef: z.string().nullable().describe("the payment provider's reference once paid"),
+    gift: z
+      .object({ id: z.string(), title: z.string() })
+      .nullable()
+      .describe("the limited-time gift that goes with the order, fixed when it was placed; a cancelled or expired order gives it back"),
   })
   .describe("A checkout as its shopper sees it: the TCC record, priced by sale rank");
 
@@ -76,7 +92,7 @@ const skuSnapshot = z
     sku: z.string(),
     title: z.string(),
     phase: z.enum(["upcoming", "live", "sold_out", "ended"]),
-    paused: z.boolean().describe("always false for now"),
+    paused: z.boolean().describe("paused by its marketer: checkouts answer 409 `sale_paused` until it resumes"),
     serverTime: epochMs.describe("the object's clock when this snapshot was taken: count down against it"),
     startsAt: epochMs,
     endsAt: epochMs,
@@ -93,6 +109,10 @@ const skuSnapshot = z
       .describe("the offer for the next unit sold"),
     perShopperLimit: int.positive(),
     holdSeconds: int.positive(),
+    gift: z
+      .object({ id: z.string(), title: z.string(), remaining: int.describe("gifts left"), endsAt: epochMs.describe("when the gift's window closes") })
+      .nullable()
+      .describe("the limited-time gift an order placed now gets (while stocks last); null when none"),
   })
   .describe("One SKU's live state: GET /api/skus/{sku} and every live push");
 
@@ -126,11 +146,48 @@ const errorBody = z
       remaining: int.optional().describe("insufficient_stock"),
       orderId: z.string().optional().describe("idempotency_conflict: the order the key made"),
       status: orderStatus.optional().describe("order_not_payable"),
+      version: int.optional().describe("admin conflict: the sale's current version; dependency_unavailable: the version live but not in KV"),
+      minimumStock: int.optional().describe("admin conflict: the least stock allowed now (units sold or held)"),
     }),
   })
   .describe(
     `The one error shape. Codes → HTTP status: ${ERROR_CODES.map((code) => `${code} ${ERRORS[code].status}`).join(", ")}`,
   );
+
+// ---- Admin: sale management (issue 6) -------------------------------------------------------
+
+const saleConfig = saleConfigSchema.describe(
+  "A sale as stored in KV (`sale:<sku>`) and run by its SKU object. Money in fen, times in epoch ms. `version` counts saves; `updatedAt`/`updatedBy` are null for an entry written to KV by other means",
+);
+const adminSale = z
+  .object({
+    phase: z.enum(CONSOLE_PHASES).describe("a paused sale that has not ended is `paused`"),
+    sale: saleConfig,
+    kvVersion: int.nullable().describe("the version KV holds: below sale.version while KV catches up with a save"),
+    live: z
+      .object({
+        snapshot: skuSnapshot,
+        ordersPlaced: int.describe("orders ever placed: successive reads give orders per second"),
+        giftsGiven: z.record(z.string(), int).describe("gifts out with orders that hold or bought units, by gift id"),
+      })
+      .nullable()
+      .describe("the SKU object's live state; null when it could not be read"),
+  })
+  .describe("A sale as the marketer console lists it");
+const saleSaved = z.object({
+  sale: saleConfig,
+  snapshot: skuSnapshot,
+  changed: z.boolean().describe("false when there was nothing to change (pausing a paused sale): nothing written"),
+});
+const auditRecord = z.object({
+  id: int,
+  at: epochMs,
+  actor: z.string().describe("the X-Admin-Actor of the change"),
+  action: z.enum(["create", "update", "pause", "resume"]),
+  sku: z.string(),
+  before: saleConfig.nullable().describe("null when the change created the sale"),
+  after: saleConfig,
+});
 
 /** The schemas under components.schemas, by name. */
 const SCHEMAS = {
@@ -156,6 +213,15 @@ const SCHEMAS = {
   CheckoutRequest: checkoutBody,
   CancelByKeyRequest: cancelBody,
   PayRequest: payBody,
+  SaleConfig: saleConfig,
+  SaleDraft: saleDraftSchema.describe("A sale as a marketer submits it: the stored form without version, updatedAt, updatedBy"),
+  SaleUpdate: saleUpdateSchema.describe("A full update: every field of the sale, and expectedVersion, the version it was edited from"),
+  AdminSale: adminSale,
+  AdminSaleList: z.object({ serverTime: epochMs, sales: z.array(adminSale).describe("by start time") }),
+  SaleSaved: saleSaved,
+  SaleHistory: z.object({ sku: z.string(), versions: z.array(saleConfig).describe("newest first") }),
+  AuditRecord: auditRecord,
+  AuditLog: z.object({ entries: z.array(auditRecord).describe("newest first") }),
   Error: errorBody,
 };
 
@@ -168,6 +234,9 @@ export type DocumentMatchesCode = [
   Holds<Describes<z.output<typeof skuSnapshot>["price"], SkuSnapshot["price"]>>,
   Holds<Describes<z.output<typeof skuReconciliation>, SkuReconciliation>>,
   Holds<Describes<z.output<typeof liveServerMessage>, ServerMessage>>,
+  Holds<Describes<z.output<typeof adminSale>, AdminSale>>,
+  Holds<Describes<z.output<typeof saleSaved>, SaleSaved>>,
+  Holds<Describes<z.output<typeof auditRecord>, AuditRecord>>,
 ];
 
 /** Plain JSON Schema for one zod schema (for a parameter), without the noise OpenAPI does not need. */
@@ -198,6 +267,15 @@ const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (name: string) => ({ "application/json": { schema: ref(name) } });
 const noStore = { "Cache-Control": { description: "no-store: live numbers are never cached", schema: { type: "string" } } };
 const SESSION = [{ session: [] }];
+const ADMIN = [{ adminToken: [] }];
+/** What any admin call can answer before its handler runs. */
+const adminErrors = ["unauthorized", "admin_closed"] as const;
+const SKU_PARAM = { $ref: "#/components/parameters/Sku" };
+const ACTOR_PARAM = { $ref: "#/components/parameters/AdminActor" };
+/** Every change to a sale: its ordering, answers and audit. */
+const SAVE_NOTE =
+  "The SKU's object takes the change first, so a running sale changes at once; then KV gets the version (history and current), then the audit log a row. " +
+  "Postgres must answer before anything is touched: unreachable, the save is refused with 503 and nothing is written.";
 const PUBLIC: never[] = [];
 
 /** Error responses for the codes an operation can answer, grouped by status. */
@@ -384,6 +462,120 @@ function paths() {
         },
       },
     },
+    ...adminSalePaths(),
+  };
+}
+
+/** The marketer console's API (issue 6); the console page itself is GET /admin. */
+function adminSalePaths() {
+  const saved = (description: string) => ({ description, content: json("SaleSaved") });
+  return {
+    "/admin/api/sales": {
+      get: {
+        operationId: "adminListSales",
+        tags: ["admin"],
+        summary: "Every configured sale with its live state, optionally of one phase",
+        security: ADMIN,
+        parameters: [
+          { name: "phase", in: "query", required: false, schema: { type: "string", enum: [...CONSOLE_PHASES] }, description: "only the sales in this phase" },
+        ],
+        responses: {
+          "200": { description: "the sales, by start time", headers: noStore, content: json("AdminSaleList") },
+          ...errors("invalid_request", ...adminErrors),
+        },
+      },
+      post: {
+        operationId: "adminCreateSale",
+        tags: ["admin"],
+        summary: "Create a sale (now or scheduled ahead): version 1",
+        description: `Every validation problem is listed in \`problems\` (\`path: message\`), and nothing is written. ${SAVE_NOTE}`,
+        security: ADMIN,
+        parameters: [ACTOR_PARAM],
+        requestBody: { required: true, content: json("SaleDraft") },
+        responses: {
+          "201": saved("created"),
+          ...errors("invalid_request", ...adminErrors, "conflict", "dependency_unavailable"),
+        },
+      },
+    },
+    "/admin/api/sales/{sku}": {
+      get: {
+        operationId: "adminGetSale",
+        tags: ["admin"],
+        summary: "One sale: the configuration in effect (its version is the next update's expectedVersion) and its live state",
+        security: ADMIN,
+        parameters: [SKU_PARAM],
+        responses: { "200": { description: "the sale", headers: noStore, content: json("AdminSale") }, ...errors("not_found", ...adminErrors) },
+      },
+      put: {
+        operationId: "adminUpdateSale",
+        tags: ["admin"],
+        summary: "Replace a sale's configuration: top up or cut stock, move the end, change tiers, gifts…",
+        description:
+          "The body is the whole sale plus `expectedVersion`, the version it was edited from; another save since answers 409 `conflict` with the current `version`. " +
+          "Stock may not go below the units sold or held (409, `problems`, `minimumStock`). The body's `sku` may be left out; if given it must match the URL. " +
+          SAVE_NOTE,
+        security: ADMIN,
+        parameters: [SKU_PARAM, ACTOR_PARAM],
+        requestBody: { required: true, content: json("SaleUpdate") },
+        responses: {
+          "200": saved("saved: the new version is live"),
+          ...errors("invalid_request", ...adminErrors, "not_found", "conflict", "dependency_unavailable"),
+        },
+      },
+    },
+    "/admin/api/sales/{sku}/pause": {
+      post: {
+        operationId: "adminPauseSale",
+        tags: ["admin"],
+        summary: "Pause: checkouts answer 409 `sale_paused` at once; held orders may still be paid",
+        description: `A new version with \`paused: true\`, audited as \`pause\`; pausing a paused sale changes nothing (\`changed: false\`). ${SAVE_NOTE}`,
+        security: ADMIN,
+        parameters: [SKU_PARAM, ACTOR_PARAM],
+        responses: { "200": saved("paused"), ...errors("invalid_request", ...adminErrors, "not_found", "conflict", "dependency_unavailable") },
+      },
+    },
+    "/admin/api/sales/{sku}/resume": {
+      post: {
+        operationId: "adminResumeSale",
+        tags: ["admin"],
+        summary: "Resume a paused sale",
+        description: `A new version with \`paused: false\`, audited as \`resume\`; resuming a running sale changes nothing (\`changed: false\`). ${SAVE_NOTE}`,
+        security: ADMIN,
+        parameters: [SKU_PARAM, ACTOR_PARAM],
+        responses: { "200": saved("resumed"), ...errors("invalid_request", ...adminErrors, "not_found", "conflict", "dependency_unavailable") },
+      },
+    },
+    "/admin/api/sales/{sku}/history": {
+      get: {
+        operationId: "adminSaleHistory",
+        tags: ["admin"],
+        summary: "Every saved version of a sale, newest first (KV `sale-history:<sku>:<version>`)",
+        security: ADMIN,
+        parameters: [SKU_PARAM, { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 200, default: 50 } }],
+        responses: {
+          "200": { description: "the versions", headers: noStore, content: json("SaleHistory") },
+          ...errors("invalid_request", "not_found", ...adminErrors),
+        },
+      },
+    },
+    "/admin/api/audit": {
+      get: {
+        operationId: "adminAuditLog",
+        tags: ["admin"],
+        summary: "The audit log from Postgres, newest first: who changed which sale when, before and after",
+        security: ADMIN,
+        parameters: [
+          { name: "sku", in: "query", required: false, schema: jsonSchema(saleConfigSchema.shape.sku), description: "only this sale's changes" },
+          { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } },
+          { name: "before", in: "query", required: false, schema: { type: "integer" }, description: "only entries with a lower id: the next page" },
+        ],
+        responses: {
+          "200": { description: "the entries", headers: noStore, content: json("AuditLog") },
+          ...errors("invalid_request", ...adminErrors, "dependency_unavailable"),
+        },
+      },
+    },
   };
 }
 
@@ -427,6 +619,13 @@ function buildDocument() {
           required: true,
           description: "an order id; one of another shopper, or not of this form, answers 404",
           schema: { type: "string", pattern: "^ord_[a-z0-9][a-z0-9-]{1,62}_[0-9A-Za-z]{16,32}$" },
+        },
+        AdminActor: {
+          name: "X-Admin-Actor",
+          in: "header",
+          required: false,
+          description: "who makes the change, for the audit log (default `admin`): 1-64 letters, digits, spaces or `. _ @ + -`; percent-encode UTF-8 (王芳 → %E7%8E%8B%E8%8A%B3)",
+          schema: { type: "string", maxLength: 200 },
         },
         IdempotencyKey: {
           name: "Idempotency-Key",

@@ -15,5 +15,6 @@ export function presentOrder(order: Order) {
     updatedAt: order.updatedAt,
     expiresAt: order.expiresAt,
     paymentRef: order.paymentRef,
+    gift: order.gift,
   };
 }

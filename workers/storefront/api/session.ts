@@ -1,6 +1,7 @@
-import { getSignedCookie, setSignedCookie } from "hono/cookie";
+import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { AppError } from "../../../src/errors.ts";
+import { sign, verify } from "../../../src/signing.ts";
 import type { AppEnv } from "../app-env.ts";
 
 export const SESSION_COOKIE = "fs_session";
@@ -14,12 +15,13 @@ const THIRTY_DAYS_S = 30 * 24 * 3600;
 export const session = createMiddleware<AppEnv>(async (c, next) => {
   const secret = c.env.SESSION_SECRET;
   if (!secret) throw new AppError("dependency_unavailable", "SESSION_SECRET is not configured");
-  const presented = await getSignedCookie(c, secret, SESSION_COOKIE);
-  let shopperId = typeof presented === "string" && SHOPPER_ID.test(presented) ? presented : null;
+  const cookie = getCookie(c, SESSION_COOKIE);
+  const presented = cookie ? await verify(cookie, secret) : null;
+  let shopperId = presented !== null && SHOPPER_ID.test(presented) ? presented : null;
   c.set("newSession", shopperId === null);
   if (shopperId === null) {
     shopperId = newShopperId();
-    await setSignedCookie(c, SESSION_COOKIE, shopperId, secret, {
+    setCookie(c, SESSION_COOKIE, await sign(shopperId, secret), {
       httpOnly: true,
       secure: new URL(c.req.url).protocol === "https:",
       sameSite: "Lax",

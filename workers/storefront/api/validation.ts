@@ -33,7 +33,7 @@ export function idempotencyKey(c: Context): string {
  * A body sent as anything but JSON would be read as `{}` and fall back to defaults (a pay
  * request would use the default payment method): refuse it instead.
  */
-function requireJsonContentType(c: Context): void {
+export function requireJsonContentType(c: Context): void {
   const hasBody = c.req.header("Content-Length") !== undefined && c.req.header("Content-Length") !== "0";
   const type = c.req.header("Content-Type") ?? "";
   if ((hasBody || c.req.header("Transfer-Encoding")) && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {

@@ -6,14 +6,6 @@ import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import { imageUrl } from "../assets.ts";
 import { jsonForScript, type Markup } from "./layout.ts";
 
-/** A limited-time gift as the page shows it (configured by marketers, issue 6). */
-interface GiftView {
-  title: string;
-  startsAt: number;
-  endsAt: number;
-  stock: number;
-}
-
 /**
  * The sale page. It is cached at the edge, so what it renders is the configuration and a
  * starting picture; the live stock, tier and phase arrive over the SKU's WebSocket, and the
@@ -22,7 +14,7 @@ interface GiftView {
 export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): Markup {
   const t = messages(lang);
   const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
-  const gifts = ((sale as { gifts?: GiftView[] }).gifts ?? []).filter((g) => g.endsAt > snapshot.serverTime);
+  const gifts = sale.gifts.filter((g) => g.endsAt > snapshot.serverTime);
   const { stock, price } = snapshot;
   const percentLeft = stock.total > 0 ? Math.round((stock.remaining / stock.total) * 100) : 0;
   return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-phase="${snapshot.phase}"

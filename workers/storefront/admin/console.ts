@@ -1,0 +1,128 @@
+import { Hono } from "hono";
+import { html, raw } from "hono/html";
+import { NONCE, secureHeaders, type SecureHeadersVariables } from "hono/secure-headers";
+import { CONSOLE_SCRIPT } from "./console-script.ts";
+import { CONSOLE_STYLE } from "./console-style.ts";
+
+/**
+ * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
+ * no token; the inline script asks for the admin token, keeps it in sessionStorage (gone
+ * when the tab closes) and does everything through /admin/api. The page only runs its own
+ * script (a per-response CSP nonce), as it handles a token that can change every sale.
+ */
+export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVariables }>()
+  .use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: [NONCE],
+        styleSrc: ["'unsafe-inline'"],
+        connectSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        formAction: ["'none'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+      },
+      referrerPolicy: "no-referrer",
+    }),
+  )
+  .get("/", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.html(page(c.get("secureHeadersNonce") ?? ""));
+  });
+
+function page(nonce: string) {
+  return html`<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta name="robots" content="noindex" />
+    <title>Marketer console · Flash Sale</title>
+    <style>${raw(CONSOLE_STYLE)}</style>
+  </head>
+  <body>
+    <header>
+      <strong>⚡ Flash Sale · Marketer console</strong>
+      <span id="whoami" class="muted"></span>
+      <button type="button" id="sign-out" class="link" hidden>Sign out</button>
+    </header>
+    <main>
+      <p id="flash" role="status" hidden></p>
+
+      <form id="sign-in" class="card" hidden>
+        <h1>Sign in</h1>
+        <p class="muted">The admin token is the storefront's <code>ADMIN_TOKEN</code> (<code>npm start</code> prints it). It stays in this tab only.</p>
+        <label>Admin token <input name="token" type="password" autocomplete="off" required /></label>
+        <label>Your name, for the audit log <input name="actor" maxlength="64" placeholder="admin" /></label>
+        <p id="sign-in-problem" class="problem" hidden></p>
+        <button type="submit">Sign in</button>
+      </form>
+
+      <div id="app" hidden>
+        <div class="toolbar">
+          <button type="button" id="new-sale">New sale</button>
+          <button type="button" id="show-audit" class="secondary">Audit log</button>
+          <span id="updated" class="muted"></span>
+        </div>
+        <div id="sales"></div>
+        ${saleForm()}
+        <section id="details" class="card" hidden>
+          <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
+          <div id="details-body"></div>
+        </section>
+      </div>
+    </main>
+    <script nonce="${nonce}">${raw(CONSOLE_SCRIPT)}</script>
+  </body>
+</html>`;
+}
+
+/**
+ * The create/edit form. Every input names the path of its field in the API (`data-path`),
+ * so each problem the API lists is shown next to its field; rows of tiers and gifts get
+ * theirs (`tiers.0.fromRank`…) from the script as they are added.
+ */
+function saleForm() {
+  return html`<form id="editor" class="card" novalidate hidden>
+    <div class="toolbar"><h2 id="editor-title">New sale</h2><button type="button" id="close-editor" class="secondary">Cancel</button></div>
+    <div id="form-problems" class="problem" hidden></div>
+    <fieldset>
+      <legend>Product</legend>
+      <label>SKU <input name="sku" data-path="sku" placeholder="earbuds-pro-1111" /></label>
+      <label>Title <input name="title" data-path="title" maxlength="200" /></label>
+      <label>Description <textarea name="description" data-path="description" rows="3"></textarea></label>
+      <label>Images, one per line <textarea name="images" data-path="images" rows="2" placeholder="earbuds"></textarea></label>
+    </fieldset>
+    <fieldset>
+      <legend>Price and stock</legend>
+      <label>List price (yuan) <input name="listPrice" data-path="listPrice" inputmode="decimal" placeholder="599.00" /></label>
+      <label>Stock (units) <input name="stock" data-path="stock" inputmode="numeric" /></label>
+      <label>Limit per shopper <input name="perShopperLimit" data-path="perShopperLimit" inputmode="numeric" value="1" /></label>
+      <label>Hold for payment (seconds) <input name="holdSeconds" data-path="holdSeconds" inputmode="numeric" value="600" /></label>
+    </fieldset>
+    <fieldset>
+      <legend>When <span class="muted" id="timezone"></span></legend>
+      <label>Starts <input name="startsAt" data-path="startsAt" type="datetime-local" /></label>
+      <label>Ends <input name="endsAt" data-path="endsAt" type="datetime-local" /></label>
+      <label class="inline"><input name="paused" data-path="paused" type="checkbox" /> Paused (no checkouts until resumed)</label>
+    </fieldset>
+    <fieldset data-path="tiers">
+      <legend>Price tiers: the first units sold go at these prices, then list price</legend>
+      <table>
+        <thead><tr><th>From unit</th><th>To unit</th><th>Price (yuan)</th><th>Label</th><th></th></tr></thead>
+        <tbody id="tiers"></tbody>
+      </table>
+      <button type="button" id="add-tier" class="secondary">Add tier</button>
+    </fieldset>
+    <fieldset data-path="gifts">
+      <legend>Limited-time gifts (限时加赠): one with each order in the window, while they last</legend>
+      <table>
+        <thead><tr><th>Gift id</th><th>Gift</th><th>From</th><th>Until</th><th>How many</th><th></th></tr></thead>
+        <tbody id="gifts"></tbody>
+      </table>
+      <button type="button" id="add-gift" class="secondary">Add gift</button>
+    </fieldset>
+    <button type="submit" id="save">Save</button>
+  </form>`;
+}

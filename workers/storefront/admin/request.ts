@@ -1,0 +1,56 @@
+import type { Context } from "hono";
+import { z } from "zod";
+import { AppError } from "../../../src/errors.ts";
+import { describeIssues, type Validated } from "../../../src/sales/sale-config.ts";
+import { requireJsonContentType } from "../api/validation.ts";
+
+/**
+ * Who makes an admin change, for the audit log: the `X-Admin-Actor` header, percent-encoded
+ * UTF-8 so a name like 王芳 survives HTTP (header values are bytes); "admin" when absent.
+ */
+const ACTOR = /^[\p{L}\p{N}][\p{L}\p{N} ._@+-]{0,63}$/u;
+export const DEFAULT_ACTOR = "admin";
+
+export function adminActor(c: Context): string {
+  const header = c.req.header("X-Admin-Actor");
+  if (header === undefined || header.trim() === "") return DEFAULT_ACTOR;
+  let actor: string;
+  try {
+    actor = decodeURIComponent(header.trim());
+  } catch {
+    actor = "";
+  }
+  if (!ACTOR.test(actor)) {
+    const problem = "X-Admin-Actor: 1-64 letters, digits, spaces or . _ @ + -, starting with a letter or digit (percent-encode non-ASCII)";
+    throw new AppError("invalid_request", problem, { problems: [problem] });
+  }
+  return actor;
+}
+
+/** The request body as JSON, not yet validated: sent as JSON or refused. */
+export async function jsonInput(c: Context): Promise<unknown> {
+  requireJsonContentType(c);
+  try {
+    return await c.req.json();
+  } catch {
+    throw new AppError("invalid_request", "the request body is not valid JSON", { problems: ["body: not valid JSON"] });
+  }
+}
+
+/** The value of a validation, or `invalid_request` listing every problem. */
+export function valid<T>(result: Validated<T>): T {
+  if (!result.ok) {
+    throw new AppError("invalid_request", `invalid sale: ${result.problems.join("; ")}`, { problems: result.problems });
+  }
+  return result.value;
+}
+
+/** Query parameters validated by zod, every problem listed. */
+export function validQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
+  const parsed = schema.safeParse(c.req.query());
+  if (!parsed.success) {
+    const problems = describeIssues(parsed.error.issues);
+    throw new AppError("invalid_request", `invalid query: ${problems.join("; ")}`, { problems });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,74 @@
+import { sql } from "drizzle-orm";
+import type { AppliedConfig } from "../../../durable-objects/sku-sale/index.ts";
+import { databaseSettings } from "../../../src/config.ts";
+import { openDatabase } from "../../../src/db/client.ts";
+import { AppError, unwrap } from "../../../src/errors.ts";
+import { recordAudit, type AuditAction } from "../../../src/sales/audit-log.ts";
+import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
+import type { SaleConfig } from "../../../src/sales/sale-config.ts";
+
+/** How long Postgres may take to prove it answers before a save is refused. */
+const AUDIT_PROBE_TIMEOUT_MS = 5_000;
+
+export interface SaleChange {
+  action: AuditAction;
+  actor: string;
+  /** The complete new configuration, its `version` one above the version it was edited from. */
+  config: SaleConfig;
+}
+
+/**
+ * Saves a change to a sale (issue 6), in an order chosen so nothing is half written:
+ *
+ * 1. Postgres must answer first. The audit log lives there, and a change that cannot be
+ *    audited is refused (503) before anything else is touched.
+ * 2. The SKU's object adopts the change, or refuses it (version conflict, stock below the
+ *    units sold or held) with nothing changed anywhere. From here the change is live.
+ * 3. KV gets the version (history, then current): pages, listings and a restarted object
+ *    read it there. The object never steps back to an older KV version meanwhile.
+ * 4. The audit row: who, when, before and after.
+ *
+ * After step 2 the change is in effect, so steps 3 and 4 are completed even if one fails.
+ * A failed KV write is answered 503 (the next save writes KV again, whole); a failed audit
+ * insert, which needs Postgres to fail within the moments since step 1, is logged with the
+ * complete entry so it can be replayed.
+ */
+export async function saveSale(env: Env, change: SaleChange): Promise<AppliedConfig> {
+  const { db, close } = openDatabase(databaseSettings(env));
+  try {
+    await withTimeout(db.execute(sql`select 1`), AUDIT_PROBE_TIMEOUT_MS).catch(() => {
+      throw new AppError("dependency_unavailable", "the audit log (Postgres) is unreachable, so nothing was saved; try again shortly");
+    });
+
+    const applied = unwrap(await env.SKU_SALE.getByName(change.config.sku).applyConfig(change.config));
+
+    const kvWrite = await new SaleCatalog(env.SALES).put(applied.after).then(
+      () => null,
+      (error: Error) => error,
+    );
+    const entry = { at: change.config.updatedAt ?? Date.now(), actor: change.actor, action: change.action, sku: applied.after.sku, before: applied.before, after: applied.after };
+    await recordAudit(db, entry).catch((error: Error) => {
+      console.error(`audit: row not written (${error.message}); entry: ${JSON.stringify(entry)}`);
+    });
+
+    if (kvWrite) {
+      console.error(`sale ${applied.after.sku}: version ${applied.after.version} is live but KV was not written: ${kvWrite.message}`);
+      throw new AppError(
+        "dependency_unavailable",
+        `the running sale has version ${applied.after.version}, but it could not be stored in KV; save again to store it`,
+        { version: applied.after.version },
+      );
+    }
+    return applied;
+  } finally {
+    await close().catch(() => undefined);
+  }
+}
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => timer !== undefined && clearTimeout(timer));
+}
