@@ -64,6 +64,9 @@ export class SkuSale extends DurableObject<Env> {
   /** The older KV version last reported as ignored, so a lagging KV is logged once, not every refresh. */
   private ignoredVersion: number | null = null;
   private draining: Promise<void> | null = null;
+  /** Changes decided but not yet written, and the turn that will write them (see commit()). */
+  private unwritten: Change[] = [];
+  private written: Promise<void> | null = null;
   private flushFailures = 0;
   /** The alarm time we last set: alarms only ever move earlier between runs. */
   private alarmAt: number | null = null;
@@ -99,10 +102,12 @@ export class SkuSale extends DurableObject<Env> {
     const opened = this.openBookNow() ?? (await this.openBook());
     if (!opened.ok) return opened;
     const result = opened.value.tryCheckout(request, Date.now());
+    if (result.ok && result.value.change) await this.commit([result.value.change]);
+    // Even a replay or a refusal waits for what is still unwritten: no answer may speak of
+    // an order (or a stock level) before it is on disk.
+    else await this.settled();
     if (!result.ok) return result;
-    const { order, replayed, change } = result.value;
-    if (change) this.commit([change]);
-    return succeed({ order, replayed });
+    return succeed({ order: result.value.order, replayed: result.value.replayed });
   }
 
   async getOrder(orderId: string, shopperId: string): Promise<Result<Order>> {
@@ -127,8 +132,11 @@ export class SkuSale extends DurableObject<Env> {
     const result = book.value.cancelByKey(shopperId, idempotencyKey, Date.now());
     if (!result.ok) return result;
     const { order, change, keyCancelled } = result.value;
-    if (change) this.commit([change]);
-    if (keyCancelled) this.store.recordCancelledKey(shopperId, idempotencyKey);
+    if (change) await this.commit([change]);
+    if (keyCancelled) {
+      this.writeUnwritten(); // keep the store's order of events
+      this.store.recordCancelledKey(shopperId, idempotencyKey);
+    }
     return succeed({ order, changed: change !== null || keyCancelled });
   }
 
@@ -206,6 +214,7 @@ export class SkuSale extends DurableObject<Env> {
 
   /** Writes the outbox to Postgres now; resolves with what is still pending. */
   async flushOutbox(): Promise<{ outboxPending: number }> {
+    await this.settled();
     await this.drainOutbox();
     this.scheduleNextAlarm();
     return { outboxPending: this.store.outboxSize };
@@ -240,7 +249,7 @@ export class SkuSale extends DurableObject<Env> {
     const now = Date.now();
     if (this.book) {
       const expired = this.book.expireDue(now);
-      if (expired.length > 0) this.commit(expired);
+      if (expired.length > 0) await this.commit(expired);
       this.live.changed();
     }
     await this.drainOutbox();
@@ -256,19 +265,48 @@ export class SkuSale extends DurableObject<Env> {
     const result = operation(book.value, Date.now());
     if (!result.ok) {
       if (result.error.details?.status === "expired") this.scheduleAlarm(Date.now());
+      await this.settled();
       return result;
     }
-    if (result.value.change) this.commit([result.value.change]);
+    if (result.value.change) await this.commit([result.value.change]);
+    else await this.settled();
     return succeed({ order: result.value.order, changed: result.value.change !== null });
   }
 
   /** Persists changes with their outbox entries, then schedules the flush, expiry and push. */
-  private commit(changes: Change[]): void {
-    const book = this.book!;
-    this.store.record(changes, book.inventory);
+  /**
+   * Group commit (issue 7). Changes are decided in memory at once, one request at a time,
+   * and queued; the next turn writes the whole queue in one SQLite transaction. Every reply
+   * awaits that write, and the runtime's output gate then holds it until the write is
+   * durable: a stampede shares one durable write per turn instead of one per checkout,
+   * and no reply ever goes out before its write.
+   */
+  private commit(changes: Change[]): Promise<void> {
+    this.unwritten.push(...changes);
+    this.written ??= new Promise<void>((resolve) =>
+      setTimeout(() => {
+        this.written = null;
+        this.writeUnwritten();
+        resolve();
+      }, 0),
+    );
     this.scheduleAlarm(Date.now() + FLUSH_DELAY_MS);
     for (const { order } of changes) if (order.expiresAt !== null) this.scheduleAlarm(order.expiresAt);
     this.live.changed();
+    return this.written;
+  }
+
+  /** Writes the queued changes now, with their outbox entries and the inventory they moved. */
+  private writeUnwritten(): void {
+    if (this.unwritten.length === 0) return;
+    const batch = this.unwritten;
+    this.unwritten = [];
+    this.store.record(batch, this.book!.inventory);
+  }
+
+  /** Resolves once every change decided so far is written. */
+  private settled(): Promise<void> {
+    return this.written ?? Promise.resolve();
   }
 
   /** The order book if it is open (refreshing a stale configuration in the background), else null. */
@@ -325,6 +363,7 @@ export class SkuSale extends DurableObject<Env> {
       this.book.reconfigure(config);
     }
     this.configLoadedAt = now;
+    this.writeUnwritten(); // the inventory saved with the config must not get ahead of its orders
     this.store.saveConfig(this.book.config, now, this.book.inventory);
     this.live.changed();
     return this.book.config;

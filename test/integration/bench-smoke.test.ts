@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { BenchOptions } from "../../bench/harness.ts";
+import type { BenchResults } from "../../bench/report.ts";
+import { ALL_CONTENDERS, benchmark, writeResults, type BenchSetup } from "../../bench/run.ts";
+import { buildProductionBundle } from "../../scripts/local/worker-bundle.ts";
+
+/**
+ * A smoke run of `npm run bench`'s harness (issue 7): every contender, one small level,
+ * about a second of load each, on the test stack (embedded PGlite and the in-process Redis
+ * stand-in by default; real servers when DATABASE_URL / REDIS_URL are set). It proves the
+ * harness drives each contender, writes well-formed results and that the correctness
+ * checks hold. No timing is asserted: numbers from a smoke run mean nothing.
+ */
+const SMOKE: BenchOptions = {
+  levels: [8],
+  throughputSeconds: 1,
+  soldOutSeconds: 1,
+  warmupSeconds: 0,
+  sellOutTargetSeconds: 0.5,
+  sellOutStock: { min: 20, max: 60 },
+  throughputStock: 100_000,
+  sessionPool: 5_000,
+  threads: 1,
+  retryEvery: 5,
+  routeBreakdown: true,
+  routeSeconds: 1,
+  profileSeconds: 1,
+  // A smoke run never repeats: the machine running the tests is busy by design.
+  disturbedCores: Number.POSITIVE_INFINITY,
+  repeats: 0,
+};
+
+describe("benchmark harness (smoke)", () => {
+  const out = mkdtempSync(join(tmpdir(), "bench-smoke-"));
+  let results: BenchResults;
+
+  beforeAll(async () => {
+    const stack = inject("stackVars");
+    const setup: BenchSetup = {
+      databaseUrl: stack.DATABASE_URL,
+      redisUrl: inject("redisBackendUrl") || null,
+      stack,
+      bundlePath: await buildProductionBundle(),
+      secrets: { SESSION_SECRET: `smoke-${crypto.randomUUID()}`, ADMIN_TOKEN: `smoke-admin-${crypto.randomUUID()}` },
+      // The embedded PGlite serves one session at a time (see BenchSetup.baselinePoolMax).
+      baselinePoolMax: process.env.DATABASE_URL ? undefined : 1,
+    };
+    results = await benchmark(setup, SMOKE, ALL_CONTENDERS, { postgres: "test stack", redis: "test stack", storefront: "work tree" }, () => undefined);
+    await writeResults(results, out);
+  }, 240_000);
+
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it("measures every contender at the level, with latency percentiles in order", () => {
+    expect(results.run.levels.map((l) => l.contender)).toEqual(ALL_CONTENDERS);
+    for (const level of results.run.levels) {
+      const t = level.throughput;
+      expect(level.connections).toBe(8);
+      expect(t.requests).toBeGreaterThan(0);
+      expect(t.errors).toBe(0);
+      expect(t.latencyMs.p50).toBeLessThanOrEqual(t.latencyMs.p95);
+      expect(t.latencyMs.p95).toBeLessThanOrEqual(t.latencyMs.p99);
+      expect(typeof t.cpu.machine).toBe("number");
+    }
+    expect(results.run.levels[0]!.throughput.statuses["201"]).toBe(results.run.levels[0]!.throughput.requests);
+    expect(results.run.routes.map((r) => r.route)).toEqual(["POST:/api/session", "GET:/api/skus/:sku"]);
+    // The storefront's CPU profile, summed by original source through the bundle's source map.
+    expect(results.run.profile!.checkoutsPerS).toBeGreaterThan(0);
+    expect(results.run.profile!.by.some((entry) => entry.where.startsWith("durable-objects/") || entry.where.startsWith("workers/"))).toBe(true);
+  });
+
+  it("holds the checks for every contender that sells: sold out exactly, nothing oversold, lost or duplicated", () => {
+    const selling = results.run.levels.filter((l) => l.contender !== "fixed-json");
+    expect(selling).toHaveLength(3);
+    for (const level of selling) {
+      const { throughput, sellOut, soldOutPath } = level;
+      expect(throughput.accepted).toBeGreaterThan(0);
+      expect(throughput.checks).toMatchObject({ oversold: 0, lost: 0, duplicates: 0, pendingWrites: 0 });
+      // Orders in Postgres = checkouts accepted (counting those in flight at wrk's cutoff).
+      expect(throughput.checks!.ordersInPostgres).toBe(throughput.checks!.taken);
+      expect(throughput.checks!.ordersInPostgres).toBeGreaterThanOrEqual(throughput.accepted);
+      // Once the sold-out path has run, every unit is sold, exactly once.
+      expect(soldOutPath!.checks).toMatchObject({ soldOut: true, oversold: 0, lost: 0, duplicates: 0 });
+      expect(soldOutPath!.checks.unitsInPostgres).toBe(sellOut!.checks.stock);
+      expect(sellOut!.retries).toBeGreaterThan(0);
+      // Refusals there are sold_out; the seed's rollback may still sell a unit it had
+      // refused during the sell-out (a false sold_out), never one past the stock.
+      expect((soldOutPath!.codes.sold_out ?? 0) + soldOutPath!.accepted).toBe(soldOutPath!.requests);
+    }
+    const store = selling.find((l) => l.contender === "storefront")!;
+    expect(store.soldOutPath!.codes.sold_out).toBe(store.soldOutPath!.requests);
+    expect(store.throughput.checks!.ok).toBe(true);
+    expect(store.sellOut!.checks.ok).toBe(true);
+    expect(store.soldOutPath!.checks.ok).toBe(true);
+  });
+
+  it("writes latest.json, a markdown table and an SVG chart", () => {
+    const json = JSON.parse(readFileSync(join(out, "latest.json"), "utf8")) as BenchResults;
+    expect(json.run.levels).toHaveLength(4);
+    expect(json.machine.cores).toBeGreaterThan(0);
+    expect(json.targets.map((t) => t.name)).toHaveLength(4);
+    const markdown = readFileSync(join(out, "latest.md"), "utf8");
+    expect(markdown).toContain("| contender | conns | checkouts/s |");
+    for (const { label } of json.run.contenders) expect(markdown).toContain(`| ${label} | 8 |`);
+    const svg = readFileSync(join(out, "chart.svg"), "utf8");
+    expect(svg.startsWith("<svg")).toBe(true);
+    expect(svg).toContain("p99 latency");
+  });
+});
