@@ -36,6 +36,21 @@ describe("shopper pages", () => {
     expect(link).toContain(`/images/${manifest.images.earbuds.id}/960>; rel=preload; as=image`);
   });
 
+  it("shows a limited-time gift (限时加赠) whose window is open, and leaves out one that has closed", async () => {
+    const now = Date.now();
+    const sale = await seedSale({
+      startsAt: now - 300_000,
+      gifts: [
+        { id: "case", title: "Charging case", startsAt: now - 60_000, endsAt: now + 600_000, stock: 50 },
+        { id: "strap", title: "Old strap", startsAt: now - 120_000, endsAt: now - 60_000, stock: 5 },
+      ],
+    });
+    const page = await (await get(`/sales/${sale.sku}`)).text();
+    expect(page).toContain("Charging case");
+    expect(page).toContain(`data-gift data-starts-at="${now - 60_000}" data-ends-at="${now + 600_000}"`);
+    expect(page).not.toContain("Old strap");
+  });
+
   it("caches a sale page at the edge briefly, never with a cookie", async () => {
     const sale = await seedSale();
     const first = await get(`/sales/${sale.sku}`);
