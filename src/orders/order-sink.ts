@@ -1,20 +1,17 @@
-import { count, eq, sql, sum, type AnyColumn } from "drizzle-orm";
+import { count, eq, sql, sum } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { orderStatusHistory, orders } from "../db/schema.ts";
 import type { OrderEvent, OrderStatus } from "./order.ts";
-
-/**
- * Rows per INSERT statement. Postgres takes at most 65,535 bind parameters per statement
- * (orders have 17 columns), so an unusually large batch is split, still in one transaction;
- * any ordinary batch goes in one statement.
- */
-const ROWS_PER_STATEMENT = 2_000;
 
 /**
  * Writes a batch of outbox events to Postgres in one transaction (the group commit of a
  * SKU object's outbox). Idempotent and order-insensitive: a batch written twice, batches
  * that overlap, or a stale snapshot arriving after a newer one leave each order at its
  * highest version and the history with one row per status.
+ *
+ * Each table gets one statement with one parameter, the batch as JSON, unpacked by
+ * `jsonb_to_recordset`: building a bind parameter per column per row cost the SKU object's
+ * isolate more than anything else on the checkout path (issue 7's profile).
  */
 export async function writeOrderEvents(db: Database, events: OrderEvent[]): Promise<void> {
   if (events.length === 0) return;
@@ -25,28 +22,25 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
     const kept = latest.get(event.order.id);
     if (!kept || isNewer(event, kept)) latest.set(event.order.id, event);
   }
-  // Sorted by key so concurrent writers lock shared rows in the same order and cannot deadlock.
-  const orderRows = [...latest.values()]
-    .sort((a, b) => compare(a.order.id, b.order.id))
-    .map(({ order }) => ({
-      id: order.id,
-      sku: order.sku,
-      shopperId: order.shopperId,
-      qty: order.qty,
-      unitPrices: order.unitPrices,
-      ranks: order.ranks,
-      totalAmount: order.totalAmount,
-      currency: order.currency,
-      tier: order.tier,
-      status: order.status,
-      idempotencyKey: order.idempotencyKey,
-      createdAt: new Date(order.createdAt),
-      updatedAt: new Date(order.updatedAt),
-      expiresAt: order.expiresAt === null ? null : new Date(order.expiresAt),
-      paymentRef: order.paymentRef,
-      version: order.version,
-      giftId: order.gift?.id ?? null,
-    }));
+  const orderRows = [...latest.values()].map(({ order }) => ({
+    id: order.id,
+    sku: order.sku,
+    shopper_id: order.shopperId,
+    qty: order.qty,
+    unit_prices: order.unitPrices,
+    ranks: order.ranks,
+    total_amount: order.totalAmount,
+    currency: order.currency,
+    tier: order.tier,
+    status: order.status,
+    idempotency_key: order.idempotencyKey,
+    created_at: new Date(order.createdAt).toISOString(),
+    updated_at: new Date(order.updatedAt).toISOString(),
+    expires_at: order.expiresAt === null ? null : new Date(order.expiresAt).toISOString(),
+    payment_ref: order.paymentRef,
+    version: order.version,
+    gift_id: order.gift?.id ?? null,
+  }));
 
   // One row per (order, status), the earliest event's: that is when the order entered it.
   const firstEntered = new Map<string, OrderEvent>();
@@ -55,48 +49,70 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
     const kept = firstEntered.get(key);
     if (!kept || isNewer(kept, event)) firstEntered.set(key, event);
   }
-  const historyRows = [...firstEntered.values()]
-    .sort((a, b) => compare(a.order.id, b.order.id) || compare(a.order.status, b.order.status))
-    .map(({ order, reason }) => ({
-      orderId: order.id,
-      status: order.status,
-      reason,
-      at: new Date(order.updatedAt),
-    }));
+  const historyRows = [...firstEntered.values()].map(({ order, reason }) => ({
+    order_id: order.id,
+    status: order.status,
+    reason,
+    at: new Date(order.updatedAt).toISOString(),
+  }));
 
   await db.transaction(async (tx) => {
-    for (const rows of chunks(orderRows)) {
-      await tx
-        .insert(orders)
-        .values(rows)
-        .onConflictDoUpdate({
-          target: orders.id,
-          // Identity (id, sku, shopper, idempotency key, creation time) and the gift never change.
-          set: {
-            qty: excluded(orders.qty),
-            unitPrices: excluded(orders.unitPrices),
-            ranks: excluded(orders.ranks),
-            totalAmount: excluded(orders.totalAmount),
-            currency: excluded(orders.currency),
-            tier: excluded(orders.tier),
-            status: excluded(orders.status),
-            updatedAt: excluded(orders.updatedAt),
-            expiresAt: excluded(orders.expiresAt),
-            paymentRef: excluded(orders.paymentRef),
-            version: excluded(orders.version),
-          },
-          // Forward only: a replayed or stale snapshot leaves the newer row as it is.
-          setWhere: sql`${orders.version} < excluded.version`,
-        });
-    }
-    for (const rows of chunks(historyRows)) {
-      await tx
-        .insert(orderStatusHistory)
-        .values(rows)
-        .onConflictDoNothing({ target: [orderStatusHistory.orderId, orderStatusHistory.status] });
-    }
+    // `order by` the key: concurrent writers lock shared rows in the same order and cannot deadlock.
+    await tx.execute(sql`
+      insert into ${orders} (${sql.raw(ORDER_COLUMNS.map(([name]) => name).join(", "))})
+      select ${sql.raw(ORDER_COLUMNS.map(([name]) => `r.${name}`).join(", "))}
+      from jsonb_to_recordset(${JSON.stringify(orderRows)}::jsonb)
+        as r(${sql.raw(ORDER_COLUMNS.map(([name, type]) => `${name} ${type}`).join(", "))})
+      order by r.id collate "C"
+      on conflict (id) do update set
+        ${sql.raw(MUTABLE_ORDER_COLUMNS.map((name) => `${name} = excluded.${name}`).join(", "))}
+      -- Forward only: a replayed or stale snapshot leaves the newer row as it is.
+      where ${orders.version} < excluded.version`);
+    await tx.execute(sql`
+      insert into ${orderStatusHistory} (order_id, status, reason, at)
+      select r.order_id, r.status, r.reason, r.at
+      from jsonb_to_recordset(${JSON.stringify(historyRows)}::jsonb)
+        as r(order_id text, status text, reason text, at timestamptz)
+      order by r.order_id collate "C", r.status collate "C"
+      on conflict (order_id, status) do nothing`);
   });
 }
+
+/** The orders table's columns as the batch carries them, with their SQL types. */
+const ORDER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ["id", "text"],
+  ["sku", "text"],
+  ["shopper_id", "text"],
+  ["qty", "integer"],
+  ["unit_prices", "jsonb"],
+  ["ranks", "jsonb"],
+  ["total_amount", "integer"],
+  ["currency", "text"],
+  ["tier", "text"],
+  ["status", "text"],
+  ["idempotency_key", "text"],
+  ["created_at", "timestamptz"],
+  ["updated_at", "timestamptz"],
+  ["expires_at", "timestamptz"],
+  ["payment_ref", "text"],
+  ["version", "integer"],
+  ["gift_id", "text"],
+];
+
+/** Identity (id, sku, shopper, idempotency key, creation time) and the gift never change. */
+const MUTABLE_ORDER_COLUMNS = [
+  "qty",
+  "unit_prices",
+  "ranks",
+  "total_amount",
+  "currency",
+  "tier",
+  "status",
+  "updated_at",
+  "expires_at",
+  "payment_ref",
+  "version",
+];
 
 /** What Postgres holds for one SKU: orders, and units by status. */
 export interface OrderTotals {
@@ -127,19 +143,4 @@ export async function orderTotalsBySku(db: Database, sku: string): Promise<Order
 
 function isNewer(a: OrderEvent, b: OrderEvent): boolean {
   return a.order.version !== b.order.version ? a.order.version > b.order.version : a.seq > b.seq;
-}
-
-// Code-unit order, not locale order: every writer must sort identically.
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function excluded(column: AnyColumn) {
-  return sql`excluded.${sql.identifier(column.name)}`;
-}
-
-function* chunks<T>(rows: T[]): Generator<T[]> {
-  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-    yield rows.slice(start, start + ROWS_PER_STATEMENT);
-  }
 }
