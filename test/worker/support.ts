@@ -2,6 +2,7 @@ import { env, exports } from "cloudflare:workers";
 import { demoSales } from "../../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
+import type { presentOrder } from "../../workers/storefront/api/present.ts";
 
 /** A live sale under a fresh SKU, written to KV: every test gets its own object. */
 export async function seedSale(overrides: Partial<SaleConfigInput> = {}): Promise<SaleConfig> {
@@ -62,17 +63,7 @@ export async function snapshot(sku: string): Promise<SkuSnapshot> {
   return response.json<SkuSnapshot>();
 }
 
-export type ApiOrder = {
-  id: string;
-  sku: string;
-  qty: number;
-  unitPrices: number[];
-  totalAmount: number;
-  tier: string | null;
-  status: string;
-  createdAt: number;
-  expiresAt: number | null;
-  paymentRef: string | null;
-};
+/** An order as the API answers it. */
+export type ApiOrder = ReturnType<typeof presentOrder>;
 
 export type ApiError = { error: { code: string; message: string; [detail: string]: unknown } };

@@ -1,20 +1,13 @@
 import { formatMoney } from "../../src/money.ts";
+import type { presentOrder } from "../../workers/storefront/api/present.ts";
 import { api, ApiError } from "./shared/api.ts";
 import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
 import { t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 
-interface Order {
-  id: string;
-  sku: string;
-  qty: number;
-  unitPrices: number[];
-  totalAmount: number;
-  tier: string | null;
-  status: "pending_payment" | "paid" | "cancelled" | "expired";
-  expiresAt: number | null;
-}
+/** An order as the API shows it to its shopper. */
+type Order = ReturnType<typeof presentOrder>;
 
 const $ = (id: string) => document.getElementById(id)!;
 const orderId = $("order").dataset.orderId!;
