@@ -1,9 +1,8 @@
 import { Hono } from "hono";
 import { unwrap } from "../../../src/errors.ts";
-import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import type { AppEnv } from "../app-env.ts";
 import { errorBody } from "../errors.ts";
-import { skuObject } from "./sku-object.ts";
+import { currentSales, skuObject } from "./sku-object.ts";
 
 /**
  * What shoppers read: the sales on now or soon, one SKU's live state, and its WebSocket.
@@ -11,11 +10,9 @@ import { skuObject } from "./sku-object.ts";
  */
 export const sales = new Hono<AppEnv>()
   .get("/sales", async (c) => {
-    const now = Date.now();
-    const configured = (await new SaleCatalog(c.env.SALES).list()).filter((sale) => sale.endsAt > now);
-    const snapshots = await Promise.all(configured.map((sale) => skuObject(c.env, sale.sku).snapshot()));
+    const sales = await currentSales(c.env);
     c.header("Cache-Control", "no-store");
-    return c.json({ serverTime: Date.now(), sales: snapshots.flatMap((s) => (s.ok ? [s.value] : [])) });
+    return c.json({ serverTime: Date.now(), sales: sales.map(({ snapshot }) => snapshot) });
   })
   .get("/skus/:sku", async (c) => {
     const snapshot = unwrap(await skuObject(c.env, c.req.param("sku")).snapshot());

@@ -1,6 +1,8 @@
 import { AppError } from "../../../src/errors.ts";
 import { skuOfOrderId } from "../../../src/orders/order.ts";
-import { saleConfigSchema } from "../../../src/sales/sale-config.ts";
+import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
+import { saleConfigSchema, type SaleConfig } from "../../../src/sales/sale-config.ts";
+import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 
 const skuSchema = saleConfigSchema.shape.sku;
 
@@ -15,4 +17,15 @@ export function orderObject(env: Env, orderId: string) {
   const sku = skuOfOrderId(orderId);
   if (!sku) throw new AppError("not_found", `no order ${orderId}`);
   return env.SKU_SALE.getByName(sku);
+}
+
+/** Every sale not yet ended, with its object's live snapshot (sales whose object refuses are left out). */
+export async function currentSales(env: Env): Promise<Array<{ sale: SaleConfig; snapshot: SkuSnapshot }>> {
+  const now = Date.now();
+  const configured = (await new SaleCatalog(env.SALES).list()).filter((sale) => sale.endsAt > now);
+  const snapshots = await Promise.all(configured.map((sale) => skuObject(env, sale.sku).snapshot()));
+  return configured.flatMap((sale, i) => {
+    const snapshot = snapshots[i];
+    return snapshot?.ok ? [{ sale, snapshot: snapshot.value }] : [];
+  });
 }

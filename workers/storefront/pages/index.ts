@@ -5,7 +5,7 @@ import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import { skuOfOrderId } from "../../../src/orders/order.ts";
 import type { AppEnv } from "../app-env.ts";
 import { imageUrl } from "../assets.ts";
-import { skuObject } from "../api/sku-object.ts";
+import { currentSales, skuObject } from "../api/sku-object.ts";
 import { edgeCached } from "./edge-cache.ts";
 import { homePage } from "./home-page.ts";
 import { pageLang } from "./lang.ts";
@@ -21,13 +21,7 @@ const PAGE_CACHE = { freshSeconds: 5, staleSeconds: 30 };
 export const pages = new Hono<AppEnv>()
   .get("/", (c) =>
     sharedPage(c, async (lang) => {
-      const now = Date.now();
-      const configured = (await new SaleCatalog(c.env.SALES).list()).filter((sale) => sale.endsAt > now);
-      const snapshots = await Promise.all(configured.map((sale) => skuObject(c.env, sale.sku).snapshot()));
-      const sales = configured.flatMap((sale, i) => {
-        const snapshot = snapshots[i];
-        return snapshot?.ok ? [{ sale, snapshot: snapshot.value }] : [];
-      });
+      const sales = await currentSales(c.env);
       return { title: messages(lang).liveAndUpcoming, body: homePage(lang, sales), script: "home" };
     }),
   )
