@@ -3,7 +3,8 @@ import { defineConfig } from "vitest/config";
 import { TEST_SECRETS } from "./test/support/test-secrets.ts";
 
 /**
- * Two projects share one local stack (test/global-setup.ts):
+ * The projects share one local stack (test/global-setup.ts):
+ * - `unit`: the domain in src/ on its own, in Node: examples and fast-check properties;
  * - `workers`: tests inside workerd with the real bindings of wrangler.toml;
  * - `integration`: Node-side tests of the local stack, and the built bundle on Miniflare;
  * - `browser`: the built bundle with its assets, driven in Debian's Chromium.
@@ -12,6 +13,9 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
     projects: [
+      {
+        test: { name: "unit", include: ["test/unit/**/*.test.ts"], environment: "node" },
+      },
       {
         plugins: [
           cloudflareTest(({ inject }) => ({

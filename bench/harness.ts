@@ -51,7 +51,8 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   warmupSeconds: 3,
   sellOutTargetSeconds: 2,
   sellOutStock: { min: 500, max: 40_000 },
-  throughputStock: 5_000_000,
+  // The most a sale may hold (SALE_LIMITS.maxStock): far more than a run can sell.
+  throughputStock: 1_000_000,
   sessionPool: 300_000,
   threads: 2,
   retryEvery: 10,

@@ -50,9 +50,8 @@ export interface BenchSetup {
   secrets: WorkerSecrets;
   /**
    * The baselines' pg pool size: 20, a sensible production size. Only the embedded PGlite
-   * needs 1: it serves one session at a time, and pglite-socket interleaves the extended
-   * protocol of concurrent transactions from many connections ("unnamed prepared statement
-   * does not exist"), which would measure the stand-in, not the approach.
+   * needs 1: it is one session, so its wire server lets one connection's transaction run
+   * at a time, and a pool of 20 would measure connections queueing for that session.
    */
   baselinePoolMax?: number;
 }

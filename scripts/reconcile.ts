@@ -33,13 +33,24 @@ const rows = body.skus.map((r) => ({
   "held (object/pg)": `${r.object.pending_payment}/${r.postgres.pending_payment}`,
   "released (object/pg)": `${r.object.cancelled + r.object.expired}/${r.postgres.cancelled + r.postgres.expired}`,
   outbox: r.outboxPending,
-  result: r.differences.length === 0 ? "ok" : r.outboxPending > 0 ? "in flight" : "DIFFERS",
+  parked: r.deadLettered,
+  result: verdict(r),
 }));
 console.table(rows);
 if (!body.consistent) {
-  for (const r of body.skus.filter((s) => s.differences.length > 0)) {
+  for (const r of body.skus.filter((s) => !s.consistent)) {
     for (const d of r.differences) console.log(`${r.sku}: ${d.status} object=${d.object} postgres=${d.postgres}`);
+    if (r.outboxPending > 0) console.log(`${r.sku}: ${r.outboxPending} changes still in the outbox (is Postgres reachable?)`);
+    if (r.deadLettered > 0) console.log(`${r.sku}: ${r.deadLettered} changes refused by Postgres and parked (see the console, or POST /admin/api/sales/${r.sku}/dead-letters/retry after a fix)`);
   }
   process.exit(1);
 }
 console.log(`all ${rows.length} SKUs match Postgres`);
+
+/** One word per SKU: ok, or what keeps it from being consistent. */
+function verdict(r: SkuReconciliation): string {
+  if (r.consistent) return "ok";
+  if (r.deadLettered > 0) return "PARKED";
+  if (r.outboxPending > 0) return "STUCK";
+  return "DIFFERS";
+}

@@ -6,6 +6,7 @@
 export type ErrorCode =
   | "invalid_request"
   | "unauthorized"
+  | "forbidden_origin"
   | "not_found"
   | "not_started"
   | "sale_paused"
@@ -18,6 +19,8 @@ export type ErrorCode =
   | "conflict"
   | "payment_declined"
   | "ended"
+  | "payload_too_large"
+  | "unsupported_media_type"
   | "idempotency_conflict"
   | "rate_limited"
   | "dependency_unavailable"

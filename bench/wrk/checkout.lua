@@ -72,7 +72,8 @@ function request()
   cookie_at = cookie_at + 1
   if cookie_at > #cookies then cookie_at = 1 end
   if fixed_method then
-    return wrk.format(fixed_method, fixed_path, { ["Host"] = "bench.local", ["Cookie"] = "fs_session=" .. cookie })
+    -- JSON, as every state-changing call must be (a GET ignores it)
+    return wrk.format(fixed_method, fixed_path, { ["Host"] = "bench.local", ["Content-Type"] = "application/json", ["Cookie"] = "fs_session=" .. cookie })
   end
   previous = wrk.format("POST", "/api/checkout", {
     ["Host"] = "bench.local",

@@ -5,11 +5,13 @@ import { fail, succeed, type Result } from "../../src/errors.ts";
 import type { Order, OrderStatus } from "../../src/orders/order.ts";
 import { OrderBook, type Change, type CheckoutRequest } from "../../src/orders/order-book.ts";
 import { writeOrderEvents } from "../../src/orders/order-sink.ts";
+import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
+import { describeDatabaseFailure } from "../../src/db/errors.ts";
 import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
 import { snapshotOf, type SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { LiveFeed } from "./live-feed.ts";
-import { SaleStore } from "./store.ts";
+import { SaleStore, type DeadLetter } from "./store.ts";
 
 /** Outbox entries gather this long before a write to Postgres (group commit). */
 const FLUSH_DELAY_MS = 50;
@@ -29,6 +31,8 @@ export interface SkuAdminView {
   ordersPlaced: number;
   /** Gifts out with orders that hold or bought units, by gift id. */
   giftsGiven: Record<string, number>;
+  /** Changes not yet in Postgres, and those Postgres refused (parked until retried). */
+  outbox: { pending: number; deadLettered: number };
 }
 
 /** A save the object adopted: what it ran before (null for a new sale) and runs now. */
@@ -45,6 +49,8 @@ export interface SkuCounts {
   available: number;
   unitsByStatus: Record<OrderStatus, number>;
   outboxPending: number;
+  /** Outbox events Postgres refused for their data, parked (see writeParkingRefused). */
+  deadLettered: number;
 }
 
 /**
@@ -79,6 +85,8 @@ export class SkuSale extends DurableObject<Env> {
       const { stock, nextFresh, returned } = stored.inventory;
       this.book = new OrderBook(stored.config, new Inventory(stock, nextFresh, returned), this.store.loadOrders(), this.store.loadCancelledKeys());
       this.configLoadedAt = stored.configLoadedAt;
+      const cutoff = this.book.expireCancelledKeys(Date.now());
+      if (cutoff !== null) this.store.expireCancelledKeys(cutoff);
     }
     this.live = new LiveFeed(ctx, () => this.currentSnapshot());
     ctx.blockConcurrencyWhile(async () => {
@@ -131,13 +139,14 @@ export class SkuSale extends DurableObject<Env> {
     if (!book.ok) return book;
     const result = book.value.cancelByKey(shopperId, idempotencyKey, Date.now());
     if (!result.ok) return result;
-    const { order, change, keyCancelled } = result.value;
+    const { order, change, tombstone } = result.value;
     if (change) await this.commit([change]);
-    if (keyCancelled) {
+    if (tombstone.added) {
       this.writeUnwritten(); // keep the store's order of events
-      this.store.recordCancelledKey(shopperId, idempotencyKey);
+      this.store.recordCancelledKey(tombstone.added, tombstone.evicted);
+      this.scheduleNextAlarm(); // the tombstone ages out with the sale
     }
-    return succeed({ order, changed: change !== null || keyCancelled });
+    return succeed({ order, changed: change !== null || tombstone.added !== null });
   }
 
   /** Rereads the sale's configuration from KV now (for a change written to KV by other means). */
@@ -182,7 +191,6 @@ export class SkuSale extends DurableObject<Env> {
       });
     }
     this.adoptConfig(config);
-    this.scheduleNextAlarm(); // a new start, end or gift window may need a push
     return succeed({ before, after: this.book!.config, snapshot: this.currentSnapshot() });
   }
 
@@ -196,6 +204,7 @@ export class SkuSale extends DurableObject<Env> {
       snapshot: snapshotOf(book, Date.now()),
       ordersPlaced: book.ordersPlaced,
       giftsGiven: book.giftsGiven,
+      outbox: { pending: this.store.outboxSize, deadLettered: this.store.deadLetterCount },
     });
   }
 
@@ -209,7 +218,25 @@ export class SkuSale extends DurableObject<Env> {
       available: book.value.inventory.available,
       unitsByStatus: book.value.totals.unitsByStatus,
       outboxPending: this.store.outboxSize,
+      deadLettered: this.store.deadLetterCount,
     });
+  }
+
+  /** The outbox events Postgres refused, oldest first, for the console (ids and refusals only). */
+  async deadLetters(limit = 100): Promise<Result<{ total: number; deadLetters: DeadLetter[] }>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    return succeed({ total: this.store.deadLetterCount, deadLetters: this.store.deadLetters(limit) });
+  }
+
+  /** Puts the parked events back in the outbox and drains it; resolves with what is left parked. */
+  async retryDeadLetters(): Promise<Result<{ requeued: number; deadLettered: number; outboxPending: number }>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    await this.settled();
+    const requeued = this.store.requeueDeadLetters();
+    const { outboxPending } = await this.flushOutbox();
+    return succeed({ requeued, deadLettered: this.store.deadLetterCount, outboxPending });
   }
 
   /** Writes the outbox to Postgres now; resolves with what is still pending. */
@@ -230,8 +257,11 @@ export class SkuSale extends DurableObject<Env> {
       const { code, message, details } = book.error;
       return Response.json({ error: { code, message, ...details } }, { status: code === "not_found" ? 404 : 500 });
     }
-    this.scheduleNextAlarm(); // phase changes are pushed at the start and end of the sale
-    return this.live.accept();
+    const accepted = this.live.accept(request);
+    // After accepting: the start and end of the sale are pushed only while sockets listen,
+    // and scheduling before this socket counted left the first listener without its push.
+    this.scheduleNextAlarm();
+    return accepted;
   }
 
   override async webSocketMessage(socket: WebSocket, message: string | ArrayBuffer): Promise<void> {
@@ -250,6 +280,8 @@ export class SkuSale extends DurableObject<Env> {
     if (this.book) {
       const expired = this.book.expireDue(now);
       if (expired.length > 0) await this.commit(expired);
+      const cutoff = this.book.expireCancelledKeys(now);
+      if (cutoff !== null) this.store.expireCancelledKeys(cutoff);
       this.live.changed();
     }
     await this.drainOutbox();
@@ -366,6 +398,7 @@ export class SkuSale extends DurableObject<Env> {
     this.writeUnwritten(); // the inventory saved with the config must not get ahead of its orders
     this.store.saveConfig(this.book.config, now, this.book.inventory);
     this.live.changed();
+    this.scheduleNextAlarm(); // a new start, end or gift window may need a push
     return this.book.config;
   }
 
@@ -373,34 +406,52 @@ export class SkuSale extends DurableObject<Env> {
     return snapshotOf(this.book!, Date.now());
   }
 
-  /** Writes the outbox to Postgres in batches; on failure, leaves it for a retry with backoff. */
+  /**
+   * Writes the outbox to Postgres, one drain at a time: callers during a drain share it.
+   * Events Postgres refuses for their data are parked as dead letters, so they cannot hold
+   * back the events behind them; any other failure leaves the outbox for a retry with backoff.
+   */
   private drainOutbox(): Promise<void> {
-    this.draining ??= (async () => {
-      try {
-        if (this.store.outboxSize === 0) return;
-        const { db, close } = openDatabase(databaseSettings(this.env));
-        try {
-          for (let batch = this.store.outboxBatch(FLUSH_BATCH); batch.length > 0; batch = this.store.outboxBatch(FLUSH_BATCH)) {
-            await withTimeout(writeOrderEvents(db, batch), FLUSH_TIMEOUT_MS);
-            this.store.acknowledgeOutbox(batch.at(-1)!.seq);
-          }
-        } finally {
-          void close().catch(() => undefined);
+    if (this.draining) return this.draining;
+    // Set before anything runs and cleared only by the drain it names: a drain that ends at
+    // once (an empty outbox) once finished before `??=` stored it, and the settled promise
+    // it left behind stopped every later drain for the object's life.
+    const drain = this.writeOutbox().finally(() => {
+      if (this.draining === drain) this.draining = null;
+    });
+    this.draining = drain;
+    return drain;
+  }
+
+  private async writeOutbox(): Promise<void> {
+    if (this.store.outboxSize === 0) return;
+    let database: ReturnType<typeof openDatabase> | null = null;
+    try {
+      database = openDatabase(databaseSettings(this.env));
+      const { db } = database;
+      for (let batch = this.store.outboxBatch(FLUSH_BATCH); batch.length > 0; batch = this.store.outboxBatch(FLUSH_BATCH)) {
+        const parked = await withTimeout(
+          writeParkingRefused(batch, (events) => writeOrderEvents(db, events)),
+          FLUSH_TIMEOUT_MS,
+        );
+        this.store.acknowledgeOutbox(batch.at(-1)!.seq, parked);
+        for (const { event, failure } of parked) {
+          // Ids and the refusal only: order rows never go to a log.
+          console.error(`outbox: Postgres refused order ${event.order.id} (event ${event.seq}); parked as a dead letter: ${failure.summary}`);
         }
-        this.flushFailures = 0;
-      } catch (error) {
-        this.flushFailures += 1;
-        console.warn(`outbox: write to Postgres failed (${this.flushFailures} in a row): ${(error as Error).message}`);
-      } finally {
-        this.draining = null;
       }
-    })();
-    return this.draining;
+      this.flushFailures = 0;
+    } catch (error) {
+      this.flushFailures += 1;
+      console.warn(`outbox: write to Postgres failed (${this.flushFailures} in a row): ${describeDatabaseFailure(error).summary}`);
+    } finally {
+      if (database) void database.close().catch(() => undefined);
+    }
   }
 
   private scheduleNextAlarm(): void {
     const now = Date.now();
-    const candidates: Array<number | null> = [this.book?.nextExpiry() ?? null];
+    const candidates: Array<number | null> = [this.book?.nextExpiry() ?? null, this.book?.nextCancelledKeyExpiry() ?? null];
     if (this.store.outboxSize > 0) {
       const retry = this.flushFailures === 0 ? FLUSH_DELAY_MS : FLUSH_RETRY_MS[Math.min(this.flushFailures, FLUSH_RETRY_MS.length) - 1]!;
       candidates.push(now + retry);

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { PGlite } from "@electric-sql/pglite";
-import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
+import { startPgliteWireServer } from "./pglite-wire-server.ts";
 import { assertPortFree } from "./ports.ts";
 
 export interface EmbeddedPostgres {
@@ -20,16 +20,18 @@ export async function startEmbeddedPostgres(options: { port: number; host?: stri
   if (options.port !== 0) await assertPortFree(options.port, host, "embedded Postgres");
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir ?? "memory://");
-  // PGlite runs one query at a time; the socket server queues queries from many
-  // connections so the Worker's pool and the scripts can share it.
-  const server = new PGLiteSocketServer({ db, host, port: options.port, maxConnections: 64 });
-  await server.start();
-  const port = Number(new URL(`postgres://${server.getServerConn()}`).port);
+  // PGlite is one session; the server lets the Worker's pool and the scripts share it by
+  // taking turns a whole extended-query batch or transaction at a time.
+  const server = await startPgliteWireServer({ db, host, port: options.port, maxConnections: 64 }).catch(async (error: unknown) => {
+    await db.close();
+    throw error;
+  });
+  const { port } = server;
   return {
     port,
     url: `postgres://postgres:postgres@${host}:${port}/postgres`,
     async close() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };

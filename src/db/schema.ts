@@ -1,11 +1,14 @@
 import { sql } from "drizzle-orm";
-import { bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { SaleConfig } from "../sales/sale-config.ts";
 
 /**
  * Orders as Postgres records them. The SKU's Durable Object is the source of truth for
  * stock; these rows are the durable, queryable record its outbox writes (issue 4).
- * Money is integer minor units (fen).
+ * Money is integer minor units (fen), in `bigint`: an order total may pass 2^31 fen
+ * (¥21,474,836.47), and one order that did not fit an `integer` once held back every order
+ * behind it in its SKU's outbox. Read back as JS numbers: totals are bounded far below 2^53
+ * when a sale is saved (MAX_ORDER_TOTAL).
  */
 export const orders = pgTable(
   "orders",
@@ -18,7 +21,7 @@ export const orders = pgTable(
     unitPrices: jsonb("unit_prices").$type<number[]>().notNull(),
     /** The sale ranks (1-based) of the units the order holds or bought. */
     ranks: jsonb("ranks").$type<number[]>().notNull().default([]),
-    totalAmount: integer("total_amount").notNull(),
+    totalAmount: bigint("total_amount", { mode: "number" }).notNull(),
     currency: text("currency").notNull().default("CNY"),
     tier: text("tier"),
     status: text("status").$type<OrderStatus>().notNull(),

@@ -1,5 +1,6 @@
 import { fail, succeed, type Result } from "../errors.ts";
 import { Inventory } from "../sales/inventory.ts";
+import { CancelledKeys, type CancelledKey } from "./cancelled-keys.ts";
 import { priceUnits } from "../sales/pricing.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import { HOLDING_STATUSES, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
@@ -28,7 +29,7 @@ export class OrderBook {
   readonly inventory: Inventory;
   private readonly orders = new Map<string, Order>();
   private readonly orderByKey = new Map<string, string>();
-  private readonly cancelledKeys = new Set<string>();
+  private readonly cancelledKeys: CancelledKeys;
   /** Orders awaiting payment: the only ones expiry has to look at. */
   private readonly pending = new Set<Order>();
   /** Units each shopper holds or bought: what the per-shopper limit counts. */
@@ -37,11 +38,11 @@ export class OrderBook {
   private readonly giftsOut = new Map<string, number>();
   private unitsByStatus: Record<OrderStatus, number> = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
 
-  constructor(sale: SaleConfig, inventory: Inventory, orders: Iterable<Order> = [], cancelledKeys: Iterable<[string, string]> = []) {
+  constructor(sale: SaleConfig, inventory: Inventory, orders: Iterable<Order> = [], cancelledKeys: Iterable<CancelledKey> = []) {
     this.sale = sale;
     this.inventory = inventory;
     for (const order of orders) this.index(order);
-    for (const [shopperId, key] of cancelledKeys) this.cancelledKeys.add(keyOf(shopperId, key));
+    this.cancelledKeys = new CancelledKeys(cancelledKeys);
   }
 
   get config(): SaleConfig {
@@ -96,7 +97,7 @@ export class OrderBook {
       }
       return succeed({ order: existing, replayed: true, change: null });
     }
-    if (this.cancelledKeys.has(key)) {
+    if (this.cancelledKeys.has(request.shopperId, request.idempotencyKey)) {
       return fail("checkout_cancelled", "this checkout was cancelled before it was placed; use a new Idempotency-Key to buy");
     }
     const sale = this.sale;
@@ -177,19 +178,47 @@ export class OrderBook {
 
   /**
    * Cancel by idempotency key, for a client that never saw its Try answer. If the Try has
-   * not arrived yet, the key is marked cancelled so that a late Try takes nothing.
+   * not arrived yet, the key is marked cancelled so that a late Try takes nothing; the
+   * tombstone is returned to be stored, with any older one of the shopper's it pushed out.
    */
-  cancelByKey(shopperId: string, idempotencyKey: string, now: number): Result<{ order: Order | null; change: Change | null; keyCancelled: boolean }> {
-    const key = keyOf(shopperId, idempotencyKey);
-    const orderId = this.orderByKey.get(key);
+  cancelByKey(
+    shopperId: string,
+    idempotencyKey: string,
+    now: number,
+  ): Result<{ order: Order | null; change: Change | null; tombstone: { added: CancelledKey | null; evicted: CancelledKey[] } }> {
+    const orderId = this.orderByKey.get(keyOf(shopperId, idempotencyKey));
     if (orderId) {
       const cancelled = this.cancel(orderId, shopperId, now);
       if (!cancelled.ok) return cancelled;
-      return succeed({ ...cancelled.value, keyCancelled: false });
+      return succeed({ ...cancelled.value, tombstone: { added: null, evicted: [] } });
     }
-    const keyCancelled = !this.cancelledKeys.has(key);
-    this.cancelledKeys.add(key);
-    return succeed({ order: null, change: null, keyCancelled });
+    const { added, evicted } = this.cancelledKeys.add(shopperId, idempotencyKey, now);
+    return succeed({
+      order: null,
+      change: null,
+      tombstone: { added: added ? { shopperId, idempotencyKey, cancelledAt: now } : null, evicted },
+    });
+  }
+
+  /**
+   * Forgets the cancel-by-key tombstones no late Try can need any more: all of them once the
+   * sale has ended (a Try is refused as `ended` anyway), else those past their TTL. Returns
+   * the cutoff (every tombstone cancelled before it is gone) when any went, else null.
+   */
+  expireCancelledKeys(now: number): number | null {
+    const cutoff = now >= this.sale.endsAt ? Number.MAX_SAFE_INTEGER : this.cancelledKeys.cutoff(now);
+    return this.cancelledKeys.expire(cutoff) > 0 ? cutoff : null;
+  }
+
+  /** When the next tombstone can go (its TTL, or the sale's end), or null when there are none. */
+  nextCancelledKeyExpiry(): number | null {
+    const byAge = this.cancelledKeys.nextExpiry();
+    return byAge === null ? null : Math.min(byAge, this.sale.endsAt);
+  }
+
+  /** Tombstones kept now (bounded; see CancelledKeys). */
+  get cancelledKeyCount(): number {
+    return this.cancelledKeys.size;
   }
 
   /** Expires every unpaid order whose hold has run out, returning its units to sale. */

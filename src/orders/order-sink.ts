@@ -86,7 +86,7 @@ const ORDER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ["qty", "integer"],
   ["unit_prices", "jsonb"],
   ["ranks", "jsonb"],
-  ["total_amount", "integer"],
+  ["total_amount", "bigint"],
   ["currency", "text"],
   ["tier", "text"],
   ["status", "text"],

@@ -7,10 +7,16 @@ export interface SkuReconciliation {
   sku: string;
   object: Record<OrderStatus, number>;
   postgres: Record<OrderStatus, number>;
-  /** Changes not yet written to Postgres: a difference is expected while this is above 0. */
+  /** Changes not yet written to Postgres: the outbox could not be drained just now. */
   outboxPending: number;
+  /** Changes Postgres refused for their data, parked in the object until an operator retries them. */
+  deadLettered: number;
   differences: Array<{ status: OrderStatus; object: number; postgres: number }>;
-  /** True when nothing differs, or everything that differs is still in the outbox. */
+  /**
+   * True only when Postgres holds exactly what the object counts and nothing is still on its
+   * way or parked. A pending outbox is not "consistent" however likely it is to catch up: a
+   * stuck outbox once passed as consistent here while no order reached Postgres.
+   */
   consistent: boolean;
 }
 
@@ -19,12 +25,20 @@ export function reconcile(
   sku: string,
   object: Record<OrderStatus, number>,
   postgres: Record<OrderStatus, number>,
-  outboxPending: number,
+  outbox: { pending: number; deadLettered: number },
 ): SkuReconciliation {
   const differences = ORDER_STATUSES.filter((status) => object[status] !== postgres[status]).map((status) => ({
     status,
     object: object[status],
     postgres: postgres[status],
   }));
-  return { sku, object, postgres, outboxPending, differences, consistent: differences.length === 0 || outboxPending > 0 };
+  return {
+    sku,
+    object,
+    postgres,
+    outboxPending: outbox.pending,
+    deadLettered: outbox.deadLettered,
+    differences,
+    consistent: differences.length === 0 && outbox.pending === 0 && outbox.deadLettered === 0,
+  };
 }

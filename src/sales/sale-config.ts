@@ -5,9 +5,36 @@ import { z } from "zod";
  * Money is integer minor units (fen for CNY); times are epoch milliseconds, server time.
  * Messages are written for the marketer console, which shows each next to its field.
  */
-const minorUnits = z.number().int("must be whole fen (integer minor units)").nonnegative("must not be negative");
-const epochMs = z.number().int("must be epoch milliseconds").nonnegative("must not be negative");
+
+/**
+ * Upper bounds, checked when a sale is saved: a flash sale needs nothing near them, and
+ * without them a hand-typed 2^53 stock answered 500 and a per-shopper limit of 10^6 made a
+ * 22.9 MB sale page. Every order total stays far below 2^53 (exact in JS) and fits the
+ * `bigint` columns in Postgres.
+ */
+export const SALE_LIMITS = {
+  /** ¥10,000,000 a unit. */
+  maxUnitPrice: 1_000_000_000,
+  maxStock: 1_000_000,
+  maxPerShopperLimit: 100,
+  /** ¥100,000,000: the most one order may cost (limit × the highest unit price). */
+  maxOrderTotal: 10_000_000_000,
+  /** 2100-01-01T00:00:00Z: later times are typing mistakes, and past 8.64e15 not even dates. */
+  maxEpochMs: 4_102_444_800_000,
+} as const;
+
+const minorUnits = z
+  .number()
+  .int("must be whole fen (integer minor units)")
+  .nonnegative("must not be negative")
+  .max(SALE_LIMITS.maxUnitPrice, `must be at most ${SALE_LIMITS.maxUnitPrice} fen (¥${SALE_LIMITS.maxUnitPrice / 100})`);
+const epochMs = z
+  .number()
+  .int("must be epoch milliseconds")
+  .nonnegative("must not be negative")
+  .max(SALE_LIMITS.maxEpochMs, "must be before the year 2100");
 const count = z.number().int("must be a whole number").positive("must be at least 1");
+const units = count.max(SALE_LIMITS.maxStock, `must be at most ${SALE_LIMITS.maxStock}`);
 
 /** Units `fromRank`..`toRank` (1-based sale ranks, inclusive) sell at `unitPrice`. */
 export const priceTierSchema = z
@@ -29,7 +56,7 @@ export const giftSchema = z
     title: z.string().min(1, "must not be empty").max(80),
     startsAt: epochMs,
     endsAt: epochMs,
-    stock: count,
+    stock: units,
   })
   .strict();
 
@@ -41,11 +68,11 @@ const draftFields = {
   images: z.array(z.string().min(1)).max(12).default([]),
   currency: z.literal("CNY").default("CNY"),
   listPrice: minorUnits,
-  stock: count,
+  stock: units,
   startsAt: epochMs,
   endsAt: epochMs,
   tiers: z.array(priceTierSchema).default([]),
-  perShopperLimit: count.default(1),
+  perShopperLimit: count.max(SALE_LIMITS.maxPerShopperLimit, `must be at most ${SALE_LIMITS.maxPerShopperLimit}`).default(1),
   holdSeconds: count.max(3600, "must be at most 3600 (an hour)").default(600),
   /** A paused sale refuses new checkouts (`sale_paused`); orders already held may still be paid. */
   paused: z.boolean().default(false),
@@ -130,7 +157,25 @@ function crossFieldIssues(input: unknown): Issue[] {
   }
   if (Array.isArray(input.tiers)) issues.push(...tierIssues(input.tiers, positive(input.stock)));
   if (Array.isArray(input.gifts)) issues.push(...giftIssues(input.gifts, startsAt, endsAt));
+  issues.push(...orderTotalIssues(input));
   return issues;
+}
+
+/** The most one order can cost, the per-shopper limit at the highest unit price, must stay within bounds. */
+function orderTotalIssues(input: Record<string, unknown>): Issue[] {
+  // The default limit is 1; an invalid one is reported at its own field already.
+  const limit = input.perShopperLimit === undefined ? 1 : positive(input.perShopperLimit);
+  const tierPrices = Array.isArray(input.tiers) ? input.tiers.map((tier) => (isRecord(tier) ? tier.unitPrice : undefined)) : [];
+  const prices = [input.listPrice, ...tierPrices].filter((p): p is number => typeof p === "number" && Number.isSafeInteger(p));
+  if (limit === undefined || prices.length === 0) return [];
+  const highest = Math.max(...prices);
+  if (limit * highest <= SALE_LIMITS.maxOrderTotal) return [];
+  return [
+    {
+      path: ["perShopperLimit"],
+      message: `${limit} units at up to ${highest} fen would make an order above ${SALE_LIMITS.maxOrderTotal} fen (¥${SALE_LIMITS.maxOrderTotal / 100}); lower the limit or the prices`,
+    },
+  ];
 }
 
 /** Tiers must start at rank 1, follow each other without gap or overlap, and stay within stock. */

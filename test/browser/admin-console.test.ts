@@ -1,3 +1,4 @@
+import pg from "pg";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
@@ -27,15 +28,38 @@ async function adminGet(path: string): Promise<Response> {
 }
 
 /** One checkout by a new shopper, as a browser would make it. */
-async function buyOne(sku: string): Promise<number> {
-  const session = await fetch(`${shop.baseUrl}/api/session`, { method: "POST" });
+async function buyOne(sku: string, qty = 1): Promise<number> {
+  const session = await fetch(`${shop.baseUrl}/api/session`, { method: "POST", headers: { "Content-Type": "application/json" } });
   const cookie = (session.headers.get("Set-Cookie") ?? "").split(";")[0]!;
   const response = await fetch(`${shop.baseUrl}/api/checkout`, {
     method: "POST",
     headers: { Cookie: cookie, "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
-    body: JSON.stringify({ sku, qty: 1 }),
+    body: JSON.stringify({ sku, qty }),
   });
   return response.status;
+}
+
+/** The console, signed in, in a desktop browser. */
+async function signedIn(actor = "admin") {
+  const context = await shop.browser.newContext({ baseURL: shop.baseUrl, timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.goto("/admin");
+  await page.fill("#sign-in [name=token]", TEST_SECRETS.ADMIN_TOKEN);
+  await page.fill("#sign-in [name=actor]", actor);
+  await page.click("#sign-in button[type=submit]");
+  await page.locator("#app").waitFor();
+  return { context, page };
+}
+
+/** Runs SQL on the stack's Postgres (the embedded one, or CI's server). */
+async function sql(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject("stackVars").DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
 }
 
 describe("the marketer console in a real browser", () => {
@@ -157,4 +181,36 @@ describe("the marketer console in a real browser", () => {
     expect(pageErrors).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it("shows the orders Postgres refused for a sale and writes them on retry once the cause is fixed (issue 10)", async () => {
+    const now = Date.now();
+    const sku = `dead-${crypto.randomUUID().slice(0, 8)}`;
+    const created = await fetch(`${shop.baseUrl}/admin/api/sales`, {
+      method: "POST",
+      headers: { ...AUTH, "Content-Type": "application/json" },
+      body: JSON.stringify({ sku, title: "Refused order sale", listPrice: 9_900, stock: 20, perShopperLimit: 5, startsAt: now - MINUTE, endsAt: now + 60 * MINUTE }),
+    });
+    expect(created.status).toBe(201);
+    const constraint = `refuse_${sku.replace(/-/g, "_")}`;
+    await sql(`alter table orders add constraint ${constraint} check (sku <> '${sku}' or qty <> 3) not valid`);
+    const { context, page } = await signedIn();
+    const row = page.locator(`tr[data-sku="${sku}"]`);
+    try {
+      expect(await buyOne(sku, 3)).toBe(201);
+      expect(await buyOne(sku, 1)).toBe(201);
+      await expect.poll(() => row.locator('[data-field="outbox"]').textContent()).toBe("⚠ 1 refused");
+      await row.locator('[data-action="dead-letters"]').click();
+      const view = page.locator('[data-view="dead-letters"]');
+      await expect.poll(() => view.locator("tbody tr").count()).toBe(1);
+      expect(await view.textContent()).toContain(constraint);
+    } finally {
+      await sql(`alter table orders drop constraint if exists ${constraint}`);
+    }
+    await page.locator('[data-action="retry-dead-letters"]').click();
+    await expect.poll(() => page.locator("#flash").textContent()).toContain("1 change(s) written to Postgres");
+    await expect.poll(() => page.locator('[data-view="dead-letters"]').textContent()).toContain("None");
+    await expect.poll(() => row.locator('[data-field="outbox"]').textContent()).toBe("up to date");
+    await page.screenshot({ path: screenshotPath("admin-dead-letters"), fullPage: true });
+    await context.close();
+  }, 120_000);
 });

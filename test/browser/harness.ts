@@ -45,10 +45,43 @@ export class StorefrontUnderTest {
     await this.mf?.dispose();
   }
 
-  /** A shopper's browser: its own cookies, a phone or desktop screen. */
-  newShopper(screen: "phone" | "desktop" = "desktop", locale = "en-US"): Promise<BrowserContext> {
+  /**
+   * Every Content-Security-Policy violation any shopper's page reported (its
+   * `securitypolicyviolation` event, or Chromium's "Refused to …" console message), as
+   * "<page> <directive> <blocked>": the pages must work under their policy without one.
+   */
+  readonly cspViolations: string[] = [];
+
+  /** A shopper's browser: its own cookies, a phone or desktop screen; its CSP violations are recorded. */
+  async newShopper(screen: "phone" | "desktop" = "desktop", locale = "en-US"): Promise<BrowserContext> {
     const viewport = screen === "phone" ? { width: 390, height: 844 } : { width: 1280, height: 900 };
-    return this.browser.newContext({ baseURL: this.baseUrl, viewport, locale, isMobile: screen === "phone", hasTouch: screen === "phone" });
+    const context = await this.browser.newContext({
+      baseURL: this.baseUrl,
+      viewport,
+      locale,
+      isMobile: screen === "phone",
+      hasTouch: screen === "phone",
+    });
+    await this.watchCsp(context);
+    return context;
+  }
+
+  private async watchCsp(context: BrowserContext): Promise<void> {
+    // A binding and an init script come in through DevTools, so the page's own CSP does not apply to them.
+    await context.exposeFunction("__reportCspViolation", (violation: string) => this.cspViolations.push(violation));
+    await context.addInitScript(() => {
+      addEventListener(
+        "securitypolicyviolation",
+        (event) => {
+          const report = (window as unknown as { __reportCspViolation: (v: string) => void }).__reportCspViolation;
+          void report(`${location.pathname} ${event.effectiveDirective} ${event.blockedURI || "inline"} ${event.sourceFile}:${event.lineNumber}`);
+        },
+        true,
+      );
+    });
+    context.on("console", (message) => {
+      if (/Content Security Policy/i.test(message.text())) this.cspViolations.push(`${message.location().url} console: ${message.text()}`);
+    });
   }
 
   async seedSale(overrides: Partial<SaleConfigInput> = {}): Promise<SaleConfig> {

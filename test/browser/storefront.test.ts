@@ -1,5 +1,6 @@
-import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import type { Page, Response as PageResponse } from "playwright-core";
+import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { recordPaint, screenshotPath, StorefrontUnderTest } from "./harness.ts";
 
 let shop: StorefrontUnderTest;
@@ -8,6 +9,10 @@ beforeAll(async () => {
   shop = await StorefrontUnderTest.start(inject("stackVars"));
 });
 afterAll(() => shop?.stop());
+// Every page of every test here worked under its Content-Security-Policy without a violation.
+afterEach(() => {
+  expect(shop.cspViolations.splice(0)).toEqual([]);
+});
 
 /** First contentful paint as the browser's Performance API reports it. */
 async function firstContentfulPaint(page: Page): Promise<number> {
@@ -138,6 +143,153 @@ describe("storefront in a real browser", () => {
     await page.goto("/no/such/page");
     expect(await page.locator("h1").textContent()).toContain("404");
     await page.screenshot({ path: screenshotPath("not-found") });
+    await context.close();
+  });
+});
+
+/** The headers every shop page carries (README, "Storefront pages and delivery"). */
+function expectShopHeaders(response: PageResponse | null): void {
+  const headers = response!.headers();
+  const csp = headers["content-security-policy"] ?? "";
+  const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(" ")]));
+  expect(Object.fromEntries(directives)).toMatchObject({
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "connect-src": expect.stringContaining("'self'"),
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'none'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+  });
+  expect(csp).not.toContain("unsafe-inline");
+  expect(headers["x-frame-options"]).toBe("DENY");
+  expect(headers["x-content-type-options"]).toBe("nosniff");
+  expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
+}
+
+async function snapshotOf(sku: string): Promise<SkuSnapshot> {
+  return (await fetch(`${shop.baseUrl}/api/skus/${sku}`)).json() as Promise<SkuSnapshot>;
+}
+
+describe("security headers and the shopper's session", () => {
+  it("serves home, sale, order and 404 pages under a strict CSP, and they all work under it without a violation", async () => {
+    const sale = await shop.seedSale();
+    const context = await shop.newShopper();
+    const page = await context.newPage();
+    const documents: PageResponse[] = [];
+    page.on("response", (response) => {
+      if (response.request().resourceType() === "document") documents.push(response);
+    });
+
+    // Home: the countdowns tick and the stock bars are drawn, by the external script alone.
+    await page.goto("/");
+    const card = page.locator(`.sale-card[data-sku="${sale.sku}"]`);
+    await expect.poll(() => card.locator('[data-role="countdown"]').textContent()).toMatch(/^\d+:\d\d:\d\d$/);
+    await expect.poll(() => card.locator('[data-role="stock-fill"]').evaluate((el: HTMLElement) => el.style.width)).toBe("100%");
+
+    // Sale: the live feed (a same-origin WebSocket) connects, the countdown runs, Buy works.
+    await page.goto(`/sales/${sale.sku}`);
+    await expect.poll(() => page.locator("#live-status").getAttribute("data-connected")).toBe("true");
+    expect(await page.locator("#stock-fill").evaluate((el: HTMLElement) => el.style.width)).toBe("100%");
+    expect(Number(await page.locator("#countdown").getAttribute("data-remaining-ms"))).toBeGreaterThan(0);
+    await page.locator("#buy").click();
+    await page.waitForURL(/\/orders\/ord_/);
+
+    // Order: read, then paid, through the API.
+    await expect.poll(() => page.locator("#order").getAttribute("data-status")).toBe("pending_payment");
+    await page.locator("#pay").click();
+    await expect.poll(() => page.locator("#order").getAttribute("data-status")).toBe("paid");
+
+    await page.goto("/no/such/page");
+    expect(await page.locator("h1").textContent()).toContain("404");
+
+    const paths = documents.map((response) => new URL(response.url()).pathname);
+    expect(paths).toEqual(["/", `/sales/${sale.sku}`, expect.stringMatching(/^\/orders\/ord_/), "/no/such/page"]);
+    for (const response of documents) expectShopHeaders(response);
+    expect(documents.at(-1)!.status()).toBe(404);
+    expect(shop.cspViolations).toEqual([]);
+
+    // The policy is enforced, and a violation would be seen: an injected inline script is refused.
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "document.title = 'injected'";
+      document.head.append(script);
+    });
+    await expect.poll(() => shop.cspViolations.some((v) => v.includes("script-src"))).toBe(true);
+    expect(await page.title()).not.toBe("injected");
+    shop.cspViolations.splice(0);
+    await context.close();
+  });
+
+  it("keeps Buy disabled, saying why, until POST /api/session has answered, retrying it after a failure", async () => {
+    const sale = await shop.seedSale();
+    const context = await shop.newShopper();
+    expect(await context.cookies()).toEqual([]);
+    const page = await context.newPage();
+    let sessionCalls = 0;
+    let answerSession!: () => void;
+    const sessionMayAnswer = new Promise<void>((resolve) => (answerSession = resolve));
+    await page.route("**/api/session", async (route) => {
+      sessionCalls += 1;
+      if (sessionCalls === 1) return route.abort("connectionrefused"); // the first try fails outright
+      await sessionMayAnswer; // the retry is held until the test has looked at the page
+      return route.continue();
+    });
+    await page.goto(`/sales/${sale.sku}`);
+    const buy = page.locator("#buy");
+    // The page is otherwise ready: the sale is live and its feed connected.
+    await expect.poll(() => page.locator("#live-status").getAttribute("data-connected")).toBe("true");
+    expect(await page.locator("#sale").getAttribute("data-phase")).toBe("live");
+    expect(await buy.isDisabled()).toBe(true);
+    await expect.poll(() => sessionCalls).toBe(2);
+    expect(await buy.isDisabled()).toBe(true);
+    expect(await buy.getAttribute("data-state")).toBe("session");
+    expect(await page.locator("#session-note").textContent()).toBe("Could not reach the checkout. Retrying…");
+    await page.screenshot({ path: screenshotPath("sale-waiting-for-session") });
+
+    answerSession();
+    await expect.poll(() => buy.getAttribute("data-state")).toBe("live");
+    expect(await buy.isDisabled()).toBe(false);
+    expect(await buy.textContent()).toContain("Buy now");
+    expect(await page.locator("#session-note").isHidden()).toBe(true);
+    expect((await context.cookies()).map((cookie) => cookie.name)).toContain("fs_session");
+    await context.close();
+  });
+
+  it("makes one order when a first-time shopper's checkout is retried after a network error", async () => {
+    const sale = await shop.seedSale();
+    const context = await shop.newShopper("phone");
+    expect(await context.cookies()).toEqual([]); // no session yet
+    const page = await context.newPage();
+    const attempts: Array<{ key: string | null; status: number | null }> = [];
+    await page.route("**/api/checkout", async (route) => {
+      const key = route.request().headers()["idempotency-key"] ?? null;
+      if (attempts.length > 0) {
+        attempts.push({ key, status: null });
+        return route.continue();
+      }
+      // The server takes the first attempt, but its answer never reaches the browser:
+      // nor the cookie it may set, so the browser's cookie jar is put back as it was.
+      const cookies = await context.cookies();
+      const response = await route.fetch();
+      attempts.push({ key, status: response.status() });
+      await context.clearCookies();
+      await context.addCookies(cookies);
+      return route.abort("connectionreset");
+    });
+    await page.goto(`/sales/${sale.sku}`);
+    await page.locator("#buy").click();
+    await page.waitForURL(/\/orders\/ord_/);
+    await expect.poll(() => page.locator("#order").getAttribute("data-status")).toBe("pending_payment");
+
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]!.status).toBe(201);
+    expect(attempts[1]!.key).toBe(attempts[0]!.key);
+    // One order for the sale: one unit held, the shopper's.
+    const { stock } = await snapshotOf(sale.sku);
+    expect(stock.held).toBe(1);
+    expect(stock.remaining).toBe(sale.stock - 1);
     await context.close();
   });
 });

@@ -67,6 +67,7 @@ interface OrderRow {
   qty: number;
   unit_prices: number[];
   ranks: number[];
+  /** bigint in Postgres; read as float8, exact far past any order total. */
   total_amount: number;
   tier: string | null;
   payment_ref: string | null;
@@ -78,7 +79,7 @@ interface OrderRow {
 
 async function ordersOf(sku: string): Promise<OrderRow[]> {
   const { rows } = await database.pool.query<OrderRow>(
-    `select id, status, version, qty, unit_prices, ranks, total_amount, tier, payment_ref, gift_id, created_at, updated_at, expires_at
+    `select id, status, version, qty, unit_prices, ranks, total_amount::float8 as total_amount, tier, payment_ref, gift_id, created_at, updated_at, expires_at
        from orders where sku = $1 order by id`,
     [sku],
   );
@@ -214,7 +215,7 @@ describe("writeOrderEvents", () => {
     await writeOrderEvents(database.db, events);
 
     const { rows } = await database.pool.query<{ orders: number; qty: number; total: number; paid: number; expired: number; v2: number }>(
-      `select count(*)::int as orders, sum(qty)::int as qty, sum(total_amount)::int as total,
+      `select count(*)::int as orders, sum(qty)::int as qty, sum(total_amount)::float8 as total,
               (count(*) filter (where status = 'paid'))::int as paid,
               (count(*) filter (where status = 'expired'))::int as expired,
               (count(*) filter (where version = 2))::int as v2

@@ -1,40 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ServerMessage } from "../../src/live/messages.ts";
+import { connect } from "./live-support.ts";
 import { seedSale, Shopper } from "./support.ts";
-
-/** Opens the live feed as a browser would and collects what it pushes. */
-async function connect(sku: string) {
-  const response = await exports.default.fetch(`https://shop.test/api/skus/${sku}/live`, { headers: { Upgrade: "websocket" } });
-  expect(response.status).toBe(101);
-  const socket = response.webSocket!;
-  const received: ServerMessage[] = [];
-  let snapshotsSeen = 0;
-  const waiters: Array<() => void> = [];
-  socket.addEventListener("message", (event) => {
-    const message: ServerMessage = JSON.parse(event.data as string);
-    if (message.type === "snapshot") snapshotsSeen += 1;
-    received.push(message);
-    waiters.splice(0).forEach((wake) => wake());
-  });
-  socket.accept();
-  const next = async (match: (m: ServerMessage) => boolean, timeoutMs = 5_000): Promise<ServerMessage> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = received.find(match);
-      if (found) {
-        received.splice(received.indexOf(found), 1);
-        return found;
-      }
-      if (Date.now() > deadline) throw new Error(`no matching message; got ${JSON.stringify(received)}`);
-      await new Promise<void>((resolve) => {
-        waiters.push(resolve);
-        setTimeout(resolve, 100);
-      });
-    }
-  };
-  return { socket, next, snapshotsSeen: () => snapshotsSeen };
-}
 
 describe("GET /api/skus/:sku/live", () => {
   it("sends a snapshot on connect, pushes stock changes coalesced, and answers ping with server time", async () => {

@@ -26,6 +26,8 @@ const ROUTES = [
   "POST /admin/api/sales/{sku}/pause",
   "POST /admin/api/sales/{sku}/resume",
   "GET /admin/api/sales/{sku}/history",
+  "GET /admin/api/sales/{sku}/dead-letters",
+  "POST /admin/api/sales/{sku}/dead-letters/retry",
   "GET /admin/api/audit",
 ].sort();
 
@@ -34,6 +36,7 @@ const ERROR_CODES = Object.keys({
   invalid_request: true,
   unauthorized: true,
   payment_declined: true,
+  forbidden_origin: true,
   not_found: true,
   not_started: true,
   sale_paused: true,
@@ -45,6 +48,8 @@ const ERROR_CODES = Object.keys({
   order_paid: true,
   conflict: true,
   ended: true,
+  payload_too_large: true,
+  unsupported_media_type: true,
   idempotency_conflict: true,
   rate_limited: true,
   internal: true,
@@ -150,6 +155,30 @@ describe("GET /api/openapi.json", () => {
       properties: { qty: { type: "integer", maximum: 1000 } },
     });
     expect(doc.paths["/admin/api/reconciliation"].get.security).toEqual([{ adminToken: [] }]);
+  });
+
+  it("declares 403 forbidden_origin, 413 payload_too_large and 415 unsupported_media_type on every route that can answer them", async () => {
+    const { doc } = await fetchDocument();
+    const codesOf = (operation: Json) =>
+      Object.values(operation.responses as Json).flatMap((response) => [...((response as Json).description as string).matchAll(/(?:^|; )`(\w+)`:/g)].map((m) => m[1]!));
+    const shopperWrites = ["/api/session", "/api/checkout", "/api/checkout/cancel", "/api/orders/{id}/pay", "/api/orders/{id}/cancel"];
+    const adminBodies: Array<[string, string]> = [["/admin/api/sales", "post"], ["/admin/api/sales/{sku}", "put"]];
+    for (const path of shopperWrites) {
+      const operation = doc.paths[path].post;
+      expect(operation.responses, path).toMatchObject({ "403": expect.anything(), "413": expect.anything(), "415": expect.anything() });
+      expect(codesOf(operation), path).toEqual(expect.arrayContaining(["forbidden_origin", "payload_too_large", "unsupported_media_type"]));
+    }
+    for (const [path, method] of adminBodies) {
+      const operation = doc.paths[path][method];
+      expect(codesOf(operation), path).toEqual(expect.arrayContaining(["payload_too_large", "unsupported_media_type"]));
+    }
+    // No read declares them: a GET never reads a body, nor checks Origin.
+    for (const item of Object.values(doc.paths as Json)) {
+      if (!(item as Json).get) continue;
+      const codes = codesOf((item as Json).get);
+      for (const code of ["forbidden_origin", "payload_too_large", "unsupported_media_type"]) expect(codes).not.toContain(code);
+    }
+    expect(doc.components.schemas.Error["x-status-by-code"]).toMatchObject({ forbidden_origin: 403, payload_too_large: 413, unsupported_media_type: 415 });
   });
 
   it("lists every error code with the status the error handler really answers", async () => {

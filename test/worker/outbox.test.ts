@@ -2,32 +2,8 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { databaseSettings } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/client.ts";
+import { eventually, postgresTotals } from "./postgres-support.ts";
 import { seedSale, Shopper, type ApiOrder } from "./support.ts";
-
-type Row = { status: string; orders: string; units: string; amount: string };
-
-/** What Postgres holds for a SKU, by status. */
-async function postgresTotals(sku: string): Promise<Record<string, { orders: number; units: number; amount: number }>> {
-  const { pool, close } = openDatabase(databaseSettings(env));
-  try {
-    const { rows } = await pool.query<Row>(
-      "select status, count(*) as orders, sum(qty) as units, sum(total_amount) as amount from orders where sku = $1 group by status",
-      [sku],
-    );
-    return Object.fromEntries(rows.map((r) => [r.status, { orders: Number(r.orders), units: Number(r.units), amount: Number(r.amount) }]));
-  } finally {
-    await close();
-  }
-}
-
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 describe("orders reach Postgres through the outbox", () => {
   it("drains by itself: every acknowledged order lands once, with its status history", async () => {

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
 import { demoSales } from "../../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
@@ -26,7 +27,7 @@ export class Shopper {
 
   static async create(): Promise<Shopper> {
     const shopper = new Shopper();
-    const response = await shopper.request("/api/session", { method: "POST" });
+    const response = await shopper.post("/api/session");
     shopper.id = (await response.json<{ shopperId: string }>()).shopperId;
     return shopper;
   }
@@ -55,6 +56,21 @@ export class Shopper {
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   }
+}
+
+/** A live sale with one order held by a fresh shopper. */
+export async function placeOrder() {
+  const sale = await seedSale({ perShopperLimit: 5 });
+  const shopper = await Shopper.create();
+  const response = await shopper.checkout(sale.sku, 1);
+  expect(response.status).toBe(201);
+  const { order } = await response.json<{ order: ApiOrder }>();
+  return { sale, shopper, order };
+}
+
+/** The order's status as its shopper reads it. */
+export async function orderStatus(shopper: Shopper, id: string): Promise<string> {
+  return (await (await shopper.request(`/api/orders/${id}`)).json<{ order: ApiOrder }>()).order.status;
 }
 
 export async function snapshot(sku: string): Promise<SkuSnapshot> {

@@ -17,6 +17,13 @@ const message = $("message");
 let snapshot: SkuSnapshot = JSON.parse($("initial-snapshot").textContent!);
 let shownPhase: ClientPhase | null = null;
 let buying = false;
+/**
+ * The shopper's session: Buy waits for it. Without a session cookie every attempt of a
+ * checkout would be issued its own new shopper by the server, so a retry after a network
+ * error would buy a second time under the same Idempotency-Key.
+ */
+let session: "pending" | "retrying" | "ready" = "pending";
+const SESSION_RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
 
 function render(): void {
   const phase = phaseAt(snapshot, clock.now());
@@ -37,9 +44,13 @@ function render(): void {
     row.classList.toggle("current", next >= Number(row.dataset.from) && next <= Number(row.dataset.to));
   }
   const state = snapshot.paused ? "paused" : phase === "upcoming" ? "waiting" : phase;
-  buyButton.dataset.state = state;
-  buyButton.disabled = buying || state !== "live";
+  const waitingForSession = state === "live" && session !== "ready";
+  buyButton.dataset.state = waitingForSession ? "session" : state;
+  buyButton.disabled = buying || state !== "live" || waitingForSession;
   buyButton.textContent = buying ? t("buying") : t(`buy_${state}`);
+  const sessionNote = $("session-note");
+  sessionNote.hidden = !waitingForSession;
+  sessionNote.textContent = waitingForSession ? t(session === "retrying" ? "session_retrying" : "session_pending") : "";
   for (const gift of document.querySelectorAll<HTMLElement>("[data-gift]")) {
     const now = clock.now();
     gift.hidden = !(now >= Number(gift.dataset.startsAt) && now < Number(gift.dataset.endsAt));
@@ -64,10 +75,28 @@ function retarget(phase: ClientPhase): void {
   }
 }
 
+/** Gets the session cookie (`POST /api/session`), retrying with backoff until it is issued. */
+async function startSession(): Promise<void> {
+  for (let failures = 0; ; failures++) {
+    try {
+      await api<{ shopperId: string }>("/api/session", { method: "POST" });
+      session = "ready";
+      render();
+      return;
+    } catch {
+      session = "retrying";
+      render();
+      await new Promise((resolve) => setTimeout(resolve, SESSION_RETRY_MS[Math.min(failures, SESSION_RETRY_MS.length - 1)]));
+    }
+  }
+}
+
 async function buy(event: SubmitEvent): Promise<void> {
   event.preventDefault();
+  if (session !== "ready" || buying) return;
   const qty = Number(($("qty") as HTMLSelectElement).value);
-  // One key per purchase attempt: a retry after a network error cannot buy twice.
+  // One key per purchase attempt, one shopper (the session came first): a retry after a
+  // network error replays the same order instead of buying twice.
   const key = crypto.randomUUID();
   buying = true;
   message.textContent = "";
@@ -101,3 +130,4 @@ new LiveFeed(
   },
 ).connect();
 render();
+void startSession();

@@ -7,6 +7,7 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   invalid_request: 400,
   unauthorized: 401,
   payment_declined: 402,
+  forbidden_origin: 403,
   not_found: 404,
   not_started: 409,
   sale_paused: 409,
@@ -18,11 +19,20 @@ const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
   order_paid: 409,
   conflict: 409,
   ended: 410,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
   idempotency_conflict: 422,
   rate_limited: 429,
   internal: 500,
   dependency_unavailable: 503,
   admin_closed: 503,
+};
+
+/** What an HTTPException of hono's (a middleware's refusal) means in our codes. */
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  401: "unauthorized",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
 };
 
 /** The API's one error shape. */
@@ -40,7 +50,8 @@ export function handleError(error: Error, c: Context): Response {
     return c.json(errorBody(error.code, error.message, error.details), STATUS_BY_CODE[error.code]);
   }
   if (error instanceof HTTPException) {
-    const code: ErrorCode = error.status === 401 ? "unauthorized" : error.status < 500 ? "invalid_request" : "internal";
+    const code: ErrorCode =
+      HTTP_EXCEPTION_CODES[error.status] ?? (error.status < 500 ? "invalid_request" : "internal");
     return c.json(errorBody(code, error.message || "request refused"), error.status);
   }
   console.error("unhandled error", c.req.method, c.req.path, error.name, error.message);

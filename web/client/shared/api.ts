@@ -15,15 +15,22 @@ export class ApiError extends Error {
   }
 }
 
-/** Calls the shopper API with the session cookie; resolves with JSON or rejects with an ApiError. */
+/**
+ * Calls the shopper API with the session cookie; resolves with JSON or rejects with an ApiError.
+ * Every call but a read is sent as JSON, `{}` when it has nothing to say: the API refuses a
+ * state-changing call without `Content-Type: application/json` (415), so no HTML form of
+ * another site can make one.
+ */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<T> {
+  const method = (init.method ?? "GET").toUpperCase();
+  const reads = method === "GET" || method === "HEAD";
   let response: Response;
   try {
     response = await fetch(path, {
-      method: init.method ?? "GET",
+      method,
       credentials: "same-origin",
-      headers: { ...(init.body === undefined ? {} : { "Content-Type": "application/json" }), ...init.headers },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      headers: { ...(reads ? {} : { "Content-Type": "application/json" }), ...init.headers },
+      body: reads ? undefined : JSON.stringify(init.body ?? {}),
     });
   } catch {
     throw new ApiError("network", 0);

@@ -166,7 +166,7 @@ export const CONSOLE_SCRIPT = String.raw`
       const sales = state.sales.filter((entry) => entry.phase === phase);
       const body = sales.length
         ? h("div", { class: "sales" }, h("table", {},
-            h("thead", {}, h("tr", {}, ["Sale", "Window", "Sold", "Held", "Remaining", "Orders/s", "Gift", ""].map((t, i) => h("th", { class: i >= 2 && i <= 5 ? "num" : null }, t)))),
+            h("thead", {}, h("tr", {}, ["Sale", "Window", "Sold", "Held", "Remaining", "Orders/s", "Gift", "Postgres", ""].map((t, i) => h("th", { class: i >= 2 && i <= 5 ? "num" : null }, t)))),
             h("tbody", {}, sales.map(saleRow))))
         : h("p", { class: "muted" }, "None");
       return h("section", { class: "card", "data-phase": phase }, h("h2", {}, label + " (" + sales.length + ")"), body);
@@ -192,7 +192,15 @@ export const CONSOLE_SCRIPT = String.raw`
       remaining: stock ? stock.remaining + " / " + stock.total : "– / " + sale.stock,
       rate: rate === undefined ? "…" : rate.toFixed(1),
       gift: snap && snap.gift ? snap.gift.title + " (" + snap.gift.remaining + " left)" : sale.gifts.length ? "not now" : "–",
+      outbox: outboxText(entry.live && entry.live.outbox),
     };
+  }
+
+  /** How the sale's orders stand in Postgres: written, on their way, or refused and parked. */
+  function outboxText(outbox) {
+    if (!outbox) return "–";
+    if (outbox.deadLettered > 0) return "⚠ " + outbox.deadLettered + " refused";
+    return outbox.pending > 0 ? outbox.pending + " on the way" : "up to date";
   }
 
   function updateRow(entry) {
@@ -213,6 +221,7 @@ export const CONSOLE_SCRIPT = String.raw`
       h("td", {}, when(sale.startsAt), h("br"), "→ " + when(sale.endsAt)),
       ...["sold", "held", "remaining", "rate"].map((name) => h("td", { class: "num", "data-field": name }, cells[name])),
       h("td", { "data-field": "gift" }, cells.gift),
+      h("td", { "data-field": "outbox" }, cells.outbox),
       h("td", {}, h("div", { class: "actions" },
         h("button", { type: "button", class: "secondary", onclick: () => openEditor(sale) }, "Edit"),
         ended ? null : sale.paused
@@ -221,7 +230,8 @@ export const CONSOLE_SCRIPT = String.raw`
         ended ? null : topUp,
         ended ? null : h("button", { type: "button", class: "secondary", "data-action": "top-up", onclick: () => topUpStock(sale, topUp) }, "Top up"),
         h("button", { type: "button", class: "secondary", onclick: () => showHistory(sale) }, "History"),
-        h("button", { type: "button", class: "secondary", onclick: () => showAudit(sale.sku) }, "Audit"))));
+        h("button", { type: "button", class: "secondary", onclick: () => showAudit(sale.sku) }, "Audit"),
+        h("button", { type: "button", class: "secondary", "data-action": "dead-letters", onclick: () => showDeadLetters(sale) }, "Dead letters"))));
   }
 
   async function setPaused(sale, paused) {
@@ -506,6 +516,32 @@ export const CONSOLE_SCRIPT = String.raw`
     openDetails(sku ? "Audit log of " + sku : "Audit log", h("table", { "data-view": "audit" }, h("thead", {}, h("tr", {}, ["When", "Who", "Action", "Sale", "What changed"].map((t) => h("th", {}, t)))), h("tbody", {}, rows)));
   }
   $("show-audit").addEventListener("click", () => showAudit(null));
+
+  /** Orders Postgres refused (ids and the refusal, never the rows), and a retry once the cause is fixed. */
+  async function showDeadLetters(sale) {
+    const result = await api("GET", "/sales/" + sale.sku + "/dead-letters");
+    if (!result.ok) return flash("Could not read the dead letters: " + result.error.message, true);
+    const { total, deadLetters } = result.data;
+    const rows = deadLetters.map((d) => h("tr", {},
+      h("td", {}, d.orderId), h("td", {}, d.reason || "–"), h("td", {}, when(d.parkedAt)), h("td", {}, d.failure.summary)));
+    const retry = h("button", { type: "button", "data-action": "retry-dead-letters", onclick: () => retryDeadLetters(sale) }, "Retry all");
+    const body = total === 0
+      ? h("p", { "data-view": "dead-letters" }, "None: every order of this sale reached Postgres or is on its way.")
+      : h("div", { "data-view": "dead-letters" },
+          h("p", {}, total + " change(s) Postgres refused, parked so the orders behind them could land. Fix the cause (say, a migration), then retry."),
+          h("table", {}, h("thead", {}, h("tr", {}, ["Order", "Change", "Parked", "Refusal"].map((t) => h("th", {}, t)))), h("tbody", {}, rows)),
+          retry);
+    openDetails("Dead letters of " + sale.title, body);
+  }
+
+  async function retryDeadLetters(sale) {
+    const result = await api("POST", "/sales/" + sale.sku + "/dead-letters/retry");
+    if (!result.ok) return flash("Retry failed: " + result.error.message, true);
+    const { requeued, deadLettered } = result.data;
+    flash(deadLettered === 0 ? requeued + " change(s) written to Postgres." : deadLettered + " of " + requeued + " change(s) refused again.", deadLettered > 0);
+    showDeadLetters(sale);
+    refresh();
+  }
 
   // ---- start ------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ import type { Context } from "hono";
 import { z } from "zod";
 import { AppError } from "../../../src/errors.ts";
 import { describeIssues, type Validated } from "../../../src/sales/sale-config.ts";
+import { ADMIN_BODY_LIMIT, readJson } from "../api/request-body.ts";
 import { requireJsonContentType } from "../api/validation.ts";
 
 /**
@@ -27,14 +28,14 @@ export function adminActor(c: Context): string {
   return actor;
 }
 
-/** The request body as JSON, not yet validated: sent as JSON or refused. */
-export async function jsonInput(c: Context): Promise<unknown> {
+/**
+ * The request body as JSON, not yet validated: sent as JSON (else 415 `unsupported_media_type`),
+ * at most ADMIN_BODY_LIMIT bytes, counted while reading (else 413 `payload_too_large`, before
+ * anything is written), and parsable (else 400 `invalid_request`).
+ */
+export function jsonInput(c: Context): Promise<unknown> {
   requireJsonContentType(c);
-  try {
-    return await c.req.json();
-  } catch {
-    throw new AppError("invalid_request", "the request body is not valid JSON", { problems: ["body: not valid JSON"] });
-  }
+  return readJson(c, ADMIN_BODY_LIMIT);
 }
 
 /** The value of a validation, or `invalid_request` listing every problem. */

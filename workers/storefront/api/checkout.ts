@@ -5,7 +5,7 @@ import type { AppEnv } from "../app-env.ts";
 import { presentOrder } from "./present.ts";
 import { session } from "./session.ts";
 import { skuObject } from "./sku-object.ts";
-import { idempotencyKey, jsonBody } from "./validation.ts";
+import { idempotencyKey, jsonBody, shopperWrite } from "./validation.ts";
 
 export const checkoutBody = z
   .object({
@@ -26,7 +26,7 @@ export const cancelBody = z.object({ sku: z.string().min(1).max(64) }).strict();
  * window, per-shopper limit, stock, price by sale rank. A retried key returns its order.
  */
 export const checkout = new Hono<AppEnv>()
-  .post("/checkout", session, jsonBody(checkoutBody), async (c) => {
+  .post("/checkout", shopperWrite, session, jsonBody(checkoutBody), async (c) => {
     const key = idempotencyKey(c);
     const { sku, qty } = c.req.valid("json");
     const { order, replayed } = unwrap(
@@ -35,7 +35,7 @@ export const checkout = new Hono<AppEnv>()
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json({ order: presentOrder(order) }, 201);
   })
-  .post("/checkout/cancel", session, jsonBody(cancelBody), async (c) => {
+  .post("/checkout/cancel", shopperWrite, session, jsonBody(cancelBody), async (c) => {
     const key = idempotencyKey(c);
     const { sku } = c.req.valid("json");
     const { order, changed } = unwrap(await skuObject(c.env, sku).cancelByKey(c.get("shopperId"), key));

@@ -5,10 +5,14 @@ import { openapi } from "./openapi.ts";
 import { orders } from "./orders.ts";
 import { sales } from "./sales.ts";
 import { session } from "./session.ts";
+import { shopperWrite } from "./validation.ts";
 
-/** The shopper API under /api (README, "Shopper API"). */
+/**
+ * The shopper API under /api (README, "Shopper API"). Every state-changing call goes through
+ * `shopperWrite` first (validation.ts): same origin, JSON only, a bounded body.
+ */
 export const api = new Hono<AppEnv>()
-  .post("/session", session, async (c) => {
+  .post("/session", shopperWrite, session, async (c) => {
     return c.json({ shopperId: c.get("shopperId") }, c.get("newSession") ? 201 : 200);
   })
   .route("/", openapi)

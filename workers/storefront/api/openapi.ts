@@ -27,9 +27,10 @@ import { SESSION_COOKIE } from "./session.ts";
 
 /** Every error code and its status, as `STATUS_BY_CODE` in ../errors.ts maps them (the test checks). */
 const ERRORS: Record<ErrorCode, { status: number; meaning: string }> = {
-  invalid_request: { status: 400, meaning: "malformed JSON, a body not sent as JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required" },
+  invalid_request: { status: 400, meaning: "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required" },
   unauthorized: { status: 401, meaning: "admin: missing or wrong bearer token" },
   payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
+  forbidden_origin: { status: 403, meaning: "the request's Origin is not this server's own: a page of another site may not make this call; nothing was taken" },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
   sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
@@ -45,8 +46,10 @@ const ERRORS: Record<ErrorCode, { status: number; meaning: string }> = {
       "admin: the sale changed since it was read (`version`: the current one), a sale for the SKU already exists, or the change would put stock below the units sold or held (`problems`, `minimumStock`)",
   },
   ended: { status: 410, meaning: "the sale has ended (`endedAt`)" },
+  payload_too_large: { status: 413, meaning: "the body is larger than this endpoint accepts (`limit`, in bytes: 16 KiB for shopper calls, 256 KiB for admin); refused before it was read in full, nothing taken or written" },
+  unsupported_media_type: { status: 415, meaning: "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written" },
   idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
-  rate_limited: { status: 429, meaning: "reserved: no endpoint returns it yet" },
+  rate_limited: { status: 429, meaning: "too many requests from this client; `Retry-After` says when to try again" },
   internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
   dependency_unavailable: {
     status: 503,
@@ -120,9 +123,10 @@ const skuReconciliation = z.object({
   sku: z.string(),
   object: unitsByStatus,
   postgres: unitsByStatus,
-  outboxPending: int.describe("changes not yet written to Postgres"),
+  outboxPending: int.describe("changes not yet written to Postgres: the outbox could not be drained just now"),
+  deadLettered: int.describe("changes Postgres refused for their data, parked in the object until an operator retries them"),
   differences: z.array(z.object({ status: orderStatus, object: int, postgres: int })),
-  consistent: z.boolean().describe("nothing differs, or everything that differs is still in the outbox"),
+  consistent: z.boolean().describe("Postgres holds exactly what the object counts, and nothing is pending or parked"),
 });
 
 const liveServerMessage = z
@@ -141,7 +145,7 @@ const errorBody = z
       problems: z.array(z.string()).optional().describe("invalid_request: each validation issue"),
       startsAt: epochMs.optional().describe("not_started"),
       endedAt: epochMs.optional().describe("ended"),
-      limit: int.optional().describe("limit_exceeded"),
+      limit: int.optional().describe("limit_exceeded: the per-shopper limit; payload_too_large: the largest body accepted, in bytes"),
       holding: int.optional().describe("limit_exceeded: units the shopper already holds or bought"),
       remaining: int.optional().describe("insufficient_stock"),
       orderId: z.string().optional().describe("idempotency_conflict: the order the key made"),
@@ -204,7 +208,7 @@ const SCHEMAS = {
   SalesList: z.object({ serverTime: epochMs, sales: z.array(skuSnapshot).describe("sales not yet ended, by start time") }),
   Reconciliation: z.object({
     checkedAt: epochMs,
-    consistent: z.boolean().describe("true only when no SKU differs at all"),
+    consistent: z.boolean().describe("true only when every SKU is consistent"),
     skus: z.array(skuReconciliation),
   }),
   SkuReconciliation: skuReconciliation,
@@ -222,6 +226,33 @@ const SCHEMAS = {
   SaleHistory: z.object({ sku: z.string(), versions: z.array(saleConfig).describe("newest first") }),
   AuditRecord: auditRecord,
   AuditLog: z.object({ entries: z.array(auditRecord).describe("newest first") }),
+  DeadLetters: z.object({
+    sku: z.string(),
+    total: int.describe("every parked change of the SKU"),
+    deadLetters: z
+      .array(
+        z.object({
+          seq: int,
+          orderId: z.string(),
+          reason: z.string().nullable(),
+          failure: z
+            .object({
+              sqlstate: z.string().nullable().describe("the SQLSTATE, e.g. 23514"),
+              constraint: z.string().nullable(),
+              summary: z.string().describe("one line, free of row data"),
+            })
+            .describe("Postgres's refusal"),
+          parkedAt: epochMs,
+        }),
+      )
+      .describe("oldest first; order ids and refusals only, never the rows"),
+  }),
+  DeadLettersRetried: z.object({
+    sku: z.string(),
+    requeued: int.describe("changes put back in the outbox"),
+    deadLettered: int.describe("changes still parked after the retry"),
+    outboxPending: int.describe("changes not yet written after the retry"),
+  }),
   Error: errorBody,
 };
 
@@ -277,6 +308,8 @@ const SAVE_NOTE =
   "The SKU's object takes the change first, so a running sale changes at once; then KV gets the version (history and current), then the audit log a row. " +
   "Postgres must answer before anything is touched: unreachable, the save is refused with 503 and nothing is written.";
 const PUBLIC: never[] = [];
+/** The body rules of an admin save. */
+const ADMIN_BODY_NOTE = "The body must be sent as `Content-Type: application/json` (else 415) and be at most 256 KiB (else 413, before it is read in full).";
 
 /** Error responses for the codes an operation can answer, grouped by status. */
 function errors(...codes: ErrorCode[]) {
@@ -291,6 +324,13 @@ function errors(...codes: ErrorCode[]) {
 
 /** What a shopper-scoped call can answer before it reaches the object: SESSION_SECRET missing. */
 const sessionErrors = ["dependency_unavailable"] as const;
+/** What every state-changing shopper call can answer before anything else (validation.ts, `shopperWrite`). */
+const shopperWriteErrors = ["invalid_request", "forbidden_origin", "payload_too_large", "unsupported_media_type"] as const;
+/** What an admin call with a body can answer before its body is validated (admin/request.ts, `jsonInput`). */
+const adminBodyErrors = ["invalid_request", "payload_too_large", "unsupported_media_type"] as const;
+/** The rules every state-changing shopper call follows, for its description. */
+const WRITE_NOTE =
+  " Send `Content-Type: application/json` also when there is no body (else 415; an empty body is `{}`); a browser's `Origin` must be this server's own (else 403); a body over 16 KiB is 413. A refused call takes nothing.";
 
 function paths() {
   return {
@@ -300,8 +340,9 @@ function paths() {
         tags: ["session"],
         summary: "Get (or keep) a shopper identity",
         description:
-          "Issues the signed, HttpOnly `fs_session` cookie if the request has no valid one. Optional: every shopper-scoped call issues it on first use too.",
+          "Issues the signed, HttpOnly `fs_session` cookie if the request has no valid one. Optional: every shopper-scoped call issues it on first use too." + WRITE_NOTE,
         security: [{ session: [] }, {}],
+        requestBody: { required: false, content: { "application/json": { schema: { type: "object", description: "nothing: send `{}` or no body" } } } },
         responses: {
           "201": {
             description: "a new shopper: the cookie is set",
@@ -309,7 +350,7 @@ function paths() {
             content: json("Session"),
           },
           "200": { description: "the cookie was valid: the same shopper", content: json("Session") },
-          ...errors(...sessionErrors),
+          ...errors(...shopperWriteErrors, ...sessionErrors),
         },
       },
     },
@@ -355,13 +396,14 @@ function paths() {
         description:
           "Send `Upgrade: websocket`. The server sends a `snapshot` frame on connect and after changes, coalesced (~100 ms), plus `snapshot` at the sale's start and end. " +
           'Send `{"type":"ping","clientTime":<ms>}` to get `{"type":"pong","clientTime","serverTime"}` back, for clock sync; anything else gets an `error` frame. ' +
-          "Frames are JSON: see LiveServerMessage and LiveClientMessage.",
+          "Frames are JSON: see LiveServerMessage and LiveClientMessage. Limits: a client frame over 1024 bytes closes the socket (1009); more than 8 frames at once, then 1 a second, closes it (1008); " +
+          "at most 16 sockets per client address and 20,000 per SKU, beyond which the upgrade is refused with 429 `rate_limited` and `Retry-After`.",
         security: PUBLIC,
         parameters: [{ $ref: "#/components/parameters/Sku" }, { name: "Upgrade", in: "header", required: true, schema: { const: "websocket" } }],
         responses: {
           "101": { description: "switching to the WebSocket; first frame: a LiveServerMessage of type `snapshot`" },
           "426": { description: "`invalid_request`: not a WebSocket upgrade", content: json("Error") },
-          ...errors("not_found"),
+          ...errors("not_found", "rate_limited"),
         },
       },
     },
@@ -372,7 +414,8 @@ function paths() {
         summary: "Try: hold units as a pending_payment order",
         description:
           "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
-          "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422.",
+          "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422." +
+          WRITE_NOTE,
         security: SESSION,
         parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
         requestBody: { required: true, content: json("CheckoutRequest") },
@@ -382,7 +425,7 @@ function paths() {
             headers: { "Idempotent-Replayed": { description: "`true` when this key's earlier order is returned", schema: { const: "true" } } },
             content: json("OrderResult"),
           },
-          ...errors("invalid_request", "not_found", "not_started", "sold_out", "insufficient_stock", "limit_exceeded", "checkout_cancelled", "ended", "idempotency_conflict", ...sessionErrors),
+          ...errors(...shopperWriteErrors, "not_found", "not_started", "sold_out", "insufficient_stock", "limit_exceeded", "checkout_cancelled", "ended", "idempotency_conflict", ...sessionErrors),
         },
       },
     },
@@ -392,13 +435,13 @@ function paths() {
         tags: ["checkout"],
         summary: "Cancel by Idempotency-Key, also before the Try arrived",
         description:
-          "For a client that never saw its Try answer. If the key made an order, that order is cancelled; if not, the key is marked cancelled so a late Try with it takes nothing (409 `checkout_cancelled`).",
+          "For a client that never saw its Try answer. If the key made an order, that order is cancelled; if not, the key is marked cancelled so a late Try with it takes nothing (409 `checkout_cancelled`)." + WRITE_NOTE,
         security: SESSION,
         parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
         requestBody: { required: true, content: json("CancelByKeyRequest") },
         responses: {
           "200": { description: "cancelled; `changed` is false when it already was", content: json("CancelByKeyResult") },
-          ...errors("invalid_request", "not_found", "order_paid", ...sessionErrors),
+          ...errors(...shopperWriteErrors, "not_found", "order_paid", ...sessionErrors),
         },
       },
     },
@@ -418,13 +461,13 @@ function paths() {
         tags: ["orders"],
         summary: "Confirm: charge, then mark the order paid",
         description:
-          "Charges through PAYMENT_PROVIDER, then confirms. If the hold ran out in between, the charge is refunded and the answer is 409. Paying a paid order is a no-op (`changed: false`). The body is optional.",
+          "Charges through PAYMENT_PROVIDER, then confirms. If the hold ran out in between, the charge is refunded and the answer is 409. Paying a paid order is a no-op (`changed: false`). The body is optional." + WRITE_NOTE,
         security: SESSION,
         parameters: [{ $ref: "#/components/parameters/OrderId" }],
         requestBody: { required: false, content: json("PayRequest") },
         responses: {
           "200": { description: "paid", content: json("OrderChange") },
-          ...errors("invalid_request", "payment_declined", "not_found", "order_not_payable", "dependency_unavailable"),
+          ...errors(...shopperWriteErrors, "payment_declined", "not_found", "order_not_payable", ...sessionErrors),
         },
       },
     },
@@ -433,10 +476,11 @@ function paths() {
         operationId: "cancelOrder",
         tags: ["orders"],
         summary: "Cancel: release the order's units",
-        description: "Cancelling a cancelled or expired order is a no-op (`changed: false`); a paid order is refused.",
+        description: "Cancelling a cancelled or expired order is a no-op (`changed: false`); a paid order is refused." + WRITE_NOTE,
         security: SESSION,
         parameters: [{ $ref: "#/components/parameters/OrderId" }],
-        responses: { "200": { description: "cancelled", content: json("OrderChange") }, ...errors("not_found", "order_paid", ...sessionErrors) },
+        requestBody: { required: false, content: { "application/json": { schema: { type: "object", description: "nothing: send `{}` or no body" } } } },
+        responses: { "200": { description: "cancelled", content: json("OrderChange") }, ...errors(...shopperWriteErrors, "not_found", "order_paid", ...sessionErrors) },
       },
     },
     "/api/openapi.json": {
@@ -454,7 +498,7 @@ function paths() {
         tags: ["admin"],
         summary: "Each SKU object's unit counts against Postgres",
         description:
-          "Every configured SKU's object first writes its outbox, then its counts by status are compared with Postgres. A SKU is consistent when nothing differs or the difference is still in its outbox; the top-level `consistent` requires no difference at all. `npm run reconcile` calls this.",
+          "Every configured SKU's object first writes its outbox, then its counts by status are compared with Postgres. A SKU is consistent only when nothing differs and nothing is still in its outbox (`outboxPending`) or parked as a dead letter (`deadLettered`); the top-level `consistent` requires every SKU to be. `npm run reconcile` calls this.",
         security: [{ adminToken: [] }],
         responses: {
           "200": { description: "the report", headers: noStore, content: json("Reconciliation") },
@@ -488,13 +532,13 @@ function adminSalePaths() {
         operationId: "adminCreateSale",
         tags: ["admin"],
         summary: "Create a sale (now or scheduled ahead): version 1",
-        description: `Every validation problem is listed in \`problems\` (\`path: message\`), and nothing is written. ${SAVE_NOTE}`,
+        description: `Every validation problem is listed in \`problems\` (\`path: message\`), and nothing is written. ${ADMIN_BODY_NOTE} ${SAVE_NOTE}`,
         security: ADMIN,
         parameters: [ACTOR_PARAM],
         requestBody: { required: true, content: json("SaleDraft") },
         responses: {
           "201": saved("created"),
-          ...errors("invalid_request", ...adminErrors, "conflict", "dependency_unavailable"),
+          ...errors(...adminBodyErrors, ...adminErrors, "conflict", "dependency_unavailable"),
         },
       },
     },
@@ -514,13 +558,13 @@ function adminSalePaths() {
         description:
           "The body is the whole sale plus `expectedVersion`, the version it was edited from; another save since answers 409 `conflict` with the current `version`. " +
           "Stock may not go below the units sold or held (409, `problems`, `minimumStock`). The body's `sku` may be left out; if given it must match the URL. " +
-          SAVE_NOTE,
+          `${ADMIN_BODY_NOTE} ${SAVE_NOTE}`,
         security: ADMIN,
         parameters: [SKU_PARAM, ACTOR_PARAM],
         requestBody: { required: true, content: json("SaleUpdate") },
         responses: {
           "200": saved("saved: the new version is live"),
-          ...errors("invalid_request", ...adminErrors, "not_found", "conflict", "dependency_unavailable"),
+          ...errors(...adminBodyErrors, ...adminErrors, "not_found", "conflict", "dependency_unavailable"),
         },
       },
     },
@@ -557,6 +601,30 @@ function adminSalePaths() {
           "200": { description: "the versions", headers: noStore, content: json("SaleHistory") },
           ...errors("invalid_request", "not_found", ...adminErrors),
         },
+      },
+    },
+    "/admin/api/sales/{sku}/dead-letters": {
+      get: {
+        operationId: "adminDeadLetters",
+        tags: ["admin"],
+        summary: "The SKU's dead letters: outbox changes Postgres refused for their data, parked in its object",
+        security: ADMIN,
+        parameters: [SKU_PARAM, { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 500, default: 100 } }],
+        responses: {
+          "200": { description: "the parked changes", headers: noStore, content: json("DeadLetters") },
+          ...errors("invalid_request", "not_found", ...adminErrors),
+        },
+      },
+    },
+    "/admin/api/sales/{sku}/dead-letters/retry": {
+      post: {
+        operationId: "adminRetryDeadLetters",
+        tags: ["admin"],
+        summary: "Put the parked changes back in the outbox (after a fix, such as a migration) and drain it",
+        description: "No body.",
+        security: ADMIN,
+        parameters: [SKU_PARAM],
+        responses: { "200": { description: "what was requeued and what is left", content: json("DeadLettersRetried") }, ...errors("not_found", ...adminErrors) },
       },
     },
     "/admin/api/audit": {

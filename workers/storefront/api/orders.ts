@@ -6,7 +6,7 @@ import type { AppEnv } from "../app-env.ts";
 import { presentOrder } from "./present.ts";
 import { session } from "./session.ts";
 import { orderObject } from "./sku-object.ts";
-import { jsonBody } from "./validation.ts";
+import { jsonBody, shopperWrite } from "./validation.ts";
 
 export const payBody = z
   .object({
@@ -29,7 +29,7 @@ export const orders = new Hono<AppEnv>()
     const order = await ownOrder(c.env, c.req.param("id"), c.get("shopperId"));
     return c.json({ order: presentOrder(order) });
   })
-  .post("/orders/:id/pay", session, jsonBody(payBody), async (c) => {
+  .post("/orders/:id/pay", shopperWrite, session, jsonBody(payBody), async (c) => {
     const id = c.req.param("id");
     const shopperId = c.get("shopperId");
     const object = orderObject(c.env, id);
@@ -58,7 +58,7 @@ export const orders = new Hono<AppEnv>()
       throw refused;
     }
   })
-  .post("/orders/:id/cancel", session, async (c) => {
+  .post("/orders/:id/cancel", shopperWrite, session, async (c) => {
     const id = c.req.param("id");
     const { order, changed } = unwrap(await orderObject(c.env, id).cancel(id, c.get("shopperId")));
     return c.json({ order: presentOrder(order), changed });

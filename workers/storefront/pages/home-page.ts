@@ -6,7 +6,11 @@ import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import { imageUrl } from "../assets.ts";
 import type { Markup } from "./layout.ts";
 
-/** The home page: live and upcoming sales, each with its countdown and stock bar (kept live by home.page.ts). */
+/**
+ * The home page: live and upcoming sales, each with its countdown and stock bar (kept live by
+ * home.page.ts, which also draws each bar from its `data-percent`: no inline style, see
+ * security-headers.ts).
+ */
 export function homePage(lang: Lang, sales: Array<{ sale: SaleConfig; snapshot: SkuSnapshot }>): Markup {
   const t = messages(lang);
   return html`<h1>${t.liveAndUpcoming}</h1>
@@ -25,7 +29,7 @@ export function homePage(lang: Lang, sales: Array<{ sale: SaleConfig; snapshot: 
                 <s class="list">${formatMoney(sale.listPrice)}</s></p>
               <p><span data-role="countdown-label">${snapshot.phase === "upcoming" ? t.opensIn : t.endsIn}</span>
                 <strong data-role="countdown">…</strong></p>
-              <div class="bar"><div class="fill" data-role="stock-fill" style="width:${stock.total ? Math.round((stock.remaining / stock.total) * 100) : 0}%"></div></div>
+              <div class="bar"><div class="fill" data-role="stock-fill" data-percent="${stock.total ? Math.round((stock.remaining / stock.total) * 100) : 0}"></div></div>
               <small data-role="stock-text">${format(t.remaining, { remaining: stock.remaining, total: stock.total })}</small>
             </div>
           </a>

@@ -13,11 +13,12 @@ import { layout, preloadHeaders, type PageOptions } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
 import { orderPage } from "./order-page.ts";
 import { salePage } from "./sale-page.ts";
+import { withShopPageHeaders } from "./security-headers.ts";
 
 /** Shared pages are cached at the edge briefly; live numbers come over the WebSocket anyway. */
 const PAGE_CACHE = { freshSeconds: 5, staleSeconds: 30 };
 
-/** Server-rendered shopper pages (issue 5). */
+/** Server-rendered shopper pages (issue 5), each sent with the shop's security headers (security-headers.ts). */
 export const pages = new Hono<AppEnv>()
   .get("/", (c) =>
     sharedPage(c, async (lang) => {
@@ -41,7 +42,7 @@ export const pages = new Hono<AppEnv>()
     const page: PageOptions = { lang, title: messages(lang).yourOrder, body: orderPage(lang, id), script: "order", path: c.req.path };
     preloadHeaders(c, page);
     c.header("Cache-Control", "private, no-store");
-    return c.html(layout(page));
+    return withShopPageHeaders(await c.html(layout(page)));
   });
 
 /** A page every shopper sees alike: rendered once per language and cached at the edge. */
@@ -53,13 +54,14 @@ async function sharedPage(c: Context<AppEnv>, render: (lang: ReturnType<typeof p
     preloadHeaders(c, page);
     return c.html(layout(page));
   };
-  if (chosenNow) return draw(); // sets the language cookie: never shared
-  return edgeCached(c, `${url.origin}${url.pathname}?__lang=${lang}`, PAGE_CACHE, draw);
+  if (chosenNow) return withShopPageHeaders(await draw()); // sets the language cookie: never shared
+  // Set as the page leaves, so a cache hit carries them as a fresh render does.
+  return withShopPageHeaders(await edgeCached(c, `${url.origin}${url.pathname}?__lang=${lang}`, PAGE_CACHE, draw));
 }
 
 /** The 404 page for every unknown address outside the APIs. */
-export function notFoundHtml(c: Context<AppEnv>): Response | Promise<Response> {
+export async function notFoundHtml(c: Context<AppEnv>): Promise<Response> {
   const { lang } = pageLang(c);
   const t = messages(lang);
-  return c.html(layout({ lang, title: t.notFoundTitle, body: notFoundPage(lang), path: "/" }), 404);
+  return withShopPageHeaders(await c.html(layout({ lang, title: t.notFoundTitle, body: notFoundPage(lang), path: "/" }), 404));
 }

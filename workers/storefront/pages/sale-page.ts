@@ -9,14 +9,20 @@ import { jsonForScript, type Markup } from "./layout.ts";
 /**
  * The sale page. It is cached at the edge, so what it renders is the configuration and a
  * starting picture; the live stock, tier and phase arrive over the SKU's WebSocket, and the
- * countdown runs on server time measured by the page's script.
+ * countdown runs on server time measured by the page's script. The stock bar's width is set
+ * by that script too (no inline style: see security-headers.ts). Buy starts disabled: the
+ * script enables it once the shopper has a session (`POST /api/session`), so every attempt
+ * of one purchase is made by the same shopper (state `session` until then, with the reason
+ * in #session-note).
  */
 export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): Markup {
   const t = messages(lang);
   const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
   const gifts = sale.gifts.filter((g) => g.endsAt > snapshot.serverTime);
   const { stock, price } = snapshot;
-  const percentLeft = stock.total > 0 ? Math.round((stock.remaining / stock.total) * 100) : 0;
+  // As the page's script shows it; a live sale waits for the shopper's session first.
+  const state: ButtonState = snapshot.paused ? "paused" : buttonState(snapshot.phase);
+  const live = state === "live";
   return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-phase="${snapshot.phase}"
       data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}">
     ${hero
@@ -37,7 +43,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
         <canvas id="countdown" width="360" height="64" aria-live="off"></canvas>
       </div>
       <div class="stock">
-        <div class="bar"><div class="fill" id="stock-fill" style="width:${percentLeft}%"></div></div>
+        <div class="bar"><div class="fill" id="stock-fill"></div></div>
         <span id="stock-text" data-remaining="${stock.remaining}">${format(t.remaining, { remaining: stock.remaining, total: stock.total })}</span>
         <span class="live-status" id="live-status"></span>
       </div>
@@ -51,10 +57,11 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
         <label>${t.quantity}
           <select id="qty">${Array.from({ length: sale.perShopperLimit }, (_, i) => html`<option>${i + 1}</option>`)}</select>
         </label>
-        <button type="submit" id="buy" data-state="${buttonState(snapshot.phase)}" ${snapshot.phase === "live" ? "" : "disabled"}>
-          ${t[`buy_${buttonState(snapshot.phase)}`]}
+        <button type="submit" id="buy" data-state="${live ? "session" : state}" disabled>
+          ${t[`buy_${state}`]}
         </button>
       </form>
+      <p class="limit" id="session-note" role="status" ${live ? "" : "hidden"}>${t.session_pending}</p>
       <p class="message" id="message" role="alert"></p>
       <p class="limit">${format(t.limitPerShopper, { n: sale.perShopperLimit })}</p>
       ${sale.tiers.length
@@ -73,9 +80,9 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
   </article>`;
 }
 
-type ButtonState = "waiting" | "live" | "sold_out" | "ended";
+type ButtonState = "waiting" | "live" | "sold_out" | "ended" | "paused";
 
-function buttonState(phase: SkuSnapshot["phase"]): ButtonState {
+function buttonState(phase: SkuSnapshot["phase"]): Exclude<ButtonState, "paused"> {
   return phase === "upcoming" ? "waiting" : phase;
 }
 
