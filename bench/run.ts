@@ -133,7 +133,7 @@ export async function writeResults(results: BenchResults, dir: string): Promise<
 }
 
 /** The storefront bundle of the work tree, or of a commit (`--ref`) checked out aside. */
-async function buildStorefront(ref: string | undefined): Promise<{ bundlePath: string; describe: string; cleanup: () => void }> {
+export async function buildStorefront(ref: string | undefined): Promise<{ bundlePath: string; describe: string; cleanup: () => void }> {
   const machine = machineInfo();
   if (!ref) {
     return {

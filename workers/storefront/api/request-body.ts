@@ -24,6 +24,8 @@ export const ADMIN_BODY_LIMIT = 256 * 1024;
 
 /** Bodies already read, by request: a middleware and the handler after it share one read. */
 const bodies = new WeakMap<Request, Promise<Uint8Array>>();
+/** And parsed: the checkout's turn decodes and parses its body once, not once per step. */
+const parsed = new WeakMap<Request, Promise<unknown>>();
 
 /** The request's body, at most `limit` bytes, or 413 `payload_too_large` with nothing more read. */
 export function readBody(c: Context, limit: number): Promise<Uint8Array> {
@@ -41,7 +43,17 @@ export function readBody(c: Context, limit: number): Promise<Uint8Array> {
  * call with nothing to say is `{}`); otherwise an empty body is not JSON. Malformed JSON is
  * 400 `invalid_request`.
  */
-export async function readJson(c: Context, limit: number, options: { emptyAs?: unknown } = {}): Promise<unknown> {
+export function readJson(c: Context, limit: number, options: { emptyAs?: unknown } = {}): Promise<unknown> {
+  // One route reads its body one way: the options are the same for every read of a request.
+  let json = parsed.get(c.req.raw);
+  if (!json) {
+    json = parseJson(c, limit, options);
+    parsed.set(c.req.raw, json);
+  }
+  return json;
+}
+
+async function parseJson(c: Context, limit: number, options: { emptyAs?: unknown }): Promise<unknown> {
   const bytes = await readBody(c, limit);
   let text: string;
   try {
