@@ -10,6 +10,7 @@ import { describeDatabaseFailure } from "../../src/db/errors.ts";
 import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
 import { snapshotOf, type SkuSnapshot } from "../../src/sales/snapshot.ts";
+import { withTimeout } from "../../src/timeout.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { SaleStore, type DeadLetter } from "./store.ts";
 
@@ -471,12 +472,3 @@ export class SkuSale extends DurableObject<Env> {
     void this.ctx.storage.setAlarm(at);
   }
 }
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => timer !== undefined && clearTimeout(timer));
-}
-

@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { Redis, ReplyError } from "ioredis";
 import RedisMock from "ioredis-mock";
 import type { Reply } from "./upstash-encoding.ts";
+import { withTimeout } from "../../src/timeout.ts";
 
 /** One argument as it reaches Redis: text from JSON or the URL, or the raw bytes of a POSTed value. */
 export type Arg = string | Buffer;
@@ -277,12 +278,4 @@ function redact(url: string): string {
   } catch {
     return "(unparsable Redis URL)";
   }
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { OrderStatus } from "../orders/order.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 
 /**
@@ -79,5 +80,3 @@ export const adminAuditLog = pgTable(
   },
   (table) => [index("admin_audit_log_sku_at").on(table.sku, table.at)],
 );
-
-export type OrderStatus = "pending_payment" | "paid" | "cancelled" | "expired";

@@ -1,3 +1,5 @@
+import { withTimeout } from "../timeout.ts";
+
 /** One dependency's result in a health report. */
 export interface CheckResult {
   ok: boolean;
@@ -32,17 +34,11 @@ export async function runHealthChecks(
 
 async function timeProbe(probe: Probe, timeoutMs: number, now: () => number): Promise<CheckResult> {
   const started = now();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-  });
   try {
-    await Promise.race([probe(), timeout]);
+    await withTimeout(probe(), timeoutMs);
     return { ok: true, latencyMs: elapsed(started, now) };
   } catch (error) {
     return { ok: false, latencyMs: elapsed(started, now), error: describe(error) };
-  } finally {
-    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { AppliedConfig } from "../../../durable-objects/sku-sale/index.ts";
 import { databaseSettings } from "../../../src/config.ts";
 import { openDatabase } from "../../../src/db/client.ts";
+import { withTimeout } from "../../../src/timeout.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { recordAudit, type AuditAction } from "../../../src/sales/audit-log.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
@@ -63,12 +64,4 @@ export async function saveSale(env: Env, change: SaleChange): Promise<AppliedCon
   } finally {
     await close().catch(() => undefined);
   }
-}
-
-function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => timer !== undefined && clearTimeout(timer));
 }
