@@ -1,31 +1,11 @@
+import type { ErrorCode } from "./error-codes.ts";
+
 /**
  * The one error type of the domain. Every failure a caller should see carries a stable
- * `code`; the HTTP layer maps codes to statuses in one place (workers/storefront/errors.ts)
- * and answers `{ "error": { "code", "message", ...details } }`.
+ * `code`; codes, their HTTP statuses and their meanings are one table (./error-codes.ts),
+ * and the API answers `{ "error": { "code", "message", ...details } }`.
  */
-export type ErrorCode =
-  | "invalid_request"
-  | "unauthorized"
-  | "forbidden_origin"
-  | "not_found"
-  | "not_started"
-  | "sale_paused"
-  | "sold_out"
-  | "insufficient_stock"
-  | "limit_exceeded"
-  | "checkout_cancelled"
-  | "order_not_payable"
-  | "order_paid"
-  | "conflict"
-  | "payment_declined"
-  | "ended"
-  | "payload_too_large"
-  | "unsupported_media_type"
-  | "idempotency_conflict"
-  | "rate_limited"
-  | "dependency_unavailable"
-  | "admin_closed"
-  | "internal";
+export type { ErrorCode };
 
 /** A detail value: flat on purpose, so it survives JSON and RPC and RPC's types stay shallow. */
 export type JsonValue = string | number | boolean | null | string[];

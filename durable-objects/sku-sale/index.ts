@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { databaseSettings } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/client.ts";
+import { statusOf } from "../../src/error-codes.ts";
 import { fail, succeed, type Result } from "../../src/errors.ts";
 import type { Order, OrderStatus } from "../../src/orders/order.ts";
 import { OrderBook, type Change, type CheckoutRequest } from "../../src/orders/order-book.ts";
@@ -256,7 +257,7 @@ export class SkuSale extends DurableObject<Env> {
     const book = await this.openBook();
     if (!book.ok) {
       const { code, message, details } = book.error;
-      return Response.json({ error: { code, message, ...details } }, { status: code === "not_found" ? 404 : 500 });
+      return Response.json({ error: { code, message, ...details } }, { status: statusOf(code) });
     }
     const accepted = this.live.accept(request);
     // After accepting: the start and end of the sale are pushed only while sockets listen,

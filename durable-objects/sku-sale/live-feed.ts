@@ -1,3 +1,4 @@
+import { statusOf } from "../../src/error-codes.ts";
 import { clientMessageSchema, type ServerMessage } from "../../src/live/messages.ts";
 import { clientTag, FrameBudget, LIVE_SOCKET_LIMITS } from "../../src/live/socket-limits.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
@@ -30,7 +31,7 @@ export class LiveFeed {
     const { socketsPerClient, socketsPerSku } = LIVE_SOCKET_LIMITS;
     if (this.ctx.getWebSockets(tag).length >= socketsPerClient || this.ctx.getWebSockets().length >= socketsPerSku) {
       const message = `too many live connections (at most ${socketsPerClient} per client, ${socketsPerSku} per SKU); close one and retry`;
-      return Response.json({ error: { code: "rate_limited", message } }, { status: 429, headers: { "Retry-After": "5" } });
+      return Response.json({ error: { code: "rate_limited", message } }, { status: statusOf("rate_limited"), headers: { "Retry-After": "5" } });
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [tag]);

@@ -1,6 +1,7 @@
 import { exports } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
+import { ERROR_CODES } from "../../src/error-codes.ts";
 import { AppError, type ErrorCode } from "../../src/errors.ts";
 import { handleError } from "../../workers/storefront/errors.ts";
 import worker from "../../workers/storefront/index.ts";
@@ -30,32 +31,6 @@ const ROUTES = [
   "POST /admin/api/sales/{sku}/dead-letters/retry",
   "GET /admin/api/audit",
 ].sort();
-
-/** Every error code; a Record, so a code added to ErrorCode fails the typecheck until listed here. */
-const ERROR_CODES = Object.keys({
-  invalid_request: true,
-  unauthorized: true,
-  payment_declined: true,
-  forbidden_origin: true,
-  not_found: true,
-  not_started: true,
-  sale_paused: true,
-  sold_out: true,
-  insufficient_stock: true,
-  limit_exceeded: true,
-  checkout_cancelled: true,
-  order_not_payable: true,
-  order_paid: true,
-  conflict: true,
-  ended: true,
-  payload_too_large: true,
-  unsupported_media_type: true,
-  idempotency_conflict: true,
-  rate_limited: true,
-  internal: true,
-  dependency_unavailable: true,
-  admin_closed: true,
-} satisfies Record<ErrorCode, true>) as ErrorCode[];
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 

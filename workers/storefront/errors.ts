@@ -1,32 +1,8 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { statusOf } from "../../src/error-codes.ts";
 import { AppError, type ErrorCode } from "../../src/errors.ts";
-
-const STATUS_BY_CODE: Record<ErrorCode, ContentfulStatusCode> = {
-  invalid_request: 400,
-  unauthorized: 401,
-  payment_declined: 402,
-  forbidden_origin: 403,
-  not_found: 404,
-  not_started: 409,
-  sale_paused: 409,
-  sold_out: 409,
-  insufficient_stock: 409,
-  limit_exceeded: 409,
-  checkout_cancelled: 409,
-  order_not_payable: 409,
-  order_paid: 409,
-  conflict: 409,
-  ended: 410,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  idempotency_conflict: 422,
-  rate_limited: 429,
-  internal: 500,
-  dependency_unavailable: 503,
-  admin_closed: 503,
-};
 
 /** What an HTTPException of hono's (a middleware's refusal) means in our codes. */
 const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
@@ -47,7 +23,7 @@ export function errorBody(code: ErrorCode, message: string, details?: Record<str
  */
 export function handleError(error: Error, c: Context): Response {
   if (error instanceof AppError) {
-    return c.json(errorBody(error.code, error.message, error.details), STATUS_BY_CODE[error.code]);
+    return c.json(errorBody(error.code, error.message, error.details), statusOf(error.code) as ContentfulStatusCode);
   }
   if (error instanceof HTTPException) {
     const code: ErrorCode =

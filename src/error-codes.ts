@@ -1,0 +1,47 @@
+/**
+ * Every error code the API answers, with its HTTP status and what it means to a client: the
+ * one table. The error handler answers with these statuses, the OpenAPI document describes
+ * them, and a SKU object's own `fetch` (the live feed's upgrade) answers with them too.
+ */
+export const ERRORS = {
+  invalid_request: { status: 400, meaning: "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required" },
+  unauthorized: { status: 401, meaning: "admin: missing or wrong bearer token" },
+  payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
+  forbidden_origin: { status: 403, meaning: "the request's Origin is not this server's own: a page of another site may not make this call; nothing was taken" },
+  not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
+  not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
+  sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
+  sold_out: { status: 409, meaning: "no unit left" },
+  insufficient_stock: { status: 409, meaning: "fewer units left than asked for (`remaining`)" },
+  limit_exceeded: { status: 409, meaning: "over the per-shopper limit (`limit`, `holding`)" },
+  checkout_cancelled: { status: 409, meaning: "this Idempotency-Key was cancelled before its Try arrived" },
+  order_not_payable: { status: 409, meaning: "the order is cancelled or expired, or its hold ran out (`status`)" },
+  order_paid: { status: 409, meaning: "the order is paid and can no longer be cancelled" },
+  conflict: {
+    status: 409,
+    meaning:
+      "admin: the sale changed since it was read (`version`: the current one), a sale for the SKU already exists, or the change would put stock below the units sold or held (`problems`, `minimumStock`)",
+  },
+  ended: { status: 410, meaning: "the sale has ended (`endedAt`)" },
+  payload_too_large: { status: 413, meaning: "the body is larger than this endpoint accepts (`limit`, in bytes: 16 KiB for shopper calls, 256 KiB for admin); refused before it was read in full, nothing taken or written" },
+  unsupported_media_type: { status: 415, meaning: "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written" },
+  idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
+  rate_limited: { status: 429, meaning: "too many requests from this client; `Retry-After` says when to try again" },
+  internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
+  dependency_unavailable: {
+    status: 503,
+    meaning:
+      "a required secret is missing, or the payment provider did not answer; admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
+  },
+  admin_closed: { status: 503, meaning: "admin: no ADMIN_TOKEN is configured" },
+} as const satisfies Record<string, { status: number; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERRORS;
+
+/** Every code, in the table's order (by status). */
+export const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
+
+/** The HTTP status an error code is answered with. */
+export function statusOf(code: ErrorCode): (typeof ERRORS)[ErrorCode]["status"] {
+  return ERRORS[code].status;
+}
