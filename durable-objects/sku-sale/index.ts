@@ -307,8 +307,8 @@ export class SkuSale extends DurableObject<Env> {
     return succeed({ order: result.value.order, changed: result.value.change !== null });
   }
 
-  /** Persists changes with their outbox entries, then schedules the flush, expiry and push. */
   /**
+   * Persists changes with their outbox entries, then schedules the flush, expiry and push.
    * Group commit (issue 7). Changes are decided in memory at once, one request at a time,
    * and queued; the next turn writes the whole queue in one SQLite transaction. Every reply
    * awaits that write, and the runtime's output gate then holds it until the write is
