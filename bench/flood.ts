@@ -19,14 +19,11 @@ import { parseArgs } from "node:util";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import WebSocket from "ws";
-import { startLocalStack } from "../scripts/local/stack.ts";
 import type { WorkerSecrets } from "../scripts/local/worker-bundle.ts";
-import { migrateDatabase } from "../scripts/migrate.ts";
 import { sleep, type SkuBooks } from "./contenders/contender.ts";
 import { storefrontContender } from "./contenders/storefront.ts";
-import { provideInfra } from "./infra.ts";
 import { machineInfo } from "./machine.ts";
-import { buildStorefront, workerRunnerName } from "./run.ts";
+import { buildStorefront, startBenchStack, workerRunnerName } from "./run.ts";
 import { writeSessionPool } from "./sessions.ts";
 import { runWrk } from "./wrk.ts";
 
@@ -149,16 +146,7 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
     console.log(`Live-feed flood benchmark (issue 10): ${connections} checkout connections for ${seconds} s, quiet and with ${flooders} flooders`);
-    const infra = await provideInfra(console.log);
-    cleanups.push(() => infra.close());
-    const stack = await startLocalStack({
-      databaseUrl: infra.databaseUrl ?? undefined,
-      redisUrl: infra.redisUrl ?? undefined,
-      gatewayToken: `bench-${crypto.randomUUID()}`,
-      ports: { postgres: 0, wsProxy: 0, gateway: 0 },
-    });
-    cleanups.push(() => stack.close());
-    await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+    const { stack } = await startBenchStack(cleanups);
     const storefront = await buildStorefront(values.ref);
     cleanups.push(storefront.cleanup);
     const secrets: WorkerSecrets = { SESSION_SECRET: `bench-session-${crypto.randomUUID()}`, ADMIN_TOKEN: `bench-admin-${crypto.randomUUID()}` };

@@ -132,6 +132,25 @@ export async function writeResults(results: BenchResults, dir: string): Promise<
   return paths;
 }
 
+/**
+ * The benchmark's Postgres and Redis (bench/infra.ts), the local stack in front of them and
+ * the migrations applied; each is stopped by the cleanup it pushes.
+ */
+export async function startBenchStack(cleanups: Array<() => Promise<void> | void>): Promise<{ infra: Infra; stack: LocalStack }> {
+  const infra = await provideInfra(console.log);
+  cleanups.push(() => infra.close());
+  console.log(`  Postgres: ${infra.postgres}\n  Redis:    ${infra.redis}`);
+  const stack = await startLocalStack({
+    databaseUrl: infra.databaseUrl ?? undefined,
+    redisUrl: infra.redisUrl ?? undefined,
+    gatewayToken: `bench-${crypto.randomUUID()}`,
+    ports: { postgres: 0, wsProxy: 0, gateway: 0 },
+  });
+  cleanups.push(() => stack.close());
+  await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+  return { infra, stack };
+}
+
 /** The storefront bundle of the work tree, or of a commit (`--ref`) checked out aside. */
 export async function buildStorefront(ref: string | undefined): Promise<{ bundlePath: string; describe: string; cleanup: () => void }> {
   const machine = machineInfo();
@@ -221,17 +240,7 @@ async function main(): Promise<void> {
   try {
     console.log("Hot-SKU checkout benchmark (issue 7)");
     const background = await waitForQuietMachine(Number(values["max-wait"] ?? 180));
-    const infra: Infra = await provideInfra(console.log);
-    cleanups.push(() => infra.close());
-    console.log(`  Postgres: ${infra.postgres}\n  Redis:    ${infra.redis}`);
-    const stack = await startLocalStack({
-      databaseUrl: infra.databaseUrl ?? undefined,
-      redisUrl: infra.redisUrl ?? undefined,
-      gatewayToken: `bench-${crypto.randomUUID()}`,
-      ports: { postgres: 0, wsProxy: 0, gateway: 0 },
-    });
-    cleanups.push(() => stack.close());
-    await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+    const { infra, stack } = await startBenchStack(cleanups);
     console.log("  building the storefront bundle (wrangler deploy --dry-run)");
     const storefront = await buildStorefront(values.ref);
     cleanups.push(storefront.cleanup);

@@ -33,8 +33,13 @@ export interface SkuAdminView {
   ordersPlaced: number;
   /** Gifts out with orders that hold or bought units, by gift id. */
   giftsGiven: Record<string, number>;
-  /** Changes not yet in Postgres, and those Postgres refused (parked until retried). */
-  outbox: { pending: number; deadLettered: number };
+  outbox: OutboxState;
+}
+
+/** Changes not yet in Postgres, and those Postgres refused (parked until retried). */
+export interface OutboxState {
+  pending: number;
+  deadLettered: number;
 }
 
 /** A save the object adopted: what it ran before (null for a new sale) and runs now. */
@@ -50,9 +55,7 @@ export interface SkuCounts {
   stock: number;
   available: number;
   unitsByStatus: Record<OrderStatus, number>;
-  outboxPending: number;
-  /** Outbox events Postgres refused for their data, parked (see writeParkingRefused). */
-  deadLettered: number;
+  outbox: OutboxState;
 }
 
 /**
@@ -206,7 +209,7 @@ export class SkuSale extends DurableObject<Env> {
       snapshot: snapshotOf(book, Date.now()),
       ordersPlaced: book.ordersPlaced,
       giftsGiven: book.giftsGiven,
-      outbox: { pending: this.store.outboxSize, deadLettered: this.store.deadLetterCount },
+      outbox: this.outboxState(),
     });
   }
 
@@ -219,9 +222,12 @@ export class SkuSale extends DurableObject<Env> {
       stock: book.value.inventory.total,
       available: book.value.inventory.available,
       unitsByStatus: book.value.totals.unitsByStatus,
-      outboxPending: this.store.outboxSize,
-      deadLettered: this.store.deadLetterCount,
+      outbox: this.outboxState(),
     });
+  }
+
+  private outboxState(): OutboxState {
+    return { pending: this.store.outboxSize, deadLettered: this.store.deadLetterCount };
   }
 
   /** The outbox events Postgres refused, oldest first, for the console (ids and refusals only). */

@@ -264,12 +264,19 @@ const commands = [
   fc.integer({ min: -10, max: 10 }).map((d) => new RestockCommand(d)),
 ];
 
+/** A new book for `sale` and the model of it, before any step. */
+function fresh(sale: SaleConfig): { real: Real; model: Model } {
+  return {
+    real: { book: new OrderBook(sale, new Inventory(sale.stock)), sale },
+    model: { now: 1_000, stock: sale.stock, limit: sale.perShopperLimit, orders: [], cancelledKeys: new Set() },
+  };
+}
+
 describe("OrderBook, model-based (issue 11)", () => {
   it("keeps every invariant after every step of random Try / Confirm / Cancel / cancel-by-key / expiry / restock sequences", () => {
     fc.assert(
       fc.property(saleArb, fc.commands(commands, { maxCommands: 40 }), (sale, cmds) => {
-        const real: Real = { book: new OrderBook(sale, new Inventory(sale.stock)), sale };
-        const model: Model = { now: 1_000, stock: sale.stock, limit: sale.perShopperLimit, orders: [], cancelledKeys: new Set() };
+        const { real, model } = fresh(sale);
         fc.modelRun(() => ({ model, real }), cmds);
       }),
       { numRuns: 1_000 },
@@ -279,8 +286,7 @@ describe("OrderBook, model-based (issue 11)", () => {
   it("rebuilds the same book from the orders it stored (a Durable Object waking up)", () => {
     fc.assert(
       fc.property(saleArb, fc.commands(commands, { maxCommands: 30 }), (sale, cmds) => {
-        const real: Real = { book: new OrderBook(sale, new Inventory(sale.stock)), sale };
-        const model: Model = { now: 1_000, stock: sale.stock, limit: sale.perShopperLimit, orders: [], cancelledKeys: new Set() };
+        const { real, model } = fresh(sale);
         fc.modelRun(() => ({ model, real }), cmds);
         const stored: Order[] = model.orders.map((o) => (real.book.get(o.id, o.shopper) as { ok: true; value: Order }).value);
         const { stock, nextFresh, returned } = real.book.inventory.state;

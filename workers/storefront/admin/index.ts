@@ -28,10 +28,7 @@ export const adminApi = new Hono<AppEnv>()
           await object.flushOutbox();
           const counts = unwrap(await object.counts());
           const totals = await orderTotalsBySku(db, sale.sku);
-          return reconcile(sale.sku, counts.unitsByStatus, totals.unitsByStatus, {
-            pending: counts.outboxPending,
-            deadLettered: counts.deadLettered,
-          });
+          return reconcile(sale.sku, counts.unitsByStatus, totals.unitsByStatus, counts.outbox);
         }),
       );
       c.header("Cache-Control", "no-store");

@@ -25,14 +25,14 @@ export const shopperWrite = createMiddleware<AppEnv>(async (c, next) => {
 
 /**
  * A JSON body validated by zod; any problem is answered as `invalid_request` listing every
- * issue with its path, before the handler runs and before anything is taken. The body is
- * read through the same limit as `shopperWrite` (and shared with it); an empty body is `{}`.
+ * issue with its path, before the handler runs and before anything is taken. It runs after
+ * `shopperWrite`, which has checked the content type and read and parsed the body once:
+ * this takes that parse (an empty body is `{}`).
  */
 export function jsonBody<T extends ZodType>(
   schema: T,
 ): MiddlewareHandler<AppEnv, string, { in: { json: z.input<T> }; out: { json: z.output<T> } }> {
   return async (c, next) => {
-    requireJsonContentType(c);
     const result = schema.safeParse(await readJson(c, SHOPPER_BODY_LIMIT, { emptyAs: {} }));
     if (!result.success) {
       const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
