@@ -5,8 +5,9 @@
  */
 export const ERRORS = {
   invalid_request: { status: 400, meaning: "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required" },
-  unauthorized: { status: 401, meaning: "admin: missing or wrong bearer token" },
+  unauthorized: { status: 401, meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)" },
   payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
+  forbidden: { status: 403, meaning: "admin: signed in, but this staff role may not make this call (`role`, `admits`)" },
   forbidden_origin: { status: 403, meaning: "the request's Origin is not this server's own: a page of another site may not make this call; nothing was taken" },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },

@@ -61,3 +61,17 @@ export async function pingDatabase(settings: DatabaseSettings): Promise<void> {
     await client.end();
   }
 }
+
+/**
+ * Opens a connection for one piece of work and closes it when the work settles, whatever
+ * the outcome: the one way a request or job borrows Postgres. A failure to close (the
+ * socket already gone) is not the work's failure and is ignored.
+ */
+export async function withDatabase<T>(settings: DatabaseSettings, work: (db: Database) => Promise<T>): Promise<T> {
+  const { db, close } = openDatabase(settings);
+  try {
+    return await work(db);
+  } finally {
+    await close().catch(() => undefined);
+  }
+}

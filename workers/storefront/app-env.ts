@@ -1,3 +1,5 @@
+import type { StaffIdentity } from "../../src/staff/identity.ts";
+
 /** The hono environment of the storefront: bindings from wrangler.toml, per-request variables. */
 export type AppEnv = {
   Bindings: Env;
@@ -6,5 +8,7 @@ export type AppEnv = {
     shopperId: string;
     /** True when this request was issued its session cookie just now. */
     newSession: boolean;
+    /** Admin: who is calling, set by the admin authentication (admin/auth.ts). */
+    staff: StaffIdentity;
   };
 };

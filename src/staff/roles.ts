@@ -1,0 +1,37 @@
+/**
+ * Who staff are and what each kind may do (issue 11). One table: admin routes declare the
+ * capability they need (`admits`), the OpenAPI document lists the roles each route admits,
+ * and the console hides what the signed-in role may not do, all from ADMITS.
+ */
+export const ROLES = ["owner", "marketer", "analyst", "store_staff", "adviser", "integration"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** What each role is for, for the console and the README. */
+export const ROLE_MEANINGS: Record<Role, string> = {
+  owner: "everything, including staff accounts and API keys; ADMIN_TOKEN acts as an owner",
+  marketer: "configures sales and promotions and reads their figures",
+  analyst: "reads sales, figures, reconciliation and the audit log; changes nothing",
+  store_staff: "works the tills of the stores named on the account",
+  adviser: "serves shoppers one to one (follow-ups, conversations)",
+  integration: "a system (a CRM, a data warehouse) calling the admin API with an API key",
+};
+
+/** Each admin capability and the roles it admits. */
+export const ADMITS = {
+  /** Who is signed in, and signing out: every role. */
+  self: ROLES,
+  readSales: ["owner", "marketer", "analyst", "integration"],
+  editSales: ["owner", "marketer"],
+  readAudit: ["owner", "marketer", "analyst"],
+  reconcile: ["owner", "marketer", "analyst"],
+  readDeadLetters: ["owner", "marketer", "analyst"],
+  retryDeadLetters: ["owner", "marketer"],
+  manageStaff: ["owner"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Capability = keyof typeof ADMITS;
+
+/** Whether a role may use a capability. */
+export function may(role: Role, capability: Capability): boolean {
+  return (ADMITS[capability] as readonly Role[]).includes(role);
+}
