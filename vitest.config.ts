@@ -23,7 +23,7 @@ export default defineConfig({
             miniflare: { bindings: { ...inject("stackVars"), ...TEST_SECRETS } },
           })),
         ],
-        // Generous timeouts: a 2-core CI machine runs both projects and the stack at once.
+        // Generous timeouts: a 2-core CI machine runs all four projects and the stack at once.
         test: { name: "workers", include: ["test/worker/**/*.test.ts"], testTimeout: 30_000, hookTimeout: 60_000 },
       },
       {

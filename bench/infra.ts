@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import pg from "pg";
 import { freePort } from "../scripts/local/ports.ts";
+import { redactUrl } from "../src/redact.ts";
 import { sleep } from "./contenders/contender.ts";
 
 /** The Postgres and Redis the benchmark runs on, and what it says about them. */
@@ -44,7 +45,7 @@ async function providePostgres(
   closers: Array<() => Promise<void>>,
 ): Promise<{ databaseUrl: string | null; postgres: string }> {
   const given = process.env.DATABASE_URL;
-  if (given) return { databaseUrl: given, postgres: `DATABASE_URL (${redact(given)})` };
+  if (given) return { databaseUrl: given, postgres: `DATABASE_URL (${redactUrl(given)})` };
 
   const clusters = spawnSync("pg_lsclusters", ["--no-header"], { encoding: "utf8" });
   const line = clusters.status === 0 ? clusters.stdout.trim().split("\n").filter(Boolean).sort(byVersion).at(-1) : undefined;
@@ -88,7 +89,7 @@ async function providePostgres(
 
 async function provideRedis(log: (line: string) => void, closers: Array<() => Promise<void>>): Promise<{ redisUrl: string | null; redis: string }> {
   const given = process.env.REDIS_URL;
-  if (given) return { redisUrl: given, redis: `REDIS_URL (${redact(given)})` };
+  if (given) return { redisUrl: given, redis: `REDIS_URL (${redactUrl(given)})` };
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) {
     log("! no REDIS_URL and no redis-server (apt-get install redis-server): in-process stand-ins. Numbers are not comparable.");
     return { redisUrl: null, redis: "in-process stand-ins (no redis-server found): NOT a benchmark of Redis" };
@@ -136,14 +137,4 @@ async function waitFor(ready: () => Promise<boolean>, timeoutMs: number, message
 
 function byVersion(a: string, b: string): number {
   return Number(a.split(/\s+/)[0]) - Number(b.split(/\s+/)[0]);
-}
-
-export function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparsable URL)";
-  }
 }

@@ -67,7 +67,7 @@ export function summarizeProfile(profile: Profile, bundlePath: string): ProfileS
   const lookup = existsSync(mapPath) ? sourceLookup(JSON.parse(readFileSync(mapPath, "utf8")) as SourceMap) : () => null;
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfUs = new Map<number, number>();
-  profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+  for (const [i, id] of profile.samples.entries()) selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const totals = new Map<string, number>();
   let idle = 0;
   for (const [id, us] of selfUs) {

@@ -85,6 +85,8 @@ export function makeContenders(ids: ContenderId[], setup: BenchSetup, db: pg.Poo
           runner: nodeRunner,
           poolMax: setup.baselinePoolMax,
         });
+      default:
+        throw new Error(`unknown contender ${id satisfies never}`);
     }
   });
 }

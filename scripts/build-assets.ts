@@ -1,7 +1,7 @@
 /**
  * `npm run build`: the storefront's static assets, made once at build time.
- * - Client scripts and CSS: bundled and minified by esbuild, named by content hash, so
- *   they can be cached forever (`Cache-Control: immutable`).
+ * - Client scripts and CSS (the shop's pages and the marketer console): bundled and minified
+ *   by esbuild, named by content hash, so they can be cached forever (`Cache-Control: immutable`).
  * - Product images: each source in web/images is rendered and encoded by sharp as AVIF,
  *   WebP and JPEG at a few widths; the Worker picks one per request by `Accept`.
  * Writes public/ (served through the ASSETS binding) and build/asset-manifest.json (imported
@@ -31,9 +31,12 @@ const hash = (data: Buffer | string) => createHash("sha256").update(data).digest
 async function buildCode(manifest: AssetManifest): Promise<void> {
   const outdir = join(PUBLIC, "assets");
   rmSync(outdir, { recursive: true, force: true });
-  const entries = readdirSync(join(WEB, "client")).filter((f) => f.endsWith(".page.ts"));
+  // One script per page (web/client/*.page.ts: the shop's pages and the marketer console),
+  // one stylesheet per look (web/styles/*.css: the shop's and the console's).
+  const scripts = readdirSync(join(WEB, "client")).filter((f) => f.endsWith(".page.ts"));
+  const styles = readdirSync(join(WEB, "styles")).filter((f) => f.endsWith(".css"));
   const result = await build({
-    entryPoints: [...entries.map((f) => join(WEB, "client", f)), join(WEB, "styles", "storefront.css")],
+    entryPoints: [...scripts.map((f) => join(WEB, "client", f)), ...styles.map((f) => join(WEB, "styles", f))],
     outdir,
     bundle: true,
     minify: true,
@@ -93,9 +96,9 @@ export async function buildAssets(): Promise<AssetManifest & { report: ReturnTyp
   await buildCode(manifest);
   await buildImages(manifest);
   mkdirSync(BUILD, { recursive: true });
-  writeFileSync(join(BUILD, "asset-manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+  writeFileSync(join(BUILD, "asset-manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
   const report = imageReport(manifest);
-  writeFileSync(join(BUILD, "image-report.json"), JSON.stringify(report, null, 2) + "\n");
+  writeFileSync(join(BUILD, "image-report.json"), `${JSON.stringify(report, null, 2)}\n`);
   return { ...manifest, report };
 }
 

@@ -1,6 +1,6 @@
 import { fileURLToPath } from "node:url";
 import { migrate } from "drizzle-orm/neon-serverless/migrator";
-import { openDatabase, type DatabaseSettings } from "../src/db/client.ts";
+import { withDatabase, type DatabaseSettings } from "../src/db/client.ts";
 
 const MIGRATIONS = fileURLToPath(new URL("../drizzle", import.meta.url));
 
@@ -9,12 +9,7 @@ const MIGRATIONS = fileURLToPath(new URL("../drizzle", import.meta.url));
  * uses. Idempotent: drizzle records applied migrations in `drizzle.__drizzle_migrations`.
  */
 export async function migrateDatabase(settings: DatabaseSettings): Promise<void> {
-  const { db, close } = openDatabase(settings);
-  try {
-    await migrate(db, { migrationsFolder: MIGRATIONS });
-  } finally {
-    await close();
-  }
+  await withDatabase(settings, (db) => migrate(db, { migrationsFolder: MIGRATIONS }));
 }
 
 // `npm run db:migrate`: against DATABASE_URL (Neon, or any Postgres with NEON_WS_PROXY set).

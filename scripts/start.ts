@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { demoSales } from "../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
 import { startLocalStack, type LocalStack } from "./local/stack.ts";
+import { LOCAL_STAFF_SESSION_SECRET } from "./local/stack-vars.ts";
 import { assertPortFree, PortInUseError } from "./local/ports.ts";
 import { migrateDatabase } from "./migrate.ts";
 
@@ -32,11 +33,13 @@ const WRANGLER = join(ROOT, "node_modules", ".bin", "wrangler");
 const childEnv = { ...env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false" };
 
 /**
- * App secrets for local runs: from the environment, else a fixed session secret (so local
- * sessions survive restarts) and a fresh admin token, printed in the banner.
+ * App secrets for local runs: from the environment, else fixed session secrets (so local
+ * shopper and staff sessions survive restarts; the staff one turns on local staff accounts)
+ * and a fresh admin token, printed in the banner.
  */
 const APP_SECRETS = {
   SESSION_SECRET: env.SESSION_SECRET || "local-dev-session-secret-not-for-production",
+  STAFF_SESSION_SECRET: env.STAFF_SESSION_SECRET || LOCAL_STAFF_SESSION_SECRET,
   ADMIN_TOKEN: env.ADMIN_TOKEN || `local-admin-${crypto.randomUUID()}`,
 };
 
@@ -161,6 +164,7 @@ async function printBanner(running: LocalStack): Promise<void> {
       ...sales.map((sale) => `│ Demo sale    ${base}/sales/${sale.sku}`),
       `│ Health       ${base}/healthz  (${health.status === "ok" ? "all green" : `failing: ${health.failing.join(", ")}`})`,
       `│ Admin token  ${APP_SECRETS.ADMIN_TOKEN}${env.ADMIN_TOKEN ? " (ADMIN_TOKEN)" : " (fresh for this run; set ADMIN_TOKEN to choose)"}`,
+      `│ Staff        ${base}/admin  (add an account: npm run staff -- add --email you@shop.test --role owner)`,
       ...running.summary.map((line) => `│ ${line}`),
       "└─ Ctrl-C stops everything ───────────────────────────────────────",
       "",

@@ -1,7 +1,9 @@
 /**
  * Every error code the API answers, with its HTTP status and what it means to a client: the
- * one table. The error handler answers with these statuses, the OpenAPI document describes
- * them, and a SKU object's own `fetch` (the live feed's upgrade) answers with them too.
+ * one table. The error handler answers with these statuses, each route's contract declares the
+ * codes it can answer and the OpenAPI document is generated from those contracts
+ * (workers/storefront/contract/), and a SKU object's own `fetch` (the live feed's upgrade)
+ * answers with them too.
  */
 export const ERRORS = {
   invalid_request: { status: 400, meaning: "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required" },
@@ -21,20 +23,20 @@ export const ERRORS = {
   conflict: {
     status: 409,
     meaning:
-      "admin: the sale changed since it was read (`version`: the current one), a sale for the SKU already exists, or the change would put stock below the units sold or held (`problems`, `minimumStock`)",
+      "admin: the sale changed since it was read (`version`: the current one), a sale for the SKU or a staff account for the email already exists, or the change would put stock below the units sold or held (`problems`, `minimumStock`)",
   },
   ended: { status: 410, meaning: "the sale has ended (`endedAt`)" },
   payload_too_large: { status: 413, meaning: "the body is larger than this endpoint accepts (`limit`, in bytes: 16 KiB for shopper calls, 256 KiB for admin); refused before it was read in full, nothing taken or written" },
   unsupported_media_type: { status: 415, meaning: "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written" },
   idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
-  rate_limited: { status: 429, meaning: "too many requests from this client; `Retry-After` says when to try again" },
+  rate_limited: { status: 429, meaning: "too many requests from this client (live-feed sockets, failed staff sign-ins); `Retry-After` says when to try again" },
   internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
   dependency_unavailable: {
     status: 503,
     meaning:
       "a required secret is missing, or the payment provider did not answer; admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
   },
-  admin_closed: { status: 503, meaning: "admin: no ADMIN_TOKEN is configured" },
+  admin_closed: { status: 503, meaning: "admin: no way of signing in is configured (none of ADMIN_TOKEN, Cloudflare Access or STAFF_SESSION_SECRET)" },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;
@@ -45,4 +47,13 @@ export const ERROR_CODES = Object.keys(ERRORS) as [ErrorCode, ...ErrorCode[]];
 /** The HTTP status an error code is answered with. */
 export function statusOf(code: ErrorCode): (typeof ERRORS)[ErrorCode]["status"] {
   return ERRORS[code].status;
+}
+
+/**
+ * The one code answered with `status`, or undefined when none or several are (403, 409, 503):
+ * what a refusal that carries only a status (hono's HTTPException) means in our codes.
+ */
+export function codeOfStatus(status: number): ErrorCode | undefined {
+  const codes = ERROR_CODES.filter((code) => ERRORS[code].status === status);
+  return codes.length === 1 ? codes[0] : undefined;
 }

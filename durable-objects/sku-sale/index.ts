@@ -12,6 +12,7 @@ import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
 import { snapshotOf, type SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { withTimeout } from "../../src/timeout.ts";
+import { ObjectClock } from "./clock.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { SaleStore, type DeadLetter } from "./store.ts";
 
@@ -67,6 +68,8 @@ export interface SkuCounts {
  * Postgres in batches, and waits out a Postgres outage without stopping the sale.
  */
 export class SkuSale extends DurableObject<Env> {
+  /** The object's time: every decision reads it (see ObjectClock). */
+  private readonly clock = new ObjectClock();
   private readonly store: SaleStore;
   private readonly live: LiveFeed;
   private book: OrderBook | null = null;
@@ -84,29 +87,37 @@ export class SkuSale extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.store = new SaleStore(ctx.storage);
+    this.store = new SaleStore(ctx.storage, () => this.clock.now());
     const stored = this.store.loadSale();
     if (stored) {
       const { stock, nextFresh, returned } = stored.inventory;
       this.book = new OrderBook(stored.config, new Inventory(stock, nextFresh, returned), this.store.loadOrders(), this.store.loadCancelledKeys());
       this.configLoadedAt = stored.configLoadedAt;
-      const cutoff = this.book.expireCancelledKeys(Date.now());
+      const cutoff = this.book.expireCancelledKeys(this.clock.now());
       if (cutoff !== null) this.store.expireCancelledKeys(cutoff);
     }
-    this.live = new LiveFeed(ctx, () => this.currentSnapshot());
+    this.live = new LiveFeed(ctx, () => this.currentSnapshot(), () => this.clock.now());
     ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
     });
   }
 
+  /**
+   * The clock an object runs on, for tests to move inside `runInDurableObject` (a hold then
+   * runs out at once). Static, so it is no part of the object's RPC surface.
+   */
+  static clockOf(object: SkuSale): ObjectClock {
+    return object.clock;
+  }
+
   /** A round trip through the object and its storage, for health checks. */
   async ping(): Promise<{ schemaVersion: number; serverTime: number }> {
-    return { schemaVersion: this.store.schemaVersion, serverTime: Date.now() };
+    return { schemaVersion: this.store.schemaVersion, serverTime: this.clock.now() };
   }
 
   async snapshot(): Promise<Result<SkuSnapshot>> {
     const book = await this.openBook();
-    return book.ok ? succeed(snapshotOf(book.value, Date.now())) : book;
+    return book.ok ? succeed(snapshotOf(book.value, this.clock.now())) : book;
   }
 
   /** Try: hold units as a `pending_payment` order (or replay the order this key made). */
@@ -114,7 +125,7 @@ export class SkuSale extends DurableObject<Env> {
     // No await on the hot path once the book is open: check and hold happen in one turn.
     const opened = this.openBookNow() ?? (await this.openBook());
     if (!opened.ok) return opened;
-    const result = opened.value.tryCheckout(request, Date.now());
+    const result = opened.value.tryCheckout(request, this.clock.now());
     if (result.ok && result.value.change) await this.commit([result.value.change]);
     // Even a replay or a refusal waits for what is still unwritten: no answer may speak of
     // an order (or a stock level) before it is on disk.
@@ -142,7 +153,7 @@ export class SkuSale extends DurableObject<Env> {
   async cancelByKey(shopperId: string, idempotencyKey: string): Promise<Result<{ order: Order | null; changed: boolean }>> {
     const book = await this.openBook();
     if (!book.ok) return book;
-    const result = book.value.cancelByKey(shopperId, idempotencyKey, Date.now());
+    const result = book.value.cancelByKey(shopperId, idempotencyKey, this.clock.now());
     if (!result.ok) return result;
     const { order, change, tombstone } = result.value;
     if (change) await this.commit([change]);
@@ -206,7 +217,7 @@ export class SkuSale extends DurableObject<Env> {
     const book = opened.value;
     return succeed({
       config: book.config,
-      snapshot: snapshotOf(book, Date.now()),
+      snapshot: snapshotOf(book, this.clock.now()),
       ordersPlaced: book.ordersPlaced,
       giftsGiven: book.giftsGiven,
       outbox: this.outboxState(),
@@ -284,7 +295,7 @@ export class SkuSale extends DurableObject<Env> {
   /** Every due task: release expired holds, push phase changes, drain the outbox. */
   override async alarm(): Promise<void> {
     this.alarmAt = null;
-    const now = Date.now();
+    const now = this.clock.now();
     if (this.book) {
       const expired = this.book.expireDue(now);
       if (expired.length > 0) await this.commit(expired);
@@ -302,9 +313,9 @@ export class SkuSale extends DurableObject<Env> {
   ): Promise<Result<{ order: Order; changed: boolean }>> {
     const book = await this.openBook();
     if (!book.ok) return book;
-    const result = operation(book.value, Date.now());
+    const result = operation(book.value, this.clock.now());
     if (!result.ok) {
-      if (result.error.details?.status === "expired") this.scheduleAlarm(Date.now());
+      if (result.error.details?.status === "expired") this.scheduleAlarm(this.clock.now());
       await this.settled();
       return result;
     }
@@ -330,7 +341,7 @@ export class SkuSale extends DurableObject<Env> {
         resolve();
       }, 0),
     );
-    this.scheduleAlarm(Date.now() + FLUSH_DELAY_MS);
+    this.scheduleAlarm(this.clock.now() + FLUSH_DELAY_MS);
     for (const { order } of changes) if (order.expiresAt !== null) this.scheduleAlarm(order.expiresAt);
     this.live.changed();
     return this.written;
@@ -352,7 +363,7 @@ export class SkuSale extends DurableObject<Env> {
   /** The order book if it is open (refreshing a stale configuration in the background), else null. */
   private openBookNow(): Result<OrderBook> | null {
     if (!this.book) return null;
-    if (Date.now() - this.configLoadedAt > CONFIG_TTL_MS && !this.refreshing) {
+    if (this.clock.now() - this.configLoadedAt > CONFIG_TTL_MS && !this.refreshing) {
       this.refreshing = this.loadConfig().finally(() => (this.refreshing = null));
     }
     return succeed(this.book);
@@ -386,14 +397,14 @@ export class SkuSale extends DurableObject<Env> {
         console.warn(`sale ${sku}: KV holds version ${parsed.data.version}, older than the running ${running.version}; ignored`);
         this.ignoredVersion = parsed.data.version;
       }
-      this.configLoadedAt = Date.now();
+      this.configLoadedAt = this.clock.now();
       return succeed(running);
     }
     return succeed(this.adoptConfig(parsed.data));
   }
 
   private adoptConfig(config: SaleConfig): SaleConfig {
-    const now = Date.now();
+    const now = this.clock.now();
     if (!this.book) {
       this.book = new OrderBook(config, new Inventory(config.stock));
     } else if (config.stock < this.book.inventory.out) {
@@ -411,7 +422,7 @@ export class SkuSale extends DurableObject<Env> {
   }
 
   private currentSnapshot(): SkuSnapshot {
-    return snapshotOf(this.book!, Date.now());
+    return snapshotOf(this.book!, this.clock.now());
   }
 
   /**
@@ -458,7 +469,7 @@ export class SkuSale extends DurableObject<Env> {
   }
 
   private scheduleNextAlarm(): void {
-    const now = Date.now();
+    const now = this.clock.now();
     const candidates: Array<number | null> = [this.book?.nextExpiry() ?? null, this.book?.nextCancelledKeyExpiry() ?? null];
     if (this.store.outboxSize > 0) {
       const retry = this.flushFailures === 0 ? FLUSH_DELAY_MS : FLUSH_RETRY_MS[Math.min(this.flushFailures, FLUSH_RETRY_MS.length) - 1]!;

@@ -13,13 +13,16 @@ const COALESCE_MS = 100;
 export class LiveFeed {
   private readonly ctx: DurableObjectState;
   private readonly snapshot: () => SkuSnapshot;
+  /** The object's clock: a pong's server time is the same time its snapshots carry. */
+  private readonly now: () => number;
   private pushTimer: ReturnType<typeof setTimeout> | null = null;
   /** Each socket's frame budget. In memory only: a socket that keeps sending keeps the object awake. */
   private readonly budgets = new WeakMap<WebSocket, FrameBudget>();
 
-  constructor(ctx: DurableObjectState, snapshot: () => SkuSnapshot) {
+  constructor(ctx: DurableObjectState, snapshot: () => SkuSnapshot, now: () => number) {
     this.ctx = ctx;
     this.snapshot = snapshot;
+    this.now = now;
   }
 
   /**
@@ -59,9 +62,12 @@ export class LiveFeed {
       socket.close(1009, `frames are limited to ${LIVE_SOCKET_LIMITS.maxFrameBytes} bytes`);
       return;
     }
-    const now = Date.now();
+    const now = this.now();
     let budget = this.budgets.get(socket);
-    if (!budget) this.budgets.set(socket, (budget = new FrameBudget(now)));
+    if (!budget) {
+      budget = new FrameBudget(now);
+      this.budgets.set(socket, budget);
+    }
     if (!budget.take(now)) {
       socket.close(1008, "too many frames: at most a few pings a second");
       return;
@@ -77,7 +83,7 @@ export class LiveFeed {
       send(socket, { type: "error", message: 'expected {"type":"ping","clientTime":<ms>}' });
       return;
     }
-    send(socket, { type: "pong", clientTime: message.data.clientTime, serverTime: Date.now() });
+    send(socket, { type: "pong", clientTime: message.data.clientTime, serverTime: this.now() });
   }
 
   private broadcast(): void {

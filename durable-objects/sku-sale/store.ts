@@ -5,8 +5,108 @@ import type { ParkedEvent } from "../../src/orders/outbox-writer.ts";
 import { saleConfigSchema, type SaleConfig } from "../../src/sales/sale-config.ts";
 import type { Inventory } from "../../src/sales/inventory.ts";
 
-/** Bumped whenever the tables below change shape. */
-export const SCHEMA_VERSION = 3;
+/** One step of the schema: the SQL that takes an object's storage from the version before to the next. */
+type SchemaStep = (sql: SqlStorage, now: number) => void;
+
+/**
+ * Every version of the schema, oldest first: step n takes storage from version n to n + 1,
+ * with the SQL of the release that introduced it. Add a step for every change of shape;
+ * never edit one that has shipped, since objects out there have already run it.
+ *
+ * Each step also completes on storage that already has its tables: code before the stepwise
+ * upgrade wrote its own version over whatever was stored when it woke, so an object rolled
+ * back to older code and forward again can hold newer tables than its version says.
+ */
+const SCHEMA_STEPS: readonly SchemaStep[] = [createVersionTable, createSaleTables, ageTombstonesAndParkDeadLetters];
+
+/** The schema version this code reads and writes: one per step. */
+export const SCHEMA_VERSION = SCHEMA_STEPS.length;
+
+/** Version 1 (issue 3): the row that says which version the object's storage is at. */
+function createVersionTable(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS schema_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
+}
+
+/** Version 2 (issue 4): the sale, its orders, cancel-by-key tombstones and the outbox to Postgres. */
+function createSaleTables(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS sale_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    config TEXT NOT NULL,
+    config_loaded_at INTEGER NOT NULL,
+    inventory TEXT NOT NULL)`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS orders (
+    id TEXT PRIMARY KEY,
+    shopper_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    status TEXT NOT NULL,
+    data TEXT NOT NULL)`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS cancelled_keys (
+    shopper_id TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    PRIMARY KEY (shopper_id, idempotency_key))`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    data TEXT NOT NULL,
+    reason TEXT)`);
+}
+
+/**
+ * Version 3 (issue 10): tombstones age out (CancelledKeys), so each records when it was made;
+ * those from before count from the upgrade. And outbox events Postgres refused for their data
+ * (writeParkingRefused) are parked with the refusal until an operator retries them, so the
+ * events behind them are not held up.
+ */
+function ageTombstonesAndParkDeadLetters(sql: SqlStorage, now: number): void {
+  if (!columnsOf(sql, "cancelled_keys").includes("cancelled_at")) {
+    sql.exec(`ALTER TABLE cancelled_keys ADD COLUMN cancelled_at INTEGER NOT NULL DEFAULT 0`);
+  }
+  // Only the rows without a time: those written before this version (0 by the default).
+  sql.exec(`UPDATE cancelled_keys SET cancelled_at = ? WHERE cancelled_at = 0`, now);
+  sql.exec(`CREATE TABLE IF NOT EXISTS dead_letters (
+    seq INTEGER PRIMARY KEY,
+    order_id TEXT NOT NULL,
+    data TEXT NOT NULL,
+    reason TEXT,
+    failure TEXT NOT NULL,
+    parked_at INTEGER NOT NULL)`);
+}
+
+function columnsOf(sql: SqlStorage, table: string): string[] {
+  return sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table).toArray().map((row) => row.name);
+}
+
+/** The version an object's storage is at: 0 when it has stored nothing. */
+export function storedSchemaVersion(sql: SqlStorage): number {
+  const hasTable = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_meta'`).toArray().length > 0;
+  if (!hasTable) return 0;
+  return sql.exec<{ version: number }>(`SELECT version FROM schema_meta WHERE id = 1`).toArray()[0]?.version ?? 0;
+}
+
+/**
+ * Brings an object's storage from its stored version to SCHEMA_VERSION: each missing step
+ * runs once, in order, and the version is written after each, all in one transaction, so a
+ * failing step leaves the storage as it was. Storage newer than this code is refused (an
+ * error the object cannot wake past) rather than run, or stamped down to this version.
+ * Returns the versions it went from and to (equal when there was nothing to do).
+ */
+export function upgradeSchema(storage: DurableObjectStorage, now: number): { from: number; to: number } {
+  const from = storedSchemaVersion(storage.sql);
+  if (from > SCHEMA_VERSION) {
+    throw new Error(
+      `SKU object storage is at schema version ${from}, newer than this code's ${SCHEMA_VERSION}: refusing to run it (was the code rolled back?)`,
+    );
+  }
+  storage.transactionSync(() => {
+    for (let version = from; version < SCHEMA_VERSION; version++) {
+      SCHEMA_STEPS[version]!(storage.sql, now);
+      storage.sql.exec(
+        `INSERT INTO schema_meta (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
+        version + 1,
+      );
+    }
+  });
+  return { from, to: SCHEMA_VERSION };
+}
 
 /** The SKU object's persisted state, as loaded on wake. */
 export interface StoredSale {
@@ -21,81 +121,40 @@ export interface StoredSale {
  * every reply until they are durable (the output gate), so many checkouts share one write.
  */
 export class SaleStore {
+  private readonly storage: DurableObjectStorage;
   private readonly sql: SqlStorage;
   private readonly transaction: DurableObjectStorage["transactionSync"];
+  /** The object's clock (SkuSale's), for the times the store writes itself. */
+  private readonly now: () => number;
   /** Whether the tables exist. Until a sale is adopted they do not, and nothing is stored. */
   private ready: boolean;
 
-  constructor(storage: DurableObjectStorage) {
+  constructor(storage: DurableObjectStorage, now: () => number) {
+    this.storage = storage;
     this.sql = storage.sql;
     this.transaction = (closure) => storage.transactionSync(closure);
-    this.ready = this.hasTables();
-    // An object that has stored a sale upgrades its schema on wake; one that never had a
-    // sale (any name a client makes up) creates nothing at all.
-    if (this.ready) this.migrate();
+    this.now = now;
+    this.ready = storedSchemaVersion(this.sql) > 0;
+    // An object that has stored anything upgrades its schema on wake, before any call reads
+    // it; one that never had a sale (any name a client makes up) creates nothing at all.
+    if (this.ready) this.upgrade();
   }
 
   /** Creates the tables: called when the object adopts its first sale. */
   ensureSchema(): void {
     if (this.ready) return;
-    this.migrate();
+    this.upgrade();
     this.ready = true;
   }
 
-  private hasTables(): boolean {
-    return this.sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_meta'`).toArray().length > 0;
-  }
-
-  /** Creates or upgrades the schema; safe to run on every wake. */
-  private migrate(): void {
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS schema_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS sale_state (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      config TEXT NOT NULL,
-      config_loaded_at INTEGER NOT NULL,
-      inventory TEXT NOT NULL)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS orders (
-      id TEXT PRIMARY KEY,
-      shopper_id TEXT NOT NULL,
-      idempotency_key TEXT NOT NULL,
-      status TEXT NOT NULL,
-      data TEXT NOT NULL)`);
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS cancelled_keys (
-      shopper_id TEXT NOT NULL,
-      idempotency_key TEXT NOT NULL,
-      PRIMARY KEY (shopper_id, idempotency_key))`);
-    if (!this.columns("cancelled_keys").includes("cancelled_at")) {
-      // Version 3: tombstones age out (CancelledKeys). Those from before count from now.
-      this.sql.exec(`ALTER TABLE cancelled_keys ADD COLUMN cancelled_at INTEGER NOT NULL DEFAULT 0`);
-      this.sql.exec(`UPDATE cancelled_keys SET cancelled_at = ?`, Date.now());
-    }
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS outbox (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT,
-      data TEXT NOT NULL,
-      reason TEXT)`);
-    // Outbox events Postgres refused for their data (writeParkingRefused): kept with the
-    // refusal until an operator retries them, so the events behind them are not held up.
-    this.sql.exec(`CREATE TABLE IF NOT EXISTS dead_letters (
-      seq INTEGER PRIMARY KEY,
-      order_id TEXT NOT NULL,
-      data TEXT NOT NULL,
-      reason TEXT,
-      failure TEXT NOT NULL,
-      parked_at INTEGER NOT NULL)`);
-    this.sql.exec(
-      `INSERT INTO schema_meta (id, version) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET version = excluded.version`,
-      SCHEMA_VERSION,
-    );
-  }
-
-  private columns(table: string): string[] {
-    return this.sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table).toArray().map((row) => row.name);
+  private upgrade(): void {
+    const { from, to } = upgradeSchema(this.storage, this.now());
+    if (from > 0 && from < to) console.log(`SKU object storage upgraded from schema version ${from} to ${to}`);
   }
 
   /** The schema's version; 0 while the object has stored nothing. */
   get schemaVersion(): number {
-    if (!this.ready) return 0;
-    return this.sql.exec<{ version: number }>(`SELECT version FROM schema_meta`).one().version;
+    return this.ready ? storedSchemaVersion(this.sql) : 0;
   }
 
   loadSale(): StoredSale | null {
@@ -190,7 +249,7 @@ export class SaleStore {
    * Drops outbox entries up to `seq` once Postgres has them, moving the ones it refused
    * (`parked`) to the dead letters in the same transaction: no event is lost between them.
    */
-  acknowledgeOutbox(seq: number, parked: readonly ParkedEvent[] = [], now = Date.now()): void {
+  acknowledgeOutbox(seq: number, parked: readonly ParkedEvent[] = [], now = this.now()): void {
     this.transaction(() => {
       for (const { event, failure } of parked) {
         this.sql.exec(

@@ -388,8 +388,9 @@ class Connection {
     this.#pumping = true;
     try {
       try {
-        let unit: Unit | "end" | undefined;
-        while (!this.#dropped && (unit = this.#units.shift()) !== undefined && unit !== "end") {
+        while (!this.#dropped) {
+          const unit = this.#units.shift();
+          if (unit === undefined || unit === "end") break;
           await this.#session.run(this, unit);
         }
       } catch (error) {

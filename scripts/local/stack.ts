@@ -1,3 +1,4 @@
+import { redactUrl } from "../../src/redact.ts";
 import { startEmbeddedPostgres } from "./embedded-postgres.ts";
 import { startNeonWsProxy } from "./neon-ws-proxy.ts";
 import type { LocalStackVars } from "./stack-vars.ts";
@@ -43,7 +44,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     let databaseUrl = options.databaseUrl;
     if (databaseUrl) {
-      summary.push(`Postgres     ${redactPassword(databaseUrl)} (DATABASE_URL)`);
+      summary.push(`Postgres     ${redactUrl(databaseUrl)} (DATABASE_URL)`);
     } else {
       const pg = await startEmbeddedPostgres({ port: options.ports.postgres, host, dataDir: options.embeddedDataDir });
       closers.push(pg.close);
@@ -102,10 +103,4 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 /** Neon serves its own WebSocket endpoint; every other Postgres needs the local proxy. */
 function isNeonHost(databaseUrl: string): boolean {
   return new URL(databaseUrl).hostname.endsWith(".neon.tech");
-}
-
-function redactPassword(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password) parsed.password = "***";
-  return parsed.toString();
 }

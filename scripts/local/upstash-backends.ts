@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { Redis, ReplyError } from "ioredis";
 import RedisMock from "ioredis-mock";
 import type { Reply } from "./upstash-encoding.ts";
+import { redactSecrets, redactUrl } from "../../src/redact.ts";
 import { withTimeout } from "../../src/timeout.ts";
 
 /** One argument as it reaches Redis: text from JSON or the URL, or the raw bytes of a POSTed value. */
@@ -80,7 +81,7 @@ export async function connectRedis(url: string, log: (line: string) => void): Pr
   });
   // ioredis emits 'error' on every failed (re)connect; an 'error' event without a listener kills the process.
   client.on("error", (error: Error) => {
-    if (answered && error.message !== lastError) log(`Upstash gateway: Redis at ${redact(url)}: ${error.message}`);
+    if (answered && error.message !== lastError) log(`Upstash gateway: Redis at ${redactUrl(url)}: ${redactSecrets(error.message)}`);
     lastError = error.message;
   });
   try {
@@ -89,7 +90,7 @@ export async function connectRedis(url: string, log: (line: string) => void): Pr
     client.disconnect();
     // The 'error' event carries the cause (ECONNREFUSED ...); the rejection only says the connection closed.
     const reason = lastError || (error instanceof Error ? error.message : String(error));
-    log(`Upstash gateway: no Redis answering at ${redact(url)} (${reason})`);
+    log(`Upstash gateway: no Redis answering at ${redactUrl(url)} (${redactSecrets(reason)})`);
     return undefined;
   }
   answered = true;
@@ -268,14 +269,3 @@ export function createInProcessBackend(): Backend {
 }
 
 const sha1 = (text: string): string => createHash("sha1").update(text).digest("hex");
-
-/** The URL without its password, for log lines. */
-function redact(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "***";
-    return parsed.toString();
-  } catch {
-    return "(unparsable Redis URL)";
-  }
-}

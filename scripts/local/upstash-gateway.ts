@@ -212,8 +212,10 @@ function sendError(response: ServerResponse, error: unknown, log: (line: string)
     response.destroy();
     return;
   }
-  if (error instanceof HttpError) return sendJson(response, error.status, { error: error.message });
-  if (error instanceof RedisReplyError) return sendJson(response, 400, { error: error.message });
+  if (error instanceof HttpError || error instanceof RedisReplyError) {
+    sendJson(response, error instanceof HttpError ? error.status : 400, { error: error.message });
+    return;
+  }
   // Anything else means the store itself failed (e.g. Redis went away): not the client's fault.
   const message = error instanceof Error ? error.message : String(error);
   log(`Upstash gateway: ${message}`);

@@ -14,6 +14,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export interface WorkerSecrets {
   SESSION_SECRET: string;
   ADMIN_TOKEN: string;
+  /** Opens local staff accounts (email and password sign-in); absent, they stay closed. */
+  STAFF_SESSION_SECRET?: string;
 }
 
 /** How to serve a Worker on workerd through Miniflare's API. */
@@ -62,7 +64,7 @@ export function runBundle(
   options: ServeOptions & { secrets?: WorkerSecrets } = {},
 ): Miniflare {
   const text = (value: string) => ({ type: "text" as const, value });
-  const secrets = options.secrets ?? TEST_SECRETS;
+  const secrets: WorkerSecrets = options.secrets ?? TEST_SECRETS;
   return new Miniflare({
     ...serveOptions(options),
     workers: [
@@ -85,6 +87,7 @@ export function runBundle(
             UPSTASH_REDIS_REST_TOKEN: text(vars.UPSTASH_REDIS_REST_TOKEN),
             SESSION_SECRET: text(secrets.SESSION_SECRET),
             ADMIN_TOKEN: text(secrets.ADMIN_TOKEN),
+            ...(secrets.STAFF_SESSION_SECRET ? { STAFF_SESSION_SECRET: text(secrets.STAFF_SESSION_SECRET) } : {}),
             PAYMENT_PROVIDER: text("local"),
             ...(options.assetsDirectory ? { ASSETS: { type: "assets" as const } } : {}),
           },

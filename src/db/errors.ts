@@ -1,3 +1,5 @@
+import { redactSecrets } from "../redact.ts";
+
 /**
  * What a failed Postgres call may tell a log or an operator. drizzle wraps the driver's
  * error in one whose message is the statement and its parameters, which for the outbox is
@@ -23,8 +25,7 @@ export function describeDatabaseFailure(error: unknown): DatabaseFailure {
   const root = fromPostgres ?? chain.at(-1);
   const sqlstate = fromPostgres ? (fromPostgres.code as string) : null;
   const constraint = typeof fromPostgres?.constraint === "string" ? fromPostgres.constraint : null;
-  const message = String(root?.message ?? error)
-    .replace(/postgres(ql)?:\/\/[^\s@]*@/gi, "postgres://***@")
+  const message = redactSecrets(String(root?.message ?? error))
     .split("\n")[0]!
     .slice(0, MAX_SUMMARY);
   const summary = [sqlstate, constraint && `(${constraint})`, message].filter(Boolean).join(" ");

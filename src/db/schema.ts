@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import type { OrderStatus } from "../orders/order.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
+import { ROLES, type Role } from "../staff/roles.ts";
 
 /**
  * Orders as Postgres records them. The SKU's Durable Object is the source of truth for
@@ -79,4 +80,55 @@ export const adminAuditLog = pgTable(
     after: jsonb("after").$type<SaleConfig>().notNull(),
   },
   (table) => [index("admin_audit_log_sku_at").on(table.sku, table.at)],
+);
+
+/**
+ * Staff accounts (issue 11): one per person, by email (unique however it is cased). The
+ * password hash is null for an account that signs in only through Cloudflare Access.
+ * Disabling sets `disabled_at`; every session issued before `sessions_valid_after` is
+ * refused (sign-out everywhere, a new password, disabling all move it to now).
+ */
+export const staffAccounts = pgTable(
+  "staff_accounts",
+  {
+    id: text("id").primaryKey(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    role: text("role").$type<Role>().notNull(),
+    /** Store staff: the stores they work in; empty for every other role. */
+    stores: text("stores").array().notNull().default(sql`'{}'::text[]`),
+    passwordHash: text("password_hash"),
+    disabledAt: timestamp("disabled_at", { withTimezone: true, mode: "date" }),
+    sessionsValidAfter: timestamp("sessions_valid_after", { withTimezone: true, mode: "date" }).notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("staff_accounts_email_lower").on(sql`lower(${table.email})`),
+    check("staff_accounts_role_known", sql`${table.role} in (${sql.raw(ROLES.map((role) => `'${role}'`).join(", "))})`),
+  ],
+);
+
+/**
+ * API keys for systems calling the admin API (issue 11): only the SHA-256 of the key is
+ * kept. Revoking sets `revoked_at`; rows are kept so lists and logs can still name a key.
+ */
+export const staffApiKeys = pgTable(
+  "staff_api_keys",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    /** SHA-256 of the whole key, hex. */
+    secretHash: text("secret_hash").notNull(),
+    role: text("role").$type<Role>().notNull(),
+    stores: text("stores").array().notNull().default(sql`'{}'::text[]`),
+    /** Who made it: the creator's email or name, or `cli (<user>)`. */
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [
+    uniqueIndex("staff_api_keys_secret_hash").on(table.secretHash),
+    check("staff_api_keys_role_known", sql`${table.role} in (${sql.raw(ROLES.map((role) => `'${role}'`).join(", "))})`),
+  ],
 );

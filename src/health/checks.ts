@@ -1,3 +1,4 @@
+import { redactSecrets } from "../redact.ts";
 import { withTimeout } from "../timeout.ts";
 
 /** One dependency's result in a health report. */
@@ -27,7 +28,7 @@ export async function runHealthChecks(
   const names = Object.keys(probes);
   const results = await Promise.all(names.map((name) => timeProbe(probes[name]!, options.timeoutMs, now)));
   const checks: Record<string, CheckResult> = {};
-  names.forEach((name, i) => (checks[name] = results[i]!));
+  for (const [i, name] of names.entries()) checks[name] = results[i]!;
   const failing = names.filter((name) => !checks[name]!.ok);
   return { status: failing.length === 0 ? "ok" : "failing", failing, checks };
 }
@@ -46,8 +47,11 @@ function elapsed(started: number, now: () => number): number {
   return Math.round((now() - started) * 10) / 10;
 }
 
-/** A short, secret-free reason: the error's message only, never a stack or a connection string. */
+/**
+ * A short, secret-free reason: the error's message only, never a stack, with any credential
+ * masked before it is cut short (cut first, a URL could lose the `@` that marks its password).
+ */
 function describe(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  return message.replace(/postgres(ql)?:\/\/[^\s@]*@/gi, "postgres://***@").slice(0, 200);
+  return redactSecrets(message).slice(0, 200);
 }

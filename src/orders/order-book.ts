@@ -1,5 +1,5 @@
 import { fail, succeed, type Result } from "../errors.ts";
-import { Inventory } from "../sales/inventory.ts";
+import type { Inventory } from "../sales/inventory.ts";
 import { CancelledKeys, type CancelledKey } from "./cancelled-keys.ts";
 import { priceUnits } from "../sales/pricing.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";

@@ -6,6 +6,8 @@ import { chromium, type Browser, type BrowserContext } from "playwright-core";
 import { buildProductionBundle, runBundle } from "../../scripts/local/worker-bundle.ts";
 import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
 import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
+import type { Role } from "../../src/staff/roles.ts";
+import { TEST_SECRETS, TEST_STAFF_SESSION_SECRET } from "../support/test-secrets.ts";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Test artifacts: screenshots and first-contentful-paint numbers (git-ignored, kept by CI). */
@@ -30,7 +32,9 @@ export class StorefrontUnderTest {
   static async start(vars: LocalStackVars): Promise<StorefrontUnderTest> {
     // Through Miniflare's own entry (as wrangler dev serves it): that is what routes to the
     // static assets the way Cloudflare does.
-    const mf = runBundle(await buildProductionBundle(), vars, { assetsDirectory: join(ROOT, "public") });
+    // Local staff accounts open, as `npm start` has them: the console signs staff in with a password.
+    const secrets = { ...TEST_SECRETS, STAFF_SESSION_SECRET: TEST_STAFF_SESSION_SECRET };
+    const mf = runBundle(await buildProductionBundle(), vars, { assetsDirectory: join(ROOT, "public"), secrets });
     const url = await mf.ready;
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
@@ -102,6 +106,29 @@ export class StorefrontUnderTest {
     await (await this.mf.getKVNamespace("SALES")).put(saleKey(sale.sku), JSON.stringify(sale));
     return sale;
   }
+
+  /**
+   * A local staff account, made as an owner makes one (`POST /admin/api/staff` with the admin
+   * token): a fresh email each time, so no test meets another's account or its failed sign-ins.
+   */
+  async createStaff(role: Role, name: string): Promise<TestStaff> {
+    const staff = { email: `${role}-${crypto.randomUUID().slice(0, 8)}@example.com`, name, role, password: "correct horse battery staple" };
+    const response = await fetch(`${this.baseUrl}/admin/api/staff`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+      body: JSON.stringify(staff),
+    });
+    if (response.status !== 201) throw new Error(`could not create a ${role}: ${response.status} ${await response.text()}`);
+    return staff;
+  }
+}
+
+/** A staff account made for a test, with the password it signs in with. */
+export interface TestStaff {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
 }
 
 /** Appends one page's first contentful paint to the artifacts (a measurement, not an assertion). */

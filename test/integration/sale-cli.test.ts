@@ -10,6 +10,7 @@ interface Seen {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  // biome-ignore lint/suspicious/noExplicitAny: the recorded JSON body, read field by field as each test expects it
   body: any;
 }
 type Reply = { status: number; body: unknown };

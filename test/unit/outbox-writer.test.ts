@@ -58,7 +58,9 @@ describe("writeParkingRefused", () => {
 
   it("writes nothing and parks nothing for an empty batch", async () => {
     let calls = 0;
-    expect(await writeParkingRefused([], async () => void (calls += 1))).toEqual([]);
+    expect(await writeParkingRefused([], async () => {
+      calls += 1;
+    })).toEqual([]);
     expect(calls).toBe(0);
   });
 });

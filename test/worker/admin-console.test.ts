@@ -1,6 +1,11 @@
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import manifest from "../../build/asset-manifest.json";
+import type { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 import { saleDraftSchema } from "../../src/sales/sale-config.ts";
+import type { StaffIdentity } from "../../src/staff/identity.ts";
+import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
+import type * as Console from "../../web/client/console/api-types.ts";
 
 describe("GET /admin: the marketer console", () => {
   it("serves the console shell without a token, uncached, running only its own script", async () => {
@@ -12,10 +17,26 @@ describe("GET /admin: the marketer console", () => {
     const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
     expect(nonce).toBeTruthy();
     expect(csp).toContain("frame-ancestors 'none'");
+    // Styles only from hashed files of its own origin: no inline style runs either.
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
     const page = await response.text();
-    expect(page).toContain(`<script nonce="${nonce}">`);
+    // Its one script is the bundled, hashed console (web/client/console.page.ts), let in by the nonce.
+    expect(manifest.scripts.console).toMatch(/^\/assets\/console\.page\.\w+\.js$/);
+    expect(page).toContain(`<script nonce="${nonce}" type="module" src="${manifest.scripts.console}"></script>`);
     expect(page.match(/<script/g)).toHaveLength(1);
+    expect(page).toContain(`<link rel="stylesheet" href="${manifest.styles.console}" />`);
+    expect(page).not.toContain("<style");
     expect(page).toContain('id="sign-in"');
+  });
+
+  it("serves the console's script and stylesheet as immutable hashed assets", async () => {
+    for (const path of [manifest.scripts.console, manifest.styles.console]) {
+      const response = await exports.default.fetch(`https://shop.test${path}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Cache-Control")).toBe("public, max-age=31536000, immutable");
+      await response.body?.cancel();
+    }
   });
 
   it("has a field for every field of a sale, named by its API path, so each problem lands next to it", async () => {
@@ -25,5 +46,35 @@ describe("GET /admin: the marketer console", () => {
     // Currency is fixed (CNY); rows of tiers and gifts get their paths in the browser.
     const fields = Object.keys(saleDraftSchema.shape).filter((key) => key !== "currency");
     expect(paths.sort()).toEqual(fields.sort());
+  });
+
+  it("signs staff in with email and password first, for their password manager, and a token second", async () => {
+    const page = await (await exports.default.fetch("https://shop.test/admin")).text();
+    const form = (id: string) => page.slice(page.indexOf(`<form id="${id}"`), page.indexOf("</form>", page.indexOf(`<form id="${id}"`)));
+    const password = form("password-sign-in");
+    expect(password).toContain('<input name="email" type="email" autocomplete="username" required />');
+    expect(password).toContain('<input name="password" type="password" autocomplete="current-password" required />');
+    // The token way (ADMIN_TOKEN, API keys) comes after, folded in a <details> the person opens.
+    expect(page.indexOf('id="password-sign-in"')).toBeLessThan(page.indexOf('<details id="token-way">'));
+    expect(page.indexOf('<details id="token-way">')).toBeLessThan(page.indexOf('<form id="token-sign-in"'));
+    expect(form("token-sign-in")).toContain('<input name="token" type="password" autocomplete="off" required />');
+  });
+
+  it("marks its controls with capabilities of the role table", async () => {
+    const page = await (await exports.default.fetch("https://shop.test/admin")).text();
+    const marked = Object.fromEntries([...page.matchAll(/id="([^"]+)"[^>]*data-capability="([^"]+)"/g)].map((m) => [m[1], m[2]]));
+    expect(marked).toEqual({ "sign-out": "self", "new-sale": "editSales", "show-audit": "readAudit", editor: "editSales" });
+  });
+
+  // The browser program cannot import the handlers' modules (they need workerd's globals),
+  // so the console states the API's shapes itself (web/client/console/api-types.ts); here,
+  // in the Worker's program, each must be the server's own type, or the typecheck fails.
+  it("reads the API with the server's own types", () => {
+    type Value<T> = Extract<Awaited<T>, { ok: true; value: unknown }>["value"];
+    expectTypeOf<Console.AdminSale>().toEqualTypeOf<AdminSale>();
+    expectTypeOf<Console.SaleSaved>().toEqualTypeOf<SaleSaved>();
+    expectTypeOf<Omit<Console.DeadLetters, "sku">>().toEqualTypeOf<Value<ReturnType<SkuSale["deadLetters"]>>>();
+    expectTypeOf<Omit<Console.DeadLettersRetried, "sku">>().toEqualTypeOf<Value<ReturnType<SkuSale["retryDeadLetters"]>>>();
+    expectTypeOf<Console.Me["staff"]>().toEqualTypeOf<StaffIdentity>();
   });
 });

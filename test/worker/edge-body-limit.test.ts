@@ -4,7 +4,7 @@ import { saleKey, type SaleConfigInput } from "../../src/sales/sale-config.ts";
 import { ADMIN_BODY_LIMIT, SHOPPER_BODY_LIMIT } from "../../workers/storefront/api/request-body.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
 import { admin, createSale, draftSale, expectNothingWritten, type SaleSaved } from "./admin-support.ts";
-import { seedSale, Shopper, snapshot, type ApiError, type ApiOrder, orderStatus, placeOrder } from "./support.ts";
+import { seedSale, Shopper, snapshot, type ApiError, orderStatus, placeOrder } from "./support.ts";
 
 const KiB = 1024;
 

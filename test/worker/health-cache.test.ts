@@ -12,7 +12,15 @@ const FAILING: HealthReport = { status: "failing", failing: ["postgres"], checks
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000_000) {
   let now = start;
-  return { now: () => now, advance: (ms: number) => void (now += ms), set: (ms: number) => void (now = ms) };
+  return {
+    now: () => now,
+    advance: (ms: number) => {
+      now += ms;
+    },
+    set: (ms: number) => {
+      now = ms;
+    },
+  };
 }
 
 /** A check that finishes only when the test says so, counting how often it was started. */
@@ -30,7 +38,10 @@ describe("HealthCache (src/health/cache.ts), on a controlled clock", () => {
     const clock = manualClock();
     const cache = new HealthCache({ ttlMs: 5_000, now: clock.now });
     let runs = 0;
-    const check = async () => (runs++, OK);
+    const check = async () => {
+      runs++;
+      return OK;
+    };
 
     expect(await cache.get(check)).toEqual({ ...OK, cached: false, checkedAt: 1_000_000 });
     clock.advance(4_999);
@@ -77,7 +88,10 @@ describe("HealthCache (src/health/cache.ts), on a controlled clock", () => {
     const clock = manualClock();
     const cache = new HealthCache({ ttlMs: 5_000, now: clock.now });
     let runs = 0;
-    const check = async () => (runs++, FAILING);
+    const check = async () => {
+      runs++;
+      return FAILING;
+    };
     expect(await cache.get(check)).toMatchObject({ status: "failing", failing: ["postgres"], cached: false });
     clock.advance(2_000);
     expect(await cache.get(check)).toMatchObject({ status: "failing", cached: true });
@@ -107,7 +121,10 @@ describe("HealthCache (src/health/cache.ts), on a controlled clock", () => {
     const clock = manualClock();
     const cache = new HealthCache({ ttlMs: 5_000, now: clock.now });
     let runs = 0;
-    const check = async () => (runs++, OK);
+    const check = async () => {
+      runs++;
+      return OK;
+    };
     await cache.get(check);
     clock.set(1_000_000 - 60_000);
     expect(await cache.get(check)).toMatchObject({ cached: false });

@@ -1,9 +1,10 @@
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { LIVE_SOCKET_LIMITS } from "../../src/live/socket-limits.ts";
 import { saleKey } from "../../src/sales/sale-config.ts";
 import { connect } from "./live-support.ts";
-import { seedSale, Shopper, type ApiError } from "./support.ts";
+import { advanceObjectClock, seedSale, Shopper, type ApiError } from "./support.ts";
 
 describe("the live feed pushes phase changes (issue 10)", () => {
   it("pushes at the sale's start and at its end, with no order to trigger it", async () => {
@@ -12,14 +13,21 @@ describe("the live feed pushes phase changes (issue 10)", () => {
     const first = await feed.next((m) => m.type === "snapshot");
     expect(first.type === "snapshot" && first.snapshot.phase).toBe("upcoming");
 
-    // Moved closer in KV by other means once the shopper is listening: the object must
-    // schedule the new start and end for its listeners.
-    const startsAt = Date.now() + 300;
-    await env.SALES.put(saleKey(sale.sku), JSON.stringify({ ...sale, startsAt, endsAt: startsAt + 400 }));
-    await env.SKU_SALE.getByName(sale.sku).reloadConfig();
+    // Moved in KV by other means once the shopper is listening: the object must schedule the
+    // new start and end for its listeners. Its clock is then moved to each and its alarm run,
+    // as the runtime would at those times.
+    const startsAt = Date.now() + 60_000;
+    await env.SALES.put(saleKey(sale.sku), JSON.stringify({ ...sale, startsAt, endsAt: startsAt + 60_000 }));
+    const object = env.SKU_SALE.getByName(sale.sku);
+    await object.reloadConfig();
 
+    await advanceObjectClock(sale.sku, 60_000);
+    expect(await runDurableObjectAlarm(object)).toBe(true);
     const live = await feed.next((m) => m.type === "snapshot" && m.snapshot.phase === "live");
     expect(live.type === "snapshot" && live.snapshot.serverTime).toBeGreaterThanOrEqual(startsAt);
+
+    await advanceObjectClock(sale.sku, 60_000);
+    expect(await runDurableObjectAlarm(object)).toBe(true);
     await feed.next((m) => m.type === "snapshot" && m.snapshot.phase === "ended");
     feed.socket.close(1000, "done");
   });

@@ -13,7 +13,9 @@ export async function connect(sku: string, address?: string) {
   let snapshotsSeen = 0;
   let closed: { code: number; reason: string } | null = null;
   const waiters: Array<() => void> = [];
-  const wake = () => waiters.splice(0).forEach((resolve) => resolve());
+  const wake = () => {
+    for (const resolve of waiters.splice(0)) resolve();
+  };
   socket.addEventListener("message", (event) => {
     const message: ServerMessage = JSON.parse(event.data as string);
     if (message.type === "snapshot") snapshotsSeen += 1;

@@ -1,7 +1,8 @@
 import { evictDurableObject, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { seedSale, Shopper, snapshot, type ApiError, type ApiOrder } from "./support.ts";
+import type { SaleConfig } from "../../src/sales/sale-config.ts";
+import { advanceObjectClock, orderStatus, seedSale, Shopper, snapshot, type ApiError, type ApiOrder } from "./support.ts";
 
 async function placeOrder(qty = 1, overrides = {}) {
   const sale = await seedSale({ perShopperLimit: 5, ...overrides });
@@ -14,8 +15,12 @@ const pay = (shopper: Shopper, id: string, paymentMethod?: string) =>
   shopper.post(`/api/orders/${id}/pay`, paymentMethod ? { paymentMethod } : {});
 const cancel = (shopper: Shopper, id: string) => shopper.post(`/api/orders/${id}/cancel`);
 
-/** Lets an order's one-second hold run out, in real (server) time. */
-const holdRunsOut = () => new Promise((resolve) => setTimeout(resolve, 1_100));
+/**
+ * Lets the sale's holds run out by moving its object's clock past them: no waiting. The
+ * holds are the default ten minutes, so real time never runs one out during a test; only
+ * this can.
+ */
+const holdRunsOut = (sale: SaleConfig) => advanceObjectClock(sale.sku, sale.holdSeconds * 1000);
 
 describe("orders: Confirm and Cancel", () => {
   it("lets only its shopper read an order", async () => {
@@ -102,25 +107,35 @@ describe("orders: Confirm and Cancel", () => {
 
 describe("expiry and restarts", () => {
   it("expires an unpaid order by the object's alarm and returns its units exactly once", async () => {
-    const { sale, shopper, order } = await placeOrder(2, { holdSeconds: 1 });
-    await holdRunsOut();
+    const { sale, shopper, order } = await placeOrder(2);
     const stub = env.SKU_SALE.getByName(sale.sku);
-    await runDurableObjectAlarm(stub); // runs it now unless it already fired on time
+    await runDurableObjectAlarm(stub); // before the hold runs out, the alarm releases nothing
+    expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock - 2, held: 2 });
+    expect(await orderStatus(shopper, order.id)).toBe("pending_payment");
+
+    await holdRunsOut(sale);
+    expect(await runDurableObjectAlarm(stub)).toBe(true); // the object has an alarm set for the expiry
     expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 });
     await runDurableObjectAlarm(stub); // a second run has nothing left to release
     expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 });
-    const { order: expired } = await (await shopper.request(`/api/orders/${order.id}`)).json<{ order: ApiOrder }>();
-    expect(expired.status).toBe("expired");
+    expect(await orderStatus(shopper, order.id)).toBe("expired");
     const late = await pay(shopper, order.id);
     expect(late.status).toBe(409);
   });
 
   it("refuses payment for a hold that ran out even before the alarm ran", async () => {
-    const { sale, shopper, order } = await placeOrder(1, { holdSeconds: 1 });
-    await holdRunsOut();
+    const { sale, shopper, order } = await placeOrder(1);
+    const stub = env.SKU_SALE.getByName(sale.sku);
+    await runDurableObjectAlarm(stub); // the outbox's alarm, run now: none is left due before the expiry
+    await holdRunsOut(sale);
     const late = await pay(shopper, order.id);
     expect(late.status).toBe(409);
     expect((await late.json<ApiError>()).error).toMatchObject({ code: "order_not_payable", status: "expired" });
+    // Refused by the hold's time alone: the alarm has not run, so the units are still held.
+    expect(await orderStatus(shopper, order.id)).toBe("pending_payment");
+    await runDurableObjectAlarm(stub);
+    expect(await orderStatus(shopper, order.id)).toBe("expired");
+    expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 });
   });
 
   it("loses nothing when the object is evicted and restarted", async () => {

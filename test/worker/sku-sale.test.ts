@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { SkuSale } from "../../durable-objects/sku-sale/index.ts";
@@ -39,10 +39,16 @@ describe("SkuSale Durable Object", () => {
     const sale = await seedSale();
     const stub = env.SKU_SALE.getByName(sale.sku);
     await stub.snapshot();
-    await runInDurableObject(stub, async (instance: SkuSale, state) => {
-      expect(instance).toBeInstanceOf(SkuSale);
-      expect(state.storage.sql.exec("SELECT version FROM schema_meta").toArray()).toEqual([{ version: SCHEMA_VERSION }]);
-    });
+    const versionRows = () =>
+      runInDurableObject(stub, async (instance: SkuSale, state) => {
+        expect(instance).toBeInstanceOf(SkuSale);
+        return state.storage.sql.exec("SELECT version FROM schema_meta").toArray();
+      });
+    expect(await versionRows()).toEqual([{ version: SCHEMA_VERSION }]);
+    // The second wake: a new instance on the same storage (upgrades from older versions: sku-schema.test.ts).
+    await evictDurableObject(stub);
+    expect((await stub.snapshot()).ok).toBe(true);
+    expect(await versionRows()).toEqual([{ version: SCHEMA_VERSION }]);
   });
 
   it("stores nothing for a SKU no sale exists for, whatever a client asks of it (issue 10)", async () => {

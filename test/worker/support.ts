@@ -1,5 +1,7 @@
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 import { demoSales } from "../../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
@@ -71,6 +73,16 @@ export async function placeOrder() {
 /** The order's status as its shopper reads it. */
 export async function orderStatus(shopper: Shopper, id: string): Promise<string> {
   return (await (await shopper.request(`/api/orders/${id}`)).json<{ order: ApiOrder }>()).order.status;
+}
+
+/**
+ * Moves a SKU object's clock `ms` forward, so its holds run out at once instead of after a
+ * real wait (ObjectClock). Only time moves: releasing what ran out is still the object's
+ * alarm's job, so follow with `runDurableObjectAlarm`. The clock lives in the instance: an
+ * eviction sets it back to real time.
+ */
+export async function advanceObjectClock(sku: string, ms: number): Promise<void> {
+  await runInDurableObject(env.SKU_SALE.getByName(sku), (instance: SkuSale) => SkuSale.clockOf(instance).advance(ms));
 }
 
 export async function snapshot(sku: string): Promise<SkuSnapshot> {

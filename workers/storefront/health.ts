@@ -1,9 +1,15 @@
-import { Hono, type Context } from "hono";
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { databaseSettings, redisSettings } from "../../src/config.ts";
 import { pingDatabase } from "../../src/db/client.ts";
-import { HealthCache } from "../../src/health/cache.ts";
+import { HealthCache, type ServedHealthReport } from "../../src/health/cache.ts";
 import { runHealthChecks, type Probe } from "../../src/health/checks.ts";
 import { openRedis } from "../../src/redis/client.ts";
+import type { AppEnv } from "./app-env.ts";
+import type { Describes, Holds } from "./contract/describes.ts";
+import { noStore } from "./contract/no-store.ts";
+import { contractApp, contractRoute } from "./contract/route.ts";
+import { epochMs } from "./contract/units.ts";
 
 /** Name of the object the health check wakes; never a real SKU (those match `[a-z0-9-]`). */
 const HEALTH_OBJECT = "__healthcheck__";
@@ -34,7 +40,7 @@ export function healthProbes(env: Env): Record<string, Probe> {
 }
 
 /** `waitUntil` where there is an execution context (there is none under `app.request()`). */
-function keepAlive(c: Context, work: Promise<unknown>): void {
+function keepAlive(c: Context<AppEnv>, work: Promise<unknown>): void {
   let ctx: Context["executionCtx"];
   try {
     ctx = c.executionCtx;
@@ -55,6 +61,35 @@ function cacheFor(env: Env): HealthCache {
   return cache;
 }
 
+/** The report, as `/healthz` serves it with either status. */
+const healthReportSchema = z
+  .object({
+    status: z.enum(["ok", "failing"]),
+    failing: z.array(z.string()).describe("the dependencies that did not answer"),
+    checks: z.record(
+      z.string(),
+      z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional().describe("a short reason, free of secrets") }),
+    ),
+    cached: z.boolean().describe("true when this report was computed before the request came"),
+    checkedAt: epochMs.describe("when the checks finished"),
+  })
+  .openapi("HealthReport", { description: "Every dependency checked for real: Durable Object, KV, Postgres, Redis" });
+
+export type HealthSchemaMatchesCode = Holds<Describes<z.output<typeof healthReportSchema>, ServedHealthReport>>;
+
+const ONE_ISOLATES_VIEW = noStore("one isolate's view is never cached for others");
+
+const healthRoute = contractRoute({
+  method: "get",
+  path: "/",
+  tags: ["meta"],
+  summary: "Health: every dependency checked, at most once per 5 s per isolate",
+  responses: {
+    200: { description: "every dependency answered", headers: ONE_ISOLATES_VIEW, content: { "application/json": { schema: healthReportSchema } } },
+    503: { description: "some did not: `failing` names them", headers: ONE_ISOLATES_VIEW, content: { "application/json": { schema: healthReportSchema } } },
+  },
+});
+
 /**
  * `GET /healthz`, public: every dependency checked for real, in parallel, 200 when all answer
  * and 503 naming the ones that did not. The deep check runs at most once per HEALTH_TTL_MS per
@@ -63,7 +98,7 @@ function cacheFor(env: Env): HealthCache {
  * and failed a marketer's save). The report says `checkedAt` and whether it is `cached`.
  * Not cached by HTTP caches (`no-store`): an edge cache would serve one isolate's view to all.
  */
-export const health = new Hono<{ Bindings: Env }>().get("/", async (c) => {
+export const health = contractApp().openapi(healthRoute, async (c) => {
   const env = c.env;
   const report = await cacheFor(env).get(() => {
     const check = runHealthChecks(healthProbes(env), { timeoutMs: PROBE_TIMEOUT_MS });
@@ -73,5 +108,5 @@ export const health = new Hono<{ Bindings: Env }>().get("/", async (c) => {
     return check;
   });
   c.header("Cache-Control", "no-store");
-  return c.json(report, report.status === "ok" ? 200 : 503);
+  return report.status === "ok" ? c.json(report, 200) : c.json(report, 503);
 });

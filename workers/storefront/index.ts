@@ -1,10 +1,11 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { AppError } from "../../src/errors.ts";
 import { adminConsole } from "./admin/console.ts";
 import { adminApi } from "./admin/index.ts";
 import { api } from "./api/index.ts";
-import type { AppEnv } from "./app-env.ts";
 import { staticFiles } from "./assets.ts";
+import { openapiDocumentRoute, serveDocument } from "./contract/document.ts";
+import { contractApp } from "./contract/route.ts";
 import { errorBody, handleError } from "./errors.ts";
 import { health } from "./health.ts";
 import { notFoundHtml, pages } from "./pages/index.ts";
@@ -20,12 +21,17 @@ export { SkuSale } from "../../durable-objects/sku-sale/index.ts";
  *   /assets/*, /images/*  static files, content-hashed; images negotiated by Accept
  *   /, /sales/:sku, /orders/:id   server-rendered pages
  * Unknown addresses get the JSON error under the APIs and a real 404 page elsewhere.
+ *
+ * Every route of /healthz, /api and /admin/api is a contract (contract/route.ts): its request
+ * schemas, responses and error codes beside its handler, from which `GET /api/openapi.json`
+ * is generated. The pages, the console and the static files are not part of the API.
  */
-const app = new Hono<AppEnv>();
+const app = contractApp();
 
 app.route("/healthz", health);
 app.route("/api", api);
 app.route("/admin/api", adminApi);
+app.openapi(openapiDocumentRoute, serveDocument(app));
 app.route("/admin", adminConsole);
 app.route("/", staticFiles);
 app.route("/", pages);

@@ -1,14 +1,19 @@
 import { Hono } from "hono";
-import { html, raw } from "hono/html";
+import { html } from "hono/html";
 import { NONCE, secureHeaders, type SecureHeadersVariables } from "hono/secure-headers";
-import { CONSOLE_SCRIPT } from "./console-script.ts";
-import { CONSOLE_STYLE } from "./console-style.ts";
+import type { Capability } from "../../../src/staff/roles.ts";
+import { assets } from "../assets.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
- * no token; the inline script asks for the admin token, keeps it in sessionStorage (gone
- * when the tab closes) and does everything through /admin/api. The page only runs its own
- * script (a per-response CSP nonce), as it handles a token that can change every sale.
+ * no credential. Its script (web/client/console.page.ts, bundled and content-hashed by the
+ * build like the shop's page scripts) signs staff in (email and password for a session
+ * cookie; Cloudflare Access with no form; or a token, kept in sessionStorage, gone when the
+ * tab closes) and does everything through /admin/api. The page runs that one script and
+ * nothing else: script-src is a per-response nonce, which the script element carries, so
+ * not even another same-origin file could run here, as the page handles credentials that
+ * can change every sale. Its stylesheet is a hashed file too, so no inline style is
+ * allowed either. Its forms are sent by the script, never by the browser (form-action 'none').
  */
 export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVariables }>()
   .use(
@@ -16,7 +21,7 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
       contentSecurityPolicy: {
         defaultSrc: ["'none'"],
         scriptSrc: [NONCE],
-        styleSrc: ["'unsafe-inline'"],
+        styleSrc: ["'self'"],
         connectSrc: ["'self'"],
         imgSrc: ["'self'", "data:"],
         formAction: ["'none'"],
@@ -39,30 +44,40 @@ function page(nonce: string) {
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta name="robots" content="noindex" />
     <title>Marketer console · Flash Sale</title>
-    <style>${raw(CONSOLE_STYLE)}</style>
+    <link rel="stylesheet" href="${assets.styles.console}" />
   </head>
   <body>
     <header>
       <strong>⚡ Flash Sale · Marketer console</strong>
       <span id="whoami" class="muted"></span>
-      <button type="button" id="sign-out" class="link" hidden>Sign out</button>
+      <button type="button" id="sign-out" class="link" data-capability="${needs("self")}" hidden>Sign out</button>
     </header>
     <main>
       <p id="flash" role="status" hidden></p>
 
-      <form id="sign-in" class="card" hidden>
+      <section id="sign-in" class="card sign-in" hidden>
         <h1>Sign in</h1>
-        <p class="muted">The admin token is the storefront's <code>ADMIN_TOKEN</code> (<code>npm start</code> prints it). It stays in this tab only.</p>
-        <label>Admin token <input name="token" type="password" autocomplete="off" required /></label>
-        <label>Your name, for the audit log <input name="actor" maxlength="64" placeholder="admin" /></label>
-        <p id="sign-in-problem" class="problem" hidden></p>
-        <button type="submit">Sign in</button>
-      </form>
+        <p id="sign-in-problem" class="problem" role="alert" hidden></p>
+        <form id="password-sign-in">
+          <label>Email <input name="email" type="email" autocomplete="username" required /></label>
+          <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+          <button type="submit">Sign in</button>
+        </form>
+        <details id="token-way">
+          <summary>Sign in with a token</summary>
+          <form id="token-sign-in">
+            <p class="muted">For emergencies and systems: the storefront's <code>ADMIN_TOKEN</code> (<code>npm start</code> prints it) or an API key (<code>fsk_…</code>). It stays in this tab only.</p>
+            <label>Token <input name="token" type="password" autocomplete="off" required /></label>
+            <label>Your name, for the audit log (admin token only) <input name="actor" maxlength="64" placeholder="admin" /></label>
+            <button type="submit" class="secondary">Sign in with the token</button>
+          </form>
+        </details>
+      </section>
 
       <div id="app" hidden>
         <div class="toolbar">
-          <button type="button" id="new-sale">New sale</button>
-          <button type="button" id="show-audit" class="secondary">Audit log</button>
+          <button type="button" id="new-sale" data-capability="${needs("editSales")}">New sale</button>
+          <button type="button" id="show-audit" class="secondary" data-capability="${needs("readAudit")}">Audit log</button>
           <span id="updated" class="muted"></span>
         </div>
         <div id="sales"></div>
@@ -73,9 +88,17 @@ function page(nonce: string) {
         </section>
       </div>
     </main>
-    <script nonce="${nonce}">${raw(CONSOLE_SCRIPT)}</script>
+    <script nonce="${nonce}" type="module" src="${assets.scripts.console}"></script>
   </body>
 </html>`;
+}
+
+/**
+ * A control's capability (src/staff/roles.ts ADMITS), for `data-capability`: the script
+ * hides the controls the signed-in role may not use. Typed, so a misspelt one fails here.
+ */
+function needs(capability: Capability): Capability {
+  return capability;
 }
 
 /**
@@ -84,7 +107,7 @@ function page(nonce: string) {
  * theirs (`tiers.0.fromRank`…) from the script as they are added.
  */
 function saleForm() {
-  return html`<form id="editor" class="card" novalidate hidden>
+  return html`<form id="editor" class="card" data-capability="${needs("editSales")}" novalidate hidden>
     <div class="toolbar"><h2 id="editor-title">New sale</h2><button type="button" id="close-editor" class="secondary">Cancel</button></div>
     <div id="form-problems" class="problem" hidden></div>
     <fieldset>

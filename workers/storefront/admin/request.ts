@@ -1,7 +1,7 @@
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { z } from "zod";
-import { AppError } from "../../../src/errors.ts";
-import { describeIssues, type Validated } from "../../../src/sales/sale-config.ts";
+import { AppError, type ErrorCode } from "../../../src/errors.ts";
+import type { Validated } from "../../../src/sales/sale-config.ts";
 import { ADMIN_BODY_LIMIT, readJson } from "../api/request-body.ts";
 import { requireJsonContentType } from "../api/validation.ts";
 
@@ -28,6 +28,22 @@ export function adminActor(c: Context): string {
   return actor;
 }
 
+/** The `X-Admin-Actor` header in a contract: read by adminActor, which words its problems. */
+export const adminActorHeader = z.object({
+  "X-Admin-Actor": z
+    .string()
+    .optional()
+    .openapi({
+      param: {
+        description:
+          "who makes the change, for the audit log, when the caller signs in with ADMIN_TOKEN (default `admin`): 1-64 letters, digits, spaces or `. _ @ + -`; percent-encode UTF-8 (王芳 → %E7%8E%8B%E8%8A%B3)",
+      },
+    }),
+});
+
+/** What jsonInput can answer: a route that reads its body with it declares these. */
+export const JSON_INPUT_ERRORS = ["unsupported_media_type", "payload_too_large", "invalid_request"] as const satisfies readonly ErrorCode[];
+
 /**
  * The request body as JSON, not yet validated: sent as JSON (else 415 `unsupported_media_type`),
  * at most ADMIN_BODY_LIMIT bytes, counted while reading (else 413 `payload_too_large`, before
@@ -44,14 +60,4 @@ export function valid<T>(result: Validated<T>): T {
     throw new AppError("invalid_request", `invalid sale: ${result.problems.join("; ")}`, { problems: result.problems });
   }
   return result.value;
-}
-
-/** Query parameters validated by zod, every problem listed. */
-export function validQuery<T extends z.ZodType>(c: Context, schema: T): z.output<T> {
-  const parsed = schema.safeParse(c.req.query());
-  if (!parsed.success) {
-    const problems = describeIssues(parsed.error.issues);
-    throw new AppError("invalid_request", `invalid query: ${problems.join("; ")}`, { problems });
-  }
-  return parsed.data;
 }

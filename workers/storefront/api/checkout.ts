@@ -1,11 +1,10 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { unwrap } from "../../../src/errors.ts";
-import type { AppEnv } from "../app-env.ts";
-import { presentOrder } from "./present.ts";
+import { contractApp, contractRoute } from "../contract/route.ts";
+import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { session } from "./session.ts";
 import { skuObject } from "./sku-object.ts";
-import { idempotencyKey, jsonBody, shopperWrite } from "./validation.ts";
+import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 export const checkoutBody = z
   .object({
@@ -17,17 +16,72 @@ export const checkoutBody = z
       .max(1000)
       .describe("units to hold; at most the sale's perShopperLimit in all"),
   })
-  .strict();
+  .strict()
+  .openapi("CheckoutRequest");
 
-export const cancelBody = z.object({ sku: z.string().min(1).max(64) }).strict();
+export const cancelBody = z.object({ sku: z.string().min(1).max(64) }).strict().openapi("CancelByKeyRequest");
+
+const tryCheckout = contractRoute({
+  method: "post",
+  path: "/checkout",
+  tags: ["checkout"],
+  summary: "Try: hold units as a pending_payment order",
+  description:
+    "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
+    "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422.",
+  middleware: [shopperWrite, session],
+  request: {
+    headers: idempotencyKeyHeader,
+    body: { required: true, content: { "application/json": { schema: checkoutBody } } },
+  },
+  responses: {
+    201: {
+      description: "the order (new, or the one this key made)",
+      headers: { "Idempotent-Replayed": { description: "`true` when this key's earlier order is returned", schema: { type: "string", enum: ["true"] } } },
+      content: { "application/json": { schema: orderResultSchema } },
+    },
+  },
+  errors: ["not_found", "not_started", "sale_paused", "sold_out", "insufficient_stock", "limit_exceeded", "checkout_cancelled", "ended", "idempotency_conflict"],
+});
+
+const cancelByKey = contractRoute({
+  method: "post",
+  path: "/checkout/cancel",
+  tags: ["checkout"],
+  summary: "Cancel by Idempotency-Key, also before the Try arrived",
+  description:
+    "For a client that never saw its Try answer. If the key made an order, that order is cancelled; if not, the key is marked cancelled so a late Try with it takes nothing (409 `checkout_cancelled`).",
+  middleware: [shopperWrite, session],
+  request: {
+    headers: idempotencyKeyHeader,
+    body: { required: true, content: { "application/json": { schema: cancelBody } } },
+  },
+  responses: {
+    200: {
+      description: "cancelled; `changed` is false when it already was",
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              order: orderSchema.nullable().describe("null when the Try had not arrived: the key is now cancelled"),
+              cancelled: z.literal(true),
+              changed: z.boolean(),
+            })
+            .openapi("CancelByKeyResult"),
+        },
+      },
+    },
+  },
+  errors: ["not_found", "order_paid"],
+});
 
 /**
  * The Try step and its cancel-by-key. The SKU's object decides everything in one turn:
  * window, per-shopper limit, stock, price by sale rank. A retried key returns its order.
  */
-export const checkout = new Hono<AppEnv>()
-  .post("/checkout", shopperWrite, session, jsonBody(checkoutBody), async (c) => {
-    const key = idempotencyKey(c);
+export const checkout = contractApp()
+  .openapi(tryCheckout, async (c) => {
+    const key = c.req.valid("header")["Idempotency-Key"];
     const { sku, qty } = c.req.valid("json");
     const { order, replayed } = unwrap(
       await skuObject(c.env, sku).tryCheckout({ shopperId: c.get("shopperId"), idempotencyKey: key, qty }),
@@ -35,9 +89,9 @@ export const checkout = new Hono<AppEnv>()
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json({ order: presentOrder(order) }, 201);
   })
-  .post("/checkout/cancel", shopperWrite, session, jsonBody(cancelBody), async (c) => {
-    const key = idempotencyKey(c);
+  .openapi(cancelByKey, async (c) => {
+    const key = c.req.valid("header")["Idempotency-Key"];
     const { sku } = c.req.valid("json");
     const { order, changed } = unwrap(await skuObject(c.env, sku).cancelByKey(c.get("shopperId"), key));
-    return c.json({ order: order ? presentOrder(order) : null, cancelled: true, changed });
+    return c.json({ order: order ? presentOrder(order) : null, cancelled: true as const, changed }, 200);
   });

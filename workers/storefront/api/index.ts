@@ -1,27 +1,59 @@
-import { Hono } from "hono";
-import type { AppEnv } from "../app-env.ts";
+import { z } from "@hono/zod-openapi";
+import { LIVE_NUMBERS } from "../contract/no-store.ts";
+import { contractApp, contractRoute } from "../contract/route.ts";
+import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
-import { openapi } from "./openapi.ts";
 import { orders } from "./orders.ts";
 import { sales } from "./sales.ts";
-import { session } from "./session.ts";
+import { SESSION_COOKIE, session } from "./session.ts";
 import { shopperWrite } from "./validation.ts";
 
+const sessionSchema = z.object({ shopperId: z.string() }).openapi("Session");
+
+const startSession = contractRoute({
+  method: "post",
+  path: "/session",
+  tags: ["session"],
+  summary: "Get (or keep) a shopper identity",
+  description:
+    "Issues the signed, HttpOnly `fs_session` cookie if the request has no valid one. Optional: every shopper-scoped call issues it on first use too.",
+  middleware: [shopperWrite, session],
+  request: { body: { required: false, content: { "application/json": { schema: z.unknown().describe("nothing: send `{}` or no body") } } } },
+  responses: {
+    201: {
+      description: "a new shopper: the cookie is set",
+      headers: { "Set-Cookie": { description: `${SESSION_COOKIE}=<shopperId>.<signature>; HttpOnly; SameSite=Lax; Max-Age=2592000`, schema: { type: "string" } } },
+      content: { "application/json": { schema: sessionSchema } },
+    },
+    200: { description: "the cookie was valid: the same shopper", content: { "application/json": { schema: sessionSchema } } },
+  },
+});
+
+const serverTime = contractRoute({
+  method: "get",
+  path: "/time",
+  tags: ["sales"],
+  summary: "Server time, for countdowns on pages without a live feed (sample a few round trips)",
+  responses: {
+    200: { description: "the server's clock", headers: LIVE_NUMBERS, content: { "application/json": { schema: z.object({ serverTime: epochMs }) } } },
+  },
+});
+
 /**
- * The shopper API under /api (README, "Shopper API"). Every state-changing call goes through
- * `shopperWrite` first (validation.ts): same origin, JSON only, a bounded body.
+ * The shopper API under /api (README, "Shopper API"). Every route is a contract
+ * (contract/route.ts); every state-changing call goes through `shopperWrite` first
+ * (validation.ts): same origin, JSON only, a bounded body.
  */
-export const api = new Hono<AppEnv>()
-  .post("/session", shopperWrite, session, async (c) => {
-    return c.json({ shopperId: c.get("shopperId") }, c.get("newSession") ? 201 : 200);
+export const api = contractApp()
+  .openapi(startSession, async (c) => {
+    const body = { shopperId: c.get("shopperId") };
+    return c.get("newSession") ? c.json(body, 201) : c.json(body, 200);
   })
-  .route("/", openapi)
   // Server time for pages without a live feed: they sample it to run countdowns on it.
-  .get("/time", (c) => {
+  .openapi(serverTime, (c) => {
     c.header("Cache-Control", "no-store");
-    return c.json({ serverTime: Date.now() });
+    return c.json({ serverTime: Date.now() }, 200);
   })
   .route("/", sales)
   .route("/", checkout)
   .route("/", orders);
-

@@ -1,12 +1,12 @@
-import { Hono } from "hono";
-import { z } from "zod";
+import { z } from "@hono/zod-openapi";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { LOCAL_PAYMENT_METHODS, paymentProvider } from "../../../src/payments/index.ts";
-import type { AppEnv } from "../app-env.ts";
-import { presentOrder } from "./present.ts";
+import { redactSecrets } from "../../../src/redact.ts";
+import { contractApp, contractRoute } from "../contract/route.ts";
+import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { session } from "./session.ts";
 import { orderObject } from "./sku-object.ts";
-import { jsonBody, shopperWrite } from "./validation.ts";
+import { shopperWrite } from "./validation.ts";
 
 export const payBody = z
   .object({
@@ -17,24 +17,78 @@ export const payBody = z
       .default(LOCAL_PAYMENT_METHODS.approve)
       .describe(`with PAYMENT_PROVIDER=local: ${Object.values(LOCAL_PAYMENT_METHODS).join(", ")}`),
   })
-  .strict();
+  .strict()
+  .openapi("PayRequest");
+
+/**
+ * The `{id}` path parameter. Not validated on the way in: an id that cannot be an order is
+ * answered 404 by the lookup (`orderObject`), like one of another shopper.
+ */
+const orderParams = z.object({
+  id: z.string().openapi({
+    param: { description: "an order id, `ord_<sku>_<random>`; one of another shopper, or not of this form, answers 404" },
+  }),
+});
+
+const orderChange = z
+  .object({ order: orderSchema, changed: z.boolean().describe("false when the call repeated one already done") })
+  .openapi("OrderChange");
+
+/** Nothing to say: `{}` or no body, still sent as JSON (shopperWrite). */
+const emptyBody = { required: false, content: { "application/json": { schema: z.unknown().describe("nothing: send `{}` or no body") } } };
+
+const getOrder = contractRoute({
+  method: "get",
+  path: "/orders/{id}",
+  tags: ["orders"],
+  summary: "Read one of the shopper's orders",
+  middleware: [session],
+  request: { params: orderParams },
+  responses: { 200: { description: "the order", content: { "application/json": { schema: orderResultSchema } } } },
+  errors: ["not_found"],
+});
+
+const payOrder = contractRoute({
+  method: "post",
+  path: "/orders/{id}/pay",
+  tags: ["orders"],
+  summary: "Confirm: charge, then mark the order paid",
+  description:
+    "Charges through PAYMENT_PROVIDER, then confirms. If the hold ran out in between, the charge is refunded and the answer is 409. Paying a paid order is a no-op (`changed: false`). The body is optional.",
+  middleware: [shopperWrite, session],
+  request: { params: orderParams, body: { required: false, content: { "application/json": { schema: payBody } } } },
+  responses: { 200: { description: "paid", content: { "application/json": { schema: orderChange } } } },
+  errors: ["invalid_request", "payment_declined", "not_found", "order_not_payable", "dependency_unavailable"],
+});
+
+const cancelOrder = contractRoute({
+  method: "post",
+  path: "/orders/{id}/cancel",
+  tags: ["orders"],
+  summary: "Cancel: release the order's units",
+  description: "Cancelling a cancelled or expired order is a no-op (`changed: false`); a paid order is refused.",
+  middleware: [shopperWrite, session],
+  request: { params: orderParams, body: emptyBody },
+  responses: { 200: { description: "cancelled", content: { "application/json": { schema: orderChange } } } },
+  errors: ["not_found", "order_paid"],
+});
 
 /**
  * A shopper's own orders: read, Confirm (pay) and Cancel. Confirm charges first and marks
  * the order paid after; if the hold ran out in between, the charge is refunded, so money
  * and units never part ways.
  */
-export const orders = new Hono<AppEnv>()
-  .get("/orders/:id", session, async (c) => {
-    const order = await ownOrder(c.env, c.req.param("id"), c.get("shopperId"));
-    return c.json({ order: presentOrder(order) });
+export const orders = contractApp()
+  .openapi(getOrder, async (c) => {
+    const order = await ownOrder(c.env, c.req.valid("param").id, c.get("shopperId"));
+    return c.json({ order: presentOrder(order) }, 200);
   })
-  .post("/orders/:id/pay", shopperWrite, session, jsonBody(payBody), async (c) => {
-    const id = c.req.param("id");
+  .openapi(payOrder, async (c) => {
+    const { id } = c.req.valid("param");
     const shopperId = c.get("shopperId");
     const object = orderObject(c.env, id);
     const order = await ownOrder(c.env, id, shopperId);
-    if (order.status === "paid") return c.json({ order: presentOrder(order), changed: false });
+    if (order.status === "paid") return c.json({ order: presentOrder(order), changed: false }, 200);
     if (order.status !== "pending_payment") {
       throw new AppError("order_not_payable", `the order is ${order.status}`, { status: order.status });
     }
@@ -49,19 +103,19 @@ export const orders = new Hono<AppEnv>()
     const confirmed = await object.confirm(id, shopperId, charge.reference);
     try {
       const { order: paid, changed } = unwrap(confirmed);
-      return c.json({ order: presentOrder(paid), changed });
+      return c.json({ order: presentOrder(paid), changed }, 200);
     } catch (refused) {
       // The refusal is what the shopper must hear; a failed refund is logged for follow-up.
       await provider.refund(charge.reference, (refused as Error).message).catch((error: Error) => {
-        console.error(`refund of ${charge.reference} for ${id} failed: ${error.message}`);
+        console.error(`refund of ${charge.reference} for ${id} failed: ${redactSecrets(error.message)}`);
       });
       throw refused;
     }
   })
-  .post("/orders/:id/cancel", shopperWrite, session, async (c) => {
-    const id = c.req.param("id");
+  .openapi(cancelOrder, async (c) => {
+    const { id } = c.req.valid("param");
     const { order, changed } = unwrap(await orderObject(c.env, id).cancel(id, c.get("shopperId")));
-    return c.json({ order: presentOrder(order), changed });
+    return c.json({ order: presentOrder(order), changed }, 200);
   });
 
 /** The shopper's order; an order of another shopper, or of no sale at all, is simply not found. */

@@ -1,7 +1,36 @@
+import { z } from "@hono/zod-openapi";
 import type { Order } from "../../../src/orders/order.ts";
+import { epochMs, int, minorUnits } from "../contract/units.ts";
 
-/** An order as the API shows it to its shopper. */
-export function presentOrder(order: Order) {
+export const orderStatusSchema = z.enum(["pending_payment", "paid", "cancelled", "expired"]);
+
+/** An order as the API shows its shopper: the component `Order` of the contracts. */
+export const orderSchema = z
+  .object({
+    id: z.string().describe("ord_<sku>_<random>: the id names its SKU"),
+    sku: z.string(),
+    qty: int.positive(),
+    unitPrices: z.array(minorUnits).describe("each unit's price, in sale-rank order"),
+    totalAmount: minorUnits,
+    currency: z.literal("CNY"),
+    tier: z.string().nullable().describe("the price tier of the order's first unit, if it was in one"),
+    status: orderStatusSchema,
+    createdAt: epochMs,
+    updatedAt: epochMs,
+    expiresAt: epochMs.nullable().describe("when an unpaid hold is released; null once paid, cancelled or expired"),
+    paymentRef: z.string().nullable().describe("the payment provider's reference once paid"),
+    gift: z
+      .object({ id: z.string(), title: z.string() })
+      .nullable()
+      .describe("the limited-time gift that goes with the order, fixed when it was placed; a cancelled or expired order gives it back"),
+  })
+  .openapi("Order", { description: "A checkout as its shopper sees it: the TCC record, priced by sale rank" });
+
+/** `{ order }`: what reading an order and a Try answer. */
+export const orderResultSchema = z.object({ order: orderSchema }).openapi("OrderResult");
+
+/** An order as the API shows it to its shopper; typed by the schema, so the two cannot part. */
+export function presentOrder(order: Order): z.output<typeof orderSchema> {
   return {
     id: order.id,
     sku: order.sku,

@@ -49,8 +49,19 @@ export function readJson(c: Context, limit: number, options: { emptyAs?: unknown
   if (!json) {
     json = parseJson(c, limit, options);
     parsed.set(c.req.raw, json);
+    handToValidators(c, json);
   }
   return json;
+}
+
+/**
+ * hono's validators, and so the body validator @hono/zod-openapi installs from a route's
+ * contract, read the body with `c.req.json()`, which reads the raw request again, whole and
+ * uncounted (hono 4.13 caches only the text, and would parse it a second time). From the
+ * first bounded read on, this request's `json()` answers with that one parse instead.
+ */
+function handToValidators(c: Context, json: Promise<unknown>): void {
+  c.req.json = <T>() => json as Promise<T>;
 }
 
 async function parseJson(c: Context, limit: number, options: { emptyAs?: unknown }): Promise<unknown> {

@@ -1,8 +1,10 @@
+import type { Context, Next } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { AppError } from "../../../src/errors.ts";
 import { sign, verify } from "../../../src/signing.ts";
 import type { AppEnv } from "../app-env.ts";
+import { withContract } from "../contract/middleware-contract.ts";
 
 export const SESSION_COOKIE = "fs_session";
 const SHOPPER_ID = /^shp_[0-9a-z]{20,32}$/;
@@ -10,9 +12,16 @@ const THIRTY_DAYS_S = 30 * 24 * 3600;
 
 /**
  * The shopper's identity: a random id in an HMAC-signed, HttpOnly cookie, issued on the
- * first request that needs one. Per-shopper limits and order ownership hang on it.
+ * first request that needs one. Per-shopper limits and order ownership hang on it. Without
+ * SESSION_SECRET it refuses (503); a request without a valid cookie is a new shopper, so the
+ * cookie is optional in the contract's security.
  */
-export const session = createMiddleware<AppEnv>(async (c, next) => {
+export const session = withContract(
+  createMiddleware<AppEnv>(identify),
+  { errors: ["dependency_unavailable"], security: [{ session: [] }, {}] },
+);
+
+async function identify(c: Context<AppEnv>, next: Next): Promise<void> {
   const secret = c.env.SESSION_SECRET;
   if (!secret) throw new AppError("dependency_unavailable", "SESSION_SECRET is not configured");
   const cookie = getCookie(c, SESSION_COOKIE);
@@ -31,7 +40,7 @@ export const session = createMiddleware<AppEnv>(async (c, next) => {
   }
   c.set("shopperId", shopperId);
   await next();
-});
+}
 
 function newShopperId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

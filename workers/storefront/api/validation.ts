@@ -1,8 +1,9 @@
-import type { Context, MiddlewareHandler } from "hono";
+import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { z, ZodType } from "zod";
 import { AppError } from "../../../src/errors.ts";
 import type { AppEnv } from "../app-env.ts";
+import { withContract } from "../contract/middleware-contract.ts";
 import { readJson, SHOPPER_BODY_LIMIT } from "./request-body.ts";
 
 /**
@@ -14,46 +15,40 @@ import { readJson, SHOPPER_BODY_LIMIT } from "./request-body.ts";
  *   `unsupported_media_type`): an HTML form can send no such request, and fetch from another
  *   origin needs a preflight this API never grants;
  * - the body is read with a limit of SHOPPER_BODY_LIMIT (413 `payload_too_large`) and must
- *   be JSON (400); an empty body is `{}`.
+ *   be JSON (400); an empty body is `{}`. The route's body schema then validates that one
+ *   parse (request-body.ts hands it to the validator).
  */
-export const shopperWrite = createMiddleware<AppEnv>(async (c, next) => {
-  requireSameOrigin(c);
-  requireJsonContentType(c);
-  await readJson(c, SHOPPER_BODY_LIMIT, { emptyAs: {} });
-  await next();
-});
-
-/**
- * A JSON body validated by zod; any problem is answered as `invalid_request` listing every
- * issue with its path, before the handler runs and before anything is taken. It runs after
- * `shopperWrite`, which has checked the content type and read and parsed the body once:
- * this takes that parse (an empty body is `{}`).
- */
-export function jsonBody<T extends ZodType>(
-  schema: T,
-): MiddlewareHandler<AppEnv, string, { in: { json: z.input<T> }; out: { json: z.output<T> } }> {
-  return async (c, next) => {
-    const result = schema.safeParse(await readJson(c, SHOPPER_BODY_LIMIT, { emptyAs: {} }));
-    if (!result.success) {
-      const problems = result.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
-      throw new AppError("invalid_request", `invalid request body: ${problems.join("; ")}`, { problems });
-    }
-    c.req.addValidatedData("json", result.data as object);
+export const shopperWrite = withContract(
+  createMiddleware<AppEnv>(async (c, next) => {
+    requireSameOrigin(c);
+    requireJsonContentType(c);
+    await readJson(c, SHOPPER_BODY_LIMIT, { emptyAs: {} });
     await next();
-  };
-}
+  }),
+  {
+    errors: ["invalid_request", "forbidden_origin", "payload_too_large", "unsupported_media_type"],
+    readsJsonBody: true,
+    note: "Send `Content-Type: application/json` also when there is no body (else 415; an empty body is `{}`); a browser's `Origin` must be this server's own (else 403); a body over 16 KiB is 413. A refused call takes nothing.",
+  },
+);
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,128}$/;
+const KEY_REQUIRED = "the Idempotency-Key header is required (for example a UUID)";
 
-/** The request's `Idempotency-Key`, required on every call that creates or cancels a checkout. */
-export function idempotencyKey(c: Context): string {
-  const key = c.req.header("Idempotency-Key");
-  if (!key) throw new AppError("invalid_request", "the Idempotency-Key header is required (for example a UUID)");
-  if (!IDEMPOTENCY_KEY.test(key)) {
-    throw new AppError("invalid_request", "Idempotency-Key must be 8-128 characters of letters, digits, '_', '-', '.', ':'");
-  }
-  return key;
-}
+/**
+ * The `Idempotency-Key` header, required on every call that creates or cancels a checkout:
+ * the headers of those routes' contracts. Its messages are the whole answer (400
+ * `invalid_request`, contract/validation-hook.ts).
+ */
+export const idempotencyKeyHeader = z.object({
+  "Idempotency-Key": z
+    .string({ error: KEY_REQUIRED })
+    .min(1, { error: KEY_REQUIRED, abort: true })
+    .regex(IDEMPOTENCY_KEY, "Idempotency-Key must be 8-128 characters of letters, digits, '_', '-', '.', ':'")
+    .openapi({
+      param: { description: "one per intended purchase (a UUID will do), scoped to the shopper and the SKU; reuse it only to retry" },
+    }),
+});
 
 /** `application/json`, or a `+json` type such as `application/merge-patch+json`, any parameters after `;`. */
 const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/;

@@ -1,6 +1,6 @@
 import { Hono, type Context } from "hono";
 import { AppError, unwrap } from "../../../src/errors.ts";
-import { messages } from "../../../src/i18n/messages.ts";
+import { messages, type Lang } from "../../../src/i18n/messages.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import { skuOfOrderId } from "../../../src/orders/order.ts";
 import type { AppEnv } from "../app-env.ts";
@@ -9,32 +9,32 @@ import { currentSales, skuObject } from "../api/sku-object.ts";
 import { edgeCached } from "./edge-cache.ts";
 import { homePage } from "./home-page.ts";
 import { pageLang } from "./lang.ts";
-import { layout, preloadHeaders, type PageOptions } from "./layout.ts";
+import { layout, pageResponse, preloadHeaders, type PageOptions } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
 import { orderPage } from "./order-page.ts";
+import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.ts";
 import { salePage } from "./sale-page.ts";
 import { withShopPageHeaders } from "./security-headers.ts";
 
-/** Shared pages are cached at the edge briefly; live numbers come over the WebSocket anyway. */
-const PAGE_CACHE = { freshSeconds: 5, staleSeconds: 30 };
-
 /** Server-rendered shopper pages (issue 5), each sent with the shop's security headers (security-headers.ts). */
 export const pages = new Hono<AppEnv>()
-  .get("/", (c) =>
-    sharedPage(c, async (lang) => {
-      const sales = await currentSales(c.env);
+  .get("/", (c) => {
+    const env = c.env;
+    return sharedPage(c, HOME_PATH, async (lang) => {
+      const sales = await currentSales(env);
       return { title: messages(lang).liveAndUpcoming, body: homePage(lang, sales), script: "home" };
-    }),
-  )
-  .get("/sales/:sku", async (c) =>
-    sharedPage(c, async (lang) => {
-      const sku = c.req.param("sku");
-      const sale = await new SaleCatalog(c.env.SALES).get(sku);
-      const snapshot = unwrap(await skuObject(c.env, sku).snapshot());
+    });
+  })
+  .get("/sales/:sku", (c) => {
+    const env = c.env;
+    const sku = c.req.param("sku");
+    return sharedPage(c, salePagePath(sku), async (lang) => {
+      const sale = await new SaleCatalog(env.SALES).get(sku);
+      const snapshot = unwrap(await skuObject(env, sku).snapshot());
       const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
       return { title: sale.title, body: salePage(lang, sale, snapshot), script: "sale", preloadImage: hero };
-    }),
-  )
+    });
+  })
   .get("/orders/:id", async (c) => {
     const id = c.req.param("id");
     if (!skuOfOrderId(id)) throw new AppError("not_found", `no order ${id}`);
@@ -45,18 +45,24 @@ export const pages = new Hono<AppEnv>()
     return withShopPageHeaders(await c.html(layout(page)));
   });
 
-/** A page every shopper sees alike: rendered once per language and cached at the edge. */
-async function sharedPage(c: Context<AppEnv>, render: (lang: ReturnType<typeof pageLang>["lang"]) => Promise<Omit<PageOptions, "lang" | "path">>) {
+/**
+ * A page every shopper sees alike: rendered once per language and cached at the edge under
+ * its canonical `path` (page-cache.ts, which purgeSalePages clears). `render` may run in the
+ * background after this request has been answered (a stale entry's refresh), so it reads only
+ * what was captured from the request beforehand, never the hono context.
+ */
+async function sharedPage(c: Context<AppEnv>, path: string, render: (lang: Lang) => Promise<Omit<PageOptions, "lang" | "path">>) {
   const { lang, chosenNow } = pageLang(c);
-  const url = new URL(c.req.url);
-  const draw = async () => {
-    const page = { ...(await render(lang)), lang, path: url.pathname };
+  if (chosenNow) {
+    // pageLang set the language cookie on c: answered through c, and never shared.
+    const page = { ...(await render(lang)), lang, path };
     preloadHeaders(c, page);
-    return c.html(layout(page));
-  };
-  if (chosenNow) return withShopPageHeaders(await draw()); // sets the language cookie: never shared
+    return withShopPageHeaders(await c.html(layout(page)));
+  }
+  const key = pageCacheKey(new URL(c.req.url).origin, path, lang);
+  const draw = async () => pageResponse({ ...(await render(lang)), lang, path });
   // Set as the page leaves, so a cache hit carries them as a fresh render does.
-  return withShopPageHeaders(await edgeCached(c, `${url.origin}${url.pathname}?__lang=${lang}`, PAGE_CACHE, draw));
+  return withShopPageHeaders(await edgeCached(c.executionCtx, key, PAGE_CACHE, draw));
 }
 
 /** The 404 page for every unknown address outside the APIs. */

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { html, raw } from "hono/html";
-import type { HtmlEscapedString } from "hono/utils/html";
+import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } from "hono/utils/html";
 import { messages, type Lang, type Messages } from "../../../src/i18n/messages.ts";
 import { assets } from "../assets.ts";
 
@@ -23,10 +23,26 @@ export interface PageOptions {
  * `Link: rel=preload` headers, which Cloudflare also turns into 103 Early Hints.
  */
 export function preloadHeaders(c: Context, page: Pick<PageOptions, "script" | "preloadImage">): void {
+  c.header("Link", preloadLinks(page));
+}
+
+/** The `Link` header's value for a page (see preloadHeaders). */
+export function preloadLinks(page: Pick<PageOptions, "script" | "preloadImage">): string {
   const links = [`<${assets.styles.storefront}>; rel=preload; as=style`];
   if (page.script && assets.scripts[page.script]) links.push(`<${assets.scripts[page.script]}>; rel=modulepreload`);
   if (page.preloadImage) links.push(`<${page.preloadImage}>; rel=preload; as=image; fetchpriority=high`);
-  c.header("Link", links.join(", "));
+  return links.join(", ");
+}
+
+/**
+ * A page as a response of its own, built without the request's hono context: an edge-cache
+ * refresh renders after the request was answered, when the context belongs to a response
+ * already sent (once hono holds it as `c.res`, `c.header()` rewraps it, taking its body, and
+ * `c.html()` copies its headers into the new page). Same headers as `c.html()` plus `Link`.
+ */
+export async function pageResponse(page: PageOptions): Promise<Response> {
+  const body = await resolveCallback(await layout(page), HtmlEscapedCallbackPhase.Stringify, false, {});
+  return new Response(body, { headers: { "Content-Type": "text/html; charset=UTF-8", Link: preloadLinks(page) } });
 }
 
 /** The page shell every storefront page shares; the page's strings go to its script as JSON. */

@@ -50,7 +50,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
       ${gifts.map(
         (gift) => html`<aside class="gift" data-gift data-starts-at="${gift.startsAt}" data-ends-at="${gift.endsAt}" hidden>
           <strong>🎁 ${t.gift}: ${gift.title}</strong>
-          <span>${format(t.giftWhileStocks, { time: new Date(gift.endsAt).toISOString().slice(11, 16) + " UTC", n: gift.stock })}</span>
+          <span>${format(t.giftWhileStocks, { time: `${new Date(gift.endsAt).toISOString().slice(11, 16)} UTC`, n: gift.stock })}</span>
         </aside>`,
       )}
       <form class="buy" id="buy-form">

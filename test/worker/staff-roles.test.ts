@@ -1,0 +1,90 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { ADMITS, ROLES, type Capability, type Role } from "../../src/staff/roles.ts";
+import { adminApi } from "../../workers/storefront/admin/index.ts";
+import { call, errorOf, freshAddress, makeAccount, makeApiKey, PASSWORD, signIn } from "./staff-support.ts";
+
+/**
+ * Every role against every admin route (issue 11): each role holds an API key, and calls
+ * every route the admin API serves. A role the route's capability admits (ADMITS) gets past
+ * admission (whatever the route then answers to a probe, never 401 or 403); any other role
+ * is 403 `forbidden`, naming its role and the roles admitted. A route served but missing
+ * from this table fails the test: each new route must say who may call it.
+ */
+const CAPABILITY_OF: Record<string, Capability | "public"> = {
+  "GET /reconciliation": "reconcile",
+  "GET /sales": "readSales",
+  "POST /sales": "editSales",
+  "GET /sales/:sku": "readSales",
+  "PUT /sales/:sku": "editSales",
+  "POST /sales/:sku/pause": "editSales",
+  "POST /sales/:sku/resume": "editSales",
+  "GET /sales/:sku/history": "readSales",
+  "GET /audit": "readAudit",
+  "GET /sales/:sku/dead-letters": "readDeadLetters",
+  "POST /sales/:sku/dead-letters/retry": "retryDeadLetters",
+  "POST /session": "public",
+  "DELETE /session": "public",
+  "GET /me": "self",
+  "GET /staff": "manageStaff",
+  "POST /staff": "manageStaff",
+  "PATCH /staff/:id": "manageStaff",
+  "GET /api-keys": "manageStaff",
+  "POST /api-keys": "manageStaff",
+  "DELETE /api-keys/:id": "manageStaff",
+};
+
+/** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
+function servedRoutes(): string[] {
+  return [...new Set(adminApi.routes.filter((r) => r.method !== "ALL").map((r) => `${r.method} ${r.path}`))].sort();
+}
+
+/** A harmless probe of a route: ids that name nothing, an empty JSON body. Admitted, it is a 200, 400 or 404. */
+function probe(route: string): { method: string; path: string; body?: unknown } {
+  const [method, path] = route.split(" ") as [string, string];
+  const concrete = path
+    .replace(":sku", "no-such-sku-for-roles")
+    .replace(/\/staff\/:id$/, "/staff/stf_000000000000000000000000")
+    .replace(/\/api-keys\/:id$/, "/api-keys/0000000000000000");
+  return method === "GET" || method === "DELETE" ? { method, path: concrete } : { method, path: concrete, body: {} };
+}
+
+const keys = new Map<Role, string>();
+
+beforeAll(async () => {
+  for (const role of ROLES) keys.set(role, (await makeApiKey(role)).key);
+});
+
+describe("roles against admin routes", () => {
+  it("classifies every route the admin API serves", () => {
+    expect(servedRoutes()).toEqual(Object.keys(CAPABILITY_OF).sort());
+  });
+
+  const routes = Object.entries(CAPABILITY_OF).filter((entry): entry is [string, Capability] => entry[1] !== "public");
+  describe.each(routes)("%s (%s)", (route, capability) => {
+    const admitted: readonly Role[] = ADMITS[capability];
+    it.each(ROLES)("as %s", async (role) => {
+      const { method, path, body } = probe(route);
+      const response = await call(path, { method, body, bearer: keys.get(role)! });
+      if (admitted.includes(role)) {
+        expect([401, 403], `${role} on ${route}: ${response.status} ${await response.clone().text()}`).not.toContain(response.status);
+      } else {
+        expect(response.status, `${role} on ${route}`).toBe(403);
+        expect(await errorOf(response)).toMatchObject({ code: "forbidden", role, admits: [...admitted] });
+      }
+    });
+  });
+
+  it("needs no credential to sign in or out", async () => {
+    expect((await call("/session", { method: "DELETE" })).status).toBe(204);
+    expect((await call("/session", { body: { email: "nobody@example.com", password: "wrong password" }, headers: { "CF-Connecting-IP": freshAddress() } })).status).toBe(401);
+  });
+
+  it("decides the same for a role signed in with a session as with a key", async () => {
+    const account = await makeAccount("analyst");
+    const { cookie } = await signIn(account.email, PASSWORD, freshAddress());
+    expect((await call("/audit", { cookie })).status).toBe(200);
+    const refused = await call("/staff", { cookie });
+    expect(refused.status).toBe(403);
+    expect(await errorOf(refused)).toMatchObject({ code: "forbidden", role: "analyst", admits: ["owner"] });
+  });
+});

@@ -1,0 +1,179 @@
+/**
+ * The marketer console (GET /admin, issue 6; typed and bundled since issue 11). It speaks
+ * only /admin/api. Staff sign in with their email and password (a staff session: the
+ * HttpOnly `fs_staff` cookie, which the browser sends on its own), through Cloudflare
+ * Access in front of /admin (no form at all), or with a token: the break-glass ADMIN_TOKEN
+ * or an API key, kept in this tab's sessionStorage and sent as a bearer. Once in: the sales
+ * by phase, refreshed every 2 s with orders per second from successive readings; the
+ * create/edit form with every problem next to its field; per sale pause/resume, top-up,
+ * history, audit trail and dead letters. The header says who is signed in, and controls
+ * the role may not use are hidden (./console/capabilities.ts).
+ */
+import { may } from "../../src/staff/roles.ts";
+import { AdminApi } from "./console/admin-api.ts";
+import type { StaffIdentity } from "./console/api-types.ts";
+import { showAudit } from "./console/audit-view.ts";
+import { RoleGate } from "./console/capabilities.ts";
+import { credentials } from "./console/credentials.ts";
+import { showDeadLetters } from "./console/dead-letters-view.ts";
+import { details } from "./console/details.ts";
+import { byId } from "./console/dom.ts";
+import { flash } from "./console/flash.ts";
+import { showHistory } from "./console/history-view.ts";
+import { OrderRates } from "./console/order-rates.ts";
+import { setPaused, topUp } from "./console/sale-actions.ts";
+import { SaleEditor } from "./console/sale-editor.ts";
+import { SalesTable } from "./console/sales-table.ts";
+import { SignInPanel } from "./console/sign-in-panel.ts";
+import { passwordRefusal } from "./console/sign-in-problems.ts";
+import { whoIsSignedIn } from "./console/signed-in.ts";
+import { roleName } from "./console/staff-words.ts";
+import { clearWhoami, showWhoami } from "./console/whoami.ts";
+
+const POLL_MS = 2_000;
+/** Cloudflare Access's own sign-out, on the shop's domain: it ends the Access session that would sign the console in again. */
+const ACCESS_LOGOUT = "/cdn-cgi/access/logout";
+
+const api = new AdminApi({
+  // A 401 on any call (the session expired, the account was disabled, the token rotated) or
+  // admin closing: back to sign-in, saying why.
+  signedOut: (reason) => signOut(`You are signed out: ${reason}`),
+  // The view that made the call shows the refusal's message; the role may have changed since sign-in.
+  forbidden: () => void rereadRole(),
+});
+const gate = new RoleGate(document.body);
+const rates = new OrderRates();
+const refreshNow = () => void refresh();
+const editor = new SaleEditor(api, refreshNow);
+const table = new SalesTable(rates, {
+  edit: (sale) => editor.open(sale),
+  setPaused: (sale, paused) => void setPaused(api, sale, paused, refreshNow),
+  topUp: (sale, input) => void topUp(api, sale, input, refreshNow),
+  history: (sale) => void showHistory(api, sale),
+  audit: (sku) => void showAudit(api, sku),
+  deadLetters: (sale) => void showDeadLetters(api, sale, refreshNow),
+});
+const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
+/** Who the console is signed in as; null while signed out (or not yet known). */
+let signedIn: StaffIdentity | null = null;
+let poll: ReturnType<typeof setInterval> | undefined;
+
+/** Reads the sales again and redraws. */
+async function refresh(): Promise<void> {
+  const asked = signedIn;
+  if (!asked) return;
+  if (!may(asked.role, "readSales")) {
+    table.clear(); // lists read under a role it had before (an owner changed it) are not this role's to see
+    byId("updated").textContent = `the ${roleName(asked.role).toLowerCase()} role does not read sales`;
+    return;
+  }
+  const result = await api.sales();
+  if (signedIn !== asked) return; // signed out (or someone else in) while the answer was on its way
+  if (!result.ok) {
+    byId("updated").textContent = `could not refresh: ${result.error.message}`;
+    return;
+  }
+  for (const entry of result.data.sales) rates.note(entry);
+  table.render(result.data.sales);
+  byId("updated").textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+}
+
+/** Who is signed in, in the header, and the controls of their role. */
+function present(staff: StaffIdentity): void {
+  signedIn = staff;
+  gate.role = staff.role;
+  showWhoami(staff, credentials.token() ? credentials.actor() : null);
+}
+
+/** Into the console as `staff`: who they are, their role's controls, the sales. */
+function enter(staff: StaffIdentity): void {
+  present(staff);
+  panel.hide();
+  byId("app").hidden = false;
+  byId("sign-out").hidden = false;
+  void refresh();
+  clearInterval(poll);
+  // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
+  poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
+}
+
+/** Back to the sign-in panel, with why (a refused credential, admin closed), or none after "Sign out". */
+function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
+  credentials.forgetToken();
+  signedIn = null;
+  clearInterval(poll);
+  poll = undefined;
+  gate.role = null; // the next credential may be someone else's
+  editor.close();
+  details.close();
+  table.clear();
+  byId("updated").textContent = "";
+  byId("app").hidden = true;
+  byId("sign-out").hidden = true;
+  clearWhoami();
+  panel.show(reason, options);
+}
+
+/**
+ * After a 403 `forbidden`: an owner may have changed the role since sign-in, and the console
+ * still offers the old role's controls. Asks again, and offers what the role may do now.
+ */
+async function rereadRole(): Promise<void> {
+  const result = await whoIsSignedIn(api);
+  if (!signedIn) return; // signed out meanwhile
+  if (result.ok) present(result.data);
+  else if (result.status === 401) signOut(`You are signed out: ${result.error.message}`);
+}
+
+/** Signs in with a local account: the API sets the session cookie, and answers whose it is. */
+async function passwordSignIn(email: string, password: string): Promise<void> {
+  // A stored token would outrank the cookie on every call: this tab is the account's now.
+  credentials.forgetToken();
+  const result = await api.startSession(email, password);
+  if (result.ok) return enter(result.data.staff);
+  panel.show(passwordRefusal(result.error), { offerToken: result.error.code === "admin_closed" });
+}
+
+/** Signs in with ADMIN_TOKEN or an API key: kept for this tab, then `/me` says whose it is. */
+async function tokenSignIn(token: string, actor: string): Promise<void> {
+  credentials.save(token, actor);
+  const result = await whoIsSignedIn(api);
+  if (result.ok) enter(result.data);
+  else signOut(result.error.message, { offerToken: true });
+}
+
+/**
+ * On load: the tab's token if it kept one; else whatever the request carries by itself (a
+ * session cookie from an earlier sign-in, a Cloudflare Access assertion), so a signed-in
+ * person goes straight in. Nothing to go on (401) is the ordinary case: the panel, no complaint.
+ */
+async function resume(): Promise<void> {
+  const hadToken = credentials.token() !== null;
+  const result = await whoIsSignedIn(api);
+  if (result.ok) return enter(result.data);
+  const ordinary = !hadToken && (result.status === 401 || result.status === 404);
+  signOut(ordinary ? "" : result.error.message, { offerToken: hadToken });
+}
+
+/**
+ * "Sign out" ends what signed the console in: a session is ended on the server (its cookie
+ * cleared, so a reload stays out); a token is forgotten by this tab; Access is signed out by
+ * Access itself, or its assertion would sign the console straight back in.
+ */
+async function signOutClicked(): Promise<void> {
+  const via = signedIn?.via;
+  if (via === "session" || via === "access") {
+    const ended = await api.endSession();
+    if (!ended.ok) return flash(`Could not sign out: ${ended.error.message}`, true);
+  }
+  signOut("");
+  if (via === "access") location.assign(ACCESS_LOGOUT);
+}
+
+byId("sign-out").addEventListener("click", () => void signOutClicked());
+byId("new-sale").addEventListener("click", () => editor.open(null));
+byId("show-audit").addEventListener("click", () => void showAudit(api, null));
+byId("close-details").addEventListener("click", () => details.close());
+
+byId("timezone").textContent = `(your local time, ${Intl.DateTimeFormat().resolvedOptions().timeZone})`;
+void resume();

@@ -1,0 +1,124 @@
+import type {
+  ApiProblem,
+  AuditTrail,
+  DeadLetters,
+  DeadLettersRetried,
+  Me,
+  SaleDraftInput,
+  SaleHistory,
+  SaleSaved,
+  SalesList,
+  SaleUpdateInput,
+} from "./api-types.ts";
+import { credentials } from "./credentials.ts";
+
+/** An answer of /admin/api: the typed body, or the refusal. */
+export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiProblem };
+
+/**
+ * `quiet`: a refusal is the caller's alone, not an event (ApiEvents). Asking who is signed in
+ * and signing in and out are quiet: no cookie yet is the usual answer on load, and a wrong
+ * password is no sign-out.
+ */
+interface CallOptions {
+  quiet?: boolean;
+}
+
+/** What the console hears of any call, whoever made it. */
+export interface ApiEvents {
+  /** The credential is wrong or gone (401), or admin closed: why, to show on the sign-in panel. */
+  signedOut(reason: string): void;
+  /** A role refused (403 `forbidden`): the caller shows the message; the console reads the role again, it may have changed. */
+  forbidden(): void;
+}
+
+/**
+ * The console's client of /admin/api, one typed method per endpoint the console uses. A
+ * token sign-in (ADMIN_TOKEN, an API key) sends it as a bearer on every call, with the
+ * marketer's name for the audit log; a staff session sends nothing of its own: the browser
+ * adds the HttpOnly `fs_staff` cookie to these same-origin calls.
+ */
+export class AdminApi {
+  private readonly events: ApiEvents;
+
+  constructor(events: ApiEvents) {
+    this.events = events;
+  }
+
+  me = () => this.call<Me>("GET", "/me", undefined, { quiet: true });
+  startSession = (email: string, password: string) => this.call<Me>("POST", "/session", { email, password }, { quiet: true });
+  endSession = () => this.call<null>("DELETE", "/session", undefined, { quiet: true });
+  sales = () => this.call<SalesList>("GET", "/sales");
+  create = (draft: SaleDraftInput) => this.call<SaleSaved>("POST", "/sales", draft);
+  update = (sku: string, update: SaleUpdateInput) => this.call<SaleSaved>("PUT", `/sales/${encodeURIComponent(sku)}`, update);
+  setPaused = (sku: string, paused: boolean) =>
+    this.call<SaleSaved>("POST", `/sales/${encodeURIComponent(sku)}/${paused ? "pause" : "resume"}`);
+  history = (sku: string) => this.call<SaleHistory>("GET", `/sales/${encodeURIComponent(sku)}/history`);
+  audit = (sku: string | null) => this.call<AuditTrail>("GET", `/audit${sku ? `?sku=${encodeURIComponent(sku)}` : ""}`);
+  deadLetters = (sku: string) => this.call<DeadLetters>("GET", `/sales/${encodeURIComponent(sku)}/dead-letters`);
+  retryDeadLetters = (sku: string) => this.call<DeadLettersRetried>("POST", `/sales/${encodeURIComponent(sku)}/dead-letters/retry`);
+
+  private async call<T>(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    path: string,
+    body?: unknown,
+    options: CallOptions = {},
+  ): Promise<ApiResult<T>> {
+    const headers: Record<string, string> = {};
+    const token = credentials.token();
+    // No token, no header: a bearer outranks the session cookie, and an empty one would be refused.
+    if (token) headers.Authorization = `Bearer ${token}`;
+    const actor = credentials.actor();
+    // Only the admin token's changes are audited under a typed name; an account is its email.
+    // Header values are bytes: a name like 王芳 travels percent-encoded, the API decodes it.
+    if (token && actor) headers["X-Admin-Actor"] = encodeURIComponent(actor);
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    let response: Response;
+    try {
+      // Same-origin credentials (fetch's default, stated because a session depends on it): the cookie goes, to this origin only.
+      const init: RequestInit = { method, headers, credentials: "same-origin", body: body === undefined ? null : JSON.stringify(body) };
+      response = await fetch(`/admin/api${path}`, init);
+    } catch (error) {
+      const message = `the storefront did not answer: ${error instanceof Error ? error.message : String(error)}`;
+      return { ok: false, status: 0, error: { code: "network", message } };
+    }
+    const data: unknown = await response.json().catch(() => null);
+    const refusal = problemOf(data, response.headers.get("Retry-After"));
+    if (response.ok && !refusal) {
+      // The API's own answer to this path: its shape is the server's type (see api-types.ts).
+      return { ok: true, status: response.status, data: data as T };
+    }
+    const error = refusal ?? { code: "http", message: `HTTP ${response.status}` };
+    if (!options.quiet && (error.code === "unauthorized" || error.code === "admin_closed")) this.events.signedOut(error.message);
+    if (!options.quiet && error.code === "forbidden") this.events.forbidden();
+    return { ok: false, status: response.status, error };
+  }
+}
+
+/**
+ * The `{ error: { code, message, ...details } }` of a refusal, read without trusting its
+ * shape; a wait in seconds comes from its `retryAfter`, else from the Retry-After header.
+ */
+function problemOf(data: unknown, retryAfterHeader: string | null): ApiProblem | null {
+  if (!isRecord(data) || !isRecord(data.error)) return null;
+  const { code, message, ...details } = data.error;
+  if (typeof code !== "string" || typeof message !== "string") return null;
+  const problems = Array.isArray(details.problems) ? details.problems.map(String) : undefined;
+  const version = typeof details.version === "number" ? details.version : undefined;
+  const retryAfter = seconds(details.retryAfter) ?? seconds(retryAfterHeader);
+  return {
+    code: code as ApiProblem["code"], // a code this console does not know is still shown by its message
+    message,
+    ...(problems ? { problems } : {}),
+    ...(version !== undefined ? { version } : {}),
+    ...(retryAfter !== undefined ? { retryAfter } : {}),
+  };
+}
+
+/** A whole number of seconds (Retry-After's delay form; its date form is not what this API sends). */
+function seconds(value: unknown): number | undefined {
+  const n = typeof value === "string" && /^\d+$/.test(value.trim()) ? Number(value) : value;
+  return typeof n === "number" && Number.isInteger(n) && n >= 0 ? n : undefined;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);

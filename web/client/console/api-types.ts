@@ -1,0 +1,123 @@
+/**
+ * What /admin/api answers, as the console reads it: the one place the browser states these
+ * shapes. They are built from the domain's own types in src/ (sale configuration, snapshot,
+ * phase, audit record, database failure, staff identity). The handlers' exported types
+ * (AdminSale and SaleSaved in workers/storefront/admin/sales.ts, the SKU object's views)
+ * cannot be imported here: their modules pull in workerd's globals (`Env`, `DurableObject`),
+ * which the browser program does not have. So test/worker/admin-console.test.ts checks, in
+ * the Worker's program, that each shape below equals the server's type: a change on either
+ * side fails the typecheck instead of the console at run time.
+ */
+import type { DatabaseFailure } from "../../../src/db/errors.ts";
+import type { ErrorCode } from "../../../src/error-codes.ts";
+import type { AuditRecord } from "../../../src/sales/audit-log.ts";
+import type { ConsolePhase } from "../../../src/sales/phase.ts";
+import type { SaleConfig, saleDraftSchema, saleUpdateSchema } from "../../../src/sales/sale-config.ts";
+import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
+import type { StaffIdentity } from "../../../src/staff/identity.ts";
+import type { z } from "zod";
+
+export type { AuditRecord, ConsolePhase, SaleConfig, SkuSnapshot, StaffIdentity };
+
+/** A new sale as the console sends it (`POST /sales`): the server fills in the defaults. */
+export type SaleDraftInput = z.input<typeof saleDraftSchema>;
+/** A full update (`PUT /sales/:sku`): the draft and the version it was edited from. */
+export type SaleUpdateInput = z.input<typeof saleUpdateSchema>;
+
+/** The SKU object's outbox: changes not yet in Postgres, and those it refused (parked). */
+export interface OutboxState {
+  pending: number;
+  deadLettered: number;
+}
+
+/** A running sale as its SKU object sees it (the server's `Omit<SkuAdminView, "config">`). */
+export interface LiveSale {
+  snapshot: SkuSnapshot;
+  /** Orders ever placed: successive readings give orders per second. */
+  ordersPlaced: number;
+  giftsGiven: Record<string, number>;
+  outbox: OutboxState;
+}
+
+/** One sale of `GET /sales` and `GET /sales/:sku` (the server's AdminSale). */
+export interface AdminSale {
+  phase: ConsolePhase;
+  sale: SaleConfig;
+  /** Below `sale.version` while KV catches up with a save; null when KV has none. */
+  kvVersion: number | null;
+  /** null when the SKU object could not be read. */
+  live: LiveSale | null;
+}
+
+/** `GET /sales`. */
+export interface SalesList {
+  serverTime: number;
+  sales: AdminSale[];
+}
+
+/** Every save: create, update, pause, resume (the server's SaleSaved). */
+export interface SaleSaved {
+  sale: SaleConfig;
+  snapshot: SkuSnapshot;
+  /** false when there was nothing to change (pausing a paused sale). */
+  changed: boolean;
+}
+
+/** `GET /sales/:sku/history`: saved versions, newest first. */
+export interface SaleHistory {
+  sku: string;
+  versions: SaleConfig[];
+}
+
+/** `GET /audit`: newest first. */
+export interface AuditTrail {
+  entries: AuditRecord[];
+}
+
+/** An outbox change Postgres refused for its data (the object's DeadLetter): never the row itself. */
+export interface DeadLetter {
+  seq: number;
+  orderId: string;
+  reason: string | null;
+  failure: DatabaseFailure;
+  parkedAt: number;
+}
+
+/** `GET /sales/:sku/dead-letters`. */
+export interface DeadLetters {
+  sku: string;
+  total: number;
+  deadLetters: DeadLetter[];
+}
+
+/** `POST /sales/:sku/dead-letters/retry`: what was put back, and what Postgres refused again. */
+export interface DeadLettersRetried {
+  sku: string;
+  requeued: number;
+  deadLettered: number;
+  outboxPending: number;
+}
+
+/**
+ * `GET /me` (staff sign-in, issue 11): who the credential in use belongs to. `POST /session`
+ * answers the same, for the account it has just signed in (its cookie is HttpOnly, unseen here).
+ */
+export interface Me {
+  staff: StaffIdentity;
+}
+
+/**
+ * A refusal: the API's `{ error: { code, message, ...details } }`, or the console's own
+ * `network` (no answer) and `http` (an answer without that body), with the details the
+ * console acts on.
+ */
+export interface ApiProblem {
+  code: ErrorCode | "network" | "http";
+  message: string;
+  /** Each "path: message", for the field of that path. */
+  problems?: string[];
+  /** On a conflict or a half-done save: the version the sale has now. */
+  version?: number;
+  /** On `rate_limited`: seconds until a sign-in is taken again (`retryAfter`, or the Retry-After header). */
+  retryAfter?: number;
+}

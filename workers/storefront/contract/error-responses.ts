@@ -1,0 +1,32 @@
+import { ERRORS, statusOf, type ErrorCode } from "../../../src/error-codes.ts";
+import { errorSchemaOf } from "./error-schema.ts";
+
+/** One error response of a route: the codes it can carry, in the description, the schema and `x-error-codes`. */
+export interface ErrorResponse {
+  description: string;
+  "x-error-codes": [ErrorCode, ...ErrorCode[]];
+  content: { "application/json": { schema: ReturnType<typeof errorSchemaOf> } };
+}
+
+/**
+ * A route's error responses from the codes it can answer: one response per status, listing
+ * its codes, so a route names codes and never statuses; the statuses come from the one table
+ * (src/error-codes.ts).
+ */
+export function errorResponses(codes: readonly ErrorCode[]): Record<number, ErrorResponse> {
+  const byStatus = new Map<number, [ErrorCode, ...ErrorCode[]]>();
+  for (const code of codes) {
+    const grouped = byStatus.get(statusOf(code));
+    if (grouped) grouped.push(code);
+    else byStatus.set(statusOf(code), [code]);
+  }
+  const responses: Record<number, ErrorResponse> = {};
+  for (const [status, grouped] of byStatus) {
+    responses[status] = {
+      description: grouped.map((code) => `\`${code}\`: ${ERRORS[code].meaning}`).join("; "),
+      "x-error-codes": grouped,
+      content: { "application/json": { schema: errorSchemaOf(grouped) } },
+    };
+  }
+  return responses;
+}
