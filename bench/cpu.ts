@@ -40,7 +40,9 @@ function readStat(pid: number): { comm: string; ppid: number; ticks: number; rea
 
 function allPids(): number[] {
   try {
-    return readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
+    return readdirSync("/proc")
+      .filter((name) => /^\d+$/.test(name))
+      .map(Number);
   } catch {
     return [];
   }

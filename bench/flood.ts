@@ -145,11 +145,16 @@ async function main(): Promise<void> {
 
   const cleanups: Array<() => Promise<void> | void> = [];
   try {
-    console.log(`Live-feed flood benchmark (issue 10): ${connections} checkout connections for ${seconds} s, quiet and with ${flooders} flooders`);
+    console.log(
+      `Live-feed flood benchmark (issue 10): ${connections} checkout connections for ${seconds} s, quiet and with ${flooders} flooders`,
+    );
     const { stack } = await startBenchStack(cleanups);
     const storefront = await buildStorefront(values.ref);
     cleanups.push(storefront.cleanup);
-    const secrets: WorkerSecrets = { SESSION_SECRET: `bench-session-${crypto.randomUUID()}`, ADMIN_TOKEN: `bench-admin-${crypto.randomUUID()}` };
+    const secrets: WorkerSecrets = {
+      SESSION_SECRET: `bench-session-${crypto.randomUUID()}`,
+      ADMIN_TOKEN: `bench-admin-${crypto.randomUUID()}`,
+    };
     const db = new pg.Pool({ connectionString: stack.vars.DATABASE_URL, max: 2 });
     db.on("error", () => undefined);
     cleanups.push(() => db.end());
@@ -194,17 +199,31 @@ async function main(): Promise<void> {
       );
     }
 
-    const results = { date: new Date().toISOString(), machine: machineInfo(), storefront: storefront.describe, connections, seconds, conditions };
+    const results = {
+      date: new Date().toISOString(),
+      machine: machineInfo(),
+      storefront: storefront.describe,
+      connections,
+      seconds,
+      conditions,
+    };
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, `flood-${label}.json`), `${JSON.stringify(results, null, 2)}\n`);
     writeFileSync(join(out, `flood-${label}.md`), renderMarkdown(results));
     console.log(`\nWrote ${join(out, `flood-${label}.json`)} and .md`);
   } finally {
-    for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((error: Error) => console.error(`cleanup: ${error.message}`));
+    for (const step of cleanups.reverse())
+      await Promise.resolve(step()).catch((error: Error) => console.error(`cleanup: ${error.message}`));
   }
 }
 
-function renderMarkdown(results: { date: string; storefront: string; connections: number; seconds: number; conditions: Condition[] }): string {
+function renderMarkdown(results: {
+  date: string;
+  storefront: string;
+  connections: number;
+  seconds: number;
+  conditions: Condition[];
+}): string {
   const rows = results.conditions.map(
     (c) =>
       `| ${c.flooders} | ${c.checkoutsPerS.toLocaleString("en-US")} | ${c.latencyMs.p50} | ${c.latencyMs.p99} | ${c.errors} | ` +

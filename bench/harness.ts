@@ -148,7 +148,9 @@ export async function runBenchmark(
   sessionSecret: string,
   log: (line: string) => void = console.log,
 ): Promise<BenchRun> {
-  const runTag = BigInt(`0x${randomBytes(4).toString("hex")}`).toString(36).slice(-6);
+  const runTag = BigInt(`0x${randomBytes(4).toString("hex")}`)
+    .toString(36)
+    .slice(-6);
   const workDir = mkdtempSync(join(tmpdir(), "flashsale-bench-"));
   const cookieFile = join(workDir, "sessions.txt");
   writeSessionPool(cookieFile, options.sessionPool, sessionSecret);
@@ -166,7 +168,12 @@ export async function runBenchmark(
       let url = await contender.start();
       try {
         const sku = (suffix: string) => `b${runTag}-${SHORT[contender.id]}-${suffix}`;
-        const measure = async (skuName: string, connections: number, durationS: number, extra: Partial<Parameters<typeof runWrk>[0]> = {}) => {
+        const measure = async (
+          skuName: string,
+          connections: number,
+          durationS: number,
+          extra: Partial<Parameters<typeof runWrk>[0]> = {},
+        ) => {
           const sample = startCpuSample(
             {
               [contender.id]: contender.pids,
@@ -207,13 +214,17 @@ export async function runBenchmark(
             : null;
           let attempts = 1;
           while (throughput.cpu.other > options.disturbedCores && attempts <= options.repeats) {
-            log(`  ${connections} conns: other work on the machine took ${throughput.cpu.other} cores during the run; repeating it once the machine is quiet`);
+            log(
+              `  ${connections} conns: other work on the machine took ${throughput.cpu.other} cores during the run; repeating it once the machine is quiet`,
+            );
             await waitQuiet(options.disturbedCores, 60);
             attempts++;
             tSku = sku(`${connections}-t${attempts}`);
             await contender.openSku(tSku, options.throughputStock);
             throughput = await measure(tSku, connections, options.throughputSeconds);
-            tChecks = contender.sells ? check(await contender.settle(tSku, options.throughputStock), throughput.accepted, connections, false) : null;
+            tChecks = contender.sells
+              ? check(await contender.settle(tSku, options.throughputStock), throughput.accepted, connections, false)
+              : null;
           }
           throughput.attempts = attempts;
           throughput.disturbed = throughput.cpu.other > options.disturbedCores;
@@ -344,10 +355,14 @@ function check(books: SkuBooks, acknowledged: number, connections: number, sells
   if (books.oversold > 0) problems.push(`oversold ${books.oversold}`);
   if (lost > 0) problems.push(`lost ${lost} (taken ${books.taken}, acknowledged ${acknowledged}, in Postgres ${books.ordersInPostgres})`);
   if (books.duplicates > 0) problems.push(`duplicates ${books.duplicates}`);
-  if (books.pendingWrites > 0) problems.push(`${books.pendingWrites} writes still pending (outbox entries, or checkouts in flight) when the harness stopped waiting`);
-  if (books.unitsInPostgres !== books.ordersInPostgres) problems.push(`units ${books.unitsInPostgres} ≠ orders ${books.ordersInPostgres} at qty 1`);
+  if (books.pendingWrites > 0)
+    problems.push(`${books.pendingWrites} writes still pending (outbox entries, or checkouts in flight) when the harness stopped waiting`);
+  if (books.unitsInPostgres !== books.ordersInPostgres)
+    problems.push(`units ${books.unitsInPostgres} ≠ orders ${books.ordersInPostgres} at qty 1`);
   if (unacknowledged < 0 || unacknowledged > connections) {
-    problems.push(`${unacknowledged} units taken without an acknowledgement (expected 0..${connections}, the requests in flight at the cutoff)`);
+    problems.push(
+      `${unacknowledged} units taken without an acknowledgement (expected 0..${connections}, the requests in flight at the cutoff)`,
+    );
   }
   let soldOut: boolean | null = null;
   if (sellsOut) {

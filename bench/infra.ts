@@ -63,10 +63,14 @@ async function providePostgres(
     });
   }
   const admin = `postgres://postgres:postgres@127.0.0.1:${port}/postgres`;
-  await waitFor(async () => {
-    const ready = spawnSync("pg_isready", ["-q", "-h", "127.0.0.1", "-p", port]);
-    return ready.status === 0;
-  }, 30_000, `PostgreSQL ${version}/${cluster} did not get ready on port ${port}`);
+  await waitFor(
+    async () => {
+      const ready = spawnSync("pg_isready", ["-q", "-h", "127.0.0.1", "-p", port]);
+      return ready.status === 0;
+    },
+    30_000,
+    `PostgreSQL ${version}/${cluster} did not get ready on port ${port}`,
+  );
   if (!(await canConnect(admin))) {
     // A fresh Debian cluster has no password for postgres; TCP logins need one.
     log("  setting the password of the postgres role (TCP logins need one)");
@@ -87,7 +91,10 @@ async function providePostgres(
   };
 }
 
-async function provideRedis(log: (line: string) => void, closers: Array<() => Promise<void>>): Promise<{ redisUrl: string | null; redis: string }> {
+async function provideRedis(
+  log: (line: string) => void,
+  closers: Array<() => Promise<void>>,
+): Promise<{ redisUrl: string | null; redis: string }> {
   const given = process.env.REDIS_URL;
   if (given) return { redisUrl: given, redis: `REDIS_URL (${redactUrl(given)})` };
   if (spawnSync("sh", ["-c", "command -v redis-server"]).status !== 0) {
@@ -106,7 +113,11 @@ async function provideRedis(log: (line: string) => void, closers: Array<() => Pr
     await Promise.race([exited, sleep(5_000)]);
   });
   const url = `redis://127.0.0.1:${port}`;
-  await waitFor(async () => spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout?.trim() === "PONG", 10_000, "redis-server did not answer");
+  await waitFor(
+    async () => spawnSync("redis-cli", ["-p", String(port), "ping"], { encoding: "utf8" }).stdout?.trim() === "PONG",
+    10_000,
+    "redis-server did not answer",
+  );
   const version = spawnSync("redis-server", ["--version"], { encoding: "utf8" }).stdout.match(/v=(\S+)/)?.[1] ?? "?";
   return { redisUrl: url, redis: `redis-server ${version} on 127.0.0.1:${port} (started by the benchmark, no persistence)` };
 }

@@ -35,19 +35,27 @@ export function machineInfo(): MachineInfo {
     miniflare: packageVersion("miniflare"),
     wrk: safe(wrkVersion, "not installed"),
     loadAverage: os.loadavg().map((n) => Math.round(n * 100) / 100),
-    git: { commit: git(["rev-parse", "--short", "HEAD"]) || "unknown", dirtyFiles: git(["status", "--porcelain"]).split("\n").filter(Boolean).length },
+    git: {
+      commit: git(["rev-parse", "--short", "HEAD"]) || "unknown",
+      dirtyFiles: git(["status", "--porcelain"]).split("\n").filter(Boolean).length,
+    },
   };
 }
 
 function workerdVersion(): string {
   const pkg = packageVersion("workerd");
-  const binary = spawnSync(fileURLToPath(new URL("../node_modules/workerd/bin/workerd", import.meta.url)), ["--version"], { encoding: "utf8" });
+  const binary = spawnSync(fileURLToPath(new URL("../node_modules/workerd/bin/workerd", import.meta.url)), ["--version"], {
+    encoding: "utf8",
+  });
   const build = binary.status === 0 ? binary.stdout.trim().replace(/^workerd\s+/, "") : "";
   return build ? `${pkg} (${build})` : pkg;
 }
 
 function packageVersion(name: string): string {
-  return safe(() => (JSON.parse(readFileSync(`${ROOT}/node_modules/${name}/package.json`, "utf8")) as { version: string }).version, "unknown");
+  return safe(
+    () => (JSON.parse(readFileSync(`${ROOT}/node_modules/${name}/package.json`, "utf8")) as { version: string }).version,
+    "unknown",
+  );
 }
 
 function safe<T>(read: () => T, fallback: T): T {

@@ -43,7 +43,8 @@ export async function startProfile(inspectorBase: URL, workerName: string): Prom
   const pending = new Map<number, (result: unknown) => void>();
   socket.on("message", (data: WebSocket.RawData) => {
     const message = JSON.parse(data.toString()) as { id?: number; result?: unknown; error?: { message: string } };
-    if (message.id !== undefined) pending.get(message.id)?.(message.error ? Promise.reject(new Error(message.error.message)) : message.result);
+    if (message.id !== undefined)
+      pending.get(message.id)?.(message.error ? Promise.reject(new Error(message.error.message)) : message.result);
   });
   const send = <T>(method: string, params: Record<string, unknown> = {}) =>
     new Promise<T>((resolve) => {
@@ -88,7 +89,11 @@ export function summarizeProfile(profile: Profile, bundlePath: string): ProfileS
   const wallMs = (profile.endTime - profile.startTime) / 1000;
   const busyMs = Math.max(0, wallMs - idle / 1000);
   const by = [...totals.entries()]
-    .map(([where, us]) => ({ where, ms: Math.round(us / 100) / 10, share: busyMs > 0 ? Math.round((us / 1000 / busyMs) * 1000) / 1000 : 0 }))
+    .map(([where, us]) => ({
+      where,
+      ms: Math.round(us / 100) / 10,
+      share: busyMs > 0 ? Math.round((us / 1000 / busyMs) * 1000) / 1000 : 0,
+    }))
     .sort((a, b) => b.ms - a.ms);
   return { wallMs: Math.round(wallMs), busyMs: Math.round(busyMs), by };
 }

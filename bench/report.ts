@@ -52,7 +52,10 @@ export function evaluateTargets(run: BenchRun): Target[] {
     name: "hot-SKU checkouts/s ≥ half the runtime ceiling (fixed-JSON Worker, same runner), at every level",
     met: ceilingKnown.length ? ceilingKnown.every((r) => r.ratio! >= 0.5) : null,
     detail: ceilingKnown
-      .map((r) => `${r.c} conns: ${int(r.store!)} vs ${int(r.ceiling!)} = ${pct(r.ratio!)} of the ceiling${r.ratio! < 0.5 ? ` (needs ${int(r.ceiling! / 2)}/s, short by ${int(r.ceiling! / 2 - r.store!)}/s, ×${(r.ceiling! / 2 / Math.max(1, r.store!)).toFixed(1)})` : ""}`)
+      .map(
+        (r) =>
+          `${r.c} conns: ${int(r.store!)} vs ${int(r.ceiling!)} = ${pct(r.ratio!)} of the ceiling${r.ratio! < 0.5 ? ` (needs ${int(r.ceiling! / 2)}/s, short by ${int(r.ceiling! / 2 - r.store!)}/s, ×${(r.ceiling! / 2 / Math.max(1, r.store!)).toFixed(1)})` : ""}`,
+      )
       .join("; "),
   });
 
@@ -62,7 +65,10 @@ export function evaluateTargets(run: BenchRun): Target[] {
     name: "hot-SKU checkouts/s above the seed's Redis DECR approach, at every level",
     met: seedKnown.length ? seedKnown.every((r) => r.store! > r.seed!) : null,
     detail: seedKnown
-      .map((r) => `${r.c} conns: ${int(r.store!)} vs ${int(r.seed!)} (${r.store! > r.seed! ? "+" : ""}${pct(r.store! / Math.max(1, r.seed!) - 1)})`)
+      .map(
+        (r) =>
+          `${r.c} conns: ${int(r.store!)} vs ${int(r.seed!)} (${r.store! > r.seed! ? "+" : ""}${pct(r.store! / Math.max(1, r.seed!) - 1)})`,
+      )
       .join("; "),
   });
 
@@ -70,7 +76,10 @@ export function evaluateTargets(run: BenchRun): Target[] {
   targets.push({
     name: "hot-SKU p99 < 100 ms at 256 connections",
     met: p99 === undefined ? null : p99 < 100,
-    detail: p99 === undefined ? "256 connections not measured" : `p99 ${p99} ms${p99 >= 100 ? ` (over by ${Math.round(p99 - 100)} ms, ×${(p99 / 100).toFixed(1)})` : ""}`,
+    detail:
+      p99 === undefined
+        ? "256 connections not measured"
+        : `p99 ${p99} ms${p99 >= 100 ? ` (over by ${Math.round(p99 - 100)} ms, ×${(p99 / 100).toFixed(1)})` : ""}`,
   });
 
   const storeLevels = run.levels.filter((l) => l.contender === HOT_SKU);
@@ -148,7 +157,10 @@ export function renderMarkdown(results: BenchResults): string {
     );
   }
   if (run.levels.some((l) => l.throughput.disturbed)) {
-    lines.push("", `† other work on the machine kept more than ${o.disturbedCores} cores busy during this run even after ${o.repeats} repeats (see *Where the time goes*): lower than a quiet machine would give.`);
+    lines.push(
+      "",
+      `† other work on the machine kept more than ${o.disturbedCores} cores busy during this run even after ${o.repeats} repeats (see *Where the time goes*): lower than a quiet machine would give.`,
+    );
   }
   lines.push("", "![checkouts/s and p99 latency against open connections](chart.svg)", "");
 
@@ -169,7 +181,10 @@ export function renderMarkdown(results: BenchResults): string {
       ] as const
     )
       .filter(([, m]) => m !== null && m.errors > 0)
-      .map(([phase, m]) => `${label.get(l.contender)} at ${l.connections} conns, ${phase}: ${m!.errors} errors (statuses ${JSON.stringify(m!.statuses)}, codes ${JSON.stringify(m!.codes)}, sockets ${JSON.stringify(m!.socketErrors)})`),
+      .map(
+        ([phase, m]) =>
+          `${label.get(l.contender)} at ${l.connections} conns, ${phase}: ${m!.errors} errors (statuses ${JSON.stringify(m!.statuses)}, codes ${JSON.stringify(m!.codes)}, sockets ${JSON.stringify(m!.socketErrors)})`,
+      ),
   );
   if (problems.length || errorRows.length) {
     lines.push("## Problems seen", "");
@@ -189,7 +204,9 @@ export function renderMarkdown(results: BenchResults): string {
     const cpu = level.throughput.cpu;
     const cells = [cpu[level.contender] ?? 0, ...groups.map((g) => cpu[g] ?? 0), cpu.other, cpu.machine];
     const attempts = level.throughput.attempts && level.throughput.attempts > 1 ? ` (run ${level.throughput.attempts})` : "";
-    lines.push(`| ${label.get(level.contender)} | ${level.connections}${attempts}${level.throughput.disturbed ? " †" : ""} | ${cells.map((n) => n.toFixed(2)).join(" | ")} |`);
+    lines.push(
+      `| ${label.get(level.contender)} | ${level.connections}${attempts}${level.throughput.disturbed ? " †" : ""} | ${cells.map((n) => n.toFixed(2)).join(" | ")} |`,
+    );
   }
   lines.push(
     "",
@@ -199,13 +216,20 @@ export function renderMarkdown(results: BenchResults): string {
   if (run.routes.length) {
     const store = run.levels.find((l) => l.contender === HOT_SKU);
     const ceiling = run.levels.find((l) => l.contender === CEILING && l.connections === store?.connections);
-    lines.push(`Single routes of the same storefront Worker at ${run.routes[0]!.measure.connections} connections, ${o.routeSeconds} s each:`, "");
+    lines.push(
+      `Single routes of the same storefront Worker at ${run.routes[0]!.measure.connections} connections, ${o.routeSeconds} s each:`,
+      "",
+    );
     lines.push("| route | what it does | req/s | p50 ms | p99 ms | workerd cores |", "| --- | --- | ---: | ---: | ---: | ---: |");
     if (ceiling) {
-      lines.push(`| fixed JSON Worker | the runtime alone | ${int(ceiling.throughput.requestsPerS)} | ${ceiling.throughput.latencyMs.p50} | ${ceiling.throughput.latencyMs.p99} | ${(ceiling.throughput.cpu[CEILING] ?? 0).toFixed(2)} |`);
+      lines.push(
+        `| fixed JSON Worker | the runtime alone | ${int(ceiling.throughput.requestsPerS)} | ${ceiling.throughput.latencyMs.p50} | ${ceiling.throughput.latencyMs.p99} | ${(ceiling.throughput.cpu[CEILING] ?? 0).toFixed(2)} |`,
+      );
     }
     for (const r of run.routes) {
-      lines.push(`| \`${r.route}\` | ${r.what} | ${int(r.measure.requestsPerS)} | ${r.measure.latencyMs.p50} | ${r.measure.latencyMs.p99} | ${(r.measure.cpu[r.contender] ?? 0).toFixed(2)} |`);
+      lines.push(
+        `| \`${r.route}\` | ${r.what} | ${int(r.measure.requestsPerS)} | ${r.measure.latencyMs.p50} | ${r.measure.latencyMs.p99} | ${(r.measure.cpu[r.contender] ?? 0).toFixed(2)} |`,
+      );
     }
     if (store) {
       lines.push(
@@ -226,7 +250,11 @@ export function renderMarkdown(results: BenchResults): string {
     for (const entry of p.by.slice(0, 14)) lines.push(`| ${entry.where} | ${int(entry.ms)} | ${pct(entry.share)} |`);
     const rest = p.by.slice(14).reduce((sum, e) => sum + e.ms, 0);
     if (rest > 0) lines.push(`| everything else | ${int(rest)} | ${pct(rest / Math.max(1, p.busyMs))} |`);
-    lines.push("", "*(program)* is workerd's native work outside JavaScript (HTTP, RPC between the Worker and the object, SQLite, sockets); *(garbage collector)* is V8's.", "");
+    lines.push(
+      "",
+      "*(program)* is workerd's native work outside JavaScript (HTTP, RPC between the Worker and the object, SQLite, sockets); *(garbage collector)* is V8's.",
+      "",
+    );
   }
 
   lines.push("## Method", "");
@@ -252,11 +280,20 @@ export async function renderChart(results: BenchResults): Promise<string> {
     rate: l.contender === CEILING ? l.throughput.requestsPerS : l.throughput.acceptedPerS,
     p99: l.throughput.latencyMs.p99,
   }));
-  const x = { field: "connections", type: "quantitative", title: "open connections", scale: { type: "log", base: 2 }, axis: { values: results.run.options.levels } };
+  const x = {
+    field: "connections",
+    type: "quantitative",
+    title: "open connections",
+    scale: { type: "log", base: 2 },
+    axis: { values: results.run.options.levels },
+  };
   const color = { field: "contender", type: "nominal", title: null, legend: { orient: "bottom", columns: 2, labelLimit: 0 } };
   const spec = {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: { text: "Hot-SKU checkout", subtitle: `${results.date.slice(0, 10)} · ${results.machine.cores} cores, ${results.machine.cpuModel}` },
+    title: {
+      text: "Hot-SKU checkout",
+      subtitle: `${results.date.slice(0, 10)} · ${results.machine.cores} cores, ${results.machine.cpuModel}`,
+    },
     data: { values },
     hconcat: [
       {

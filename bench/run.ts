@@ -231,7 +231,8 @@ async function main(): Promise<void> {
 
   const cleanups: Array<() => Promise<void> | void> = [];
   const cleanup = async () => {
-    for (const step of cleanups.reverse()) await Promise.resolve(step()).catch((error: Error) => console.error(`cleanup: ${error.message}`));
+    for (const step of cleanups.reverse())
+      await Promise.resolve(step()).catch((error: Error) => console.error(`cleanup: ${error.message}`));
     cleanups.length = 0;
   };
   process.once("SIGINT", () => {
@@ -246,7 +247,10 @@ async function main(): Promise<void> {
     console.log("  building the storefront bundle (wrangler deploy --dry-run)");
     const storefront = await buildStorefront(values.ref);
     cleanups.push(storefront.cleanup);
-    const secrets: WorkerSecrets = { SESSION_SECRET: `bench-session-${crypto.randomUUID()}`, ADMIN_TOKEN: `bench-admin-${crypto.randomUUID()}` };
+    const secrets: WorkerSecrets = {
+      SESSION_SECRET: `bench-session-${crypto.randomUUID()}`,
+      ADMIN_TOKEN: `bench-admin-${crypto.randomUUID()}`,
+    };
     const setup: BenchSetup = {
       databaseUrl: stack.vars.DATABASE_URL,
       redisUrl: infra.redisUrl,
@@ -265,7 +269,8 @@ async function main(): Promise<void> {
     });
     const paths = await writeResults(results, out);
     console.log("\nTargets:");
-    for (const target of results.targets) console.log(`  ${target.met === null ? "–" : target.met ? "met   " : "MISSED"}  ${target.name}: ${target.detail}`);
+    for (const target of results.targets)
+      console.log(`  ${target.met === null ? "–" : target.met ? "met   " : "MISSED"}  ${target.name}: ${target.detail}`);
     console.log(`\nWrote ${paths.json}, ${paths.markdown}, ${paths.chart}`);
   } finally {
     await cleanup();
@@ -281,4 +286,3 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     },
   );
 }
-

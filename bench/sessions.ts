@@ -43,7 +43,10 @@ export function verifySessionCookie(cookieValue: string, secret: string): string
  * run tag (lowercase base 36) that keeps these shoppers apart from any earlier run's.
  */
 export function writeSessionPool(path: string, count: number, secret: string): string {
-  const runTag = BigInt(`0x${randomBytes(5).toString("hex")}`).toString(36).padStart(8, "0").slice(-8);
+  const runTag = BigInt(`0x${randomBytes(5).toString("hex")}`)
+    .toString(36)
+    .padStart(8, "0")
+    .slice(-8);
   const lines: string[] = new Array(count);
   for (let i = 0; i < count; i++) lines[i] = signedSessionCookie(shopperId(i, runTag), secret);
   writeFileSync(path, `${lines.join("\n")}\n`);

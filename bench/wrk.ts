@@ -55,7 +55,10 @@ export function findWrk(): string {
 /** wrk's version line, e.g. "wrk debian/4.1.0-3+b2 [epoll]". */
 export function wrkVersion(): string {
   const out = spawnSync(findWrk(), ["--version"], { encoding: "utf8" });
-  return `${out.stdout}${out.stderr}`.split("\n")[0]!.replace(/ Copyright.*$/, "").trim();
+  return `${out.stdout}${out.stderr}`
+    .split("\n")[0]!
+    .replace(/ Copyright.*$/, "")
+    .trim();
 }
 
 /** Runs wrk with the checkout script and returns what it measured. */

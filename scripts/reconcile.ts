@@ -41,7 +41,10 @@ if (!body.consistent) {
   for (const r of body.skus.filter((s) => !s.consistent)) {
     for (const d of r.differences) console.log(`${r.sku}: ${d.status} object=${d.object} postgres=${d.postgres}`);
     if (r.outboxPending > 0) console.log(`${r.sku}: ${r.outboxPending} changes still in the outbox (is Postgres reachable?)`);
-    if (r.deadLettered > 0) console.log(`${r.sku}: ${r.deadLettered} changes refused by Postgres and parked (see the console, or POST /admin/api/sales/${r.sku}/dead-letters/retry after a fix)`);
+    if (r.deadLettered > 0)
+      console.log(
+        `${r.sku}: ${r.deadLettered} changes refused by Postgres and parked (see the console, or POST /admin/api/sales/${r.sku}/dead-letters/retry after a fix)`,
+      );
   }
   process.exit(1);
 }

@@ -118,7 +118,11 @@ async function main(argv: string[]): Promise<void> {
     case "pause":
     case "resume": {
       const { sale, changed } = await client.send<SaleSaved>("POST", `/sales/${needSku()}/${command}`);
-      console.log(changed ? `${command}d ${sale.sku} (version ${sale.version})` : `${sale.sku} was already ${command === "pause" ? "paused" : "running"}: nothing changed`);
+      console.log(
+        changed
+          ? `${command}d ${sale.sku} (version ${sale.version})`
+          : `${sale.sku} was already ${command === "pause" ? "paused" : "running"}: nothing changed`,
+      );
       return;
     }
     case "history": {

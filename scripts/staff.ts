@@ -68,7 +68,13 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const stores = values.stores === undefined ? undefined : values.stores.split(",").map((s) => s.trim()).filter(Boolean);
+  const stores =
+    values.stores === undefined
+      ? undefined
+      : values.stores
+          .split(",")
+          .map((s) => s.trim())
+          .filter(Boolean);
   const now = Date.now();
   const argument = (what: string) => {
     const [value, ...extra] = rest;
@@ -84,9 +90,13 @@ async function main(argv: string[]): Promise<void> {
     case "add": {
       noArguments();
       const password = values["password-stdin"] ? await readStdin() : undefined;
-      const input = checked(validateStaffInput(newAccountSchema, { email: values.email, name: values.name, role: values.role, stores, password }));
+      const input = checked(
+        validateStaffInput(newAccountSchema, { email: values.email, name: values.name, role: values.role, stores, password }),
+      );
       const account = await database((db) => createAccount(db, { ...input, password: input.password ?? makeUpPassword() }, now));
-      console.log(`added ${account.email} (${account.role}${account.stores.length ? ` at ${account.stores.join(", ")}` : ""}), id ${account.id}`);
+      console.log(
+        `added ${account.email} (${account.role}${account.stores.length ? ` at ${account.stores.join(", ")}` : ""}), id ${account.id}`,
+      );
       printMadeUpPassword();
       return;
     }
@@ -110,8 +120,12 @@ async function main(argv: string[]): Promise<void> {
     case "disable":
     case "enable": {
       const email = argument("email");
-      const account = await database(async (db) => changeAccount(db, (await accountOf(db, email)).id, { disabled: command === "disable" }, now));
-      console.log(`${account!.email} is ${account!.disabledAt === null ? "enabled" : `disabled (since ${when(account!.disabledAt)}); its sessions have ended`}`);
+      const account = await database(async (db) =>
+        changeAccount(db, (await accountOf(db, email)).id, { disabled: command === "disable" }, now),
+      );
+      console.log(
+        `${account!.email} is ${account!.disabledAt === null ? "enabled" : `disabled (since ${when(account!.disabledAt)}); its sessions have ended`}`,
+      );
       return;
     }
     case "passwd": {
@@ -129,9 +143,14 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function keyCommand(rest: string[], flags: { name?: string | undefined; role?: string | undefined; stores?: string[] | undefined }, now: number): Promise<void> {
+async function keyCommand(
+  rest: string[],
+  flags: { name?: string | undefined; role?: string | undefined; stores?: string[] | undefined },
+  now: number,
+): Promise<void> {
   const [sub, id, ...extra] = rest;
-  if (extra.length > 0 || (sub !== "revoke" && id !== undefined)) throw new CliError(`unexpected arguments: ${[id, ...extra].filter(Boolean).join(" ")}\n\n${USAGE}`);
+  if (extra.length > 0 || (sub !== "revoke" && id !== undefined))
+    throw new CliError(`unexpected arguments: ${[id, ...extra].filter(Boolean).join(" ")}\n\n${USAGE}`);
   switch (sub) {
     case "create": {
       const input = checked(validateStaffInput(newApiKeySchema, flags));
@@ -159,7 +178,11 @@ async function keyCommand(rest: string[], flags: { name?: string | undefined; ro
       if (!id) throw new CliError("key revoke needs the key's id: npm run staff -- key revoke <id> (see key list)");
       const revoked = await database((db) => revokeApiKey(db, id, now));
       if (!revoked) throw new CliError(`no API key ${id}`, 1);
-      console.log(revoked.changed ? `revoked API key ${id} "${revoked.record.name}"` : `API key ${id} was revoked already (${when(revoked.record.revokedAt)})`);
+      console.log(
+        revoked.changed
+          ? `revoked API key ${id} "${revoked.record.name}"`
+          : `API key ${id} was revoked already (${when(revoked.record.revokedAt)})`,
+      );
       return;
     }
     default:
@@ -187,7 +210,9 @@ async function accountOf(db: Database, email: string) {
 
 function validPassword(password: string): Validated<string> {
   const parsed = newPasswordSchema.safeParse(password);
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, problems: parsed.error.issues.map((i) => `password: ${i.message}`) };
+  return parsed.success
+    ? { ok: true, value: parsed.data }
+    : { ok: false, problems: parsed.error.issues.map((i) => `password: ${i.message}`) };
 }
 
 function checked<T>(result: Validated<T>): T {
@@ -205,8 +230,10 @@ async function database<T>(work: (db: Database) => Promise<T>): Promise<T> {
     try {
       return await work(db);
     } catch (error) {
-      if (error instanceof AppError) throw new CliError(`refused: ${error.message}`, 1, (error.details?.problems as string[] | undefined) ?? []);
-      if (describeDatabaseFailure(error).sqlstate === "42P01") throw new CliError("the staff tables are missing: apply the migrations (npm run db:migrate)", 2);
+      if (error instanceof AppError)
+        throw new CliError(`refused: ${error.message}`, 1, (error.details?.problems as string[] | undefined) ?? []);
+      if (describeDatabaseFailure(error).sqlstate === "42P01")
+        throw new CliError("the staff tables are missing: apply the migrations (npm run db:migrate)", 2);
       throw error;
     }
   });
@@ -214,7 +241,8 @@ async function database<T>(work: (db: Database) => Promise<T>): Promise<T> {
 
 /** All of stdin, less the one line break `echo` or a file adds. */
 async function readStdin(): Promise<string> {
-  if (process.stdin.isTTY) throw new CliError("--password-stdin reads the password from stdin: pipe it in (e.g. < file), it is not prompted for");
+  if (process.stdin.isTTY)
+    throw new CliError("--password-stdin reads the password from stdin: pipe it in (e.g. < file), it is not prompted for");
   let text = "";
   for await (const chunk of process.stdin) text += chunk;
   return text.replace(/\r?\n$/, "");

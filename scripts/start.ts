@@ -105,7 +105,10 @@ async function seededVersions(skus: string[]): Promise<Map<string, number>> {
   const file = join(dir, "keys.json");
   writeFileSync(file, JSON.stringify(skus.map(saleKey)));
   try {
-    const { stdout } = await promisify(execFile)(WRANGLER, ["kv", "bulk", "get", file, "--binding", "SALES", "--local"], { cwd: ROOT, env: childEnv });
+    const { stdout } = await promisify(execFile)(WRANGLER, ["kv", "bulk", "get", file, "--binding", "SALES", "--local"], {
+      cwd: ROOT,
+      env: childEnv,
+    });
     // Wrangler may print a notice before the JSON.
     const found = JSON.parse(stdout.slice(stdout.indexOf("{"))) as Record<string, { value: string | null }>;
     for (const [key, { value }] of Object.entries(found)) {
@@ -114,7 +117,9 @@ async function seededVersions(skus: string[]): Promise<Map<string, number>> {
       else if (value !== null) versions.set(key.slice("sale:".length), 1);
     }
   } catch (error) {
-    console.warn(`  · could not read the demo sales' versions from local KV (${(error as Error).message.split("\n")[0]}); seeding version 1`);
+    console.warn(
+      `  · could not read the demo sales' versions from local KV (${(error as Error).message.split("\n")[0]}); seeding version 1`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,11 +6,21 @@
  * answers with them too.
  */
 export const ERRORS = {
-  invalid_request: { status: 400, meaning: "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required" },
-  unauthorized: { status: 401, meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)" },
+  invalid_request: {
+    status: 400,
+    meaning:
+      "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required",
+  },
+  unauthorized: {
+    status: 401,
+    meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)",
+  },
   payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
   forbidden: { status: 403, meaning: "admin: signed in, but this staff role may not make this call (`role`, `admits`)" },
-  forbidden_origin: { status: 403, meaning: "the request's Origin is not this server's own: a page of another site may not make this call; nothing was taken" },
+  forbidden_origin: {
+    status: 403,
+    meaning: "the request's Origin is not this server's own: a page of another site may not make this call; nothing was taken",
+  },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
   sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
@@ -26,17 +36,31 @@ export const ERRORS = {
       "admin: the sale changed since it was read (`version`: the current one), a sale for the SKU or a staff account for the email already exists, or the change would put stock below the units sold or held (`problems`, `minimumStock`)",
   },
   ended: { status: 410, meaning: "the sale has ended (`endedAt`)" },
-  payload_too_large: { status: 413, meaning: "the body is larger than this endpoint accepts (`limit`, in bytes: 16 KiB for shopper calls, 256 KiB for admin); refused before it was read in full, nothing taken or written" },
-  unsupported_media_type: { status: 415, meaning: "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written" },
+  payload_too_large: {
+    status: 413,
+    meaning:
+      "the body is larger than this endpoint accepts (`limit`, in bytes: 16 KiB for shopper calls, 256 KiB for admin); refused before it was read in full, nothing taken or written",
+  },
+  unsupported_media_type: {
+    status: 415,
+    meaning:
+      "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written",
+  },
   idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
-  rate_limited: { status: 429, meaning: "too many requests from this client (live-feed sockets, failed staff sign-ins); `Retry-After` says when to try again" },
+  rate_limited: {
+    status: 429,
+    meaning: "too many requests from this client (live-feed sockets, failed staff sign-ins); `Retry-After` says when to try again",
+  },
   internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
   dependency_unavailable: {
     status: 503,
     meaning:
       "a required secret is missing, or the payment provider did not answer; admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
   },
-  admin_closed: { status: 503, meaning: "admin: no way of signing in is configured (none of ADMIN_TOKEN, Cloudflare Access or STAFF_SESSION_SECRET)" },
+  admin_closed: {
+    status: 503,
+    meaning: "admin: no way of signing in is configured (none of ADMIN_TOKEN, Cloudflare Access or STAFF_SESSION_SECRET)",
+  },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERRORS;

@@ -39,7 +39,11 @@ const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: POOL_MAX });
 pool.on("error", (error) => console.error(`pg pool: ${error.message}`));
 // Redis only for the seed's approach; without REDIS_URL an in-process stand-in (smoke tests).
 const redis: Redis | null =
-  mode !== "redis-decr" ? null : env.REDIS_URL ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 }) : (new RedisMock() as unknown as Redis);
+  mode !== "redis-decr"
+    ? null
+    : env.REDIS_URL
+      ? new Redis(env.REDIS_URL, { maxRetriesPerRequest: 2 })
+      : (new RedisMock() as unknown as Redis);
 redis?.on("error", (error: Error) => console.error(`redis: ${error.message}`));
 
 const stats = { inflight: 0, accepted: 0, replayed: 0, soldOut: 0, rolledBack: 0, failed: 0 };
@@ -193,8 +197,11 @@ async function handleBench(req: http.IncomingMessage, url: URL, raw: string): Pr
     if (mode === "redis-decr") {
       await redis!.set(`stock:${sku}`, String(stock));
       opened.add(`stock:${sku}`);
-    }
-    else await pool.query(`INSERT INTO bench.stock (sku, units_left) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET units_left = excluded.units_left`, [sku, stock]);
+    } else
+      await pool.query(
+        `INSERT INTO bench.stock (sku, units_left) VALUES ($1, $2) ON CONFLICT (sku) DO UPDATE SET units_left = excluded.units_left`,
+        [sku, stock],
+      );
     return { status: 204, body: null };
   }
   if (url.pathname === "/__bench/remaining") {
@@ -202,7 +209,8 @@ async function handleBench(req: http.IncomingMessage, url: URL, raw: string): Pr
     const remaining =
       mode === "redis-decr"
         ? Number(await redis!.get(`stock:${sku}`))
-        : ((await pool.query<{ units_left: number }>(`SELECT units_left FROM bench.stock WHERE sku = $1`, [sku])).rows[0]?.units_left ?? null);
+        : ((await pool.query<{ units_left: number }>(`SELECT units_left FROM bench.stock WHERE sku = $1`, [sku])).rows[0]?.units_left ??
+          null);
     return { status: 200, body: { remaining } };
   }
   return fail(404, "not_found", "no such route");
@@ -219,10 +227,10 @@ const server = http.createServer((req, res) => {
     const isCheckout = url.pathname === "/api/checkout" && req.method === "POST";
     if (isCheckout) stats.inflight++;
     const work = isCheckout
-        ? handleCheckout(req, raw)
-        : url.pathname.startsWith("/__bench/")
-          ? handleBench(req, url, raw)
-          : Promise.resolve(fail(404, "not_found", "no such route"));
+      ? handleCheckout(req, raw)
+      : url.pathname.startsWith("/__bench/")
+        ? handleBench(req, url, raw)
+        : Promise.resolve(fail(404, "not_found", "no such route"));
     work
       .catch((error: Error) => {
         stats.failed++;

@@ -112,7 +112,12 @@ export function storefrontContender(options: {
 }
 
 /** What Postgres holds of a storefront SKU, beside the object's own count of units taken. */
-export async function storefrontPostgresBooks(db: pg.Pool, sku: string, stock: number, taken: number): Promise<Omit<SkuBooks, "pendingWrites">> {
+export async function storefrontPostgresBooks(
+  db: pg.Pool,
+  sku: string,
+  stock: number,
+  taken: number,
+): Promise<Omit<SkuBooks, "pendingWrites">> {
   const totals = await db.query<{ orders: string; units: string; keys: string }>(
     `SELECT count(*) AS orders, coalesce(sum(qty), 0) AS units, count(DISTINCT (shopper_id, idempotency_key)) AS keys
      FROM orders WHERE sku = $1 AND status IN ('pending_payment', 'paid')`,

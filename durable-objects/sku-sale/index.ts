@@ -91,12 +91,21 @@ export class SkuSale extends DurableObject<Env> {
     const stored = this.store.loadSale();
     if (stored) {
       const { stock, nextFresh, returned } = stored.inventory;
-      this.book = new OrderBook(stored.config, new Inventory(stock, nextFresh, returned), this.store.loadOrders(), this.store.loadCancelledKeys());
+      this.book = new OrderBook(
+        stored.config,
+        new Inventory(stock, nextFresh, returned),
+        this.store.loadOrders(),
+        this.store.loadCancelledKeys(),
+      );
       this.configLoadedAt = stored.configLoadedAt;
       const cutoff = this.book.expireCancelledKeys(this.clock.now());
       if (cutoff !== null) this.store.expireCancelledKeys(cutoff);
     }
-    this.live = new LiveFeed(ctx, () => this.currentSnapshot(), () => this.clock.now());
+    this.live = new LiveFeed(
+      ctx,
+      () => this.currentSnapshot(),
+      () => this.clock.now(),
+    );
     ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
     });
@@ -456,7 +465,9 @@ export class SkuSale extends DurableObject<Env> {
         this.store.acknowledgeOutbox(batch.at(-1)!.seq, parked);
         for (const { event, failure } of parked) {
           // Ids and the refusal only: order rows never go to a log.
-          console.error(`outbox: Postgres refused order ${event.order.id} (event ${event.seq}); parked as a dead letter: ${failure.summary}`);
+          console.error(
+            `outbox: Postgres refused order ${event.order.id} (event ${event.seq}); parked as a dead letter: ${failure.summary}`,
+          );
         }
       }
       this.flushFailures = 0;

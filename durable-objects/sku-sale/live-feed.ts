@@ -34,7 +34,10 @@ export class LiveFeed {
     const { socketsPerClient, socketsPerSku } = LIVE_SOCKET_LIMITS;
     if (this.ctx.getWebSockets(tag).length >= socketsPerClient || this.ctx.getWebSockets().length >= socketsPerSku) {
       const message = `too many live connections (at most ${socketsPerClient} per client, ${socketsPerSku} per SKU); close one and retry`;
-      return Response.json({ error: { code: "rate_limited", message } }, { status: statusOf("rate_limited"), headers: { "Retry-After": "5" } });
+      return Response.json(
+        { error: { code: "rate_limited", message } },
+        { status: statusOf("rate_limited"), headers: { "Retry-After": "5" } },
+      );
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [tag]);

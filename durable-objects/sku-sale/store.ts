@@ -72,7 +72,10 @@ function ageTombstonesAndParkDeadLetters(sql: SqlStorage, now: number): void {
 }
 
 function columnsOf(sql: SqlStorage, table: string): string[] {
-  return sql.exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table).toArray().map((row) => row.name);
+  return sql
+    .exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table)
+    .toArray()
+    .map((row) => row.name);
 }
 
 /** The version an object's storage is at: 0 when it has stored nothing. */
@@ -187,7 +190,10 @@ export class SaleStore {
   }
 
   loadOrders(): Order[] {
-    return this.sql.exec<{ data: string }>(`SELECT data FROM orders`).toArray().map((row) => readOrder(row.data));
+    return this.sql
+      .exec<{ data: string }>(`SELECT data FROM orders`)
+      .toArray()
+      .map((row) => readOrder(row.data));
   }
 
   loadCancelledKeys(): CancelledKey[] {
@@ -285,7 +291,13 @@ export class SaleStore {
         limit,
       )
       .toArray()
-      .map((row) => ({ seq: row.seq, orderId: row.order_id, reason: row.reason, failure: JSON.parse(row.failure), parkedAt: row.parked_at }));
+      .map((row) => ({
+        seq: row.seq,
+        orderId: row.order_id,
+        reason: row.reason,
+        failure: JSON.parse(row.failure),
+        parkedAt: row.parked_at,
+      }));
   }
 
   /**

@@ -49,7 +49,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const pg = await startEmbeddedPostgres({ port: options.ports.postgres, host, dataDir: options.embeddedDataDir });
       closers.push(pg.close);
       databaseUrl = pg.url;
-      summary.push(`Postgres     ${pg.url} (embedded PGlite, ${options.embeddedDataDir ? `data in ${options.embeddedDataDir}` : "in memory"})`);
+      summary.push(
+        `Postgres     ${pg.url} (embedded PGlite, ${options.embeddedDataDir ? `data in ${options.embeddedDataDir}` : "in memory"})`,
+      );
     }
 
     let neonWsProxy = "";

@@ -32,8 +32,25 @@ export interface Backend {
 // These change the state of the one connection all requests share, not the data; Upstash's REST API
 // offers transactions as /multi-exec and pub/sub as a separate streaming endpoint instead.
 const CONNECTION_COMMANDS = new Set([
-  "multi", "exec", "discard", "watch", "unwatch", "select", "auth", "hello", "reset", "quit", "monitor",
-  "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "sync", "psync",
+  "multi",
+  "exec",
+  "discard",
+  "watch",
+  "unwatch",
+  "select",
+  "auth",
+  "hello",
+  "reset",
+  "quit",
+  "monitor",
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+  "sync",
+  "psync",
 ]);
 
 const commandName = (command: Command): string => String(command[0] ?? "").toLowerCase();
@@ -85,7 +102,10 @@ export async function connectRedis(url: string, log: (line: string) => void): Pr
     lastError = error.message;
   });
   try {
-    await withTimeout(client.connect().then(() => client.ping()), 1500);
+    await withTimeout(
+      client.connect().then(() => client.ping()),
+      1500,
+    );
   } catch (error) {
     client.disconnect();
     // The 'error' event carries the cause (ECONNREFUSED ...); the rejection only says the connection closed.

@@ -185,7 +185,10 @@ function parseCommand(value: unknown, where: string): Command {
 
 function parseBatch(value: unknown): Command[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw new HttpError(400, 'ERR malformed request body: expected a non-empty JSON array of commands such as [["SET","k","v"],["GET","k"]]');
+    throw new HttpError(
+      400,
+      'ERR malformed request body: expected a non-empty JSON array of commands such as [["SET","k","v"],["GET","k"]]',
+    );
   }
   return value.map((command, index) => parseCommand(command, `command ${index + 1}`));
 }

@@ -58,11 +58,7 @@ export async function buildProductionBundle(root: string = ROOT): Promise<string
  * wrangler.toml (in-memory KV and SQLite-backed Durable Object storage) and the given
  * connection variables. Secrets default to the fixed test values.
  */
-export function runBundle(
-  scriptPath: string,
-  vars: LocalStackVars,
-  options: ServeOptions & { secrets?: WorkerSecrets } = {},
-): Miniflare {
+export function runBundle(scriptPath: string, vars: LocalStackVars, options: ServeOptions & { secrets?: WorkerSecrets } = {}): Miniflare {
   const text = (value: string) => ({ type: "text" as const, value });
   const secrets: WorkerSecrets = options.secrets ?? TEST_SECRETS;
   return new Miniflare({

@@ -36,7 +36,11 @@ export const SALE_FLAGS = {
 } as const;
 
 export type SaleFlags = {
-  [K in keyof typeof SALE_FLAGS]?: (typeof SALE_FLAGS)[K] extends { multiple: true } ? string[] : (typeof SALE_FLAGS)[K]["type"] extends "boolean" ? boolean : string;
+  [K in keyof typeof SALE_FLAGS]?: (typeof SALE_FLAGS)[K] extends { multiple: true }
+    ? string[]
+    : (typeof SALE_FLAGS)[K]["type"] extends "boolean"
+      ? boolean
+      : string;
 };
 
 type Draft = Partial<SaleConfigInput>;

@@ -45,7 +45,8 @@ export class AdminClient {
     const error = data?.error;
     const problems = error?.problems ?? [];
     const refused = `refused (${response.status} ${error?.code ?? "error"})`;
-    if (problems.length > 0) throw new CliError(`${refused}, ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}:`, 1, problems);
+    if (problems.length > 0)
+      throw new CliError(`${refused}, ${problems.length === 1 ? "1 problem" : `${problems.length} problems`}:`, 1, problems);
     const extra = error?.code === "conflict" && error.version !== undefined ? ` (the sale is at version ${error.version})` : "";
     throw new CliError(`${refused}: ${error?.message ?? response.statusText}${extra}`, 1);
   }

@@ -11,10 +11,14 @@ function show(field: string, value: unknown): string {
   if (field === "listPrice" && typeof value === "number") return formatMoney(value);
   if ((field === "startsAt" || field === "endsAt") && typeof value === "number") return when(value);
   if (field === "tiers" && Array.isArray(value)) {
-    return value.length ? (value as SaleConfig["tiers"]).map((t) => `${t.fromRank}-${t.toRank} at ${formatMoney(t.unitPrice)}`).join(", ") : "none";
+    return value.length
+      ? (value as SaleConfig["tiers"]).map((t) => `${t.fromRank}-${t.toRank} at ${formatMoney(t.unitPrice)}`).join(", ")
+      : "none";
   }
   if (field === "gifts" && Array.isArray(value)) {
-    return value.length ? (value as SaleConfig["gifts"]).map((g) => `${g.title} x${g.stock} (${when(g.startsAt)} - ${when(g.endsAt)})`).join(", ") : "none";
+    return value.length
+      ? (value as SaleConfig["gifts"]).map((g) => `${g.title} x${g.stock} (${when(g.startsAt)} - ${when(g.endsAt)})`).join(", ")
+      : "none";
   }
   return typeof value === "string" ? value : JSON.stringify(value);
 }

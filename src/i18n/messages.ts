@@ -79,7 +79,8 @@ const en = {
   error_payload_too_large: "That request was too large to accept. Please reload the page and try again.",
   error_unsupported_media_type: "This page could not talk to the shop properly. Please reload the page and try again.",
   error_forbidden: "Your role may not do this. Ask the shop's owner if you need it.",
-  error_forbidden_origin: "For your safety this request was refused: it did not come from this shop's own pages. Please open the shop directly and try again.",
+  error_forbidden_origin:
+    "For your safety this request was refused: it did not come from this shop's own pages. Please open the shop directly and try again.",
   error_internal: "Something went wrong on our side. Please try again.",
   error_network: "Network problem. Check your connection and try again.",
 };

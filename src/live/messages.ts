@@ -11,8 +11,6 @@ export type ServerMessage =
   | { type: "pong"; clientTime: number; serverTime: number }
   | { type: "error"; message: string };
 
-export const clientMessageSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ping"), clientTime: z.number() }).strict(),
-]);
+export const clientMessageSchema = z.discriminatedUnion("type", [z.object({ type: z.literal("ping"), clientTime: z.number() }).strict()]);
 
 export type ClientMessage = z.infer<typeof clientMessageSchema>;

@@ -114,9 +114,7 @@ export class OrderBook {
     const ranks = this.inventory.take(request.qty);
     if (!ranks) {
       const remaining = this.inventory.available;
-      return remaining === 0
-        ? fail("sold_out", "sold out")
-        : fail("insufficient_stock", `only ${remaining} left`, { remaining });
+      return remaining === 0 ? fail("sold_out", "sold out") : fail("insufficient_stock", `only ${remaining} left`, { remaining });
     }
     const price = priceUnits(sale, ranks);
     const offered = this.giftOnOffer(now);

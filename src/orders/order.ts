@@ -54,7 +54,9 @@ const ORDER_ID = /^ord_([a-z0-9][a-z0-9-]{1,62})_([0-9A-Za-z]{16,32})$/;
 /** A new order id. It names its SKU so any Worker can route it to the SKU's object. */
 export function newOrderId(sku: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  const random = Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("").slice(0, 24);
+  const random = Array.from(bytes, (b) => b.toString(36).padStart(2, "0"))
+    .join("")
+    .slice(0, 24);
   return `ord_${sku}_${random}`;
 }
 

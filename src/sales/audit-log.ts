@@ -30,7 +30,10 @@ export async function recordAudit(db: Database, entry: AuditEntry): Promise<void
  * The latest changes, newest first: of one SKU or of all, at most `limit`, and older than
  * the entry `before` (an id) to page back.
  */
-export async function auditTrail(db: Database, query: { sku?: string | undefined; limit: number; before?: number | undefined }): Promise<AuditRecord[]> {
+export async function auditTrail(
+  db: Database,
+  query: { sku?: string | undefined; limit: number; before?: number | undefined },
+): Promise<AuditRecord[]> {
   const conditions: SQL[] = [];
   if (query.sku) conditions.push(eq(adminAuditLog.sku, query.sku));
   if (query.before !== undefined) conditions.push(lt(adminAuditLog.id, query.before));

@@ -1,12 +1,5 @@
 import { AppError } from "../errors.ts";
-import {
-  SALE_KEY_PREFIX,
-  saleConfigSchema,
-  saleHistoryKey,
-  saleHistoryPrefix,
-  saleKey,
-  type SaleConfig,
-} from "./sale-config.ts";
+import { SALE_KEY_PREFIX, saleConfigSchema, saleHistoryKey, saleHistoryPrefix, saleKey, type SaleConfig } from "./sale-config.ts";
 
 /**
  * Cloudflare KV takes at most one write per second to the same key and answers more with

@@ -67,7 +67,8 @@ export async function verifyAccessAssertion(assertion: string, config: AccessCon
       requiredClaims: ["exp", "iat"],
     });
     // A service token's assertion has no email (it names a `common_name`): systems use API keys here.
-    if (typeof payload.email !== "string" || payload.email === "") return { ok: false, reason: "invalid", detail: "the assertion names no email" };
+    if (typeof payload.email !== "string" || payload.email === "")
+      return { ok: false, reason: "invalid", detail: "the assertion names no email" };
     return { ok: true, email: normalizeEmail(payload.email) };
   } catch (error) {
     if (keysUnavailable(error)) return { ok: false, reason: "unavailable", detail: "Cloudflare Access's keys could not be fetched" };
@@ -88,6 +89,7 @@ function describeRefusal(error: unknown): string {
     if (error.claim === "aud") return "the assertion is for another Access application";
     return `the assertion's ${error.claim} claim is not acceptable`;
   }
-  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed) return "the assertion is not signed by this team's keys";
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWSSignatureVerificationFailed)
+    return "the assertion is not signed by this team's keys";
   return "the assertion is malformed";
 }

@@ -34,19 +34,17 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export const emailSchema = z
-  .string()
-  .trim()
-  .max(254)
-  .pipe(z.email("an email address"))
-  .transform(normalizeEmail);
+export const emailSchema = z.string().trim().max(254).pipe(z.email("an email address")).transform(normalizeEmail);
 
 export const nameSchema = z.string().trim().min(1, "a name").max(64);
 export const roleSchema = z.enum(ROLES);
 
 /** A store's id: what the store routes (a later issue) will name stores by. */
 export const storeIdSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, "lowercase letters, digits and dashes");
-export const storesSchema = z.array(storeIdSchema).max(100).transform((stores) => [...new Set(stores)].sort());
+export const storesSchema = z
+  .array(storeIdSchema)
+  .max(100)
+  .transform((stores) => [...new Set(stores)].sort());
 
 /**
  * Store staff work in named stores and must have at least one; every other role acts across

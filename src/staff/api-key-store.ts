@@ -49,7 +49,12 @@ export async function touchApiKey(db: Database, id: string, now: number): Promis
   await db
     .update(staffApiKeys)
     .set({ lastUsedAt: new Date(now) })
-    .where(and(eq(staffApiKeys.id, id), or(isNull(staffApiKeys.lastUsedAt), lt(staffApiKeys.lastUsedAt, new Date(now - LAST_USED_PRECISION_MS)))));
+    .where(
+      and(
+        eq(staffApiKeys.id, id),
+        or(isNull(staffApiKeys.lastUsedAt), lt(staffApiKeys.lastUsedAt, new Date(now - LAST_USED_PRECISION_MS))),
+      ),
+    );
 }
 
 function fromRow(row: Row): ApiKeyRecord {

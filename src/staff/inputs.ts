@@ -34,7 +34,10 @@ export const accountPatchSchema = z
   })
   .strict();
 
-export const apiKeyNameSchema = z.string().trim().regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u, "1-64 letters, digits, spaces or . _ -");
+export const apiKeyNameSchema = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} ._-]{0,63}$/u, "1-64 letters, digits, spaces or . _ -");
 
 export const newApiKeySchema = z
   .object({
@@ -53,7 +56,10 @@ export type NewApiKey = z.output<typeof newApiKeySchema>;
  * (store staff need stores, no one else has any), checked on the raw input so it is listed
  * even when another field fails.
  */
-export function validateStaffInput<T extends typeof newAccountSchema | typeof newApiKeySchema>(schema: T, input: unknown): Validated<z.output<T>> {
+export function validateStaffInput<T extends typeof newAccountSchema | typeof newApiKeySchema>(
+  schema: T,
+  input: unknown,
+): Validated<z.output<T>> {
   const parsed = schema.safeParse(input);
   const problems = parsed.success ? [] : describeIssues(parsed.error.issues);
   for (const problem of scopeProblems(input)) if (!problems.includes(problem)) problems.push(problem);

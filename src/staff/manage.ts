@@ -55,7 +55,12 @@ export async function setPassword(db: Database, id: string, password: string, no
 }
 
 /** A new API key: the record stored, and the key itself, which exists nowhere else and is shown once. */
-export async function createApiKey(db: Database, input: NewApiKey, createdBy: string, now: number): Promise<{ record: ApiKeyRecord; key: string }> {
+export async function createApiKey(
+  db: Database,
+  input: NewApiKey,
+  createdBy: string,
+  now: number,
+): Promise<{ record: ApiKeyRecord; key: string }> {
   const { id, key } = generateApiKey();
   const record = await insertApiKey(db, {
     id,

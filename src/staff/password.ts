@@ -79,7 +79,12 @@ export async function verifyPassword(password: string, stored: string): Promise<
  * checked against it, so that answering "wrong email or password" takes as long for an
  * address with no account as for a wrong password.
  */
-export const DUMMY_PASSWORD_HASH = [SCHEME, PBKDF2_ITERATIONS, toBase64url(new Uint8Array(SALT_BYTES)), toBase64url(new Uint8Array(HASH_BYTES))].join("$");
+export const DUMMY_PASSWORD_HASH = [
+  SCHEME,
+  PBKDF2_ITERATIONS,
+  toBase64url(new Uint8Array(SALT_BYTES)),
+  toBase64url(new Uint8Array(HASH_BYTES)),
+].join("$");
 
 function parseHash(stored: string): { iterations: number; salt: Uint8Array; hash: Uint8Array } | null {
   const parts = stored.split("$");
@@ -99,6 +104,10 @@ function normalize(password: string): string {
 
 async function derive(password: string, salt: Uint8Array, iterations: number, bytes: number = HASH_BYTES): Promise<Uint8Array> {
   const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(normalize(password)), "PBKDF2", false, ["deriveBits"]);
-  const bits = await crypto.subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: salt as Uint8Array<ArrayBuffer>, iterations }, key, bytes * 8);
+  const bits = await crypto.subtle.deriveBits(
+    { name: "PBKDF2", hash: "SHA-256", salt: salt as Uint8Array<ArrayBuffer>, iterations },
+    key,
+    bytes * 8,
+  );
   return new Uint8Array(bits);
 }

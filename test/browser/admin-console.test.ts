@@ -50,9 +50,15 @@ const freshAddress = () => `10.${[0, 0, 0].map(() => Math.floor(Math.random() * 
  * never count against another's, nor against a later run on a shared Redis.
  */
 async function openConsole() {
-  const context = await shop.browser.newContext({ baseURL: shop.baseUrl, timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 900 } });
+  const context = await shop.browser.newContext({
+    baseURL: shop.baseUrl,
+    timezoneId: "Asia/Shanghai",
+    viewport: { width: 1280, height: 900 },
+  });
   const address = freshAddress();
-  await context.route("**/admin/api/session", (route) => route.continue({ headers: { ...route.request().headers(), "cf-connecting-ip": address } }));
+  await context.route("**/admin/api/session", (route) =>
+    route.continue({ headers: { ...route.request().headers(), "cf-connecting-ip": address } }),
+  );
   const page = await context.newPage();
   return { context, page };
 }
@@ -92,7 +98,16 @@ async function createLiveSale(sku: string, fields: Record<string, unknown> = {})
   const created = await fetch(`${shop.baseUrl}/admin/api/sales`, {
     method: "POST",
     headers: { ...AUTH, "Content-Type": "application/json" },
-    body: JSON.stringify({ sku, title: "Live sale", listPrice: 9_900, stock: 20, perShopperLimit: 5, startsAt: now - MINUTE, endsAt: now + 60 * MINUTE, ...fields }),
+    body: JSON.stringify({
+      sku,
+      title: "Live sale",
+      listPrice: 9_900,
+      stock: 20,
+      perShopperLimit: 5,
+      startsAt: now - MINUTE,
+      endsAt: now + 60 * MINUTE,
+      ...fields,
+    }),
   });
   expect(created.status).toBe(201);
 }
@@ -110,7 +125,11 @@ async function sql(text: string): Promise<void> {
 
 describe("the marketer console in a real browser", () => {
   it("signs in, shows every problem next to its field, creates, pauses, resumes, tops up, and shows live state, history and audit", async () => {
-    const context = await shop.browser.newContext({ baseURL: shop.baseUrl, timezoneId: "Asia/Shanghai", viewport: { width: 1280, height: 900 } });
+    const context = await shop.browser.newContext({
+      baseURL: shop.baseUrl,
+      timezoneId: "Asia/Shanghai",
+      viewport: { width: 1280, height: 900 },
+    });
     const page = await context.newPage();
     const pageErrors: string[] = [];
     page.on("pageerror", (error) => pageErrors.push(error.message));
@@ -130,7 +149,11 @@ describe("the marketer console in a real browser", () => {
     await page.locator("#app").waitFor();
     // Signed in with ADMIN_TOKEN: an owner, offered every control, under the name typed for the audit log.
     await page.locator("#new-sale").waitFor();
-    expect([await whoami(page, "name"), await whoami(page, "role"), await whoami(page, "via")]).toEqual(["王芳", "Owner", "signed in with admin token"]);
+    expect([await whoami(page, "name"), await whoami(page, "role"), await whoami(page, "via")]).toEqual([
+      "王芳",
+      "Owner",
+      "signed in with admin token",
+    ]);
     // From here on, the 2-second refresh runs only when the test moves the clock on (runFor).
     await page.clock.pauseAt(Date.now() + 1_000);
 
@@ -272,19 +295,42 @@ describe("the marketer console in a real browser", () => {
     // The test answers GET /admin/api/me itself (the token is ADMIN_TOKEN, an owner's): an
     // analyst, who reads sales, figures and the audit log and changes nothing (src/staff/roles.ts).
     const analyst = { id: "stf_test", name: "Ana", email: "ana@example.com", role: "analyst", stores: [], via: "session" };
-    const { context, page } = await signedIn("Ana", (p) => p.route("**/admin/api/me", (route) => route.fulfill({ json: { staff: analyst } })));
+    const { context, page } = await signedIn("Ana", (p) =>
+      p.route("**/admin/api/me", (route) => route.fulfill({ json: { staff: analyst } })),
+    );
     const row = page.locator(`tr[data-sku="${sku}"]`);
     await row.locator('[data-action="dead-letters"]').waitFor();
-    expect(await visible([page.locator("#show-audit"), row.getByRole("button", { name: "History" }), row.getByRole("button", { name: "Audit" }), page.locator("#sign-out")])).toEqual([true, true, true, true]);
-    const changes = [page.locator("#new-sale"), row.getByRole("button", { name: "Edit" }), row.locator('[data-action="pause"]'), row.locator('[data-action="top-up"]'), row.locator("input")];
+    expect(
+      await visible([
+        page.locator("#show-audit"),
+        row.getByRole("button", { name: "History" }),
+        row.getByRole("button", { name: "Audit" }),
+        page.locator("#sign-out"),
+      ]),
+    ).toEqual([true, true, true, true]);
+    const changes = [
+      page.locator("#new-sale"),
+      row.getByRole("button", { name: "Edit" }),
+      row.locator('[data-action="pause"]'),
+      row.locator('[data-action="top-up"]'),
+      row.locator("input"),
+    ];
     expect(await visible(changes)).toEqual([false, false, false, false, false]);
     await context.close();
 
     // An API from before staff sign-in has no /me (404): its one credential, ADMIN_TOKEN, is an owner's.
-    const before = await signedIn("admin", (p) => p.route("**/admin/api/me", (route) => route.fulfill({ status: 404, json: { error: { code: "not_found", message: "no route" } } })));
+    const before = await signedIn("admin", (p) =>
+      p.route("**/admin/api/me", (route) => route.fulfill({ status: 404, json: { error: { code: "not_found", message: "no route" } } })),
+    );
     const ownerRow = before.page.locator(`tr[data-sku="${sku}"]`);
     await ownerRow.locator('[data-action="pause"]').waitFor();
-    expect(await visible([before.page.locator("#new-sale"), ownerRow.getByRole("button", { name: "Edit" }), ownerRow.locator('[data-action="top-up"]')])).toEqual([true, true, true]);
+    expect(
+      await visible([
+        before.page.locator("#new-sale"),
+        ownerRow.getByRole("button", { name: "Edit" }),
+        ownerRow.locator('[data-action="top-up"]'),
+      ]),
+    ).toEqual([true, true, true]);
     await before.context.close();
   }, 60_000);
 });
@@ -325,15 +371,21 @@ describe("staff sign-in in the console (issue 11)", () => {
       "signed in with email and password",
     ]);
     await row.locator('[data-action="pause"]').waitFor();
-    expect(await visible([page.locator("#new-sale"), row.getByRole("button", { name: "Edit" }), row.locator('[data-action="top-up"]'), page.locator("#sign-out")])).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
+    expect(
+      await visible([
+        page.locator("#new-sale"),
+        row.getByRole("button", { name: "Edit" }),
+        row.locator('[data-action="top-up"]'),
+        page.locator("#sign-out"),
+      ]),
+    ).toEqual([true, true, true, true]);
     // The session is the HttpOnly cookie alone: no token in the tab for a script to read.
     expect(await page.evaluate(() => sessionStorage.getItem("fs-admin-token"))).toBeNull();
-    expect((await context.cookies()).find((c) => c.name === "fs_staff")).toMatchObject({ httpOnly: true, sameSite: "Strict", path: "/admin" });
+    expect((await context.cookies()).find((c) => c.name === "fs_staff")).toMatchObject({
+      httpOnly: true,
+      sameSite: "Strict",
+      path: "/admin",
+    });
 
     // A change through the session (the cookie, from this origin): audited under the account's email.
     await row.locator('[data-action="pause"]').click();
@@ -350,7 +402,11 @@ describe("staff sign-in in the console (issue 11)", () => {
     // Sign out ends the session on the server: the panel, no cookie, and a reload stays out.
     await page.click("#sign-out");
     await page.locator("#password-sign-in").waitFor();
-    expect(await visible([page.locator("#app"), page.locator("#sign-out"), page.locator("#sign-in-problem")])).toEqual([false, false, false]);
+    expect(await visible([page.locator("#app"), page.locator("#sign-out"), page.locator("#sign-in-problem")])).toEqual([
+      false,
+      false,
+      false,
+    ]);
     expect(await page.locator("#whoami").textContent()).toBe("");
     expect((await context.cookies()).some((c) => c.name === "fs_staff")).toBe(false);
     await page.reload();
@@ -375,9 +431,20 @@ describe("staff sign-in in the console (issue 11)", () => {
     await row.locator('[data-action="dead-letters"]').waitFor();
     expect([await whoami(page, "name"), await whoami(page, "role")]).toEqual(["Ana Analyst", "Analyst"]);
 
-    const reads = [page.locator("#show-audit"), row.getByRole("button", { name: "History" }), row.getByRole("button", { name: "Audit" }), page.locator("#sign-out")];
+    const reads = [
+      page.locator("#show-audit"),
+      row.getByRole("button", { name: "History" }),
+      row.getByRole("button", { name: "Audit" }),
+      page.locator("#sign-out"),
+    ];
     expect(await visible(reads)).toEqual([true, true, true, true]);
-    const changes = [page.locator("#new-sale"), row.getByRole("button", { name: "Edit" }), row.locator('[data-action="pause"]'), row.locator('[data-action="top-up"]'), row.locator("input")];
+    const changes = [
+      page.locator("#new-sale"),
+      row.getByRole("button", { name: "Edit" }),
+      row.locator('[data-action="pause"]'),
+      row.locator('[data-action="top-up"]'),
+      row.locator("input"),
+    ];
     expect(await visible(changes)).toEqual([false, false, false, false, false]);
 
     // The read views answer the session: live figures, history, the audit log, dead letters.
@@ -439,7 +506,9 @@ describe("staff sign-in in the console (issue 11)", () => {
     await page.goto("/admin");
     await passwordSignIn(page, staff);
     // Retry-After is the rest of the 15-minute window: "15 minutes", the clock time when it ends.
-    await expect.poll(() => page.locator("#sign-in-problem").textContent()).toMatch(/^Too many failed sign-ins\. Try again in 1[45] minutes \(at \d{1,2}:\d\d( [AP]M)?\)\.$/);
+    await expect
+      .poll(() => page.locator("#sign-in-problem").textContent())
+      .toMatch(/^Too many failed sign-ins\. Try again in 1[45] minutes \(at \d{1,2}:\d\d( [AP]M)?\)\.$/);
     expect(await page.locator("#app").isVisible()).toBe(false);
 
     // A shop without STAFF_SESSION_SECRET answers sign-in 503 admin_closed (this stack has
@@ -448,7 +517,9 @@ describe("staff sign-in in the console (issue 11)", () => {
       route.fulfill({ status: 503, json: { error: { code: "admin_closed", message: "signing in with a staff account is not enabled" } } }),
     );
     await passwordSignIn(page, staff);
-    await expect.poll(() => page.locator("#sign-in-problem").textContent()).toMatch(/not enabled on this shop.*Sign in with a token instead/);
+    await expect
+      .poll(() => page.locator("#sign-in-problem").textContent())
+      .toMatch(/not enabled on this shop.*Sign in with a token instead/);
     expect(await page.locator("#token-sign-in [name=token]").isVisible()).toBe(true);
     await context.close();
   }, 60_000);
@@ -464,5 +535,9 @@ async function staffId(email: string): Promise<string> {
 
 /** An owner's change to an account (`PATCH /admin/api/staff/:id`). */
 function changeStaff(id: string, patch: Record<string, unknown>): Promise<Response> {
-  return fetch(`${shop.baseUrl}/admin/api/staff/${id}`, { method: "PATCH", headers: { ...AUTH, "Content-Type": "application/json" }, body: JSON.stringify(patch) });
+  return fetch(`${shop.baseUrl}/admin/api/staff/${id}`, {
+    method: "PATCH",
+    headers: { ...AUTH, "Content-Type": "application/json" },
+    body: JSON.stringify(patch),
+  });
 }

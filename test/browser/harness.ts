@@ -38,7 +38,14 @@ export class StorefrontUnderTest {
     const url = await mf.ready;
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
-      args: ["--headless", "--no-sandbox", "--disable-background-networking", "--disable-gpu", "--disable-component-update", "--no-first-run"],
+      args: [
+        "--headless",
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-gpu",
+        "--disable-component-update",
+        "--no-first-run",
+      ],
     });
     mkdirSync(join(ARTIFACTS, "screenshots"), { recursive: true });
     return new StorefrontUnderTest(mf, url.origin, browser);
@@ -78,7 +85,9 @@ export class StorefrontUnderTest {
         "securitypolicyviolation",
         (event) => {
           const report = (window as unknown as { __reportCspViolation: (v: string) => void }).__reportCspViolation;
-          void report(`${location.pathname} ${event.effectiveDirective} ${event.blockedURI || "inline"} ${event.sourceFile}:${event.lineNumber}`);
+          void report(
+            `${location.pathname} ${event.effectiveDirective} ${event.blockedURI || "inline"} ${event.sourceFile}:${event.lineNumber}`,
+          );
         },
         true,
       );
@@ -134,7 +143,7 @@ export interface TestStaff {
 /** Appends one page's first contentful paint to the artifacts (a measurement, not an assertion). */
 export function recordPaint(page: string, firstContentfulPaintMs: number): void {
   const file = join(ARTIFACTS, `fcp-${page}.json`);
-  writeFileSync(file, JSON.stringify({ page, firstContentfulPaintMs, at: new Date().toISOString() }, null, 2) + "\n");
+  writeFileSync(file, `${JSON.stringify({ page, firstContentfulPaintMs, at: new Date().toISOString() }, null, 2)}\n`);
 }
 
 export const screenshotPath = (name: string) => join(ARTIFACTS, "screenshots", `${name}.png`);

@@ -152,7 +152,12 @@ describe("storefront in a real browser", () => {
 function expectShopHeaders(response: PageResponse | null): void {
   const headers = response!.headers();
   const csp = headers["content-security-policy"] ?? "";
-  const directives = new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name!, values.join(" ")]));
+  const directives = new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name, ...values]) => [name!, values.join(" ")]),
+  );
   expect(Object.fromEntries(directives)).toMatchObject({
     "default-src": "'self'",
     "script-src": "'self'",

@@ -48,7 +48,13 @@ describe("benchmark harness (smoke)", () => {
       // The embedded PGlite serves one session at a time (see BenchSetup.baselinePoolMax).
       baselinePoolMax: process.env.DATABASE_URL ? undefined : 1,
     };
-    results = await benchmark(setup, SMOKE, ALL_CONTENDERS, { postgres: "test stack", redis: "test stack", storefront: "work tree" }, () => undefined);
+    results = await benchmark(
+      setup,
+      SMOKE,
+      ALL_CONTENDERS,
+      { postgres: "test stack", redis: "test stack", storefront: "work tree" },
+      () => undefined,
+    );
     await writeResults(results, out);
   }, 240_000);
 
@@ -69,7 +75,9 @@ describe("benchmark harness (smoke)", () => {
     expect(results.run.routes.map((r) => r.route)).toEqual(["POST:/api/session", "GET:/api/skus/:sku"]);
     // The storefront's CPU profile, summed by original source through the bundle's source map.
     expect(results.run.profile!.checkoutsPerS).toBeGreaterThan(0);
-    expect(results.run.profile!.by.some((entry) => entry.where.startsWith("durable-objects/") || entry.where.startsWith("workers/"))).toBe(true);
+    expect(results.run.profile!.by.some((entry) => entry.where.startsWith("durable-objects/") || entry.where.startsWith("workers/"))).toBe(
+      true,
+    );
   });
 
   it("holds the checks for every contender that sells: sold out exactly, nothing oversold, lost or duplicated", () => {

@@ -31,7 +31,11 @@ describe("production bundle on workerd", () => {
     });
     try {
       const response = await broken.dispatchFetch("http://shop.test/healthz");
-      const body = (await response.json()) as { status: string; failing: string[]; checks: Record<string, { ok: boolean; error?: string }> };
+      const body = (await response.json()) as {
+        status: string;
+        failing: string[];
+        checks: Record<string, { ok: boolean; error?: string }>;
+      };
       expect(response.status).toBe(503);
       expect(body.failing).toEqual(["redis"]);
       expect(body.checks.postgres?.ok).toBe(true);

@@ -119,7 +119,10 @@ describe("embedded Postgres with many connections", () => {
         skus.map((sku, k) => {
           const orders = Array.from({ length: 2 * k + 1 }, (_, j) => orderOf(sku, j));
           expected.set(sku, totalsOf(orders));
-          return writeOrderEvents(database.db, orders.map((order, j) => ({ seq: j + 1, order, reason: null }) satisfies OrderEvent));
+          return writeOrderEvents(
+            database.db,
+            orders.map((order, j) => ({ seq: j + 1, order, reason: null }) satisfies OrderEvent),
+          );
         }),
       );
 
@@ -166,7 +169,9 @@ describe("embedded Postgres with many connections", () => {
         // Others' rows are visible only once their transaction committed: never part of one.
         expect(others % 5).toBe(0);
       }
-      const { rows } = await pool.query<{ tag: string; n: number }>("select tag, count(*)::int as n from tx_rows group by tag order by tag");
+      const { rows } = await pool.query<{ tag: string; n: number }>(
+        "select tag, count(*)::int as n from tx_rows group by tag order by tag",
+      );
       expect(rows).toEqual(Array.from({ length: 10 }, (_, t) => ({ tag: `tx-${t}`, n: 5 })).sort((a, b) => a.tag.localeCompare(b.tag)));
     });
   });
@@ -264,7 +269,9 @@ describe("embedded Postgres with many connections", () => {
       ];
       client.send(...pipelined);
       const answers = [await client.untilReady(), await client.untilReady(), await client.untilReady()];
-      expect(answers.map((messages) => messages.filter((m) => m.type === "D" || m.type === "E" || m.type === "Z").map((m) => m.type))).toEqual([
+      expect(
+        answers.map((messages) => messages.filter((m) => m.type === "D" || m.type === "E" || m.type === "Z").map((m) => m.type)),
+      ).toEqual([
         ["D", "Z"],
         ["E", "Z"],
         ["D", "Z"],
@@ -441,7 +448,13 @@ async function startMessageRelay(targetPort: number): Promise<Relay> {
       pending = Buffer.concat([pending, chunk]);
       for (;;) {
         // Before and at the startup packet no type byte; SSLRequest comes before it.
-        const length = startup ? (pending.length >= 8 ? pending.readInt32BE(0) : Infinity) : pending.length >= 5 ? 1 + pending.readInt32BE(1) : Infinity;
+        const length = startup
+          ? pending.length >= 8
+            ? pending.readInt32BE(0)
+            : Infinity
+          : pending.length >= 5
+            ? 1 + pending.readInt32BE(1)
+            : Infinity;
         if (pending.length < length) break;
         const one = pending.subarray(0, length);
         pending = pending.subarray(length);
@@ -504,7 +517,15 @@ function simpleQuery(sql: string): Buffer {
 function extendedQuery(sql: string, params: string[]): Buffer[] {
   return [
     message("P", cstring(""), cstring(sql), int16(0)),
-    message("B", cstring(""), cstring(""), int16(0), int16(params.length), ...params.flatMap((p) => [int32(Buffer.byteLength(p)), Buffer.from(p)]), int16(0)),
+    message(
+      "B",
+      cstring(""),
+      cstring(""),
+      int16(0),
+      int16(params.length),
+      ...params.flatMap((p) => [int32(Buffer.byteLength(p)), Buffer.from(p)]),
+      int16(0),
+    ),
     message("D", Buffer.from("P"), cstring("")),
     message("E", cstring(""), int32(0)),
     message("S"),
@@ -539,10 +560,18 @@ class RawClient {
     const socket = net.connect({ port, host: "127.0.0.1", noDelay: true });
     await new Promise<void>((resolve, reject) => socket.once("connect", resolve).once("error", reject));
     const client = new RawClient(socket);
-    const params = Buffer.concat([int32(196608), cstring("user"), cstring("postgres"), cstring("database"), cstring("postgres"), Buffer.from([0])]);
+    const params = Buffer.concat([
+      int32(196608),
+      cstring("user"),
+      cstring("postgres"),
+      cstring("database"),
+      cstring("postgres"),
+      Buffer.from([0]),
+    ]);
     client.send(Buffer.concat([int32(4 + params.length), params]));
     const greeting = await client.untilReady();
-    if (greeting.at(-1)?.body.toString() !== "I" || greeting[0]?.type !== "R") throw new Error(`unexpected greeting ${greeting.map((m) => m.type).join("")}`);
+    if (greeting.at(-1)?.body.toString() !== "I" || greeting[0]?.type !== "R")
+      throw new Error(`unexpected greeting ${greeting.map((m) => m.type).join("")}`);
     return client;
   }
 

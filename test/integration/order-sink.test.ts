@@ -52,7 +52,13 @@ function paid(order: Order, at = order.updatedAt + 30_000): Order {
 }
 
 function expired(order: Order): Order {
-  return { ...order, status: "expired", updatedAt: order.expiresAt ?? order.updatedAt + HOLD_MS, expiresAt: null, version: order.version + 1 };
+  return {
+    ...order,
+    status: "expired",
+    updatedAt: order.expiresAt ?? order.updatedAt + HOLD_MS,
+    expiresAt: null,
+    version: order.version + 1,
+  };
 }
 
 let seq = 0;
@@ -131,7 +137,13 @@ describe("writeOrderEvents", () => {
       updated_at: new Date(T0 + 30_000),
       expires_at: null,
     });
-    expect(byId.get(b.id)).toMatchObject({ status: "pending_payment", version: 1, payment_ref: null, gift_id: null, expires_at: new Date(T0 + HOLD_MS) });
+    expect(byId.get(b.id)).toMatchObject({
+      status: "pending_payment",
+      version: 1,
+      payment_ref: null,
+      gift_id: null,
+      expires_at: new Date(T0 + HOLD_MS),
+    });
     expect(byId.get(c.id)).toMatchObject({ status: "expired", version: 2, tier: null, expires_at: null });
 
     const history = await historyOf(sku);
@@ -209,7 +221,8 @@ describe("writeOrderEvents", () => {
       });
     });
     for (const order of created) events.push(event(order));
-    for (const [i, order] of created.entries()) events.push(i % 2 === 0 ? event(paid(order), "paid") : event(expired(order), "hold expired"));
+    for (const [i, order] of created.entries())
+      events.push(i % 2 === 0 ? event(paid(order), "paid") : event(expired(order), "hold expired"));
     expect(events).toHaveLength(1_000);
 
     await writeOrderEvents(database.db, events);
@@ -244,12 +257,7 @@ describe("writeOrderEvents", () => {
     const all = [...created.map((o) => event(o)), ...finals.map((o) => event(o, o.status))];
     // Four writers, each a different overlapping slice in a different order, as retries
     // and overlapping group commits would produce.
-    const slices = [
-      all.slice(0, 120),
-      all.slice(40, 180).reverse(),
-      [...all.slice(60, 180), ...all.slice(0, 30)],
-      shuffled(all),
-    ];
+    const slices = [all.slice(0, 120), all.slice(40, 180).reverse(), [...all.slice(60, 180), ...all.slice(0, 30)], shuffled(all)];
 
     await Promise.all(slices.map((slice) => writeOrderEvents(database.db, slice)));
 

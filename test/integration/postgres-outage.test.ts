@@ -41,7 +41,10 @@ describe("Postgres outage mid-sale", () => {
   });
 
   async function checkoutAs(sku: string): Promise<{ status: number; orderId?: string }> {
-    const session = await mf.dispatchFetch("http://shop.test/api/session", { method: "POST", headers: { "Content-Type": "application/json" } });
+    const session = await mf.dispatchFetch("http://shop.test/api/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+    });
     const cookie = session.headers.get("Set-Cookie")!.split(";")[0]!;
     const response = await mf.dispatchFetch("http://shop.test/api/checkout", {
       method: "POST",

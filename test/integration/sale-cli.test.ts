@@ -71,10 +71,31 @@ const saved = (body: Record<string, unknown>, version: number) => ({ sale: { ...
 describe("npm run sale (scripts/sale.ts)", () => {
   it("creates a sale from flags: yuan to fen, relative times, tiers, gifts, token and actor", async () => {
     const api = await fakeAdmin(({ body }) => ({ status: 201, body: saved(body, 1) }));
-    const result = await run(
-      ["create", "--url", api.url, "--actor", "王芳", "--sku", "cli-sale", "--title", "CLI sale", "--list-price", "599.50", "--stock", "100",
-        "--starts-at", "now", "--ends-at", "+2h", "--tier", "1-10:299:First ten", "--gift", "tote,Tote bag,now,+1h,5", "--limit", "2"],
-    );
+    const result = await run([
+      "create",
+      "--url",
+      api.url,
+      "--actor",
+      "王芳",
+      "--sku",
+      "cli-sale",
+      "--title",
+      "CLI sale",
+      "--list-price",
+      "599.50",
+      "--stock",
+      "100",
+      "--starts-at",
+      "now",
+      "--ends-at",
+      "+2h",
+      "--tier",
+      "1-10:299:First ten",
+      "--gift",
+      "tote,Tote bag,now,+1h,5",
+      "--limit",
+      "2",
+    ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("created, in effect now");
@@ -94,7 +115,9 @@ describe("npm run sale (scripts/sale.ts)", () => {
   });
 
   it("updates from the current version: --top-up and --extend, with expectedVersion, and prints what changed", async () => {
-    const api = await fakeAdmin(({ method, body }) => (method === "GET" ? { status: 200, body: { phase: "live", sale: current } } : { status: 200, body: saved(body, 4) }));
+    const api = await fakeAdmin(({ method, body }) =>
+      method === "GET" ? { status: 200, body: { phase: "live", sale: current } } : { status: 200, body: saved(body, 4) },
+    );
     const result = await run(["update", "cli-sale", "--url", api.url, "--top-up", "20", "--extend", "1h"]);
     expect(result.code).toBe(0);
     const put = api.seen[1]!;
@@ -116,10 +139,16 @@ describe("npm run sale (scripts/sale.ts)", () => {
   });
 
   it("pauses and resumes through the API", async () => {
-    const api = await fakeAdmin(({ url }) => ({ status: 200, body: { ...saved({ paused: url.endsWith("/pause") }, 4), changed: url.endsWith("/pause") } }));
+    const api = await fakeAdmin(({ url }) => ({
+      status: 200,
+      body: { ...saved({ paused: url.endsWith("/pause") }, 4), changed: url.endsWith("/pause") },
+    }));
     expect((await run(["pause", "cli-sale", "--url", api.url])).stdout).toContain("paused cli-sale (version 4)");
     expect((await run(["resume", "cli-sale", "--url", api.url])).stdout).toContain("already running");
-    expect(api.seen.map((r) => `${r.method} ${r.url}`)).toEqual(["POST /admin/api/sales/cli-sale/pause", "POST /admin/api/sales/cli-sale/resume"]);
+    expect(api.seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      "POST /admin/api/sales/cli-sale/pause",
+      "POST /admin/api/sales/cli-sale/resume",
+    ]);
   });
 
   it("exits 2 without a token, on a bad flag or command, and when nothing answers", async () => {

@@ -24,7 +24,9 @@ afterAll(async () => {
 
 function run(args: string[], options: { stdin?: string; env?: Record<string, string> } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { env: { PATH: process.env.PATH, USER: "ops", ...(options.env ?? stackEnv) } });
+    const child = spawn(process.execPath, [SCRIPT, ...args], {
+      env: { PATH: process.env.PATH, USER: "ops", ...(options.env ?? stackEnv) },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk) => (stdout += chunk));
@@ -40,7 +42,9 @@ const account = (address: string) => findAccountByEmail(database.db, address);
 describe("npm run staff (scripts/staff.ts)", () => {
   it("adds an account with a password from stdin, never from the command line", async () => {
     const address = email("wang.fang");
-    const result = await run(["add", "--email", address.toUpperCase(), "--name", "王芳", "--role", "marketer", "--password-stdin"], { stdin: "a long staff passphrase\n" });
+    const result = await run(["add", "--email", address.toUpperCase(), "--name", "王芳", "--role", "marketer", "--password-stdin"], {
+      stdin: "a long staff passphrase\n",
+    });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(`added ${address} (marketer)`);
@@ -144,7 +148,12 @@ describe("npm run staff (scripts/staff.ts)", () => {
     expect(down.stderr).not.toContain("hunter2");
     expect(local.code).toBe(2);
     expect(local.stderr).toContain("is `npm start` running?");
-    const [unknownCommand, missingEmail, unknownFlag, help] = await Promise.all([run(["frobnicate"]), run(["disable"]), run(["add", "--bogus"]), run([])]);
+    const [unknownCommand, missingEmail, unknownFlag, help] = await Promise.all([
+      run(["frobnicate"]),
+      run(["disable"]),
+      run(["add", "--bogus"]),
+      run([]),
+    ]);
     expect([unknownCommand.code, missingEmail.code, unknownFlag.code]).toEqual([2, 2, 2]);
     expect(help.stdout).toContain("usage: npm run staff");
   });

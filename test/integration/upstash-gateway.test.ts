@@ -227,7 +227,10 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
     it("requires the bearer token on every request", async () => {
       for (const path of ["/", "/pipeline", "/multi-exec", "/get/x", "/nope"]) {
         expect(await raw(gateway, path, { body: '["PING"]', token: null })).toEqual({ status: 401, body: { error: "Unauthorized" } });
-        expect(await raw(gateway, path, { body: '["PING"]', token: `${TOKEN}x` })).toEqual({ status: 401, body: { error: "Unauthorized" } });
+        expect(await raw(gateway, path, { body: '["PING"]', token: `${TOKEN}x` })).toEqual({
+          status: 401,
+          body: { error: "Unauthorized" },
+        });
       }
       expect(await raw(gateway, `/echo/hi?_token=${TOKEN}`, { token: null })).toEqual({ status: 200, body: { result: "hi" } });
     });
@@ -249,7 +252,10 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
 
       // A POST body is the last argument, query parameters come after it: SET key <body> EX 100.
       const bytes = new Uint8Array([0xff, 0x00, 0xfe, 0x80, 0x41]);
-      expect(await raw(gateway, `/set/${encodeURIComponent(k("bin"))}?EX=100`, { body: bytes })).toEqual({ status: 200, body: { result: "OK" } });
+      expect(await raw(gateway, `/set/${encodeURIComponent(k("bin"))}?EX=100`, { body: bytes })).toEqual({
+        status: 200,
+        body: { result: "OK" },
+      });
       const stored = await raw(gateway, `/get/${encodeURIComponent(k("bin"))}`, { base64: true });
       expect(stored).toEqual({ status: 200, body: { result: Buffer.from(bytes).toString("base64") } });
       expect(await raw(gateway, `/ttl/${encodeURIComponent(k("bin"))}`)).toEqual({ status: 200, body: { result: 100 } });
@@ -270,7 +276,17 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
         status: 200,
         body: { result: [b64("OK"), 7, [b64("nested")]] },
       });
-      expect(await post(gateway, "/pipeline", [["SET", k("t"), "x"], ["GET", k("t")]], true)).toEqual({
+      expect(
+        await post(
+          gateway,
+          "/pipeline",
+          [
+            ["SET", k("t"), "x"],
+            ["GET", k("t")],
+          ],
+          true,
+        ),
+      ).toEqual({
         status: 200,
         body: [{ result: "OK" }, { result: b64("x") }],
       });
@@ -298,11 +314,20 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
     it("runs multi-exec atomically and discards it whole if a command cannot be queued", async () => {
       const k = keyspace();
       await post(gateway, "/", ["SET", k("text"), "abc"]);
-      expect(await post(gateway, "/multi-exec", [["SET", k("a"), "1"], ["INCR", k("text")], ["INCR", k("a")]])).toEqual({
+      expect(
+        await post(gateway, "/multi-exec", [
+          ["SET", k("a"), "1"],
+          ["INCR", k("text")],
+          ["INCR", k("a")],
+        ]),
+      ).toEqual({
         status: 200,
         body: [{ result: "OK" }, { error: "ERR value is not an integer or out of range" }, { result: 2 }],
       });
-      const aborted = await post(gateway, "/multi-exec", [["SET", k("b"), "1"], ["NOSUCHCOMMAND", "x"]]);
+      const aborted = await post(gateway, "/multi-exec", [
+        ["SET", k("b"), "1"],
+        ["NOSUCHCOMMAND", "x"],
+      ]);
       expect(aborted.status).toBe(400);
       expect((aborted.body as { error: string }).error).toMatch(/^EXECABORT/);
       expect(await post(gateway, "/", ["EXISTS", k("b")])).toEqual({ status: 200, body: { result: 0 } });
@@ -311,7 +336,10 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
     it('turns a Redis error reply into 400 {"error"}', async () => {
       const k = keyspace();
       await post(gateway, "/", ["SET", k("text"), "abc"]);
-      expect(await post(gateway, "/", ["INCR", k("text")])).toEqual({ status: 400, body: { error: "ERR value is not an integer or out of range" } });
+      expect(await post(gateway, "/", ["INCR", k("text")])).toEqual({
+        status: 400,
+        body: { error: "ERR value is not an integer or out of range" },
+      });
       expect(await post(gateway, "/", ["MULTI"])).toEqual({ status: 400, body: { error: expect.stringMatching(/not available/) } });
     });
 
@@ -348,7 +376,12 @@ describe("starting the Upstash gateway", () => {
     const closedPort = await freePort(); // free a moment ago, so nothing answers there
     const started = Date.now();
     const lines: string[] = [];
-    const gateway = await startUpstashGateway({ port: 0, token: TOKEN, redisUrl: `redis://127.0.0.1:${closedPort}`, log: (line) => lines.push(line) });
+    const gateway = await startUpstashGateway({
+      port: 0,
+      token: TOKEN,
+      redisUrl: `redis://127.0.0.1:${closedPort}`,
+      log: (line) => lines.push(line),
+    });
     try {
       expect(gateway.backend).toBe("in-process");
       expect(gateway.redisUrl).toBeUndefined();

@@ -8,7 +8,9 @@ describe("describeDatabaseFailure", () => {
       constraint: "orders_total_nonnegative",
       detail: "Failing row contains (ord_a, sku, shp_secret, 1, ...)",
     });
-    const wrapped = Object.assign(new Error(`Failed query: insert into "orders" ...\nparams: [{"shopper_id":"shp_secret"}]`), { cause: driver });
+    const wrapped = Object.assign(new Error(`Failed query: insert into "orders" ...\nparams: [{"shopper_id":"shp_secret"}]`), {
+      cause: driver,
+    });
     const failure = describeDatabaseFailure(wrapped);
     expect(failure).toEqual({
       sqlstate: "23514",

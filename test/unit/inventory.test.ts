@@ -42,24 +42,28 @@ describe("Inventory", () => {
 
   it("keeps out + available = stock and distinct ranks out, whatever is taken and given back", () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 50 }), fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 5 })), { maxLength: 60 }), (stock, steps) => {
-        const inventory = new Inventory(stock);
-        const out: number[][] = [];
-        for (const [take, n] of steps) {
-          if (take) {
-            const ranks = inventory.take(n);
-            if (ranks) out.push(ranks);
-          } else if (out.length > 0) {
-            inventory.giveBack(out.splice(n % out.length, 1)[0]!);
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 1, max: 5 })), { maxLength: 60 }),
+        (stock, steps) => {
+          const inventory = new Inventory(stock);
+          const out: number[][] = [];
+          for (const [take, n] of steps) {
+            if (take) {
+              const ranks = inventory.take(n);
+              if (ranks) out.push(ranks);
+            } else if (out.length > 0) {
+              inventory.giveBack(out.splice(n % out.length, 1)[0]!);
+            }
+            const flat = out.flat();
+            expect(new Set(flat).size).toBe(flat.length);
+            expect(inventory.out).toBe(flat.length);
+            expect(inventory.out + inventory.available).toBe(stock);
           }
-          const flat = out.flat();
-          expect(new Set(flat).size).toBe(flat.length);
-          expect(inventory.out).toBe(flat.length);
-          expect(inventory.out + inventory.available).toBe(stock);
-        }
-        const { stock: s, nextFresh, returned } = inventory.state;
-        expect(new Inventory(s, nextFresh, returned).state).toEqual(inventory.state);
-      }),
+          const { stock: s, nextFresh, returned } = inventory.state;
+          expect(new Inventory(s, nextFresh, returned).state).toEqual(inventory.state);
+        },
+      ),
       { numRuns: 500 },
     );
   });

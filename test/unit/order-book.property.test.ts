@@ -108,7 +108,14 @@ class TryCommand implements fc.Command<Model, Real> {
       if (!result.ok) throw new Error(`Try refused: ${result.error.code}`);
       const order = result.value.order;
       expect(order).toMatchObject({ status: "pending_payment", qty: this.qty, expiresAt: m.now + HOLD_MS });
-      m.orders.push({ id: order.id, shopper: this.shopper, key: this.key, qty: this.qty, status: "pending_payment", expiresAt: m.now + HOLD_MS });
+      m.orders.push({
+        id: order.id,
+        shopper: this.shopper,
+        key: this.key,
+        qty: this.qty,
+        status: "pending_payment",
+        expiresAt: m.now + HOLD_MS,
+      });
     }
     checkInvariants(m, r);
   }

@@ -40,7 +40,9 @@ describe("writeParkingRefused", () => {
   });
 
   it("parks nothing when Postgres is unreachable: the whole batch waits for a retry", async () => {
-    const outage = Object.assign(new Error("Failed query: insert ... params: [...]"), { cause: new Error("connect ECONNREFUSED 127.0.0.1:5432") });
+    const outage = Object.assign(new Error("Failed query: insert ... params: [...]"), {
+      cause: new Error("connect ECONNREFUSED 127.0.0.1:5432"),
+    });
     await expect(writeParkingRefused([event(1), event(2)], async () => Promise.reject(outage))).rejects.toBe(outage);
   });
 
@@ -58,9 +60,11 @@ describe("writeParkingRefused", () => {
 
   it("writes nothing and parks nothing for an empty batch", async () => {
     let calls = 0;
-    expect(await writeParkingRefused([], async () => {
-      calls += 1;
-    })).toEqual([]);
+    expect(
+      await writeParkingRefused([], async () => {
+        calls += 1;
+      }),
+    ).toEqual([]);
     expect(calls).toBe(0);
   });
 });

@@ -5,7 +5,10 @@ const counts = (paid: number, held: number) => ({ pending_payment: held, paid, c
 
 describe("reconcile", () => {
   it("is consistent only when Postgres matches and nothing is pending or parked", () => {
-    expect(reconcile("s", counts(3, 2), counts(3, 2), { pending: 0, deadLettered: 0 })).toMatchObject({ consistent: true, differences: [] });
+    expect(reconcile("s", counts(3, 2), counts(3, 2), { pending: 0, deadLettered: 0 })).toMatchObject({
+      consistent: true,
+      differences: [],
+    });
   });
 
   it("is not consistent while the outbox holds changes, even when the counts happen to match (a stuck outbox)", () => {
@@ -15,6 +18,10 @@ describe("reconcile", () => {
 
   it("is not consistent while changes are parked as dead letters", () => {
     const report = reconcile("s", counts(3, 2), counts(3, 1), { pending: 0, deadLettered: 1 });
-    expect(report).toMatchObject({ consistent: false, deadLettered: 1, differences: [{ status: "pending_payment", object: 2, postgres: 1 }] });
+    expect(report).toMatchObject({
+      consistent: false,
+      deadLettered: 1,
+      differences: [{ status: "pending_payment", object: 2, postgres: 1 }],
+    });
   });
 });

@@ -35,12 +35,16 @@ describe("redactUrl", () => {
 
   it("masks Redis URLs, Upstash's token-as-password included", () => {
     expect(redactUrl("redis://:foobared@127.0.0.1:6379/0")).toBe("redis://***@127.0.0.1:6379/0");
-    expect(redactUrl("rediss://default:AXXXAAIjcDE@eu1-sharp-cat-12345.upstash.io:6379")).toBe("rediss://***@eu1-sharp-cat-12345.upstash.io:6379");
+    expect(redactUrl("rediss://default:AXXXAAIjcDE@eu1-sharp-cat-12345.upstash.io:6379")).toBe(
+      "rediss://***@eu1-sharp-cat-12345.upstash.io:6379",
+    );
   });
 
   it("masks secret query parameters and keeps the others", () => {
     expect(redactUrl("https://gw.example/get/k?_token=abc123&x=1")).toBe("https://gw.example/get/k?_token=***&x=1");
-    expect(redactUrl("postgres://db.example/app?sslmode=require&password=hunter2")).toBe("postgres://db.example/app?sslmode=require&password=***");
+    expect(redactUrl("postgres://db.example/app?sslmode=require&password=hunter2")).toBe(
+      "postgres://db.example/app?sslmode=require&password=***",
+    );
     expect(redactUrl("https://api.example/v1?access_token=t0k&api_key=k3y&client_secret=s#frag")).toBe(
       "https://api.example/v1?access_token=***&api_key=***&client_secret=***#frag",
     );
@@ -49,7 +53,7 @@ describe("redactUrl", () => {
 
 describe("redactSecrets", () => {
   it("masks a Postgres URL inside an error message and leaves the rest of the message", () => {
-    expect(redactSecrets('connect ECONNREFUSED for postgresql://app:s3cret@10.0.0.5:5432/shop (attempt 3)')).toBe(
+    expect(redactSecrets("connect ECONNREFUSED for postgresql://app:s3cret@10.0.0.5:5432/shop (attempt 3)")).toBe(
       "connect ECONNREFUSED for postgresql://***@10.0.0.5:5432/shop (attempt 3)",
     );
   });
@@ -68,7 +72,9 @@ describe("redactSecrets", () => {
   });
 
   it("masks token= and password= parameters in text, and bearer tokens", () => {
-    expect(redactSecrets("GET /get/k?_token=abc&x=1 failed; retry with token=def")).toBe("GET /get/k?_token=***&x=1 failed; retry with token=***");
+    expect(redactSecrets("GET /get/k?_token=abc&x=1 failed; retry with token=def")).toBe(
+      "GET /get/k?_token=***&x=1 failed; retry with token=***",
+    );
     expect(redactSecrets("Authorization: Bearer eyJhbGciOi.J9.x-y_z=")).toBe("Authorization: Bearer ***");
   });
 

@@ -47,7 +47,9 @@ describe("a sale's upper bounds (issue 10)", () => {
       `perShopperLimit: 100 units at up to ${SALE_LIMITS.maxOrderTotal / 100 + 1} fen would make an order above ${SALE_LIMITS.maxOrderTotal} fen (¥${SALE_LIMITS.maxOrderTotal / 100}); lower the limit or the prices`,
     ]);
     // A tier priced above list counts too.
-    expect(problems({ perShopperLimit: 100, tiers: [{ fromRank: 1, toRank: 5, unitPrice: SALE_LIMITS.maxOrderTotal / 50 }] })).toHaveLength(1);
+    expect(problems({ perShopperLimit: 100, tiers: [{ fromRank: 1, toRank: 5, unitPrice: SALE_LIMITS.maxOrderTotal / 50 }] })).toHaveLength(
+      1,
+    );
   });
 
   it("lists the total's problem beside the others in one answer", () => {

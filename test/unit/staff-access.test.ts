@@ -43,7 +43,10 @@ afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 const config = (): AccessConfig => ({ issuer: ISSUER, audience: AUD, certsUrl: `${base}/cdn-certs/jwks` });
 
 /** An assertion as Access issues it: RS256, kid, aud array, email, iat/nbf/exp, issuer. */
-function assertion(claims: Record<string, unknown> = {}, options: { key?: CryptoKey; kid?: string; iss?: string; aud?: string; iat?: number; exp?: number } = {}) {
+function assertion(
+  claims: Record<string, unknown> = {},
+  options: { key?: CryptoKey; kid?: string; iss?: string; aud?: string; iat?: number; exp?: number } = {},
+) {
   const iat = Math.floor((options.iat ?? NOW) / 1000);
   return new SignJWT({ email: "Wang.Fang@Example.com", type: "app", identity_nonce: "n0nce", country: "CN", ...claims })
     .setProtectedHeader({ alg: "RS256", kid: options.kid ?? "team-key-1" })
@@ -82,7 +85,11 @@ describe("Cloudflare Access assertions", () => {
 
   it("refuse an expired assertion, and one not yet valid, by the clock handed in", async () => {
     const token = await assertion({}, { iat: NOW - 2 * 3_600_000, exp: NOW - 1_000 });
-    expect(await verifyAccessAssertion(token, config(), NOW)).toEqual({ ok: false, reason: "invalid", detail: "the assertion has expired" });
+    expect(await verifyAccessAssertion(token, config(), NOW)).toEqual({
+      ok: false,
+      reason: "invalid",
+      detail: "the assertion has expired",
+    });
     expect((await verifyAccessAssertion(token, config(), NOW - 10_000)).ok).toBe(true);
     const early = await assertion({}, { iat: NOW + 3_600_000 });
     expect(await verifyAccessAssertion(early, config(), NOW)).toMatchObject({ ok: false, reason: "invalid" });
@@ -110,7 +117,11 @@ describe("Cloudflare Access assertions", () => {
 
   it("refuse an assertion without an email (an Access service token)", async () => {
     const token = await assertion({ email: undefined, common_name: "ci.access" });
-    expect(await verifyAccessAssertion(token, config(), NOW)).toEqual({ ok: false, reason: "invalid", detail: "the assertion names no email" });
+    expect(await verifyAccessAssertion(token, config(), NOW)).toEqual({
+      ok: false,
+      reason: "invalid",
+      detail: "the assertion names no email",
+    });
   });
 
   it("say the keys are unavailable when the JWKS cannot be fetched, rather than calling the token invalid", async () => {
@@ -136,6 +147,8 @@ describe("Access configuration", () => {
   });
 
   it("lets tests point at their own keys", () => {
-    expect(accessConfig({ ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_CERTS_URL: "http://127.0.0.1:9/jwks" })?.certsUrl).toBe("http://127.0.0.1:9/jwks");
+    expect(accessConfig({ ACCESS_TEAM_DOMAIN: TEAM, ACCESS_AUD: AUD, ACCESS_CERTS_URL: "http://127.0.0.1:9/jwks" })?.certsUrl).toBe(
+      "http://127.0.0.1:9/jwks",
+    );
   });
 });

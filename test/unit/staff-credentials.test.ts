@@ -135,7 +135,17 @@ describe("API keys", () => {
     const secretHash = await hashApiKey(key);
     expect(secretHash).toMatch(/^[0-9a-f]{64}$/);
     expect(secretHash).not.toContain(key.slice(22));
-    const record: ApiKeyRecord = { id, name: "crm", role: "integration", stores: [], secretHash, createdBy: "test", createdAt: NOW, lastUsedAt: null, revokedAt: null };
+    const record: ApiKeyRecord = {
+      id,
+      name: "crm",
+      role: "integration",
+      stores: [],
+      secretHash,
+      createdBy: "test",
+      createdAt: NOW,
+      lastUsedAt: null,
+      revokedAt: null,
+    };
     expect(await apiKeyMatches(key, record)).toBe(true);
     expect(await apiKeyMatches(`${key.slice(0, -1)}${key.endsWith("A") ? "B" : "A"}`, record)).toBe(false);
     expect(apiKeyIdentity(record)).toEqual({ id, name: "crm", email: null, role: "integration", stores: [], via: "api_key" });

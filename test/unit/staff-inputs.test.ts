@@ -5,15 +5,33 @@ import { newAccountSchema, newApiKeySchema, validateAccountPatch, validateStaffI
 
 describe("staff inputs", () => {
   it("take a new account: email lowercased, stores sorted and deduplicated, password optional", () => {
-    const result = validateStaffInput(newAccountSchema, { email: " Wang.Fang@Example.COM ", name: "王芳", role: "store_staff", stores: ["sh-02", "sh-01", "sh-02"] });
-    expect(result).toEqual({ ok: true, value: { email: "wang.fang@example.com", name: "王芳", role: "store_staff", stores: ["sh-01", "sh-02"] } });
+    const result = validateStaffInput(newAccountSchema, {
+      email: " Wang.Fang@Example.COM ",
+      name: "王芳",
+      role: "store_staff",
+      stores: ["sh-02", "sh-01", "sh-02"],
+    });
+    expect(result).toEqual({
+      ok: true,
+      value: { email: "wang.fang@example.com", name: "王芳", role: "store_staff", stores: ["sh-01", "sh-02"] },
+    });
   });
 
   it("list every problem at its field, the role/stores rule too while another field fails", () => {
-    const result = validateStaffInput(newAccountSchema, { email: "not-an-email", name: "", role: "store_staff", password: "short", extra: 1 });
+    const result = validateStaffInput(newAccountSchema, {
+      email: "not-an-email",
+      name: "",
+      role: "store_staff",
+      password: "short",
+      extra: 1,
+    });
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
-    for (const path of ["email", "name", "password", "body", "stores"]) expect(problems.some((p) => p.startsWith(`${path}: `)), problems.join(" | ")).toBe(true);
+    for (const path of ["email", "name", "password", "body", "stores"])
+      expect(
+        problems.some((p) => p.startsWith(`${path}: `)),
+        problems.join(" | "),
+      ).toBe(true);
     expect(problems).toContain("stores: store staff need at least one store");
   });
 
@@ -43,7 +61,14 @@ describe("staff inputs", () => {
       sessionsValidAfter: 0,
       createdAt: 0,
     };
-    expect(accountIdentity(account, "session")).toEqual({ id: account.id, name: "Till", email: "till@example.com", role: "store_staff", stores: ["sh-01"], via: "session" });
+    expect(accountIdentity(account, "session")).toEqual({
+      id: account.id,
+      name: "Till",
+      email: "till@example.com",
+      role: "store_staff",
+      stores: ["sh-01"],
+      via: "session",
+    });
     expect(accountIdentity({ ...account, role: "analyst" }, "access").stores).toEqual([]);
   });
 });
@@ -51,7 +76,9 @@ describe("staff inputs", () => {
 describe("which ways into admin are configured", () => {
   it("is closed with none, open with any one of ADMIN_TOKEN, Access or STAFF_SESSION_SECRET", () => {
     expect(adminOpen(staffAuthConfig({}))).toBe(false);
-    expect(adminOpen(staffAuthConfig({ ADMIN_TOKEN: "", STAFF_SESSION_SECRET: "", ACCESS_TEAM_DOMAIN: "team", ACCESS_AUD: "" }))).toBe(false);
+    expect(adminOpen(staffAuthConfig({ ADMIN_TOKEN: "", STAFF_SESSION_SECRET: "", ACCESS_TEAM_DOMAIN: "team", ACCESS_AUD: "" }))).toBe(
+      false,
+    );
     expect(adminOpen(staffAuthConfig({ ADMIN_TOKEN: "t" }))).toBe(true);
     expect(adminOpen(staffAuthConfig({ STAFF_SESSION_SECRET: "s" }))).toBe(true);
     expect(adminOpen(staffAuthConfig({ ACCESS_TEAM_DOMAIN: "team", ACCESS_AUD: "aud" }))).toBe(true);

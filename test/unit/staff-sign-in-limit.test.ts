@@ -26,7 +26,10 @@ describe("sign-in limits", () => {
   });
 
   it("take custom limits", () => {
-    expect(signInVerdict(fresh(2, 3_000), fresh(2), { perEmail: 1, perAddress: 10, windowMs: 3_000 })).toEqual({ allowed: false, retryAfterSeconds: 3 });
+    expect(signInVerdict(fresh(2, 3_000), fresh(2), { perEmail: 1, perAddress: 10, windowMs: 3_000 })).toEqual({
+      allowed: false,
+      retryAfterSeconds: 3,
+    });
   });
 
   it("count a client by its IPv4 address, an IPv6 client by its /64, and no header as one unknown client", () => {

@@ -1,7 +1,19 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { AuditRecord } from "../../src/sales/audit-log.ts";
-import { admin, adminWithEnv, auditRows, createSale, draftSale, expectNothingWritten, kvState, objectConfig, readError, update, type SaleSaved } from "./admin-support.ts";
+import {
+  admin,
+  adminWithEnv,
+  auditRows,
+  createSale,
+  draftSale,
+  expectNothingWritten,
+  kvState,
+  objectConfig,
+  readError,
+  update,
+  type SaleSaved,
+} from "./admin-support.ts";
 
 /** Postgres at an address where nothing answers (port 1), as in health-failures.test.ts. */
 function unreachablePostgres(): Partial<Env> {
@@ -77,7 +89,10 @@ describe("admin API: the audit log in Postgres", () => {
       },
     } as unknown as KVNamespace;
     const { version, updatedAt: _at, updatedBy: _by, ...draft } = sale;
-    const refused = await adminWithEnv({ SALES: failingKv }, `/sales/${sale.sku}`, { method: "PUT", body: { ...draft, stock: 20, expectedVersion: version } });
+    const refused = await adminWithEnv({ SALES: failingKv }, `/sales/${sale.sku}`, {
+      method: "PUT",
+      body: { ...draft, stock: 20, expectedVersion: version },
+    });
     expect(refused.status).toBe(503);
     expect(await readError(refused)).toMatchObject({ code: "dependency_unavailable", version: 2 });
     expect(await objectConfig(sale.sku)).toMatchObject({ version: 2, stock: 20 });

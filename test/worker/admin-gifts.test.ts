@@ -88,7 +88,11 @@ describe("limited-time gifts in a running sale", () => {
     const a = (await (await first!.checkout(sale.sku, 1)).json<{ order: ApiOrder & { gift: unknown } }>()).order;
     const b = (await (await second!.checkout(sale.sku, 1)).json<{ order: ApiOrder & { gift: unknown } }>()).order;
     const c = (await (await third!.checkout(sale.sku, 1)).json<{ order: ApiOrder & { gift: unknown } }>()).order;
-    expect([a.gift, b.gift, c.gift]).toEqual([{ id: "earbud-case", title: "Charging case 充电盒" }, { id: "earbud-case", title: "Charging case 充电盒" }, null]);
+    expect([a.gift, b.gift, c.gift]).toEqual([
+      { id: "earbud-case", title: "Charging case 充电盒" },
+      { id: "earbud-case", title: "Charging case 充电盒" },
+      null,
+    ]);
     expect((await snapshot(sale.sku)).gift).toBeNull();
 
     await first!.post(`/api/orders/${a.id}/cancel`);

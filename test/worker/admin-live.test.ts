@@ -19,7 +19,11 @@ describe("admin API: changes reach a running sale at once", () => {
     const saved = await update(sale, { stock: 25, endsAt: sale.endsAt + 3_600_000 });
     expect(saved.status).toBe(200);
     const body = await saved.json<SaleSaved>();
-    expect(body).toMatchObject({ changed: true, sale: { version: 2, stock: 25 }, snapshot: { stock: { total: 25, remaining: 15, held: 10 } } });
+    expect(body).toMatchObject({
+      changed: true,
+      sale: { version: 2, stock: 25 },
+      snapshot: { stock: { total: 25, remaining: 15, held: 10 } },
+    });
 
     expect((await snapshot(sale.sku)).stock).toMatchObject({ total: 25, remaining: 15 });
     expect((await snapshot(sale.sku)).endsAt).toBe(sale.endsAt + 3_600_000);

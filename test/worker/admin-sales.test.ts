@@ -32,7 +32,12 @@ describe("admin API: sales", () => {
     expect(response.status).toBe(200);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
     const entry = await response.json<AdminSale>();
-    expect(entry).toMatchObject({ phase: "live", kvVersion: 1, sale: { version: 1 }, live: { ordersPlaced: 1, snapshot: { stock: { held: 2 } } } });
+    expect(entry).toMatchObject({
+      phase: "live",
+      kvVersion: 1,
+      sale: { version: 1 },
+      live: { ordersPlaced: 1, snapshot: { stock: { held: 2 } } },
+    });
     expect((await admin("/sales/no-such-sale-here")).status).toBe(404);
     expect((await admin("/sales/NOT%20A%20SKU")).status).toBe(404);
     expect((await update({ ...sale, sku: "no-such-sale-here" }, {})).status).toBe(404);
@@ -62,7 +67,11 @@ describe("admin API: sales", () => {
     const response = await admin(`/sales/${sale.sku}/history`);
     expect(response.status).toBe(200);
     const { versions } = await response.json<{ versions: SaleConfig[] }>();
-    expect(versions.map((v) => [v.version, v.stock])).toEqual([[3, 70], [2, 60], [1, 50]]);
+    expect(versions.map((v) => [v.version, v.stock])).toEqual([
+      [3, 70],
+      [2, 60],
+      [1, 50],
+    ]);
     expect((await kvState(sale.sku)).history).toEqual([1, 2, 3].map((v) => `sale-history:${sale.sku}:${String(v).padStart(10, "0")}`));
 
     const latest = await (await admin(`/sales/${sale.sku}/history?limit=1`)).json<{ versions: SaleConfig[] }>();
@@ -87,7 +96,13 @@ describe("admin API: sales", () => {
 
     const all = await (await admin("/sales")).json<{ serverTime: number; sales: AdminSale[] }>();
     const phases = Object.fromEntries(all.sales.filter((s) => mine.has(s.sale.sku)).map((s) => [s.sale.sku, s.phase]));
-    expect(phases).toEqual({ [upcoming.sku]: "upcoming", [live.sku]: "live", [paused.sku]: "paused", [soldOut.sku]: "sold_out", [ended.sku]: "ended" });
+    expect(phases).toEqual({
+      [upcoming.sku]: "upcoming",
+      [live.sku]: "live",
+      [paused.sku]: "paused",
+      [soldOut.sku]: "sold_out",
+      [ended.sku]: "ended",
+    });
     expect(all.sales.find((s) => s.sale.sku === soldOut.sku)?.live?.snapshot.stock).toMatchObject({ held: 1, remaining: 0 });
 
     for (const [sku, phase] of Object.entries(phases)) {

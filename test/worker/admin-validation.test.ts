@@ -1,7 +1,17 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { admin, auditRows, createSale, draftSale, expectNothingWritten, expectProblems, kvState, objectConfig, update } from "./admin-support.ts";
+import {
+  admin,
+  auditRows,
+  createSale,
+  draftSale,
+  expectNothingWritten,
+  expectProblems,
+  kvState,
+  objectConfig,
+  update,
+} from "./admin-support.ts";
 
 const HOUR = 3_600_000;
 
@@ -9,24 +19,86 @@ describe("admin API: bad configuration is refused with every problem listed, and
   it.each([
     ["end before start", (d: Record<string, unknown>) => ({ ...d, endsAt: (d.startsAt as number) - 1 }), ["endsAt"]],
     ["end equal to start", (d: Record<string, unknown>) => ({ ...d, endsAt: d.startsAt }), ["endsAt"]],
-    ["overlapping tiers", (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 1, toRank: 10, unitPrice: 1 }, { fromRank: 5, toRank: 20, unitPrice: 2 }] }), ["tiers.1.fromRank"]],
-    ["tiers with a gap", (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 1, toRank: 10, unitPrice: 1 }, { fromRank: 12, toRank: 20, unitPrice: 2 }] }), ["tiers.1.fromRank"]],
-    ["tiers not starting at rank 1", (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 2, toRank: 10, unitPrice: 1 }] }), ["tiers.0.fromRank"]],
-    ["a tier past the stock", (d: Record<string, unknown>) => ({ ...d, stock: 5, tiers: [{ fromRank: 1, toRank: 6, unitPrice: 1 }] }), ["tiers.0.toRank"]],
+    [
+      "overlapping tiers",
+      (d: Record<string, unknown>) => ({
+        ...d,
+        tiers: [
+          { fromRank: 1, toRank: 10, unitPrice: 1 },
+          { fromRank: 5, toRank: 20, unitPrice: 2 },
+        ],
+      }),
+      ["tiers.1.fromRank"],
+    ],
+    [
+      "tiers with a gap",
+      (d: Record<string, unknown>) => ({
+        ...d,
+        tiers: [
+          { fromRank: 1, toRank: 10, unitPrice: 1 },
+          { fromRank: 12, toRank: 20, unitPrice: 2 },
+        ],
+      }),
+      ["tiers.1.fromRank"],
+    ],
+    [
+      "tiers not starting at rank 1",
+      (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 2, toRank: 10, unitPrice: 1 }] }),
+      ["tiers.0.fromRank"],
+    ],
+    [
+      "a tier past the stock",
+      (d: Record<string, unknown>) => ({ ...d, stock: 5, tiers: [{ fromRank: 1, toRank: 6, unitPrice: 1 }] }),
+      ["tiers.0.toRank"],
+    ],
     ["negative stock", (d: Record<string, unknown>) => ({ ...d, stock: -5 }), ["stock"]],
     ["non-integer stock", (d: Record<string, unknown>) => ({ ...d, stock: 2.5 }), ["stock"]],
     ["stock as a string", (d: Record<string, unknown>) => ({ ...d, stock: "50" }), ["stock"]],
     ["a negative list price", (d: Record<string, unknown>) => ({ ...d, listPrice: -1 }), ["listPrice"]],
-    ["a negative tier price", (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 1, toRank: 10, unitPrice: -100 }] }), ["tiers.0.unitPrice"]],
+    [
+      "a negative tier price",
+      (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 1, toRank: 10, unitPrice: -100 }] }),
+      ["tiers.0.unitPrice"],
+    ],
     ["a fractional price (yuan, not fen)", (d: Record<string, unknown>) => ({ ...d, listPrice: 99.5 }), ["listPrice"]],
     ["an unknown field", (d: Record<string, unknown>) => ({ ...d, colour: "red" }), ["body"]],
-    ["an unknown tier field", (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 1, toRank: 10, unitPrice: 1, discount: 5 }] }), ["tiers.0"]],
+    [
+      "an unknown tier field",
+      (d: Record<string, unknown>) => ({ ...d, tiers: [{ fromRank: 1, toRank: 10, unitPrice: 1, discount: 5 }] }),
+      ["tiers.0"],
+    ],
     ["bookkeeping fields a marketer may not set", (d: Record<string, unknown>) => ({ ...d, version: 7 }), ["body"]],
-    ["a gift ending before it starts", (d: Record<string, unknown>) => ({ ...d, gifts: [{ id: "g1", title: "Tote", startsAt: 2_000, endsAt: 1_000, stock: 5 }] }), ["gifts.0.endsAt"]],
-    ["a gift outside the sale's window", (d: Record<string, unknown>) => ({ ...d, gifts: [{ id: "g1", title: "Tote", startsAt: (d.endsAt as number) + HOUR, endsAt: (d.endsAt as number) + 2 * HOUR, stock: 5 }] }), ["gifts.0.startsAt"]],
-    ["a gift without stock", (d: Record<string, unknown>) => ({ ...d, gifts: [{ id: "g1", title: "Tote", startsAt: d.startsAt, endsAt: d.endsAt, stock: 0 }] }), ["gifts.0.stock"]],
-    ["two gifts with one id", (d: Record<string, unknown>) => ({ ...d, gifts: [1, 2].map(() => ({ id: "g1", title: "Tote", startsAt: d.startsAt, endsAt: d.endsAt, stock: 5 })) }), ["gifts.1.id"]],
-    ["a gift with a bad id and no title", (d: Record<string, unknown>) => ({ ...d, gifts: [{ id: "Gift One", title: "", startsAt: d.startsAt, endsAt: d.endsAt, stock: 5 }] }), ["gifts.0.id", "gifts.0.title"]],
+    [
+      "a gift ending before it starts",
+      (d: Record<string, unknown>) => ({ ...d, gifts: [{ id: "g1", title: "Tote", startsAt: 2_000, endsAt: 1_000, stock: 5 }] }),
+      ["gifts.0.endsAt"],
+    ],
+    [
+      "a gift outside the sale's window",
+      (d: Record<string, unknown>) => ({
+        ...d,
+        gifts: [{ id: "g1", title: "Tote", startsAt: (d.endsAt as number) + HOUR, endsAt: (d.endsAt as number) + 2 * HOUR, stock: 5 }],
+      }),
+      ["gifts.0.startsAt"],
+    ],
+    [
+      "a gift without stock",
+      (d: Record<string, unknown>) => ({ ...d, gifts: [{ id: "g1", title: "Tote", startsAt: d.startsAt, endsAt: d.endsAt, stock: 0 }] }),
+      ["gifts.0.stock"],
+    ],
+    [
+      "two gifts with one id",
+      (d: Record<string, unknown>) => ({
+        ...d,
+        gifts: [1, 2].map(() => ({ id: "g1", title: "Tote", startsAt: d.startsAt, endsAt: d.endsAt, stock: 5 })),
+      }),
+      ["gifts.1.id"],
+    ],
+    [
+      "a gift with a bad id and no title",
+      (d: Record<string, unknown>) => ({ ...d, gifts: [{ id: "Gift One", title: "", startsAt: d.startsAt, endsAt: d.endsAt, stock: 5 }] }),
+      ["gifts.0.id", "gifts.0.title"],
+    ],
   ])("refuses %s", async (_, change, paths) => {
     const draft = draftSale() as Record<string, unknown>;
     const response = await admin("/sales", { body: change(draft) });
@@ -42,12 +114,23 @@ describe("admin API: bad configuration is refused with every problem listed, and
         stock: 2.5, // a hard failure: zod skips refinements after it, the API must not
         listPrice: -1,
         endsAt: (draft.startsAt as number) - 1,
-        tiers: [{ fromRank: 1, toRank: 10, unitPrice: 1 }, { fromRank: 12, toRank: 20, unitPrice: -2 }],
+        tiers: [
+          { fromRank: 1, toRank: 10, unitPrice: 1 },
+          { fromRank: 12, toRank: 20, unitPrice: -2 },
+        ],
         gifts: [{ id: "g1", title: "Tote", startsAt: 5, endsAt: 4, stock: 1 }],
         colour: "red",
       },
     });
-    const problems = await expectProblems(response, ["stock", "listPrice", "endsAt", "tiers.1.fromRank", "tiers.1.unitPrice", "gifts.0.endsAt", "body"]);
+    const problems = await expectProblems(response, [
+      "stock",
+      "listPrice",
+      "endsAt",
+      "tiers.1.fromRank",
+      "tiers.1.unitPrice",
+      "gifts.0.endsAt",
+      "body",
+    ]);
     expect(problems).toContain('body: Unrecognized key: "colour"');
     await expectNothingWritten(draft.sku as string);
   });

@@ -19,6 +19,7 @@ import { placeOrder, seedSale, Shopper, type ApiOrder } from "./support.ts";
  * operation (which also covers answers not thrown: 426, and the SKU object's own 404 and 429).
  */
 
+// biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document read as plain JSON, field by field
 type Json = Record<string, any>;
 /** A request as the sweep builds it. */
 interface Sent {
@@ -151,9 +152,15 @@ function goodBody(operation: string, f: Fixtures): unknown {
 /** One fault at a time: each turns a good request into a hostile or erroneous one (or leaves it good). */
 const FAULTS: Array<{ name: string; apply: (sent: Sent) => Sent; env?: Partial<Env> }> = [
   { name: "as is", apply: (s) => s },
-  { name: "no Content-Type, no body", apply: ({ headers: { "Content-Type": _, ...headers }, ...s }) => ({ ...s, headers, body: undefined }) },
+  {
+    name: "no Content-Type, no body",
+    apply: ({ headers: { "Content-Type": _, ...headers }, ...s }) => ({ ...s, headers, body: undefined }),
+  },
   { name: "text/plain", apply: (s) => ({ ...s, headers: { ...s.headers, "Content-Type": "text/plain" } }) },
-  { name: "a form", apply: (s) => ({ ...s, headers: { ...s.headers, "Content-Type": "application/x-www-form-urlencoded" }, body: "qty=1" }) },
+  {
+    name: "a form",
+    apply: (s) => ({ ...s, headers: { ...s.headers, "Content-Type": "application/x-www-form-urlencoded" }, body: "qty=1" }),
+  },
   { name: "a foreign Origin", apply: (s) => ({ ...s, headers: { ...s.headers, Origin: FOREIGN } }) },
   { name: "malformed JSON", apply: (s) => ({ ...s, body: "{ not json" }) },
   { name: "a JSON array", apply: (s) => ({ ...s, body: "[1, 2]" }) },
@@ -166,10 +173,16 @@ const FAULTS: Array<{ name: string; apply: (sent: Sent) => Sent; env?: Partial<E
   { name: "no credential", apply: ({ headers: { Authorization: _, ...headers }, ...s }) => ({ ...s, headers }) },
   { name: "a wrong token", apply: (s) => ({ ...s, headers: { ...s.headers, Authorization: "Bearer not-the-token" } }) },
   { name: "a malformed Authorization", apply: (s) => ({ ...s, headers: { ...s.headers, Authorization: "Basic c3dlZXA=" } }) },
-  { name: "a forged API key", apply: (s) => ({ ...s, headers: { ...s.headers, Authorization: "Bearer fsk_sweep_0123456789abcdef0123456789abcdef" } }) },
+  {
+    name: "a forged API key",
+    apply: (s) => ({ ...s, headers: { ...s.headers, Authorization: "Bearer fsk_sweep_0123456789abcdef0123456789abcdef" } }),
+  },
   {
     name: "a forged staff session from a foreign Origin",
-    apply: ({ headers: { Authorization: _, ...headers }, ...s }) => ({ ...s, headers: { ...headers, Cookie: "fs_staff=forged", Origin: FOREIGN } }),
+    apply: ({ headers: { Authorization: _, ...headers }, ...s }) => ({
+      ...s,
+      headers: { ...headers, Cookie: "fs_staff=forged", Origin: FOREIGN },
+    }),
     env: { STAFF_SESSION_SECRET: "sweep-staff-secret-0123456789" },
   },
   { name: "a malformed X-Admin-Actor", apply: (s) => ({ ...s, headers: { ...s.headers, "X-Admin-Actor": "<script>" } }) },
@@ -216,7 +229,12 @@ function shopperPost(shopper: Shopper, path: string, body: unknown, headers: Rec
   });
 }
 
-function adminSend(method: string, path: string, body?: unknown, credential: Record<string, string> = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` }): Promise<Response> {
+function adminSend(
+  method: string,
+  path: string,
+  body?: unknown,
+  credential: Record<string, string> = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` },
+): Promise<Response> {
   return send(method, {
     path,
     headers: { ...credential, "Content-Type": "application/json" },
@@ -228,7 +246,11 @@ function adminSend(method: string, path: string, body?: unknown, credential: Rec
 function signInFrom(address: string, email: string, password: string, overrides: Partial<Env> = {}): Promise<Response> {
   return send(
     "POST",
-    { path: "/admin/api/session", headers: { "Content-Type": "application/json", "CF-Connecting-IP": address }, body: JSON.stringify({ email, password }) },
+    {
+      path: "/admin/api/session",
+      headers: { "Content-Type": "application/json", "CF-Connecting-IP": address },
+      body: JSON.stringify({ email, password }),
+    },
     overrides,
   );
 }
@@ -238,12 +260,20 @@ const REFUSALS: Array<{ operation: string; code: ErrorCode; answer: () => Promis
   {
     operation: "POST /api/checkout",
     code: "not_started",
-    answer: async () => shopperPost(await Shopper.create(), "/api/checkout", { sku: (await seedSale({ startsAt: Date.now() + 3_600_000, endsAt: Date.now() + 7_200_000 })).sku, qty: 1 }),
+    answer: async () =>
+      shopperPost(await Shopper.create(), "/api/checkout", {
+        sku: (await seedSale({ startsAt: Date.now() + 3_600_000, endsAt: Date.now() + 7_200_000 })).sku,
+        qty: 1,
+      }),
   },
   {
     operation: "POST /api/checkout",
     code: "ended",
-    answer: async () => shopperPost(await Shopper.create(), "/api/checkout", { sku: (await seedSale({ startsAt: Date.now() - 7_200_000, endsAt: Date.now() - 3_600_000 })).sku, qty: 1 }),
+    answer: async () =>
+      shopperPost(await Shopper.create(), "/api/checkout", {
+        sku: (await seedSale({ startsAt: Date.now() - 7_200_000, endsAt: Date.now() - 3_600_000 })).sku,
+        qty: 1,
+      }),
   },
   {
     operation: "POST /api/checkout",
@@ -262,7 +292,11 @@ const REFUSALS: Array<{ operation: string; code: ErrorCode; answer: () => Promis
   {
     operation: "POST /api/checkout",
     code: "insufficient_stock",
-    answer: async () => shopperPost(await Shopper.create(), "/api/checkout", { sku: (await seedSale({ stock: 2, tiers: [], perShopperLimit: 5 })).sku, qty: 3 }),
+    answer: async () =>
+      shopperPost(await Shopper.create(), "/api/checkout", {
+        sku: (await seedSale({ stock: 2, tiers: [], perShopperLimit: 5 })).sku,
+        qty: 3,
+      }),
   },
   {
     operation: "POST /api/checkout",

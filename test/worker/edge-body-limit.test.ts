@@ -38,7 +38,6 @@ async function expectTooLarge(response: Response, limit: number): Promise<void> 
   });
 }
 
-
 /** Every state-changing shopper route, with what proves it took nothing when it refused. */
 const SHOPPER_ROUTES: Array<{
   route: string;
@@ -48,7 +47,11 @@ const SHOPPER_ROUTES: Array<{
     route: "POST /api/session",
     send: async (body, headers) => {
       const shopper = new Shopper();
-      const response = await shopper.request("/api/session", { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+      const response = await shopper.request("/api/session", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...headers },
+        body,
+      });
       return { response, tookNothing: async () => expect(response.headers.get("Set-Cookie")).toBeNull() };
     },
   },
@@ -62,7 +65,10 @@ const SHOPPER_ROUTES: Array<{
         headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID(), ...headers },
         body,
       });
-      return { response, tookNothing: async () => expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 }) };
+      return {
+        response,
+        tookNothing: async () => expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 }),
+      };
     },
   },
   {
@@ -84,7 +90,11 @@ const SHOPPER_ROUTES: Array<{
     route: "POST /api/orders/:id/pay",
     send: async (body, headers) => {
       const { shopper, order } = await placeOrder();
-      const response = await shopper.request(`/api/orders/${order.id}/pay`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+      const response = await shopper.request(`/api/orders/${order.id}/pay`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...headers },
+        body,
+      });
       return { response, tookNothing: async () => expect(await orderStatus(shopper, order.id)).toBe("pending_payment") };
     },
   },
@@ -92,27 +102,37 @@ const SHOPPER_ROUTES: Array<{
     route: "POST /api/orders/:id/cancel",
     send: async (body, headers) => {
       const { shopper, order } = await placeOrder();
-      const response = await shopper.request(`/api/orders/${order.id}/cancel`, { method: "POST", headers: { "Content-Type": "application/json", ...headers }, body });
+      const response = await shopper.request(`/api/orders/${order.id}/cancel`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...headers },
+        body,
+      });
       return { response, tookNothing: async () => expect(await orderStatus(shopper, order.id)).toBe("pending_payment") };
     },
   },
 ];
 
 describe("shopper bodies are limited to 16 KiB while they are read", () => {
-  it.each(SHOPPER_ROUTES)("$route: a 1 MiB body (Content-Length declared) is 413 payload_too_large, and nothing is taken", async ({ send }) => {
-    const { response, tookNothing } = await send(paddedJson(1024 * KiB));
-    await expectTooLarge(response, SHOPPER_BODY_LIMIT);
-    await tookNothing();
-  });
+  it.each(SHOPPER_ROUTES)(
+    "$route: a 1 MiB body (Content-Length declared) is 413 payload_too_large, and nothing is taken",
+    async ({ send }) => {
+      const { response, tookNothing } = await send(paddedJson(1024 * KiB));
+      await expectTooLarge(response, SHOPPER_BODY_LIMIT);
+      await tookNothing();
+    },
+  );
 
-  it.each(SHOPPER_ROUTES)("$route: a streamed body without Content-Length is cut off past the limit: 413, nothing taken", async ({ send }) => {
-    const { body, pulled } = streamedBody();
-    const { response, tookNothing } = await send(body);
-    await expectTooLarge(response, SHOPPER_BODY_LIMIT);
-    // The server stopped reading soon after the limit, nowhere near the end of the body.
-    expect(pulled()).toBeLessThan(SHOPPER_BODY_LIMIT + 64 * KiB);
-    await tookNothing();
-  });
+  it.each(SHOPPER_ROUTES)(
+    "$route: a streamed body without Content-Length is cut off past the limit: 413, nothing taken",
+    async ({ send }) => {
+      const { body, pulled } = streamedBody();
+      const { response, tookNothing } = await send(body);
+      await expectTooLarge(response, SHOPPER_BODY_LIMIT);
+      // The server stopped reading soon after the limit, nowhere near the end of the body.
+      expect(pulled()).toBeLessThan(SHOPPER_BODY_LIMIT + 64 * KiB);
+      await tookNothing();
+    },
+  );
 
   it("refuses a declared 50 MiB body before reading it", async () => {
     const { body, pulled } = streamedBody();
@@ -155,7 +175,12 @@ describe("shopper bodies are limited to 16 KiB while they are read", () => {
 function maximalDraft(): SaleConfigInput {
   const base = draftSale();
   const han = (n: number) => "限时秒杀".repeat(Math.ceil(n / 4)).slice(0, n);
-  const tiers = Array.from({ length: 400 }, (_, i) => ({ fromRank: i * 250 + 1, toRank: (i + 1) * 250, unitPrice: 99_999 - i, label: han(80) }));
+  const tiers = Array.from({ length: 400 }, (_, i) => ({
+    fromRank: i * 250 + 1,
+    toRank: (i + 1) * 250,
+    unitPrice: 99_999 - i,
+    label: han(80),
+  }));
   return {
     ...base,
     title: han(200),
@@ -164,7 +189,13 @@ function maximalDraft(): SaleConfigInput {
     stock: 100_000,
     listPrice: 199_999,
     tiers,
-    gifts: Array.from({ length: 20 }, (_, i) => ({ id: `gift-${i}`, title: han(80), startsAt: base.startsAt, endsAt: base.endsAt, stock: 100_000 })),
+    gifts: Array.from({ length: 20 }, (_, i) => ({
+      id: `gift-${i}`,
+      title: han(80),
+      startsAt: base.startsAt,
+      endsAt: base.endsAt,
+      stock: 100_000,
+    })),
   };
 }
 

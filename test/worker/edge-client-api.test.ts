@@ -37,7 +37,9 @@ describe("the pages' API client", () => {
   });
 
   it("sends a body as JSON, with its own headers", async () => {
-    const request = await sent((api) => api("/api/checkout", { method: "POST", body: { sku: "s", qty: 1 }, headers: { "Idempotency-Key": "k-12345678" } }));
+    const request = await sent((api) =>
+      api("/api/checkout", { method: "POST", body: { sku: "s", qty: 1 }, headers: { "Idempotency-Key": "k-12345678" } }),
+    );
     expect(request.headers.get("Content-Type")).toBe("application/json");
     expect(request.headers.get("Idempotency-Key")).toBe("k-12345678");
     expect(JSON.parse(await request.text())).toEqual({ sku: "s", qty: 1 });

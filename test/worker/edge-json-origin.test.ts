@@ -5,7 +5,6 @@ import { TEST_SECRETS } from "../support/test-secrets.ts";
 import { createSale, draftSale, expectNothingWritten } from "./admin-support.ts";
 import { seedSale, Shopper, snapshot, type ApiError, type ApiOrder, orderStatus, placeOrder } from "./support.ts";
 
-
 async function expectError(response: Response, status: number, code: string): Promise<void> {
   expect(response.status).toBe(status);
   const { error } = await response.json<ApiError>();
@@ -21,7 +20,10 @@ async function expectError(response: Response, status: number, code: string): Pr
  */
 const ROUTES: Array<{
   route: string;
-  send: (init: { headers?: Record<string, string>; body?: string | null }) => Promise<{ response: Response; tookNothing: () => Promise<void> }>;
+  send: (init: {
+    headers?: Record<string, string>;
+    body?: string | null;
+  }) => Promise<{ response: Response; tookNothing: () => Promise<void> }>;
 }> = [
   {
     route: "POST /api/session",
@@ -40,7 +42,10 @@ const ROUTES: Array<{
         headers: { "Idempotency-Key": crypto.randomUUID(), ...headers },
         body: body === undefined ? JSON.stringify({ sku: sale.sku, qty: 1 }) : body,
       });
-      return { response, tookNothing: async () => expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 }) };
+      return {
+        response,
+        tookNothing: async () => expect((await snapshot(sale.sku)).stock).toMatchObject({ remaining: sale.stock, held: 0 }),
+      };
     },
   },
   {
@@ -96,7 +101,10 @@ describe("state-changing shopper calls are JSON only, also without a body", () =
   });
 
   it.each(ROUTES)("$route: what an HTML form sends (urlencoded) is 415, nothing taken", async ({ send }) => {
-    const { response, tookNothing } = await send({ headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "paymentMethod=pm_local_approve" });
+    const { response, tookNothing } = await send({
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "paymentMethod=pm_local_approve",
+    });
     await expectError(response, 415, "unsupported_media_type");
     await tookNothing();
   });
@@ -109,7 +117,10 @@ describe("state-changing shopper calls are JSON only, also without a body", () =
 
   it("reads an empty body sent as JSON as {}: pay with the default method, cancel, session", async () => {
     const first = await placeOrder();
-    const paid = await first.shopper.request(`/api/orders/${first.order.id}/pay`, { method: "POST", headers: { "Content-Type": "application/json" } });
+    const paid = await first.shopper.request(`/api/orders/${first.order.id}/pay`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+    });
     expect(paid.status).toBe(200);
     expect(await paid.json()).toMatchObject({ changed: true, order: { status: "paid", paymentRef: `pay_local_${first.order.id}` } });
 
@@ -127,7 +138,11 @@ describe("state-changing shopper calls are JSON only, also without a body", () =
 
   it("still answers malformed JSON with 400 invalid_request", async () => {
     const { shopper, order } = await placeOrder();
-    const response = await shopper.request(`/api/orders/${order.id}/pay`, { method: "POST", headers: { "Content-Type": "application/json" }, body: "{paymentMethod" });
+    const response = await shopper.request(`/api/orders/${order.id}/pay`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: "{paymentMethod",
+    });
     await expectError(response, 400, "invalid_request");
     expect(await orderStatus(shopper, order.id)).toBe("pending_payment");
   });
@@ -156,7 +171,10 @@ describe("state-changing shopper calls from another origin are refused", () => {
 
   it("accepts the request's own origin, also written with its default port, and no Origin at all", async () => {
     const own = await placeOrder();
-    const paid = await own.shopper.request(`/api/orders/${own.order.id}/pay`, { method: "POST", headers: { ...JSON_TYPE, Origin: "https://shop.test" } });
+    const paid = await own.shopper.request(`/api/orders/${own.order.id}/pay`, {
+      method: "POST",
+      headers: { ...JSON_TYPE, Origin: "https://shop.test" },
+    });
     expect(paid.status).toBe(200);
 
     const withPort = await placeOrder();

@@ -7,7 +7,11 @@ import { healthCaches } from "../../workers/storefront/health.ts";
 import worker from "../../workers/storefront/index.ts";
 
 const OK: HealthReport = { status: "ok", failing: [], checks: { postgres: { ok: true, latencyMs: 1 } } };
-const FAILING: HealthReport = { status: "failing", failing: ["postgres"], checks: { postgres: { ok: false, latencyMs: 1, error: "down" } } };
+const FAILING: HealthReport = {
+  status: "failing",
+  failing: ["postgres"],
+  checks: { postgres: { ok: false, latencyMs: 1, error: "down" } },
+};
 
 /** A clock the test moves by hand. */
 function manualClock(start = 1_000_000) {
@@ -30,7 +34,12 @@ function controlledCheck() {
     new Promise<HealthReport>((resolve, reject) => {
       pending.push({ resolve, reject });
     });
-  return { check, started: () => pending.length, finish: (report: HealthReport) => pending.at(-1)!.resolve(report), fail: (error: Error) => pending.at(-1)!.reject(error) };
+  return {
+    check,
+    started: () => pending.length,
+    finish: (report: HealthReport) => pending.at(-1)!.resolve(report),
+    fail: (error: Error) => pending.at(-1)!.reject(error),
+  };
 }
 
 describe("HealthCache (src/health/cache.ts), on a controlled clock", () => {
@@ -104,7 +113,8 @@ describe("HealthCache (src/health/cache.ts), on a controlled clock", () => {
     const { check, started, fail, finish } = controlledCheck();
     const waiting = [cache.get(check), cache.get(check)];
     fail(new Error("boom"));
-    for (const result of await Promise.allSettled(waiting)) expect(result).toMatchObject({ status: "rejected", reason: { message: "boom" } });
+    for (const result of await Promise.allSettled(waiting))
+      expect(result).toMatchObject({ status: "rejected", reason: { message: "boom" } });
 
     const next = cache.get(check);
     expect(started()).toBe(2);
@@ -113,7 +123,11 @@ describe("HealthCache (src/health/cache.ts), on a controlled clock", () => {
 
     // A check that throws before returning a promise does not wedge the cache either.
     clock.advance(5_000);
-    await expect(cache.get(() => { throw new Error("sync"); })).rejects.toThrow("sync");
+    await expect(
+      cache.get(() => {
+        throw new Error("sync");
+      }),
+    ).rejects.toThrow("sync");
     expect(await cache.get(async () => OK)).toMatchObject({ cached: false, checkedAt: clock.now() });
   });
 
@@ -167,7 +181,10 @@ describe("GET /healthz under a burst", () => {
     const first = await withEnv({ UPSTASH_REDIS_REST_TOKEN: "not-the-token" });
     expect(first).toMatchObject({ status: 503, body: { status: "failing", failing: ["redis"], cached: false } });
     const second = await withEnv({ UPSTASH_REDIS_REST_TOKEN: "not-the-token" });
-    expect(second).toMatchObject({ status: 503, body: { status: "failing", failing: ["redis"], cached: true, checkedAt: first.body.checkedAt } });
+    expect(second).toMatchObject({
+      status: 503,
+      body: { status: "failing", failing: ["redis"], cached: true, checkedAt: first.body.checkedAt },
+    });
     const healthy = await withEnv({});
     expect(healthy).toMatchObject({ status: 200, body: { status: "ok", cached: false } });
     expect([...healthCaches.values()].map((cache) => cache.runs)).toEqual([1, 1]);

@@ -4,7 +4,11 @@ import { describe, expect, it } from "vitest";
 describe("GET /healthz", () => {
   it("checks every dependency for real and reports each one green with its latency", async () => {
     const response = await exports.default.fetch("https://shop.test/healthz");
-    const body = await response.json<{ status: string; failing: string[]; checks: Record<string, { ok: boolean; latencyMs: number; error?: string }> }>();
+    const body = await response.json<{
+      status: string;
+      failing: string[];
+      checks: Record<string, { ok: boolean; latencyMs: number; error?: string }>;
+    }>();
     expect(body.failing).toEqual([]);
     expect(response.status).toBe(200);
     expect(body.status).toBe("ok");

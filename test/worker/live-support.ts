@@ -50,6 +50,11 @@ export async function connect(sku: string, address?: string) {
       () => `no matching message; got ${JSON.stringify(received)}`,
       timeoutMs,
     );
-  const closedWith = (timeoutMs = 5_000) => until(() => closed ?? undefined, () => "the socket was not closed", timeoutMs);
+  const closedWith = (timeoutMs = 5_000) =>
+    until(
+      () => closed ?? undefined,
+      () => "the socket was not closed",
+      timeoutMs,
+    );
   return { socket, next, closedWith, received, snapshotsSeen: () => snapshotsSeen };
 }

@@ -19,6 +19,7 @@ const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "tr
 /** The API's prefixes: the pages, the console and static files are not part of it. */
 const API_PATH = /^\/(api|admin\/api|healthz)(\/|$)/;
 
+// biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document read as plain JSON, field by field
 type Json = Record<string, any>;
 type Operation = { where: string; path: string; method: string; operation: Json };
 
@@ -54,8 +55,9 @@ function resolve(doc: Json, ref: string): unknown {
 }
 
 function collectRefs(node: unknown, found: string[] = []): string[] {
-  if (Array.isArray(node)) node.forEach((item) => collectRefs(item, found));
-  else if (node && typeof node === "object") {
+  if (Array.isArray(node)) {
+    for (const item of node) collectRefs(item, found);
+  } else if (node && typeof node === "object") {
     for (const [key, value] of Object.entries(node)) {
       if (key === "$ref" && typeof value === "string") found.push(value);
       else collectRefs(value, found);
@@ -107,17 +109,27 @@ describe("GET /api/openapi.json", () => {
 
   it("describes every route hono serves under /api, /admin/api and /healthz, and no other", async () => {
     const { doc } = await fetchDocument();
-    const documented = operations(doc).map((o) => o.where).sort();
+    const documented = operations(doc)
+      .map((o) => o.where)
+      .sort();
     // What hono really routes, read off the app: a route added without a contract fails here.
     const served = [
-      ...new Set(worker.routes.filter((r) => r.method !== "ALL" && API_PATH.test(r.path)).map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`)),
+      ...new Set(
+        worker.routes
+          .filter((r) => r.method !== "ALL" && API_PATH.test(r.path))
+          .map((r) => `${r.method} ${r.path.replace(/:(\w+)/g, "{$1}")}`),
+      ),
     ].sort();
     const undocumented = served.filter((route) => !documented.includes(route));
     const unserved = documented.filter((route) => !served.includes(route));
-    expect(undocumented, "served without a contract: register them with app.openapi(contractRoute(…) or adminRoute(…), handler)").toEqual([]);
+    expect(undocumented, "served without a contract: register them with app.openapi(contractRoute(…) or adminRoute(…), handler)").toEqual(
+      [],
+    );
     expect(unserved, "documented but not served").toEqual([]);
     // Sanity: both APIs and the health check are there.
-    expect(documented).toEqual(expect.arrayContaining(["POST /api/checkout", "GET /admin/api/sales/{sku}", "GET /healthz", "GET /api/openapi.json"]));
+    expect(documented).toEqual(
+      expect.arrayContaining(["POST /api/checkout", "GET /admin/api/sales/{sku}", "GET /healthz", "GET /api/openapi.json"]),
+    );
   });
 
   it("declares each path parameter, the Idempotency-Key where required, and the checkout body", async () => {
@@ -127,20 +139,27 @@ describe("GET /api/openapi.json", () => {
       expect(operation.security, where).toBeDefined();
       const parameters = ((operation.parameters ?? []) as Json[]).map((p) => (p.$ref ? (resolve(doc, p.$ref) as Json) : p));
       for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
-        expect(parameters.some((p) => p.in === "path" && p.name === name && p.required === true), `${where}: {${name}}`).toBe(true);
+        expect(
+          parameters.some((p) => p.in === "path" && p.name === name && p.required === true),
+          `${where}: {${name}}`,
+        ).toBe(true);
       }
       const needsKey = where === "POST /api/checkout" || where === "POST /api/checkout/cancel";
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
     }
-    expect(doc.paths["/api/checkout"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/CheckoutRequest" });
+    expect(doc.paths["/api/checkout"].post.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/CheckoutRequest",
+    });
     expect(doc.components.schemas.CheckoutRequest).toMatchObject({
       required: ["sku", "qty"],
       additionalProperties: false,
       properties: { qty: { type: "integer", maximum: 1000 } },
     });
     // Admin saves: documented by the very schemas validateSale checks them with.
-    expect(doc.paths["/admin/api/sales"].post.requestBody.content["application/json"].schema).toEqual({ $ref: "#/components/schemas/SaleDraft" });
+    expect(doc.paths["/admin/api/sales"].post.requestBody.content["application/json"].schema).toEqual({
+      $ref: "#/components/schemas/SaleDraft",
+    });
     expect(doc.components.schemas.SaleUpdate.required).toEqual(expect.arrayContaining(["sku", "stock", "expectedVersion"]));
   });
 
@@ -171,13 +190,19 @@ describe("GET /api/openapi.json", () => {
     for (const path of ["/api/session", "/api/checkout", "/api/checkout/cancel", "/api/orders/{id}/pay", "/api/orders/{id}/cancel"]) {
       expect(doc.paths[path].post["x-error-codes"], path).toEqual(expect.arrayContaining(writeCodes));
     }
-    for (const [path, method] of [["/admin/api/sales", "post"], ["/admin/api/sales/{sku}", "put"]] as const) {
-      expect(doc.paths[path][method]["x-error-codes"], path).toEqual(expect.arrayContaining(["invalid_request", "payload_too_large", "unsupported_media_type"]));
+    for (const [path, method] of [
+      ["/admin/api/sales", "post"],
+      ["/admin/api/sales/{sku}", "put"],
+    ] as const) {
+      expect(doc.paths[path][method]["x-error-codes"], path).toEqual(
+        expect.arrayContaining(["invalid_request", "payload_too_large", "unsupported_media_type"]),
+      );
     }
     // A GET never reads a body nor checks Origin.
     for (const { where, method, operation } of operations(doc)) {
       if (method !== "get") continue;
-      for (const code of ["forbidden_origin", "payload_too_large", "unsupported_media_type"]) expect(operation["x-error-codes"], where).not.toContain(code);
+      for (const code of ["forbidden_origin", "payload_too_large", "unsupported_media_type"])
+        expect(operation["x-error-codes"], where).not.toContain(code);
     }
   });
 
@@ -259,7 +284,9 @@ describe("GET /api/openapi.json", () => {
       ["/admin/api/api-keys", "post", "NewApiKey"],
     ] as const) {
       expect(bodyOf(path, method), path).toEqual({ $ref: `#/components/schemas/${body}` });
-      expect(doc.paths[path][method]["x-error-codes"], path).toEqual(expect.arrayContaining(["invalid_request", "payload_too_large", "unsupported_media_type", "forbidden_origin"]));
+      expect(doc.paths[path][method]["x-error-codes"], path).toEqual(
+        expect.arrayContaining(["invalid_request", "payload_too_large", "unsupported_media_type", "forbidden_origin"]),
+      );
     }
     expect(doc.paths["/admin/api/staff"].post["x-error-codes"]).toContain("conflict");
     expect(doc.paths["/admin/api/staff/{id}"].patch["x-error-codes"]).toContain("not_found");
@@ -270,7 +297,9 @@ describe("GET /api/openapi.json", () => {
     expect(keyName.test("-dash first")).toBe(false);
 
     const { StaffAccount, ApiKey, StaffIdentity } = doc.components.schemas;
-    expect(StaffAccount.required).toEqual(expect.arrayContaining(["id", "email", "role", "stores", "hasPassword", "disabledAt", "createdAt"]));
+    expect(StaffAccount.required).toEqual(
+      expect.arrayContaining(["id", "email", "role", "stores", "hasPassword", "disabledAt", "createdAt"]),
+    );
     expect(ApiKey.required).toEqual(expect.arrayContaining(["id", "name", "role", "createdBy", "lastUsedAt", "revokedAt"]));
     expect(StaffIdentity.properties.via.enum).toEqual(["token", "session", "access", "api_key"]);
     for (const secret of ["passwordHash", "secretHash", "sessionsValidAfter"]) {

@@ -36,10 +36,7 @@ describe("the outbox drain (issue 10)", () => {
   });
 
   it("lands every acknowledged order in its acknowledged status, however checkouts, payments, cancels, drains and alarms interleave", async () => {
-    type Step =
-      | { kind: "checkout"; shopper: number; qty: number }
-      | { kind: "pay" | "cancel"; pick: number }
-      | { kind: "drain" | "alarm" };
+    type Step = { kind: "checkout"; shopper: number; qty: number } | { kind: "pay" | "cancel"; pick: number } | { kind: "drain" | "alarm" };
     const step: fc.Arbitrary<Step> = fc.oneof(
       fc.record({ kind: fc.constant("checkout" as const), shopper: fc.nat(5), qty: fc.integer({ min: 1, max: 2 }) }),
       fc.record({ kind: fc.constantFrom("pay" as const, "cancel" as const), pick: fc.nat(50) }),
@@ -112,7 +109,9 @@ describe("one order cannot hold back the outbox (issue 10)", () => {
     const stub = env.SKU_SALE.getByName(sale.sku);
     // A rule Postgres enforces from now on (NOT VALID: old rows are not checked) that one order breaks.
     const constraint = `refuse_${sale.sku.replace(/-/g, "_")}`;
-    await withPostgres((pool) => pool.query(`alter table orders add constraint ${constraint} check (sku <> '${sale.sku}' or qty <> 3) not valid`));
+    await withPostgres((pool) =>
+      pool.query(`alter table orders add constraint ${constraint} check (sku <> '${sale.sku}' or qty <> 3) not valid`),
+    );
     let refused: ApiOrder;
     const landed: ApiOrder[] = [];
     const shoppers = await Promise.all(Array.from({ length: 6 }, () => Shopper.create()));

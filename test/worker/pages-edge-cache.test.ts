@@ -167,12 +167,20 @@ describe("edge cache through the Worker", () => {
     await caches.default.put(
       key,
       new Response("<p>the stale copy</p>", {
-        headers: { "Content-Type": "text/html; charset=UTF-8", "X-Rendered-At": String(Date.now() - 10_000), "Cache-Control": "public, max-age=35" },
+        headers: {
+          "Content-Type": "text/html; charset=UTF-8",
+          "X-Rendered-At": String(Date.now() - 10_000),
+          "Cache-Control": "public, max-age=35",
+        },
       }),
     );
     const get = async () => {
       const ctx = createExecutionContext();
-      const response = await worker.fetch(new Request(`https://shop.test/sales/${sale.sku}`, { headers: { "Accept-Language": "en" } }), env, ctx);
+      const response = await worker.fetch(
+        new Request(`https://shop.test/sales/${sale.sku}`, { headers: { "Accept-Language": "en" } }),
+        env,
+        ctx,
+      );
       // The refresh finishes before the body is read, as for a shopper on a slow link: it must
       // leave the response already sent alone.
       await waitOnExecutionContext(ctx);

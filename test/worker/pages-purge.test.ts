@@ -34,7 +34,8 @@ describe("purgeSalePages (issue 11)", () => {
       `${origin}/sales/earbuds-1111?__lang=zh-CN`,
     ]);
     const other = pageCacheKey(origin, "/sales/another-sku", "en");
-    for (const key of [...keys, other]) await caches.default.put(key, new Response("cached", { headers: { "Cache-Control": "public, max-age=60" } }));
+    for (const key of [...keys, other])
+      await caches.default.put(key, new Response("cached", { headers: { "Cache-Control": "public, max-age=60" } }));
 
     expect(await purgeSalePages("earbuds-1111", origin)).toBe(4);
     for (const key of keys) expect(await caches.default.match(key), key).toBeUndefined();

@@ -54,7 +54,13 @@ async function fromCache(path: string, headers: Record<string, string> = {}): Pr
 describe("security headers on every shop page", () => {
   it("sends the CSP, framing, sniffing and referrer headers on the home, sale, order and 404 pages, rendered fresh", async () => {
     const sale = await seedSale({ images: ["earbuds"] });
-    const paths = ["/", `/sales/${sale.sku}`, "/orders/ord_some-sku_abcdefghijklmnopqrstuvwx", "/definitely/not/here", "/sales/no-such-sku"];
+    const paths = [
+      "/",
+      `/sales/${sale.sku}`,
+      "/orders/ord_some-sku_abcdefghijklmnopqrstuvwx",
+      "/definitely/not/here",
+      "/sales/no-such-sku",
+    ];
     for (const path of paths) {
       const response = await get(path);
       expect(response.status, path).toBe(path.includes("not") || path.includes("no-such") ? 404 : 200);

@@ -19,8 +19,26 @@ describe("sale configuration", () => {
     ["price below zero", { listPrice: -1 }, "listPrice"],
     ["fractional price", { listPrice: 10.5 }, "listPrice"],
     ["an unknown field", { colour: "red" }, ""],
-    ["tiers with a gap", { tiers: [{ fromRank: 1, toRank: 10, unitPrice: 1 }, { fromRank: 12, toRank: 20, unitPrice: 2 }] }, "tiers.1.fromRank"],
-    ["overlapping tiers", { tiers: [{ fromRank: 1, toRank: 10, unitPrice: 1 }, { fromRank: 5, toRank: 20, unitPrice: 2 }] }, "tiers.1.fromRank"],
+    [
+      "tiers with a gap",
+      {
+        tiers: [
+          { fromRank: 1, toRank: 10, unitPrice: 1 },
+          { fromRank: 12, toRank: 20, unitPrice: 2 },
+        ],
+      },
+      "tiers.1.fromRank",
+    ],
+    [
+      "overlapping tiers",
+      {
+        tiers: [
+          { fromRank: 1, toRank: 10, unitPrice: 1 },
+          { fromRank: 5, toRank: 20, unitPrice: 2 },
+        ],
+      },
+      "tiers.1.fromRank",
+    ],
     ["a tier past the stock", { stock: 10, tiers: [{ fromRank: 1, toRank: 11, unitPrice: 1 }] }, "tiers.0.toRank"],
   ])("refuses %s, naming the field", (_, change, path) => {
     const result = saleConfigSchema.safeParse({ ...base(), ...change });

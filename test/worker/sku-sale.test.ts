@@ -11,7 +11,9 @@ import { seedSale, Shopper } from "./support.ts";
 async function storedTables(name: string): Promise<string[]> {
   return runInDurableObject(env.SKU_SALE.getByName(name), async (_: SkuSale, state) =>
     state.storage.sql
-      .exec<{ name: string }>(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`)
+      .exec<{ name: string }>(
+        `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '\\_cf\\_%' ESCAPE '\\' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'`,
+      )
       .toArray()
       .map((row) => row.name),
   );
@@ -19,8 +21,9 @@ async function storedTables(name: string): Promise<string[]> {
 
 /** How many cancel-by-key tombstones a SKU object has stored. */
 async function storedCancelledKeys(sku: string): Promise<number> {
-  return runInDurableObject(env.SKU_SALE.getByName(sku), async (_: SkuSale, state) =>
-    state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM cancelled_keys`).one().n,
+  return runInDurableObject(
+    env.SKU_SALE.getByName(sku),
+    async (_: SkuSale, state) => state.storage.sql.exec<{ n: number }>(`SELECT count(*) AS n FROM cancelled_keys`).one().n,
   );
 }
 
@@ -84,7 +87,8 @@ describe("cancel-by-key tombstones are bounded (issue 10)", () => {
     const sale = await seedSale();
     const stub = env.SKU_SALE.getByName(sale.sku);
     const shoppers = await Promise.all(Array.from({ length: 3 }, () => Shopper.create()));
-    for (const shopper of shoppers) await shopper.post("/api/checkout/cancel", { sku: sale.sku }, { "Idempotency-Key": crypto.randomUUID() });
+    for (const shopper of shoppers)
+      await shopper.post("/api/checkout/cancel", { sku: sale.sku }, { "Idempotency-Key": crypto.randomUUID() });
     expect(await storedCancelledKeys(sale.sku)).toBe(3);
 
     await env.SALES.put(saleKey(sale.sku), JSON.stringify({ ...sale, endsAt: Date.now() - 1 }));

@@ -62,7 +62,12 @@ function version2Order(sale: SaleConfig, shopperId: string, ranks: number[], sta
 }
 
 /** Writes storage by hand, as an older release left it, then evicts the object: its next call wakes it on that storage. */
-async function writeOldStorage(stub: Stub, statements: string[], version: number, rows: (sql: SqlStorage) => void = () => {}): Promise<void> {
+async function writeOldStorage(
+  stub: Stub,
+  statements: string[],
+  version: number,
+  rows: (sql: SqlStorage) => void = () => {},
+): Promise<void> {
   await runInDurableObject(stub, (_: SkuSale, state) => {
     for (const statement of statements) state.storage.sql.exec(statement);
     state.storage.sql.exec(`INSERT INTO schema_meta (id, version) VALUES (1, ?)`, version);

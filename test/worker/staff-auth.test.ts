@@ -7,7 +7,20 @@ import { setPassword } from "../../src/staff/manage.ts";
 import type { PresentedApiKey } from "../../src/staff/present.ts";
 import { issueStaffSession, STAFF_SESSION_TTL_MS } from "../../src/staff/session-token.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { asOwner, call, errorOf, freshAddress, freshEmail, makeAccount, makeApiKey, ORIGIN, PASSWORD, sessionCookie, signIn, STAFF_SECRET } from "./staff-support.ts";
+import {
+  asOwner,
+  call,
+  errorOf,
+  freshAddress,
+  freshEmail,
+  makeAccount,
+  makeApiKey,
+  ORIGIN,
+  PASSWORD,
+  sessionCookie,
+  signIn,
+  STAFF_SECRET,
+} from "./staff-support.ts";
 
 const me = async (init: Parameters<typeof call>[1]) => call("/me", init);
 const staffOf = async (response: Response) => (await response.json<{ staff: StaffIdentity }>()).staff;
@@ -17,10 +30,18 @@ describe("signing in with a staff account", () => {
     const account = await makeAccount("marketer", { name: "王芳" });
     const { response, cookie } = await signIn(account.email.toUpperCase(), PASSWORD, freshAddress());
     expect(response.status).toBe(200);
-    expect(await staffOf(response)).toEqual({ id: account.id, name: "王芳", email: account.email, role: "marketer", stores: [], via: "session" });
+    expect(await staffOf(response)).toEqual({
+      id: account.id,
+      name: "王芳",
+      email: account.email,
+      role: "marketer",
+      stores: [],
+      via: "session",
+    });
     const set = response.headers.get("Set-Cookie")!;
     expect(set).toMatch(/^fs_staff=/);
-    for (const attribute of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/admin", `Max-Age=${STAFF_SESSION_TTL_MS / 1000}`]) expect(set).toContain(attribute);
+    for (const attribute of ["HttpOnly", "Secure", "SameSite=Strict", "Path=/admin", `Max-Age=${STAFF_SESSION_TTL_MS / 1000}`])
+      expect(set).toContain(attribute);
     expect(response.headers.get("Cache-Control")).toBe("no-store");
 
     expect(await staffOf(await me({ cookie }))).toMatchObject({ id: account.id, via: "session" });
@@ -73,17 +94,28 @@ describe("signing in with a staff account", () => {
 
   it("needs JSON, a same-site Origin and a well-formed body; every problem listed", async () => {
     const address = { "CF-Connecting-IP": freshAddress() };
-    expect((await call("/session", { body: "email=a&password=b", headers: { ...address, "Content-Type": "application/x-www-form-urlencoded" } })).status).toBe(415);
-    const foreign = await call("/session", { body: { email: "a@example.com", password: "x" }, headers: { ...address, Origin: "https://evil.example" } });
+    expect(
+      (await call("/session", { body: "email=a&password=b", headers: { ...address, "Content-Type": "application/x-www-form-urlencoded" } }))
+        .status,
+    ).toBe(415);
+    const foreign = await call("/session", {
+      body: { email: "a@example.com", password: "x" },
+      headers: { ...address, Origin: "https://evil.example" },
+    });
     expect(foreign.status).toBe(403);
     expect((await errorOf(foreign)).code).toBe("forbidden_origin");
     const bad = await call("/session", { body: { email: "", extra: true }, headers: address });
     expect(bad.status).toBe(400);
-    expect(((await errorOf(bad)).problems as string[]).map((p) => p.split(":")[0])).toEqual(expect.arrayContaining(["email", "password", "body"]));
+    expect(((await errorOf(bad)).problems as string[]).map((p) => p.split(":")[0])).toEqual(
+      expect.arrayContaining(["email", "password", "body"]),
+    );
   });
 
   it("is closed without STAFF_SESSION_SECRET (503 admin_closed), while ADMIN_TOKEN still opens admin", async () => {
-    const response = await call("/session", { body: { email: "a@example.com", password: "whatever it is" }, env: { STAFF_SESSION_SECRET: "" } });
+    const response = await call("/session", {
+      body: { email: "a@example.com", password: "whatever it is" },
+      env: { STAFF_SESSION_SECRET: "" },
+    });
     expect(response.status).toBe(503);
     expect((await errorOf(response)).code).toBe("admin_closed");
   });
@@ -177,7 +209,14 @@ describe("API keys", () => {
     expect(apiKey.lastUsedAt).toBeNull();
     const response = await call("/sales", { bearer: key });
     expect(response.status).toBe(200);
-    expect(await staffOf(await me({ bearer: key }))).toEqual({ id: apiKey.id, name: "test integration", email: null, role: "integration", stores: [], via: "api_key" });
+    expect(await staffOf(await me({ bearer: key }))).toEqual({
+      id: apiKey.id,
+      name: "test integration",
+      email: null,
+      role: "integration",
+      stores: [],
+      via: "api_key",
+    });
     const listed = (await (await asOwner("/api-keys")).json<{ apiKeys: PresentedApiKey[] }>()).apiKeys.find((k) => k.id === apiKey.id)!;
     expect(listed.lastUsedAt).toBeTypeOf("number");
     expect(JSON.stringify(listed)).not.toContain(key.slice(-43));

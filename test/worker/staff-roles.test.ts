@@ -76,7 +76,14 @@ describe("roles against admin routes", () => {
 
   it("needs no credential to sign in or out", async () => {
     expect((await call("/session", { method: "DELETE" })).status).toBe(204);
-    expect((await call("/session", { body: { email: "nobody@example.com", password: "wrong password" }, headers: { "CF-Connecting-IP": freshAddress() } })).status).toBe(401);
+    expect(
+      (
+        await call("/session", {
+          body: { email: "nobody@example.com", password: "wrong password" },
+          headers: { "CF-Connecting-IP": freshAddress() },
+        })
+      ).status,
+    ).toBe(401);
   });
 
   it("decides the same for a role signed in with a session as with a key", async () => {

@@ -67,7 +67,10 @@ export function freshEmail(label = "staff"): string {
 export const PASSWORD = "a long staff passphrase 2026";
 
 /** Makes an account through the API as the break-glass owner; fails the test if refused. */
-export async function makeAccount(role: Role, options: { stores?: string[]; password?: string | null; email?: string; name?: string } = {}): Promise<PresentedAccount & { password: string }> {
+export async function makeAccount(
+  role: Role,
+  options: { stores?: string[]; password?: string | null; email?: string; name?: string } = {},
+): Promise<PresentedAccount & { password: string }> {
   const password = options.password === undefined ? PASSWORD : options.password;
   const response = await asOwner("/staff", {
     body: {
@@ -84,14 +87,22 @@ export async function makeAccount(role: Role, options: { stores?: string[]; pass
 }
 
 /** Makes an API key through the API as the break-glass owner: the key and its record. */
-export async function makeApiKey(role: Role, stores: string[] = role === "store_staff" ? ["sh-01"] : []): Promise<{ key: string; apiKey: PresentedApiKey }> {
+export async function makeApiKey(
+  role: Role,
+  stores: string[] = role === "store_staff" ? ["sh-01"] : [],
+): Promise<{ key: string; apiKey: PresentedApiKey }> {
   const response = await asOwner("/api-keys", { body: { name: `test ${role}`, role, stores } });
   expect(response.status, await response.clone().text()).toBe(201);
   return response.json<{ key: string; apiKey: PresentedApiKey }>();
 }
 
 /** Signs in with email and password from `address`; the response and the session cookie it set ("" when none). */
-export async function signIn(email: string, password: string, address: string, headers: Record<string, string> = {}): Promise<{ response: Response; cookie: string }> {
+export async function signIn(
+  email: string,
+  password: string,
+  address: string,
+  headers: Record<string, string> = {},
+): Promise<{ response: Response; cookie: string }> {
   const response = await call("/session", { body: { email, password }, headers: { "CF-Connecting-IP": address, ...headers } });
   return { response, cookie: sessionCookie(response) };
 }

@@ -44,7 +44,8 @@ async function refresh(): Promise<void> {
 }
 
 // The bars as the server rendered them (its markup has no inline style), until the first refresh.
-for (const fill of document.querySelectorAll<HTMLElement>('[data-role="stock-fill"]')) fill.style.width = `${Number(fill.dataset.percent) || 0}%`;
+for (const fill of document.querySelectorAll<HTMLElement>('[data-role="stock-fill"]'))
+  fill.style.width = `${Number(fill.dataset.percent) || 0}%`;
 await syncOverHttp(clock);
 await refresh();
 setInterval(render, 250);

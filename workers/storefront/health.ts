@@ -85,8 +85,16 @@ const healthRoute = contractRoute({
   tags: ["meta"],
   summary: "Health: every dependency checked, at most once per 5 s per isolate",
   responses: {
-    200: { description: "every dependency answered", headers: ONE_ISOLATES_VIEW, content: { "application/json": { schema: healthReportSchema } } },
-    503: { description: "some did not: `failing` names them", headers: ONE_ISOLATES_VIEW, content: { "application/json": { schema: healthReportSchema } } },
+    200: {
+      description: "every dependency answered",
+      headers: ONE_ISOLATES_VIEW,
+      content: { "application/json": { schema: healthReportSchema } },
+    },
+    503: {
+      description: "some did not: `failing` names them",
+      headers: ONE_ISOLATES_VIEW,
+      content: { "application/json": { schema: healthReportSchema } },
+    },
   },
 });
 

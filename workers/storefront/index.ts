@@ -39,8 +39,6 @@ app.route("/", pages);
 const isApi = (c: Context) => /^\/(api|admin\/api|healthz)(\/|$)/.test(c.req.path);
 
 app.notFound((c) => (isApi(c) ? c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404) : notFoundHtml(c)));
-app.onError((error, c) =>
-  error instanceof AppError && error.code === "not_found" && !isApi(c) ? notFoundHtml(c) : handleError(error, c),
-);
+app.onError((error, c) => (error instanceof AppError && error.code === "not_found" && !isApi(c) ? notFoundHtml(c) : handleError(error, c)));
 
 export default app satisfies ExportedHandler<Env>;

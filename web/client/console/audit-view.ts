@@ -17,7 +17,15 @@ export async function showAudit(api: AdminApi, sku: string | null): Promise<void
       h("td", {}, entry.actor),
       h("td", {}, entry.action),
       h("td", {}, `${entry.sku} v${entry.after.version}`),
-      h("td", {}, h("ul", { class: "changes" }, changes(entry.before, entry.after).map((line) => h("li", {}, line)))),
+      h(
+        "td",
+        {},
+        h(
+          "ul",
+          { class: "changes" },
+          changes(entry.before, entry.after).map((line) => h("li", {}, line)),
+        ),
+      ),
     ),
   );
   details.open(
@@ -25,7 +33,15 @@ export async function showAudit(api: AdminApi, sku: string | null): Promise<void
     h(
       "table",
       { "data-view": "audit" },
-      h("thead", {}, h("tr", {}, ["When", "Who", "Action", "Sale", "What changed"].map((t) => h("th", {}, t)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["When", "Who", "Action", "Sale", "What changed"].map((t) => h("th", {}, t)),
+        ),
+      ),
       h("tbody", {}, rows),
     ),
   );

@@ -29,7 +29,9 @@ function show(key: Written, sale: SaleConfig): string {
     case "tiers":
       return sale.tiers.length ? sale.tiers.map((t) => `${t.fromRank}–${t.toRank} at ${money(t.unitPrice)}`).join(", ") : "none";
     case "gifts":
-      return sale.gifts.length ? sale.gifts.map((g) => `${g.title} ×${g.stock} (${when(g.startsAt)} – ${when(g.endsAt)})`).join(", ") : "none";
+      return sale.gifts.length
+        ? sale.gifts.map((g) => `${g.title} ×${g.stock} (${when(g.startsAt)} – ${when(g.endsAt)})`).join(", ")
+        : "none";
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }

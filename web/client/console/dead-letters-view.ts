@@ -16,10 +16,20 @@ export async function showDeadLetters(api: AdminApi, sale: SaleConfig, retried: 
   if (!result.ok) return flash(`Could not read the dead letters: ${result.error.message}`, true);
   const { total, deadLetters } = result.data;
   if (total === 0) {
-    return details.open(`Dead letters of ${sale.title}`, h("p", { "data-view": "dead-letters" }, "None: every order of this sale reached Postgres or is on its way."));
+    return details.open(
+      `Dead letters of ${sale.title}`,
+      h("p", { "data-view": "dead-letters" }, "None: every order of this sale reached Postgres or is on its way."),
+    );
   }
   const rows = deadLetters.map((letter) =>
-    h("tr", {}, h("td", {}, letter.orderId), h("td", {}, letter.reason || "–"), h("td", {}, when(letter.parkedAt)), h("td", {}, letter.failure.summary)),
+    h(
+      "tr",
+      {},
+      h("td", {}, letter.orderId),
+      h("td", {}, letter.reason || "–"),
+      h("td", {}, when(letter.parkedAt)),
+      h("td", {}, letter.failure.summary),
+    ),
   );
   const retry = h(
     "button",
@@ -31,8 +41,25 @@ export async function showDeadLetters(api: AdminApi, sale: SaleConfig, retried: 
     h(
       "div",
       { "data-view": "dead-letters" },
-      h("p", {}, `${total} change(s) Postgres refused, parked so the orders behind them could land. Fix the cause (say, a migration), then retry.`),
-      h("table", {}, h("thead", {}, h("tr", {}, ["Order", "Change", "Parked", "Refusal"].map((t) => h("th", {}, t)))), h("tbody", {}, rows)),
+      h(
+        "p",
+        {},
+        `${total} change(s) Postgres refused, parked so the orders behind them could land. Fix the cause (say, a migration), then retry.`,
+      ),
+      h(
+        "table",
+        {},
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Order", "Change", "Parked", "Refusal"].map((t) => h("th", {}, t)),
+          ),
+        ),
+        h("tbody", {}, rows),
+      ),
       retry,
     ),
   );
@@ -42,7 +69,10 @@ async function retryAll(api: AdminApi, sale: SaleConfig, retried: () => void): P
   const result = await api.retryDeadLetters(sale.sku);
   if (!result.ok) return flash(`Retry failed: ${result.error.message}`, true);
   const { requeued, deadLettered } = result.data;
-  flash(deadLettered === 0 ? `${requeued} change(s) written to Postgres.` : `${deadLettered} of ${requeued} change(s) refused again.`, deadLettered > 0);
+  flash(
+    deadLettered === 0 ? `${requeued} change(s) written to Postgres.` : `${deadLettered} of ${requeued} change(s) refused again.`,
+    deadLettered > 0,
+  );
   void showDeadLetters(api, sale, retried);
   retried();
 }

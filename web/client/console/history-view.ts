@@ -18,11 +18,32 @@ export async function showHistory(api: AdminApi, sale: SaleConfig): Promise<void
       h("td", {}, `v${version.version}`),
       h("td", {}, when(version.updatedAt)),
       h("td", {}, version.updatedBy || "written to KV directly"),
-      h("td", {}, h("ul", { class: "changes" }, changes(versions[i + 1] ?? null, version).map((line) => h("li", {}, line)))),
+      h(
+        "td",
+        {},
+        h(
+          "ul",
+          { class: "changes" },
+          changes(versions[i + 1] ?? null, version).map((line) => h("li", {}, line)),
+        ),
+      ),
     ),
   );
   details.open(
     `History of ${sale.title}`,
-    h("table", { "data-view": "history" }, h("thead", {}, h("tr", {}, ["Version", "Saved", "By", "Changes"].map((t) => h("th", {}, t)))), h("tbody", {}, rows)),
+    h(
+      "table",
+      { "data-view": "history" },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["Version", "Saved", "By", "Changes"].map((t) => h("th", {}, t)),
+        ),
+      ),
+      h("tbody", {}, rows),
+    ),
   );
 }

@@ -49,7 +49,9 @@ export class SaleEditor {
     if (problems.length) return this.problems.show(problems, "Please fix the marked fields.");
     const editing = this.editing;
     this.save.disabled = true;
-    const result = editing ? await this.api.update(editing.sku, { ...draft, expectedVersion: editing.version }) : await this.api.create(draft);
+    const result = editing
+      ? await this.api.update(editing.sku, { ...draft, expectedVersion: editing.version })
+      : await this.api.create(draft);
     this.save.disabled = false;
     if (result.ok) {
       this.close();
@@ -58,7 +60,10 @@ export class SaleEditor {
     }
     const { error } = result;
     if (error.problems) {
-      return this.problems.show(error.problems, error.code === "conflict" ? error.message : "The sale was not saved: please fix the marked fields.");
+      return this.problems.show(
+        error.problems,
+        error.code === "conflict" ? error.message : "The sale was not saved: please fix the marked fields.",
+      );
     }
     if (error.code === "conflict" && error.version !== undefined) {
       return this.problems.show(
@@ -67,6 +72,9 @@ export class SaleEditor {
       );
     }
     // A 503 after the object took the change says so itself ("the running sale has version…").
-    this.problems.show([], error.code === "dependency_unavailable" && error.version !== undefined ? error.message : `Not saved: ${error.message}`);
+    this.problems.show(
+      [],
+      error.code === "dependency_unavailable" && error.version !== undefined ? error.message : `Not saved: ${error.message}`,
+    );
   }
 }

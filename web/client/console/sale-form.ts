@@ -106,7 +106,11 @@ export class SaleForm {
         { "data-row": "tiers" },
         h("td", {}, h("input", { "data-field": "fromRank", inputmode: "numeric", value: tier?.fromRank })),
         h("td", {}, h("input", { "data-field": "toRank", inputmode: "numeric", value: tier?.toRank })),
-        h("td", {}, h("input", { "data-field": "unitPrice", "data-money": true, inputmode: "decimal", value: tier && yuanInput(tier.unitPrice) })),
+        h(
+          "td",
+          {},
+          h("input", { "data-field": "unitPrice", "data-money": true, inputmode: "decimal", value: tier && yuanInput(tier.unitPrice) }),
+        ),
         h("td", {}, h("input", { "data-field": "label", maxlength: 80, value: tier?.label ?? "" })),
         this.removeButton(),
       ),
@@ -145,11 +149,15 @@ export class SaleForm {
 
   /** Rows carry the API's paths (tiers.0.fromRank…), renumbered as rows come and go. */
   private numberRows(): void {
-    for (const [list, body] of [["tiers", this.tiers], ["gifts", this.gifts]] as const) {
+    for (const [list, body] of [
+      ["tiers", this.tiers],
+      ["gifts", this.gifts],
+    ] as const) {
       [...body.children].forEach((row, index) => {
         if (!(row instanceof HTMLElement)) return;
         row.dataset.path = `${list}.${index}`;
-        for (const input of row.querySelectorAll<HTMLElement>("[data-field]")) input.dataset.path = `${list}.${index}.${input.dataset.field}`;
+        for (const input of row.querySelectorAll<HTMLElement>("[data-field]"))
+          input.dataset.path = `${list}.${index}.${input.dataset.field}`;
       });
     }
   }

@@ -53,7 +53,14 @@ export class SalesTable {
       const sku = input.closest<HTMLElement>("tr[data-sku]")?.dataset.sku;
       if (sku && input.value) typed.set(sku, input.value);
     }
-    this.root.replaceChildren(...LISTED_PHASES.map((phase) => this.list(phase, sales.filter((entry) => entry.phase === phase))));
+    this.root.replaceChildren(
+      ...LISTED_PHASES.map((phase) =>
+        this.list(
+          phase,
+          sales.filter((entry) => entry.phase === phase),
+        ),
+      ),
+    );
     for (const [sku, value] of typed) {
       const input = this.rowOf(sku)?.querySelector("input");
       if (input) input.value = value;
@@ -69,8 +76,20 @@ export class SalesTable {
           h(
             "table",
             {},
-            h("thead", {}, h("tr", {}, headings.map((t, i) => h("th", { class: i >= 2 && i <= 5 ? "num" : null }, t)))),
-            h("tbody", {}, sales.map((entry) => this.row(entry))),
+            h(
+              "thead",
+              {},
+              h(
+                "tr",
+                {},
+                headings.map((t, i) => h("th", { class: i >= 2 && i <= 5 ? "num" : null }, t)),
+              ),
+            ),
+            h(
+              "tbody",
+              {},
+              sales.map((entry) => this.row(entry)),
+            ),
           ),
         )
       : h("p", { class: "muted" }, "None");
@@ -112,9 +131,15 @@ export class SalesTable {
     const lagging = entry.kvVersion !== null && entry.kvVersion < sale.version ? ` · KV at v${entry.kvVersion}` : "";
     const ended = phase === "ended";
     const act = this.actions;
-    const topUp = h("input", { type: "number", min: 1, step: 1, placeholder: "+ units", "aria-label": "units to add", ...needs("editSales") });
-    const button = (label: string, attrs: Attrs, onclick: () => void) =>
-      h("button", { type: "button", ...attrs, onclick }, label);
+    const topUp = h("input", {
+      type: "number",
+      min: 1,
+      step: 1,
+      placeholder: "+ units",
+      "aria-label": "units to add",
+      ...needs("editSales"),
+    });
+    const button = (label: string, attrs: Attrs, onclick: () => void) => h("button", { type: "button", ...attrs, onclick }, label);
     return h(
       "tr",
       { "data-sku": sale.sku },
@@ -145,7 +170,9 @@ export class SalesTable {
           !ended && button("Top up", { class: "secondary", "data-action": "top-up", ...needs("editSales") }, () => act.topUp(sale, topUp)),
           button("History", { class: "secondary", ...needs("readSales") }, () => act.history(sale)),
           button("Audit", { class: "secondary", ...needs("readAudit") }, () => act.audit(sale.sku)),
-          button("Dead letters", { class: "secondary", "data-action": "dead-letters", ...needs("readDeadLetters") }, () => act.deadLetters(sale)),
+          button("Dead letters", { class: "secondary", "data-action": "dead-letters", ...needs("readDeadLetters") }, () =>
+            act.deadLetters(sale),
+          ),
         ),
       ),
     );

@@ -171,13 +171,13 @@ const STAFF_LOOKUP_TIMEOUT_MS = 5_000;
  */
 export async function staffDatabase<T>(c: Context<AppEnv>, work: (db: Database) => Promise<T>): Promise<T> {
   try {
-    return await withTimeout(
-      withDatabase(databaseSettings(c.env), work),
-      STAFF_LOOKUP_TIMEOUT_MS,
-    );
+    return await withTimeout(withDatabase(databaseSettings(c.env), work), STAFF_LOOKUP_TIMEOUT_MS);
   } catch (error) {
     if (error instanceof AppError) throw error;
     console.error(`staff: Postgres did not answer (${describeDatabaseFailure(error).summary})`);
-    throw new AppError("dependency_unavailable", "staff accounts (Postgres) cannot be reached; try again shortly (ADMIN_TOKEN still works)");
+    throw new AppError(
+      "dependency_unavailable",
+      "staff accounts (Postgres) cannot be reached; try again shortly (ADMIN_TOKEN still works)",
+    );
   }
 }

@@ -37,7 +37,9 @@ const listDeadLetters = adminRoute({
   admits: "readDeadLetters",
   summary: "The SKU's dead letters: outbox changes Postgres refused for their data, parked in its object",
   request: { params: skuParams, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-  responses: { 200: { description: "the parked changes", headers: LIVE_NUMBERS, content: { "application/json": { schema: deadLettersSchema } } } },
+  responses: {
+    200: { description: "the parked changes", headers: LIVE_NUMBERS, content: { "application/json": { schema: deadLettersSchema } } },
+  },
   errors: ["not_found"],
 });
 

@@ -117,7 +117,8 @@ const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema
 const SAVE_NOTE =
   "The SKU's object takes the change first, so a running sale changes at once; then KV gets the version (history and current), then the audit log a row. " +
   "Postgres must answer before anything is touched: unreachable, the save is refused with 503 and nothing is written.";
-const BODY_NOTE = "The body must be sent as `Content-Type: application/json` (else 415) and be at most 256 KiB (else 413, before it is read in full).";
+const BODY_NOTE =
+  "The body must be sent as `Content-Type: application/json` (else 415) and be at most 256 KiB (else 413, before it is read in full).";
 /** What a save can answer beyond its body: another save first or a stock cut too deep (409), Postgres or KV unreachable (503). */
 const SAVE_ERRORS = ["conflict", "dependency_unavailable"] as const;
 
@@ -128,7 +129,14 @@ const listSales = adminRoute({
   path: "/sales",
   admits: "readSales",
   summary: "Every configured sale with its live state, optionally of one phase",
-  request: { query: z.object({ phase: z.enum(CONSOLE_PHASES).optional().openapi({ param: { description: "only the sales in this phase" } }) }) },
+  request: {
+    query: z.object({
+      phase: z
+        .enum(CONSOLE_PHASES)
+        .optional()
+        .openapi({ param: { description: "only the sales in this phase" } }),
+    }),
+  },
   responses: {
     200: {
       description: "the sales, by start time",
@@ -168,7 +176,11 @@ const updateSale = adminRoute({
     "The body is the whole sale plus `expectedVersion`, the version it was edited from; another save since answers 409 `conflict` with the current `version`. " +
     "Stock may not go below the units sold or held (409, `problems`, `minimumStock`). The body's `sku` may be left out; if given it must match the URL. " +
     `${BODY_NOTE} ${SAVE_NOTE}`,
-  request: { params: skuParams, headers: adminActorHeader, body: handlerValidatedBody("SaleUpdate", "the whole sale and the version it was edited from") },
+  request: {
+    params: skuParams,
+    headers: adminActorHeader,
+    body: handlerValidatedBody("SaleUpdate", "the whole sale and the version it was edited from"),
+  },
   responses: { 200: { description: "saved: the new version is live", content: json(saleSavedSchema) } },
   errors: [...JSON_INPUT_ERRORS, "not_found", ...SAVE_ERRORS],
 });
@@ -212,7 +224,12 @@ const auditLog = adminRoute({
     query: z.object({
       sku: saleConfigSchema.shape.sku.optional().openapi({ param: { description: "only this sale's changes" } }),
       limit: limitSchema(500, 100),
-      before: z.coerce.number().int().positive().optional().openapi({ param: { description: "only entries with a lower id: the next page" } }),
+      before: z.coerce
+        .number()
+        .int()
+        .positive()
+        .optional()
+        .openapi({ param: { description: "only entries with a lower id: the next page" } }),
     }),
   },
   responses: {
@@ -318,7 +335,11 @@ async function setPaused(c: Context<AppEnv>, sku: string, paused: boolean) {
     if (config.paused === paused) return c.json({ sale: config, snapshot, changed: false } satisfies SaleSaved, 200);
     try {
       const next = { ...config, paused, version: config.version + 1, updatedAt: Date.now(), updatedBy: actor };
-      const applied = await saveSale(c.env, { action: paused ? "pause" : "resume", actor, config: next }, { pagesOrigin: new URL(c.req.url).origin });
+      const applied = await saveSale(
+        c.env,
+        { action: paused ? "pause" : "resume", actor, config: next },
+        { pagesOrigin: new URL(c.req.url).origin },
+      );
       return c.json({ sale: applied.after, snapshot: applied.snapshot, changed: true } satisfies SaleSaved, 200);
     } catch (error) {
       const raced = error instanceof AppError && error.code === "conflict" && error.details?.version !== undefined;

@@ -68,11 +68,20 @@ export async function saveSale(env: Env, change: SaleChange, options: SaveOption
 
     if (options.pagesOrigin) {
       await purgeSalePages(sku, options.pagesOrigin).catch((error: Error) => {
-        console.error(`sale ${sku}: cached pages not purged (${redactSecrets(error.message)}); they turn over within the edge cache's policy`);
+        console.error(
+          `sale ${sku}: cached pages not purged (${redactSecrets(error.message)}); they turn over within the edge cache's policy`,
+        );
       });
     }
 
-    const entry = { at: change.config.updatedAt ?? Date.now(), actor: change.actor, action: change.action, sku, before: applied.before, after: applied.after };
+    const entry = {
+      at: change.config.updatedAt ?? Date.now(),
+      actor: change.actor,
+      action: change.action,
+      sku,
+      before: applied.before,
+      after: applied.after,
+    };
     await recordAudit(db, entry).catch((error: unknown) => {
       // The failure's summary only (drizzle's message repeats the statement); the entry is logged whole to be replayed.
       console.error(`audit: row not written (${describeDatabaseFailure(error).summary}); entry: ${JSON.stringify(entry)}`);

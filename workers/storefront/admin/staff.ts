@@ -20,7 +20,13 @@ import {
   validateStaffInput,
 } from "../../../src/staff/inputs.ts";
 import { changeAccount, createAccount, createApiKey } from "../../../src/staff/manage.ts";
-import { DUMMY_PASSWORD_HASH, hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from "../../../src/staff/password.ts";
+import {
+  DUMMY_PASSWORD_HASH,
+  hashPassword,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_MIN_LENGTH,
+  verifyPassword,
+} from "../../../src/staff/password.ts";
 import { presentAccount, presentApiKey, type PresentedAccount, type PresentedApiKey } from "../../../src/staff/present.ts";
 import { ROLE_MEANINGS, ROLES } from "../../../src/staff/roles.ts";
 import { issueStaffSession, STAFF_SESSION_TTL_MS } from "../../../src/staff/session-token.ts";
@@ -62,23 +68,25 @@ const documentedKeyName = apiKeyNameSchema
  * copies: registering names the schema it is given (contract/component.ts).
  */
 const STAFF_BODIES = {
-  StaffSignIn: signInBody.describe("An email and password of a local staff account; any strings: an address that is no account is answered like a wrong password"),
-  NewStaffAccount: newAccountSchema.extend({ password: documentedPassword }).describe(
-    "A new staff account. Store staff need at least one store, no other role has any. Without `password` the account signs in through Cloudflare Access only, until one is set (`npm run staff`)",
+  StaffSignIn: signInBody.describe(
+    "An email and password of a local staff account; any strings: an address that is no account is answered like a wrong password",
   ),
+  NewStaffAccount: newAccountSchema
+    .extend({ password: documentedPassword })
+    .describe(
+      "A new staff account. Store staff need at least one store, no other role has any. Without `password` the account signs in through Cloudflare Access only, until one is set (`npm run staff`)",
+    ),
   StaffAccountPatch: accountPatchSchema.describe(
     "A change to an account, every field optional. A role other than store staff drops the stores; `disabled: true` ends every session at once, `false` enables the account again (old sessions stay ended)",
   ),
-  NewApiKey: newApiKeySchema.extend({ name: documentedKeyName }).describe("A new API key: its name, and the role it acts as (store staff: and its stores)"),
+  NewApiKey: newApiKeySchema
+    .extend({ name: documentedKeyName })
+    .describe("A new API key: its name, and the role it acts as (store staff: and its stores)"),
 };
 
 // ---- The contracts' schemas ----------------------------------------------------------------
 
-const role = component(
-  "StaffRole",
-  roleSchema,
-  `A staff role: ${ROLES.map((r) => `\`${r}\` ${ROLE_MEANINGS[r]}`).join("; ")}`,
-);
+const role = component("StaffRole", roleSchema, `A staff role: ${ROLES.map((r) => `\`${r}\` ${ROLE_MEANINGS[r]}`).join("; ")}`);
 const stores = z.array(z.string()).describe("store staff: the stores they work in, sorted; empty for every other role");
 
 /** How a staff member proved who they are: every SignInMethod (checked below). */
@@ -116,7 +124,9 @@ const apiKeySchema = z
     name: z.string(),
     role,
     stores,
-    createdBy: z.string().describe("who made it: the creator's email, an API key, the X-Admin-Actor of a break-glass call, or `cli (<user>)`"),
+    createdBy: z
+      .string()
+      .describe("who made it: the creator's email, an API key, the X-Admin-Actor of a break-glass call, or `cli (<user>)`"),
     createdAt: epochMs,
     lastUsedAt: epochMs.nullable().describe("to the minute; null until first used"),
     revokedAt: epochMs.nullable().describe("null while the key works"),
@@ -138,13 +148,19 @@ const SESSION_COOKIE_HEADER = {
     schema: { type: "string" as const },
   },
 };
-const BODY_NOTE = "The body must be sent as `Content-Type: application/json` (else 415) and be at most 256 KiB (else 413, before it is read in full).";
+const BODY_NOTE =
+  "The body must be sent as `Content-Type: application/json` (else 415) and be at most 256 KiB (else 413, before it is read in full).";
 
 const staffIdParams = z.object({
-  id: z.string().openapi({ pattern: STAFF_ACCOUNT_ID.source, param: { description: "a staff account's id; an id that cannot be one answers 404" } }),
+  id: z
+    .string()
+    .openapi({ pattern: STAFF_ACCOUNT_ID.source, param: { description: "a staff account's id; an id that cannot be one answers 404" } }),
 });
 const apiKeyIdParams = z.object({
-  id: z.string().openapi({ pattern: API_KEY_ID.source, param: { description: "an API key's id (`fsk_<id>_…`); an id that cannot be one answers 404" } }),
+  id: z.string().openapi({
+    pattern: API_KEY_ID.source,
+    param: { description: "an API key's id (`fsk_<id>_…`); an id that cannot be one answers 404" },
+  }),
 });
 
 // ---- Routes ---------------------------------------------------------------------------------
@@ -194,7 +210,9 @@ const whoAmI = adminRoute({
   path: "/me",
   admits: "self",
   summary: "Who is signed in, and how",
-  responses: { 200: { description: "the caller", headers: NO_STORE, content: json(z.object({ staff: staffIdentitySchema }).openapi("StaffMe")) } },
+  responses: {
+    200: { description: "the caller", headers: NO_STORE, content: json(z.object({ staff: staffIdentitySchema }).openapi("StaffMe")) },
+  },
 });
 
 const listStaff = adminRoute({
@@ -203,7 +221,11 @@ const listStaff = adminRoute({
   admits: "manageStaff",
   summary: "Every staff account, disabled ones too",
   responses: {
-    200: { description: "the accounts", headers: NO_STORE, content: json(z.object({ staff: z.array(staffAccountSchema) }).openapi("StaffAccountList")) },
+    200: {
+      description: "the accounts",
+      headers: NO_STORE,
+      content: json(z.object({ staff: z.array(staffAccountSchema) }).openapi("StaffAccountList")),
+    },
   },
   errors: ["dependency_unavailable"],
 });
@@ -274,7 +296,11 @@ const revokeKey = adminRoute({
   responses: {
     200: {
       description: "revoked",
-      content: json(z.object({ apiKey: apiKeySchema, changed: z.boolean().describe("false when the key was revoked already") }).openapi("ApiKeyRevoked")),
+      content: json(
+        z
+          .object({ apiKey: apiKeySchema, changed: z.boolean().describe("false when the key was revoked already") })
+          .openapi("ApiKeyRevoked"),
+      ),
     },
   },
   errors: ["not_found", "dependency_unavailable"],
@@ -290,7 +316,8 @@ export const adminStaff = contractApp()
   .openapi(signIn, async (c) => {
     requireSameOrigin(c);
     const secret = staffAuthConfig(c.env).sessionSecret;
-    if (secret === null) throw new AppError("admin_closed", "signing in with a staff account is not enabled: no STAFF_SESSION_SECRET is configured");
+    if (secret === null)
+      throw new AppError("admin_closed", "signing in with a staff account is not enabled: no STAFF_SESSION_SECRET is configured");
     // Anyone may call this: its body is held to the shopper limit (16 KiB), not admin's 256 KiB.
     requireJsonContentType(c);
     const account = await passwordSignIn(c, parsed(signInBody, await readJson(c, SHOPPER_BODY_LIMIT)));
@@ -354,7 +381,10 @@ function withRetryAfter<R extends { responses: object }>(route: R): R {
   const limited = (route.responses as Record<number, { headers?: Record<string, unknown> } | undefined>)[429];
   if (!limited) throw new Error("withRetryAfter: the route declares no 429 (`rate_limited`)");
   limited.headers = {
-    "Retry-After": { description: "seconds until the failed sign-ins counted against this email or address expire", schema: { type: "integer", minimum: 1 } },
+    "Retry-After": {
+      description: "seconds until the failed sign-ins counted against this email or address expire",
+      schema: { type: "integer", minimum: 1 },
+    },
   };
   return route;
 }
@@ -376,7 +406,9 @@ async function passwordSignIn(c: Context<AppEnv>, body: z.output<typeof signInBo
   });
   if (!verdict.allowed) {
     c.header("Retry-After", String(verdict.retryAfterSeconds));
-    throw new AppError("rate_limited", "too many failed sign-ins for this email or from this address; try again later", { retryAfter: verdict.retryAfterSeconds });
+    throw new AppError("rate_limited", "too many failed sign-ins for this email or from this address; try again later", {
+      retryAfter: verdict.retryAfterSeconds,
+    });
   }
   const account = await staffDatabase(c, (db) => findAccountByEmail(db, email));
   const check = await verifyPassword(body.password, account?.passwordHash ?? DUMMY_PASSWORD_HASH);
@@ -386,7 +418,9 @@ async function passwordSignIn(c: Context<AppEnv>, body: z.output<typeof signInBo
   }
   c.executionCtx.waitUntil(limiter.forgiveAttempt(email, address).catch(() => undefined));
   if (check.rehash) {
-    const rehash = hashPassword(body.password).then((hash) => staffDatabase(c, (db) => updateAccount(db, account.id, { passwordHash: hash })));
+    const rehash = hashPassword(body.password).then((hash) =>
+      staffDatabase(c, (db) => updateAccount(db, account.id, { passwordHash: hash })),
+    );
     c.executionCtx.waitUntil(rehash.catch(() => undefined));
   }
   return account;

@@ -19,7 +19,10 @@ export const checkoutBody = z
   .strict()
   .openapi("CheckoutRequest");
 
-export const cancelBody = z.object({ sku: z.string().min(1).max(64) }).strict().openapi("CancelByKeyRequest");
+export const cancelBody = z
+  .object({ sku: z.string().min(1).max(64) })
+  .strict()
+  .openapi("CancelByKeyRequest");
 
 const tryCheckout = contractRoute({
   method: "post",
@@ -37,11 +40,26 @@ const tryCheckout = contractRoute({
   responses: {
     201: {
       description: "the order (new, or the one this key made)",
-      headers: { "Idempotent-Replayed": { description: "`true` when this key's earlier order is returned", schema: { type: "string", enum: ["true"] } } },
+      headers: {
+        "Idempotent-Replayed": {
+          description: "`true` when this key's earlier order is returned",
+          schema: { type: "string", enum: ["true"] },
+        },
+      },
       content: { "application/json": { schema: orderResultSchema } },
     },
   },
-  errors: ["not_found", "not_started", "sale_paused", "sold_out", "insufficient_stock", "limit_exceeded", "checkout_cancelled", "ended", "idempotency_conflict"],
+  errors: [
+    "not_found",
+    "not_started",
+    "sale_paused",
+    "sold_out",
+    "insufficient_stock",
+    "limit_exceeded",
+    "checkout_cancelled",
+    "ended",
+    "idempotency_conflict",
+  ],
 });
 
 const cancelByKey = contractRoute({

@@ -18,11 +18,18 @@ const startSession = contractRoute({
   description:
     "Issues the signed, HttpOnly `fs_session` cookie if the request has no valid one. Optional: every shopper-scoped call issues it on first use too.",
   middleware: [shopperWrite, session],
-  request: { body: { required: false, content: { "application/json": { schema: z.unknown().describe("nothing: send `{}` or no body") } } } },
+  request: {
+    body: { required: false, content: { "application/json": { schema: z.unknown().describe("nothing: send `{}` or no body") } } },
+  },
   responses: {
     201: {
       description: "a new shopper: the cookie is set",
-      headers: { "Set-Cookie": { description: `${SESSION_COOKIE}=<shopperId>.<signature>; HttpOnly; SameSite=Lax; Max-Age=2592000`, schema: { type: "string" } } },
+      headers: {
+        "Set-Cookie": {
+          description: `${SESSION_COOKIE}=<shopperId>.<signature>; HttpOnly; SameSite=Lax; Max-Age=2592000`,
+          schema: { type: "string" },
+        },
+      },
       content: { "application/json": { schema: sessionSchema } },
     },
     200: { description: "the cookie was valid: the same shopper", content: { "application/json": { schema: sessionSchema } } },
@@ -35,7 +42,11 @@ const serverTime = contractRoute({
   tags: ["sales"],
   summary: "Server time, for countdowns on pages without a live feed (sample a few round trips)",
   responses: {
-    200: { description: "the server's clock", headers: LIVE_NUMBERS, content: { "application/json": { schema: z.object({ serverTime: epochMs }) } } },
+    200: {
+      description: "the server's clock",
+      headers: LIVE_NUMBERS,
+      content: { "application/json": { schema: z.object({ serverTime: epochMs }) } },
+    },
   },
 });
 

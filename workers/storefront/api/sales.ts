@@ -35,7 +35,9 @@ const getSku = contractRoute({
   tags: ["sales"],
   summary: "One SKU's live state: phase, server time, stock, current price and tier",
   request: { params: skuParams },
-  responses: { 200: { description: "the snapshot", headers: LIVE_NUMBERS, content: { "application/json": { schema: skuSnapshotSchema } } } },
+  responses: {
+    200: { description: "the snapshot", headers: LIVE_NUMBERS, content: { "application/json": { schema: skuSnapshotSchema } } },
+  },
   errors: ["not_found"],
 });
 

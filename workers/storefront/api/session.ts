@@ -16,10 +16,10 @@ const THIRTY_DAYS_S = 30 * 24 * 3600;
  * SESSION_SECRET it refuses (503); a request without a valid cookie is a new shopper, so the
  * cookie is optional in the contract's security.
  */
-export const session = withContract(
-  createMiddleware<AppEnv>(identify),
-  { errors: ["dependency_unavailable"], security: [{ session: [] }, {}] },
-);
+export const session = withContract(createMiddleware<AppEnv>(identify), {
+  errors: ["dependency_unavailable"],
+  security: [{ session: [] }, {}],
+});
 
 async function identify(c: Context<AppEnv>, next: Next): Promise<void> {
   const secret = c.env.SESSION_SECRET;
@@ -44,5 +44,7 @@ async function identify(c: Context<AppEnv>, next: Next): Promise<void> {
 
 function newShopperId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return `shp_${Array.from(bytes, (b) => b.toString(36).padStart(2, "0")).join("").slice(0, 24)}`;
+  return `shp_${Array.from(bytes, (b) => b.toString(36).padStart(2, "0"))
+    .join("")
+    .slice(0, 24)}`;
 }

@@ -23,13 +23,21 @@ export const skuSnapshotSchema = z
         unitPrice: minorUnits.nullable().describe("the next unit's price; null when none is left"),
         tier: z.object({ label: z.string().nullable(), fromRank: int, toRank: int }).nullable(),
         unitsLeftInTier: int.nullable(),
-        nextTier: z.object({ fromRank: int, unitPrice: minorUnits }).nullable().describe("the next price step (list price after the last tier)"),
+        nextTier: z
+          .object({ fromRank: int, unitPrice: minorUnits })
+          .nullable()
+          .describe("the next price step (list price after the last tier)"),
       })
       .describe("the offer for the next unit sold"),
     perShopperLimit: int.positive(),
     holdSeconds: int.positive(),
     gift: z
-      .object({ id: z.string(), title: z.string(), remaining: int.describe("gifts left"), endsAt: epochMs.describe("when the gift's window closes") })
+      .object({
+        id: z.string(),
+        title: z.string(),
+        remaining: int.describe("gifts left"),
+        endsAt: epochMs.describe("when the gift's window closes"),
+      })
       .nullable()
       .describe("the limited-time gift an order placed now gets (while stocks last); null when none"),
   })

@@ -61,7 +61,10 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/;
 export function requireJsonContentType(c: Context): void {
   const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (!JSON_MEDIA_TYPE.test(mediaType)) {
-    throw new AppError("unsupported_media_type", "send the request as JSON, with Content-Type: application/json (also when it has no body)");
+    throw new AppError(
+      "unsupported_media_type",
+      "send the request as JSON, with Content-Type: application/json (also when it has no body)",
+    );
   }
 }
 

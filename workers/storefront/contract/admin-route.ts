@@ -36,7 +36,13 @@ export function adminRoute<const C extends AdminRouteContract>(contract: C) {
     tags,
     middleware: [
       withContract(authenticate, {
-        errors: ["unauthorized", "admin_closed", "forbidden", "dependency_unavailable", ...(changes ? (["forbidden_origin"] as const) : [])],
+        errors: [
+          "unauthorized",
+          "admin_closed",
+          "forbidden",
+          "dependency_unavailable",
+          ...(changes ? (["forbidden_origin"] as const) : []),
+        ],
         security: ADMIN_SECURITY,
         note: `Admits ${roles.join(", ")} (\`${admits}\`).`,
       }),

@@ -21,7 +21,9 @@ export const errorSchema = z
       orderId: z.string().optional().describe("idempotency_conflict: the order the key made"),
       status: z.string().optional().describe("order_not_payable: the order's status"),
       paymentMethods: z.array(z.string()).optional().describe("invalid_request for an unknown payment method: the known ones"),
-      version: int.optional().describe("admin conflict: the sale's current version; dependency_unavailable: the version live but not in KV"),
+      version: int
+        .optional()
+        .describe("admin conflict: the sale's current version; dependency_unavailable: the version live but not in KV"),
       minimumStock: int.optional().describe("admin conflict: the least stock allowed now (units sold or held)"),
       role: z.string().optional().describe("forbidden: the caller's staff role"),
       admits: z.array(z.string()).optional().describe("forbidden: the roles this call admits"),

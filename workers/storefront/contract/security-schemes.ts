@@ -23,7 +23,8 @@ export const SECURITY_SCHEMES = {
     type: "apiKey",
     in: "cookie",
     name: STAFF_SESSION_COOKIE,
-    description: "A staff session from signing in with a local account (STAFF_SESSION_SECRET); a call that changes anything must come from this origin",
+    description:
+      "A staff session from signing in with a local account (STAFF_SESSION_SECRET); a call that changes anything must come from this origin",
   },
   cloudflareAccess: {
     type: "apiKey",

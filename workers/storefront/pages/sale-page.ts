@@ -25,10 +25,12 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
   const live = state === "live";
   return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-phase="${snapshot.phase}"
       data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}">
-    ${hero
-      ? html`<picture class="hero"><img src="${hero}" srcset="${imageUrl(sale.images[0]!, 480)} 480w, ${hero} 960w"
+    ${
+      hero
+        ? html`<picture class="hero"><img src="${hero}" srcset="${imageUrl(sale.images[0]!, 480)} 480w, ${hero} 960w"
           sizes="(max-width: 600px) 100vw, 560px" width="960" height="960" alt="${sale.title}" fetchpriority="high" /></picture>`
-      : ""}
+        : ""
+    }
     <section class="details">
       <span class="phase phase-${snapshot.phase}" id="phase">${t[`phase_${snapshot.phase}`]}</span>
       <h1>${sale.title}</h1>
@@ -64,8 +66,9 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
       <p class="limit" id="session-note" role="status" ${live ? "" : "hidden"}>${t.session_pending}</p>
       <p class="message" id="message" role="alert"></p>
       <p class="limit">${format(t.limitPerShopper, { n: sale.perShopperLimit })}</p>
-      ${sale.tiers.length
-        ? html`<table class="tiers" id="tiers">
+      ${
+        sale.tiers.length
+          ? html`<table class="tiers" id="tiers">
             <caption>${t.priceTiers}</caption>
             <tr><th>${t.units}</th><th>${t.price}</th><th></th></tr>
             ${sale.tiers.map(
@@ -74,7 +77,8 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
             )}
             <tr data-from="${sale.tiers.at(-1)!.toRank + 1}" data-to="${sale.stock}"><td>${sale.tiers.at(-1)!.toRank + 1}+</td><td>${formatMoney(sale.listPrice)}</td><td></td></tr>
           </table>`
-        : ""}
+          : ""
+      }
     </section>
     <script type="application/json" id="initial-snapshot">${raw(jsonForScript(snapshot))}</script>
   </article>`;
