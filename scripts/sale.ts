@@ -19,7 +19,8 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SaleConfig, SaleConfigInput } from "../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../src/sales/snapshot.ts";
-import { applySaleFlags, CliError, SALE_FLAGS, type SaleFlags } from "./sale/args.ts";
+import { CliError, runCli } from "./cli/run.ts";
+import { applySaleFlags, SALE_FLAGS, type SaleFlags } from "./sale/args.ts";
 import { AdminClient } from "./sale/client.ts";
 import { changes, describeSale, when } from "./sale/format.ts";
 
@@ -154,17 +155,4 @@ function withoutBookkeeping(sale: Partial<SaleConfigInput> & { version?: number 
   return draft;
 }
 
-try {
-  await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof CliError) {
-    console.error(error.message);
-    for (const detail of error.details) console.error(`  - ${detail}`);
-    process.exit(error.exitCode);
-  }
-  if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  throw error;
-}
+await runCli(main, USAGE);

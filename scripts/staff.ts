@@ -29,7 +29,7 @@ import { generatePassword } from "../src/staff/password.ts";
 import { presentAccount, presentApiKey } from "../src/staff/present.ts";
 import { ROLES } from "../src/staff/roles.ts";
 import type { Validated } from "../src/sales/sale-config.ts";
-import { CliError } from "./sale/args.ts";
+import { CliError, runCli } from "./cli/run.ts";
 import { when } from "./sale/format.ts";
 import { cliDatabaseSettings, unreachable } from "./staff/database.ts";
 
@@ -258,17 +258,4 @@ function cliUser(): string {
   }
 }
 
-try {
-  await main(process.argv.slice(2));
-} catch (error) {
-  if (error instanceof CliError) {
-    console.error(error.message);
-    for (const detail of error.details) console.error(`  - ${detail}`);
-    process.exit(error.exitCode);
-  }
-  if (error instanceof TypeError && "code" in error && String(error.code).startsWith("ERR_PARSE_ARGS")) {
-    console.error(`${error.message}\n\n${USAGE}`);
-    process.exit(2);
-  }
-  throw error;
-}
+await runCli(main, USAGE);

@@ -1,17 +1,6 @@
 import { parseYuan } from "../../src/money.ts";
 import type { SaleConfigInput } from "../../src/sales/sale-config.ts";
-
-/** A mistake on the command line (exit code 2), or a refusal (1). */
-export class CliError extends Error {
-  readonly exitCode: number;
-  readonly details: string[];
-
-  constructor(message: string, exitCode = 2, details: string[] = []) {
-    super(message);
-    this.exitCode = exitCode;
-    this.details = details;
-  }
-}
+import { CliError } from "../cli/run.ts";
 
 /** The flags that describe a sale, as `node:util` parseArgs reads them. */
 export const SALE_FLAGS = {

@@ -1,4 +1,4 @@
-import { CliError } from "./args.ts";
+import { CliError } from "../cli/run.ts";
 
 export interface ClientOptions {
   /** The storefront, e.g. http://127.0.0.1:8787 or https://shop.example.com. */

@@ -1,6 +1,6 @@
 import type { DatabaseSettings } from "../../src/db/client.ts";
 import { describeDatabaseFailure } from "../../src/db/errors.ts";
-import { CliError } from "../sale/args.ts";
+import { CliError } from "../cli/run.ts";
 
 /**
  * Where `npm run staff` finds Postgres: DATABASE_URL (with NEON_WS_PROXY for a Postgres that
