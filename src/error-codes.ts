@@ -21,6 +21,11 @@ export const ERRORS = {
     status: 403,
     meaning: "the request's Origin is not this server's own: a page of another site may not make this call; nothing was taken",
   },
+  bot_check_failed: {
+    status: 403,
+    meaning:
+      "the shop has its bot check (Cloudflare Turnstile) on, and this checkout carried no token in CF-Turnstile-Response, or one Siteverify refused (invalid, expired, already spent, or solved on another site; `reasons`); get a fresh token and try again; nothing was taken",
+  },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
   sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
@@ -49,7 +54,8 @@ export const ERRORS = {
   idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
   rate_limited: {
     status: 429,
-    meaning: "too many requests from this client (live-feed sockets, failed staff sign-ins); `Retry-After` says when to try again",
+    meaning:
+      "too many requests from this client: shopper writes from this client address or by this shopper, new shoppers from this address, live-feed sockets, or failed staff sign-ins; `Retry-After` (and `retryAfter`) says in how many seconds to try again; nothing was taken",
   },
   internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
   dependency_unavailable: {

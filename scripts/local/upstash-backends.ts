@@ -2,10 +2,10 @@
 // in-process store built on ioredis-mock. Both hand back RESP2-shaped replies with strings as Buffers
 // (real Redis) or strings (the mock), and both report Redis error replies as RedisReplyError.
 
-import { createHash } from "node:crypto";
 import { Redis, ReplyError } from "ioredis";
 import RedisMock from "ioredis-mock";
 import type { Reply } from "./upstash-encoding.ts";
+import { scriptForLuaVm, scriptForRedis, scriptSha } from "./upstash-scripts.ts";
 import { redactSecrets, redactUrl } from "../../src/redact.ts";
 import { withTimeout } from "../../src/timeout.ts";
 
@@ -118,23 +118,26 @@ export async function connectRedis(url: string, log: (line: string) => void): Pr
   // The command name is upper-cased on purpose: ioredis applies its reply transformers by lower-case
   // name (it would turn HGETALL's flat array into an object), and Redis' reply must pass through as is.
   const call = (command: Command): Arg[] => [String(command[0]).toUpperCase(), ...command.slice(1)];
+  const scripts = redisScripts();
 
   return {
     kind: "redis",
     async run(command) {
       refuseConnectionCommand(command);
+      const { sent, reply } = scripts.translate(command);
       try {
-        const [name, ...args] = call(command);
-        return toReply(await client.callBuffer(String(name), ...args));
+        const [name, ...args] = call(sent);
+        return reply(toReply(await client.callBuffer(String(name), ...args)));
       } catch (error) {
         throw error instanceof ReplyError ? asReplyError(error) : error;
       }
     },
     async transaction(commands) {
       commands.forEach(refuseConnectionCommand);
+      const translated = commands.map((command) => scripts.translate(command));
       let results: Array<[Error | null, unknown]> | null;
       try {
-        results = await client.multi(commands.map((command) => ["callBuffer", ...call(command)])).exec();
+        results = await client.multi(translated.map(({ sent }) => ["callBuffer", ...call(sent)])).exec();
       } catch (error) {
         // EXECABORT: a command failed to queue (unknown command, wrong arity), so nothing ran.
         if (!(error instanceof ReplyError)) throw error;
@@ -142,10 +145,54 @@ export async function connectRedis(url: string, log: (line: string) => void): Pr
         throw new RedisReplyError([(error as Error).message, ...causes].join(" "));
       }
       if (!results) throw new RedisReplyError("EXECABORT Transaction discarded"); // only after WATCH, never sent here
-      return results.map(([error, value]) => (error ? asReplyError(error) : toReply(value)));
+      return results.map(([error, value], index) => (error ? asReplyError(error) : translated[index]!.reply(toReply(value))));
     },
     async close() {
       await client.quit().catch(() => client.disconnect());
+    },
+  };
+}
+
+/**
+ * Scripts on a real Redis in its own dialect (upstash-scripts.ts), still named by the SHA-1 of the
+ * text the client sent: EVAL and SCRIPT LOAD send Redis the rewritten script and remember which hash
+ * Redis knows it by; EVALSHA and SCRIPT EXISTS ask for that one; SCRIPT LOAD answers the client's.
+ * A hash the gateway has not seen goes to Redis unchanged: if Redis lost the script (a restart,
+ * SCRIPT FLUSH) the answer is NOSCRIPT, and clients send it again with EVAL, as they do on Upstash.
+ */
+function redisScripts() {
+  const redisShaOf = new Map<string, string>();
+  const keep = (reply: Reply): Reply => reply;
+  const rewrite = (script: string): string => {
+    const runnable = scriptForRedis(script);
+    if (runnable !== script) redisShaOf.set(scriptSha(script), scriptSha(runnable));
+    return runnable;
+  };
+  const known = (sha: Arg): Arg => redisShaOf.get(String(sha).toLowerCase()) ?? sha;
+
+  return {
+    /** The command as Redis must get it, and how to turn Redis' reply into the client's. */
+    translate(command: Command): { sent: Command; reply: (reply: Reply) => Reply } {
+      const [name, ...args] = command;
+      switch (commandName(command)) {
+        case "eval":
+        case "eval_ro":
+          return { sent: [name!, rewrite(String(args[0])), ...args.slice(1)], reply: keep };
+        case "evalsha":
+        case "evalsha_ro":
+          return { sent: [name!, known(args[0] ?? ""), ...args.slice(1)], reply: keep };
+        case "script": {
+          const sub = String(args[0] ?? "").toLowerCase();
+          if (sub === "load" && args.length === 2) {
+            const script = String(args[1]);
+            return { sent: [name!, args[0]!, rewrite(script)], reply: () => scriptSha(script) };
+          }
+          if (sub === "exists") return { sent: [name!, args[0]!, ...args.slice(1).map(known)], reply: keep };
+          return { sent: command, reply: keep };
+        }
+        default:
+          return { sent: command, reply: keep };
+      }
     },
   };
 }
@@ -165,9 +212,10 @@ let inProcessStores = 0;
 
 /**
  * An in-process store on ioredis-mock, with the few gaps that matter to Upstash clients filled in:
- * SCRIPT LOAD/EXISTS/FLUSH and EVALSHA of loaded scripts (@upstash/ratelimit loads its scripts that
- * way), lower-case SET/ZADD options as the client sends them, and the error reply for INCR/DECR on a
- * non-integer (the mock would store NaN instead).
+ * SCRIPT LOAD/EXISTS/FLUSH and EVALSHA of loaded scripts (@upstash/ratelimit runs its scripts by
+ * EVALSHA, and EVAL after NOSCRIPT), scripts with a shebang line (upstash-scripts.ts), lower-case
+ * SET/ZADD options as the client sends them, and the error reply for INCR/DECR on a non-integer (the
+ * mock would store NaN instead).
  */
 export function createInProcessBackend(): Backend {
   // ioredis-mock shares its data between instances with the same host:port, so each gateway gets its own.
@@ -217,13 +265,13 @@ export function createInProcessBackend(): Backend {
         return scriptCommand(args);
       case "eval":
       case "eval_ro":
-        scripts.set(sha1(String(args[0])), String(args[0]));
-        return call("eval", args);
+        scripts.set(scriptSha(String(args[0])), String(args[0]));
+        return call("eval", [scriptForLuaVm(String(args[0])), ...args.slice(1)]);
       case "evalsha":
       case "evalsha_ro": {
         const script = scripts.get(String(args[0]).toLowerCase());
         if (script === undefined) throw new RedisReplyError("NOSCRIPT No matching script. Please use EVAL.");
-        return call("eval", [script, ...args.slice(1)]);
+        return call("eval", [scriptForLuaVm(script), ...args.slice(1)]);
       }
       // ioredis-mock matches option keywords in upper case only; the client sends them in lower case.
       case "set": // SET key value [NX|XX] [GET] [EX s|PX ms|...]: everything after the value is an option
@@ -252,7 +300,7 @@ export function createInProcessBackend(): Backend {
   function scriptCommand(args: Arg[]): Reply {
     const sub = String(args[0] ?? "").toLowerCase();
     if (sub === "load" && args.length === 2) {
-      const sha = sha1(String(args[1]));
+      const sha = scriptSha(String(args[1]));
       scripts.set(sha, String(args[1]));
       return sha;
     }
@@ -287,5 +335,3 @@ export function createInProcessBackend(): Backend {
       }),
   };
 }
-
-const sha1 = (text: string): string => createHash("sha1").update(text).digest("hex");

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
 import { Miniflare } from "miniflare";
+import { RATE_LIMITS_OFF } from "../../src/rate-limit/limits.ts";
 import { TEST_SECRETS } from "../../test/support/test-secrets.ts";
 import type { LocalStackVars } from "./stack-vars.ts";
 
@@ -56,11 +57,17 @@ export async function buildProductionBundle(root: string = ROOT): Promise<string
  * Runs a built bundle on workerd through Miniflare's API (Miniflare 5's worker config:
  * a module manifest, typed `env` bindings and declared exports) with the bindings of
  * wrangler.toml (in-memory KV and SQLite-backed Durable Object storage) and the given
- * connection variables. Secrets default to the fixed test values.
+ * connection variables. Secrets default to the fixed test values, and `settings` (other
+ * plain-text variables) to the tests' too: the shopper rate limits off.
  */
-export function runBundle(scriptPath: string, vars: LocalStackVars, options: ServeOptions & { secrets?: WorkerSecrets } = {}): Miniflare {
+export function runBundle(
+  scriptPath: string,
+  vars: LocalStackVars,
+  options: ServeOptions & { secrets?: WorkerSecrets; settings?: Record<string, string> } = {},
+): Miniflare {
   const text = (value: string) => ({ type: "text" as const, value });
   const secrets: WorkerSecrets = options.secrets ?? TEST_SECRETS;
+  const settings = Object.fromEntries(Object.entries(options.settings ?? RATE_LIMITS_OFF).map(([name, value]) => [name, text(value)]));
   return new Miniflare({
     ...serveOptions(options),
     workers: [
@@ -85,6 +92,7 @@ export function runBundle(scriptPath: string, vars: LocalStackVars, options: Ser
             ADMIN_TOKEN: text(secrets.ADMIN_TOKEN),
             ...(secrets.STAFF_SESSION_SECRET ? { STAFF_SESSION_SECRET: text(secrets.STAFF_SESSION_SECRET) } : {}),
             PAYMENT_PROVIDER: text("local"),
+            ...settings,
             ...(options.assetsDirectory ? { ASSETS: { type: "assets" as const } } : {}),
           },
           exports: { SkuSale: { type: "durable-object", storage: "sqlite" } },

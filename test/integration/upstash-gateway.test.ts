@@ -3,10 +3,12 @@
 // Redis when REDIS_URL is set, e.g. REDIS_URL=redis://127.0.0.1:6379.
 
 import { createHash } from "node:crypto";
+import { MultiRegionRatelimit, Ratelimit } from "@upstash/ratelimit";
 import { Redis, type RedisConfigNodejs } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/local/ports.ts";
 import { startUpstashGateway, type UpstashGateway } from "../../scripts/local/upstash-gateway.ts";
+import { scriptForLuaVm, scriptForRedis } from "../../scripts/local/upstash-scripts.ts";
 
 const TOKEN = "local-gateway-test-token";
 
@@ -221,6 +223,87 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
       const intruder = client({ url: gateway.url, token: "wrong-token" }, options);
       await expect(intruder.get(k("any"))).rejects.toThrow(/Unauthorized/);
     });
+
+    // Issue 12: the storefront's rate limits run @upstash/ratelimit's Lua scripts (EVALSHA, then EVAL
+    // after NOSCRIPT), each with Upstash's own shebang flag. Windows of an hour: a test never straddles one.
+    describe("serving @upstash/ratelimit", () => {
+      const limiter = (k: (name: string) => string, algorithm: Ratelimit["limiter"], extra: { dynamicLimits?: boolean } = {}) =>
+        new Ratelimit({ redis, limiter: algorithm, prefix: k("rl"), ephemeralCache: false, enableTelemetry: false, ...extra });
+      const outcomes = async (limit: () => ReturnType<Ratelimit["limit"]>, times: number) => {
+        const seen: string[] = [];
+        for (let i = 0; i < times; i++) {
+          const { success, remaining } = await limit();
+          seen.push(`${success ? "pass" : "refuse"}/${remaining}`);
+        }
+        return seen;
+      };
+      const algorithms = [
+        ["fixed window", () => Ratelimit.fixedWindow(2, "1 h")],
+        ["sliding window", () => Ratelimit.slidingWindow(2, "1 h")],
+        ["token bucket", () => Ratelimit.tokenBucket(1, "1 h", 2)],
+      ] as const;
+
+      it.each(algorithms)("%s: limit, remaining, reset", async (_, algorithm) => {
+        const k = keyspace();
+        const rl = limiter(k, algorithm());
+        expect(await outcomes(() => rl.limit("client"), 4)).toEqual(["pass/1", "pass/0", "refuse/0", "refuse/0"]);
+        expect(await outcomes(() => rl.limit("another"), 1)).toEqual(["pass/1"]);
+        expect(await rl.getRemaining("client")).toMatchObject({ remaining: 0, limit: 2 });
+        await rl.resetUsedTokens("client");
+        expect(await rl.getRemaining("client")).toMatchObject({ remaining: 2, limit: 2 });
+        expect(await outcomes(() => rl.limit("client"), 1)).toEqual(["pass/1"]);
+      });
+
+      it.each(algorithms)("%s: a dynamic limit set at run time", async (_, algorithm) => {
+        const k = keyspace();
+        const rl = limiter(k, algorithm(), { dynamicLimits: true });
+        await rl.setDynamicLimit({ limit: 3 });
+        expect(await rl.getDynamicLimit()).toEqual({ dynamicLimit: 3 });
+        expect(await outcomes(() => rl.limit("client"), 4)).toEqual(["pass/2", "pass/1", "pass/0", "refuse/0"]);
+      });
+
+      it("a cached fixed window, and a client blocked from the ephemeral cache without a call", async () => {
+        const k = keyspace();
+        const cached = new Ratelimit({
+          redis,
+          limiter: Ratelimit.cachedFixedWindow(2, "1 h"),
+          prefix: k("cached"),
+          ephemeralCache: new Map(),
+          enableTelemetry: false,
+        });
+        expect((await outcomes(() => cached.limit("client"), 3)).map((o) => o.split("/")[0])).toEqual(["pass", "pass", "refuse"]);
+
+        const blocking = new Ratelimit({
+          redis,
+          limiter: Ratelimit.fixedWindow(1, "1 h"),
+          prefix: k("block"),
+          ephemeralCache: new Map(),
+          enableTelemetry: false,
+        });
+        expect((await blocking.limit("client")).success).toBe(true);
+        const refused = await blocking.limit("client"); // by Redis
+        expect([refused.success, refused.reason]).toEqual([false, undefined]);
+        expect(await blocking.limit("client")).toMatchObject({ success: false, reason: "cacheBlock" });
+      });
+
+      it.each([
+        ["fixed window", () => MultiRegionRatelimit.fixedWindow(2, "1 h")],
+        ["sliding window", () => MultiRegionRatelimit.slidingWindow(2, "1 h")],
+      ] as const)("the multi-region %s", async (_, algorithm) => {
+        const k = keyspace();
+        const rl = new MultiRegionRatelimit({ redis: [redis], limiter: algorithm(), prefix: k("mr"), ephemeralCache: false });
+        const seen: boolean[] = [];
+        for (let i = 0; i < 3; i++) {
+          const result = await rl.limit("client");
+          await result.pending;
+          seen.push(result.success);
+        }
+        expect(seen).toEqual([true, true, false]);
+        expect(await rl.getRemaining("client")).toMatchObject({ remaining: 0 });
+        await rl.resetUsedTokens("client");
+        expect((await rl.limit("client")).success).toBe(true);
+      });
+    });
   });
 
   describe("over raw HTTP", () => {
@@ -362,12 +445,60 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
       }
     });
 
+    it("runs scripts with shebang flags, addressed by the SHA-1 of the text the client sent", async () => {
+      const k = keyspace();
+      const script = `#!lua flags=allow-key-locking\nreturn {redis.call('INCRBY', KEYS[1], ARGV[1]), ARGV[2]}`;
+      const sha = createHash("sha1").update(script).digest("hex");
+      expect(await post(gateway, "/", ["EVALSHA", sha, "1", k("n"), "1", "a"])).toMatchObject({
+        status: 400,
+        body: { error: /^NOSCRIPT/ },
+      });
+      expect(await post(gateway, "/", ["EVAL", script, "1", k("n"), "2", "b"])).toEqual({ status: 200, body: { result: [2, "b"] } });
+      expect(await post(gateway, "/", ["EVALSHA", sha, "1", k("n"), "3", "c"])).toEqual({ status: 200, body: { result: [5, "c"] } });
+      expect(await post(gateway, "/", ["SCRIPT", "EXISTS", sha, "0".repeat(40)])).toEqual({ status: 200, body: { result: [1, 0] } });
+
+      // Redis' own flags are kept (a write in a no-writes script is refused), and SCRIPT LOAD answers the client's hash.
+      const readOnly = `#!lua flags=no-writes,allow-key-locking\nreturn redis.call('GET', KEYS[1])`;
+      const readOnlySha = createHash("sha1").update(readOnly).digest("hex");
+      expect(await post(gateway, "/", ["SCRIPT", "LOAD", readOnly])).toEqual({ status: 200, body: { result: readOnlySha } });
+      expect(await post(gateway, "/", ["EVALSHA", readOnlySha, "1", k("n")])).toEqual({ status: 200, body: { result: "5" } });
+
+      // In a transaction and a pipeline alike.
+      expect(
+        await post(gateway, "/multi-exec", [
+          ["EVALSHA", sha, "1", k("n"), "1", "d"],
+          ["EVAL", script, "1", k("m"), "1", "e"],
+          ["SCRIPT", "LOAD", script],
+        ]),
+      ).toEqual({ status: 200, body: [{ result: [6, "d"] }, { result: [1, "e"] }, { result: sha }] });
+      expect(await post(gateway, "/pipeline", [["EVALSHA", sha, "1", k("m"), "1", "f"]])).toEqual({
+        status: 200,
+        body: [{ result: [2, "f"] }],
+      });
+    });
+
     it("answers other paths and methods with a JSON error", async () => {
       expect(await raw(gateway, "/")).toMatchObject({ status: 404, body: { error: expect.any(String) } });
       expect(await raw(gateway, "/pipeline")).toMatchObject({ status: 404, body: { error: expect.any(String) } });
       expect(await raw(gateway, "/multi-exec")).toMatchObject({ status: 404, body: { error: expect.any(String) } });
       expect(await raw(gateway, "/get/x", { method: "DELETE" })).toMatchObject({ status: 405, body: { error: expect.any(String) } });
     });
+  });
+});
+
+describe("the gateway's script dialects (issue 12)", () => {
+  it("gives Redis a shebang with only the flags it knows, or none", () => {
+    expect(scriptForRedis("#!lua flags=allow-key-locking\nreturn 1")).toBe("-- lua flags=allow-key-locking\nreturn 1");
+    expect(scriptForRedis("#!lua flags=no-writes,allow-key-locking\nreturn 1")).toBe("#!lua flags=no-writes\nreturn 1");
+    expect(scriptForRedis("#!lua flags=no-writes,allow-stale\nreturn 1")).toBe("#!lua flags=no-writes,allow-stale\nreturn 1");
+    expect(scriptForRedis("#!lua\nreturn 1")).toBe("#!lua\nreturn 1");
+    expect(scriptForRedis("return 1 -- #!lua flags=allow-key-locking")).toBe("return 1 -- #!lua flags=allow-key-locking");
+  });
+
+  it("gives the in-process VM no shebang, and the script's lines where they were", () => {
+    const vm = scriptForLuaVm("#!lua flags=allow-key-locking\nlocal x = 1\nreturn x");
+    expect(vm).not.toContain("#!");
+    expect(vm.split("\n").slice(1)).toEqual(["local x = 1", "return x", "end)())"]);
   });
 });
 

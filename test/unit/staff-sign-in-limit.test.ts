@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { clientAddressKey, SIGN_IN_LIMITS, signInVerdict } from "../../src/staff/sign-in-limit.ts";
+import { clientAddressKey } from "../../src/client-address.ts";
+import { SIGN_IN_LIMITS, signInVerdict } from "../../src/staff/sign-in-limit.ts";
 
 const WINDOW = SIGN_IN_LIMITS.windowMs;
 const fresh = (count: number, ttlMs = WINDOW) => ({ count, ttlMs });

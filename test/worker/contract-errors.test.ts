@@ -46,6 +46,12 @@ const KiB = 1024;
 const FOREIGN = "https://evil.example";
 const UNREACHABLE_POSTGRES = "postgres://sweep:sweep@127.0.0.1:9/none";
 const ADMIN_CLOSED: Partial<Env> = { ADMIN_TOKEN: "", STAFF_SESSION_SECRET: "", ACCESS_TEAM_DOMAIN: "", ACCESS_AUD: "" };
+/** The shopper rate limits (issue 12; off in the test configuration) at one request a day each. */
+const ONE_A_DAY: Partial<Env> = {
+  RATE_LIMIT_SESSION_PER_ADDRESS: "1/24h",
+  RATE_LIMIT_WRITES_PER_SHOPPER: "1/24h",
+  RATE_LIMIT_WRITES_PER_ADDRESS: "1/24h",
+};
 
 let doc: Json;
 /** Every code answered in this file, to show the sweep is hostile enough to mean something. */
@@ -193,6 +199,10 @@ const FAULTS: Array<{ name: string; apply: (sent: Sent) => Sent; env?: Partial<E
   { name: "Postgres unreachable", apply: (s) => s, env: { DATABASE_URL: UNREACHABLE_POSTGRES } },
   { name: "no DATABASE_URL", apply: (s) => s, env: { DATABASE_URL: "" } },
   { name: "an unknown payment provider", apply: (s) => s, env: { PAYMENT_PROVIDER: "nowhere" } },
+  // Counted across the operation's paths (one address, one shopper): the second and third are refused.
+  { name: "rate limits at one a day", apply: (s) => s, env: ONE_A_DAY },
+  // The bot check on (issue 12): a checkout without a Turnstile token is refused before Siteverify is asked.
+  { name: "the bot check on, no token", apply: (s) => s, env: { TURNSTILE_SECRET_KEY: "sweep-turnstile-secret" } },
 ];
 
 describe.each(OPERATIONS)("%s answers only errors its contract declares", (operation) => {
@@ -379,6 +389,51 @@ const REFUSALS: Array<{ operation: string; code: ErrorCode; answer: () => Promis
       return shopperPost(shopper, "/api/checkout/cancel", { sku: sale.sku }, key);
     },
   },
+  // The shopper rate limits (issue 12): a second new shopper from one address, at one a day…
+  ...(["POST /api/session", "GET /api/orders/{id}"] as const).map((operation) => ({
+    operation,
+    code: "rate_limited" as const,
+    answer: async () => {
+      const [method, path] = operation.split(" ") as [string, string];
+      const address = freshAddress();
+      const sent = (): Sent => ({
+        path: path.replace("{id}", "ord_no-such-sale_abcdefghijklmnopqrstuvwx"),
+        headers: { "Content-Type": "application/json", "CF-Connecting-IP": address },
+        body: method === "GET" ? undefined : "{}",
+      });
+      await send(method, sent(), ONE_A_DAY);
+      return send(method, sent(), ONE_A_DAY);
+    },
+  })),
+  // …and a shopper's second write, at one a day.
+  ...(["POST /api/checkout", "POST /api/checkout/cancel", "POST /api/orders/{id}/pay", "POST /api/orders/{id}/cancel"] as const).map(
+    (operation) => ({
+      operation,
+      code: "rate_limited" as const,
+      answer: async () => {
+        const { sale, shopper, order } = await placeOrder();
+        const path = operation.slice("POST ".length).replace("{id}", order.id);
+        const body =
+          operation === "POST /api/checkout"
+            ? { sku: sale.sku, qty: 1 }
+            : operation === "POST /api/checkout/cancel"
+              ? { sku: sale.sku }
+              : {};
+        const write = () =>
+          send(
+            "POST",
+            {
+              path,
+              headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID(), Cookie: shopper.cookie },
+              body: JSON.stringify(body),
+            },
+            { RATE_LIMIT_WRITES_PER_SHOPPER: "1/24h" },
+          );
+        await write();
+        return write();
+      },
+    }),
+  ),
   {
     operation: "GET /api/skus/{sku}/live",
     code: "not_found",
@@ -499,6 +554,7 @@ describe("the sweep", () => {
         "payment_declined",
         "forbidden",
         "forbidden_origin",
+        "bot_check_failed",
         "not_found",
         "not_started",
         "sale_paused",

@@ -1,6 +1,8 @@
 import { formatMoney } from "../../src/money.ts";
+import { TURNSTILE_TOKEN_HEADER } from "../../src/bot-check/widget.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { api, ApiError } from "./shared/api.ts";
+import { BotCheck } from "./shared/bot-check.ts";
 import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
 import { t } from "./shared/i18n.ts";
@@ -24,6 +26,11 @@ let buying = false;
  */
 let session: "pending" | "retrying" | "ready" = "pending";
 const SESSION_RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
+/**
+ * The shop's bot check (Turnstile, issue 12), when it has one: Buy also waits for its token,
+ * and each attempt sends a fresh one. Null: no widget, and Buy works as it always did.
+ */
+const botCheck = BotCheck.fromPage(() => render());
 
 function render(): void {
   const phase = phaseAt(snapshot, clock.now());
@@ -45,12 +52,17 @@ function render(): void {
   }
   const state = snapshot.paused ? "paused" : phase === "upcoming" ? "waiting" : phase;
   const waitingForSession = state === "live" && session !== "ready";
-  buyButton.dataset.state = waitingForSession ? "session" : state;
-  buyButton.disabled = buying || state !== "live" || waitingForSession;
+  const waitingForBotCheck = state === "live" && !waitingForSession && !buying && botCheck !== null && !botCheck.ready;
+  buyButton.dataset.state = waitingForSession ? "session" : waitingForBotCheck ? "bot_check" : state;
+  buyButton.disabled = buying || state !== "live" || waitingForSession || waitingForBotCheck;
   buyButton.textContent = buying ? t("buying") : t(`buy_${state}`);
   const sessionNote = $("session-note");
-  sessionNote.hidden = !waitingForSession;
-  sessionNote.textContent = waitingForSession ? t(session === "retrying" ? "session_retrying" : "session_pending") : "";
+  sessionNote.hidden = !waitingForSession && !waitingForBotCheck;
+  sessionNote.textContent = waitingForSession
+    ? t(session === "retrying" ? "session_retrying" : "session_pending")
+    : waitingForBotCheck
+      ? t(botCheck?.state === "failed" ? "botCheck_failed" : "botCheck_pending")
+      : "";
   for (const gift of document.querySelectorAll<HTMLElement>("[data-gift]")) {
     const now = clock.now();
     gift.hidden = !(now >= Number(gift.dataset.startsAt) && now < Number(gift.dataset.endsAt));
@@ -93,7 +105,7 @@ async function startSession(): Promise<void> {
 
 async function buy(event: SubmitEvent): Promise<void> {
   event.preventDefault();
-  if (session !== "ready" || buying) return;
+  if (session !== "ready" || buying || (botCheck !== null && !botCheck.ready)) return;
   const qty = Number(($("qty") as HTMLSelectElement).value);
   // One key per purchase attempt, one shopper (the session came first): a retry after a
   // network error replays the same order instead of buying twice.
@@ -102,8 +114,12 @@ async function buy(event: SubmitEvent): Promise<void> {
   message.textContent = "";
   render();
   try {
-    const request = () =>
-      api<{ order: { id: string } }>("/api/checkout", { method: "POST", body: { sku, qty }, headers: { "Idempotency-Key": key } });
+    // With the bot check, every attempt (the retry too) sends a token of its own: each is good once.
+    const request = async () => {
+      const headers: Record<string, string> = { "Idempotency-Key": key };
+      if (botCheck) headers[TURNSTILE_TOKEN_HEADER] = await botCheck.take();
+      return api<{ order: { id: string } }>("/api/checkout", { method: "POST", body: { sku, qty }, headers });
+    };
     const { order } = await request().catch((error: unknown) => {
       if (error instanceof ApiError && error.code === "network") return request();
       throw error;

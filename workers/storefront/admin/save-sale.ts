@@ -9,6 +9,7 @@ import { recordAudit, type AuditAction } from "../../../src/sales/audit-log.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import { redactSecrets } from "../../../src/redact.ts";
+import { saleSaved } from "../api/edge-verdict.ts";
 import { skuObject } from "../api/sku-object.ts";
 import { purgeSalePages } from "../pages/page-cache.ts";
 
@@ -60,6 +61,8 @@ export async function saveSale(env: Env, change: SaleChange, options: SaveOption
 
     const applied = unwrap(await skuObject(env, change.config.sku).applyConfig(change.config));
     const sku = applied.after.sku;
+    // Live from here: this isolate's shoppers reach it at once, not after its "no sale" or "sold out" expires (issue 12).
+    saleSaved(sku);
 
     const kvWrite = await new SaleCatalog(env.SALES).put(applied.after).then(
       () => null,

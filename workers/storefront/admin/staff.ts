@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
+import { clientAddressKey } from "../../../src/client-address.ts";
 import { redisSettings } from "../../../src/config.ts";
 import { AppError } from "../../../src/errors.ts";
 import { openRedis } from "../../../src/redis/client.ts";
@@ -30,7 +31,7 @@ import {
 import { presentAccount, presentApiKey, type PresentedAccount, type PresentedApiKey } from "../../../src/staff/present.ts";
 import { ROLE_MEANINGS, ROLES } from "../../../src/staff/roles.ts";
 import { issueStaffSession, STAFF_SESSION_TTL_MS } from "../../../src/staff/session-token.ts";
-import { clientAddressKey, SIGN_IN_LIMITS } from "../../../src/staff/sign-in-limit.ts";
+import { SIGN_IN_LIMITS } from "../../../src/staff/sign-in-limit.ts";
 import { SignInLimiter } from "../../../src/staff/sign-in-limiter.ts";
 import { readJson, SHOPPER_BODY_LIMIT } from "../api/request-body.ts";
 import { requireJsonContentType, requireSameOrigin } from "../api/validation.ts";
@@ -40,6 +41,7 @@ import { component } from "../contract/component.ts";
 import type { Describes, Holds } from "../contract/describes.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
+import { withRetryAfter } from "../contract/retry-after.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { auditActor, clearStaffSessionCookie, setStaffSessionCookie, STAFF_SESSION_COOKIE, staffDatabase } from "./auth.ts";
@@ -188,6 +190,7 @@ const signIn = withRetryAfter(
     },
     errors: [...JSON_INPUT_ERRORS, "forbidden_origin", "unauthorized", "rate_limited", "admin_closed", "dependency_unavailable"],
   }),
+  "seconds until the failed sign-ins counted against this email or address expire",
 );
 
 const signOut = adminRoute({
@@ -372,22 +375,6 @@ export const adminStaff = contractApp()
 
 // A body given by reference is in the document only if its component is registered.
 for (const [name, schema] of Object.entries(STAFF_BODIES)) adminStaff.openAPIRegistry.register(name, schema);
-
-/**
- * The route's 429 with its `Retry-After`: error responses are made from the route's codes
- * (contract/error-responses.ts), each route its own, so the header is added to the one made.
- */
-function withRetryAfter<R extends { responses: object }>(route: R): R {
-  const limited = (route.responses as Record<number, { headers?: Record<string, unknown> } | undefined>)[429];
-  if (!limited) throw new Error("withRetryAfter: the route declares no 429 (`rate_limited`)");
-  limited.headers = {
-    "Retry-After": {
-      description: "seconds until the failed sign-ins counted against this email or address expire",
-      schema: { type: "integer", minimum: 1 },
-    },
-  };
-  return route;
-}
 
 /**
  * The account an email and password sign in, after the attempt is counted against the

@@ -1,9 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { unwrap } from "../../../src/errors.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
+import { botCheck, turnstileTokenHeader } from "./bot-check.ts";
+import { edgeVerdict } from "./edge-verdict.ts";
 import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
+import { addressLimit, rateLimited, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
-import { skuObject } from "./sku-object.ts";
+import { saleObject } from "./sku-object.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 export const checkoutBody = z
@@ -32,9 +35,9 @@ const tryCheckout = contractRoute({
   description:
     "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
     "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422.",
-  middleware: [shopperWrite, session],
+  middleware: [shopperWrite, edgeVerdict, addressLimit, session, shopperLimit, botCheck],
   request: {
-    headers: idempotencyKeyHeader,
+    headers: idempotencyKeyHeader.extend(turnstileTokenHeader.shape),
     body: { required: true, content: { "application/json": { schema: checkoutBody } } },
   },
   responses: {
@@ -69,7 +72,7 @@ const cancelByKey = contractRoute({
   summary: "Cancel by Idempotency-Key, also before the Try arrived",
   description:
     "For a client that never saw its Try answer. If the key made an order, that order is cancelled; if not, the key is marked cancelled so a late Try with it takes nothing (409 `checkout_cancelled`).",
-  middleware: [shopperWrite, session],
+  middleware: [shopperWrite, addressLimit, session, shopperLimit],
   request: {
     headers: idempotencyKeyHeader,
     body: { required: true, content: { "application/json": { schema: cancelBody } } },
@@ -98,18 +101,18 @@ const cancelByKey = contractRoute({
  * window, per-shopper limit, stock, price by sale rank. A retried key returns its order.
  */
 export const checkout = contractApp()
-  .openapi(tryCheckout, async (c) => {
+  .openapi(rateLimited(tryCheckout), async (c) => {
     const key = c.req.valid("header")["Idempotency-Key"];
     const { sku, qty } = c.req.valid("json");
-    const { order, replayed } = unwrap(
-      await skuObject(c.env, sku).tryCheckout({ shopperId: c.get("shopperId"), idempotencyKey: key, qty }),
-    );
+    const object = await saleObject(c.env, sku);
+    const { order, replayed } = unwrap(await object.tryCheckout({ shopperId: c.get("shopperId"), idempotencyKey: key, qty }));
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json({ order: presentOrder(order) }, 201);
   })
-  .openapi(cancelByKey, async (c) => {
+  .openapi(rateLimited(cancelByKey), async (c) => {
     const key = c.req.valid("header")["Idempotency-Key"];
     const { sku } = c.req.valid("json");
-    const { order, changed } = unwrap(await skuObject(c.env, sku).cancelByKey(c.get("shopperId"), key));
+    const object = await saleObject(c.env, sku);
+    const { order, changed } = unwrap(await object.cancelByKey(c.get("shopperId"), key));
     return c.json({ order: order ? presentOrder(order) : null, cancelled: true as const, changed }, 200);
   });

@@ -4,6 +4,7 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
 import { orders } from "./orders.ts";
+import { rateLimited, sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { shopperWrite } from "./validation.ts";
@@ -17,7 +18,7 @@ const startSession = contractRoute({
   summary: "Get (or keep) a shopper identity",
   description:
     "Issues the signed, HttpOnly `fs_session` cookie if the request has no valid one. Optional: every shopper-scoped call issues it on first use too.",
-  middleware: [shopperWrite, session],
+  middleware: [shopperWrite, sessionLimit, session],
   request: {
     body: { required: false, content: { "application/json": { schema: z.unknown().describe("nothing: send `{}` or no body") } } },
   },
@@ -56,7 +57,7 @@ const serverTime = contractRoute({
  * (validation.ts): same origin, JSON only, a bounded body.
  */
 export const api = contractApp()
-  .openapi(startSession, async (c) => {
+  .openapi(rateLimited(startSession), async (c) => {
     const body = { shopperId: c.get("shopperId") };
     return c.get("newSession") ? c.json(body, 201) : c.json(body, 200);
   })

@@ -4,6 +4,7 @@ import { LOCAL_PAYMENT_METHODS, paymentProvider } from "../../../src/payments/in
 import { redactSecrets } from "../../../src/redact.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
+import { addressLimit, rateLimited, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
 import { orderObject } from "./sku-object.ts";
 import { shopperWrite } from "./validation.ts";
@@ -42,7 +43,7 @@ const getOrder = contractRoute({
   path: "/orders/{id}",
   tags: ["orders"],
   summary: "Read one of the shopper's orders",
-  middleware: [session],
+  middleware: [sessionLimit, session],
   request: { params: orderParams },
   responses: { 200: { description: "the order", content: { "application/json": { schema: orderResultSchema } } } },
   errors: ["not_found"],
@@ -55,7 +56,7 @@ const payOrder = contractRoute({
   summary: "Confirm: charge, then mark the order paid",
   description:
     "Charges through PAYMENT_PROVIDER, then confirms. If the hold ran out in between, the charge is refunded and the answer is 409. Paying a paid order is a no-op (`changed: false`). The body is optional.",
-  middleware: [shopperWrite, session],
+  middleware: [shopperWrite, addressLimit, session, shopperLimit],
   request: { params: orderParams, body: { required: false, content: { "application/json": { schema: payBody } } } },
   responses: { 200: { description: "paid", content: { "application/json": { schema: orderChange } } } },
   errors: ["invalid_request", "payment_declined", "not_found", "order_not_payable", "dependency_unavailable"],
@@ -67,7 +68,7 @@ const cancelOrder = contractRoute({
   tags: ["orders"],
   summary: "Cancel: release the order's units",
   description: "Cancelling a cancelled or expired order is a no-op (`changed: false`); a paid order is refused.",
-  middleware: [shopperWrite, session],
+  middleware: [shopperWrite, addressLimit, session, shopperLimit],
   request: { params: orderParams, body: emptyBody },
   responses: { 200: { description: "cancelled", content: { "application/json": { schema: orderChange } } } },
   errors: ["not_found", "order_paid"],
@@ -79,14 +80,14 @@ const cancelOrder = contractRoute({
  * and units never part ways.
  */
 export const orders = contractApp()
-  .openapi(getOrder, async (c) => {
+  .openapi(rateLimited(getOrder), async (c) => {
     const order = await ownOrder(c.env, c.req.valid("param").id, c.get("shopperId"));
     return c.json({ order: presentOrder(order) }, 200);
   })
-  .openapi(payOrder, async (c) => {
+  .openapi(rateLimited(payOrder), async (c) => {
     const { id } = c.req.valid("param");
     const shopperId = c.get("shopperId");
-    const object = orderObject(c.env, id);
+    const object = await orderObject(c.env, id);
     const order = await ownOrder(c.env, id, shopperId);
     if (order.status === "paid") return c.json({ order: presentOrder(order), changed: false }, 200);
     if (order.status !== "pending_payment") {
@@ -112,15 +113,16 @@ export const orders = contractApp()
       throw refused;
     }
   })
-  .openapi(cancelOrder, async (c) => {
+  .openapi(rateLimited(cancelOrder), async (c) => {
     const { id } = c.req.valid("param");
-    const { order, changed } = unwrap(await orderObject(c.env, id).cancel(id, c.get("shopperId")));
+    const object = await orderObject(c.env, id);
+    const { order, changed } = unwrap(await object.cancel(id, c.get("shopperId")));
     return c.json({ order: presentOrder(order), changed }, 200);
   });
 
 /** The shopper's order; an order of another shopper, or of no sale at all, is simply not found. */
 async function ownOrder(env: Env, id: string, shopperId: string) {
-  const found = await orderObject(env, id).getOrder(id, shopperId);
+  const found = await (await orderObject(env, id)).getOrder(id, shopperId);
   if (!found.ok && found.error.code === "not_found") throw new AppError("not_found", `no order ${id}`);
   return unwrap(found);
 }

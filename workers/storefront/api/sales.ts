@@ -7,7 +7,7 @@ import { epochMs } from "../contract/units.ts";
 import { errorBody } from "../errors.ts";
 import { liveClientMessageSchema, liveServerMessageSchema, skuSnapshotSchema } from "./snapshot-schema.ts";
 import { skuParams } from "./sku-param.ts";
-import { currentSales, skuObject } from "./sku-object.ts";
+import { currentSales, saleObject } from "./sku-object.ts";
 
 const listSales = contractRoute({
   method: "get",
@@ -77,7 +77,8 @@ export const sales = contractApp()
     return c.json({ serverTime: Date.now(), sales: sales.map(({ snapshot }) => snapshot) }, 200);
   })
   .openapi(getSku, async (c) => {
-    const snapshot = unwrap(await skuObject(c.env, c.req.valid("param").sku).snapshot());
+    const object = await saleObject(c.env, c.req.valid("param").sku);
+    const snapshot = unwrap(await object.snapshot());
     c.header("Cache-Control", "no-store");
     return c.json(snapshot, 200);
   })
@@ -86,7 +87,8 @@ export const sales = contractApp()
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
       return c.json(errorBody("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket"), 426);
     }
-    return skuObject(c.env, c.req.valid("param").sku).fetch(c.req.raw);
+    const object = await saleObject(c.env, c.req.valid("param").sku);
+    return object.fetch(c.req.raw);
   });
 
 // The live feed's frames, documented beside the route that carries them.

@@ -1,21 +1,63 @@
+import { EdgeClock } from "../../../src/edge/clock.ts";
+import { VerdictCache } from "../../../src/edge/verdict-cache.ts";
 import { AppError } from "../../../src/errors.ts";
 import { skuOfOrderId } from "../../../src/orders/order.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import { saleConfigSchema, type SaleConfig } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
+import { redactSecrets } from "../../../src/redact.ts";
 
 const skuSchema = saleConfigSchema.shape.sku;
 
-/** The SKU's Durable Object. A name that cannot be a SKU is a 404 without waking any object. */
+/** "A sale exists" is kept this long: sales are never deleted, so this only bounds a hand-deleted one. */
+export const SALE_KNOWN_TTL_MS = 60_000;
+/**
+ * "No sale" is kept this long: how long a sale created through another isolate, once KV has it
+ * in this data centre, may still answer 404 here. A save through this isolate clears it at once.
+ */
+export const NO_SALE_TTL_MS = 5_000;
+
+/**
+ * The isolate's clock for what the Worker remembers (issue 12): the runtime's, which tests
+ * move or hold (src/edge/clock.ts) to see memories expire without sleeping.
+ */
+export const edgeClock = new EdgeClock();
+
+/**
+ * Whether a SKU has a sale, per isolate (issue 12): at most one KV read per SKU per TTL, shared
+ * by concurrent requests, so a flood of random SKUs wakes no Durable Object and costs one KV
+ * read per SKU and 5 s, and a selling SKU costs no KV read per request. Bounded: the SKUs come
+ * from clients.
+ */
+export const saleDirectory = new VerdictCache<boolean>({
+  ttlMs: (exists) => (exists ? SALE_KNOWN_TTL_MS : NO_SALE_TTL_MS),
+  now: () => edgeClock.now(),
+  maxEntries: 10_000,
+});
+
+/**
+ * The SKU's Durable Object, with no check that a sale exists: for the admin API, which creates
+ * sales, and for sales read from KV. A name that cannot be a SKU is a 404 without waking any object.
+ */
 export function skuObject(env: Env, sku: string) {
-  if (!skuSchema.safeParse(sku).success) throw new AppError("not_found", `no sale for SKU "${sku}"`);
+  if (!skuSchema.safeParse(sku).success) throw noSale(sku);
   return env.SKU_SALE.getByName(sku);
 }
 
-/** The object holding an order: its id names the SKU. */
-export function orderObject(env: Env, orderId: string) {
+/**
+ * The object of a SKU on sale, for shopper routes: a SKU with no sale configured is a 404 and
+ * wakes (creates) no object. Decided by KV through `saleDirectory`.
+ */
+export async function saleObject(env: Env, sku: string) {
+  const object = skuObject(env, sku);
+  if (!(await saleExists(env, sku))) throw noSale(sku);
+  return object;
+}
+
+/** The object holding an order: its id names the SKU, which must be on sale (an id is the client's to make up). */
+export async function orderObject(env: Env, orderId: string) {
   const sku = skuOfOrderId(orderId);
-  if (!sku) throw new AppError("not_found", `no order ${orderId}`);
+  if (!sku || !(await saleExists(env, sku))) throw new AppError("not_found", `no order ${orderId}`);
   return env.SKU_SALE.getByName(sku);
 }
 
@@ -28,4 +70,36 @@ export async function currentSales(env: Env): Promise<Array<{ sale: SaleConfig; 
     const snapshot = snapshots[i];
     return snapshot?.ok ? [{ sale, snapshot: snapshot.value }] : [];
   });
+}
+
+/** The 404 of a SKU without a sale: the words the SKU's object uses too. */
+export function noSale(sku: string): AppError {
+  return new AppError("not_found", `no sale for SKU "${sku}"`);
+}
+
+/** Whether `sku` has a sale. KV unreachable with nothing known: yes, and the object decides, as before issue 12. */
+async function saleExists(env: Env, sku: string): Promise<boolean> {
+  try {
+    return await saleDirectory.get(sku, () => lookUpSale(env, sku));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Whether KV holds a sale for `sku`. No `cacheTtl`: KV's own edge caching (60 s by default)
+ * applies, and a longer one would also keep "no such key" cached longer, so a sale just
+ * created would stay unknown longer where it was looked up before.
+ */
+async function lookUpSale(env: Env, sku: string): Promise<boolean> {
+  try {
+    return (await new SaleCatalog(env.SALES).find(sku)) !== null;
+  } catch (error) {
+    // An invalid entry is still a sale: its object keeps running its last good configuration.
+    if (error instanceof AppError && error.code === "internal") return true;
+    // Logged once per lookup, not per waiting request; nothing is cached, the next request looks again.
+    const message = error instanceof Error ? error.message : String(error);
+    console.warn(`sale ${sku}: KV lookup failed (${redactSecrets(message)}); the object decides`);
+    throw error;
+  }
 }

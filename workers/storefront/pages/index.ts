@@ -14,7 +14,7 @@ import { notFoundPage } from "./not-found-page.ts";
 import { orderPage } from "./order-page.ts";
 import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.ts";
 import { salePage } from "./sale-page.ts";
-import { withShopPageHeaders } from "./security-headers.ts";
+import { type ShopPagePolicy, withShopPageHeaders } from "./security-headers.ts";
 
 /** Server-rendered shopper pages (issue 5), each sent with the shop's security headers (security-headers.ts). */
 export const pages = new Hono<AppEnv>()
@@ -28,12 +28,20 @@ export const pages = new Hono<AppEnv>()
   .get("/sales/:sku", (c) => {
     const env = c.env;
     const sku = c.req.param("sku");
-    return sharedPage(c, salePagePath(sku), async (lang) => {
-      const sale = await new SaleCatalog(env.SALES).get(sku);
-      const snapshot = unwrap(await skuObject(env, sku).snapshot());
-      const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
-      return { title: sale.title, body: salePage(lang, sale, snapshot), script: "sale", preloadImage: hero };
-    });
+    // The bot check's widget (issue 12), and the policy that lets it run, only when configured.
+    const turnstileSiteKey = env.TURNSTILE_SITE_KEY || "";
+    const policy = { turnstile: turnstileSiteKey !== "" };
+    return sharedPage(
+      c,
+      salePagePath(sku),
+      async (lang) => {
+        const sale = await new SaleCatalog(env.SALES).get(sku);
+        const snapshot = unwrap(await skuObject(env, sku).snapshot());
+        const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
+        return { title: sale.title, body: salePage(lang, sale, snapshot, turnstileSiteKey), script: "sale", preloadImage: hero };
+      },
+      policy,
+    );
   })
   .get("/orders/:id", async (c) => {
     const id = c.req.param("id");
@@ -51,18 +59,23 @@ export const pages = new Hono<AppEnv>()
  * background after this request has been answered (a stale entry's refresh), so it reads only
  * what was captured from the request beforehand, never the hono context.
  */
-async function sharedPage(c: Context<AppEnv>, path: string, render: (lang: Lang) => Promise<Omit<PageOptions, "lang" | "path">>) {
+async function sharedPage(
+  c: Context<AppEnv>,
+  path: string,
+  render: (lang: Lang) => Promise<Omit<PageOptions, "lang" | "path">>,
+  policy: ShopPagePolicy = {},
+) {
   const { lang, chosenNow } = pageLang(c);
   if (chosenNow) {
     // pageLang set the language cookie on c: answered through c, and never shared.
     const page = { ...(await render(lang)), lang, path };
     preloadHeaders(c, page);
-    return withShopPageHeaders(await c.html(layout(page)));
+    return withShopPageHeaders(await c.html(layout(page)), policy);
   }
   const key = pageCacheKey(new URL(c.req.url).origin, path, lang);
   const draw = async () => pageResponse({ ...(await render(lang)), lang, path });
   // Set as the page leaves, so a cache hit carries them as a fresh render does.
-  return withShopPageHeaders(await edgeCached(c.executionCtx, key, PAGE_CACHE, draw));
+  return withShopPageHeaders(await edgeCached(c.executionCtx, key, PAGE_CACHE, draw), policy);
 }
 
 /** The 404 page for every unknown address outside the APIs. */

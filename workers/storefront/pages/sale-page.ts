@@ -1,4 +1,5 @@
 import { html, raw } from "hono/html";
+import { TURNSTILE_ACTION } from "../../../src/bot-check/widget.ts";
 import { format, type Lang, messages } from "../../../src/i18n/messages.ts";
 import { formatMoney } from "../../../src/money.ts";
 import type { SaleConfig } from "../../../src/sales/sale-config.ts";
@@ -14,8 +15,12 @@ import { jsonForScript, type Markup } from "./layout.ts";
  * script enables it once the shopper has a session (`POST /api/session`), so every attempt
  * of one purchase is made by the same shopper (state `session` until then, with the reason
  * in #session-note).
+ *
+ * With `turnstileSiteKey` (TURNSTILE_SITE_KEY, issue 12) it also carries the bot check: a
+ * container for the Turnstile widget, which the page's script renders, and Buy then waits for
+ * its token too (state `bot_check`, the reason in #session-note). Without one, nothing changes.
  */
-export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): Markup {
+export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, turnstileSiteKey = ""): Markup {
   const t = messages(lang);
   const hero = sale.images[0] ? imageUrl(sale.images[0], 960) : null;
   const gifts = sale.gifts.filter((g) => g.endsAt > snapshot.serverTime);
@@ -62,7 +67,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
         <button type="submit" id="buy" data-state="${live ? "session" : state}" disabled>
           ${t[`buy_${state}`]}
         </button>
-      </form>
+      </form>${turnstileSiteKey ? turnstileWidget(lang, turnstileSiteKey) : ""}
       <p class="limit" id="session-note" role="status" ${live ? "" : "hidden"}>${t.session_pending}</p>
       <p class="message" id="message" role="alert"></p>
       <p class="limit">${format(t.limitPerShopper, { n: sale.perShopperLimit })}</p>
@@ -82,6 +87,17 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot): M
     </section>
     <script type="application/json" id="initial-snapshot">${raw(jsonForScript(snapshot))}</script>
   </article>`;
+}
+
+/**
+ * The Turnstile widget's container. The page's script loads Turnstile's script from Cloudflare
+ * (as it must be: never proxied or cached) and renders the widget into it explicitly, in the
+ * page's language, with the action the server checks (web/client/shared/bot-check.ts).
+ */
+function turnstileWidget(lang: Lang, siteKey: string): Markup {
+  return html`
+      <div class="bot-check" id="bot-check" data-sitekey="${siteKey}" data-action="${TURNSTILE_ACTION}"
+        data-language="${lang === "zh-CN" ? "zh-cn" : "en"}"></div>`;
 }
 
 type ButtonState = "waiting" | "live" | "sold_out" | "ended" | "paused";

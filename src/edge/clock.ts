@@ -1,0 +1,35 @@
+/**
+ * The time the Worker's in-isolate memories run on (issue 12: which SKUs have a sale, which
+ * are sold out): the runtime's clock, which only tests move or hold. Those memories expire in
+ * seconds, and a test must not sleep to see them expire (STYLE.md, 13), nor have them expire
+ * under it while it counts what reached an object: inside workerd `Date.now()` advances across
+ * I/O, and `vi.useFakeTimers` does not reach the Worker's requests.
+ */
+export class EdgeClock {
+  #offsetMs = 0;
+  #heldAt: number | null = null;
+
+  /** Epoch milliseconds. */
+  now(): number {
+    return this.#heldAt ?? Date.now() + this.#offsetMs;
+  }
+
+  /** Moves time forward by `ms` (tests only: production never calls it). */
+  advance(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`the clock only moves forward, not by ${ms} ms`);
+    if (this.#heldAt === null) this.#offsetMs += ms;
+    else this.#heldAt += ms;
+  }
+
+  /** Stops time where it is until `release` (tests only); `advance` still moves it. */
+  hold(): void {
+    this.#heldAt ??= this.now();
+  }
+
+  /** Lets time run again from where it stands, never backwards. */
+  release(): void {
+    if (this.#heldAt === null) return;
+    this.#offsetMs = Math.max(this.#offsetMs, this.#heldAt - Date.now());
+    this.#heldAt = null;
+  }
+}
