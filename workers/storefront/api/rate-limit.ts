@@ -51,6 +51,8 @@ const RETRY_AFTER = "seconds until the window that refused this client ends";
 
 /** Per isolate: the configuration by its variables' values, parsed (and its problems logged) once. */
 const configurations = new Map<string, RateLimits>();
+/** Per isolate: the same, by the bindings object, so a request does not rebuild the key each time it asks. */
+const configurationsByEnv = new WeakMap<Env, RateLimits>();
 /** Per isolate: each limit's blocked clients, by the limit's prefix (keys.ts). */
 const blockedClients = new Map<string, BlockCache>();
 const outages = new OutageLog((line) => console.error(line));
@@ -64,7 +66,10 @@ const requestClients = new WeakMap<Request, Redis>();
  */
 export const sessionLimit = withContract(
   createMiddleware<AppEnv>(async (c, next) => {
-    if (await issuesNewSession(c)) refuseIfOver(c, [await count(c, "sessionPerAddress", await clientAddress(c))]);
+    // A limit that is off costs nothing: no digest, no second look at the cookie.
+    if (limitsOf(c.env).sessionPerAddress !== null && (await issuesNewSession(c))) {
+      refuseIfOver(c, [await count(c, "sessionPerAddress", await clientAddress(c))]);
+    }
     await next();
   }),
   {
@@ -80,9 +85,16 @@ export const sessionLimit = withContract(
  */
 export const addressLimit = withContract(
   createMiddleware<AppEnv>(async (c, next) => {
-    const address = await clientAddress(c);
-    const newShopper = await issuesNewSession(c);
-    refuseIfOver(c, await Promise.all([count(c, "writesPerAddress", address), newShopper ? count(c, "sessionPerAddress", address) : null]));
+    const limits = limitsOf(c.env);
+    // Limits that are off cost nothing on the checkout's path: no digest, no second look at the cookie.
+    if (limits.writesPerAddress !== null || limits.sessionPerAddress !== null) {
+      const address = await clientAddress(c);
+      const newShopper = limits.sessionPerAddress !== null && (await issuesNewSession(c));
+      refuseIfOver(
+        c,
+        await Promise.all([count(c, "writesPerAddress", address), newShopper ? count(c, "sessionPerAddress", address) : null]),
+      );
+    }
     await next();
   }),
   {
@@ -94,7 +106,9 @@ export const addressLimit = withContract(
 /** Shopper writes per shopper. Runs after `session`, whose shopper it counts. */
 export const shopperLimit = withContract(
   createMiddleware<AppEnv>(async (c, next) => {
-    refuseIfOver(c, [await count(c, "writesPerShopper", shopperIdentifier(c.get("shopperId")))]);
+    if (limitsOf(c.env).writesPerShopper !== null) {
+      refuseIfOver(c, [await count(c, "writesPerShopper", shopperIdentifier(c.get("shopperId")))]);
+    }
     await next();
   }),
   {
@@ -180,6 +194,8 @@ function redisOf(c: Context<AppEnv>): Redis {
 
 /** The limits in effect: the variables parsed once per isolate, a bad value logged and replaced by its default (limits.ts). */
 function limitsOf(env: Env): RateLimits {
+  const known = configurationsByEnv.get(env);
+  if (known) return known;
   const key = JSON.stringify(Object.values(RATE_LIMIT_VARS).map((variable) => env[variable] ?? ""));
   let limits = configurations.get(key);
   if (!limits) {
@@ -188,6 +204,7 @@ function limitsOf(env: Env): RateLimits {
     limits = configuration.limits;
     configurations.set(key, limits);
   }
+  configurationsByEnv.set(env, limits);
   return limits;
 }
 
