@@ -1,7 +1,6 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Context } from "hono";
-import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import { clientAddressKey } from "../../../src/client-address.ts";
 import { redisSettings } from "../../../src/config.ts";
@@ -22,12 +21,11 @@ import {
 import { OutageLog } from "../../../src/rate-limit/outage-log.ts";
 import { redactSecrets } from "../../../src/redact.ts";
 import { openRedis } from "../../../src/redis/client.ts";
-import { verify } from "../../../src/signing.ts";
 import { withTimeout } from "../../../src/timeout.ts";
 import type { AppEnv } from "../app-env.ts";
 import { withContract } from "../contract/middleware-contract.ts";
 import { withRetryAfter } from "../contract/retry-after.ts";
-import { SESSION_COOKIE } from "./session.ts";
+import { presentedShopper } from "./session.ts";
 
 /**
  * The shopper rate limits (issue 12; the limits and their configuration in
@@ -222,8 +220,7 @@ function clientAddress(c: Context<AppEnv>): Promise<string> {
 async function issuesNewSession(c: Context<AppEnv>): Promise<boolean> {
   const secret = c.env.SESSION_SECRET;
   if (!secret) return false;
-  const cookie = getCookie(c, SESSION_COOKIE);
-  return cookie === undefined || (await verify(cookie, secret)) === null;
+  return (await presentedShopper(c, secret)) === null;
 }
 
 /** A limit's variable and default, for the document: `RATE_LIMIT_…, by default 20 per 10 s`. */

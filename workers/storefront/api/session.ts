@@ -24,9 +24,7 @@ export const session = withContract(createMiddleware<AppEnv>(identify), {
 async function identify(c: Context<AppEnv>, next: Next): Promise<void> {
   const secret = c.env.SESSION_SECRET;
   if (!secret) throw new AppError("dependency_unavailable", "SESSION_SECRET is not configured");
-  const cookie = getCookie(c, SESSION_COOKIE);
-  const presented = cookie ? await verify(cookie, secret) : null;
-  let shopperId = presented !== null && SHOPPER_ID.test(presented) ? presented : null;
+  let shopperId = await presentedShopper(c, secret);
   c.set("newSession", shopperId === null);
   if (shopperId === null) {
     shopperId = newShopperId();
@@ -40,6 +38,23 @@ async function identify(c: Context<AppEnv>, next: Next): Promise<void> {
   }
   c.set("shopperId", shopperId);
   await next();
+}
+
+/** Per request: the shopper its cookie proves, looked up once (the rate limits ask before `session` does). */
+const presented = new WeakMap<Request, Promise<string | null>>();
+
+/**
+ * The shopper id the request's session cookie proves, or null when it has none or one that
+ * does not verify: such a request is a new shopper. Verified once per request, whoever asks.
+ */
+export function presentedShopper(c: Context<AppEnv>, secret: string): Promise<string | null> {
+  let shopper = presented.get(c.req.raw);
+  if (!shopper) {
+    const cookie = getCookie(c, SESSION_COOKIE);
+    shopper = cookie ? verify(cookie, secret).then((id) => (id !== null && SHOPPER_ID.test(id) ? id : null)) : Promise.resolve(null);
+    presented.set(c.req.raw, shopper);
+  }
+  return shopper;
 }
 
 function newShopperId(): string {
