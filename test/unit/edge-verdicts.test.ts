@@ -1,20 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { manualClock } from "../support/manual-clock.ts";
 import { EdgeClock } from "../../src/edge/clock.ts";
 import { RefusalMemory, type Decision, type Outcome, type Ticket } from "../../src/edge/refusal-memory.ts";
 import { VerdictCache } from "../../src/edge/verdict-cache.ts";
 import type { Failure } from "../../src/errors.ts";
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-  };
-}
 
 /** A load that finishes only when the test says so, counting how often it was started. */
 function controlledLoad<V>() {

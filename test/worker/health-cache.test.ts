@@ -1,6 +1,7 @@
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
+import { manualClock } from "../support/manual-clock.ts";
 import { HealthCache, type ServedHealthReport } from "../../src/health/cache.ts";
 import type { HealthReport } from "../../src/health/checks.ts";
 import { healthCaches } from "../../workers/storefront/health.ts";
@@ -12,20 +13,6 @@ const FAILING: HealthReport = {
   failing: ["postgres"],
   checks: { postgres: { ok: false, latencyMs: 1, error: "down" } },
 };
-
-/** A clock the test moves by hand. */
-function manualClock(start = 1_000_000) {
-  let now = start;
-  return {
-    now: () => now,
-    advance: (ms: number) => {
-      now += ms;
-    },
-    set: (ms: number) => {
-      now = ms;
-    },
-  };
-}
 
 /** A check that finishes only when the test says so, counting how often it was started. */
 function controlledCheck() {
