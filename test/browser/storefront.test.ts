@@ -263,6 +263,39 @@ describe("security headers and the shopper's session", () => {
     await context.close();
   });
 
+  it("waits out a rate limit: Buy stays disabled for the Retry-After seconds, counting down, then works", async () => {
+    const sale = await shop.seedSale();
+    const page = await (await shop.newShopper()).newPage();
+    // The page's clock is the test's: the wait is moved through, not slept.
+    await page.clock.install();
+    let refused = 0;
+    // The server's 429 itself is tested in workerd (rate-limit.test.ts); here its answer as the page receives it.
+    await page.route("**/api/checkout", (route) => {
+      if (refused++ > 0) return route.continue();
+      return route.fulfill({
+        status: 429,
+        headers: { "Content-Type": "application/json", "Retry-After": "3" },
+        body: JSON.stringify({ error: { code: "rate_limited", message: "too many checkouts from this address", retryAfter: 3 } }),
+      });
+    });
+    await page.goto(`/sales/${sale.sku}`);
+    const buy = page.locator("#buy");
+    await expect.poll(() => buy.isEnabled()).toBe(true);
+    await buy.click();
+    await expect.poll(() => page.locator("#message").textContent()).toContain("3 s");
+    expect(await buy.isDisabled()).toBe(true);
+
+    await page.clock.fastForward(1_000);
+    await expect.poll(() => page.locator("#message").textContent()).toContain("2 s");
+    expect(await buy.isDisabled()).toBe(true);
+
+    await page.clock.fastForward(2_100);
+    await expect.poll(() => buy.isEnabled()).toBe(true);
+    await buy.click();
+    await page.waitForURL(/\/orders\/ord_/);
+    expect(refused).toBe(2);
+  });
+
   it("makes one order when a first-time shopper's checkout is retried after a network error", async () => {
     const sale = await shop.seedSale();
     const context = await shop.newShopper("phone");

@@ -19,6 +19,8 @@ const message = $("message");
 let snapshot: SkuSnapshot = JSON.parse($("initial-snapshot").textContent!);
 let shownPhase: ClientPhase | null = null;
 let buying = false;
+/** After a 429: Buy waits until then (the server's Retry-After), counting down in the message. */
+let coolingUntil = 0;
 /**
  * The shopper's session: Buy waits for it. Without a session cookie every attempt of a
  * checkout would be issued its own new shopper by the server, so a retry after a network
@@ -54,7 +56,8 @@ function render(): void {
   const waitingForSession = state === "live" && session !== "ready";
   const waitingForBotCheck = state === "live" && !waitingForSession && !buying && botCheck !== null && !botCheck.ready;
   buyButton.dataset.state = waitingForSession ? "session" : waitingForBotCheck ? "bot_check" : state;
-  buyButton.disabled = buying || state !== "live" || waitingForSession || waitingForBotCheck;
+  const cooling = clock.now() < coolingUntil;
+  buyButton.disabled = buying || cooling || state !== "live" || waitingForSession || waitingForBotCheck;
   buyButton.textContent = buying ? t("buying") : t(`buy_${state}`);
   const sessionNote = $("session-note");
   sessionNote.hidden = !waitingForSession && !waitingForBotCheck;
@@ -128,8 +131,30 @@ async function buy(event: SubmitEvent): Promise<void> {
   } catch (error) {
     message.textContent = error instanceof ApiError ? error.message : t("error_internal");
     buying = false;
+    if (error instanceof ApiError && error.code === "rate_limited") coolDown(Number(error.details.retryAfter) || 1);
     render();
   }
+}
+
+/**
+ * The server refused for too many tries (429 `rate_limited`): Buy waits the seconds it said
+ * (`retryAfter`, as its Retry-After header), counting down, rather than let the shopper spend
+ * more tries that would be refused too.
+ */
+function coolDown(seconds: number): void {
+  coolingUntil = clock.now() + seconds * 1000;
+  const tick = () => {
+    const left = Math.ceil((coolingUntil - clock.now()) / 1000);
+    if (left <= 0) {
+      message.textContent = "";
+      render();
+      return;
+    }
+    message.textContent = t("rateLimited_wait", { s: left });
+    setTimeout(tick, 1000);
+  };
+  tick();
+  render();
 }
 
 $("buy-form").addEventListener("submit", (event) => void buy(event as SubmitEvent));
