@@ -12,7 +12,7 @@ import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
 import { snapshotOf, type SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { withTimeout } from "../../src/timeout.ts";
-import { ObjectClock } from "./clock.ts";
+import { MovableClock } from "../../src/clock.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { SaleStore, type DeadLetter } from "./store.ts";
 
@@ -68,8 +68,8 @@ export interface SkuCounts {
  * Postgres in batches, and waits out a Postgres outage without stopping the sale.
  */
 export class SkuSale extends DurableObject<Env> {
-  /** The object's time: every decision reads it (see ObjectClock). */
-  private readonly clock = new ObjectClock();
+  /** The object's time: every decision reads it and hands it to the domain (src/clock.ts). */
+  private readonly clock = new MovableClock();
   private readonly store: SaleStore;
   private readonly live: LiveFeed;
   private book: OrderBook | null = null;
@@ -115,7 +115,7 @@ export class SkuSale extends DurableObject<Env> {
    * The clock an object runs on, for tests to move inside `runInDurableObject` (a hold then
    * runs out at once). Static, so it is no part of the object's RPC surface.
    */
-  static clockOf(object: SkuSale): ObjectClock {
+  static clockOf(object: SkuSale): MovableClock {
     return object.clock;
   }
 

@@ -1,3 +1,4 @@
+import { sha256, toHex } from "../encoding.ts";
 import type { RateLimit, RateLimitName } from "./limits.ts";
 
 /**
@@ -15,8 +16,7 @@ export function limitPrefix(name: RateLimitName, limit: RateLimit): string {
  * IPv4 addresses are few enough to hash them all.)
  */
 export async function addressIdentifier(address: string): Promise<string> {
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`address:${address}`)));
-  return `a_${Array.from(digest.slice(0, 16), (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `a_${toHex((await sha256(`address:${address}`)).slice(0, 16))}`;
 }
 
 /** What a shopper is counted under: the shopper id itself, random and personal to nobody. */

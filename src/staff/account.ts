@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { randomBase36 } from "./encoding.ts";
+import { randomBase36 } from "../encoding.ts";
 import type { SignInMethod, StaffIdentity } from "./identity.ts";
 import { ROLES, type Role } from "./roles.ts";
 

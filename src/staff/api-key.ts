@@ -1,4 +1,4 @@
-import { constantTimeEqual, randomBase36, randomBase64url, sha256, toHex } from "./encoding.ts";
+import { constantTimeEqual, randomBase36, randomBase64url, sha256, toHex } from "../encoding.ts";
 import type { StaffIdentity } from "./identity.ts";
 import type { Role } from "./roles.ts";
 

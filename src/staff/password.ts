@@ -1,4 +1,4 @@
-import { constantTimeEqual, fromBase64url, randomBase64url, toBase64url } from "./encoding.ts";
+import { constantTimeEqual, fromBase64url, randomBase64url, toBase64url } from "../encoding.ts";
 
 /**
  * Staff passwords, hashed with PBKDF2-HMAC-SHA256 through WebCrypto, which Node and workerd

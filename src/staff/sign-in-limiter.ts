@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis/cloudflare";
-import { sha256, toHex } from "./encoding.ts";
+import { sha256, toHex } from "../encoding.ts";
 import { SIGN_IN_LIMITS, signInVerdict, type SignInLimits, type SignInVerdict } from "./sign-in-limit.ts";
 
 /**

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { manualClock } from "../support/manual-clock.ts";
-import { EdgeClock } from "../../src/edge/clock.ts";
+import { MovableClock } from "../../src/clock.ts";
 import { RefusalMemory, type Decision, type Outcome, type Ticket } from "../../src/edge/refusal-memory.ts";
 import { VerdictCache } from "../../src/edge/verdict-cache.ts";
 import type { Failure } from "../../src/errors.ts";
@@ -364,9 +364,9 @@ describe("RefusalMemory (src/edge/refusal-memory.ts), on a controlled clock", ()
   });
 });
 
-describe("EdgeClock (src/edge/clock.ts)", () => {
+describe("MovableClock (src/clock.ts)", () => {
   it("runs with the runtime's clock, moves forward only, and stands still while held", () => {
-    const clock = new EdgeClock();
+    const clock = new MovableClock();
     const before = Date.now();
     expect(clock.now()).toBeGreaterThanOrEqual(before);
     clock.advance(10_000);

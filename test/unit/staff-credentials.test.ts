@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { apiKeyId, apiKeyIdentity, apiKeyMatches, generateApiKey, hashApiKey, type ApiKeyRecord } from "../../src/staff/api-key.ts";
 import { newStaffAccountId } from "../../src/staff/account.ts";
-import { constantTimeEqual, fromBase64url, toBase64url } from "../../src/staff/encoding.ts";
+import { constantTimeEqual, fromBase64url, toBase64url } from "../../src/encoding.ts";
 import {
   DUMMY_PASSWORD_HASH,
   generatePassword,

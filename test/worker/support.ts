@@ -77,7 +77,7 @@ export async function orderStatus(shopper: Shopper, id: string): Promise<string>
 
 /**
  * Moves a SKU object's clock `ms` forward, so its holds run out at once instead of after a
- * real wait (ObjectClock). Only time moves: releasing what ran out is still the object's
+ * real wait (src/clock.ts). Only time moves: releasing what ran out is still the object's
  * alarm's job, so follow with `runDurableObjectAlarm`. The clock lives in the instance: an
  * eviction sets it back to real time.
  */

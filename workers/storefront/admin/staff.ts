@@ -41,7 +41,6 @@ import { component } from "../contract/component.ts";
 import type { Describes, Holds } from "../contract/describes.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
-import { withRetryAfter } from "../contract/retry-after.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { auditActor, clearStaffSessionCookie, setStaffSessionCookie, STAFF_SESSION_COOKIE, staffDatabase } from "./auth.ts";
@@ -167,31 +166,28 @@ const apiKeyIdParams = z.object({
 
 // ---- Routes ---------------------------------------------------------------------------------
 
-const signIn = withRetryAfter(
-  adminRoute({
-    method: "post",
-    path: "/session",
-    admits: "public",
-    summary: "Sign in with a staff account's email and password: a staff session cookie for 12 hours",
-    description:
-      "Needs local accounts enabled (STAFF_SESSION_SECRET, else 503 `admin_closed`). A browser's `Origin` must be this server's own (else 403); " +
-      "the body must be sent as `Content-Type: application/json` (else 415) and be at most 16 KiB (else 413). " +
-      "A wrong password, an unknown email, a disabled account and one without a password are all the same 401. " +
-      `Failed sign-ins are counted per email (${SIGN_IN_LIMITS.perEmail}) and per client address (${SIGN_IN_LIMITS.perAddress}) over ${SIGN_IN_LIMITS.windowMs / 60_000} minutes: ` +
-      "beyond either, 429 `rate_limited` with `Retry-After` (and `retryAfter` in the error), even for the right password. " +
-      "Without the rate limiter (Redis) or the accounts (Postgres), 503 `dependency_unavailable`.",
-    request: { body: handlerValidatedBody("StaffSignIn", "the account's email and password") },
-    responses: {
-      200: {
-        description: "signed in: the session cookie is set",
-        headers: { ...NO_STORE, ...SESSION_COOKIE_HEADER },
-        content: json(z.object({ staff: staffIdentitySchema }).openapi("StaffSignedIn")),
-      },
+const signIn = adminRoute({
+  method: "post",
+  path: "/session",
+  admits: "public",
+  summary: "Sign in with a staff account's email and password: a staff session cookie for 12 hours",
+  description:
+    "Needs local accounts enabled (STAFF_SESSION_SECRET, else 503 `admin_closed`). A browser's `Origin` must be this server's own (else 403); " +
+    "the body must be sent as `Content-Type: application/json` (else 415) and be at most 16 KiB (else 413). " +
+    "A wrong password, an unknown email, a disabled account and one without a password are all the same 401. " +
+    `Failed sign-ins are counted per email (${SIGN_IN_LIMITS.perEmail}) and per client address (${SIGN_IN_LIMITS.perAddress}) over ${SIGN_IN_LIMITS.windowMs / 60_000} minutes: ` +
+    "beyond either, 429 `rate_limited` with `Retry-After` (and `retryAfter` in the error), even for the right password. " +
+    "Without the rate limiter (Redis) or the accounts (Postgres), 503 `dependency_unavailable`.",
+  request: { body: handlerValidatedBody("StaffSignIn", "the account's email and password") },
+  responses: {
+    200: {
+      description: "signed in: the session cookie is set",
+      headers: { ...NO_STORE, ...SESSION_COOKIE_HEADER },
+      content: json(z.object({ staff: staffIdentitySchema }).openapi("StaffSignedIn")),
     },
-    errors: [...JSON_INPUT_ERRORS, "forbidden_origin", "unauthorized", "rate_limited", "admin_closed", "dependency_unavailable"],
-  }),
-  "seconds until the failed sign-ins counted against this email or address expire",
-);
+  },
+  errors: [...JSON_INPUT_ERRORS, "forbidden_origin", "unauthorized", "rate_limited", "admin_closed", "dependency_unavailable"],
+});
 
 const signOut = adminRoute({
   method: "delete",

@@ -24,7 +24,6 @@ import { openRedis } from "../../../src/redis/client.ts";
 import { withTimeout } from "../../../src/timeout.ts";
 import type { AppEnv } from "../app-env.ts";
 import { withContract } from "../contract/middleware-contract.ts";
-import { withRetryAfter } from "../contract/retry-after.ts";
 import { presentedShopper } from "./session.ts";
 
 /**
@@ -44,8 +43,6 @@ import { presentedShopper } from "./session.ts";
 
 /** How long a request waits for the limiter before it goes through unlimited. */
 export const RATE_LIMIT_WAIT_MS = 300;
-
-const RETRY_AFTER = "seconds until the window that refused this client ends";
 
 /** Per isolate: the configuration by its variables' values, parsed (and its problems logged) once. */
 const configurations = new Map<string, RateLimits>();
@@ -114,11 +111,6 @@ export const shopperLimit = withContract(
     note: `Rate limited per shopper (${configured("writesPerShopper")}): beyond it, 429 \`rate_limited\` with \`Retry-After\`; nothing is taken.`,
   },
 );
-
-/** A route that runs a limit above, with its 429's `Retry-After` header in the document. */
-export function rateLimited<R extends { responses: object }>(route: R): R {
-  return withRetryAfter(route, RETRY_AFTER);
-}
 
 /** A refusal: which limit, and in how many seconds to come back. */
 interface Refusal {

@@ -1,4 +1,4 @@
-import { EdgeClock } from "../../../src/edge/clock.ts";
+import { MovableClock } from "../../../src/clock.ts";
 import { VerdictCache } from "../../../src/edge/verdict-cache.ts";
 import { AppError } from "../../../src/errors.ts";
 import { skuOfOrderId } from "../../../src/orders/order.ts";
@@ -19,9 +19,9 @@ export const NO_SALE_TTL_MS = 5_000;
 
 /**
  * The isolate's clock for what the Worker remembers (issue 12): the runtime's, which tests
- * move or hold (src/edge/clock.ts) to see memories expire without sleeping.
+ * move or hold (src/clock.ts) to see memories expire without sleeping.
  */
-export const edgeClock = new EdgeClock();
+export const edgeClock = new MovableClock();
 
 /**
  * Whether a SKU has a sale, per isolate (issue 12): at most one KV read per SKU per TTL, shared

@@ -4,9 +4,15 @@ import { errorSchemaOf } from "./error-schema.ts";
 /** One error response of a route: the codes it can carry, in the description, the schema and `x-error-codes`. */
 export interface ErrorResponse {
   description: string;
+  headers?: Record<string, { description: string; schema: { type: "integer"; minimum: number } }>;
   "x-error-codes": [ErrorCode, ...ErrorCode[]];
   content: { "application/json": { schema: ReturnType<typeof errorSchemaOf> } };
 }
+
+/** Every `rate_limited` answer says when to come back (the rate limits, staff sign-in, the live feed's caps). */
+const RETRY_AFTER = {
+  "Retry-After": { description: "seconds until this client may try again", schema: { type: "integer" as const, minimum: 1 } },
+};
 
 /**
  * A route's error responses from the codes it can answer: one response per status, listing
@@ -24,6 +30,7 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, Erro
   for (const [status, grouped] of byStatus) {
     responses[status] = {
       description: grouped.map((code) => `\`${code}\`: ${ERRORS[code].meaning}`).join("; "),
+      ...(grouped.includes("rate_limited") ? { headers: RETRY_AFTER } : {}),
       "x-error-codes": grouped,
       content: { "application/json": { schema: errorSchemaOf(grouped) } },
     };

@@ -1,7 +1,8 @@
 /**
- * The byte encodings staff credentials are written in: base64url (no padding) for salts,
- * hashes and key secrets, which travel in cookies, headers and command lines without
- * escaping; lowercase base-36 for ids, which people read out and paste.
+ * The byte encodings, digests and random ids the project writes: base64url (no padding) for
+ * salts, hashes and key secrets, which travel in cookies, headers and command lines without
+ * escaping; hex for digests used as keys (staff sign-in and rate-limit counters); lowercase
+ * base-36 for ids, which people read out and paste.
  */
 
 /** Bytes as base64url without padding (RFC 4648 §5). */

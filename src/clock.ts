@@ -1,11 +1,12 @@
 /**
- * The time the Worker's in-isolate memories run on (issue 12: which SKUs have a sale, which
- * are sold out): the runtime's clock, which only tests move or hold. Those memories expire in
- * seconds, and a test must not sleep to see them expire (STYLE.md, 13), nor have them expire
- * under it while it counts what reached an object: inside workerd `Date.now()` advances across
- * I/O, and `vi.useFakeTimers` does not reach the Worker's requests.
+ * The runtime's clock, which only tests move or hold: what a SKU object decides on (holds,
+ * expiry, phases, tombstones) and what the Worker's in-isolate memories run on (issue 12:
+ * which SKUs have a sale, which are sold out). A test must not sleep to see a hold run out or a
+ * memory expire (STYLE.md, 13), nor have a memory expire under it while it counts what reached
+ * an object: inside workerd `Date.now()` advances only across I/O, and `vi.useFakeTimers`
+ * reaches neither an object's requests nor the Worker's.
  */
-export class EdgeClock {
+export class MovableClock {
   #offsetMs = 0;
   #heldAt: number | null = null;
 
