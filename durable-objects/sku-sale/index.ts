@@ -10,11 +10,17 @@ import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
 import { describeDatabaseFailure } from "../../src/db/errors.ts";
 import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
-import { snapshotOf, type SkuSnapshot } from "../../src/sales/snapshot.ts";
+import { ShardStock, type ShardStockState } from "../../src/sales/shard-stock.ts";
+import { leaseSize, parseObjectName, shardObjectName, shardOf } from "../../src/sales/shards.ts";
+import { snapshotOf, snapshotOfSale, type SkuSnapshot } from "../../src/sales/snapshot.ts";
+import type { StockUnits } from "../../src/sales/stock-units.ts";
 import { withTimeout } from "../../src/timeout.ts";
 import { MovableClock } from "../../src/clock.ts";
 import { LiveFeed } from "./live-feed.ts";
-import { SaleStore, type DeadLetter } from "./store.ts";
+import { ShardFleet, sumReports, type ShardReport } from "./shard-fleet.ts";
+import { StockDealer } from "./stock-dealer.ts";
+import { StockSupply } from "./stock-supply.ts";
+import { SaleStore, type DeadLetter, type StockTransfer } from "./store.ts";
 
 /** Outbox entries gather this long before a write to Postgres (group commit). */
 const FLUSH_DELAY_MS = 50;
@@ -24,6 +30,8 @@ const FLUSH_RETRY_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
 const FLUSH_TIMEOUT_MS = 10_000;
 /** How stale the KV configuration may get before the object rereads it in the background. */
 const CONFIG_TTL_MS = 5_000;
+/** A shard tells its primary it changed at most this often: the sale's live feed is pushed from there. */
+const SHARD_NOTICE_MS = 250;
 
 /** What the marketer console sees of a running sale (issue 6). */
 export interface SkuAdminView {
@@ -50,6 +58,11 @@ export interface AppliedConfig {
   snapshot: SkuSnapshot;
 }
 
+/** Two outboxes' numbers together (a sharded sale's primary and its shards). */
+function addOutbox(a: OutboxState, b: OutboxState): OutboxState {
+  return { pending: a.pending + b.pending, deadLettered: a.deadLettered + b.deadLettered };
+}
+
 /** How a SKU object's counts stand, for the reconciliation command. */
 export interface SkuCounts {
   sku: string;
@@ -70,6 +83,17 @@ export interface SkuCounts {
 export class SkuSale extends DurableObject<Env> {
   /** The object's time: every decision reads it and hands it to the domain (src/clock.ts). */
   private readonly clock = new MovableClock();
+  /** The SKU this object sells, and which shard of its sale it is (null: the SKU's own object). */
+  private readonly sku: string;
+  private readonly shardIndex: number | null;
+  /** A sharded sale's primary deals units to its shards and speaks for them (issue 12). */
+  private readonly dealer: StockDealer;
+  private readonly fleet: ShardFleet;
+  /** A shard's supply of units from its primary. */
+  private readonly supply: StockSupply;
+  private shardNotice: ReturnType<typeof setTimeout> | null = null;
+  /** Tries waiting for a lease on this shard: the next lease asks for all of them. */
+  private waitingForUnits = 0;
   private readonly store: SaleStore;
   private readonly live: LiveFeed;
   private book: OrderBook | null = null;
@@ -87,15 +111,40 @@ export class SkuSale extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    const { sku, shard } = parseObjectName(ctx.id.name ?? "");
+    this.sku = sku;
+    this.shardIndex = shard;
     this.store = new SaleStore(ctx.storage, () => this.clock.now());
+    this.dealer = new StockDealer({
+      inventory: () => this.book!.inventory as Inventory,
+      shards: () => this.book?.config.shards ?? 1,
+      shard: (index) => this.shardObject(index),
+      transfer: (id) => this.store.transfer(id),
+      unsettled: () => this.store.unsettledTransfers("recall"),
+      record: (transfer) => this.recordTransfer(transfer),
+    });
+    this.fleet = new ShardFleet(
+      () => this.book?.config.shards ?? 1,
+      (index) => this.shardObject(index),
+      () => this.clock.now(),
+    );
+    this.supply = new StockSupply({
+      shard: shard ?? 0,
+      stock: () => this.book!.inventory as ShardStock,
+      primary: () => this.env.SKU_SALE.getByName(this.sku),
+      transfer: (id) => this.store.transfer(id),
+      unsettled: () => this.store.unsettledTransfers("lease"),
+      record: (transfer) => this.recordTransfer(transfer),
+      now: () => this.clock.now(),
+    });
     const stored = this.store.loadSale();
     if (stored) {
-      const { stock, nextFresh, returned } = stored.inventory;
       this.book = new OrderBook(
         stored.config,
-        new Inventory(stock, nextFresh, returned),
+        this.stockFrom(stored.inventory),
         this.store.loadOrders(),
         this.store.loadCancelledKeys(),
+        ctx.id.name,
       );
       this.configLoadedAt = stored.configLoadedAt;
       const cutoff = this.book.expireCancelledKeys(this.clock.now());
@@ -108,6 +157,8 @@ export class SkuSale extends DurableObject<Env> {
     );
     ctx.blockConcurrencyWhile(async () => {
       this.alarmAt = await ctx.storage.getAlarm();
+      // A lease or recall whose answer never arrived is asked again at once (see alarm()).
+      if (this.store.unsettledTransfers(this.shardIndex === null ? "recall" : "lease").length > 0) this.scheduleAlarm(this.clock.now());
     });
   }
 
@@ -126,15 +177,28 @@ export class SkuSale extends DurableObject<Env> {
 
   async snapshot(): Promise<Result<SkuSnapshot>> {
     const book = await this.openBook();
-    return book.ok ? succeed(snapshotOf(book.value, this.clock.now())) : book;
+    if (!book.ok) return book;
+    if (this.isShardedPrimary) await this.fleet.reports();
+    return succeed(this.currentSnapshot());
   }
 
-  /** Try: hold units as a `pending_payment` order (or replay the order this key made). */
-  async tryCheckout(request: CheckoutRequest): Promise<Result<{ order: Order; replayed: boolean }>> {
+  /**
+   * Try: hold units as a `pending_payment` order (or replay the order this key made). A sharded
+   * sale's Try is decided by the shopper's shard (`forwarded`: it already was routed once).
+   */
+  async tryCheckout(request: CheckoutRequest, forwarded = false): Promise<Result<{ order: Order; replayed: boolean }>> {
     // No await on the hot path once the book is open: check and hold happen in one turn.
     const opened = this.openBookNow() ?? (await this.openBook());
     if (!opened.ok) return opened;
-    const result = opened.value.tryCheckout(request, this.clock.now());
+    const elsewhere = this.servingObject(request.shopperId, forwarded);
+    if (elsewhere) return elsewhere.tryCheckout(request, true);
+    const book = opened.value;
+    // A dry shard leases units first. The last check and the decision run in one turn (no
+    // await between them), or Tries woken by the same lease would all count its units.
+    while (this.shardIndex !== null && book.needsUnits(request, this.clock.now())) {
+      if ((await this.leaseFor(book, request)) === 0) break;
+    }
+    const result = book.tryCheckout(request, this.clock.now());
     if (result.ok && result.value.change) await this.commit([result.value.change]);
     // Even a replay or a refusal waits for what is still unwritten: no answer may speak of
     // an order (or a stock level) before it is on disk.
@@ -148,6 +212,20 @@ export class SkuSale extends DurableObject<Env> {
     return book.ok ? book.value.get(orderId, shopperId) : book;
   }
 
+  /**
+   * One lease for a dry shard's Try; resolves with the units it brought. Tries that arrive
+   * meanwhile wait for the same lease, so it asks for all of them.
+   */
+  private async leaseFor(book: OrderBook, request: CheckoutRequest): Promise<number> {
+    this.waitingForUnits += 1;
+    try {
+      const want = Math.max(leaseSize(book.config.stock, book.config.shards), request.qty * this.waitingForUnits);
+      return await this.supply.refill(want);
+    } finally {
+      this.waitingForUnits -= 1;
+    }
+  }
+
   /** Confirm, once the payment provider has taken the money. */
   async confirm(orderId: string, shopperId: string, paymentRef: string): Promise<Result<{ order: Order; changed: boolean }>> {
     return this.apply((book, now) => book.confirm(orderId, shopperId, paymentRef, now));
@@ -159,9 +237,15 @@ export class SkuSale extends DurableObject<Env> {
   }
 
   /** Cancel by idempotency key, also before the Try has arrived. */
-  async cancelByKey(shopperId: string, idempotencyKey: string): Promise<Result<{ order: Order | null; changed: boolean }>> {
+  async cancelByKey(
+    shopperId: string,
+    idempotencyKey: string,
+    forwarded = false,
+  ): Promise<Result<{ order: Order | null; changed: boolean }>> {
     const book = await this.openBook();
     if (!book.ok) return book;
+    const elsewhere = this.servingObject(shopperId, forwarded);
+    if (elsewhere) return elsewhere.cancelByKey(shopperId, idempotencyKey, true);
     const result = book.value.cancelByKey(shopperId, idempotencyKey, this.clock.now());
     if (!result.ok) return result;
     const { order, change, tombstone } = result.value;
@@ -190,8 +274,10 @@ export class SkuSale extends DurableObject<Env> {
    * one turn, after the last await, so concurrent saves are decided one at a time.
    */
   async applyConfig(config: SaleConfig): Promise<Result<AppliedConfig>> {
-    const sku = this.ctx.id.name;
-    if (config.sku !== sku) return fail("internal", `configuration for "${config.sku}" sent to the object of "${sku}"`);
+    const sku = this.sku;
+    if (config.sku !== sku || this.shardIndex !== null) {
+      return fail("internal", `configuration for "${config.sku}" sent to the object "${this.ctx.id.name}"`);
+    }
     // Catch up with KV first: a configuration written there by other means may be newer
     // than ours. A missing or invalid entry leaves what this object runs (maybe nothing).
     await this.loadConfig();
@@ -215,8 +301,33 @@ export class SkuSale extends DurableObject<Env> {
         minimumStock: inventory.out,
       });
     }
+    if (before && config.shards !== before.shards && (this.book!.inventory.out > 0 || this.clock.now() >= before.startsAt)) {
+      return fail("conflict", "the number of shards can change only before the sale starts and sells anything", {
+        problems: [`shards: must stay ${before.shards} once the sale has started`],
+      });
+    }
     this.adoptConfig(config);
+    if (config.shards > 1) await this.tellShards(config);
     return succeed({ before, after: this.book!.config, snapshot: this.currentSnapshot() });
+  }
+
+  /**
+   * A sharded sale's shards take a save at once, like the primary (each also rereads KV every
+   * few seconds): a shard woken before KV has the sale would otherwise not know it.
+   */
+  private async tellShards(config: SaleConfig): Promise<void> {
+    const told = await Promise.allSettled(
+      Array.from({ length: config.shards }, (_, index) => this.shardObject(index).followConfig(config)),
+    );
+    const missed = told.filter((result) => result.status === "rejected").length;
+    if (missed > 0) console.warn(`sale ${config.sku}: ${missed} shards missed version ${config.version}; they read it from KV`);
+  }
+
+  /** A shard adopts a configuration its primary adopted (a newer version than it runs). */
+  async followConfig(config: SaleConfig): Promise<void> {
+    if (this.shardIndex === null || config.sku !== this.sku) return;
+    if (this.book && config.version <= this.book.config.version) return;
+    this.adoptConfig(config);
   }
 
   /** The running configuration and live numbers, for the marketer console. */
@@ -224,6 +335,16 @@ export class SkuSale extends DurableObject<Env> {
     const opened = await this.openBook();
     if (!opened.ok) return opened;
     const book = opened.value;
+    if (this.isShardedPrimary) {
+      const totals = sumReports(await this.fleet.reports(), book.inventory);
+      return succeed({
+        config: book.config,
+        snapshot: this.currentSnapshot(),
+        ordersPlaced: totals.ordersPlaced,
+        giftsGiven: {},
+        outbox: addOutbox(this.outboxState(), totals.outbox),
+      });
+    }
     return succeed({
       config: book.config,
       snapshot: snapshotOf(book, this.clock.now()),
@@ -237,6 +358,22 @@ export class SkuSale extends DurableObject<Env> {
   async counts(): Promise<Result<SkuCounts>> {
     const book = await this.openBook();
     if (!book.ok) return book;
+    if (this.isShardedPrimary) {
+      // Every shard must answer: a reconciliation that skipped one would report it as empty.
+      const reports: ShardReport[] = [];
+      for (const answer of await Promise.all(this.shardIndices().map((index) => this.shardObject(index).report()))) {
+        if (!answer.ok) return answer;
+        reports.push(answer.value);
+      }
+      const totals = sumReports(reports, book.value.inventory);
+      return succeed({
+        sku: book.value.config.sku,
+        stock: book.value.inventory.total,
+        available: totals.available,
+        unitsByStatus: totals.unitsByStatus,
+        outbox: addOutbox(this.outboxState(), totals.outbox),
+      });
+    }
     return succeed({
       sku: book.value.config.sku,
       stock: book.value.inventory.total,
@@ -244,6 +381,46 @@ export class SkuSale extends DurableObject<Env> {
       unitsByStatus: book.value.totals.unitsByStatus,
       outbox: this.outboxState(),
     });
+  }
+
+  /** A shard's numbers, for its primary (the sale's live numbers, its console and reconciliation). */
+  async report(): Promise<Result<ShardReport>> {
+    const opened = await this.openBook();
+    if (!opened.ok) return opened;
+    const book = opened.value;
+    await this.settled();
+    return succeed({
+      shard: this.shardIndex ?? 0,
+      available: book.inventory.available,
+      nextRank: book.inventory.nextRank,
+      unitsByStatus: book.totals.unitsByStatus,
+      ordersPlaced: book.ordersPlaced,
+      outbox: this.outboxState(),
+    });
+  }
+
+  /** The primary of a sharded sale deals units to a shard that ran dry (StockDealer). */
+  async lease(shard: number, leaseId: string, want: number): Promise<Result<number[]>> {
+    const opened = await this.openBook();
+    if (!opened.ok) return opened;
+    if (this.shardIndex !== null) return fail("internal", "only a sale's primary object deals units");
+    return succeed(await this.dealer.lease(shard, leaseId, want));
+  }
+
+  /** A shard gives its unsold units back to its primary, for a shard that ran dry (StockSupply). */
+  async release(recallId: string): Promise<Result<number[]>> {
+    const opened = await this.openBook();
+    if (!opened.ok) return opened;
+    if (this.shardIndex === null) return fail("internal", "only a shard gives units back");
+    return succeed(this.supply.release(recallId));
+  }
+
+  /** A shard changed: the primary refreshes the sale's numbers and pushes them to its live feed. */
+  async shardChanged(): Promise<void> {
+    this.fleet.invalidate();
+    if (!this.isShardedPrimary || this.ctx.getWebSockets().length === 0) return;
+    await this.fleet.reports();
+    this.live.changed();
   }
 
   private outboxState(): OutboxState {
@@ -254,7 +431,15 @@ export class SkuSale extends DurableObject<Env> {
   async deadLetters(limit = 100): Promise<Result<{ total: number; deadLetters: DeadLetter[] }>> {
     const book = await this.openBook();
     if (!book.ok) return book;
-    return succeed({ total: this.store.deadLetterCount, deadLetters: this.store.deadLetters(limit) });
+    const own = { total: this.store.deadLetterCount, deadLetters: this.store.deadLetters(limit) };
+    if (!this.isShardedPrimary) return succeed(own);
+    let { total, deadLetters } = own;
+    for (const answer of await Promise.all(this.shardIndices().map((index) => this.shardObject(index).deadLetters(limit)))) {
+      if (!answer.ok) return answer;
+      total += answer.value.total;
+      deadLetters = [...deadLetters, ...answer.value.deadLetters];
+    }
+    return succeed({ total, deadLetters: deadLetters.sort((a, b) => a.parkedAt - b.parkedAt).slice(0, limit) });
   }
 
   /** Puts the parked events back in the outbox and drains it; resolves with what is left parked. */
@@ -263,12 +448,27 @@ export class SkuSale extends DurableObject<Env> {
     if (!book.ok) return book;
     await this.settled();
     const requeued = this.store.requeueDeadLetters();
-    const { outboxPending } = await this.flushOutbox();
-    return succeed({ requeued, deadLettered: this.store.deadLetterCount, outboxPending });
+    const { outboxPending } = await this.flushOwnOutbox();
+    const own = { requeued, deadLettered: this.store.deadLetterCount, outboxPending };
+    if (!this.isShardedPrimary) return succeed(own);
+    for (const answer of await Promise.all(this.shardIndices().map((index) => this.shardObject(index).retryDeadLetters()))) {
+      if (!answer.ok) return answer;
+      own.requeued += answer.value.requeued;
+      own.deadLettered += answer.value.deadLettered;
+      own.outboxPending += answer.value.outboxPending;
+    }
+    return succeed(own);
   }
 
-  /** Writes the outbox to Postgres now; resolves with what is still pending. */
+  /** Writes the outbox to Postgres now (a sharded sale's primary: every shard's too); resolves with what is still pending. */
   async flushOutbox(): Promise<{ outboxPending: number }> {
+    const own = await this.flushOwnOutbox();
+    if (!this.isShardedPrimary) return own;
+    const shards = await Promise.all(this.shardIndices().map((index) => this.shardObject(index).flushOutbox()));
+    return { outboxPending: shards.reduce((sum, shard) => sum + shard.outboxPending, own.outboxPending) };
+  }
+
+  private async flushOwnOutbox(): Promise<{ outboxPending: number }> {
     await this.settled();
     await this.drainOutbox();
     this.scheduleNextAlarm();
@@ -285,6 +485,7 @@ export class SkuSale extends DurableObject<Env> {
       const { code, message, details } = book.error;
       return Response.json({ error: { code, message, ...details } }, { status: statusOf(code) });
     }
+    if (this.isShardedPrimary) await this.fleet.reports(); // the first frame speaks for every shard
     const accepted = this.live.accept(request);
     // After accepting: the start and end of the sale are pushed only while sockets listen,
     // and scheduling before this socket counted left the first listener without its push.
@@ -305,6 +506,7 @@ export class SkuSale extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     this.alarmAt = null;
     const now = this.clock.now();
+    if (this.book) await (this.shardIndex === null ? this.dealer.resume() : this.supply.resume());
     if (this.book) {
       const expired = this.book.expireDue(now);
       if (expired.length > 0) await this.commit(expired);
@@ -353,7 +555,60 @@ export class SkuSale extends DurableObject<Env> {
     this.scheduleAlarm(this.clock.now() + FLUSH_DELAY_MS);
     for (const { order } of changes) if (order.expiresAt !== null) this.scheduleAlarm(order.expiresAt);
     this.live.changed();
+    this.noticeToPrimary();
     return this.written;
+  }
+
+  /** A shard tells its primary it changed, at most every SHARD_NOTICE_MS, for the sale's live feed. */
+  private noticeToPrimary(): void {
+    if (this.shardIndex === null || this.shardNotice !== null) return;
+    this.shardNotice = setTimeout(() => {
+      this.shardNotice = null;
+      this.env.SKU_SALE.getByName(this.sku)
+        .shardChanged()
+        .catch(() => undefined); // the primary's snapshots ask again within REPORT_TTL_MS anyway
+    }, SHARD_NOTICE_MS);
+  }
+
+  /** Whether this is the primary of a sale sold by shards: it deals units and speaks for them. */
+  private get isShardedPrimary(): boolean {
+    return this.shardIndex === null && (this.book?.config.shards ?? 1) > 1;
+  }
+
+  private shardIndices(): number[] {
+    return Array.from({ length: this.book?.config.shards ?? 1 }, (_, index) => index);
+  }
+
+  private shardObject(index: number) {
+    return this.env.SKU_SALE.getByName(shardObjectName(this.sku, index));
+  }
+
+  /**
+   * The object that decides for this shopper when it is not this one: a sharded sale's primary
+   * sends every Try to the shopper's shard; a shard sends one that reached it by a stale route
+   * (its Worker's cache) where this shard's configuration says. Once forwarded, a request is
+   * decided where it lands, except by a sharded primary, which never sells itself.
+   */
+  private servingObject(shopperId: string, forwarded: boolean) {
+    const shards = this.book?.config.shards ?? 1;
+    if (this.shardIndex === null) return shards > 1 ? this.shardObject(shardOf(shopperId, shards)) : null;
+    if (forwarded) return null;
+    if (shards === 1) return this.env.SKU_SALE.getByName(this.sku);
+    const home = shardOf(shopperId, shards);
+    return home === this.shardIndex ? null : this.shardObject(home);
+  }
+
+  /** Persists a stock transfer with the stock it moved, after the order changes decided before it. */
+  private recordTransfer(transfer: StockTransfer): void {
+    this.writeUnwritten();
+    this.store.recordTransfer(transfer, this.book!.inventory);
+  }
+
+  /** The stock as stored: a shard's dealt ranks, or the SKU's whole inventory. */
+  private stockFrom(state: unknown): StockUnits {
+    if (this.shardIndex !== null) return new ShardStock(state as ShardStockState);
+    const { stock, nextFresh, returned } = state as Inventory["state"];
+    return new Inventory(stock, nextFresh, returned);
   }
 
   /** Writes the queued changes now, with their outbox entries and the inventory they moved. */
@@ -387,7 +642,7 @@ export class SkuSale extends DurableObject<Env> {
   }
 
   private async loadConfig(): Promise<Result<SaleConfig>> {
-    const sku = this.ctx.id.name;
+    const sku = this.sku;
     if (!sku) return fail("internal", "SKU objects must be addressed by name");
     const raw = await this.env.SALES.get(saleKey(sku), "json");
     if (raw === null) {
@@ -415,7 +670,8 @@ export class SkuSale extends DurableObject<Env> {
   private adoptConfig(config: SaleConfig): SaleConfig {
     const now = this.clock.now();
     if (!this.book) {
-      this.book = new OrderBook(config, new Inventory(config.stock));
+      const stock = this.shardIndex === null ? new Inventory(config.stock) : new ShardStock();
+      this.book = new OrderBook(config, stock, [], [], this.ctx.id.name);
     } else if (config.stock < this.book.inventory.out) {
       console.error(`sale ${config.sku}: stock ${config.stock} is below units already sold or held; keeping stock`);
       this.book.reconfigure({ ...config, stock: this.book.inventory.total });
@@ -431,7 +687,18 @@ export class SkuSale extends DurableObject<Env> {
   }
 
   private currentSnapshot(): SkuSnapshot {
-    return snapshotOf(this.book!, this.clock.now());
+    const book = this.book!;
+    if (!this.isShardedPrimary) return snapshotOf(book, this.clock.now());
+    // A sharded sale: the units the primary still holds and its shards' last reports.
+    const totals = sumReports(this.fleet.last, book.inventory);
+    const units = {
+      total: book.inventory.total,
+      remaining: totals.available,
+      sold: totals.unitsByStatus.paid,
+      held: totals.unitsByStatus.pending_payment,
+      nextRank: totals.nextRank,
+    };
+    return snapshotOfSale(book.config, units, null, this.clock.now());
   }
 
   /**

@@ -3,7 +3,7 @@ import type { Order, OrderEvent } from "../../src/orders/order.ts";
 import type { Change } from "../../src/orders/order-book.ts";
 import type { ParkedEvent } from "../../src/orders/outbox-writer.ts";
 import { saleConfigSchema, type SaleConfig } from "../../src/sales/sale-config.ts";
-import type { Inventory } from "../../src/sales/inventory.ts";
+import type { StockUnits } from "../../src/sales/stock-units.ts";
 
 /** One step of the schema: the SQL that takes an object's storage from the version before to the next. */
 type SchemaStep = (sql: SqlStorage, now: number) => void;
@@ -17,7 +17,7 @@ type SchemaStep = (sql: SqlStorage, now: number) => void;
  * upgrade wrote its own version over whatever was stored when it woke, so an object rolled
  * back to older code and forward again can hold newer tables than its version says.
  */
-const SCHEMA_STEPS: readonly SchemaStep[] = [createVersionTable, createSaleTables, ageTombstonesAndParkDeadLetters];
+const SCHEMA_STEPS: readonly SchemaStep[] = [createVersionTable, createSaleTables, ageTombstonesAndParkDeadLetters, createStockTransfers];
 
 /** The schema version this code reads and writes: one per step. */
 export const SCHEMA_VERSION = SCHEMA_STEPS.length;
@@ -71,6 +71,21 @@ function ageTombstonesAndParkDeadLetters(sql: SqlStorage, now: number): void {
     parked_at INTEGER NOT NULL)`);
 }
 
+/**
+ * Version 4 (issue 12): units moving between a sharded sale's primary and its shards. Each
+ * transfer is kept by its id, so a retried lease or recall gets the same ranks and a unit is
+ * never dealt twice or lost between objects; `settled` is 0 while the answer is still awaited.
+ */
+function createStockTransfers(sql: SqlStorage): void {
+  sql.exec(`CREATE TABLE IF NOT EXISTS stock_transfers (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    shard INTEGER NOT NULL,
+    ranks TEXT NOT NULL,
+    settled INTEGER NOT NULL,
+    created_at INTEGER NOT NULL)`);
+}
+
 function columnsOf(sql: SqlStorage, table: string): string[] {
   return sql
     .exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table)
@@ -115,7 +130,22 @@ export function upgradeSchema(storage: DurableObjectStorage, now: number): { fro
 export interface StoredSale {
   config: SaleConfig;
   configLoadedAt: number;
-  inventory: { stock: number; nextFresh: number; returned: number[] };
+  /** The stock's persisted form: an Inventory's for a SKU's object, a ShardStock's for a shard. */
+  inventory: unknown;
+}
+
+/**
+ * Units moving between a sharded sale's primary and one of its shards (issue 12):
+ * - `lease`: ranks the primary dealt to the shard (kept by both, by the shard's lease id);
+ * - `recall`: ranks the primary took back from a shard (kept by the primary until answered);
+ * - `release`: ranks a shard gave up to a recall (kept by the shard, by the recall's id).
+ */
+export interface StockTransfer {
+  id: string;
+  kind: "lease" | "recall" | "release";
+  shard: number;
+  ranks: number[];
+  settled: boolean;
 }
 
 /**
@@ -178,7 +208,7 @@ export class SaleStore {
     };
   }
 
-  saveConfig(config: SaleConfig, loadedAt: number, inventory: Inventory): void {
+  saveConfig(config: SaleConfig, loadedAt: number, inventory: StockUnits): void {
     this.ensureSchema();
     this.sql.exec(
       `INSERT INTO sale_state (id, config, config_loaded_at, inventory) VALUES (1, ?, ?, ?)
@@ -206,7 +236,7 @@ export class SaleStore {
   }
 
   /** Persists order changes, their outbox entries and the inventory they moved, together. */
-  record(changes: readonly Change[], inventory: Inventory): void {
+  record(changes: readonly Change[], inventory: StockUnits): void {
     for (const { order, reason } of changes) {
       const data = JSON.stringify(order);
       this.sql.exec(
@@ -221,6 +251,42 @@ export class SaleStore {
       this.sql.exec(`INSERT INTO outbox (data, reason) VALUES (?, ?)`, data, reason);
     }
     this.sql.exec(`UPDATE sale_state SET inventory = ? WHERE id = 1`, JSON.stringify(inventory.state));
+  }
+
+  /** A transfer by its id, or null. */
+  transfer(id: string): StockTransfer | null {
+    if (!this.ready) return null;
+    const row = this.sql.exec<TransferRow>(`SELECT id, kind, shard, ranks, settled FROM stock_transfers WHERE id = ?`, id).toArray()[0];
+    return row ? readTransfer(row) : null;
+  }
+
+  /** Transfers of a kind still awaiting their answer, oldest first: resumed when the object wakes. */
+  unsettledTransfers(kind: StockTransfer["kind"]): StockTransfer[] {
+    if (!this.ready) return [];
+    return this.sql
+      .exec<TransferRow>(
+        `SELECT id, kind, shard, ranks, settled FROM stock_transfers WHERE kind = ? AND settled = 0 ORDER BY created_at, id`,
+        kind,
+      )
+      .toArray()
+      .map(readTransfer);
+  }
+
+  /** Records a transfer (or its answer) with the stock it moved, together. */
+  recordTransfer(transfer: StockTransfer, stock: StockUnits): void {
+    this.transaction(() => {
+      this.sql.exec(
+        `INSERT INTO stock_transfers (id, kind, shard, ranks, settled, created_at) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET ranks = excluded.ranks, settled = excluded.settled`,
+        transfer.id,
+        transfer.kind,
+        transfer.shard,
+        JSON.stringify(transfer.ranks),
+        transfer.settled ? 1 : 0,
+        this.now(),
+      );
+      this.sql.exec(`UPDATE sale_state SET inventory = ? WHERE id = 1`, JSON.stringify(stock.state));
+    });
   }
 
   /** Stores a tombstone and drops the ones it pushed out of the shopper's bound, together. */
@@ -315,6 +381,12 @@ export class SaleStore {
     });
     return moved;
   }
+}
+
+type TransferRow = { id: string; kind: StockTransfer["kind"]; shard: number; ranks: string; settled: number };
+
+function readTransfer(row: TransferRow): StockTransfer {
+  return { id: row.id, kind: row.kind, shard: row.shard, ranks: JSON.parse(row.ranks), settled: row.settled === 1 };
 }
 
 /** An outbox event Postgres refused, as the console sees it. */

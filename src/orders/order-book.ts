@@ -1,8 +1,8 @@
 import { fail, succeed, type Result } from "../errors.ts";
-import type { Inventory } from "../sales/inventory.ts";
 import { CancelledKeys, type CancelledKey } from "./cancelled-keys.ts";
 import { priceUnits } from "../sales/pricing.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
+import type { StockUnits } from "../sales/stock-units.ts";
 import { HOLDING_STATUSES, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
 
 export interface CheckoutRequest {
@@ -24,9 +24,11 @@ export interface Change {
  * server time in and persists each change. Every method either changes nothing or
  * completes; none leaves state half written.
  */
-export class OrderBook {
+export class OrderBook<Stock extends StockUnits = StockUnits> {
   private sale: SaleConfig;
-  readonly inventory: Inventory;
+  readonly inventory: Stock;
+  /** The object this book runs in (a shard's name for a sharded sale): order ids name it, for routing. */
+  private readonly objectName: string;
   private readonly orders = new Map<string, Order>();
   private readonly orderByKey = new Map<string, string>();
   private readonly cancelledKeys: CancelledKeys;
@@ -38,9 +40,16 @@ export class OrderBook {
   private readonly giftsOut = new Map<string, number>();
   private unitsByStatus: Record<OrderStatus, number> = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
 
-  constructor(sale: SaleConfig, inventory: Inventory, orders: Iterable<Order> = [], cancelledKeys: Iterable<CancelledKey> = []) {
+  constructor(
+    sale: SaleConfig,
+    inventory: Stock,
+    orders: Iterable<Order> = [],
+    cancelledKeys: Iterable<CancelledKey> = [],
+    objectName: string = sale.sku,
+  ) {
     this.sale = sale;
     this.inventory = inventory;
+    this.objectName = objectName;
     for (const order of orders) this.index(order);
     this.cancelledKeys = new CancelledKeys(cancelledKeys);
   }
@@ -84,6 +93,20 @@ export class OrderBook {
     this.sale = sale;
   }
 
+  /**
+   * Whether a Try would get as far as taking units and find too few here: what makes a shard
+   * of a sharded sale lease more from its primary before deciding. A replay, a cancelled key,
+   * a closed window or a shopper over the limit is answered without units.
+   */
+  needsUnits(request: CheckoutRequest, now: number): boolean {
+    if (this.inventory.available >= request.qty) return false;
+    if (this.orderByKey.has(keyOf(request.shopperId, request.idempotencyKey))) return false;
+    if (this.cancelledKeys.has(request.shopperId, request.idempotencyKey)) return false;
+    const sale = this.sale;
+    if (now < sale.startsAt || now >= sale.endsAt || sale.paused) return false;
+    return (this.unitsByShopper.get(request.shopperId) ?? 0) + request.qty <= sale.perShopperLimit;
+  }
+
   /** Try: hold `qty` units for the shopper, or return the order this idempotency key already made. */
   tryCheckout(request: CheckoutRequest, now: number): Result<{ order: Order; replayed: boolean; change: Change | null }> {
     const key = keyOf(request.shopperId, request.idempotencyKey);
@@ -119,7 +142,7 @@ export class OrderBook {
     const price = priceUnits(sale, ranks);
     const offered = this.giftOnOffer(now);
     const order: Order = {
-      id: newOrderId(sale.sku),
+      id: newOrderId(this.objectName),
       sku: sale.sku,
       shopperId: request.shopperId,
       qty: request.qty,

@@ -49,20 +49,30 @@ export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["paid", "cancel
 /** Statuses whose units count against stock and against the shopper's limit. */
 export const HOLDING_STATUSES: ReadonlySet<OrderStatus> = new Set(["pending_payment", "paid"]);
 
-const ORDER_ID = /^ord_([a-z0-9][a-z0-9-]{1,62})_([0-9A-Za-z]{16,32})$/;
+/** `ord_<sku>[~<shard>]_<random>`: a sharded sale's order names its shard too (src/sales/shards.ts). */
+const ORDER_ID = /^ord_([a-z0-9][a-z0-9-]{1,62})(~\d{1,2})?_([0-9A-Za-z]{16,32})$/;
 
-/** A new order id. It names its SKU so any Worker can route it to the SKU's object. */
-export function newOrderId(sku: string): string {
+/**
+ * A new order id. It names the object that holds it (the SKU's, or a shard's: `sku~2`) so
+ * any Worker can route it there.
+ */
+export function newOrderId(objectName: string): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   const random = Array.from(bytes, (b) => b.toString(36).padStart(2, "0"))
     .join("")
     .slice(0, 24);
-  return `ord_${sku}_${random}`;
+  return `ord_${objectName}_${random}`;
 }
 
 /** The SKU an order id belongs to, or null when the id is not one of ours. */
 export function skuOfOrderId(id: string): string | null {
   return ORDER_ID.exec(id)?.[1] ?? null;
+}
+
+/** The name of the object holding an order (the SKU's, or its shard's), or null when the id is not one of ours. */
+export function objectOfOrderId(id: string): string | null {
+  const match = ORDER_ID.exec(id);
+  return match ? `${match[1]}${match[2] ?? ""}` : null;
 }
 
 /**

@@ -6,7 +6,9 @@
  *
  * Pure in-memory state: the Durable Object persists what it needs and rebuilds this.
  */
-export class Inventory {
+import type { StockUnits } from "./stock-units.ts";
+
+export class Inventory implements StockUnits {
   private stock: number;
   /** The lowest rank never handed out. */
   private nextFresh: number;

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_SHARDS } from "./shards.ts";
 
 /**
  * A sale as a marketer configures it (stored in Workers KV under `sale:<sku>`).
@@ -77,6 +78,11 @@ const draftFields = {
   /** A paused sale refuses new checkouts (`sale_paused`); orders already held may still be paid. */
   paused: z.boolean().default(false),
   gifts: z.array(giftSchema).max(20).default([]),
+  /**
+   * How many objects sell the stock (issue 12): 1 is one SKU object; K > 1 splits the
+   * decisions over K shard objects (src/sales/shards.ts). May change only before the sale starts.
+   */
+  shards: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_SHARDS, `must be at most ${MAX_SHARDS}`).default(1),
 };
 
 /**
@@ -157,7 +163,7 @@ function crossFieldIssues(input: unknown): Issue[] {
   }
   if (Array.isArray(input.tiers)) issues.push(...tierIssues(input.tiers, positive(input.stock)));
   if (Array.isArray(input.gifts)) issues.push(...giftIssues(input.gifts, startsAt, endsAt));
-  issues.push(...orderTotalIssues(input));
+  issues.push(...orderTotalIssues(input), ...shardIssues(input));
   return issues;
 }
 
@@ -176,6 +182,22 @@ function orderTotalIssues(input: Record<string, unknown>): Issue[] {
       message: `${limit} units at up to ${highest} fen would make an order above ${SALE_LIMITS.maxOrderTotal} fen (¥${SALE_LIMITS.maxOrderTotal / 100}); lower the limit or the prices`,
     },
   ];
+}
+
+/**
+ * A sharded sale counts its units in K objects; gift stock is counted in one, so gifts need an
+ * unsharded sale (a gift given by two shards at once could go past its stock).
+ */
+function shardIssues(input: Record<string, unknown>): Issue[] {
+  const shards = positive(input.shards);
+  if (shards === undefined || shards === 1) return [];
+  const issues: Issue[] = [];
+  if (Array.isArray(input.gifts) && input.gifts.length > 0) {
+    issues.push({ path: ["shards"], message: "a sale with gifts sells from one object: set shards to 1 or remove the gifts" });
+  }
+  const stock = positive(input.stock);
+  if (stock !== undefined && stock < shards) issues.push({ path: ["shards"], message: `must be at most the stock (${stock})` });
+  return issues;
 }
 
 /** Tiers must start at rank 1, follow each other without gap or overlap, and stay within stock. */

@@ -1,6 +1,7 @@
 import type { OrderBook } from "../orders/order-book.ts";
 import { salePhase, type SalePhase } from "./phase.ts";
 import { currentOffer } from "./pricing.ts";
+import type { SaleConfig } from "./sale-config.ts";
 
 /** What a shopper sees of a SKU on sale at one instant: `GET /api/skus/:sku` and every live push. */
 export interface SkuSnapshot {
@@ -22,9 +23,23 @@ export interface SkuSnapshot {
 }
 
 export function snapshotOf(book: OrderBook, now: number): SkuSnapshot {
-  const sale = book.config;
   const { sold, held } = book.totals;
-  const remaining = book.inventory.available;
+  const stock = { total: book.inventory.total, remaining: book.inventory.available, sold, held, nextRank: book.inventory.nextRank };
+  return snapshotOfSale(book.config, stock, book.giftOnOffer(now), now);
+}
+
+/** The units of a sale, wherever they are counted (one object, or a sharded sale's primary and shards). */
+export interface SaleUnits {
+  total: number;
+  remaining: number;
+  sold: number;
+  held: number;
+  nextRank: number | null;
+}
+
+/** A snapshot from a sale's configuration and units: a sharded sale's primary sums its shards' units first. */
+export function snapshotOfSale(sale: SaleConfig, units: SaleUnits, gift: SkuSnapshot["gift"], now: number): SkuSnapshot {
+  const { total, remaining, sold, held, nextRank } = units;
   return {
     sku: sale.sku,
     title: sale.title,
@@ -35,10 +50,10 @@ export function snapshotOf(book: OrderBook, now: number): SkuSnapshot {
     endsAt: sale.endsAt,
     currency: sale.currency,
     listPrice: sale.listPrice,
-    stock: { total: book.inventory.total, remaining, sold, held },
-    price: currentOffer(sale, book.inventory.nextRank),
+    stock: { total, remaining, sold, held },
+    price: currentOffer(sale, nextRank),
     perShopperLimit: sale.perShopperLimit,
     holdSeconds: sale.holdSeconds,
-    gift: book.giftOnOffer(now),
+    gift,
   };
 }

@@ -33,7 +33,7 @@ interface Model {
 }
 
 interface Real {
-  book: OrderBook;
+  book: OrderBook<Inventory>;
   sale: SaleConfig;
 }
 

@@ -145,9 +145,17 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     const stub = await freshObject();
     expect((await stub.ping()).schemaVersion).toBe(SCHEMA_VERSION);
     // Version 2 is "the version before" the tests below write by hand: a new step needs its own.
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     const shape = await shapeOf(stub);
-    expect(Object.keys(shape)).toEqual(["cancelled_keys", "dead_letters", "orders", "outbox", "sale_state", "schema_meta"]);
+    expect(Object.keys(shape)).toEqual([
+      "cancelled_keys",
+      "dead_letters",
+      "orders",
+      "outbox",
+      "sale_state",
+      "schema_meta",
+      "stock_transfers",
+    ]);
     expect(shape.cancelled_keys).toContainEqual({ name: "cancelled_at", type: "INTEGER", notnull: 1, dflt_value: "0", pk: 0 });
   });
 

@@ -11,6 +11,7 @@ const LABELS: Partial<Record<Written, string>> = {
   endsAt: "end",
   perShopperLimit: "limit per shopper",
   holdSeconds: "hold (s)",
+  shards: "shards",
 };
 
 /**

@@ -32,6 +32,7 @@ export class SaleForm {
     this.input("stock").value = sale ? String(sale.stock) : "";
     this.input("perShopperLimit").value = String(sale?.perShopperLimit ?? 1);
     this.input("holdSeconds").value = String(sale?.holdSeconds ?? 600);
+    this.input("shards").value = String(sale?.shards ?? 1);
     setTime(this.input("startsAt"), sale?.startsAt);
     setTime(this.input("endsAt"), sale?.endsAt);
     this.input("paused").checked = sale?.paused ?? false;
@@ -78,6 +79,7 @@ export class SaleForm {
       endsAt: time(this.input("endsAt"), "endsAt"),
       perShopperLimit: number(this.input("perShopperLimit"), "perShopperLimit"),
       holdSeconds: number(this.input("holdSeconds"), "holdSeconds"),
+      shards: number(this.input("shards"), "shards"),
       paused: this.input("paused").checked,
       tiers: rowsOf(this.tiers).map((cell, i) => {
         const tier: PriceTier = {

@@ -123,6 +123,7 @@ function saleForm() {
       <label>Stock (units) <input name="stock" data-path="stock" inputmode="numeric" /></label>
       <label>Limit per shopper <input name="perShopperLimit" data-path="perShopperLimit" inputmode="numeric" value="1" /></label>
       <label>Hold for payment (seconds) <input name="holdSeconds" data-path="holdSeconds" inputmode="numeric" value="600" /></label>
+      <label>Shards (objects selling the stock; 1 unless one SKU takes more than ~1,000 checkouts/s) <input name="shards" data-path="shards" inputmode="numeric" value="1" /></label>
     </fieldset>
     <fieldset>
       <legend>When <span class="muted" id="timezone"></span></legend>

@@ -6,7 +6,7 @@ import { edgeVerdict } from "./edge-verdict.ts";
 import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { addressLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
-import { saleObject } from "./sku-object.ts";
+import { shopperObject } from "./sku-object.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 export const checkoutBody = z
@@ -104,7 +104,7 @@ export const checkout = contractApp()
   .openapi(tryCheckout, async (c) => {
     const key = c.req.valid("header")["Idempotency-Key"];
     const { sku, qty } = c.req.valid("json");
-    const object = await saleObject(c.env, sku);
+    const object = await shopperObject(c.env, sku, c.get("shopperId"));
     const { order, replayed } = unwrap(await object.tryCheckout({ shopperId: c.get("shopperId"), idempotencyKey: key, qty }));
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json({ order: presentOrder(order) }, 201);
@@ -112,7 +112,7 @@ export const checkout = contractApp()
   .openapi(cancelByKey, async (c) => {
     const key = c.req.valid("header")["Idempotency-Key"];
     const { sku } = c.req.valid("json");
-    const object = await saleObject(c.env, sku);
+    const object = await shopperObject(c.env, sku, c.get("shopperId"));
     const { order, changed } = unwrap(await object.cancelByKey(c.get("shopperId"), key));
     return c.json({ order: order ? presentOrder(order) : null, cancelled: true as const, changed }, 200);
   });

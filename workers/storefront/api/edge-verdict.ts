@@ -55,7 +55,7 @@ export const edgeVerdict = withContract(
     const sku = await skuOfBody(c);
     if (sku === null) return next();
     const key = c.req.header("Idempotency-Key") ?? "";
-    if (saleDirectory.peek(sku) === false) {
+    if (saleDirectory.peek(sku) === 0) {
       if (!wellFormedKey(key)) return next();
       throw noSale(sku);
     }
@@ -91,8 +91,8 @@ export const edgeVerdict = withContract(
  * A sale was saved through this isolate (admin/save-sale.ts): it exists (its object runs it
  * now), and what was remembered of its refusals no longer holds (a top-up, a new window).
  */
-export function saleSaved(sku: string): void {
-  saleDirectory.set(sku, true);
+export function saleSaved(sku: string, shards: number): void {
+  saleDirectory.set(sku, shards);
   refusals.forget(sku);
 }
 

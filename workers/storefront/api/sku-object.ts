@@ -1,9 +1,10 @@
 import { MovableClock } from "../../../src/clock.ts";
 import { VerdictCache } from "../../../src/edge/verdict-cache.ts";
 import { AppError } from "../../../src/errors.ts";
-import { skuOfOrderId } from "../../../src/orders/order.ts";
+import { objectOfOrderId, skuOfOrderId } from "../../../src/orders/order.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import { saleConfigSchema, type SaleConfig } from "../../../src/sales/sale-config.ts";
+import { shardObjectName, shardOf } from "../../../src/sales/shards.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import { redactSecrets } from "../../../src/redact.ts";
 
@@ -24,13 +25,15 @@ export const NO_SALE_TTL_MS = 5_000;
 export const edgeClock = new MovableClock();
 
 /**
- * Whether a SKU has a sale, per isolate (issue 12): at most one KV read per SKU per TTL, shared
- * by concurrent requests, so a flood of random SKUs wakes no Durable Object and costs one KV
- * read per SKU and 5 s, and a selling SKU costs no KV read per request. Bounded: the SKUs come
- * from clients.
+ * Whether a SKU has a sale, and over how many shards it sells, per isolate (issue 12): 0 for no
+ * sale. At most one KV read per SKU per TTL, shared by concurrent requests, so a flood of random
+ * SKUs wakes no Durable Object and costs one KV read per SKU and 5 s, and a selling SKU costs no
+ * KV read per request. Bounded: the SKUs come from clients. A shard count older than a save
+ * does no harm: the number of shards changes only before a sale starts, and an object reached
+ * by a stale route forwards the request where its configuration says.
  */
-export const saleDirectory = new VerdictCache<boolean>({
-  ttlMs: (exists) => (exists ? SALE_KNOWN_TTL_MS : NO_SALE_TTL_MS),
+export const saleDirectory = new VerdictCache<number>({
+  ttlMs: (shards) => (shards > 0 ? SALE_KNOWN_TTL_MS : NO_SALE_TTL_MS),
   now: () => edgeClock.now(),
   maxEntries: 10_000,
 });
@@ -50,15 +53,31 @@ export function skuObject(env: Env, sku: string) {
  */
 export async function saleObject(env: Env, sku: string) {
   const object = skuObject(env, sku);
-  if (!(await saleExists(env, sku))) throw noSale(sku);
+  if ((await saleShards(env, sku)) === 0) throw noSale(sku);
   return object;
 }
 
-/** The object holding an order: its id names the SKU, which must be on sale (an id is the client's to make up). */
+/**
+ * The object that decides a shopper's checkouts on a SKU on sale: the SKU's own, or for a sale
+ * sold by shards the shopper's shard (a stable hash, so the per-shopper limit is counted in one
+ * place). A 404 like `saleObject` for a SKU with no sale.
+ */
+export async function shopperObject(env: Env, sku: string, shopperId: string) {
+  skuObject(env, sku);
+  const shards = await saleShards(env, sku);
+  if (shards === 0) throw noSale(sku);
+  return env.SKU_SALE.getByName(shards > 1 ? shardObjectName(sku, shardOf(shopperId, shards)) : sku);
+}
+
+/**
+ * The object holding an order: its id names the object (the SKU's, or a shard's), whose SKU
+ * must be on sale (an id is the client's to make up).
+ */
 export async function orderObject(env: Env, orderId: string) {
   const sku = skuOfOrderId(orderId);
-  if (!sku || !(await saleExists(env, sku))) throw new AppError("not_found", `no order ${orderId}`);
-  return env.SKU_SALE.getByName(sku);
+  const object = objectOfOrderId(orderId);
+  if (!sku || !object || (await saleShards(env, sku)) === 0) throw new AppError("not_found", `no order ${orderId}`);
+  return env.SKU_SALE.getByName(object);
 }
 
 /** Every sale not yet ended, with its object's live snapshot (sales whose object refuses are left out). */
@@ -77,26 +96,29 @@ export function noSale(sku: string): AppError {
   return new AppError("not_found", `no sale for SKU "${sku}"`);
 }
 
-/** Whether `sku` has a sale. KV unreachable with nothing known: yes, and the object decides, as before issue 12. */
-async function saleExists(env: Env, sku: string): Promise<boolean> {
+/**
+ * Over how many shards `sku` sells, 0 for no sale. KV unreachable with nothing known: one, and
+ * the SKU's object decides (and forwards to a shard if the sale is sharded), as before issue 12.
+ */
+async function saleShards(env: Env, sku: string): Promise<number> {
   try {
     return await saleDirectory.get(sku, () => lookUpSale(env, sku));
   } catch {
-    return true;
+    return 1;
   }
 }
 
 /**
- * Whether KV holds a sale for `sku`. No `cacheTtl`: KV's own edge caching (60 s by default)
+ * How many shards KV's sale for `sku` has (0: no sale). No `cacheTtl`: KV's own edge caching (60 s by default)
  * applies, and a longer one would also keep "no such key" cached longer, so a sale just
  * created would stay unknown longer where it was looked up before.
  */
-async function lookUpSale(env: Env, sku: string): Promise<boolean> {
+async function lookUpSale(env: Env, sku: string): Promise<number> {
   try {
-    return (await new SaleCatalog(env.SALES).find(sku)) !== null;
+    return (await new SaleCatalog(env.SALES).find(sku))?.shards ?? 0;
   } catch (error) {
     // An invalid entry is still a sale: its object keeps running its last good configuration.
-    if (error instanceof AppError && error.code === "internal") return true;
+    if (error instanceof AppError && error.code === "internal") return 1;
     // Logged once per lookup, not per waiting request; nothing is cached, the next request looks again.
     const message = error instanceof Error ? error.message : String(error);
     console.warn(`sale ${sku}: KV lookup failed (${redactSecrets(message)}); the object decides`);

@@ -1,0 +1,121 @@
+import type { Result } from "../../src/errors.ts";
+import type { OrderStatus } from "../../src/orders/order.ts";
+
+/** What a shard tells its primary about itself, for the sale's live numbers and reconciliation. */
+export interface ShardReport {
+  shard: number;
+  available: number;
+  nextRank: number | null;
+  unitsByStatus: Record<OrderStatus, number>;
+  ordersPlaced: number;
+  outbox: { pending: number; deadLettered: number };
+}
+
+/** The shard calls the primary makes to speak for the whole sale. */
+export interface ReportingShard {
+  report(): Promise<Result<ShardReport>>;
+}
+
+/** How long the primary reuses its shards' reports: the live feed and snapshots ask often. */
+export const REPORT_TTL_MS = 250;
+
+/**
+ * The shards of a sharded sale as its primary sees them (issue 12): their reports, fetched
+ * together, shared by concurrent askers and reused for REPORT_TTL_MS, and summed into the
+ * sale's numbers. A shard that does not answer keeps its last report (or counts as empty)
+ * rather than failing the whole sale's snapshot.
+ */
+export class ShardFleet {
+  private readonly shards: () => number;
+  private readonly shard: (index: number) => ReportingShard;
+  private readonly now: () => number;
+  private latest: ShardReport[] = [];
+  private fetchedAt = Number.NEGATIVE_INFINITY;
+  private fetching: Promise<ShardReport[]> | null = null;
+
+  constructor(shards: () => number, shard: (index: number) => ReportingShard, now: () => number) {
+    this.shards = shards;
+    this.shard = shard;
+    this.now = now;
+  }
+
+  /** The last reports fetched, without asking (for the live feed's synchronous snapshot). */
+  get last(): ShardReport[] {
+    return this.latest;
+  }
+
+  /** Fresh reports: at most REPORT_TTL_MS old, or `fresh` to ask now (reconciliation). */
+  reports(fresh = false): Promise<ShardReport[]> {
+    if (!fresh && this.now() - this.fetchedAt < REPORT_TTL_MS && this.latest.length === this.shards()) {
+      return Promise.resolve(this.latest);
+    }
+    this.fetching ??= this.fetchAll().finally(() => {
+      this.fetching = null;
+    });
+    return this.fetching;
+  }
+
+  /** Forgets the reports: a shard said it changed. */
+  invalidate(): void {
+    this.fetchedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  private async fetchAll(): Promise<ShardReport[]> {
+    const started = this.now();
+    const count = this.shards();
+    const answers = await Promise.all(
+      Array.from({ length: count }, (_, index) =>
+        this.shard(index)
+          .report()
+          .catch((error: unknown) => error),
+      ),
+    );
+    this.latest = answers.map((answer, index) => {
+      if (isReport(answer)) return answer.value;
+      console.warn(`sale shard ${index}: no report (${describe(answer)}); using the last one`);
+      return this.latest.find((report) => report.shard === index) ?? emptyReport(index);
+    });
+    this.fetchedAt = started;
+    return this.latest;
+  }
+}
+
+/** The sale's totals from its shards' reports and the units the primary still holds. */
+export function sumReports(reports: readonly ShardReport[], primary: { available: number; nextRank: number | null }) {
+  const unitsByStatus: Record<OrderStatus, number> = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
+  let available = primary.available;
+  let nextRank = primary.nextRank;
+  let ordersPlaced = 0;
+  const outbox = { pending: 0, deadLettered: 0 };
+  for (const report of reports) {
+    for (const status of Object.keys(unitsByStatus) as OrderStatus[]) unitsByStatus[status] += report.unitsByStatus[status];
+    available += report.available;
+    if (report.nextRank !== null && (nextRank === null || report.nextRank < nextRank)) nextRank = report.nextRank;
+    ordersPlaced += report.ordersPlaced;
+    outbox.pending += report.outbox.pending;
+    outbox.deadLettered += report.outbox.deadLettered;
+  }
+  return { unitsByStatus, available, nextRank, ordersPlaced, outbox };
+}
+
+function emptyReport(shard: number): ShardReport {
+  return {
+    shard,
+    available: 0,
+    nextRank: null,
+    unitsByStatus: { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 },
+    ordersPlaced: 0,
+    outbox: { pending: 0, deadLettered: 0 },
+  };
+}
+
+function isReport(answer: unknown): answer is { ok: true; value: ShardReport } {
+  return typeof answer === "object" && answer !== null && (answer as Result<ShardReport>).ok === true;
+}
+
+function describe(answer: unknown): string {
+  if (answer instanceof Error) return answer.message;
+  if (typeof answer === "object" && answer !== null && "error" in answer)
+    return String((answer as { error: { message: string } }).error.message);
+  return String(answer);
+}
