@@ -438,15 +438,24 @@ async function main(): Promise<void> {
   findWrk(); // fails with "apt-get install wrk" before anything starts
 
   const cleanups: Array<() => Promise<void> | void> = [];
-  const cleanup = async () => {
-    for (const step of cleanups.reverse())
-      await Promise.resolve(step()).catch((error: Error) => console.error(`cleanup: ${error.message}`));
-    cleanups.length = 0;
-  };
+  // Once, whoever asks first: on a signal the run in progress fails too (its load is stopped),
+  // and its `finally` must wait for the same cleanup, not start a second one or exit before it ends.
+  let cleaning: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      for (const step of cleanups.reverse())
+        await Promise.resolve(step()).catch((error: Error) => console.error(`cleanup: ${error.message}`));
+    })());
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     process.once(signal, () => {
+      interrupted = true;
       console.error(`\n${signal}: stopping what the benchmark started`);
-      void cleanup().then(() => process.exit(130));
+      // Miniflare's own signal hook (it kills workerd) calls process.exit right after this
+      // listener, which would leave Postgres and redis-server running: hold every exit until
+      // everything the benchmark started has stopped.
+      const exit = process.exit.bind(process);
+      process.exit = ((code?: number) => void cleanup().finally(() => exit(code))) as typeof process.exit;
+      void cleanup().finally(() => exit(130));
     });
   }
 
@@ -481,10 +490,14 @@ async function main(): Promise<void> {
   }
 }
 
+/** Set by SIGINT/SIGTERM: the failure of the run then stopped is no news, and the exit is 130. */
+let interrupted = false;
+
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   main().then(
     () => process.exit(0),
     (error: Error) => {
+      if (interrupted) process.exit(130);
       console.error(`\nabuse benchmark failed: ${error.message}`);
       process.exit(1);
     },
