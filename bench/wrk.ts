@@ -107,3 +107,49 @@ export async function runWrk(run: WrkRun): Promise<WrkResult> {
   }
   return JSON.parse(line.slice("BENCH_RESULT ".length)) as WrkResult;
 }
+
+/** A wrk run with another script of bench/wrk/ than the checkout's. */
+export interface WrkScriptRun {
+  /** The script's file name in bench/wrk/. */
+  script: string;
+  url: string;
+  connections: number;
+  threads: number;
+  durationS: number;
+  /** Per-request timeout. */
+  timeoutS?: number;
+  /** The script's own arguments, after `--`. */
+  args: string[];
+}
+
+/**
+ * Runs wrk with `script` and returns the JSON of the `BENCH_RESULT` line its done() prints,
+ * as the script's own type `T` (e.g. bench/wrk/abuse.lua for bench/abuse.ts). The child is
+ * stopped if `signal` aborts.
+ */
+export async function runWrkScript<T>(run: WrkScriptRun, signal?: AbortSignal): Promise<T> {
+  const threads = Math.min(run.threads, run.connections);
+  const script = fileURLToPath(new URL(`./wrk/${run.script}`, import.meta.url));
+  const args = [
+    `-t${threads}`,
+    `-c${run.connections}`,
+    `-d${run.durationS}s`,
+    "--timeout",
+    `${run.timeoutS ?? 10}s`,
+    "-s",
+    script,
+    run.url,
+  ];
+  const child = spawn(findWrk(), [...args, "--", ...run.args], { stdio: ["ignore", "pipe", "pipe"], signal, killSignal: "SIGKILL" });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("exit", (exitCode) => resolve(exitCode));
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith("BENCH_RESULT "));
+  if (code !== 0 || !line) throw new Error(`wrk -s ${run.script} failed (exit ${code}): ${stderr.trim() || stdout.trim()}`);
+  return JSON.parse(line.slice("BENCH_RESULT ".length)) as T;
+}

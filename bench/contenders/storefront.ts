@@ -2,7 +2,7 @@ import type { Miniflare } from "miniflare";
 import type pg from "pg";
 import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
 import { directUrl, runBundle, type WorkerSecrets } from "../../scripts/local/worker-bundle.ts";
-import { RATE_LIMITS_OFF } from "../../src/rate-limit/limits.ts";
+import { RATE_LIMITS_OFF, type RateLimitVar } from "../../src/rate-limit/limits.ts";
 import type { SaleConfigInput } from "../../src/sales/sale-config.ts";
 import { workerdPids } from "../cpu.ts";
 import { startProfile, summarizeProfile } from "../profile.ts";
@@ -32,6 +32,11 @@ export function storefrontContender(options: {
   runner: string;
   /** How long settle() waits for the outbox to drain before it reports what is pending. */
   drainTimeoutMs?: number;
+  /**
+   * The Worker's rate-limit variables (RATE_LIMIT_*). Default: every limit off, see serve().
+   * `npm run bench:abuse` (bench/abuse.ts) runs the storefront once with them on.
+   */
+  rateLimits?: Record<RateLimitVar, string>;
 }): Contender {
   let mf: Miniflare | undefined;
   let base = "";
@@ -47,12 +52,12 @@ export function storefrontContender(options: {
 
   async function serve(inspect: boolean): Promise<string> {
     const before = new Set(workerdPids());
-    // Rate limits off, explicitly: wrk sends every request from one address, and the figures
-    // stay comparable with the runs before the limits (issue 12).
+    // Rate limits off unless asked for, explicitly: wrk sends every request from one address,
+    // and the figures stay comparable with the runs before the limits (issue 12).
     mf = runBundle(options.bundlePath, options.vars, {
       directPort: 0,
       secrets: options.secrets,
-      settings: RATE_LIMITS_OFF,
+      settings: options.rateLimits ?? RATE_LIMITS_OFF,
       ...(inspect ? { inspectorPort: 0 } : {}),
     });
     await mf.ready;

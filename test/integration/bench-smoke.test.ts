@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import pg from "pg";
+import { type AbuseOptions, type AbuseResults, renderAbuseMarkdown, runAbuse } from "../../bench/abuse.ts";
 import type { BenchOptions } from "../../bench/harness.ts";
 import type { BenchResults } from "../../bench/report.ts";
 import { ALL_CONTENDERS, benchmark, writeResults, type BenchSetup } from "../../bench/run.ts";
@@ -33,6 +35,10 @@ const SMOKE: BenchOptions = {
   repeats: 0,
 };
 
+/** The production bundle, built once for both smoke runs. */
+let bundle: Promise<string> | undefined;
+const productionBundle = () => (bundle ??= buildProductionBundle());
+
 describe("benchmark harness (smoke)", () => {
   const out = mkdtempSync(join(tmpdir(), "bench-smoke-"));
   let results: BenchResults;
@@ -43,7 +49,7 @@ describe("benchmark harness (smoke)", () => {
       databaseUrl: stack.DATABASE_URL,
       redisUrl: inject("redisBackendUrl") || null,
       stack,
-      bundlePath: await buildProductionBundle(),
+      bundlePath: await productionBundle(),
       secrets: { SESSION_SECRET: `smoke-${crypto.randomUUID()}`, ADMIN_TOKEN: `smoke-admin-${crypto.randomUUID()}` },
       // The embedded PGlite serves one session at a time (see BenchSetup.baselinePoolMax).
       baselinePoolMax: process.env.DATABASE_URL ? undefined : 1,
@@ -116,5 +122,88 @@ describe("benchmark harness (smoke)", () => {
     const svg = readFileSync(join(out, "chart.svg"), "utf8");
     expect(svg.startsWith("<svg")).toBe(true);
     expect(svg).toContain("p99 latency");
+  });
+});
+
+/**
+ * A smoke run of `npm run bench:abuse` (bench/abuse.ts, issue 12): a few paced shoppers beside
+ * one abusive client for about a second, with the rate limits off and on. Only the shape and
+ * what the limits decide are asserted, never a speed.
+ */
+const ABUSE_SMOKE: AbuseOptions = {
+  seconds: 1,
+  shoppers: 8,
+  thinkMs: 50,
+  cancelEvery: 2,
+  abuserConnections: 8,
+  abuserThreads: 1,
+  abuserSessions: 2,
+  abuserSessionEvery: 5,
+  rampSeconds: 0.5,
+  warmupSeconds: 0,
+  baseline: false,
+  stock: 100_000,
+  // Low, so that the abuser passes them within the second whatever the machine's speed, and
+  // still far above what a paced shopper does in it (about 6 purchases: 12 writes, 6 sessions).
+  rateLimits: {
+    RATE_LIMIT_SESSION_PER_ADDRESS: "30/60s",
+    RATE_LIMIT_WRITES_PER_SHOPPER: "10/10s",
+    RATE_LIMIT_WRITES_PER_ADDRESS: "30/10s",
+  },
+};
+
+describe("abusive client beside normal shoppers (smoke)", () => {
+  let results: AbuseResults;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    const stack = inject("stackVars");
+    db = new pg.Pool({ connectionString: stack.DATABASE_URL, max: 1 });
+    results = await runAbuse(
+      {
+        bundlePath: await productionBundle(),
+        stack,
+        secrets: { SESSION_SECRET: `smoke-${crypto.randomUUID()}`, ADMIN_TOKEN: `smoke-admin-${crypto.randomUUID()}` },
+        db,
+        storefront: "work tree",
+      },
+      ABUSE_SMOKE,
+      () => undefined,
+    );
+  }, 120_000);
+
+  afterAll(() => db?.end());
+
+  it("runs with the rate limits off and on, counting what the normal shoppers were served", () => {
+    expect(results.runs.map((run) => run.name)).toEqual(["off", "on"]);
+    for (const { shoppers, books } of results.runs) {
+      expect(shoppers.requests).toBeGreaterThan(0);
+      expect(shoppers.served).toBeGreaterThan(0);
+      expect(shoppers.served + shoppers.failed).toBe(shoppers.requests);
+      expect(shoppers.successRate).toBe(Math.round((shoppers.served / shoppers.requests) * 10_000) / 10_000);
+      expect(shoppers.steps.session.requests).toBeGreaterThan(0);
+      expect(shoppers.steps.checkout.requests).toBeGreaterThan(0);
+      expect(shoppers.latencyMs.p50).toBeLessThanOrEqual(shoppers.latencyMs.p99);
+      // Paced people, each from an address of their own: no limit is meant for them.
+      expect(shoppers.statuses["429"]).toBeUndefined();
+      expect(books).toMatchObject({ oversold: 0, duplicates: 0 });
+    }
+  });
+
+  it("refuses the abuser with 429 when the limits are on, and never when they are off", () => {
+    const [off, on] = results.runs;
+    expect(off!.abuser!.requests).toBeGreaterThan(0);
+    expect(off!.abuser!.rateLimited).toBe(0);
+    expect(off!.abuser!.reachedObject).toBeGreaterThan(0);
+    expect(on!.abuser!.rateLimited).toBeGreaterThan(0);
+    expect(on!.abuser!.codes.rate_limited).toBe(on!.abuser!.rateLimited);
+    for (const { abuser } of results.runs) expect(abuser!.reachedObject).toBeLessThanOrEqual(abuser!.checkoutsSent);
+  });
+
+  it("renders a markdown row per run", () => {
+    const markdown = renderAbuseMarkdown(results);
+    expect(markdown).toContain("| rate limits | shopper requests | served |");
+    expect(markdown).toContain("\n| off | ");
+    expect(markdown).toContain("\n| on | ");
   });
 });
