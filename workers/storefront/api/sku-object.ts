@@ -24,13 +24,22 @@ export const NO_SALE_TTL_MS = 5_000;
 export const edgeClock = new MovableClock();
 
 /**
- * Whether a SKU has a sale, per isolate (issue 12): at most one KV read per SKU per TTL, shared
- * by concurrent requests, so a flood of random SKUs wakes no Durable Object and costs one KV
- * read per SKU and 5 s, and a selling SKU costs no KV read per request. Bounded: the SKUs come
- * from clients.
+ * What the Worker knows of a sale without asking its object (issue 12): that it exists, and
+ * what the edge decides by, its window and its waiting room. `unreadable`: KV holds an entry
+ * that fails validation; it is still a sale (its object runs its last good configuration), but
+ * its waiting room, if it has one, is not known here.
  */
-export const saleDirectory = new VerdictCache<boolean>({
-  ttlMs: (exists) => (exists ? SALE_KNOWN_TTL_MS : NO_SALE_TTL_MS),
+export type SaleAtEdge = ({ kind: "sale" } & Pick<SaleConfig, "startsAt" | "endsAt" | "waitingRoom">) | { kind: "unreadable" };
+
+/**
+ * Whether a SKU has a sale, and what the edge needs of it, per isolate (issue 12): at most one
+ * KV read per SKU per TTL, shared by concurrent requests, so a flood of random SKUs wakes no
+ * Durable Object and costs one KV read per SKU and 5 s, and a selling SKU costs no KV read per
+ * request (its waiting room's gate on checkout included). null: no sale. Bounded: the SKUs
+ * come from clients.
+ */
+export const saleDirectory = new VerdictCache<SaleAtEdge | null>({
+  ttlMs: (sale) => (sale ? SALE_KNOWN_TTL_MS : NO_SALE_TTL_MS),
   now: () => edgeClock.now(),
   maxEntries: 10_000,
 });
@@ -77,10 +86,24 @@ export function noSale(sku: string): AppError {
   return new AppError("not_found", `no sale for SKU "${sku}"`);
 }
 
+/**
+ * The sale of `sku` as this isolate knows it (null: none; a name that cannot be a SKU has none),
+ * from KV at most once per TTL. Rejects when KV is unreachable and nothing is known.
+ */
+export async function saleAtEdge(env: Env, sku: string): Promise<SaleAtEdge | null> {
+  if (!skuSchema.safeParse(sku).success) return null;
+  return saleDirectory.get(sku, () => lookUpSale(env, sku));
+}
+
+/** What the edge keeps of a sale's configuration. */
+export function atEdge(sale: SaleConfig): SaleAtEdge {
+  return { kind: "sale", startsAt: sale.startsAt, endsAt: sale.endsAt, waitingRoom: sale.waitingRoom };
+}
+
 /** Whether `sku` has a sale. KV unreachable with nothing known: yes, and the object decides, as before issue 12. */
 async function saleExists(env: Env, sku: string): Promise<boolean> {
   try {
-    return await saleDirectory.get(sku, () => lookUpSale(env, sku));
+    return (await saleAtEdge(env, sku)) !== null;
   } catch {
     return true;
   }
@@ -91,12 +114,18 @@ async function saleExists(env: Env, sku: string): Promise<boolean> {
  * applies, and a longer one would also keep "no such key" cached longer, so a sale just
  * created would stay unknown longer where it was looked up before.
  */
-async function lookUpSale(env: Env, sku: string): Promise<boolean> {
+async function lookUpSale(env: Env, sku: string): Promise<SaleAtEdge | null> {
   try {
-    return (await new SaleCatalog(env.SALES).find(sku)) !== null;
+    const sale = await new SaleCatalog(env.SALES).find(sku);
+    return sale && atEdge(sale);
   } catch (error) {
     // An invalid entry is still a sale: its object keeps running its last good configuration.
-    if (error instanceof AppError && error.code === "internal") return true;
+    if (error instanceof AppError && error.code === "internal") {
+      console.warn(
+        `sale ${sku}: the KV entry is not a valid configuration; its object runs its last good one, and a waiting room is not enforced`,
+      );
+      return { kind: "unreadable" };
+    }
     // Logged once per lookup, not per waiting request; nothing is cached, the next request looks again.
     const message = error instanceof Error ? error.message : String(error);
     console.warn(`sale ${sku}: KV lookup failed (${redactSecrets(message)}); the object decides`);
