@@ -11,20 +11,25 @@ import { z } from "zod";
  * Keys (one hash tag per queue, so a cluster keeps a queue and its shoppers on one shard):
  * - `waiting-room:{<sku>:<startsAt>}:queue`, a hash: `place` (the last place given) and `slot`
  *   (the last slot given), kept a day past the sale's end;
- * - `waiting-room:{<sku>:<startsAt>}:shopper:<shopperId>`: `<place>:<slot>`, kept until the
- *   shopper's ticket expires, after which they join again at the back.
+ * - `waiting-room:{<sku>:<startsAt>}:shopper:<shopperId>`: `<place>:<slot>:<expires>`, the
+ *   shopper's place until their ticket expires (`expires`, ms after the opening), after which
+ *   they join again at the back. Expiry is decided on the Worker's clock, like the ticket's,
+ *   not on Redis's (its own expiry of the key only clears it away).
  * The opening is part of the name: a sale moved to another start has a new queue.
  */
 const JOIN = `-- A shopper's arrival in a sale's waiting room (src/waiting-room/queue.ts).
 -- KEYS[1]: the queue; KEYS[2]: this shopper's place in it.
--- ARGV[1]: ms since the opening (negative before it); ARGV[2]: admitPerSecond;
+-- ARGV[1]: ms since the opening (negative before it), by the Worker's clock; ARGV[2]: admitPerSecond;
 -- ARGV[3]: how long a ticket is good after it admits, ms; ARGV[4]: how long the queue is kept, ms.
+local since = tonumber(ARGV[1])
 local held = redis.call('GET', KEYS[2])
 if held then
-  local at = string.find(held, ':', 1, true)
-  return {tonumber(string.sub(held, 1, at - 1)), tonumber(string.sub(held, at + 1))}
+  local a = string.find(held, ':', 1, true)
+  local b = string.find(held, ':', a + 1, true)
+  if tonumber(string.sub(held, b + 1)) > since then
+    return {tonumber(string.sub(held, 1, a - 1)), tonumber(string.sub(held, a + 1, b - 1))}
+  end
 end
-local since = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
 local slot = 0
 if since > 0 then slot = math.floor(since * rate / 1000) end
@@ -33,8 +38,8 @@ if last then slot = math.max(tonumber(last) + 1, slot) end
 local place = redis.call('HINCRBY', KEYS[1], 'place', 1)
 redis.call('HSET', KEYS[1], 'slot', slot)
 redis.call('PEXPIRE', KEYS[1], ARGV[4])
-local keep = math.floor(slot * 1000 / rate) - since + tonumber(ARGV[3])
-redis.call('SET', KEYS[2], place .. ':' .. slot, 'PX', math.max(1, keep))
+local expires = math.floor(slot * 1000 / rate) + tonumber(ARGV[3])
+redis.call('SET', KEYS[2], place .. ':' .. slot .. ':' .. expires, 'PX', math.max(1, expires - since))
 return {place, slot}
 `;
 
