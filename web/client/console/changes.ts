@@ -11,6 +11,7 @@ const LABELS: Partial<Record<Written, string>> = {
   endsAt: "end",
   perShopperLimit: "limit per shopper",
   holdSeconds: "hold (s)",
+  waitingRoom: "waiting room",
 };
 
 /**
@@ -32,6 +33,8 @@ function show(key: Written, sale: SaleConfig): string {
       return sale.gifts.length
         ? sale.gifts.map((g) => `${g.title} ×${g.stock} (${when(g.startsAt)} – ${when(g.endsAt)})`).join(", ")
         : "none";
+    case "waitingRoom":
+      return sale.waitingRoom ? `${sale.waitingRoom.admitPerSecond}/s, tickets for ${sale.waitingRoom.ticketTtlSeconds} s` : "off";
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }
