@@ -65,6 +65,9 @@ const joinQueue = contractRoute({
   errors: ["not_found", "no_waiting_room", "ended", "dependency_unavailable"],
 });
 
+/** KV unreachable with nothing known of the sale: its waiting room cannot be known either. */
+const UNKNOWN: SaleAtEdge = { kind: "unreadable" };
+
 /** A sale's waiting room (issue 12): joining its queue. Its gate on checkout is waiting-room-gate.ts. */
 export const waitingRoom = contractApp().openapi(joinQueue, async (c) => {
   const { sku } = c.req.valid("param");
@@ -82,9 +85,6 @@ export const waitingRoom = contractApp().openapi(joinQueue, async (c) => {
   const signed = await signTicket(ticket, c.env.SESSION_SECRET ?? "");
   return c.json({ ticket: signed, place, admitAt, expiresAt, estimateSeconds: secondsUntil(admitAt, now), serverTime: now }, 200);
 });
-
-/** KV unreachable with nothing known of the sale: its waiting room cannot be known either. */
-const UNKNOWN: SaleAtEdge = { kind: "unreadable" };
 
 /**
  * The shopper's ticket: their place from the queue in Redis and when it admits. Redis not
