@@ -26,6 +26,11 @@ export const ERRORS = {
     meaning:
       "the shop has its bot check (Cloudflare Turnstile) on, and this checkout carried no token in CF-Turnstile-Response, or one Siteverify refused (invalid, expired, already spent, or solved on another site; `reasons`); get a fresh token and try again; nothing was taken",
   },
+  queue_ticket_invalid: {
+    status: 403,
+    meaning:
+      "the sale has a waiting room, and this checkout carried no valid queue ticket in X-Queue-Ticket: none, not one this shop signed, for another sale or another shopper, or expired (`reason`); join the queue (POST /api/skus/{sku}/queue) and send its ticket; nothing was taken",
+  },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
   sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
@@ -33,6 +38,7 @@ export const ERRORS = {
   insufficient_stock: { status: 409, meaning: "fewer units left than asked for (`remaining`)" },
   limit_exceeded: { status: 409, meaning: "over the per-shopper limit (`limit`, `holding`)" },
   checkout_cancelled: { status: 409, meaning: "this Idempotency-Key was cancelled before its Try arrived" },
+  no_waiting_room: { status: 409, meaning: "the sale has no waiting room: check out without a queue ticket" },
   order_not_payable: { status: 409, meaning: "the order is cancelled or expired, or its hold ran out (`status`)" },
   order_paid: { status: 409, meaning: "the order is paid and can no longer be cancelled" },
   conflict: {
@@ -57,11 +63,16 @@ export const ERRORS = {
     meaning:
       "too many requests from this client: shopper writes from this client address or by this shopper, new shoppers from this address, live-feed sockets, or failed staff sign-ins; `Retry-After` (and `retryAfter`) says in how many seconds to try again; nothing was taken",
   },
+  queue_not_admitted: {
+    status: 429,
+    meaning:
+      "the waiting room has not admitted this ticket yet: come back at `admitAt` (`Retry-After` and `retryAfter` in seconds; `place`); nothing was taken",
+  },
   internal: { status: 500, meaning: "an unexpected failure; no detail is disclosed" },
   dependency_unavailable: {
     status: 503,
     meaning:
-      "a required secret is missing, or the payment provider did not answer; admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
+      "a required secret is missing, the payment provider did not answer, or the sale's configuration could not be read (joining a waiting room); admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
   },
   admin_closed: {
     status: 503,

@@ -20,6 +20,8 @@ export const SALE_FLAGS = {
   gift: { type: "string", multiple: true },
   "no-gifts": { type: "boolean" },
   paused: { type: "boolean" },
+  "waiting-room": { type: "string" },
+  "no-waiting-room": { type: "boolean" },
   "top-up": { type: "string" },
   extend: { type: "string" },
 } as const;
@@ -65,6 +67,8 @@ export function applySaleFlags(sale: Draft, flags: SaleFlags, now: number): Draf
   if (flags["no-gifts"]) next.gifts = [];
   if (flags.gift) next.gifts = flags.gift.map((text) => parseGift(text, now));
   if (flags.paused !== undefined) next.paused = flags.paused;
+  if (flags["no-waiting-room"]) next.waitingRoom = null;
+  if (flags["waiting-room"] !== undefined) next.waitingRoom = parseWaitingRoom(flags["waiting-room"]);
   return next;
 }
 
@@ -87,6 +91,13 @@ export function duration(text: string, flag: string): number {
   const match = /^(\d+)([smhd])$/.exec(text.trim());
   if (!match) throw new CliError(`${flag}: "${text}" is not a duration (try 30m, 2h or 1d)`);
   return Number(match[1]) * UNIT_MS[match[2]!]!;
+}
+
+/** `500` (shoppers let through per second) or `500,600` (and how long a ticket is good, in seconds). */
+function parseWaitingRoom(text: string) {
+  const match = /^(\d+)(?:,(\d+))?$/.exec(text.trim());
+  if (!match) throw new CliError(`--waiting-room: "${text}" should look like 500 or 500,900 (per second[,ticket seconds])`);
+  return match[2] ? { admitPerSecond: Number(match[1]), ticketTtlSeconds: Number(match[2]) } : { admitPerSecond: Number(match[1]) };
 }
 
 /** `1-100:299.50` or `1-100:299.50:First 100 at half price` (price in yuan). */

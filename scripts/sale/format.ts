@@ -20,6 +20,10 @@ function show(field: string, value: unknown): string {
       ? (value as SaleConfig["gifts"]).map((g) => `${g.title} x${g.stock} (${when(g.startsAt)} - ${when(g.endsAt)})`).join(", ")
       : "none";
   }
+  if (field === "waitingRoom") {
+    const room = value as SaleConfig["waitingRoom"];
+    return room ? `${room.admitPerSecond}/s, tickets for ${room.ticketTtlSeconds} s` : "off";
+  }
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
@@ -41,5 +45,6 @@ export function describeSale(sale: SaleConfig): string[] {
     `  list price ${formatMoney(sale.listPrice)}, stock ${sale.stock}, limit ${sale.perShopperLimit} per shopper, hold ${sale.holdSeconds} s`,
     `  tiers: ${show("tiers", sale.tiers)}`,
     `  gifts: ${show("gifts", sale.gifts)}`,
+    `  waiting room: ${show("waitingRoom", sale.waitingRoom)}`,
   ];
 }

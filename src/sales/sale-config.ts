@@ -61,6 +61,18 @@ export const giftSchema = z
   })
   .strict();
 
+/**
+ * The sale's waiting room (issue 12), off unless set: shoppers join a queue for a place and a
+ * signed ticket, and are let through to checkout `admitPerSecond` a second, in the order they
+ * came (src/waiting-room/). A ticket is good for `ticketTtlSeconds` from the moment it admits.
+ */
+export const waitingRoomSchema = z
+  .object({
+    admitPerSecond: count.max(100_000, "must be at most 100000"),
+    ticketTtlSeconds: count.min(60, "must be at least 60 (a minute)").max(3600, "must be at most 3600 (an hour)").default(900),
+  })
+  .strict();
+
 /** The fields a marketer writes; the server adds `version`, `updatedAt` and `updatedBy`. */
 const draftFields = {
   sku: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes"),
@@ -83,6 +95,8 @@ const draftFields = {
    * decisions over K shard objects (src/sales/shards.ts). May change only before the sale starts.
    */
   shards: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_SHARDS, `must be at most ${MAX_SHARDS}`).default(1),
+  /** null (the default): no waiting room, checkouts need no ticket. */
+  waitingRoom: waitingRoomSchema.nullable().default(null),
 };
 
 /**
@@ -115,6 +129,7 @@ export const saleUpdateSchema = z
 
 export type PriceTier = z.infer<typeof priceTierSchema>;
 export type Gift = z.infer<typeof giftSchema>;
+export type WaitingRoom = z.infer<typeof waitingRoomSchema>;
 export type SaleConfig = z.infer<typeof saleConfigSchema>;
 export type SaleDraft = z.infer<typeof saleDraftSchema>;
 /** What a marketer writes: defaults not yet applied. */

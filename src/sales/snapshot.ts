@@ -1,7 +1,7 @@
 import type { OrderBook } from "../orders/order-book.ts";
 import { salePhase, type SalePhase } from "./phase.ts";
-import { currentOffer } from "./pricing.ts";
 import type { SaleConfig } from "./sale-config.ts";
+import { currentOffer } from "./pricing.ts";
 
 /** What a shopper sees of a SKU on sale at one instant: `GET /api/skus/:sku` and every live push. */
 export interface SkuSnapshot {
@@ -20,6 +20,8 @@ export interface SkuSnapshot {
   holdSeconds: number;
   /** The limited-time gift an order placed now would get, and how many are left; null when none. */
   gift: ReturnType<OrderBook["giftOnOffer"]>;
+  /** The sale's waiting room (issue 12): shoppers join its queue before checking out; null when none. */
+  waitingRoom: SaleConfig["waitingRoom"];
 }
 
 export function snapshotOf(book: OrderBook, now: number): SkuSnapshot {
@@ -55,5 +57,6 @@ export function snapshotOfSale(sale: SaleConfig, units: SaleUnits, gift: SkuSnap
     perShopperLimit: sale.perShopperLimit,
     holdSeconds: sale.holdSeconds,
     gift,
+    waitingRoom: sale.waitingRoom,
   };
 }

@@ -263,6 +263,50 @@ describe("the marketer console in a real browser", () => {
     await context.close();
   }, 180_000);
 
+  it("turns a sale's waiting room on and off from the edit form, each problem at its field, the change in its history", async () => {
+    const sku = `console-wr-${crypto.randomUUID().slice(0, 8)}`;
+    await createLiveSale(sku);
+    const { context, page } = await signedIn("王芳");
+    const row = page.locator(`tr[data-sku="${sku}"]`);
+    const problem = (path: string) => page.locator(`.problem[data-for="${path}"]`);
+    await row.getByRole("button", { name: "Edit" }).click();
+    // Off: no numbers asked for.
+    expect(await page.locator("[name=waitingRoomOn]").isChecked()).toBe(false);
+    expect(await page.locator("[name=admitPerSecond]").isDisabled()).toBe(true);
+
+    await page.check("[name=waitingRoomOn]");
+    await page.fill("[name=admitPerSecond]", "0");
+    await page.fill("[name=ticketTtlSeconds]", "30");
+    await page.click("#save");
+    await expect.poll(() => problem("waitingRoom.admitPerSecond").textContent()).toBe("must be at least 1");
+    expect(await problem("waitingRoom.ticketTtlSeconds").textContent()).toBe("must be at least 60 (a minute)");
+    await page.fill("[name=admitPerSecond]", "500");
+    await page.fill("[name=ticketTtlSeconds]", "600");
+    await page.click("#save");
+    await expect.poll(() => page.locator("#flash").textContent()).toContain("Saved Live sale (version 2)");
+    const stored = (await (await adminGet(`/sales/${sku}`)).json()) as { sale: SaleConfig };
+    expect(stored.sale.waitingRoom).toEqual({ admitPerSecond: 500, ticketTtlSeconds: 600 });
+    // In effect at once: a checkout without a queue ticket is refused.
+    expect(await buyOne(sku)).toBe(403);
+
+    // Edited again, the form shows it as saved; turned off, checkouts need no ticket.
+    await row.getByRole("button", { name: "Edit" }).click();
+    expect(await page.locator("[name=waitingRoomOn]").isChecked()).toBe(true);
+    expect(await page.locator("[name=admitPerSecond]").inputValue()).toBe("500");
+    await page.uncheck("[name=waitingRoomOn]");
+    await page.click("#save");
+    await expect.poll(() => page.locator("#flash").textContent()).toContain("(version 3)");
+    expect(((await (await adminGet(`/sales/${sku}`)).json()) as { sale: SaleConfig }).sale.waitingRoom).toBeNull();
+    expect(await buyOne(sku)).toBe(201);
+
+    await row.getByRole("button", { name: "History" }).click();
+    await expect.poll(() => page.locator('table[data-view="history"] tbody tr').count()).toBe(3);
+    const history = (await page.locator('table[data-view="history"]').textContent()) ?? "";
+    expect(history).toContain("waiting room: off → 500/s, tickets for 600 s");
+    expect(history).toContain("waiting room: 500/s, tickets for 600 s → off");
+    await context.close();
+  });
+
   it("shows the orders Postgres refused for a sale and writes them on retry once the cause is fixed (issue 10)", async () => {
     const sku = `dead-${crypto.randomUUID().slice(0, 8)}`;
     await createLiveSale(sku, { title: "Refused order sale" });

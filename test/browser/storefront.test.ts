@@ -332,3 +332,102 @@ describe("security headers and the shopper's session", () => {
     await context.close();
   });
 });
+
+/** A shopper who joins the sale's queue from outside the browser: a session, then a place. */
+async function joinFromElsewhere(sku: string): Promise<{ place: number }> {
+  const session = await fetch(`${shop.baseUrl}/api/session`, { method: "POST", headers: { "Content-Type": "application/json" } });
+  const cookie = (session.headers.get("Set-Cookie") ?? "").split(";")[0]!;
+  const joined = await fetch(`${shop.baseUrl}/api/skus/${sku}/queue`, {
+    method: "POST",
+    headers: { Cookie: cookie, "Content-Type": "application/json" },
+    body: "{}",
+  });
+  expect(joined.status).toBe(200);
+  return (await joined.json()) as { place: number };
+}
+
+describe("the waiting room (issue 12)", () => {
+  it("shows a phone shopper their place and wait, counts down on the page's clock, then buys with their ticket", async () => {
+    // Fast enough that the server admits at once: the real waits (and every refusal) are tested
+    // in workerd on a moved clock (test/worker/waiting-room.test.ts). Here the page gets the
+    // wait a rush would give it: the answer's admitAt moved 3 s on, its ticket untouched.
+    const sale = await shop.seedSale({ waitingRoom: { admitPerSecond: 1000, ticketTtlSeconds: 600 } });
+    expect((await joinFromElsewhere(sale.sku)).place).toBe(1);
+    const context = await shop.newShopper("phone", "zh-CN");
+    const page = await context.newPage();
+    await page.clock.install();
+    let issued = "";
+    await page.route("**/api/skus/*/queue", async (route) => {
+      const response = await route.fetch();
+      const answer = (await response.json()) as { ticket: string; serverTime: number };
+      issued = answer.ticket;
+      await route.fulfill({ response, json: { ...answer, admitAt: answer.serverTime + 3_000, estimateSeconds: 3 } });
+    });
+    const sent: Array<string | undefined> = [];
+    page.on("request", (request) => {
+      if (new URL(request.url()).pathname === "/api/checkout") sent.push(request.headers()["x-queue-ticket"]);
+    });
+
+    await page.goto(`/sales/${sale.sku}`);
+    const note = page.locator("#queue-note");
+    const buy = page.locator("#buy");
+    await expect.poll(() => note.getAttribute("data-place")).toBe("2");
+    // From here the page's time moves only when the test moves it.
+    await page.clock.pauseAt(Date.now() + 100);
+    const seconds = Number(await note.getAttribute("data-seconds"));
+    expect(seconds).toBeGreaterThanOrEqual(2);
+    expect(await note.textContent()).toBe(`您排在第 2 位 · 预计约 ${seconds} 秒`);
+    expect(await buy.getAttribute("data-state")).toBe("queue");
+    expect(await buy.isDisabled()).toBe(true);
+    expect((await buy.textContent())?.trim()).toBe("排队中");
+    await page.screenshot({ path: screenshotPath("sale-phone-queue") });
+
+    await page.clock.runFor(1_000);
+    await expect.poll(() => note.getAttribute("data-seconds")).toBe(String(seconds - 1));
+    expect(await note.textContent()).toBe(`您排在第 2 位 · 预计约 ${seconds - 1} 秒`);
+    expect(await buy.isDisabled()).toBe(true);
+
+    await page.clock.runFor(seconds * 1_000);
+    await expect.poll(() => buy.getAttribute("data-state")).toBe("live");
+    expect(await note.textContent()).toBe("轮到您了，现在可以购买。");
+    expect(await buy.isEnabled()).toBe(true);
+    await page.clock.resume();
+    await buy.click();
+    await page.waitForURL(/\/orders\/ord_/);
+    expect(sent).toEqual([issued]);
+    expect((await snapshotOf(sale.sku)).stock.held).toBe(1);
+    await context.close();
+  });
+
+  it("joins again when the server refuses the ticket, and buys with the new one", async () => {
+    const sale = await shop.seedSale({ waitingRoom: { admitPerSecond: 1000, ticketTtlSeconds: 600 } });
+    const page = await (await shop.newShopper()).newPage();
+    let refused = 0;
+    // The server's refusal of an expired ticket is tested in workerd; here its answer as the page receives it.
+    await page.route("**/api/checkout", (route) => {
+      if (refused++ > 0) return route.continue();
+      return route.fulfill({
+        status: 403,
+        json: { error: { code: "queue_ticket_invalid", message: "the queue ticket has expired; join the queue again", reason: "expired" } },
+      });
+    });
+    const joins: number[] = [];
+    page.on("response", async (response) => {
+      if (/\/api\/skus\/[^/]+\/queue$/.test(new URL(response.url()).pathname))
+        joins.push(((await response.json()) as { place: number }).place);
+    });
+    await page.goto(`/sales/${sale.sku}`);
+    const buy = page.locator("#buy");
+    await expect.poll(() => buy.isEnabled()).toBe(true);
+    expect(await page.locator("#queue-note").textContent()).toBe("It is your turn: you can buy now.");
+    await buy.click();
+    await expect
+      .poll(() => page.locator("#message").textContent())
+      .toBe("Your place in the queue is no longer valid. Joining the queue again…");
+    await expect.poll(() => joins.length).toBe(2);
+    await expect.poll(() => buy.isEnabled()).toBe(true);
+    await buy.click();
+    await page.waitForURL(/\/orders\/ord_/);
+    expect(refused).toBe(2);
+  });
+});

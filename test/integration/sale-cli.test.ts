@@ -62,6 +62,7 @@ const current = {
   holdSeconds: 600,
   paused: false,
   gifts: [],
+  waitingRoom: null,
   version: 3,
   updatedAt: NOW,
   updatedBy: "someone",
@@ -95,6 +96,8 @@ describe("npm run sale (scripts/sale.ts)", () => {
       "tote,Tote bag,now,+1h,5",
       "--limit",
       "2",
+      "--waiting-room",
+      "500,600",
     ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -110,6 +113,7 @@ describe("npm run sale (scripts/sale.ts)", () => {
       perShopperLimit: 2,
       tiers: [{ fromRank: 1, toRank: 10, unitPrice: 29_900, label: "First ten" }],
       gifts: [{ id: "tote", title: "Tote bag", stock: 5 }],
+      waitingRoom: { admitPerSecond: 500, ticketTtlSeconds: 600 },
     });
     expect(request!.body.endsAt - request!.body.startsAt).toBe(2 * 3_600_000);
   });
@@ -118,7 +122,7 @@ describe("npm run sale (scripts/sale.ts)", () => {
     const api = await fakeAdmin(({ method, body }) =>
       method === "GET" ? { status: 200, body: { phase: "live", sale: current } } : { status: 200, body: saved(body, 4) },
     );
-    const result = await run(["update", "cli-sale", "--url", api.url, "--top-up", "20", "--extend", "1h"]);
+    const result = await run(["update", "cli-sale", "--url", api.url, "--top-up", "20", "--extend", "1h", "--waiting-room", "200"]);
     expect(result.code).toBe(0);
     const put = api.seen[1]!;
     expect(put).toMatchObject({ method: "PUT", url: "/admin/api/sales/cli-sale" });
@@ -127,6 +131,8 @@ describe("npm run sale (scripts/sale.ts)", () => {
     expect(put.body).not.toHaveProperty("updatedAt");
     expect(result.stdout).toContain("saved cli-sale version 4");
     expect(result.stdout).toContain("stock: 100 -> 120");
+    expect(put.body.waitingRoom).toEqual({ admitPerSecond: 200 });
+    expect(result.stdout).toContain("waitingRoom: off -> ");
   });
 
   it("prints every problem the API lists and exits 1", async () => {

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort } from "../../scripts/local/ports.ts";
 import { startUpstashGateway, type UpstashGateway } from "../../scripts/local/upstash-gateway.ts";
 import { scriptForLuaVm, scriptForRedis } from "../../scripts/local/upstash-scripts.ts";
+import { WaitingRoomQueue } from "../../src/waiting-room/queue.ts";
 
 const TOKEN = "local-gateway-test-token";
 
@@ -303,6 +304,39 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
         await rl.resetUsedTokens("client");
         expect((await rl.limit("client")).success).toBe(true);
       });
+    });
+    // The waiting room's one script (issue 12): places from concurrent arrivals, one per shopper
+    // until the ticket expires on the caller's clock, slots spaced at the rate after a lull.
+    it("runs the waiting room's join script as Redis does", async () => {
+      const queue = new WaitingRoomQueue(redis);
+      const sku = `gw-${process.pid}-${++testCount}`;
+      const startsAt = 1_800_000_000_000;
+      const arrive = (shopperId: string, since: number) =>
+        queue.join({
+          sku,
+          startsAt,
+          endsAt: startsAt + 3_600_000,
+          shopperId,
+          admitPerSecond: 4,
+          ticketTtlSeconds: 60,
+          now: startsAt + since,
+        });
+      try {
+        const early = await Promise.all(Array.from({ length: 20 }, (_, i) => arrive(`shp_${i}`, -1_000)));
+        expect(early.map((p) => p.place).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        for (const { place, slot } of early) expect(slot).toBe(place - 1);
+        // Asking again holds the place; once the ticket has expired (place 20 admits at 4.75 s, for 60 s), a new one at the back.
+        expect(await arrive("shp_7", 1_000)).toEqual(early[7]);
+        const last = early.findIndex((p) => p.place === 20);
+        expect(await arrive(`shp_${last}`, 4_750 + 59_999)).toEqual({ place: 20, slot: 19 });
+        expect(await arrive(`shp_${last}`, 4_750 + 60_000)).toEqual({ place: 21, slot: 259 });
+        // After the lull, the next arrivals take the first open slot and then one after another.
+        expect(await arrive("shp_late", 600_000)).toEqual({ place: 22, slot: 2_400 });
+        expect(await arrive("shp_later", 600_000)).toEqual({ place: 23, slot: 2_401 });
+      } finally {
+        const keys = await redis.keys(`waiting-room:{${sku}:*`);
+        if (keys.length > 0) await redis.del(...keys);
+      }
     });
   });
 

@@ -2,7 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import manifest from "../../build/asset-manifest.json";
 import type { SkuSale } from "../../durable-objects/sku-sale/index.ts";
-import { saleDraftSchema } from "../../src/sales/sale-config.ts";
+import { saleDraftSchema, waitingRoomSchema } from "../../src/sales/sale-config.ts";
 import type { StaffIdentity } from "../../src/staff/identity.ts";
 import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
 import type * as Console from "../../web/client/console/api-types.ts";
@@ -43,9 +43,11 @@ describe("GET /admin: the marketer console", () => {
     const page = await (await exports.default.fetch("https://shop.test/admin")).text();
     const markup = page.slice(0, page.indexOf("<script"));
     const paths = [...markup.matchAll(/data-path="([^"]+)"/g)].map((m) => m[1]);
-    // Currency is fixed (CNY); rows of tiers and gifts get their paths in the browser.
+    // Currency is fixed (CNY); rows of tiers and gifts get their paths in the browser; the
+    // waiting room is a fieldset with a field for each of its own.
     const fields = Object.keys(saleDraftSchema.shape).filter((key) => key !== "currency");
-    expect(paths.sort()).toEqual(fields.sort());
+    const nested = Object.keys(waitingRoomSchema.shape).map((key) => `waitingRoom.${key}`);
+    expect(paths.sort()).toEqual([...fields, ...nested].sort());
   });
 
   it("signs staff in with email and password first, for their password manager, and a token second", async () => {

@@ -335,6 +335,37 @@ const REFUSALS: Array<{ operation: string; code: ErrorCode; answer: () => Promis
       return shopperPost(shopper, "/api/checkout", { sku: sale.sku, qty: 1 }, key);
     },
   },
+  // The waiting room (issue 12): joining its queue, and its gate on checkout.
+  {
+    operation: "POST /api/skus/{sku}/queue",
+    code: "no_waiting_room",
+    answer: async () => shopperPost(await Shopper.create(), `/api/skus/${(await seedSale()).sku}/queue`, {}),
+  },
+  {
+    operation: "POST /api/skus/{sku}/queue",
+    code: "ended",
+    answer: async () => {
+      const sale = await seedSale({ startsAt: Date.now() - 7_200_000, endsAt: Date.now() - 3_600_000, waitingRoom: { admitPerSecond: 1 } });
+      return shopperPost(await Shopper.create(), `/api/skus/${sale.sku}/queue`, {});
+    },
+  },
+  {
+    operation: "POST /api/checkout",
+    code: "queue_ticket_invalid",
+    answer: async () =>
+      shopperPost(await Shopper.create(), "/api/checkout", { sku: (await seedSale({ waitingRoom: { admitPerSecond: 1 } })).sku, qty: 1 }),
+  },
+  {
+    operation: "POST /api/checkout",
+    code: "queue_not_admitted",
+    answer: async () => {
+      const sale = await seedSale({ waitingRoom: { admitPerSecond: 1 } });
+      await shopperPost(await Shopper.create(), `/api/skus/${sale.sku}/queue`, {});
+      const shopper = await Shopper.create();
+      const { ticket } = await (await shopperPost(shopper, `/api/skus/${sale.sku}/queue`, {})).json<{ ticket: string }>();
+      return shopperPost(shopper, "/api/checkout", { sku: sale.sku, qty: 1 }, { "X-Queue-Ticket": ticket });
+    },
+  },
   {
     operation: "POST /api/orders/{id}/pay",
     code: "payment_declined",
@@ -406,34 +437,36 @@ const REFUSALS: Array<{ operation: string; code: ErrorCode; answer: () => Promis
     },
   })),
   // …and a shopper's second write, at one a day.
-  ...(["POST /api/checkout", "POST /api/checkout/cancel", "POST /api/orders/{id}/pay", "POST /api/orders/{id}/cancel"] as const).map(
-    (operation) => ({
-      operation,
-      code: "rate_limited" as const,
-      answer: async () => {
-        const { sale, shopper, order } = await placeOrder();
-        const path = operation.slice("POST ".length).replace("{id}", order.id);
-        const body =
-          operation === "POST /api/checkout"
-            ? { sku: sale.sku, qty: 1 }
-            : operation === "POST /api/checkout/cancel"
-              ? { sku: sale.sku }
-              : {};
-        const write = () =>
-          send(
-            "POST",
-            {
-              path,
-              headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID(), Cookie: shopper.cookie },
-              body: JSON.stringify(body),
-            },
-            { RATE_LIMIT_WRITES_PER_SHOPPER: "1/24h" },
-          );
-        await write();
-        return write();
-      },
-    }),
-  ),
+  ...(
+    [
+      "POST /api/checkout",
+      "POST /api/checkout/cancel",
+      "POST /api/orders/{id}/pay",
+      "POST /api/orders/{id}/cancel",
+      "POST /api/skus/{sku}/queue",
+    ] as const
+  ).map((operation) => ({
+    operation,
+    code: "rate_limited" as const,
+    answer: async () => {
+      const { sale, shopper, order } = await placeOrder();
+      const path = operation.slice("POST ".length).replace("{id}", order.id).replace("{sku}", sale.sku);
+      const body =
+        operation === "POST /api/checkout" ? { sku: sale.sku, qty: 1 } : operation === "POST /api/checkout/cancel" ? { sku: sale.sku } : {};
+      const write = () =>
+        send(
+          "POST",
+          {
+            path,
+            headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID(), Cookie: shopper.cookie },
+            body: JSON.stringify(body),
+          },
+          { RATE_LIMIT_WRITES_PER_SHOPPER: "1/24h" },
+        );
+      await write();
+      return write();
+    },
+  })),
   {
     operation: "GET /api/skus/{sku}/live",
     code: "not_found",
@@ -555,6 +588,7 @@ describe("the sweep", () => {
         "forbidden",
         "forbidden_origin",
         "bot_check_failed",
+        "queue_ticket_invalid",
         "not_found",
         "not_started",
         "sale_paused",
@@ -562,6 +596,7 @@ describe("the sweep", () => {
         "insufficient_stock",
         "limit_exceeded",
         "checkout_cancelled",
+        "no_waiting_room",
         "order_not_payable",
         "order_paid",
         "conflict",
@@ -570,6 +605,7 @@ describe("the sweep", () => {
         "unsupported_media_type",
         "idempotency_conflict",
         "rate_limited",
+        "queue_not_admitted",
         "dependency_unavailable",
         "admin_closed",
       ]),

@@ -34,6 +34,7 @@ function everyRoute(shopper: Shopper, sku: string): Array<{ route: string; send:
       message: noSale,
     },
     { route: "POST /api/checkout", send: () => shopper.checkout(sku, 1), message: noSale },
+    { route: "POST /api/skus/:sku/queue", send: () => shopper.post(`/api/skus/${sku}/queue`, {}), message: noSale },
     { route: "POST /api/checkout/cancel", send: () => shopper.post("/api/checkout/cancel", { sku }, key), message: noSale },
     { route: "GET /api/orders/:id", send: () => shopper.request(`/api/orders/${id}`), message: `no order ${id}` },
     { route: "POST /api/orders/:id/pay", send: () => shopper.post(`/api/orders/${id}/pay`, {}), message: `no order ${id}` },

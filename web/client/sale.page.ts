@@ -1,6 +1,8 @@
 import { formatMoney } from "../../src/money.ts";
 import { TURNSTILE_TOKEN_HEADER } from "../../src/bot-check/widget.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
+import { secondsUntil } from "../../src/waiting-room/admission.ts";
+import { QUEUE_TICKET_HEADER } from "../../src/waiting-room/ticket.ts";
 import { api, ApiError } from "./shared/api.ts";
 import { BotCheck } from "./shared/bot-check.ts";
 import { ServerClock } from "./shared/clock.ts";
@@ -8,6 +10,7 @@ import { CanvasCountdown } from "./shared/countdown.ts";
 import { t } from "./shared/i18n.ts";
 import { LiveFeed } from "./shared/live-feed.ts";
 import { phaseAt, type ClientPhase } from "./shared/phase.ts";
+import { QueuePlace } from "./shared/waiting-room.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
@@ -33,6 +36,13 @@ const SESSION_RETRY_MS = [250, 500, 1_000, 2_000, 5_000];
  * and each attempt sends a fresh one. Null: no widget, and Buy works as it always did.
  */
 const botCheck = BotCheck.fromPage(() => render());
+/**
+ * The sale's waiting room (issue 12), when its snapshot has one: once the session is there the
+ * page joins the queue, shows the shopper's place and the wait, counting down on server time,
+ * and enables Buy at their turn; every attempt sends the ticket.
+ */
+const queue = new QueuePlace(sku, clock, () => render());
+let queueTick = 0;
 
 function render(): void {
   const phase = phaseAt(snapshot, clock.now());
@@ -53,12 +63,18 @@ function render(): void {
     row.classList.toggle("current", next >= Number(row.dataset.from) && next <= Number(row.dataset.to));
   }
   const state = snapshot.paused ? "paused" : phase === "upcoming" ? "waiting" : phase;
+  const now = clock.now();
+  const queueing = snapshot.waitingRoom !== null && queue.state !== "off" && (phase === "upcoming" || phase === "live");
+  // Joined outside this render: joining renders again.
+  if (queueing && session === "ready") queueMicrotask(() => queue.join());
   const waitingForSession = state === "live" && session !== "ready";
-  const waitingForBotCheck = state === "live" && !waitingForSession && !buying && botCheck !== null && !botCheck.ready;
-  buyButton.dataset.state = waitingForSession ? "session" : waitingForBotCheck ? "bot_check" : state;
-  const cooling = clock.now() < coolingUntil;
-  buyButton.disabled = buying || cooling || state !== "live" || waitingForSession || waitingForBotCheck;
-  buyButton.textContent = buying ? t("buying") : t(`buy_${state}`);
+  const waitingForTurn = state === "live" && !waitingForSession && queueing && !queue.admitted(now);
+  const waitingForBotCheck = state === "live" && !waitingForSession && !waitingForTurn && !buying && botCheck !== null && !botCheck.ready;
+  buyButton.dataset.state = waitingForSession ? "session" : waitingForTurn ? "queue" : waitingForBotCheck ? "bot_check" : state;
+  const cooling = now < coolingUntil;
+  buyButton.disabled = buying || cooling || state !== "live" || waitingForSession || waitingForTurn || waitingForBotCheck;
+  buyButton.textContent = buying ? t("buying") : waitingForTurn ? t("buy_queue") : t(`buy_${state}`);
+  renderQueue(queueing && session === "ready", now);
   const sessionNote = $("session-note");
   sessionNote.hidden = !waitingForSession && !waitingForBotCheck;
   sessionNote.textContent = waitingForSession
@@ -74,6 +90,35 @@ function render(): void {
     shownPhase = phase;
     retarget(phase);
   }
+}
+
+/**
+ * The shopper's place in the queue and the wait, in whole seconds on server time, renewed each
+ * second until their turn; then that it is their turn. Hidden without a waiting room.
+ */
+function renderQueue(queueing: boolean, now: number): void {
+  const note = $("queue-note");
+  clearTimeout(queueTick);
+  const held = queue.held;
+  note.hidden = !queueing || queue.state === "none";
+  note.dataset.state = queue.state;
+  if (note.hidden) return;
+  if (queue.state === "joining" || queue.state === "retrying") {
+    note.textContent = t(queue.state === "joining" ? "queue_joining" : "queue_retrying");
+    return;
+  }
+  if (!held) return;
+  const seconds = secondsUntil(held.admitAt, now);
+  note.dataset.place = held.place === null ? "" : String(held.place);
+  note.dataset.seconds = String(seconds);
+  if (seconds === 0) {
+    note.textContent = t("queue_admitted");
+    return;
+  }
+  note.textContent =
+    held.place === null ? t("queue_waitingNoPlace", { s: seconds }) : t("queue_waiting", { place: held.place, s: seconds });
+  // Next at the moment the whole seconds left change (the last one: the turn itself).
+  queueTick = window.setTimeout(render, (held.admitAt - now) % 1000 || 1000);
 }
 
 /** Counts to the start while upcoming, then to the end; re-renders at each boundary. */
@@ -121,6 +166,7 @@ async function buy(event: SubmitEvent): Promise<void> {
     const request = async () => {
       const headers: Record<string, string> = { "Idempotency-Key": key };
       if (botCheck) headers[TURNSTILE_TOKEN_HEADER] = await botCheck.take();
+      if (queue.held) headers[QUEUE_TICKET_HEADER] = queue.held.ticket;
       return api<{ order: { id: string } }>("/api/checkout", { method: "POST", body: { sku, qty }, headers });
     };
     const { order } = await request().catch((error: unknown) => {
@@ -131,17 +177,25 @@ async function buy(event: SubmitEvent): Promise<void> {
   } catch (error) {
     message.textContent = error instanceof ApiError ? error.message : t("error_internal");
     buying = false;
-    if (error instanceof ApiError && error.code === "rate_limited") coolDown(Number(error.details.retryAfter) || 1);
+    if (error instanceof ApiError && error.code === "rate_limited") {
+      coolDown(Number(error.details.retryAfter) || 1, (s) => t("rateLimited_wait", { s }));
+    }
+    // Our clock ran ahead of the server's: wait the seconds it says, with the queue's note.
+    if (error instanceof ApiError && error.code === "queue_not_admitted") {
+      coolDown(Number(error.details.retryAfter) || 1, () => t("error_queue_not_admitted"));
+    }
+    // Expired, or the sale moved to another opening: join again (the next render does).
+    if (error instanceof ApiError && error.code === "queue_ticket_invalid") queue.drop();
     render();
   }
 }
 
 /**
- * The server refused for too many tries (429 `rate_limited`): Buy waits the seconds it said
- * (`retryAfter`, as its Retry-After header), counting down, rather than let the shopper spend
- * more tries that would be refused too.
+ * The server refused for now (429 `rate_limited`, or `queue_not_admitted`): Buy waits the
+ * seconds it said (`retryAfter`, as its Retry-After header), counting down in `say`, rather
+ * than let the shopper spend more tries that would be refused too.
  */
-function coolDown(seconds: number): void {
+function coolDown(seconds: number, say: (secondsLeft: number) => string): void {
   coolingUntil = clock.now() + seconds * 1000;
   const tick = () => {
     const left = Math.ceil((coolingUntil - clock.now()) / 1000);
@@ -150,7 +204,7 @@ function coolDown(seconds: number): void {
       render();
       return;
     }
-    message.textContent = t("rateLimited_wait", { s: left });
+    message.textContent = say(left);
     setTimeout(tick, 1000);
   };
   tick();

@@ -12,6 +12,7 @@ const LABELS: Partial<Record<Written, string>> = {
   perShopperLimit: "limit per shopper",
   holdSeconds: "hold (s)",
   shards: "shards",
+  waitingRoom: "waiting room",
 };
 
 /**
@@ -33,6 +34,8 @@ function show(key: Written, sale: SaleConfig): string {
       return sale.gifts.length
         ? sale.gifts.map((g) => `${g.title} ×${g.stock} (${when(g.startsAt)} – ${when(g.endsAt)})`).join(", ")
         : "none";
+    case "waitingRoom":
+      return sale.waitingRoom ? `${sale.waitingRoom.admitPerSecond}/s, tickets for ${sale.waitingRoom.ticketTtlSeconds} s` : "off";
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }

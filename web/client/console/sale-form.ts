@@ -19,6 +19,7 @@ export class SaleForm {
   constructor() {
     byId("add-tier").addEventListener("click", () => this.addTier());
     byId("add-gift").addEventListener("click", () => this.addGift());
+    this.input("waitingRoomOn").addEventListener("change", () => this.showWaitingRoom());
   }
 
   /** Fills the form from a sale, or with a new sale's defaults; the SKU of a saved sale is fixed. */
@@ -36,6 +37,10 @@ export class SaleForm {
     setTime(this.input("startsAt"), sale?.startsAt);
     setTime(this.input("endsAt"), sale?.endsAt);
     this.input("paused").checked = sale?.paused ?? false;
+    this.input("waitingRoomOn").checked = Boolean(sale?.waitingRoom);
+    this.input("admitPerSecond").value = sale?.waitingRoom ? String(sale.waitingRoom.admitPerSecond) : "";
+    this.input("ticketTtlSeconds").value = String(sale?.waitingRoom?.ticketTtlSeconds ?? 900);
+    this.showWaitingRoom();
     this.tiers.replaceChildren();
     this.gifts.replaceChildren();
     for (const tier of sale?.tiers ?? []) this.addTier(tier);
@@ -81,6 +86,12 @@ export class SaleForm {
       holdSeconds: number(this.input("holdSeconds"), "holdSeconds"),
       shards: number(this.input("shards"), "shards"),
       paused: this.input("paused").checked,
+      waitingRoom: this.input("waitingRoomOn").checked
+        ? {
+            admitPerSecond: number(this.input("admitPerSecond"), "waitingRoom.admitPerSecond"),
+            ticketTtlSeconds: number(this.input("ticketTtlSeconds"), "waitingRoom.ticketTtlSeconds"),
+          }
+        : null,
       tiers: rowsOf(this.tiers).map((cell, i) => {
         const tier: PriceTier = {
           fromRank: number(cell("fromRank"), `tiers.${i}.fromRank`),
@@ -138,6 +149,13 @@ export class SaleForm {
       ),
     );
     this.numberRows();
+  }
+
+  /** The waiting room's numbers are asked for only while it is on: off, the sale has none (`null`). */
+  private showWaitingRoom(): void {
+    const on = this.input("waitingRoomOn").checked;
+    this.input("admitPerSecond").disabled = !on;
+    this.input("ticketTtlSeconds").disabled = !on;
   }
 
   private removeButton(): HTMLTableCellElement {

@@ -131,6 +131,12 @@ function saleForm() {
       <label>Ends <input name="endsAt" data-path="endsAt" type="datetime-local" /></label>
       <label class="inline"><input name="paused" data-path="paused" type="checkbox" /> Paused (no checkouts until resumed)</label>
     </fieldset>
+    <fieldset data-path="waitingRoom">
+      <legend>Waiting room (排队): when more shoppers arrive than this rate, they queue and are let through in order</legend>
+      <label class="inline"><input name="waitingRoomOn" type="checkbox" /> Queue shoppers (each checkout then needs a queue ticket)</label>
+      <label>Let through per second <input name="admitPerSecond" data-path="waitingRoom.admitPerSecond" inputmode="numeric" placeholder="500" disabled /></label>
+      <label>Ticket good for (seconds, after its turn) <input name="ticketTtlSeconds" data-path="waitingRoom.ticketTtlSeconds" inputmode="numeric" value="900" disabled /></label>
+    </fieldset>
     <fieldset data-path="tiers">
       <legend>Price tiers: the first units sold go at these prices, then list price</legend>
       <table>

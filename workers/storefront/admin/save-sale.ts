@@ -62,7 +62,7 @@ export async function saveSale(env: Env, change: SaleChange, options: SaveOption
     const applied = unwrap(await skuObject(env, change.config.sku).applyConfig(change.config));
     const sku = applied.after.sku;
     // Live from here: this isolate's shoppers reach it at once, not after its "no sale" or "sold out" expires (issue 12).
-    saleSaved(sku, applied.after.shards);
+    saleSaved(applied.after);
 
     const kvWrite = await new SaleCatalog(env.SALES).put(applied.after).then(
       () => null,

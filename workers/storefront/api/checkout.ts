@@ -8,6 +8,7 @@ import { addressLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
 import { shopperObject } from "./sku-object.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
+import { queueTicketHeader, waitingRoomGate } from "./waiting-room-gate.ts";
 
 export const checkoutBody = z
   .object({
@@ -35,9 +36,9 @@ const tryCheckout = contractRoute({
   description:
     "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
     "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422.",
-  middleware: [shopperWrite, edgeVerdict, addressLimit, session, shopperLimit, botCheck],
+  middleware: [shopperWrite, edgeVerdict, addressLimit, session, waitingRoomGate, shopperLimit, botCheck],
   request: {
-    headers: idempotencyKeyHeader.extend(turnstileTokenHeader.shape),
+    headers: idempotencyKeyHeader.extend(turnstileTokenHeader.shape).extend(queueTicketHeader.shape),
     body: { required: true, content: { "application/json": { schema: checkoutBody } } },
   },
   responses: {

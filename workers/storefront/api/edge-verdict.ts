@@ -2,12 +2,12 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { RefusalMemory, type Outcome, type RememberedCode } from "../../../src/edge/refusal-memory.ts";
 import { AppError } from "../../../src/errors.ts";
-import { saleConfigSchema } from "../../../src/sales/sale-config.ts";
+import { saleConfigSchema, type SaleConfig } from "../../../src/sales/sale-config.ts";
 import { withTimeout } from "../../../src/timeout.ts";
 import type { AppEnv } from "../app-env.ts";
 import { withContract } from "../contract/middleware-contract.ts";
 import { readJson, SHOPPER_BODY_LIMIT } from "./request-body.ts";
-import { edgeClock, noSale, saleDirectory } from "./sku-object.ts";
+import { atEdge, edgeClock, noSale, saleDirectory } from "./sku-object.ts";
 import { idempotencyKeyHeader } from "./validation.ts";
 
 /**
@@ -55,7 +55,7 @@ export const edgeVerdict = withContract(
     const sku = await skuOfBody(c);
     if (sku === null) return next();
     const key = c.req.header("Idempotency-Key") ?? "";
-    if (saleDirectory.peek(sku) === 0) {
+    if (saleDirectory.peek(sku) === null) {
       if (!wellFormedKey(key)) return next();
       throw noSale(sku);
     }
@@ -88,16 +88,17 @@ export const edgeVerdict = withContract(
 );
 
 /**
- * A sale was saved through this isolate (admin/save-sale.ts): it exists (its object runs it
- * now), and what was remembered of its refusals no longer holds (a top-up, a new window).
+ * A sale was saved through this isolate (admin/save-sale.ts): it exists as saved (its object
+ * runs it now: its window and waiting room too), and what was remembered of its refusals no
+ * longer holds (a top-up, a new window).
  */
-export function saleSaved(sku: string, shards: number): void {
-  saleDirectory.set(sku, shards);
-  refusals.forget(sku);
+export function saleSaved(sale: SaleConfig): void {
+  saleDirectory.set(sale.sku, atEdge(sale));
+  refusals.forget(sale.sku);
 }
 
 /** The body's `sku` when it is one (read defensively: the route's own validation runs later), else null. */
-async function skuOfBody(c: Context<AppEnv>): Promise<string | null> {
+export async function skuOfBody(c: Context<AppEnv>): Promise<string | null> {
   const body: unknown = await readJson(c, SHOPPER_BODY_LIMIT, { emptyAs: {} }).catch(() => null);
   if (typeof body !== "object" || body === null || !("sku" in body)) return null;
   const { sku } = body;

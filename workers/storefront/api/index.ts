@@ -8,6 +8,7 @@ import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { shopperWrite } from "./validation.ts";
+import { waitingRoom } from "./waiting-room.ts";
 
 const sessionSchema = z.object({ shopperId: z.string() }).openapi("Session");
 
@@ -68,4 +69,5 @@ export const api = contractApp()
   })
   .route("/", sales)
   .route("/", checkout)
+  .route("/", waitingRoom)
   .route("/", orders);

@@ -25,15 +25,24 @@ export const NO_SALE_TTL_MS = 5_000;
 export const edgeClock = new MovableClock();
 
 /**
- * Whether a SKU has a sale, and over how many shards it sells, per isolate (issue 12): 0 for no
- * sale. At most one KV read per SKU per TTL, shared by concurrent requests, so a flood of random
- * SKUs wakes no Durable Object and costs one KV read per SKU and 5 s, and a selling SKU costs no
- * KV read per request. Bounded: the SKUs come from clients. A shard count older than a save
- * does no harm: the number of shards changes only before a sale starts, and an object reached
- * by a stale route forwards the request where its configuration says.
+ * What the Worker knows of a sale without asking its object (issue 12): that it exists, and
+ * what the edge decides by, its window, its waiting room and over how many shards it sells (a
+ * count older than a save does no harm: it changes only before a sale starts, and an object
+ * reached by a stale route forwards the request where its configuration says). `unreadable`: KV holds an entry
+ * that fails validation; it is still a sale (its object runs its last good configuration), but
+ * its waiting room, if it has one, is not known here.
  */
-export const saleDirectory = new VerdictCache<number>({
-  ttlMs: (shards) => (shards > 0 ? SALE_KNOWN_TTL_MS : NO_SALE_TTL_MS),
+export type SaleAtEdge = ({ kind: "sale" } & Pick<SaleConfig, "startsAt" | "endsAt" | "waitingRoom" | "shards">) | { kind: "unreadable" };
+
+/**
+ * Whether a SKU has a sale, and what the edge needs of it, per isolate (issue 12): at most one
+ * KV read per SKU per TTL, shared by concurrent requests, so a flood of random SKUs wakes no
+ * Durable Object and costs one KV read per SKU and 5 s, and a selling SKU costs no KV read per
+ * request (its waiting room's gate on checkout included). null: no sale. Bounded: the SKUs
+ * come from clients.
+ */
+export const saleDirectory = new VerdictCache<SaleAtEdge | null>({
+  ttlMs: (sale) => (sale ? SALE_KNOWN_TTL_MS : NO_SALE_TTL_MS),
   now: () => edgeClock.now(),
   maxEntries: 10_000,
 });
@@ -53,19 +62,26 @@ export function skuObject(env: Env, sku: string) {
  */
 export async function saleObject(env: Env, sku: string) {
   const object = skuObject(env, sku);
-  if ((await saleShards(env, sku)) === 0) throw noSale(sku);
+  if (!(await saleExists(env, sku))) throw noSale(sku);
   return object;
 }
 
 /**
  * The object that decides a shopper's checkouts on a SKU on sale: the SKU's own, or for a sale
  * sold by shards the shopper's shard (a stable hash, so the per-shopper limit is counted in one
- * place). A 404 like `saleObject` for a SKU with no sale.
+ * place). A 404 like `saleObject` for a SKU with no sale. A sale whose entry is unreadable here
+ * goes to the SKU's object, which forwards to the shard its configuration names.
  */
 export async function shopperObject(env: Env, sku: string, shopperId: string) {
   skuObject(env, sku);
-  const shards = await saleShards(env, sku);
-  if (shards === 0) throw noSale(sku);
+  let sale: SaleAtEdge | null;
+  try {
+    sale = await saleAtEdge(env, sku);
+  } catch {
+    sale = { kind: "unreadable" }; // KV unreachable with nothing known: the object decides
+  }
+  if (sale === null) throw noSale(sku);
+  const shards = sale.kind === "sale" ? sale.shards : 1;
   return env.SKU_SALE.getByName(shards > 1 ? shardObjectName(sku, shardOf(shopperId, shards)) : sku);
 }
 
@@ -76,7 +92,7 @@ export async function shopperObject(env: Env, sku: string, shopperId: string) {
 export async function orderObject(env: Env, orderId: string) {
   const sku = skuOfOrderId(orderId);
   const object = objectOfOrderId(orderId);
-  if (!sku || !object || (await saleShards(env, sku)) === 0) throw new AppError("not_found", `no order ${orderId}`);
+  if (!sku || !object || !(await saleExists(env, sku))) throw new AppError("not_found", `no order ${orderId}`);
   return env.SKU_SALE.getByName(object);
 }
 
@@ -97,28 +113,45 @@ export function noSale(sku: string): AppError {
 }
 
 /**
- * Over how many shards `sku` sells, 0 for no sale. KV unreachable with nothing known: one, and
- * the SKU's object decides (and forwards to a shard if the sale is sharded), as before issue 12.
+ * The sale of `sku` as this isolate knows it (null: none; a name that cannot be a SKU has none),
+ * from KV at most once per TTL. Rejects when KV is unreachable and nothing is known.
  */
-async function saleShards(env: Env, sku: string): Promise<number> {
+export async function saleAtEdge(env: Env, sku: string): Promise<SaleAtEdge | null> {
+  if (!skuSchema.safeParse(sku).success) return null;
+  return saleDirectory.get(sku, () => lookUpSale(env, sku));
+}
+
+/** What the edge keeps of a sale's configuration. */
+export function atEdge(sale: SaleConfig): SaleAtEdge {
+  return { kind: "sale", startsAt: sale.startsAt, endsAt: sale.endsAt, waitingRoom: sale.waitingRoom, shards: sale.shards };
+}
+
+/** Whether `sku` has a sale. KV unreachable with nothing known: yes, and the object decides, as before issue 12. */
+async function saleExists(env: Env, sku: string): Promise<boolean> {
   try {
-    return await saleDirectory.get(sku, () => lookUpSale(env, sku));
+    return (await saleAtEdge(env, sku)) !== null;
   } catch {
-    return 1;
+    return true;
   }
 }
 
 /**
- * How many shards KV's sale for `sku` has (0: no sale). No `cacheTtl`: KV's own edge caching (60 s by default)
+ * Whether KV holds a sale for `sku`. No `cacheTtl`: KV's own edge caching (60 s by default)
  * applies, and a longer one would also keep "no such key" cached longer, so a sale just
  * created would stay unknown longer where it was looked up before.
  */
-async function lookUpSale(env: Env, sku: string): Promise<number> {
+async function lookUpSale(env: Env, sku: string): Promise<SaleAtEdge | null> {
   try {
-    return (await new SaleCatalog(env.SALES).find(sku))?.shards ?? 0;
+    const sale = await new SaleCatalog(env.SALES).find(sku);
+    return sale && atEdge(sale);
   } catch (error) {
     // An invalid entry is still a sale: its object keeps running its last good configuration.
-    if (error instanceof AppError && error.code === "internal") return 1;
+    if (error instanceof AppError && error.code === "internal") {
+      console.warn(
+        `sale ${sku}: the KV entry is not a valid configuration; its object runs its last good one, and a waiting room is not enforced`,
+      );
+      return { kind: "unreadable" };
+    }
     // Logged once per lookup, not per waiting request; nothing is cached, the next request looks again.
     const message = error instanceof Error ? error.message : String(error);
     console.warn(`sale ${sku}: KV lookup failed (${redactSecrets(message)}); the object decides`);

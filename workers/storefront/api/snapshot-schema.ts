@@ -40,6 +40,13 @@ export const skuSnapshotSchema = z
       })
       .nullable()
       .describe("the limited-time gift an order placed now gets (while stocks last); null when none"),
+    waitingRoom: z
+      .object({
+        admitPerSecond: int.positive().describe("shoppers let through to checkout per second, in the order they joined"),
+        ticketTtlSeconds: int.positive().describe("how long a queue ticket admits, from its admitAt"),
+      })
+      .nullable()
+      .describe("the sale's waiting room: join it (POST /api/skus/{sku}/queue) and send its ticket with every checkout; null when none"),
   })
   .openapi("SkuSnapshot", { description: "One SKU's live state: GET /api/skus/{sku} and every live push" });
 

@@ -9,10 +9,15 @@ export interface ErrorResponse {
   content: { "application/json": { schema: ReturnType<typeof errorSchemaOf> } };
 }
 
-/** Every `rate_limited` answer says when to come back (the rate limits, staff sign-in, the live feed's caps). */
+/**
+ * Every 429 says when to come back: `rate_limited` (the rate limits, staff sign-in, the live
+ * feed's caps) and `queue_not_admitted` (a waiting room's ticket before its turn).
+ */
 const RETRY_AFTER = {
   "Retry-After": { description: "seconds until this client may try again", schema: { type: "integer" as const, minimum: 1 } },
 };
+
+const TELLS_RETRY_AFTER: ReadonlySet<ErrorCode> = new Set(["rate_limited", "queue_not_admitted"]);
 
 /**
  * A route's error responses from the codes it can answer: one response per status, listing
@@ -30,7 +35,7 @@ export function errorResponses(codes: readonly ErrorCode[]): Record<number, Erro
   for (const [status, grouped] of byStatus) {
     responses[status] = {
       description: grouped.map((code) => `\`${code}\`: ${ERRORS[code].meaning}`).join("; "),
-      ...(grouped.includes("rate_limited") ? { headers: RETRY_AFTER } : {}),
+      ...(grouped.some((code) => TELLS_RETRY_AFTER.has(code)) ? { headers: RETRY_AFTER } : {}),
       "x-error-codes": grouped,
       content: { "application/json": { schema: errorSchemaOf(grouped) } },
     };

@@ -19,6 +19,10 @@ import { jsonForScript, type Markup } from "./layout.ts";
  * With `turnstileSiteKey` (TURNSTILE_SITE_KEY, issue 12) it also carries the bot check: a
  * container for the Turnstile widget, which the page's script renders, and Buy then waits for
  * its token too (state `bot_check`, the reason in #session-note). Without one, nothing changes.
+ *
+ * With a waiting room (issue 12, the snapshot's `waitingRoom`), #queue-note shows the shopper's
+ * place and wait, which the script fills in once it has joined the queue; Buy waits for their
+ * turn (state `queue`).
  */
 export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, turnstileSiteKey = ""): Markup {
   const t = messages(lang);
@@ -60,6 +64,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
           <span>${format(t.giftWhileStocks, { time: `${new Date(gift.endsAt).toISOString().slice(11, 16)} UTC`, n: gift.stock })}</span>
         </aside>`,
       )}
+      <p class="queue-note" id="queue-note" role="status" hidden></p>
       <form class="buy" id="buy-form">
         <label>${t.quantity}
           <select id="qty">${Array.from({ length: sale.perShopperLimit }, (_, i) => html`<option>${i + 1}</option>`)}</select>
