@@ -4,17 +4,17 @@ import { openDatabase } from "../../src/db/client.ts";
 import { statusOf } from "../../src/error-codes.ts";
 import { fail, succeed, type Result } from "../../src/errors.ts";
 import type { Order, OrderStatus } from "../../src/orders/order.ts";
-import { OrderBook, type Change, type CheckoutRequest } from "../../src/orders/order-book.ts";
+import type { Change, CheckoutRequest, OrderBook } from "../../src/orders/order-book.ts";
 import { writeOrderEvents } from "../../src/orders/order-sink.ts";
 import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
 import { describeDatabaseFailure } from "../../src/db/errors.ts";
-import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
 import { snapshotOf, type SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { withTimeout } from "../../src/timeout.ts";
 import { MovableClock } from "../../src/clock.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { SaleStore, type DeadLetter } from "./store.ts";
+import { newBook, wakeBook } from "./stored-book.ts";
 
 /** Outbox entries gather this long before a write to Postgres (group commit). */
 const FLUSH_DELAY_MS = 50;
@@ -61,9 +61,10 @@ export interface SkuCounts {
 
 /**
  * One object per SKU on sale (PRODUCT.md, "Shape"): it owns the SKU's stock, countdown
- * and reservations and serializes every decrement. The hot path is in memory (OrderBook);
- * each change is written to SQLite in the same turn, and the runtime's output gate holds
- * the reply until the write is durable, so a stampede shares few writes and no reply
+ * and reservations and serializes every decrement. The hot path is in memory (OrderBook:
+ * live holds, counts and the changes not yet written; any other order is read from SQLite,
+ * issue 12); each change is written to SQLite in the same turn, and the runtime's output
+ * gate holds the reply until the write is durable, so a stampede shares few writes and no reply
  * ever gets ahead of its write. An outbox in the same storage carries every change to
  * Postgres in batches, and waits out a Postgres outage without stopping the sale.
  */
@@ -88,18 +89,11 @@ export class SkuSale extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new SaleStore(ctx.storage, () => this.clock.now());
-    const stored = this.store.loadSale();
-    if (stored) {
-      const { stock, nextFresh, returned } = stored.inventory;
-      this.book = new OrderBook(
-        stored.config,
-        new Inventory(stock, nextFresh, returned),
-        this.store.loadOrders(),
-        this.store.loadCancelledKeys(),
-      );
-      this.configLoadedAt = stored.configLoadedAt;
-      const cutoff = this.book.expireCancelledKeys(this.clock.now());
-      if (cutoff !== null) this.store.expireCancelledKeys(cutoff);
+    // Not every order: the counts and the live holds; the rest stay in SQLite (issue 12).
+    const woken = wakeBook(this.store, this.clock.now());
+    if (woken) {
+      this.book = woken.book;
+      this.configLoadedAt = woken.configLoadedAt;
     }
     this.live = new LiveFeed(
       ctx,
@@ -356,12 +350,17 @@ export class SkuSale extends DurableObject<Env> {
     return this.written;
   }
 
-  /** Writes the queued changes now, with their outbox entries and the inventory they moved. */
+  /**
+   * Writes the queued changes now, with their outbox entries and the inventory they moved,
+   * and tells the book, in the same synchronous block: from here on it reads them from
+   * SQLite and drops its own copies (issue 12). A write that throws writes nothing, and the
+   * changes stay queued and in the book.
+   */
   private writeUnwritten(): void {
     if (this.unwritten.length === 0) return;
-    const batch = this.unwritten;
+    this.store.record(this.unwritten, this.book!.inventory);
     this.unwritten = [];
-    this.store.record(batch, this.book!.inventory);
+    this.book!.markWritten();
   }
 
   /** Resolves once every change decided so far is written. */
@@ -415,7 +414,7 @@ export class SkuSale extends DurableObject<Env> {
   private adoptConfig(config: SaleConfig): SaleConfig {
     const now = this.clock.now();
     if (!this.book) {
-      this.book = new OrderBook(config, new Inventory(config.stock));
+      this.book = newBook(this.store, config);
     } else if (config.stock < this.book.inventory.out) {
       console.error(`sale ${config.sku}: stock ${config.stock} is below units already sold or held; keeping stock`);
       this.book.reconfigure({ ...config, stock: this.book.inventory.total });

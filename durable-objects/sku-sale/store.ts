@@ -1,12 +1,14 @@
 import type { CancelledKey } from "../../src/orders/cancelled-keys.ts";
-import type { Order, OrderEvent } from "../../src/orders/order.ts";
+import type { OrderEvent } from "../../src/orders/order.ts";
 import type { Change } from "../../src/orders/order-book.ts";
 import type { ParkedEvent } from "../../src/orders/outbox-writer.ts";
 import { saleConfigSchema, type SaleConfig } from "../../src/sales/sale-config.ts";
 import type { Inventory } from "../../src/sales/inventory.ts";
+import type { Sql, SqliteStorage } from "./sqlite-storage.ts";
+import { readOrder, StoredOrders } from "./stored-orders.ts";
 
 /** One step of the schema: the SQL that takes an object's storage from the version before to the next. */
-type SchemaStep = (sql: SqlStorage, now: number) => void;
+type SchemaStep = (sql: Sql, now: number) => void;
 
 /**
  * Every version of the schema, oldest first: step n takes storage from version n to n + 1,
@@ -17,18 +19,18 @@ type SchemaStep = (sql: SqlStorage, now: number) => void;
  * upgrade wrote its own version over whatever was stored when it woke, so an object rolled
  * back to older code and forward again can hold newer tables than its version says.
  */
-const SCHEMA_STEPS: readonly SchemaStep[] = [createVersionTable, createSaleTables, ageTombstonesAndParkDeadLetters];
+const SCHEMA_STEPS: readonly SchemaStep[] = [createVersionTable, createSaleTables, ageTombstonesAndParkDeadLetters, indexOrdersForLookups];
 
 /** The schema version this code reads and writes: one per step. */
 export const SCHEMA_VERSION = SCHEMA_STEPS.length;
 
 /** Version 1 (issue 3): the row that says which version the object's storage is at. */
-function createVersionTable(sql: SqlStorage): void {
+function createVersionTable(sql: Sql): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS schema_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
 }
 
 /** Version 2 (issue 4): the sale, its orders, cancel-by-key tombstones and the outbox to Postgres. */
-function createSaleTables(sql: SqlStorage): void {
+function createSaleTables(sql: Sql): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS sale_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     config TEXT NOT NULL,
@@ -56,7 +58,7 @@ function createSaleTables(sql: SqlStorage): void {
  * (writeParkingRefused) are parked with the refusal until an operator retries them, so the
  * events behind them are not held up.
  */
-function ageTombstonesAndParkDeadLetters(sql: SqlStorage, now: number): void {
+function ageTombstonesAndParkDeadLetters(sql: Sql, now: number): void {
   if (!columnsOf(sql, "cancelled_keys").includes("cancelled_at")) {
     sql.exec(`ALTER TABLE cancelled_keys ADD COLUMN cancelled_at INTEGER NOT NULL DEFAULT 0`);
   }
@@ -71,7 +73,25 @@ function ageTombstonesAndParkDeadLetters(sql: SqlStorage, now: number): void {
     parked_at INTEGER NOT NULL)`);
 }
 
-function columnsOf(sql: SqlStorage, table: string): string[] {
+/**
+ * Version 4 (issue 12): the object no longer holds every order in memory; it asks SQLite for
+ * the one it needs (StoredOrders). By shopper and key: replays and a shopper's units held. The
+ * pending ones: the live holds loaded on wake. By status, with `qty` and `gift_id` as columns
+ * (read from each order's JSON here, written beside it from now on): the counts a woken object
+ * starts from, summed from the index alone instead of every order's row.
+ */
+function indexOrdersForLookups(sql: Sql): void {
+  const columns = columnsOf(sql, "orders");
+  if (!columns.includes("qty")) sql.exec(`ALTER TABLE orders ADD COLUMN qty INTEGER NOT NULL DEFAULT 0`);
+  if (!columns.includes("gift_id")) sql.exec(`ALTER TABLE orders ADD COLUMN gift_id TEXT`);
+  // Every order has a qty of at least 1: a 0 is a row from before this step (the default).
+  sql.exec(`UPDATE orders SET qty = json_extract(data, '$.qty'), gift_id = json_extract(data, '$.gift.id') WHERE qty = 0`);
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_shopper_key ON orders (shopper_id, idempotency_key)`);
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status, qty, gift_id)`);
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_pending ON orders (id) WHERE status = 'pending_payment'`);
+}
+
+function columnsOf(sql: Sql, table: string): string[] {
   return sql
     .exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table)
     .toArray()
@@ -79,7 +99,7 @@ function columnsOf(sql: SqlStorage, table: string): string[] {
 }
 
 /** The version an object's storage is at: 0 when it has stored nothing. */
-export function storedSchemaVersion(sql: SqlStorage): number {
+export function storedSchemaVersion(sql: Sql): number {
   const hasTable = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_meta'`).toArray().length > 0;
   if (!hasTable) return 0;
   return sql.exec<{ version: number }>(`SELECT version FROM schema_meta WHERE id = 1`).toArray()[0]?.version ?? 0;
@@ -92,7 +112,7 @@ export function storedSchemaVersion(sql: SqlStorage): number {
  * error the object cannot wake past) rather than run, or stamped down to this version.
  * Returns the versions it went from and to (equal when there was nothing to do).
  */
-export function upgradeSchema(storage: DurableObjectStorage, now: number): { from: number; to: number } {
+export function upgradeSchema(storage: SqliteStorage, now: number): { from: number; to: number } {
   const from = storedSchemaVersion(storage.sql);
   if (from > SCHEMA_VERSION) {
     throw new Error(
@@ -124,17 +144,21 @@ export interface StoredSale {
  * every reply until they are durable (the output gate), so many checkouts share one write.
  */
 export class SaleStore {
-  private readonly storage: DurableObjectStorage;
-  private readonly sql: SqlStorage;
-  private readonly transaction: DurableObjectStorage["transactionSync"];
+  private readonly storage: SqliteStorage;
+  private readonly sql: Sql;
+  private readonly transaction: SqliteStorage["transactionSync"];
   /** The object's clock (SkuSale's), for the times the store writes itself. */
   private readonly now: () => number;
   /** Whether the tables exist. Until a sale is adopted they do not, and nothing is stored. */
   private ready: boolean;
 
-  constructor(storage: DurableObjectStorage, now: () => number) {
+  /** The orders as written, for the order book to look up (issue 12); readable once a sale is adopted. */
+  readonly orders: StoredOrders;
+
+  constructor(storage: SqliteStorage, now: () => number) {
     this.storage = storage;
     this.sql = storage.sql;
+    this.orders = new StoredOrders(storage.sql);
     this.transaction = (closure) => storage.transactionSync(closure);
     this.now = now;
     this.ready = storedSchemaVersion(this.sql) > 0;
@@ -189,13 +213,6 @@ export class SaleStore {
     );
   }
 
-  loadOrders(): Order[] {
-    return this.sql
-      .exec<{ data: string }>(`SELECT data FROM orders`)
-      .toArray()
-      .map((row) => readOrder(row.data));
-  }
-
   loadCancelledKeys(): CancelledKey[] {
     return this.sql
       .exec<{ shopper_id: string; idempotency_key: string; cancelled_at: number }>(
@@ -205,22 +222,30 @@ export class SaleStore {
       .map((row) => ({ shopperId: row.shopper_id, idempotencyKey: row.idempotency_key, cancelledAt: row.cancelled_at }));
   }
 
-  /** Persists order changes, their outbox entries and the inventory they moved, together. */
+  /**
+   * Persists order changes, their outbox entries and the inventory they moved, in one
+   * transaction: the order book is told they are written only once all of them are.
+   */
   record(changes: readonly Change[], inventory: Inventory): void {
-    for (const { order, reason } of changes) {
-      const data = JSON.stringify(order);
-      this.sql.exec(
-        `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
-        order.id,
-        order.shopperId,
-        order.idempotencyKey,
-        order.status,
-        data,
-      );
-      this.sql.exec(`INSERT INTO outbox (data, reason) VALUES (?, ?)`, data, reason);
-    }
-    this.sql.exec(`UPDATE sale_state SET inventory = ? WHERE id = 1`, JSON.stringify(inventory.state));
+    this.transaction(() => {
+      for (const { order, reason } of changes) {
+        const data = JSON.stringify(order);
+        // qty and gift_id never change after the Try, so a later version updates neither.
+        this.sql.exec(
+          `INSERT INTO orders (id, shopper_id, idempotency_key, status, qty, gift_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+          order.id,
+          order.shopperId,
+          order.idempotencyKey,
+          order.status,
+          order.qty,
+          order.gift?.id ?? null,
+          data,
+        );
+        this.sql.exec(`INSERT INTO outbox (data, reason) VALUES (?, ?)`, data, reason);
+      }
+      this.sql.exec(`UPDATE sale_state SET inventory = ? WHERE id = 1`, JSON.stringify(inventory.state));
+    });
   }
 
   /** Stores a tombstone and drops the ones it pushed out of the shopper's bound, together. */
@@ -324,10 +349,4 @@ export interface DeadLetter {
   reason: string | null;
   failure: ParkedEvent["failure"];
   parkedAt: number;
-}
-
-/** An order as stored; those stored before gifts existed (issue 6) have none. */
-function readOrder(data: string): Order {
-  const order = JSON.parse(data) as Order;
-  return { ...order, gift: order.gift ?? null };
 }

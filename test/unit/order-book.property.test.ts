@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OrderBook } from "../../src/orders/order-book.ts";
+import { MemoryOrderArchive } from "../../src/orders/order-archive.ts";
 import type { Order, OrderStatus } from "../../src/orders/order.ts";
 import { Inventory } from "../../src/sales/inventory.ts";
 import { unitPriceForRank } from "../../src/sales/pricing.ts";
@@ -297,7 +298,7 @@ describe("OrderBook, model-based (issue 11)", () => {
         fc.modelRun(() => ({ model, real }), cmds);
         const stored: Order[] = model.orders.map((o) => (real.book.get(o.id, o.shopper) as { ok: true; value: Order }).value);
         const { stock, nextFresh, returned } = real.book.inventory.state;
-        const woken = new OrderBook(real.sale, new Inventory(stock, nextFresh, returned), stored);
+        const woken = new OrderBook(real.sale, new Inventory(stock, nextFresh, returned), new MemoryOrderArchive(stored));
         expect(woken.totals).toEqual(real.book.totals);
         expect(woken.inventory.available).toBe(real.book.inventory.available);
         expect(woken.nextExpiry()).toBe(real.book.nextExpiry());
