@@ -311,8 +311,12 @@ export class OrderBook {
     const delta = (this.unitsDelta.get(order.shopperId) ?? 0) + sign * order.qty;
     if (delta === 0) this.unitsDelta.delete(order.shopperId);
     else this.unitsDelta.set(order.shopperId, delta);
-    // The gift goes back with the units, and only then: a transition happens once.
-    if (order.gift) this.giftsOut.set(order.gift.id, (this.giftsOut.get(order.gift.id) ?? 0) + sign);
+    // The gift goes back with the units, and only then: a transition happens once. A gift with
+    // none out is left out, as it is from the archive's tally: a woken book answers the same.
+    if (!order.gift) return;
+    const out = (this.giftsOut.get(order.gift.id) ?? 0) + sign;
+    if (out === 0) this.giftsOut.delete(order.gift.id);
+    else this.giftsOut.set(order.gift.id, out);
   }
 }
 
