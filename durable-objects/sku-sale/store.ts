@@ -75,20 +75,19 @@ function ageTombstonesAndParkDeadLetters(sql: Sql, now: number): void {
 
 /**
  * Version 4 (issue 12): the object no longer holds every order in memory; it asks SQLite for
- * the one it needs (StoredOrders). By shopper and key: replays and a shopper's units held. The
- * pending ones: the live holds loaded on wake. By status, with `qty` and `gift_id` as columns
- * (read from each order's JSON here, written beside it from now on): the counts a woken object
- * starts from, summed from the index alone instead of every order's row.
+ * what it needs (StoredOrders). By shopper and key: replays, and a shopper's units held. By
+ * status, with `qty` and `gift_id` as columns (read from each order's JSON here, written
+ * beside it from now on): the live holds loaded on wake, and the counts a woken object starts
+ * from, summed from the index alone instead of every order's row.
  */
 function indexOrdersForLookups(sql: Sql): void {
   const columns = columnsOf(sql, "orders");
   if (!columns.includes("qty")) sql.exec(`ALTER TABLE orders ADD COLUMN qty INTEGER NOT NULL DEFAULT 0`);
   if (!columns.includes("gift_id")) sql.exec(`ALTER TABLE orders ADD COLUMN gift_id TEXT`);
-  // Every order has a qty of at least 1: a 0 is a row from before this step (the default).
+  // Every order has a qty of at least 1: a 0 is a row written before this step (the default).
   sql.exec(`UPDATE orders SET qty = json_extract(data, '$.qty'), gift_id = json_extract(data, '$.gift.id') WHERE qty = 0`);
   sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_shopper_key ON orders (shopper_id, idempotency_key)`);
   sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status, qty, gift_id)`);
-  sql.exec(`CREATE INDEX IF NOT EXISTS orders_pending ON orders (id) WHERE status = 'pending_payment'`);
 }
 
 function columnsOf(sql: Sql, table: string): string[] {
