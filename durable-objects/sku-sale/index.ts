@@ -358,7 +358,7 @@ export class SkuSale extends DurableObject<Env> {
    */
   private writeUnwritten(): void {
     if (this.unwritten.length === 0) return;
-    this.store.record(this.unwritten, this.book!.inventory);
+    this.store.record(this.unwritten, this.book!.inventory, this.book!.tally);
     this.unwritten = [];
     this.book!.markWritten();
   }

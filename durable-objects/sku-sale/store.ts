@@ -1,6 +1,7 @@
 import type { CancelledKey } from "../../src/orders/cancelled-keys.ts";
 import type { OrderEvent } from "../../src/orders/order.ts";
 import type { Change } from "../../src/orders/order-book.ts";
+import type { OrderTally } from "../../src/orders/order-archive.ts";
 import type { ParkedEvent } from "../../src/orders/outbox-writer.ts";
 import { saleConfigSchema, type SaleConfig } from "../../src/sales/sale-config.ts";
 import type { Inventory } from "../../src/sales/inventory.ts";
@@ -75,19 +76,17 @@ function ageTombstonesAndParkDeadLetters(sql: Sql, now: number): void {
 
 /**
  * Version 4 (issue 12): the object no longer holds every order in memory; it asks SQLite for
- * what it needs (StoredOrders). By shopper and key: replays, and a shopper's units held. By
- * status, with `qty` and `gift_id` as columns (read from each order's JSON here, written
- * beside it from now on): the live holds loaded on wake, and the counts a woken object starts
- * from, summed from the index alone instead of every order's row.
+ * the one it needs (StoredOrders): by shopper and key for replays and a shopper's units held,
+ * and the pending ones, the live holds, on wake. What all orders add up to is kept in
+ * `sale_state.tally`, written with them, so a woken object need not count a million rows.
+ * The tally is emptied here: older code may have written orders without it (an object rolled
+ * back and forward again), so the first wake after this step counts them once (StoredOrders).
  */
 function indexOrdersForLookups(sql: Sql): void {
-  const columns = columnsOf(sql, "orders");
-  if (!columns.includes("qty")) sql.exec(`ALTER TABLE orders ADD COLUMN qty INTEGER NOT NULL DEFAULT 0`);
-  if (!columns.includes("gift_id")) sql.exec(`ALTER TABLE orders ADD COLUMN gift_id TEXT`);
-  // Every order has a qty of at least 1: a 0 is a row written before this step (the default).
-  sql.exec(`UPDATE orders SET qty = json_extract(data, '$.qty'), gift_id = json_extract(data, '$.gift.id') WHERE qty = 0`);
+  if (!columnsOf(sql, "sale_state").includes("tally")) sql.exec(`ALTER TABLE sale_state ADD COLUMN tally TEXT`);
+  sql.exec(`UPDATE sale_state SET tally = NULL`);
   sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_shopper_key ON orders (shopper_id, idempotency_key)`);
-  sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_status ON orders (status, qty, gift_id)`);
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_pending ON orders (id) WHERE status = 'pending_payment'`);
 }
 
 function columnsOf(sql: Sql, table: string): string[] {
@@ -222,28 +221,26 @@ export class SaleStore {
   }
 
   /**
-   * Persists order changes, their outbox entries and the inventory they moved, in one
-   * transaction: the order book is told they are written only once all of them are.
+   * Persists order changes, their outbox entries, the inventory they moved and the tally of
+   * every order with them (OrderBook.tally), in one transaction: the order book is told they
+   * are written only once all of them are, and the tally never disagrees with the orders.
    */
-  record(changes: readonly Change[], inventory: Inventory): void {
+  record(changes: readonly Change[], inventory: Inventory, tally: OrderTally): void {
     this.transaction(() => {
       for (const { order, reason } of changes) {
         const data = JSON.stringify(order);
-        // qty and gift_id never change after the Try, so a later version updates neither.
         this.sql.exec(
-          `INSERT INTO orders (id, shopper_id, idempotency_key, status, qty, gift_id, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+          `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)
            ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
           order.id,
           order.shopperId,
           order.idempotencyKey,
           order.status,
-          order.qty,
-          order.gift?.id ?? null,
           data,
         );
         this.sql.exec(`INSERT INTO outbox (data, reason) VALUES (?, ?)`, data, reason);
       }
-      this.sql.exec(`UPDATE sale_state SET inventory = ? WHERE id = 1`, JSON.stringify(inventory.state));
+      this.sql.exec(`UPDATE sale_state SET inventory = ?, tally = ? WHERE id = 1`, JSON.stringify(inventory.state), JSON.stringify(tally));
     });
   }
 

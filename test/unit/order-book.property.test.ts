@@ -56,9 +56,14 @@ function queue(r: Real, changes: ReadonlyArray<Change | null>): void {
   for (const change of changes) if (change) r.unwritten.push(change);
 }
 
-/** The object's write: every queued change into the archive, then the book is told. */
+/**
+ * The object's write: every queued change into the archive, then the book is told. The
+ * tally the object writes with them (the book's) must be what the written orders add up to:
+ * a woken object reads it instead of counting them.
+ */
 function writeQueued(r: Real): void {
   r.archive.write(r.unwritten.map((change) => change.order));
+  expect(r.book.tally).toEqual(r.archive.tally());
   r.unwritten = [];
   r.book.markWritten();
 }

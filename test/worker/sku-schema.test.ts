@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 import { SCHEMA_VERSION, upgradeSchema } from "../../durable-objects/sku-sale/store.ts";
 import { newOrderId, type OrderStatus } from "../../src/orders/order.ts";
+import type { OrderTally } from "../../src/orders/order-archive.ts";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
 import { seedSale, Shopper, snapshot, type ApiError, type ApiOrder } from "./support.ts";
 
@@ -121,7 +122,7 @@ async function version2Object(shopper: Shopper) {
   return { sale, stub, pending, paid, cancelledKey };
 }
 
-/** Writes an order's row as version 3 did: no `qty` or `gift_id` column of its own. */
+/** Writes an order's row as versions 2 and 3 did, leaving the sale's tally as it was. */
 function insertVersion3Order(sql: SqlStorage, order: { id: string; shopperId: string; idempotencyKey: string; status: string }): void {
   sql.exec(
     `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)`,
@@ -184,6 +185,15 @@ function dumpStorage(sql: SqlStorage) {
 
 const storageOf = (stub: Stub) => runInDurableObject(stub, (_: SkuSale, state) => dumpStorage(state.storage.sql));
 
+/** The tally the object keeps with its orders (issue 12), or null when it has none. */
+async function storedTally(stub: Stub): Promise<OrderTally | null> {
+  const stored = await runInDurableObject(
+    stub,
+    (_: SkuSale, state) => state.storage.sql.exec<{ tally: string | null }>(`SELECT tally FROM sale_state`).one().tally,
+  );
+  return stored === null ? null : (JSON.parse(stored) as OrderTally);
+}
+
 /** Only the shape: tables and their columns, and the indexes (by name, with their SQL). */
 async function shapeOf(stub: Stub) {
   const storage = await storageOf(stub);
@@ -212,9 +222,8 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     const { tables, indexes } = await shapeOf(stub);
     expect(Object.keys(tables)).toEqual(["cancelled_keys", "dead_letters", "orders", "outbox", "sale_state", "schema_meta"]);
     expect(tables.cancelled_keys).toContainEqual({ name: "cancelled_at", type: "INTEGER", notnull: 1, dflt_value: "0", pk: 0 });
-    expect(tables.orders).toContainEqual({ name: "qty", type: "INTEGER", notnull: 1, dflt_value: "0", pk: 0 });
-    expect(tables.orders).toContainEqual({ name: "gift_id", type: "TEXT", notnull: 0, dflt_value: null, pk: 0 });
-    expect(indexes.map((index) => index.name)).toEqual(["orders_by_shopper_key", "orders_by_status"]);
+    expect(tables.sale_state).toContainEqual({ name: "tally", type: "TEXT", notnull: 0, dflt_value: null, pk: 0 });
+    expect(indexes.map((index) => index.name)).toEqual(["orders_by_shopper_key", "orders_pending"]);
   });
 
   it("upgrades an object written by version 2: its orders and tombstones are there after the upgrade, through the API", async () => {
@@ -313,8 +322,14 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     const conflict = await holder.checkout(sale.sku, 1, held.idempotencyKey);
     expect(conflict.status).toBe(422);
     expect((await conflict.json<ApiError>()).error).toMatchObject({ code: "idempotency_conflict", orderId: held.id });
-    const cancelledReplay = await other.checkout(sale.sku, 2, cancelled.idempotencyKey);
-    expect((await cancelledReplay.json<{ order: ApiOrder }>()).order).toMatchObject({ id: cancelled.id, status: "cancelled" });
+    for (const [shopper, order] of [
+      [holder, paid],
+      [other, cancelled],
+      [other, expired],
+    ] as const) {
+      const again = await shopper.checkout(sale.sku, order.qty, order.idempotencyKey);
+      expect((await again.json<{ order: ApiOrder }>()).order).toMatchObject({ id: order.id, status: order.status, gift: order.gift });
+    }
 
     // The holder holds 3 of a limit of 3; the other shopper's cancelled and expired orders count nothing.
     const over = await holder.checkout(sale.sku, 1);
@@ -333,23 +348,21 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     expect(after.gift).toBeNull();
     expect(after.stock).toMatchObject({ held: 5, sold: 1, remaining: sale.stock - 6 });
 
-    // Each row has its quantity and gift as columns now, read from its JSON.
-    const rows = (await storageOf(stub)).orders!.rows as Array<{ id: string; qty: number; gift_id: string | null }>;
-    const columns = new Map(rows.map((row) => [row.id, { qty: row.qty, gift: row.gift_id }]));
-    expect([held, paid, cancelled, expired].map((order) => columns.get(order.id))).toEqual([
-      { qty: 2, gift: "tote" },
-      { qty: 1, gift: "tote" },
-      { qty: 2, gift: "tote" },
-      { qty: 1, gift: null },
-    ]);
+    // The tally, counted from version 3's orders on the upgrade's wake, is written with the new order.
+    expect(await storedTally(stub)).toEqual({
+      orders: 5,
+      unitsByStatus: { pending_payment: 5, paid: 1, cancelled: 2, expired: 1 },
+      giftsOut: { tote: 3 },
+    });
     expect(await shapeOf(stub)).toEqual(await shapeOf(await freshObject()));
   });
 
-  it("completes the step to 4 on an object stamped back to 3, filling in the rows older code wrote", async () => {
+  it("completes the step to 4 on an object stamped back to 3: orders older code wrote are counted", async () => {
     const holder = await Shopper.create();
     const other = await Shopper.create();
     const { sale, stub } = await version3Object(holder, other);
-    await snapshot(sale.sku); // wakes it: upgraded to 4
+    await snapshot(sale.sku); // wakes it: upgraded to 4, its orders counted and the tally kept
+    expect((await storedTally(stub))?.orders).toBe(4);
     const late = { ...version2Order(sale, other.id, [4], "paid"), gift: { id: "tote", title: "Tote bag" } };
     await runInDurableObject(stub, (_: SkuSale, state) => {
       insertVersion3Order(state.storage.sql, late);
@@ -358,9 +371,13 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     });
     await evictDurableObject(stub);
     expect((await stub.ping()).schemaVersion).toBe(SCHEMA_VERSION);
-    const rows = (await storageOf(stub)).orders!.rows as Array<{ id: string; qty: number; gift_id: string | null }>;
-    expect(rows.find((row) => row.id === late.id)).toMatchObject({ qty: 1, gift_id: "tote" });
-    // The row counts like any other: units, the other shopper's limit, the gift's stock.
+    // The tally older code left behind was dropped, and the orders counted again: the late row counts
+    // like any other, in the units, the other shopper's limit and the gift's stock.
+    expect(await storedTally(stub)).toEqual({
+      orders: 5,
+      unitsByStatus: { pending_payment: 2, paid: 2, cancelled: 2, expired: 1 },
+      giftsOut: { tote: 3 },
+    });
     const counts = await stub.counts();
     expect(counts.ok && counts.value.unitsByStatus).toEqual({ pending_payment: 2, paid: 2, cancelled: 2, expired: 1 });
     const over = await other.checkout(sale.sku, 3);
