@@ -64,8 +64,8 @@ export interface SkuCounts {
  * and reservations and serializes every decrement. The hot path is in memory (OrderBook:
  * live holds, counts and the changes not yet written; any other order is read from SQLite,
  * issue 12); each change is written to SQLite in the same turn, and the runtime's output
- * gate holds the reply until the write is durable, so a stampede shares few writes and no reply
- * ever gets ahead of its write. An outbox in the same storage carries every change to
+ * gate holds the reply until the write is durable, so a stampede shares few writes and no
+ * reply ever gets ahead of its write. An outbox in the same storage carries every change to
  * Postgres in batches, and waits out a Postgres outage without stopping the sale.
  */
 export class SkuSale extends DurableObject<Env> {
