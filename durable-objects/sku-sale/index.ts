@@ -4,16 +4,15 @@ import { openDatabase } from "../../src/db/client.ts";
 import { statusOf } from "../../src/error-codes.ts";
 import { fail, succeed, type Result } from "../../src/errors.ts";
 import type { Order, OrderStatus } from "../../src/orders/order.ts";
-import { OrderBook, type Change, type CheckoutRequest } from "../../src/orders/order-book.ts";
+import type { Change, CheckoutRequest, OrderBook } from "../../src/orders/order-book.ts";
 import { writeOrderEvents } from "../../src/orders/order-sink.ts";
 import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
 import { describeDatabaseFailure } from "../../src/db/errors.ts";
-import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
-import { ShardStock, type ShardStockState } from "../../src/sales/shard-stock.ts";
+import type { Inventory } from "../../src/sales/inventory.ts";
+import type { ShardStock } from "../../src/sales/shard-stock.ts";
 import { leaseSize, parseObjectName, shardObjectName, shardOf } from "../../src/sales/shards.ts";
 import { snapshotOf, snapshotOfSale, type SkuSnapshot } from "../../src/sales/snapshot.ts";
-import type { StockUnits } from "../../src/sales/stock-units.ts";
 import { withTimeout } from "../../src/timeout.ts";
 import { MovableClock } from "../../src/clock.ts";
 import { LiveFeed } from "./live-feed.ts";
@@ -21,6 +20,7 @@ import { ShardFleet, sumReports, type ShardReport } from "./shard-fleet.ts";
 import { StockDealer } from "./stock-dealer.ts";
 import { StockSupply } from "./stock-supply.ts";
 import { SaleStore, type DeadLetter, type StockTransfer } from "./store.ts";
+import { newBook, wakeBook } from "./stored-book.ts";
 
 /** Outbox entries gather this long before a write to Postgres (group commit). */
 const FLUSH_DELAY_MS = 50;
@@ -74,10 +74,11 @@ export interface SkuCounts {
 
 /**
  * One object per SKU on sale (PRODUCT.md, "Shape"): it owns the SKU's stock, countdown
- * and reservations and serializes every decrement. The hot path is in memory (OrderBook);
- * each change is written to SQLite in the same turn, and the runtime's output gate holds
- * the reply until the write is durable, so a stampede shares few writes and no reply
- * ever gets ahead of its write. An outbox in the same storage carries every change to
+ * and reservations and serializes every decrement. The hot path is in memory (OrderBook:
+ * live holds, counts and the changes not yet written; any other order is read from SQLite,
+ * issue 12); each change is written to SQLite in the same turn, and the runtime's output
+ * gate holds the reply until the write is durable, so a stampede shares few writes and no
+ * reply ever gets ahead of its write. An outbox in the same storage carries every change to
  * Postgres in batches, and waits out a Postgres outage without stopping the sale.
  */
 export class SkuSale extends DurableObject<Env> {
@@ -137,18 +138,11 @@ export class SkuSale extends DurableObject<Env> {
       record: (transfer) => this.recordTransfer(transfer),
       now: () => this.clock.now(),
     });
-    const stored = this.store.loadSale();
-    if (stored) {
-      this.book = new OrderBook(
-        stored.config,
-        this.stockFrom(stored.inventory),
-        this.store.loadOrders(),
-        this.store.loadCancelledKeys(),
-        ctx.id.name,
-      );
-      this.configLoadedAt = stored.configLoadedAt;
-      const cutoff = this.book.expireCancelledKeys(this.clock.now());
-      if (cutoff !== null) this.store.expireCancelledKeys(cutoff);
+    // Not every order: the counts and the live holds; the rest stay in SQLite (issue 12).
+    const woken = wakeBook(this.store, this.clock.now(), ctx.id.name);
+    if (woken) {
+      this.book = woken.book;
+      this.configLoadedAt = woken.configLoadedAt;
     }
     this.live = new LiveFeed(
       ctx,
@@ -604,19 +598,17 @@ export class SkuSale extends DurableObject<Env> {
     this.store.recordTransfer(transfer, this.book!.inventory);
   }
 
-  /** The stock as stored: a shard's dealt ranks, or the SKU's whole inventory. */
-  private stockFrom(state: unknown): StockUnits {
-    if (this.shardIndex !== null) return new ShardStock(state as ShardStockState);
-    const { stock, nextFresh, returned } = state as Inventory["state"];
-    return new Inventory(stock, nextFresh, returned);
-  }
-
-  /** Writes the queued changes now, with their outbox entries and the inventory they moved. */
+  /**
+   * Writes the queued changes now, with their outbox entries and the inventory they moved,
+   * and tells the book, in the same synchronous block: from here on it reads them from
+   * SQLite and drops its own copies (issue 12). A write that throws writes nothing, and the
+   * changes stay queued and in the book.
+   */
   private writeUnwritten(): void {
     if (this.unwritten.length === 0) return;
-    const batch = this.unwritten;
+    this.store.record(this.unwritten, this.book!.inventory, this.book!.tally);
     this.unwritten = [];
-    this.store.record(batch, this.book!.inventory);
+    this.book!.markWritten();
   }
 
   /** Resolves once every change decided so far is written. */
@@ -670,8 +662,7 @@ export class SkuSale extends DurableObject<Env> {
   private adoptConfig(config: SaleConfig): SaleConfig {
     const now = this.clock.now();
     if (!this.book) {
-      const stock = this.shardIndex === null ? new Inventory(config.stock) : new ShardStock();
-      this.book = new OrderBook(config, stock, [], [], this.ctx.id.name);
+      this.book = newBook(this.store, config, this.ctx.id.name);
     } else if (config.stock < this.book.inventory.out) {
       console.error(`sale ${config.sku}: stock ${config.stock} is below units already sold or held; keeping stock`);
       this.book.reconfigure({ ...config, stock: this.book.inventory.total });

@@ -1,12 +1,15 @@
 import type { CancelledKey } from "../../src/orders/cancelled-keys.ts";
-import type { Order, OrderEvent } from "../../src/orders/order.ts";
+import type { OrderEvent } from "../../src/orders/order.ts";
 import type { Change } from "../../src/orders/order-book.ts";
+import type { OrderTally } from "../../src/orders/order-archive.ts";
 import type { ParkedEvent } from "../../src/orders/outbox-writer.ts";
 import { saleConfigSchema, type SaleConfig } from "../../src/sales/sale-config.ts";
 import type { StockUnits } from "../../src/sales/stock-units.ts";
+import type { Sql, SqliteStorage } from "./sqlite-storage.ts";
+import { readOrder, StoredOrders } from "./stored-orders.ts";
 
 /** One step of the schema: the SQL that takes an object's storage from the version before to the next. */
-type SchemaStep = (sql: SqlStorage, now: number) => void;
+type SchemaStep = (sql: Sql, now: number) => void;
 
 /**
  * Every version of the schema, oldest first: step n takes storage from version n to n + 1,
@@ -17,18 +20,24 @@ type SchemaStep = (sql: SqlStorage, now: number) => void;
  * upgrade wrote its own version over whatever was stored when it woke, so an object rolled
  * back to older code and forward again can hold newer tables than its version says.
  */
-const SCHEMA_STEPS: readonly SchemaStep[] = [createVersionTable, createSaleTables, ageTombstonesAndParkDeadLetters, createStockTransfers];
+const SCHEMA_STEPS: readonly SchemaStep[] = [
+  createVersionTable,
+  createSaleTables,
+  ageTombstonesAndParkDeadLetters,
+  createStockTransfers,
+  indexOrdersForLookups,
+];
 
 /** The schema version this code reads and writes: one per step. */
 export const SCHEMA_VERSION = SCHEMA_STEPS.length;
 
 /** Version 1 (issue 3): the row that says which version the object's storage is at. */
-function createVersionTable(sql: SqlStorage): void {
+function createVersionTable(sql: Sql): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS schema_meta (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)`);
 }
 
 /** Version 2 (issue 4): the sale, its orders, cancel-by-key tombstones and the outbox to Postgres. */
-function createSaleTables(sql: SqlStorage): void {
+function createSaleTables(sql: Sql): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS sale_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
     config TEXT NOT NULL,
@@ -56,7 +65,7 @@ function createSaleTables(sql: SqlStorage): void {
  * (writeParkingRefused) are parked with the refusal until an operator retries them, so the
  * events behind them are not held up.
  */
-function ageTombstonesAndParkDeadLetters(sql: SqlStorage, now: number): void {
+function ageTombstonesAndParkDeadLetters(sql: Sql, now: number): void {
   if (!columnsOf(sql, "cancelled_keys").includes("cancelled_at")) {
     sql.exec(`ALTER TABLE cancelled_keys ADD COLUMN cancelled_at INTEGER NOT NULL DEFAULT 0`);
   }
@@ -76,7 +85,7 @@ function ageTombstonesAndParkDeadLetters(sql: SqlStorage, now: number): void {
  * transfer is kept by its id, so a retried lease or recall gets the same ranks and a unit is
  * never dealt twice or lost between objects; `settled` is 0 while the answer is still awaited.
  */
-function createStockTransfers(sql: SqlStorage): void {
+function createStockTransfers(sql: Sql): void {
   sql.exec(`CREATE TABLE IF NOT EXISTS stock_transfers (
     id TEXT PRIMARY KEY,
     kind TEXT NOT NULL,
@@ -86,7 +95,22 @@ function createStockTransfers(sql: SqlStorage): void {
     created_at INTEGER NOT NULL)`);
 }
 
-function columnsOf(sql: SqlStorage, table: string): string[] {
+/**
+ * Version 5 (issue 12): the object no longer holds every order in memory; it asks SQLite for
+ * the one it needs (StoredOrders): by shopper and key for replays and a shopper's units held,
+ * and the pending ones, the live holds, on wake. What all orders add up to is kept in
+ * `sale_state.tally`, written with them, so a woken object need not count a million rows.
+ * The tally is emptied here: older code may have written orders without it (an object rolled
+ * back and forward again), so the first wake after this step counts them once (StoredOrders).
+ */
+function indexOrdersForLookups(sql: Sql): void {
+  if (!columnsOf(sql, "sale_state").includes("tally")) sql.exec(`ALTER TABLE sale_state ADD COLUMN tally TEXT`);
+  sql.exec(`UPDATE sale_state SET tally = NULL`);
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_shopper_key ON orders (shopper_id, idempotency_key)`);
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_pending ON orders (id) WHERE status = 'pending_payment'`);
+}
+
+function columnsOf(sql: Sql, table: string): string[] {
   return sql
     .exec<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, table)
     .toArray()
@@ -94,7 +118,7 @@ function columnsOf(sql: SqlStorage, table: string): string[] {
 }
 
 /** The version an object's storage is at: 0 when it has stored nothing. */
-export function storedSchemaVersion(sql: SqlStorage): number {
+export function storedSchemaVersion(sql: Sql): number {
   const hasTable = sql.exec(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_meta'`).toArray().length > 0;
   if (!hasTable) return 0;
   return sql.exec<{ version: number }>(`SELECT version FROM schema_meta WHERE id = 1`).toArray()[0]?.version ?? 0;
@@ -107,7 +131,7 @@ export function storedSchemaVersion(sql: SqlStorage): number {
  * error the object cannot wake past) rather than run, or stamped down to this version.
  * Returns the versions it went from and to (equal when there was nothing to do).
  */
-export function upgradeSchema(storage: DurableObjectStorage, now: number): { from: number; to: number } {
+export function upgradeSchema(storage: SqliteStorage, now: number): { from: number; to: number } {
   const from = storedSchemaVersion(storage.sql);
   if (from > SCHEMA_VERSION) {
     throw new Error(
@@ -154,17 +178,21 @@ export interface StockTransfer {
  * every reply until they are durable (the output gate), so many checkouts share one write.
  */
 export class SaleStore {
-  private readonly storage: DurableObjectStorage;
-  private readonly sql: SqlStorage;
-  private readonly transaction: DurableObjectStorage["transactionSync"];
+  private readonly storage: SqliteStorage;
+  private readonly sql: Sql;
+  private readonly transaction: SqliteStorage["transactionSync"];
   /** The object's clock (SkuSale's), for the times the store writes itself. */
   private readonly now: () => number;
   /** Whether the tables exist. Until a sale is adopted they do not, and nothing is stored. */
   private ready: boolean;
 
-  constructor(storage: DurableObjectStorage, now: () => number) {
+  /** The orders as written, for the order book to look up (issue 12); readable once a sale is adopted. */
+  readonly orders: StoredOrders;
+
+  constructor(storage: SqliteStorage, now: () => number) {
     this.storage = storage;
     this.sql = storage.sql;
+    this.orders = new StoredOrders(storage.sql);
     this.transaction = (closure) => storage.transactionSync(closure);
     this.now = now;
     this.ready = storedSchemaVersion(this.sql) > 0;
@@ -219,13 +247,6 @@ export class SaleStore {
     );
   }
 
-  loadOrders(): Order[] {
-    return this.sql
-      .exec<{ data: string }>(`SELECT data FROM orders`)
-      .toArray()
-      .map((row) => readOrder(row.data));
-  }
-
   loadCancelledKeys(): CancelledKey[] {
     return this.sql
       .exec<{ shopper_id: string; idempotency_key: string; cancelled_at: number }>(
@@ -235,22 +256,28 @@ export class SaleStore {
       .map((row) => ({ shopperId: row.shopper_id, idempotencyKey: row.idempotency_key, cancelledAt: row.cancelled_at }));
   }
 
-  /** Persists order changes, their outbox entries and the inventory they moved, together. */
-  record(changes: readonly Change[], inventory: StockUnits): void {
-    for (const { order, reason } of changes) {
-      const data = JSON.stringify(order);
-      this.sql.exec(
-        `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
-        order.id,
-        order.shopperId,
-        order.idempotencyKey,
-        order.status,
-        data,
-      );
-      this.sql.exec(`INSERT INTO outbox (data, reason) VALUES (?, ?)`, data, reason);
-    }
-    this.sql.exec(`UPDATE sale_state SET inventory = ? WHERE id = 1`, JSON.stringify(inventory.state));
+  /**
+   * Persists order changes, their outbox entries, the inventory they moved and the tally of
+   * every order with them (OrderBook.tally), in one transaction: the order book is told they
+   * are written only once all of them are, and the tally never disagrees with the orders.
+   */
+  record(changes: readonly Change[], inventory: StockUnits, tally: OrderTally): void {
+    this.transaction(() => {
+      for (const { order, reason } of changes) {
+        const data = JSON.stringify(order);
+        this.sql.exec(
+          `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET status = excluded.status, data = excluded.data`,
+          order.id,
+          order.shopperId,
+          order.idempotencyKey,
+          order.status,
+          data,
+        );
+        this.sql.exec(`INSERT INTO outbox (data, reason) VALUES (?, ?)`, data, reason);
+      }
+      this.sql.exec(`UPDATE sale_state SET inventory = ?, tally = ? WHERE id = 1`, JSON.stringify(inventory.state), JSON.stringify(tally));
+    });
   }
 
   /** A transfer by its id, or null. */
@@ -396,10 +423,4 @@ export interface DeadLetter {
   reason: string | null;
   failure: ParkedEvent["failure"];
   parkedAt: number;
-}
-
-/** An order as stored; those stored before gifts existed (issue 6) have none. */
-function readOrder(data: string): Order {
-  const order = JSON.parse(data) as Order;
-  return { ...order, gift: order.gift ?? null };
 }

@@ -4,6 +4,7 @@ import { priceUnits } from "../sales/pricing.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import type { StockUnits } from "../sales/stock-units.ts";
 import { HOLDING_STATUSES, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
+import { MemoryOrderArchive, type OrderArchive, type OrderTally } from "./order-archive.ts";
 
 export interface CheckoutRequest {
   shopperId: string;
@@ -19,39 +20,63 @@ export interface Change {
 
 /**
  * The TCC order book of one SKU on sale: Try holds units as a `pending_payment` order,
- * Confirm marks it paid, Cancel and expiry release its units exactly once. Pure in-memory
- * logic with no storage or clock of its own: the Durable Object serializes calls, passes
- * server time in and persists each change. Every method either changes nothing or
- * completes; none leaves state half written.
+ * Confirm marks it paid, Cancel and expiry release its units exactly once. Pure logic with
+ * no storage or clock of its own: the Durable Object serializes calls, passes server time in
+ * and persists each change. Every method either changes nothing or completes; none leaves
+ * state half written.
+ *
+ * Memory does not grow with the sale (issue 12). The book holds the live holds (expiry needs
+ * them), the orders changed since the last write, the counts, and nothing else; any other
+ * order is read from its archive, the orders as written. The owner writes the changes and
+ * then calls `markWritten()`, and from then on the archive has them. A book that is never
+ * marked written keeps every order in its own memory, which is all a test needs.
  */
 export class OrderBook<Stock extends StockUnits = StockUnits> {
   private sale: SaleConfig;
   readonly inventory: Stock;
   /** The object this book runs in (a shard's name for a sharded sale): order ids name it, for routing. */
   private readonly objectName: string;
-  private readonly orders = new Map<string, Order>();
-  private readonly orderByKey = new Map<string, string>();
+  private readonly archive: OrderArchive;
+  /** Orders changed since the last write, by id and by shopper and key: newer than the archive. */
+  private readonly recent = new Map<string, Order>();
+  private readonly recentByKey = new Map<string, Order>();
+  /** How each shopper's units in holding statuses moved since the last write: added to the archive's. */
+  private readonly unitsDelta = new Map<string, number>();
   private readonly cancelledKeys: CancelledKeys;
-  /** Orders awaiting payment: the only ones expiry has to look at. */
-  private readonly pending = new Set<Order>();
-  /** Units each shopper holds or bought: what the per-shopper limit counts. */
-  private readonly unitsByShopper = new Map<string, number>();
+  /** Orders awaiting payment, by id: the only ones expiry has to look at. */
+  private readonly pending = new Map<string, Order>();
   /** Gifts out with orders that hold or bought units, by gift id: what gift stock counts. */
-  private readonly giftsOut = new Map<string, number>();
-  private unitsByStatus: Record<OrderStatus, number> = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
+  private readonly giftsOut: Map<string, number>;
+  private readonly unitsByStatus: Record<OrderStatus, number>;
+  private placed: number;
 
   constructor(
     sale: SaleConfig,
     inventory: Stock,
-    orders: Iterable<Order> = [],
+    archive: OrderArchive = new MemoryOrderArchive(),
     cancelledKeys: Iterable<CancelledKey> = [],
     objectName: string = sale.sku,
   ) {
     this.sale = sale;
     this.inventory = inventory;
     this.objectName = objectName;
-    for (const order of orders) this.index(order);
+    this.archive = archive;
+    const tally = archive.tally();
+    this.placed = tally.orders;
+    this.unitsByStatus = { ...tally.unitsByStatus };
+    this.giftsOut = new Map(Object.entries(tally.giftsOut));
+    for (const order of archive.liveHolds()) this.pending.set(order.id, order);
     this.cancelledKeys = new CancelledKeys(cancelledKeys);
+  }
+
+  /**
+   * Every change so far is in the archive now: the book forgets its own copies. Called by the
+   * owner in the same synchronous block as the write, so no lookup ever sees both or neither.
+   */
+  markWritten(): void {
+    this.recent.clear();
+    this.recentByKey.clear();
+    this.unitsDelta.clear();
   }
 
   get config(): SaleConfig {
@@ -65,12 +90,20 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
 
   /** Orders ever placed here, whatever became of them: the console's orders per second. */
   get ordersPlaced(): number {
-    return this.orders.size;
+    return this.placed;
   }
 
   /** Gifts given with orders that still hold or bought their units, by gift id. */
   get giftsGiven(): Record<string, number> {
     return Object.fromEntries(this.giftsOut);
+  }
+
+  /**
+   * The counts of every order decided so far, in the archive's terms: written with the orders
+   * (SaleStore.record) so that a woken book reads them instead of counting a million orders.
+   */
+  get tally(): OrderTally {
+    return { orders: this.placed, unitsByStatus: { ...this.unitsByStatus }, giftsOut: this.giftsGiven };
   }
 
   /**
@@ -100,19 +133,17 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
    */
   needsUnits(request: CheckoutRequest, now: number): boolean {
     if (this.inventory.available >= request.qty) return false;
-    if (this.orderByKey.has(keyOf(request.shopperId, request.idempotencyKey))) return false;
+    if (this.findByKey(request.shopperId, request.idempotencyKey)) return false;
     if (this.cancelledKeys.has(request.shopperId, request.idempotencyKey)) return false;
     const sale = this.sale;
     if (now < sale.startsAt || now >= sale.endsAt || sale.paused) return false;
-    return (this.unitsByShopper.get(request.shopperId) ?? 0) + request.qty <= sale.perShopperLimit;
+    return this.unitsHeldBy(request.shopperId) + request.qty <= sale.perShopperLimit;
   }
 
   /** Try: hold `qty` units for the shopper, or return the order this idempotency key already made. */
   tryCheckout(request: CheckoutRequest, now: number): Result<{ order: Order; replayed: boolean; change: Change | null }> {
-    const key = keyOf(request.shopperId, request.idempotencyKey);
-    const existingId = this.orderByKey.get(key);
-    if (existingId) {
-      const existing = this.orders.get(existingId)!;
+    const existing = this.findByKey(request.shopperId, request.idempotencyKey);
+    if (existing) {
       if (existing.qty !== request.qty) {
         return fail("idempotency_conflict", "this Idempotency-Key was already used for a different checkout", {
           orderId: existing.id,
@@ -127,7 +158,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     if (now < sale.startsAt) return fail("not_started", "the sale has not started yet", { startsAt: sale.startsAt });
     if (now >= sale.endsAt) return fail("ended", "the sale has ended", { endedAt: sale.endsAt });
     if (sale.paused) return fail("sale_paused", "the sale is paused for a moment; try again shortly");
-    const holding = this.unitsByShopper.get(request.shopperId) ?? 0;
+    const holding = this.unitsHeldBy(request.shopperId);
     if (holding + request.qty > sale.perShopperLimit) {
       return fail("limit_exceeded", `at most ${sale.perShopperLimit} per shopper`, {
         limit: sale.perShopperLimit,
@@ -160,13 +191,13 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       version: 1,
       gift: offered ? { id: offered.id, title: offered.title } : null,
     };
-    this.index(order);
+    this.account(null, order);
     return succeed({ order, replayed: false, change: { order, reason: "checkout" } });
   }
 
   /** The shopper's own order; another shopper's is as good as missing. */
   get(orderId: string, shopperId: string): Result<Order> {
-    const order = this.orders.get(orderId);
+    const order = this.recent.get(orderId) ?? this.pending.get(orderId) ?? this.archive.byId(orderId);
     if (!order || order.shopperId !== shopperId) return fail("not_found", `no order ${orderId}`);
     return succeed(order);
   }
@@ -207,9 +238,9 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     idempotencyKey: string,
     now: number,
   ): Result<{ order: Order | null; change: Change | null; tombstone: { added: CancelledKey | null; evicted: CancelledKey[] } }> {
-    const orderId = this.orderByKey.get(keyOf(shopperId, idempotencyKey));
-    if (orderId) {
-      const cancelled = this.cancel(orderId, shopperId, now);
+    const existing = this.findByKey(shopperId, idempotencyKey);
+    if (existing) {
+      const cancelled = this.cancel(existing.id, shopperId, now);
       if (!cancelled.ok) return cancelled;
       return succeed({ ...cancelled.value, tombstone: { added: null, evicted: [] } });
     }
@@ -245,7 +276,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
   /** Expires every unpaid order whose hold has run out, returning its units to sale. */
   expireDue(now: number): Change[] {
     const changes: Change[] = [];
-    for (const order of [...this.pending]) {
+    for (const order of [...this.pending.values()]) {
       if (order.expiresAt !== null && order.expiresAt <= now) {
         changes.push(this.transition(order, "expired", now, { reason: "hold expired" }).change!);
       }
@@ -256,7 +287,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
   /** The earliest time an unpaid order's hold runs out, or null. */
   nextExpiry(): number | null {
     let earliest: number | null = null;
-    for (const order of this.pending) {
+    for (const order of this.pending.values()) {
       if (order.expiresAt !== null && (earliest === null || order.expiresAt < earliest)) {
         earliest = order.expiresAt;
       }
@@ -273,33 +304,45 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       paymentRef: extra.paymentRef ?? order.paymentRef,
       version: order.version + 1,
     };
-    this.unindexUnits(order);
     if (!HOLDING_STATUSES.has(status)) this.inventory.giveBack(order.ranks);
-    this.index(next);
+    this.account(order, next);
     return { order: next, change: { order: next, reason: extra.reason ?? status } };
   }
 
-  private index(order: Order): void {
-    this.orders.set(order.id, order);
-    this.orderByKey.set(keyOf(order.shopperId, order.idempotencyKey), order.id);
-    this.unitsByStatus[order.status] += order.qty;
-    if (order.status === "pending_payment") this.pending.add(order);
-    if (HOLDING_STATUSES.has(order.status)) {
-      this.unitsByShopper.set(order.shopperId, (this.unitsByShopper.get(order.shopperId) ?? 0) + order.qty);
-      if (order.gift) this.giftsOut.set(order.gift.id, (this.giftsOut.get(order.gift.id) ?? 0) + 1);
-    }
+  /** The order this shopper's key made: changed since the last write, else as written. */
+  private findByKey(shopperId: string, idempotencyKey: string): Order | null {
+    return this.recentByKey.get(keyOf(shopperId, idempotencyKey)) ?? this.archive.byKey(shopperId, idempotencyKey);
   }
 
-  private unindexUnits(order: Order): void {
-    this.unitsByStatus[order.status] -= order.qty;
-    this.pending.delete(order);
-    if (HOLDING_STATUSES.has(order.status)) {
-      const left = (this.unitsByShopper.get(order.shopperId) ?? 0) - order.qty;
-      if (left > 0) this.unitsByShopper.set(order.shopperId, left);
-      else this.unitsByShopper.delete(order.shopperId);
-      // The gift goes back with the units, and only then: a transition happens once.
-      if (order.gift) this.giftsOut.set(order.gift.id, (this.giftsOut.get(order.gift.id) ?? 0) - 1);
-    }
+  /** Units the shopper holds or bought: as written, moved by what changed since. */
+  private unitsHeldBy(shopperId: string): number {
+    return this.archive.unitsHeldBy(shopperId) + (this.unitsDelta.get(shopperId) ?? 0);
+  }
+
+  /** Counts an order going from `before` (null: a new order) to `after`, and keeps `after` until written. */
+  private account(before: Order | null, after: Order): void {
+    if (before) this.count(before, -1);
+    else this.placed += 1;
+    this.count(after, +1);
+    this.recent.set(after.id, after);
+    this.recentByKey.set(keyOf(after.shopperId, after.idempotencyKey), after);
+    if (after.status === "pending_payment") this.pending.set(after.id, after);
+    else this.pending.delete(after.id);
+  }
+
+  /** Adds (sign +1) or takes away (-1) an order's units and gift in the counts. */
+  private count(order: Order, sign: 1 | -1): void {
+    this.unitsByStatus[order.status] += sign * order.qty;
+    if (!HOLDING_STATUSES.has(order.status)) return;
+    const delta = (this.unitsDelta.get(order.shopperId) ?? 0) + sign * order.qty;
+    if (delta === 0) this.unitsDelta.delete(order.shopperId);
+    else this.unitsDelta.set(order.shopperId, delta);
+    // The gift goes back with the units, and only then: a transition happens once. A gift with
+    // none out is left out, as it is from the archive's tally: a woken book answers the same.
+    if (!order.gift) return;
+    const out = (this.giftsOut.get(order.gift.id) ?? 0) + sign;
+    if (out === 0) this.giftsOut.delete(order.gift.id);
+    else this.giftsOut.set(order.gift.id, out);
   }
 }
 

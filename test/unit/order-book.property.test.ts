@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { OrderBook } from "../../src/orders/order-book.ts";
+import type { CancelledKey } from "../../src/orders/cancelled-keys.ts";
+import { OrderBook, type Change } from "../../src/orders/order-book.ts";
+import { MemoryOrderArchive } from "../../src/orders/order-archive.ts";
 import type { Order, OrderStatus } from "../../src/orders/order.ts";
 import { Inventory } from "../../src/sales/inventory.ts";
 import { unitPriceForRank } from "../../src/sales/pricing.ts";
@@ -10,7 +12,9 @@ import { saleConfigSchema, type SaleConfig } from "../../src/sales/sale-config.t
  * Model-based test of the TCC order book (issue 11): random sequences of Try, Confirm,
  * Cancel, cancel by key, expiry and stock changes, over random stock, limits, holds and
  * tiers. The model says what each step must answer; the invariants are checked after
- * every step.
+ * every step. Since issue 12 the book also runs over an archive that its changes are
+ * written to at random steps, and wakes from it, as the SKU object does with SQLite: it
+ * must answer exactly as the model says all the same.
  */
 
 const HOLD_MS = 60_000;
@@ -22,12 +26,16 @@ interface ModelOrder {
   qty: number;
   status: OrderStatus;
   expiresAt: number | null;
+  /** Whether the order got the sale's gift. */
+  gift: boolean;
 }
 
 interface Model {
   now: number;
   stock: number;
   limit: number;
+  /** The gift's stock: 0 when the sale has no gift. */
+  giftStock: number;
   orders: ModelOrder[];
   cancelledKeys: Set<string>;
 }
@@ -35,12 +43,38 @@ interface Model {
 interface Real {
   book: OrderBook<Inventory>;
   sale: SaleConfig;
+  /** The orders as written: what the SKU object's SQLite is to its book. */
+  archive: MemoryOrderArchive;
+  /** Changes the book made since the last write, in order, as the object queues them. */
+  unwritten: Change[];
+  /** Cancel-by-key tombstones as stored, for a book that wakes. */
+  tombstones: Map<string, CancelledKey>;
+}
+
+/** Queues what a step changed, as the object does before its group write. */
+function queue(r: Real, changes: ReadonlyArray<Change | null>): void {
+  for (const change of changes) if (change) r.unwritten.push(change);
+}
+
+/**
+ * The object's write: every queued change into the archive, then the book is told. The
+ * tally the object writes with them (the book's) must be what the written orders add up to:
+ * a woken object reads it instead of counting them.
+ */
+function writeQueued(r: Real): void {
+  r.archive.write(r.unwritten.map((change) => change.order));
+  expect(r.book.tally).toEqual(r.archive.tally());
+  r.unwritten = [];
+  r.book.markWritten();
 }
 
 const LIVE: ReadonlySet<OrderStatus> = new Set(["pending_payment", "paid"]);
 const liveUnits = (m: Model, shopper?: string) =>
   m.orders.filter((o) => LIVE.has(o.status) && (shopper === undefined || o.shopper === shopper)).reduce((n, o) => n + o.qty, 0);
 const keyOf = (shopper: string, key: string) => `${shopper}/${key}`;
+/** Gifts out with orders that hold or bought units. */
+const giftsOut = (m: Model) => m.orders.filter((o) => o.gift && LIVE.has(o.status)).length;
+const GIFT = "property-gift";
 
 /** What must hold after every step, whatever happened. */
 function checkInvariants(m: Model, r: Real): void {
@@ -68,6 +102,10 @@ function checkInvariants(m: Model, r: Real): void {
       ranks.add(rank);
     }
   }
+  // Gift stock: exactly the gifts of live orders are out, never more than the stock.
+  expect(book.giftsGiven[GIFT] ?? 0).toBe(giftsOut(m));
+  expect(giftsOut(m)).toBeLessThanOrEqual(m.giftStock);
+  expect(book.ordersPlaced).toBe(m.orders.length);
   // The per-shopper limit holds for every shopper.
   for (const shopper of new Set(m.orders.map((o) => o.shopper))) expect(liveUnits(m, shopper)).toBeLessThanOrEqual(m.limit);
 }
@@ -88,6 +126,7 @@ class TryCommand implements fc.Command<Model, Real> {
     m.now += this.dt;
     const before = JSON.stringify(r.book.totals);
     const result = r.book.tryCheckout({ shopperId: this.shopper, idempotencyKey: this.key, qty: this.qty }, m.now);
+    if (result.ok) queue(r, [result.value.change]);
     const existing = m.orders.find((o) => o.shopper === this.shopper && o.key === this.key);
     if (existing) {
       // A replay changes nothing: the same order, or a conflict naming it.
@@ -108,7 +147,10 @@ class TryCommand implements fc.Command<Model, Real> {
       if (!result.ok) throw new Error(`Try refused: ${result.error.code}`);
       const order = result.value.order;
       expect(order).toMatchObject({ status: "pending_payment", qty: this.qty, expiresAt: m.now + HOLD_MS });
+      const gift = giftsOut(m) < m.giftStock;
+      expect(order.gift?.id ?? null).toBe(gift ? GIFT : null);
       m.orders.push({
+        gift,
         id: order.id,
         shopper: this.shopper,
         key: this.key,
@@ -138,6 +180,7 @@ class OrderCommand implements fc.Command<Model, Real> {
     const order = m.orders[this.pick % m.orders.length]!;
     if (this.action === "confirm") {
       const result = r.book.confirm(order.id, order.shopper, `pay_${order.id}`, m.now);
+      if (result.ok) queue(r, [result.value.change]);
       if (order.status === "paid") expect(result.ok && result.value.change).toBeNull();
       else if (order.status === "pending_payment" && m.now < order.expiresAt!) {
         expect(result.ok && result.value.order.status).toBe("paid");
@@ -148,6 +191,7 @@ class OrderCommand implements fc.Command<Model, Real> {
       }
     } else {
       const result = r.book.cancel(order.id, order.shopper, m.now);
+      if (result.ok) queue(r, [result.value.change]);
       if (order.status === "paid") expect(!result.ok && result.error.code).toBe("order_paid");
       else if (order.status === "pending_payment") {
         expect(result.ok && result.value.order.status).toBe("cancelled");
@@ -174,6 +218,12 @@ class CancelByKeyCommand implements fc.Command<Model, Real> {
   check = () => true;
   run(m: Model, r: Real): void {
     const result = r.book.cancelByKey(this.shopper, this.key, m.now);
+    if (result.ok) {
+      queue(r, [result.value.change]);
+      const { added, evicted } = result.value.tombstone;
+      if (added) r.tombstones.set(keyOf(added.shopperId, added.idempotencyKey), added);
+      for (const key of evicted) r.tombstones.delete(keyOf(key.shopperId, key.idempotencyKey));
+    }
     const order = m.orders.find((o) => o.shopper === this.shopper && o.key === this.key);
     if (!order) {
       expect(result.ok && result.value.order).toBeNull();
@@ -203,6 +253,7 @@ class ExpireCommand implements fc.Command<Model, Real> {
     m.now += this.dt;
     const due = m.orders.filter((o) => o.status === "pending_payment" && o.expiresAt! <= m.now);
     const changes = r.book.expireDue(m.now);
+    queue(r, changes);
     expect(changes.map((c) => c.order.id).sort()).toEqual(due.map((o) => o.id).sort());
     for (const order of due) {
       order.status = "expired";
@@ -230,6 +281,37 @@ class RestockCommand implements fc.Command<Model, Real> {
   toString = () => `restock(${this.delta > 0 ? "+" : ""}${this.delta})`;
 }
 
+/** The object's group write lands: the archive has every change, the book forgets its copies. */
+class WriteCommand implements fc.Command<Model, Real> {
+  check = () => true;
+  run(m: Model, r: Real): void {
+    writeQueued(r);
+    checkInvariants(m, r);
+  }
+  toString = () => "write";
+}
+
+/**
+ * The object is evicted once its writes are done and wakes on its storage: a new book over
+ * the archive, the inventory and the tombstones, with nothing of the old book's memory.
+ */
+class WakeCommand implements fc.Command<Model, Real> {
+  check = () => true;
+  run(m: Model, r: Real): void {
+    writeQueued(r);
+    const { stock, nextFresh, returned } = r.book.inventory.state;
+    const before = r.book;
+    r.book = new OrderBook(r.sale, new Inventory(stock, nextFresh, returned), r.archive, r.tombstones.values());
+    expect({ next: r.book.nextExpiry(), placed: r.book.ordersPlaced, gifts: r.book.giftsGiven }).toEqual({
+      next: before.nextExpiry(),
+      placed: before.ordersPlaced,
+      gifts: before.giftsGiven,
+    });
+    checkInvariants(m, r);
+  }
+  toString = () => "wake";
+}
+
 const saleArb = fc
   .record({
     stock: fc.integer({ min: 1, max: 30 }),
@@ -237,8 +319,9 @@ const saleArb = fc
     listPrice: fc.integer({ min: 0, max: 100_000 }),
     tierSizes: fc.array(fc.integer({ min: 1, max: 10 }), { maxLength: 3 }),
     tierPrices: fc.array(fc.integer({ min: 0, max: 100_000 }), { minLength: 3, maxLength: 3 }),
+    giftStock: fc.integer({ min: 0, max: 6 }),
   })
-  .map(({ stock, limit, listPrice, tierSizes, tierPrices }) => {
+  .map(({ stock, limit, listPrice, tierSizes, tierPrices, giftStock }) => {
     const tiers: SaleConfig["tiers"] = [];
     let from = 1;
     for (const [i, size] of tierSizes.entries()) {
@@ -257,6 +340,7 @@ const saleArb = fc
       tiers,
       perShopperLimit: limit,
       holdSeconds: HOLD_MS / 1000,
+      gifts: giftStock > 0 ? [{ id: GIFT, title: "Gift", startsAt: 0, endsAt: 10 ** 12, stock: giftStock }] : [],
     });
   });
 
@@ -270,12 +354,27 @@ const commands = [
   dt.map((t) => new ExpireCommand(t)),
   fc.integer({ min: -10, max: 10 }).map((d) => new RestockCommand(d)),
 ];
+/** The same steps, with the object's writes and wakes in between at random (issue 12). */
+const writtenCommands = [...commands, fc.constant(null).map(() => new WriteCommand()), fc.constant(null).map(() => new WakeCommand())];
 
-/** A new book for `sale` and the model of it, before any step. */
-function fresh(sale: SaleConfig): { real: Real; model: Model } {
+/**
+ * A new book for `sale` and the model of it, before any step. Without `archived`, the book
+ * has no archive of its own making (it keeps every order, and is never written); with it,
+ * it runs over `real.archive`, which WriteCommand and WakeCommand fill.
+ */
+function fresh(sale: SaleConfig, archived = false): { real: Real; model: Model } {
+  const archive = new MemoryOrderArchive();
+  const book = archived ? new OrderBook(sale, new Inventory(sale.stock), archive) : new OrderBook(sale, new Inventory(sale.stock));
   return {
-    real: { book: new OrderBook(sale, new Inventory(sale.stock)), sale },
-    model: { now: 1_000, stock: sale.stock, limit: sale.perShopperLimit, orders: [], cancelledKeys: new Set() },
+    real: { book, sale, archive, unwritten: [], tombstones: new Map() },
+    model: {
+      now: 1_000,
+      stock: sale.stock,
+      limit: sale.perShopperLimit,
+      giftStock: sale.gifts[0]?.stock ?? 0,
+      orders: [],
+      cancelledKeys: new Set(),
+    },
   };
 }
 
@@ -290,6 +389,16 @@ describe("OrderBook, model-based (issue 11)", () => {
     );
   });
 
+  it("answers as the model says when its changes are written to an archive, and it wakes from it, at random steps (issue 12)", () => {
+    fc.assert(
+      fc.property(saleArb, fc.commands(writtenCommands, { maxCommands: 40 }), (sale, cmds) => {
+        const { real, model } = fresh(sale, true);
+        fc.modelRun(() => ({ model, real }), cmds);
+      }),
+      { numRuns: 1_000 },
+    );
+  });
+
   it("rebuilds the same book from the orders it stored (a Durable Object waking up)", () => {
     fc.assert(
       fc.property(saleArb, fc.commands(commands, { maxCommands: 30 }), (sale, cmds) => {
@@ -297,8 +406,10 @@ describe("OrderBook, model-based (issue 11)", () => {
         fc.modelRun(() => ({ model, real }), cmds);
         const stored: Order[] = model.orders.map((o) => (real.book.get(o.id, o.shopper) as { ok: true; value: Order }).value);
         const { stock, nextFresh, returned } = real.book.inventory.state;
-        const woken = new OrderBook(real.sale, new Inventory(stock, nextFresh, returned), stored);
+        const woken = new OrderBook(real.sale, new Inventory(stock, nextFresh, returned), new MemoryOrderArchive(stored));
         expect(woken.totals).toEqual(real.book.totals);
+        expect(woken.ordersPlaced).toBe(real.book.ordersPlaced);
+        expect(woken.giftsGiven).toEqual(real.book.giftsGiven);
         expect(woken.inventory.available).toBe(real.book.inventory.available);
         expect(woken.nextExpiry()).toBe(real.book.nextExpiry());
       }),

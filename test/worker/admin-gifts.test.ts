@@ -2,6 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { OrderBook } from "../../src/orders/order-book.ts";
+import { MemoryOrderArchive } from "../../src/orders/order-archive.ts";
 import { Inventory } from "../../src/sales/inventory.ts";
 import { saleConfigSchema } from "../../src/sales/sale-config.ts";
 import { createSale } from "./admin-support.ts";
@@ -68,7 +69,7 @@ describe("limited-time gifts in the order book", () => {
   it("is rebuilt from the orders when the book is reloaded", () => {
     const orders = book();
     const order = buy(orders, T0 + 100);
-    const reloaded = new OrderBook(orders.config, new Inventory(100, 2), [order]);
+    const reloaded = new OrderBook(orders.config, new Inventory(100, 2), new MemoryOrderArchive([order]));
     expect(reloaded.giftsGiven).toEqual({ tote: 1 });
     expect(reloaded.giftOnOffer(T0 + 150)).toMatchObject({ remaining: 1 });
   });

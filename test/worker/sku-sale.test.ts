@@ -5,7 +5,7 @@ import { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 import { SCHEMA_VERSION } from "../../durable-objects/sku-sale/store.ts";
 import { CANCELLED_KEY_LIMITS } from "../../src/orders/cancelled-keys.ts";
 import { saleKey } from "../../src/sales/sale-config.ts";
-import { seedSale, Shopper } from "./support.ts";
+import { seedSale, Shopper, snapshot, type ApiError, type ApiOrder } from "./support.ts";
 
 /** The tables an object has stored (its own; the runtime's are prefixed `_cf_`). */
 async function storedTables(name: string): Promise<string[]> {
@@ -96,5 +96,55 @@ describe("cancel-by-key tombstones are bounded (issue 10)", () => {
     // The object set its alarm for the end when it adopted the change; run it now if it is still due.
     await runDurableObjectAlarm(stub);
     expect(await storedCancelledKeys(sale.sku)).toBe(0);
+  });
+});
+
+describe("an object woken on a sale with orders (issue 12)", () => {
+  it("answers replays, per-shopper limits, gift stock and counts from SQLite, not from orders it loaded", async () => {
+    const now = Date.now();
+    const sale = await seedSale({
+      perShopperLimit: 2,
+      gifts: [{ id: "tote", title: "Tote bag", startsAt: now - 60_000, endsAt: now + 3_600_000, stock: 2 }],
+    });
+    const stub = env.SKU_SALE.getByName(sale.sku);
+    const [holder, payer, canceller] = await Promise.all([Shopper.create(), Shopper.create(), Shopper.create()]);
+    const holderKey = crypto.randomUUID();
+    const held = (await (await holder.checkout(sale.sku, 2, holderKey)).json<{ order: ApiOrder }>()).order;
+    const paid = (await (await payer.checkout(sale.sku, 1)).json<{ order: ApiOrder }>()).order;
+    expect((await payer.post(`/api/orders/${paid.id}/pay`, {})).status).toBe(200);
+    const cancellerKey = crypto.randomUUID();
+    const cancelled = (await (await canceller.checkout(sale.sku, 1, cancellerKey)).json<{ order: ApiOrder }>()).order;
+    expect((await canceller.post(`/api/orders/${cancelled.id}/cancel`, {})).status).toBe(200);
+    expect([held.gift?.id, paid.gift?.id, cancelled.gift]).toEqual(["tote", "tote", null]);
+    const before = await snapshot(sale.sku);
+
+    await evictDurableObject(stub);
+
+    // Replays of each key answer the order as it stands, and take nothing.
+    const replay = await holder.checkout(sale.sku, 2, holderKey);
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await replay.json<{ order: ApiOrder }>()).order).toMatchObject({ id: held.id, status: "pending_payment" });
+    const cancelledReplay = await canceller.checkout(sale.sku, 1, cancellerKey);
+    expect((await cancelledReplay.json<{ order: ApiOrder }>()).order).toMatchObject({ id: cancelled.id, status: "cancelled" });
+    const byKey = await canceller.post("/api/checkout/cancel", { sku: sale.sku }, { "Idempotency-Key": cancellerKey });
+    expect(await byKey.json()).toMatchObject({ order: { id: cancelled.id, status: "cancelled" }, changed: false });
+    expect((await snapshot(sale.sku)).stock).toEqual(before.stock);
+
+    // The holder is at the limit; the canceller's cancelled order counts nothing.
+    const over = await holder.checkout(sale.sku, 1);
+    expect((await over.json<ApiError>()).error).toMatchObject({ code: "limit_exceeded", limit: 2, holding: 2 });
+    expect((await canceller.checkout(sale.sku, 2)).status).toBe(201);
+
+    // Both gifts are out: none for that order, and the counts are what they were plus it.
+    const view = await stub.adminView();
+    expect(view.ok && { placed: view.value.ordersPlaced, gifts: view.value.giftsGiven }).toEqual({ placed: 4, gifts: { tote: 2 } });
+    const counts = await stub.counts();
+    expect(counts.ok && counts.value.unitsByStatus).toEqual({ pending_payment: 4, paid: 1, cancelled: 1, expired: 0 });
+
+    // The hold is paid or cancelled as any other: cancelled, its gift and units come back.
+    expect((await holder.post(`/api/orders/${held.id}/cancel`, {})).status).toBe(200);
+    expect((await snapshot(sale.sku)).gift).toMatchObject({ id: "tote", remaining: 1 });
+    const again = await holder.checkout(sale.sku, 2);
+    expect((await again.json<{ order: ApiOrder }>()).order.gift?.id).toBe("tote");
   });
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 import { SCHEMA_VERSION, upgradeSchema } from "../../durable-objects/sku-sale/store.ts";
 import { newOrderId, type OrderStatus } from "../../src/orders/order.ts";
+import type { OrderTally } from "../../src/orders/order-archive.ts";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
 import { seedSale, Shopper, snapshot, type ApiError, type ApiOrder } from "./support.ts";
 
@@ -36,6 +37,22 @@ const VERSION_2_SQL = [
       seq INTEGER PRIMARY KEY AUTOINCREMENT,
       data TEXT NOT NULL,
       reason TEXT)`,
+];
+
+/**
+ * Version 3's SQL (issue 10), as its release ran it on a fresh object: version 2's tables,
+ * then the tombstones' time and the dead letters. An object of that release holds these.
+ */
+const VERSION_3_SQL = [
+  ...VERSION_2_SQL,
+  `ALTER TABLE cancelled_keys ADD COLUMN cancelled_at INTEGER NOT NULL DEFAULT 0`,
+  `CREATE TABLE IF NOT EXISTS dead_letters (
+      seq INTEGER PRIMARY KEY,
+      order_id TEXT NOT NULL,
+      data TEXT NOT NULL,
+      reason TEXT,
+      failure TEXT NOT NULL,
+      parked_at INTEGER NOT NULL)`,
 ];
 
 /** An order as issue 4's object stored it: no `gift` yet. */
@@ -105,6 +122,48 @@ async function version2Object(shopper: Shopper) {
   return { sale, stub, pending, paid, cancelledKey };
 }
 
+/** Writes an order's row as versions 2 and 3 did, leaving the sale's tally as it was. */
+function insertVersion3Order(sql: SqlStorage, order: { id: string; shopperId: string; idempotencyKey: string; status: string }): void {
+  sql.exec(
+    `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)`,
+    order.id,
+    order.shopperId,
+    order.idempotencyKey,
+    order.status,
+    JSON.stringify(order),
+  );
+}
+
+/**
+ * A version-3 object holding a sale whose gift (stock 3) is on offer, and four orders:
+ * `holder` has a pending order of 2 and a paid one of 1, both with the gift (3 units, the
+ * sale's per-shopper limit); `other` has a cancelled order of 2 with the gift and an expired
+ * one of 1. Their ranks 4 to 6 are back on sale.
+ */
+async function version3Object(holder: Shopper, other: Shopper) {
+  const now = Date.now();
+  const sale = await seedSale({
+    perShopperLimit: 3,
+    gifts: [{ id: "tote", title: "Tote bag", startsAt: now - 60_000, endsAt: now + 3_600_000, stock: 3 }],
+  });
+  const stub = env.SKU_SALE.getByName(sale.sku);
+  const gift = { id: "tote", title: "Tote bag" };
+  const held = { ...version2Order(sale, holder.id, [1, 2], "pending_payment"), gift };
+  const paid = { ...version2Order(sale, holder.id, [3], "paid"), gift };
+  const cancelled = { ...version2Order(sale, other.id, [4, 5], "cancelled"), gift };
+  const expired = { ...version2Order(sale, other.id, [6], "expired"), gift: null };
+  await writeOldStorage(stub, VERSION_3_SQL, 3, (sql) => {
+    sql.exec(
+      `INSERT INTO sale_state (id, config, config_loaded_at, inventory) VALUES (1, ?, ?, ?)`,
+      JSON.stringify(sale),
+      Date.now(),
+      JSON.stringify({ stock: sale.stock, nextFresh: 7, returned: [4, 5, 6] }),
+    );
+    for (const order of [held, paid, cancelled, expired]) insertVersion3Order(sql, order);
+  });
+  return { sale, stub, held, paid, cancelled, expired };
+}
+
 /** The object's own tables (not the runtime's `_cf_…` nor SQLite's), each with its columns and rows. */
 function dumpStorage(sql: SqlStorage) {
   const tables = sql
@@ -126,10 +185,24 @@ function dumpStorage(sql: SqlStorage) {
 
 const storageOf = (stub: Stub) => runInDurableObject(stub, (_: SkuSale, state) => dumpStorage(state.storage.sql));
 
-/** Only the shape: tables and their columns. */
+/** The tally the object keeps with its orders (issue 12), or null when it has none. */
+async function storedTally(stub: Stub): Promise<OrderTally | null> {
+  const stored = await runInDurableObject(
+    stub,
+    (_: SkuSale, state) => state.storage.sql.exec<{ tally: string | null }>(`SELECT tally FROM sale_state`).one().tally,
+  );
+  return stored === null ? null : (JSON.parse(stored) as OrderTally);
+}
+
+/** Only the shape: tables and their columns, and the indexes (by name, with their SQL). */
 async function shapeOf(stub: Stub) {
   const storage = await storageOf(stub);
-  return Object.fromEntries(Object.entries(storage).map(([table, { columns }]) => [table, columns]));
+  const indexes = await runInDurableObject(stub, (_: SkuSale, state) =>
+    state.storage.sql
+      .exec<{ name: string; sql: string }>(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+      .toArray(),
+  );
+  return { tables: Object.fromEntries(Object.entries(storage).map(([table, { columns }]) => [table, columns])), indexes };
 }
 
 /** A fresh object's storage after its first sale: every step, from nothing. */
@@ -144,10 +217,10 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
   it("gives a fresh object every step: it ends at SCHEMA_VERSION with every table", async () => {
     const stub = await freshObject();
     expect((await stub.ping()).schemaVersion).toBe(SCHEMA_VERSION);
-    // Version 2 is "the version before" the tests below write by hand: a new step needs its own.
-    expect(SCHEMA_VERSION).toBe(4);
-    const shape = await shapeOf(stub);
-    expect(Object.keys(shape)).toEqual([
+    // Versions 2 and 3 are "the versions before" the tests below write by hand: a new step needs its own.
+    expect(SCHEMA_VERSION).toBe(5);
+    const { tables, indexes } = await shapeOf(stub);
+    expect(Object.keys(tables)).toEqual([
       "cancelled_keys",
       "dead_letters",
       "orders",
@@ -156,7 +229,9 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
       "schema_meta",
       "stock_transfers",
     ]);
-    expect(shape.cancelled_keys).toContainEqual({ name: "cancelled_at", type: "INTEGER", notnull: 1, dflt_value: "0", pk: 0 });
+    expect(tables.cancelled_keys).toContainEqual({ name: "cancelled_at", type: "INTEGER", notnull: 1, dflt_value: "0", pk: 0 });
+    expect(tables.sale_state).toContainEqual({ name: "tally", type: "TEXT", notnull: 0, dflt_value: null, pk: 0 });
+    expect(indexes.map((index) => index.name)).toEqual(["orders_by_shopper_key", "orders_pending"]);
   });
 
   it("upgrades an object written by version 2: its orders and tombstones are there after the upgrade, through the API", async () => {
@@ -186,7 +261,7 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     expect(tombstone?.idempotency_key).toBe(cancelledKey);
     expect(tombstone!.cancelled_at).toBeGreaterThanOrEqual(beforeWake);
     expect(tombstone!.cancelled_at).toBeLessThanOrEqual(Date.now());
-    // The same shape a fresh object has: the step to 3 added everything version 3 has.
+    // The same shape a fresh object has: the steps to 3 and 4 added everything they have.
     expect(await shapeOf(stub)).toEqual(await shapeOf(await freshObject()));
 
     // And the object goes on: the tombstone still refuses its late Try, the held order can be paid.
@@ -240,6 +315,82 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     const rows = (await storageOf(stub)).cancelled_keys!.rows as Array<{ idempotency_key: string; cancelled_at: number }>;
     expect(rows.find((row) => row.idempotency_key !== "written-by-older-code")?.cancelled_at).toBe(cancelledEarlier);
     expect(rows.find((row) => row.idempotency_key === "written-by-older-code")?.cancelled_at).toBeGreaterThanOrEqual(beforeWake);
+  });
+
+  it("upgrades an object written by version 3 with orders: it answers replays, limits, gifts and counts as before", async () => {
+    const holder = await Shopper.create();
+    const other = await Shopper.create();
+    const { sale, stub, held, paid, cancelled, expired } = await version3Object(holder, other);
+
+    // A replay of the held order's key is that order; with another quantity, a conflict naming it.
+    const replay = await holder.checkout(sale.sku, 2, held.idempotencyKey);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("Idempotent-Replayed")).toBe("true");
+    expect((await replay.json<{ order: ApiOrder }>()).order).toMatchObject({ id: held.id, status: "pending_payment", gift: held.gift });
+    const conflict = await holder.checkout(sale.sku, 1, held.idempotencyKey);
+    expect(conflict.status).toBe(422);
+    expect((await conflict.json<ApiError>()).error).toMatchObject({ code: "idempotency_conflict", orderId: held.id });
+    for (const [shopper, order] of [
+      [holder, paid],
+      [other, cancelled],
+      [other, expired],
+    ] as const) {
+      const again = await shopper.checkout(sale.sku, order.qty, order.idempotencyKey);
+      expect((await again.json<{ order: ApiOrder }>()).order).toMatchObject({ id: order.id, status: order.status, gift: order.gift });
+    }
+
+    // The holder holds 3 of a limit of 3; the other shopper's cancelled and expired orders count nothing.
+    const over = await holder.checkout(sale.sku, 1);
+    expect(over.status).toBe(409);
+    expect((await over.json<ApiError>()).error).toMatchObject({ code: "limit_exceeded", limit: 3, holding: 3 });
+    const counts = await stub.counts();
+    expect(counts.ok && counts.value.unitsByStatus).toEqual({ pending_payment: 2, paid: 1, cancelled: 2, expired: 1 });
+    const view = await stub.adminView();
+    expect(view.ok && { placed: view.value.ordersPlaced, gifts: view.value.giftsGiven }).toEqual({ placed: 4, gifts: { tote: 2 } });
+
+    // The last gift goes with the next order, whose units are the ranks back on sale.
+    const next = await other.checkout(sale.sku, 3);
+    expect(next.status).toBe(201);
+    expect((await next.json<{ order: ApiOrder }>()).order.gift).toEqual({ id: "tote", title: "Tote bag" });
+    const after = await snapshot(sale.sku);
+    expect(after.gift).toBeNull();
+    expect(after.stock).toMatchObject({ held: 5, sold: 1, remaining: sale.stock - 6 });
+
+    // The tally, counted from version 3's orders on the upgrade's wake, is written with the new order.
+    expect(await storedTally(stub)).toEqual({
+      orders: 5,
+      unitsByStatus: { pending_payment: 5, paid: 1, cancelled: 2, expired: 1 },
+      giftsOut: { tote: 3 },
+    });
+    expect(await shapeOf(stub)).toEqual(await shapeOf(await freshObject()));
+  });
+
+  it("completes the step to 4 on an object stamped back to 3: orders older code wrote are counted", async () => {
+    const holder = await Shopper.create();
+    const other = await Shopper.create();
+    const { sale, stub } = await version3Object(holder, other);
+    await snapshot(sale.sku); // wakes it: upgraded to 4, its orders counted and the tally kept
+    expect((await storedTally(stub))?.orders).toBe(4);
+    const late = { ...version2Order(sale, other.id, [4], "paid"), gift: { id: "tote", title: "Tote bag" } };
+    await runInDurableObject(stub, (_: SkuSale, state) => {
+      insertVersion3Order(state.storage.sql, late);
+      state.storage.sql.exec(`UPDATE sale_state SET inventory = ?`, JSON.stringify({ stock: sale.stock, nextFresh: 7, returned: [5, 6] }));
+      state.storage.sql.exec(`UPDATE schema_meta SET version = 3`);
+    });
+    await evictDurableObject(stub);
+    expect((await stub.ping()).schemaVersion).toBe(SCHEMA_VERSION);
+    // The tally older code left behind was dropped, and the orders counted again: the late row counts
+    // like any other, in the units, the other shopper's limit and the gift's stock.
+    expect(await storedTally(stub)).toEqual({
+      orders: 5,
+      unitsByStatus: { pending_payment: 2, paid: 2, cancelled: 2, expired: 1 },
+      giftsOut: { tote: 3 },
+    });
+    const counts = await stub.counts();
+    expect(counts.ok && counts.value.unitsByStatus).toEqual({ pending_payment: 2, paid: 2, cancelled: 2, expired: 1 });
+    const over = await other.checkout(sale.sku, 3);
+    expect((await over.json<ApiError>()).error).toMatchObject({ code: "limit_exceeded", holding: 1 });
+    expect((await snapshot(sale.sku)).gift).toBeNull();
   });
 
   it("refuses storage newer than the code, loudly, and leaves it as it is", async () => {
