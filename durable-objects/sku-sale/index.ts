@@ -330,7 +330,8 @@ export class SkuSale extends DurableObject<Env> {
     if (!opened.ok) return opened;
     const book = opened.value;
     if (this.isShardedPrimary) {
-      const totals = sumReports(await this.fleet.reports(), book.inventory);
+      // Fresh: the console reads every few seconds, and shows what a marketer just did.
+      const totals = sumReports(await this.fleet.reports(true), book.inventory);
       return succeed({
         config: book.config,
         snapshot: this.currentSnapshot(),

@@ -6,6 +6,9 @@ import type { Order } from "../../src/orders/order.ts";
 import { HOLDING_STATUSES } from "../../src/orders/order.ts";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
 import { shardObjectName, shardOf } from "../../src/sales/shards.ts";
+import type { SkuReconciliation } from "../../src/orders/reconcile.ts";
+import { admin, createSale, type AdminSale } from "./admin-support.ts";
+import { connect } from "./live-support.ts";
 import { advanceObjectClock, seedSale, Shopper, snapshot, type ApiOrder } from "./support.ts";
 
 const TIERS = [
@@ -216,5 +219,73 @@ describe("moving units between a sharded sale's objects", () => {
     const changed = await primary.applyConfig({ ...sale, shards: 4, version: sale.version + 1 });
     expect(changed.ok).toBe(false);
     if (!changed.ok) expect(changed.error.code).toBe("conflict");
+  });
+});
+
+describe("a sharded sale as its shoppers and marketers see it", () => {
+  it("is created through the admin API with its shards told at once, and its live feed, console numbers and reconciliation speak for every shard", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({
+      stock: 40,
+      shards: 4,
+      gifts: [],
+      tiers: [],
+      perShopperLimit: 1,
+      startsAt: now - 1_000,
+      endsAt: now + 3_600_000,
+    });
+    // Every shard runs the saved version before KV is read: none has to find it there.
+    for (let i = 0; i < 4; i++) {
+      const report = await env.SKU_SALE.getByName(shardObjectName(sale.sku, i)).report();
+      expect(report.ok).toBe(true);
+    }
+
+    const feed = await connect(sale.sku);
+    const first = await feed.next((m) => m.type === "snapshot");
+    expect(first.type === "snapshot" && first.snapshot.stock).toEqual({ total: 40, remaining: 40, sold: 0, held: 0 });
+
+    const shoppers = await Promise.all(Array.from({ length: 10 }, () => Shopper.create()));
+    const orders: Array<{ shopper: Shopper; order: ApiOrder }> = [];
+    for (const shopper of shoppers) {
+      const response = await shopper.checkout(sale.sku, 1);
+      expect(response.status).toBe(201);
+      orders.push({ shopper, order: (await response.json<{ order: ApiOrder }>()).order });
+    }
+    // The shards tell the primary, which pushes the sale's numbers, summed over its shards.
+    const pushed = await feed.next((m) => m.type === "snapshot" && m.snapshot.stock.held === 10);
+    expect(pushed.type === "snapshot" && pushed.snapshot.stock).toEqual({ total: 40, remaining: 30, sold: 0, held: 10 });
+    feed.socket.close(1000, "done");
+
+    for (const { shopper, order } of orders.slice(0, 3)) {
+      const paid = await shopper.post(
+        `/api/orders/${order.id}/pay`,
+        { paymentMethod: "pm_local_approve" },
+        { "Idempotency-Key": crypto.randomUUID() },
+      );
+      expect(paid.status).toBe(200);
+    }
+    const console = await admin(`/sales/${sale.sku}`);
+    expect(console.status).toBe(200);
+    const { live } = await console.json<AdminSale>();
+    expect(live?.ordersPlaced).toBe(10);
+    expect(live?.snapshot.stock).toEqual({ total: 40, remaining: 30, sold: 3, held: 7 });
+
+    // Reconciliation drains every shard's outbox and compares the sum with Postgres.
+    const reconciled = await admin("/reconciliation");
+    expect(reconciled.status).toBe(200);
+    const report = (await reconciled.json<{ skus: SkuReconciliation[] }>()).skus.find((r) => r.sku === sale.sku);
+    expect(report).toMatchObject({ consistent: true, object: { paid: 3, pending_payment: 7 }, postgres: { paid: 3, pending_payment: 7 } });
+  });
+
+  it("answers a shopper whose order lives in a shard through the order's own id, and no other shopper", async () => {
+    const sale = await seedSale({ stock: 10, shards: 2, gifts: [], tiers: [] });
+    const [owner, stranger] = [await Shopper.create(), await Shopper.create()];
+    const response = await owner.checkout(sale.sku, 1);
+    const { order } = await response.json<{ order: ApiOrder }>();
+    expect(order.id).toMatch(new RegExp(`^ord_${sale.sku}~${shardOf(owner.id, 2)}_`));
+    expect((await owner.request(`/api/orders/${order.id}`)).status).toBe(200);
+    expect((await stranger.request(`/api/orders/${order.id}`)).status).toBe(404);
+    // An id naming a shard the sale does not have finds nothing, and wakes nothing that stores.
+    expect((await owner.request(`/api/orders/${order.id.replace(/~\d+_/, "~9_")}`)).status).toBe(404);
   });
 });
