@@ -35,7 +35,7 @@ const USAGE = `usage: npm run sale -- <command> [options]
   history <sku> [--limit <n>]
 
 sale flags: --title --description --image (repeat) --list-price <yuan> --stock --starts-at --ends-at
-            --limit <per shopper> --hold-seconds --tier <from-to:yuan[:label]> (repeat) --no-tiers
+            --limit <per shopper> --hold-seconds --shards <1-16> --tier <from-to:yuan[:label]> (repeat) --no-tiers
             --gift <id,title,from,until,count> (repeat) --no-gifts --paused
             --waiting-room <per second>[,<ticket seconds>] --no-waiting-room
 times:      2026-11-11T00:00+08:00, epoch ms, now, +30m, -1h, +2d (no offset: this machine's local time)

@@ -15,6 +15,7 @@ export const SALE_FLAGS = {
   "ends-at": { type: "string" },
   limit: { type: "string" },
   "hold-seconds": { type: "string" },
+  shards: { type: "string" },
   tier: { type: "string", multiple: true },
   "no-tiers": { type: "boolean" },
   gift: { type: "string", multiple: true },
@@ -62,6 +63,7 @@ export function applySaleFlags(sale: Draft, flags: SaleFlags, now: number): Draf
   }
   if (flags.limit !== undefined) next.perShopperLimit = whole(flags.limit, "--limit");
   if (flags["hold-seconds"] !== undefined) next.holdSeconds = whole(flags["hold-seconds"], "--hold-seconds");
+  if (flags.shards !== undefined) next.shards = whole(flags.shards, "--shards");
   if (flags["no-tiers"]) next.tiers = [];
   if (flags.tier) next.tiers = flags.tier.map(parseTier);
   if (flags["no-gifts"]) next.gifts = [];

@@ -63,6 +63,7 @@ const current = {
   paused: false,
   gifts: [],
   waitingRoom: null,
+  shards: 1,
   version: 3,
   updatedAt: NOW,
   updatedBy: "someone",
@@ -122,11 +123,24 @@ describe("npm run sale (scripts/sale.ts)", () => {
     const api = await fakeAdmin(({ method, body }) =>
       method === "GET" ? { status: 200, body: { phase: "live", sale: current } } : { status: 200, body: saved(body, 4) },
     );
-    const result = await run(["update", "cli-sale", "--url", api.url, "--top-up", "20", "--extend", "1h", "--waiting-room", "200"]);
+    const result = await run([
+      "update",
+      "cli-sale",
+      "--url",
+      api.url,
+      "--top-up",
+      "20",
+      "--extend",
+      "1h",
+      "--waiting-room",
+      "200",
+      "--shards",
+      "4",
+    ]);
     expect(result.code).toBe(0);
     const put = api.seen[1]!;
     expect(put).toMatchObject({ method: "PUT", url: "/admin/api/sales/cli-sale" });
-    expect(put.body).toMatchObject({ stock: 120, endsAt: current.endsAt + 3_600_000, expectedVersion: 3 });
+    expect(put.body).toMatchObject({ stock: 120, endsAt: current.endsAt + 3_600_000, shards: 4, expectedVersion: 3 });
     expect(put.body).not.toHaveProperty("version");
     expect(put.body).not.toHaveProperty("updatedAt");
     expect(result.stdout).toContain("saved cli-sale version 4");
