@@ -107,22 +107,13 @@ async function version2Object(shopper: Shopper) {
       Date.now(),
       JSON.stringify({ stock: sale.stock, nextFresh: 4, returned: [] }),
     );
-    for (const order of [pending, paid]) {
-      sql.exec(
-        `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)`,
-        order.id,
-        order.shopperId,
-        order.idempotencyKey,
-        order.status,
-        JSON.stringify(order),
-      );
-    }
+    for (const order of [pending, paid]) insertVersion3Order(sql, order);
     sql.exec(`INSERT INTO cancelled_keys (shopper_id, idempotency_key) VALUES (?, ?)`, shopper.id, cancelledKey);
   });
   return { sale, stub, pending, paid, cancelledKey };
 }
 
-/** Writes an order's row as versions 2 and 3 did, leaving the sale's tally as it was. */
+/** Writes an order's row as versions 2 to 4 did (no tally), leaving the sale's tally as it was. */
 function insertVersion3Order(sql: SqlStorage, order: { id: string; shopperId: string; idempotencyKey: string; status: string }): void {
   sql.exec(
     `INSERT INTO orders (id, shopper_id, idempotency_key, status, data) VALUES (?, ?, ?, ?, ?)`,
