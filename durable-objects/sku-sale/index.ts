@@ -310,10 +310,7 @@ export class SkuSale extends DurableObject<Env> {
    * few seconds): a shard woken before KV has the sale would otherwise not know it.
    */
   private async tellShards(config: SaleConfig): Promise<void> {
-    const told = await Promise.allSettled(
-      Array.from({ length: config.shards }, (_, index) => this.shardObject(index).followConfig(config)),
-    );
-    const missed = told.filter((result) => result.status === "rejected").length;
+    const missed = await this.fleet.tell(config);
     if (missed > 0) console.warn(`sale ${config.sku}: ${missed} shards missed version ${config.version}; they read it from KV`);
   }
 
@@ -354,13 +351,9 @@ export class SkuSale extends DurableObject<Env> {
     const book = await this.openBook();
     if (!book.ok) return book;
     if (this.isShardedPrimary) {
-      // Every shard must answer: a reconciliation that skipped one would report it as empty.
-      const reports: ShardReport[] = [];
-      for (const answer of await Promise.all(this.shardIndices().map((index) => this.shardObject(index).report()))) {
-        if (!answer.ok) return answer;
-        reports.push(answer.value);
-      }
-      const totals = sumReports(reports, book.value.inventory);
+      const reports = await this.fleet.everyReport();
+      if (!reports.ok) return reports;
+      const totals = sumReports(reports.value, book.value.inventory);
       return succeed({
         sku: book.value.config.sku,
         stock: book.value.inventory.total,
@@ -428,13 +421,10 @@ export class SkuSale extends DurableObject<Env> {
     if (!book.ok) return book;
     const own = { total: this.store.deadLetterCount, deadLetters: this.store.deadLetters(limit) };
     if (!this.isShardedPrimary) return succeed(own);
-    let { total, deadLetters } = own;
-    for (const answer of await Promise.all(this.shardIndices().map((index) => this.shardObject(index).deadLetters(limit)))) {
-      if (!answer.ok) return answer;
-      total += answer.value.total;
-      deadLetters = [...deadLetters, ...answer.value.deadLetters];
-    }
-    return succeed({ total, deadLetters: deadLetters.sort((a, b) => a.parkedAt - b.parkedAt).slice(0, limit) });
+    const shards = await this.fleet.deadLetters(limit);
+    if (!shards.ok) return shards;
+    const deadLetters = [...own.deadLetters, ...shards.value.deadLetters].sort((a, b) => a.parkedAt - b.parkedAt);
+    return succeed({ total: own.total + shards.value.total, deadLetters: deadLetters.slice(0, limit) });
   }
 
   /** Puts the parked events back in the outbox and drains it; resolves with what is left parked. */
@@ -446,21 +436,20 @@ export class SkuSale extends DurableObject<Env> {
     const { outboxPending } = await this.flushOwnOutbox();
     const own = { requeued, deadLettered: this.store.deadLetterCount, outboxPending };
     if (!this.isShardedPrimary) return succeed(own);
-    for (const answer of await Promise.all(this.shardIndices().map((index) => this.shardObject(index).retryDeadLetters()))) {
-      if (!answer.ok) return answer;
-      own.requeued += answer.value.requeued;
-      own.deadLettered += answer.value.deadLettered;
-      own.outboxPending += answer.value.outboxPending;
-    }
-    return succeed(own);
+    const shards = await this.fleet.retryDeadLetters();
+    if (!shards.ok) return shards;
+    return succeed({
+      requeued: own.requeued + shards.value.requeued,
+      deadLettered: own.deadLettered + shards.value.deadLettered,
+      outboxPending: own.outboxPending + shards.value.outboxPending,
+    });
   }
 
   /** Writes the outbox to Postgres now (a sharded sale's primary: every shard's too); resolves with what is still pending. */
   async flushOutbox(): Promise<{ outboxPending: number }> {
     const own = await this.flushOwnOutbox();
     if (!this.isShardedPrimary) return own;
-    const shards = await Promise.all(this.shardIndices().map((index) => this.shardObject(index).flushOutbox()));
-    return { outboxPending: shards.reduce((sum, shard) => sum + shard.outboxPending, own.outboxPending) };
+    return { outboxPending: own.outboxPending + (await this.fleet.flushOutbox()) };
   }
 
   private async flushOwnOutbox(): Promise<{ outboxPending: number }> {
@@ -568,10 +557,6 @@ export class SkuSale extends DurableObject<Env> {
   /** Whether this is the primary of a sale sold by shards: it deals units and speaks for them. */
   private get isShardedPrimary(): boolean {
     return this.shardIndex === null && (this.book?.config.shards ?? 1) > 1;
-  }
-
-  private shardIndices(): number[] {
-    return Array.from({ length: this.book?.config.shards ?? 1 }, (_, index) => index);
   }
 
   private shardObject(index: number) {

@@ -1,5 +1,7 @@
-import type { Result } from "../../src/errors.ts";
+import { succeed, type Result } from "../../src/errors.ts";
 import type { OrderStatus } from "../../src/orders/order.ts";
+import type { SaleConfig } from "../../src/sales/sale-config.ts";
+import type { DeadLetter } from "./store.ts";
 
 /** What a shard tells its primary about itself, for the sale's live numbers and reconciliation. */
 export interface ShardReport {
@@ -11,29 +13,45 @@ export interface ShardReport {
   outbox: { pending: number; deadLettered: number };
 }
 
+/** A shard's dead letters, and what retrying them left. */
+export interface DeadLetterList {
+  total: number;
+  deadLetters: DeadLetter[];
+}
+export interface RetriedDeadLetters {
+  requeued: number;
+  deadLettered: number;
+  outboxPending: number;
+}
+
 /** The shard calls the primary makes to speak for the whole sale. */
-export interface ReportingShard {
+export interface FleetShard {
   report(): Promise<Result<ShardReport>>;
+  followConfig(config: SaleConfig): Promise<void>;
+  flushOutbox(): Promise<{ outboxPending: number }>;
+  deadLetters(limit: number): Promise<Result<DeadLetterList>>;
+  retryDeadLetters(): Promise<Result<RetriedDeadLetters>>;
 }
 
 /** How long the primary reuses its shards' reports: the live feed and snapshots ask often. */
 export const REPORT_TTL_MS = 250;
 
 /**
- * The shards of a sharded sale as its primary sees them (issue 12): their reports, fetched
- * together, shared by concurrent askers and reused for REPORT_TTL_MS, and summed into the
- * sale's numbers. A shard that does not answer keeps its last report (or counts as empty)
- * rather than failing the whole sale's snapshot.
+ * The shards of a sharded sale as its primary sees them (issue 12): every call the primary
+ * makes to all of them at once. Their reports are shared by concurrent askers and reused for
+ * REPORT_TTL_MS; for a snapshot, a shard that does not answer keeps its last report (or counts
+ * as empty) rather than failing the sale's snapshot, while reconciliation and the dead letters
+ * need every shard's answer.
  */
 export class ShardFleet {
   private readonly shards: () => number;
-  private readonly shard: (index: number) => ReportingShard;
+  private readonly shard: (index: number) => FleetShard;
   private readonly now: () => number;
   private latest: ShardReport[] = [];
   private fetchedAt = Number.NEGATIVE_INFINITY;
   private fetching: Promise<ShardReport[]> | null = null;
 
-  constructor(shards: () => number, shard: (index: number) => ReportingShard, now: () => number) {
+  constructor(shards: () => number, shard: (index: number) => FleetShard, now: () => number) {
     this.shards = shards;
     this.shard = shard;
     this.now = now;
@@ -58,6 +76,57 @@ export class ShardFleet {
   /** Forgets the reports: a shard said it changed. */
   invalidate(): void {
     this.fetchedAt = Number.NEGATIVE_INFINITY;
+  }
+
+  /** Every shard's report, or the first refusal: a reconciliation that skipped a shard would count it as empty. */
+  async everyReport(): Promise<Result<ShardReport[]>> {
+    return allOf(await this.askAll((shard) => shard.report()));
+  }
+
+  /** Every shard takes a configuration its primary adopted; resolves with how many did not answer. */
+  async tell(config: SaleConfig): Promise<number> {
+    const told = await Promise.allSettled(this.indices().map((index) => this.shard(index).followConfig(config)));
+    return told.filter((result) => result.status === "rejected").length;
+  }
+
+  /** Every shard writes its outbox now; resolves with what they still have pending. */
+  async flushOutbox(): Promise<number> {
+    const flushed = await this.askAll((shard) => shard.flushOutbox());
+    return flushed.reduce((sum, shard) => sum + shard.outboxPending, 0);
+  }
+
+  /** The shards' dead letters together, oldest first. */
+  async deadLetters(limit: number): Promise<Result<DeadLetterList>> {
+    const lists = allOf(await this.askAll((shard) => shard.deadLetters(limit)));
+    if (!lists.ok) return lists;
+    return succeed({
+      total: lists.value.reduce((sum, list) => sum + list.total, 0),
+      deadLetters: lists.value.flatMap((list) => list.deadLetters),
+    });
+  }
+
+  /** Every shard retries its dead letters; what they requeued and have left, summed. */
+  async retryDeadLetters(): Promise<Result<RetriedDeadLetters>> {
+    const retried = allOf(await this.askAll((shard) => shard.retryDeadLetters()));
+    if (!retried.ok) return retried;
+    return succeed(
+      retried.value.reduce(
+        (sum, shard) => ({
+          requeued: sum.requeued + shard.requeued,
+          deadLettered: sum.deadLettered + shard.deadLettered,
+          outboxPending: sum.outboxPending + shard.outboxPending,
+        }),
+        { requeued: 0, deadLettered: 0, outboxPending: 0 },
+      ),
+    );
+  }
+
+  private indices(): number[] {
+    return Array.from({ length: this.shards() }, (_, index) => index);
+  }
+
+  private askAll<T>(call: (shard: FleetShard) => Promise<T>): Promise<T[]> {
+    return Promise.all(this.indices().map((index) => call(this.shard(index))));
   }
 
   private async fetchAll(): Promise<ShardReport[]> {
@@ -96,6 +165,16 @@ export function sumReports(reports: readonly ShardReport[], primary: { available
     outbox.deadLettered += report.outbox.deadLettered;
   }
   return { unitsByStatus, available, nextRank, ordersPlaced, outbox };
+}
+
+/** The values of every answer, or the first refusal. */
+function allOf<T>(answers: Array<Result<T>>): Result<T[]> {
+  const values: T[] = [];
+  for (const answer of answers) {
+    if (!answer.ok) return answer;
+    values.push(answer.value);
+  }
+  return succeed(values);
 }
 
 function emptyReport(shard: number): ShardReport {
