@@ -92,6 +92,8 @@ interface SkuState {
 export class RefusalMemory {
   readonly #options: RefusalMemoryOptions;
   readonly #skus = new Map<string, SkuState>();
+  /** The latest time any refusal is trusted until: before it, `anyInForce` must look. */
+  #latestUntil = Number.NEGATIVE_INFINITY;
 
   constructor(options: RefusalMemoryOptions) {
     this.#options = options;
@@ -109,6 +111,22 @@ export class RefusalMemory {
     });
     state.probe = { done, release };
     return this.#pass(sku, key, state, state.probe);
+  }
+
+  /**
+   * The refusal `decide` would answer a Try of `key` for `sku` with now, or null, with none of
+   * its side effects (no probe is started): for the Worker's front door, which answers only
+   * what memory settles and leaves the rest to `decide`.
+   */
+  refusalFor(sku: string, key: string): Failure | null {
+    const state = this.#skus.get(sku);
+    if (!state?.refusal || state.keys.has(key) || this.#options.now() >= state.refusal.until) return null;
+    return state.refusal.failure;
+  }
+
+  /** Whether any SKU's refusal may be in force now: false costs nothing to learn (no SKU looked at). */
+  anyInForce(): boolean {
+    return this.#options.now() < this.#latestUntil;
   }
 
   /**
@@ -181,6 +199,7 @@ export class RefusalMemory {
     const startsAt = failure.details?.startsAt;
     if (code === "not_started" && typeof startsAt === "number") until = Math.min(until, startsAt);
     state.refusal = { failure, until };
+    this.#latestUntil = Math.max(this.#latestUntil, until);
   }
 
   #add(sku: string, generation: number): SkuState {

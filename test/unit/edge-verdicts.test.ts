@@ -176,6 +176,24 @@ describe("RefusalMemory (src/edge/refusal-memory.ts), on a controlled clock", ()
     expect(refusals.decide("other", "k5").kind).toBe("pass");
   });
 
+  it("tells the front door what `decide` would refuse with, without starting a probe, and whether anything is remembered at all", () => {
+    const clock = manualClock();
+    const refusals = memory(clock);
+    expect(refusals.anyInForce()).toBe(false);
+    const first = passed(refusals.decide("sku", "k0"));
+    refusals.learn(first, placed); // the key of an order is kept: its retry goes to the object
+    refusals.learn(passed(refusals.decide("sku", "k1")), refused(SOLD_OUT));
+    expect(refusals.anyInForce()).toBe(true);
+    expect(refusals.refusalFor("sku", "k2")).toEqual(SOLD_OUT);
+    expect(refusals.refusalFor("sku", "k0")).toBeNull();
+    expect(refusals.refusalFor("other", "k2")).toBeNull();
+    clock.advance(1_000);
+    expect(refusals.anyInForce()).toBe(false);
+    expect(refusals.refusalFor("sku", "k2")).toBeNull();
+    // Asking the door's question started no probe: the first `decide` after the second is the probe.
+    expect(passed(refusals.decide("sku", "k3")).probe).not.toBeNull();
+  });
+
   it("after a second, sends exactly one request to the object; the others wait for its answer", async () => {
     const clock = manualClock();
     const refusals = memory(clock);

@@ -3,6 +3,7 @@ import { AppError } from "../../src/errors.ts";
 import { adminConsole } from "./admin/console.ts";
 import { adminApi } from "./admin/index.ts";
 import { api } from "./api/index.ts";
+import { atTheDoor } from "./api/refusal-door.ts";
 import { staticFiles } from "./assets.ts";
 import { openapiDocumentRoute, serveDocument } from "./contract/document.ts";
 import { contractApp } from "./contract/route.ts";
@@ -40,5 +41,16 @@ const isApi = (c: Context) => /^\/(api|admin\/api|healthz)(\/|$)/.test(c.req.pat
 
 app.notFound((c) => (isApi(c) ? c.json(errorBody("not_found", `no route for ${c.req.method} ${c.req.path}`), 404) : notFoundHtml(c)));
 app.onError((error, c) => (error instanceof AppError && error.code === "not_found" && !isApi(c) ? notFoundHtml(c) : handleError(error, c)));
+
+/**
+ * Every request passes the front door first (api/refusal-door.ts: a sold-out stampede is
+ * answered there), then the router. Set on the app itself, so `app.request` in tests and the
+ * runtime's `fetch` take the same way in.
+ */
+const route = app.fetch;
+app.fetch = async (request, env, ctx) => {
+  const door = await atTheDoor(request);
+  return "answer" in door ? door.answer : route(door.request, env, ctx);
+};
 
 export default app satisfies ExportedHandler<Env>;

@@ -99,14 +99,18 @@ export function saleSaved(sale: SaleConfig): void {
 
 /** The body's `sku` when it is one (read defensively: the route's own validation runs later), else null. */
 export async function skuOfBody(c: Context<AppEnv>): Promise<string | null> {
-  const body: unknown = await readJson(c, SHOPPER_BODY_LIMIT, { emptyAs: {} }).catch(() => null);
+  return skuIn(await readJson(c, SHOPPER_BODY_LIMIT, { emptyAs: {} }).catch(() => null));
+}
+
+/** A parsed body's `sku` when it is one, else null. */
+export function skuIn(body: unknown): string | null {
   if (typeof body !== "object" || body === null || !("sku" in body)) return null;
   const { sku } = body;
   return typeof sku === "string" && skuSchema.safeParse(sku).success ? sku : null;
 }
 
 /** A request the route's validation would refuse (400) is left to it: that answer comes first. */
-function wellFormedKey(key: string): boolean {
+export function wellFormedKey(key: string): boolean {
   return idempotencyKeyHeader.safeParse({ "Idempotency-Key": key }).success;
 }
 

@@ -59,13 +59,17 @@ const JSON_MEDIA_TYPE = /^application\/([\w.-]+\+)?json$/;
  * a request without the header may come from an HTML form. 415 `unsupported_media_type`.
  */
 export function requireJsonContentType(c: Context): void {
-  const mediaType = (c.req.header("Content-Type") ?? "").split(";")[0]!.trim().toLowerCase();
-  if (!JSON_MEDIA_TYPE.test(mediaType)) {
+  if (!isJsonContentType(c.req.header("Content-Type"))) {
     throw new AppError(
       "unsupported_media_type",
       "send the request as JSON, with Content-Type: application/json (also when it has no body)",
     );
   }
+}
+
+/** Whether a Content-Type header names JSON (see requireJsonContentType). */
+export function isJsonContentType(header: string | null | undefined): boolean {
+  return JSON_MEDIA_TYPE.test((header ?? "").split(";")[0]!.trim().toLowerCase());
 }
 
 /**
@@ -74,12 +78,14 @@ export function requireJsonContentType(c: Context): void {
  * URL). A request without it (curl, another server) is not a browser acting for someone.
  */
 export function requireSameOrigin(c: Context): void {
-  const origin = c.req.header("Origin");
-  if (origin === undefined) return;
-  const own = new URL(c.req.url).origin;
-  if (normalizeOrigin(origin) !== own) {
-    throw new AppError("forbidden_origin", `this call is accepted only from pages of ${own}`);
+  if (!isOwnOrigin(c.req.header("Origin"), c.req.url)) {
+    throw new AppError("forbidden_origin", `this call is accepted only from pages of ${new URL(c.req.url).origin}`);
   }
+}
+
+/** Whether an `Origin` header (when sent) is the request URL's own (see requireSameOrigin). */
+export function isOwnOrigin(origin: string | null | undefined, requestUrl: string): boolean {
+  return origin === undefined || origin === null || normalizeOrigin(origin) === new URL(requestUrl).origin;
 }
 
 /** `https://Shop.Test:443` → `https://shop.test`; anything unparsable (`null`) stays as it is and matches nothing. */
