@@ -14,6 +14,12 @@ const HOLDING = [...HOLDING_STATUSES].map((status) => `'${status}'`).join(", ");
  */
 export class StoredOrders implements OrderArchive {
   private readonly sql: Sql;
+  /**
+   * One shopper's rows, read once for a Try: it asks for the shopper's key and then for their
+   * units in the same turn, and one indexed read answers both (a new shopper's finds nothing).
+   * Kept only to the end of the turn, so a later write is never hidden by it.
+   */
+  private turnRows: { shopperId: string; rows: ShopperRow[] } | null = null;
 
   constructor(sql: Sql) {
     this.sql = sql;
@@ -24,21 +30,29 @@ export class StoredOrders implements OrderArchive {
   }
 
   byKey(shopperId: string, idempotencyKey: string): Order | null {
-    return this.first(
-      this.sql
-        .exec<{ data: string }>(`SELECT data FROM orders WHERE shopper_id = ? AND idempotency_key = ? LIMIT 1`, shopperId, idempotencyKey)
-        .toArray(),
-    );
+    const row = this.rowsOf(shopperId).find((candidate) => candidate.idempotency_key === idempotencyKey);
+    return row ? readOrder(row.data) : null;
   }
 
   /** Summed over the shopper's few rows, found by the (shopper_id, idempotency_key) index. */
   unitsHeldBy(shopperId: string): number {
-    return this.sql
-      .exec<{ units: number }>(
-        `SELECT coalesce(sum(json_extract(data, '$.qty')), 0) AS units FROM orders WHERE shopper_id = ? AND status IN (${HOLDING})`,
+    return this.rowsOf(shopperId).reduce((units, row) => units + (HOLDING_STATUSES.has(row.status) ? row.qty : 0), 0);
+  }
+
+  /** The shopper's rows, from one indexed read per turn (see `turnRows`). */
+  private rowsOf(shopperId: string): ShopperRow[] {
+    if (this.turnRows?.shopperId === shopperId) return this.turnRows.rows;
+    const rows = this.sql
+      .exec<ShopperRow>(
+        `SELECT idempotency_key, status, json_extract(data, '$.qty') AS qty, data FROM orders WHERE shopper_id = ?`,
         shopperId,
       )
-      .one().units;
+      .toArray();
+    this.turnRows = { shopperId, rows };
+    queueMicrotask(() => {
+      this.turnRows = null;
+    });
+    return rows;
   }
 
   /**
@@ -89,6 +103,14 @@ export class StoredOrders implements OrderArchive {
     return row ? readOrder(row.data) : null;
   }
 }
+
+/** What a Try needs of one of its shopper's stored orders. */
+type ShopperRow = {
+  idempotency_key: string;
+  status: OrderStatus;
+  qty: number;
+  data: string;
+};
 
 /** An order as stored; those stored before gifts existed (issue 6) have none. */
 export function readOrder(data: string): Order {
