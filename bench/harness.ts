@@ -128,7 +128,16 @@ export interface BenchRun {
   profile: (ProfileSummary & { connections: number; checkoutsPerS: number }) | null;
 }
 
-const SHORT: Record<ContenderId, string> = { "fixed-json": "fj", storefront: "sf", "redis-decr": "rd", "postgres-only": "pg" };
+const SHORT: Record<ContenderId, string> = {
+  "fixed-json": "fj",
+  storefront: "sf",
+  "storefront-k2": "k2",
+  "storefront-k4": "k4",
+  "storefront-k8": "k8",
+  "storefront-apart": "sa",
+  "redis-decr": "rd",
+  "postgres-only": "pg",
+};
 
 /**
  * Drives every contender through every level, one after another:

@@ -37,7 +37,25 @@ import { evaluateTargets, renderChart, renderMarkdown, type BenchResults } from 
 import { findWrk } from "./wrk.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-export const ALL_CONTENDERS: ContenderId[] = ["fixed-json", "storefront", "redis-decr", "postgres-only"];
+export const ALL_CONTENDERS: ContenderId[] = [
+  "fixed-json",
+  "storefront",
+  "storefront-k2",
+  "storefront-k4",
+  "storefront-k8",
+  "storefront-apart",
+  "redis-decr",
+  "postgres-only",
+];
+
+/** The storefront variants (issue 12): shards per sale, or the SKU objects in a Worker of their own. */
+const STOREFRONT_VARIANTS: Partial<Record<ContenderId, { shards?: number; objectsApart?: boolean }>> = {
+  storefront: {},
+  "storefront-k2": { shards: 2 },
+  "storefront-k4": { shards: 4 },
+  "storefront-k8": { shards: 8 },
+  "storefront-apart": { objectsApart: true },
+};
 
 /** Where the benchmark's Postgres and Redis are, as the contenders need them. */
 export interface BenchSetup {
@@ -70,11 +88,20 @@ export function makeContenders(ids: ContenderId[], setup: BenchSetup, db: pg.Poo
   const workerRunner = workerRunnerName();
   const nodeRunner = nodeRunnerName(setup.baselinePoolMax);
   return ids.map((id) => {
+    const variant = STOREFRONT_VARIANTS[id];
+    if (variant) {
+      return storefrontContender({
+        bundlePath: setup.bundlePath,
+        vars: setup.stack,
+        secrets: setup.secrets,
+        db,
+        runner: workerRunner,
+        ...variant,
+      });
+    }
     switch (id) {
       case "fixed-json":
         return fixedJsonContender(workerRunner);
-      case "storefront":
-        return storefrontContender({ bundlePath: setup.bundlePath, vars: setup.stack, secrets: setup.secrets, db, runner: workerRunner });
       case "redis-decr":
       case "postgres-only":
         return nodeBaselineContender(id, {
@@ -86,7 +113,7 @@ export function makeContenders(ids: ContenderId[], setup: BenchSetup, db: pg.Poo
           poolMax: setup.baselinePoolMax,
         });
       default:
-        throw new Error(`unknown contender ${id satisfies never}`);
+        throw new Error(`unknown contender ${id}`);
     }
   });
 }

@@ -1,7 +1,17 @@
 import type { ProfileSummary } from "../profile.ts";
 
 /** What the harness needs of each system it measures. */
-export type ContenderId = "fixed-json" | "storefront" | "redis-decr" | "postgres-only";
+export type ContenderId =
+  | "fixed-json"
+  | "storefront"
+  /** The storefront with its sale split over K shard objects (issue 12). */
+  | "storefront-k2"
+  | "storefront-k4"
+  | "storefront-k8"
+  /** The storefront with its SKU objects in a Worker of their own (their own isolate), as production runs them. */
+  | "storefront-apart"
+  | "redis-decr"
+  | "postgres-only";
 
 /**
  * One SKU's books once the contender is idle: what its own authority says was taken (the

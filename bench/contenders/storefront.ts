@@ -6,7 +6,7 @@ import { RATE_LIMITS_OFF, type RateLimitVar } from "../../src/rate-limit/limits.
 import type { SaleConfigInput } from "../../src/sales/sale-config.ts";
 import { workerdPids } from "../cpu.ts";
 import { startProfile, summarizeProfile } from "../profile.ts";
-import { sleep, type Contender, type SkuBooks } from "./contender.ts";
+import { sleep, type Contender, type ContenderId, type SkuBooks } from "./contender.ts";
 
 interface Reconciliation {
   consistent: boolean;
@@ -37,7 +37,18 @@ export function storefrontContender(options: {
    * `npm run bench:abuse` (bench/abuse.ts) runs the storefront once with them on.
    */
   rateLimits?: Record<RateLimitVar, string>;
+  /** Shard objects per sale (issue 12's `shards`): 1, the default, is the SKU's one object. */
+  shards?: number;
+  /** The SKU objects in a Worker of their own, their own isolate (runBundle's `objectsApart`). */
+  objectsApart?: boolean;
 }): Contender {
+  const shards = options.shards ?? 1;
+  const variant: Pick<Contender, "id" | "label"> =
+    shards > 1
+      ? { id: `storefront-k${shards}` as ContenderId, label: `storefront, ${shards} shards` }
+      : options.objectsApart
+        ? { id: "storefront-apart", label: "storefront, objects in their own isolate" }
+        : { id: "storefront", label: "storefront (SkuSale object)" };
   let mf: Miniflare | undefined;
   let base = "";
   let pids: number[] = [];
@@ -58,6 +69,7 @@ export function storefrontContender(options: {
       directPort: 0,
       secrets: options.secrets,
       settings: options.rateLimits ?? RATE_LIMITS_OFF,
+      objectsApart: options.objectsApart ?? false,
       ...(inspect ? { inspectorPort: 0 } : {}),
     });
     await mf.ready;
@@ -67,8 +79,7 @@ export function storefrontContender(options: {
   }
 
   const contender: Contender = {
-    id: "storefront",
-    label: "storefront (SkuSale object)",
+    ...variant,
     runner: options.runner,
     sells: true,
     start: () => serve(false),
@@ -84,6 +95,7 @@ export function storefrontContender(options: {
         perShopperLimit: 1,
         // Holds outlive the run, so no expiry work runs beside the measured levels.
         holdSeconds: 3_600,
+        shards,
       };
       await (await mf!.getKVNamespace("SALES")).put(`sale:${sku}`, JSON.stringify(sale));
     },
@@ -107,15 +119,19 @@ export function storefrontContender(options: {
       return { ...(await storefrontPostgresBooks(options.db, sku, stock, taken)), pendingWrites: entry.outboxPending };
     },
     pids: () => pids,
-    async profile(sku, stock, load) {
-      // A separate instance with the inspector open, so the measured runs never had one.
-      await contender.stop();
-      await serve(true);
-      await contender.openSku(sku, stock);
-      const stop = await startProfile(await mf!.getInspectorURL(), "storefront");
-      await load(base);
-      return summarizeProfile(await stop(), options.bundlePath);
-    },
+    // The profile is of the one-object storefront: the variants' isolates are laid out otherwise.
+    profile:
+      variant.id !== "storefront"
+        ? undefined
+        : async (sku, stock, load) => {
+            // A separate instance with the inspector open, so the measured runs never had one.
+            await contender.stop();
+            await serve(true);
+            await contender.openSku(sku, stock);
+            const stop = await startProfile(await mf!.getInspectorURL(), "storefront");
+            await load(base);
+            return summarizeProfile(await stop(), options.bundlePath);
+          },
     async stop() {
       await mf?.dispose();
       mf = undefined;

@@ -63,42 +63,61 @@ export async function buildProductionBundle(root: string = ROOT): Promise<string
 export function runBundle(
   scriptPath: string,
   vars: LocalStackVars,
-  options: ServeOptions & { secrets?: WorkerSecrets; settings?: Record<string, string> } = {},
+  options: ServeOptions & {
+    secrets?: WorkerSecrets;
+    settings?: Record<string, string>;
+    /**
+     * Runs the SKU objects in a second Worker, `objects`, of the same bundle: their own
+     * isolate, as production runs a Durable Object class apart from the Workers that call it
+     * (the benchmark's `storefront-apart`). Default: one Worker, objects in its isolate.
+     */
+    objectsApart?: boolean;
+  } = {},
 ): Miniflare {
   const text = (value: string) => ({ type: "text" as const, value });
   const secrets: WorkerSecrets = options.secrets ?? TEST_SECRETS;
   const settings = Object.fromEntries(Object.entries(options.settings ?? RATE_LIMITS_OFF).map(([name, value]) => [name, text(value)]));
+  const script = readFileSync(scriptPath, "utf8");
+  const objectsWorker = options.objectsApart ? "objects" : "storefront";
+  const config = (name: string) => ({
+    name,
+    compatibilityDate: "2026-11-01",
+    compatibilityFlags: ["nodejs_compat"],
+    manifest: {
+      mainModule: "index.js",
+      modules: { "index.js": { type: "esm" as const, contents: script } },
+    },
+  });
+  // One KV namespace for both Workers when the objects run apart (each reads the sale from it).
+  const sales = options.objectsApart ? { type: "kv" as const, id: "SALES" } : { type: "kv" as const };
+  const env = {
+    SALES: sales,
+    SKU_SALE: { type: "durable-object" as const, worker: objectsWorker, exportName: "SkuSale" },
+    DATABASE_URL: text(vars.DATABASE_URL),
+    NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
+    UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
+    UPSTASH_REDIS_REST_TOKEN: text(vars.UPSTASH_REDIS_REST_TOKEN),
+    SESSION_SECRET: text(secrets.SESSION_SECRET),
+    ADMIN_TOKEN: text(secrets.ADMIN_TOKEN),
+    ...(secrets.STAFF_SESSION_SECRET ? { STAFF_SESSION_SECRET: text(secrets.STAFF_SESSION_SECRET) } : {}),
+    PAYMENT_PROVIDER: text("local"),
+    ...settings,
+  };
+  const durableObjects = { SkuSale: { type: "durable-object" as const, storage: "sqlite" as const } };
+  const objects = options.objectsApart ? [{ config: { ...config("objects"), env, exports: durableObjects } }] : [];
   return new Miniflare({
     ...serveOptions(options),
     workers: [
       {
         ...directSocket(options),
         config: {
-          name: "storefront",
-          compatibilityDate: "2026-11-01",
-          compatibilityFlags: ["nodejs_compat"],
-          manifest: {
-            mainModule: "index.js",
-            modules: { "index.js": { type: "esm", contents: readFileSync(scriptPath, "utf8") } },
-          },
-          env: {
-            SALES: { type: "kv" },
-            SKU_SALE: { type: "durable-object", worker: "storefront", exportName: "SkuSale" },
-            DATABASE_URL: text(vars.DATABASE_URL),
-            NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
-            UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
-            UPSTASH_REDIS_REST_TOKEN: text(vars.UPSTASH_REDIS_REST_TOKEN),
-            SESSION_SECRET: text(secrets.SESSION_SECRET),
-            ADMIN_TOKEN: text(secrets.ADMIN_TOKEN),
-            ...(secrets.STAFF_SESSION_SECRET ? { STAFF_SESSION_SECRET: text(secrets.STAFF_SESSION_SECRET) } : {}),
-            PAYMENT_PROVIDER: text("local"),
-            ...settings,
-            ...(options.assetsDirectory ? { ASSETS: { type: "assets" as const } } : {}),
-          },
-          exports: { SkuSale: { type: "durable-object", storage: "sqlite" } },
+          ...config("storefront"),
+          env: { ...env, ...(options.assetsDirectory ? { ASSETS: { type: "assets" as const } } : {}) },
+          ...(options.objectsApart ? {} : { exports: durableObjects }),
           ...(options.assetsDirectory ? { assets: { directory: options.assetsDirectory, runWorkerFirst: true, hasUserWorker: true } } : {}),
         },
       },
+      ...objects,
     ],
   });
 }
