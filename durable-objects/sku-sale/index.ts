@@ -17,7 +17,7 @@ import { withTimeout } from "../../src/timeout.ts";
 import { MovableClock } from "../../src/clock.ts";
 import { LiveFeed } from "./live-feed.ts";
 import { ShardFleet, sumReports, type ShardReport } from "./shard-fleet.ts";
-import { StockDealer } from "./stock-dealer.ts";
+import { StockDealer, type Release } from "./stock-dealer.ts";
 import { StockSupply } from "./stock-supply.ts";
 import { SaleStore, type DeadLetter, type StockTransfer } from "./store.ts";
 import { newBook, wakeBook } from "./stored-book.ts";
@@ -396,11 +396,11 @@ export class SkuSale extends DurableObject<Env> {
   }
 
   /** A shard gives its unsold units back to its primary, for a shard that ran dry (StockSupply). */
-  async release(recallId: string): Promise<Result<number[]>> {
+  async release(recallId: string, leases: string[] = []): Promise<Result<Release>> {
     const opened = await this.openBook();
     if (!opened.ok) return opened;
     if (this.shardIndex === null) return fail("internal", "only a shard gives units back");
-    return succeed(this.supply.release(recallId));
+    return succeed(this.supply.release(recallId, leases));
   }
 
   /** A shard changed: the primary refreshes the sale's numbers and pushes them to its live feed. */

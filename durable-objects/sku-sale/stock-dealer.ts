@@ -3,15 +3,29 @@ import type { Inventory } from "../../src/sales/inventory.ts";
 import type { StockTransfer } from "./store.ts";
 
 /**
- * Recall rounds one lease may start. Each round that brings units back lets Tries be decided
+ * Rounds that bring units back one lease may start. Each such round lets Tries be decided
  * (a shard sells what a lease brought before it hears the next recall), so rounds end when one
  * brings nothing; the bound only stops a tug between shards that should never happen.
  */
 const MAX_RECALL_ROUNDS = 32;
 
-/** What the dealer needs of a shard: its answer to a recall (the ranks it gave up). */
+/**
+ * A lease dealt but not yet known to have reached its shard is waited for this long at most
+ * before a lease is answered short: its units are on their way to a shard, not gone.
+ */
+const IN_FLIGHT_WAIT_MS = 2_000;
+/** How often the primary asks again while units are on their way. */
+const IN_FLIGHT_POLL_MS = 5;
+
+/** A shard's answer to a recall: the ranks it gave up, and which of the leases asked about it has received. */
+export interface Release {
+  ranks: number[];
+  received: string[];
+}
+
+/** What the dealer needs of a shard: its answer to a recall. */
 export interface RecallableShard {
-  release(recallId: string): Promise<Result<number[]>>;
+  release(recallId: string, leases: string[]): Promise<Result<Release>>;
 }
 
 /** What the dealer needs of its object. */
@@ -42,6 +56,12 @@ export class StockDealer {
   private readonly host: DealerHost;
   /** The recall round in flight: leases arriving meanwhile wait for it instead of starting another. */
   private recalling: Promise<number> | null = null;
+  /**
+   * Leases dealt whose shard has not yet said it has them, by id: their units are on their way
+   * and cannot be recalled yet. In memory: after a restart the primary has none on its list,
+   * and a lease still on its way is then found by the round after it lands.
+   */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(host: DealerHost) {
     this.host = host;
@@ -54,8 +74,17 @@ export class StockDealer {
     // A round may bring back fewer units than its askers want, and one of them may take them
     // all: another round then takes that shard's surplus. Only a round that brings nothing
     // back means no shard has a unit to spare, and only then is a lease answered short.
-    for (let round = 0; round < MAX_RECALL_ROUNDS && this.host.inventory().available < want; round++) {
-      if ((await this.recallSpares(shard)) === 0) break;
+    // Units dealt to another shard that have not reached it yet are not gone either: while any
+    // are on their way the round is asked again, shortly, rather than answering short.
+    const giveUpAt = Date.now() + IN_FLIGHT_WAIT_MS;
+    let fruitful = 0;
+    while (this.host.inventory().available < want) {
+      if ((await this.recallSpares(shard)) > 0) {
+        if (++fruitful >= MAX_RECALL_ROUNDS) break;
+        continue;
+      }
+      if (!this.unitsOnTheirWay(shard) || Date.now() >= giveUpAt) break;
+      await new Promise((resolve) => setTimeout(resolve, IN_FLIGHT_POLL_MS));
     }
     // A retry of this lease may have been answered while the recall ran.
     const answered = this.host.transfer(leaseId);
@@ -63,7 +92,14 @@ export class StockDealer {
     const inventory = this.host.inventory();
     const ranks = inventory.take(Math.min(want, inventory.available)) ?? [];
     this.host.record({ id: leaseId, kind: "lease", shard, ranks, settled: true });
+    if (ranks.length > 0) this.inFlight.set(leaseId, shard);
     return ranks;
+  }
+
+  /** Whether a lease to a shard other than `asking` is still on its way. */
+  private unitsOnTheirWay(asking: number): boolean {
+    for (const shard of this.inFlight.values()) if (shard !== asking) return true;
+    return false;
   }
 
   /** Asks again every recall whose answer never arrived (the primary was restarted, or a shard did not answer). */
@@ -96,9 +132,10 @@ export class StockDealer {
 
   /** Asks a shard for a recall's ranks and takes them back (resolving with how many); a failure leaves it for `resume`. */
   private async ask(recall: StockTransfer): Promise<number> {
-    let answer: Result<number[]>;
+    let answer: Result<Release>;
     try {
-      answer = await this.host.shard(recall.shard).release(recall.id);
+      const leases = [...this.inFlight].filter(([, shard]) => shard === recall.shard).map(([id]) => id);
+      answer = await this.host.shard(recall.shard).release(recall.id, leases);
     } catch (error) {
       console.warn(`sale shard ${recall.shard}: recall ${recall.id} not answered (${String(error)}); asked again later`);
       return 0;
@@ -108,9 +145,11 @@ export class StockDealer {
       return 0;
     }
     // Two askers of one recall (a resume during a round) take the ranks back once.
+    const { ranks, received } = answer.value;
+    for (const id of received) this.inFlight.delete(id);
     if (this.host.transfer(recall.id)?.settled) return 0;
-    if (answer.value.length > 0) this.host.inventory().giveBack(answer.value);
-    this.host.record({ ...recall, ranks: answer.value, settled: true });
-    return answer.value.length;
+    if (ranks.length > 0) this.host.inventory().giveBack(ranks);
+    this.host.record({ ...recall, ranks, settled: true });
+    return ranks.length;
   }
 }

@@ -1,5 +1,6 @@
 import type { Result } from "../../src/errors.ts";
 import type { ShardStock } from "../../src/sales/shard-stock.ts";
+import type { Release } from "./stock-dealer.ts";
 import type { StockTransfer } from "./store.ts";
 
 /** What a shard needs of its primary: a lease of units. */
@@ -56,13 +57,18 @@ export class StockSupply {
     return this.leasing;
   }
 
-  /** Answers a recall: every unsold unit (the same ranks again for a recall asked twice). */
-  release(recallId: string): number[] {
+  /**
+   * Answers a recall: every unsold unit (the same ranks again for a recall asked twice), and
+   * which of the leases the primary asks about have arrived here (their answers stored), so it
+   * knows whether units it dealt are still on their way.
+   */
+  release(recallId: string, leases: readonly string[] = []): Release {
+    const received = leases.filter((id) => this.host.transfer(id)?.settled === true);
     const known = this.host.transfer(recallId);
-    if (known) return known.ranks;
+    if (known) return { ranks: known.ranks, received };
     const ranks = this.host.stock().surrender();
     this.host.record({ id: recallId, kind: "release", shard: this.host.shard, ranks, settled: true });
-    return ranks;
+    return { ranks, received };
   }
 
   /** Asks again every lease whose answer never arrived; resolves with the units they brought. */

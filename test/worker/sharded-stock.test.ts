@@ -200,8 +200,10 @@ describe("moving units between a sharded sale's objects", () => {
         `INSERT INTO stock_transfers (id, kind, shard, ranks, settled, created_at) VALUES ('recall:0:lost', 'recall', 0, '[]', 0, 0)`,
       );
     });
-    const released = await shard.release("recall:0:lost");
-    expect(released.ok && released.value.length).toBe(10);
+    // The primary asks about the lease it dealt: the shard has it.
+    const released = await shard.release("recall:0:lost", ["lease:0:held", "lease:0:unknown"]);
+    expect(released.ok && released.value.ranks.length).toBe(10);
+    expect(released.ok && released.value.received).toEqual(["lease:0:held"]);
     expect(await unitsEverywhere(sale)).toBe(30);
 
     await evictDurableObject(primary);
@@ -210,7 +212,30 @@ describe("moving units between a sharded sale's objects", () => {
     await runDurableObjectAlarm(primary); // asking again changes nothing
     expect(await unitsEverywhere(sale)).toBe(40);
     const again = await shard.release("recall:0:lost");
-    expect(again.ok && again.value).toEqual(released.ok && released.value);
+    expect(again.ok && again.value.ranks).toEqual(released.ok && released.value.ranks);
+  });
+
+  it("does not answer a dry shard short while units dealt to another shard are still on their way there", async () => {
+    const sale = await shardedSale();
+    const primary = env.SKU_SALE.getByName(sale.sku);
+    const [zero, one] = [0, 1].map((i) => env.SKU_SALE.getByName(shardObjectName(sale.sku, i)));
+    await one!.snapshot();
+    // Shard 1 asked for every unit and the primary dealt them; the answer has not arrived.
+    await runInDurableObject(one!, async (_: SkuSale, state) => {
+      state.storage.sql.exec(
+        `INSERT INTO stock_transfers (id, kind, shard, ranks, settled, created_at) VALUES ('lease:1:on-its-way', 'lease', 1, '[]', 0, 0)`,
+      );
+    });
+    expect((await primary.lease(1, "lease:1:on-its-way", 40)).ok).toBe(true);
+
+    // A shopper of shard 0 tries: the primary has nothing, shard 1 nothing yet to give back.
+    const shopper = Array.from({ length: 100 }, (_, i) => `on-its-way-${i}`).find((id) => shardOf(id, 2) === 0)!;
+    const tried = zero!.tryCheckout({ shopperId: shopper, idempotencyKey: crypto.randomUUID(), qty: 1 });
+    // The answer lands at shard 1 (its alarm handler asks again); the next recall round takes a unit back for shard 0.
+    await runInDurableObject(one!, (instance: SkuSale) => instance.alarm());
+    const answer = await tried;
+    expect(answer.ok, JSON.stringify(answer)).toBe(true);
+    expect(await unitsEverywhere(sale)).toBe(40);
   });
 
   it("refuses to change the number of shards once the sale has started", async () => {
