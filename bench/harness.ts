@@ -135,6 +135,7 @@ const SHORT: Record<ContenderId, string> = {
   "storefront-k4": "k4",
   "storefront-k8": "k8",
   "storefront-apart": "sa",
+  "objects-direct": "od",
   "redis-decr": "rd",
   "postgres-only": "pg",
 };

@@ -82,6 +82,23 @@ export function evaluateTargets(run: BenchRun): Target[] {
         : `p99 ${p99} ms${p99 >= 100 ? ` (over by ${Math.round(p99 - 100)} ms, ×${(p99 / 100).toFixed(1)})` : ""}`,
   });
 
+  // Issue 12: a sold-out SKU must cost almost nothing: its refusals at ≥ 80 % of the ceiling, p99 < 100 ms at 256.
+  const soldOutRows = levels.map((c) => {
+    const path = at(HOT_SKU, c)?.soldOutPath;
+    const ceiling = at(CEILING, c)?.throughput.requestsPerS;
+    return { c, path, ratio: path && ceiling ? path.requestsPerS / ceiling : null };
+  });
+  const soldOutKnown = soldOutRows.filter((r) => r.ratio !== null);
+  const soldOutP99 = soldOutRows.find((r) => r.c === 256)?.path?.latencyMs.p99;
+  targets.push({
+    name: "sold-out path ≥ 80 % of the runtime ceiling at every level, p99 < 100 ms at 256 connections",
+    met: soldOutKnown.length ? soldOutKnown.every((r) => r.ratio! >= 0.8) && soldOutP99 !== undefined && soldOutP99 < 100 : null,
+    detail: [
+      ...soldOutKnown.map((r) => `${r.c} conns: ${int(r.path!.requestsPerS)} req/s = ${pct(r.ratio!)} of the ceiling`),
+      soldOutP99 === undefined ? "256 connections not measured" : `p99 at 256 conns ${soldOutP99} ms`,
+    ].join("; "),
+  });
+
   const storeLevels = run.levels.filter((l) => l.contender === HOT_SKU);
   const bad = storeLevels.flatMap((l) => problemsOf(l).map((p) => `${l.connections} conns: ${p}`));
   targets.push({

@@ -10,6 +10,8 @@ export type ContenderId =
   | "storefront-k8"
   /** The storefront with its SKU objects in a Worker of their own (their own isolate), as production runs them. */
   | "storefront-apart"
+  /** The SKU objects alone behind a front that does next to nothing: their own decision capacity. */
+  | "objects-direct"
   | "redis-decr"
   | "postgres-only";
 

@@ -32,6 +32,8 @@ const FLUSH_TIMEOUT_MS = 10_000;
 const CONFIG_TTL_MS = 5_000;
 /** A shard tells its primary it changed at most this often: the sale's live feed is pushed from there. */
 const SHARD_NOTICE_MS = 250;
+/** A lease or recall left unanswered is asked again this soon, by the alarm. */
+const TRANSFER_RETRY_MS = 1_000;
 
 /** What the marketer console sees of a running sale (issue 6). */
 export interface SkuAdminView {
@@ -123,6 +125,7 @@ export class SkuSale extends DurableObject<Env> {
       transfer: (id) => this.store.transfer(id),
       unsettled: () => this.store.unsettledTransfers("recall"),
       record: (transfer) => this.recordTransfer(transfer),
+      retrySoon: () => this.scheduleAlarm(this.clock.now() + TRANSFER_RETRY_MS),
     });
     this.fleet = new ShardFleet(
       () => this.book?.config.shards ?? 1,
@@ -136,6 +139,7 @@ export class SkuSale extends DurableObject<Env> {
       transfer: (id) => this.store.transfer(id),
       unsettled: () => this.store.unsettledTransfers("lease"),
       record: (transfer) => this.recordTransfer(transfer),
+      retrySoon: () => this.scheduleAlarm(this.clock.now() + TRANSFER_RETRY_MS),
       now: () => this.clock.now(),
     });
     // Not every order: the counts and the live holds; the rest stay in SQLite (issue 12).

@@ -38,6 +38,8 @@ export interface DealerHost {
   unsettled(): StockTransfer[];
   /** Persists a transfer with the stock it moved (after any changes still unwritten). */
   record(transfer: StockTransfer): void;
+  /** A question went unanswered: ask again soon (the object's alarm runs `resume`). */
+  retrySoon(): void;
 }
 
 /**
@@ -62,6 +64,8 @@ export class StockDealer {
    * and a lease still on its way is then found by the round after it lands.
    */
   private readonly inFlight = new Map<string, number>();
+  /** Recalls being asked now: `resume` leaves them to the question already on its way. */
+  private readonly asking = new Set<string>();
 
   constructor(host: DealerHost) {
     this.host = host;
@@ -104,7 +108,12 @@ export class StockDealer {
 
   /** Asks again every recall whose answer never arrived (the primary was restarted, or a shard did not answer). */
   async resume(): Promise<void> {
-    await Promise.all(this.host.unsettled().map((recall) => this.ask(recall)));
+    await Promise.all(
+      this.host
+        .unsettled()
+        .filter((recall) => !this.asking.has(recall.id))
+        .map((recall) => this.ask(recall)),
+    );
   }
 
   /**
@@ -133,15 +142,20 @@ export class StockDealer {
   /** Asks a shard for a recall's ranks and takes them back (resolving with how many); a failure leaves it for `resume`. */
   private async ask(recall: StockTransfer): Promise<number> {
     let answer: Result<Release>;
+    this.asking.add(recall.id);
     try {
       const leases = [...this.inFlight].filter(([, shard]) => shard === recall.shard).map(([id]) => id);
       answer = await this.host.shard(recall.shard).release(recall.id, leases);
     } catch (error) {
-      console.warn(`sale shard ${recall.shard}: recall ${recall.id} not answered (${String(error)}); asked again later`);
+      console.warn(`sale shard ${recall.shard}: recall ${recall.id} not answered (${String(error)}); asked again soon`);
+      this.host.retrySoon();
       return 0;
+    } finally {
+      this.asking.delete(recall.id);
     }
     if (!answer.ok) {
-      console.warn(`sale shard ${recall.shard}: recall ${recall.id} refused (${answer.error.message}); asked again later`);
+      console.warn(`sale shard ${recall.shard}: recall ${recall.id} refused (${answer.error.message}); asked again soon`);
+      this.host.retrySoon();
       return 0;
     }
     // Two askers of one recall (a resume during a round) take the ranks back once.

@@ -17,6 +17,8 @@ export interface SupplyHost {
   unsettled(): StockTransfer[];
   /** Persists a transfer with the stock it moved (after any changes still unwritten). */
   record(transfer: StockTransfer): void;
+  /** A question went unanswered: ask again soon (the object's alarm runs `resume`). */
+  retrySoon(): void;
   now(): number;
 }
 
@@ -38,6 +40,8 @@ export const DRY_MEMORY_MS = 250;
 export class StockSupply {
   private readonly host: SupplyHost;
   private leasing: Promise<number> | null = null;
+  /** Leases being asked now: `resume` leaves them to the question already on its way. */
+  private readonly asking = new Set<string>();
   private dryUntil = 0;
 
   constructor(host: SupplyHost) {
@@ -74,7 +78,7 @@ export class StockSupply {
   /** Asks again every lease whose answer never arrived; resolves with the units they brought. */
   async resume(): Promise<number> {
     let received = 0;
-    for (const lease of this.host.unsettled()) received += await this.ask(lease, 0);
+    for (const lease of this.host.unsettled()) if (!this.asking.has(lease.id)) received += await this.ask(lease, 0);
     return received;
   }
 
@@ -95,14 +99,19 @@ export class StockSupply {
   /** Asks the primary for a lease's ranks and takes them; 0 when it has none or did not answer. */
   private async ask(lease: StockTransfer, want: number): Promise<number> {
     let answer: Result<number[]>;
+    this.asking.add(lease.id);
     try {
       answer = await this.host.primary().lease(this.host.shard, lease.id, want);
     } catch (error) {
-      console.warn(`sale shard ${this.host.shard}: lease ${lease.id} not answered (${String(error)}); asked again later`);
+      console.warn(`sale shard ${this.host.shard}: lease ${lease.id} not answered (${String(error)}); asked again soon`);
+      this.host.retrySoon();
       return 0;
+    } finally {
+      this.asking.delete(lease.id);
     }
     if (!answer.ok) {
-      console.warn(`sale shard ${this.host.shard}: lease ${lease.id} refused (${answer.error.message}); asked again later`);
+      console.warn(`sale shard ${this.host.shard}: lease ${lease.id} refused (${answer.error.message}); asked again soon`);
+      this.host.retrySoon();
       return 0;
     }
     if (this.host.transfer(lease.id)?.settled) return 0;
