@@ -3,10 +3,9 @@ import { Miniflare } from "miniflare";
 import type pg from "pg";
 import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
 import { directUrl, type WorkerSecrets } from "../../scripts/local/worker-bundle.ts";
-import type { SaleConfigInput } from "../../src/sales/sale-config.ts";
 import { workerdPids } from "../cpu.ts";
 import { sleep, type Contender } from "./contender.ts";
-import { storefrontPostgresBooks } from "./storefront.ts";
+import { benchSale, storefrontPostgresBooks } from "./storefront.ts";
 
 /**
  * The SKU object's own decision capacity, apart from the storefront Worker (issue 12): the
@@ -100,18 +99,7 @@ export function objectsDirectContender(options: {
       return base;
     },
     async openSku(sku, stock) {
-      const now = Date.now();
-      const sale: SaleConfigInput = {
-        sku,
-        title: `Benchmark ${sku}`,
-        listPrice: 19_900,
-        stock,
-        startsAt: now - 60_000,
-        endsAt: now + 6 * 3_600_000,
-        perShopperLimit: 1,
-        holdSeconds: 3_600,
-      };
-      await (await mf!.getKVNamespace("SALES")).put(`sale:${sku}`, JSON.stringify(sale));
+      await (await mf!.getKVNamespace("SALES")).put(`sale:${sku}`, JSON.stringify(benchSale(sku, stock)));
     },
     async settle(sku, stock) {
       await sleep(500);

@@ -84,20 +84,7 @@ export function storefrontContender(options: {
     sells: true,
     start: () => serve(false),
     async openSku(sku, stock) {
-      const now = Date.now();
-      const sale: SaleConfigInput = {
-        sku,
-        title: `Benchmark ${sku}`,
-        listPrice: 19_900,
-        stock,
-        startsAt: now - 60_000,
-        endsAt: now + 6 * 3_600_000,
-        perShopperLimit: 1,
-        // Holds outlive the run, so no expiry work runs beside the measured levels.
-        holdSeconds: 3_600,
-        shards,
-      };
-      await (await mf!.getKVNamespace("SALES")).put(`sale:${sku}`, JSON.stringify(sale));
+      await (await mf!.getKVNamespace("SALES")).put(`sale:${sku}`, JSON.stringify(benchSale(sku, stock, shards)));
     },
     async settle(sku, stock) {
       // Checkouts still running in the Worker when wrk stopped finish within this pause;
@@ -138,6 +125,23 @@ export function storefrontContender(options: {
     },
   };
   return contender;
+}
+
+/** The sale every storefront contender opens: live now, one unit per shopper, holds that outlive the run. */
+export function benchSale(sku: string, stock: number, shards = 1): SaleConfigInput {
+  const now = Date.now();
+  return {
+    sku,
+    title: `Benchmark ${sku}`,
+    listPrice: 19_900,
+    stock,
+    startsAt: now - 60_000,
+    endsAt: now + 6 * 3_600_000,
+    perShopperLimit: 1,
+    // Holds outlive the run, so no expiry work runs beside the measured levels.
+    holdSeconds: 3_600,
+    shards,
+  };
 }
 
 /** What Postgres holds of a storefront SKU, beside the object's own count of units taken. */
