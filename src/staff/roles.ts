@@ -27,6 +27,8 @@ export const ADMITS = {
   readDeadLetters: ["owner", "marketer", "analyst"],
   retryDeadLetters: ["owner", "marketer"],
   manageStaff: ["owner"],
+  /** A/B results and statistics (issue 13): reading only. */
+  readExperiments: ["owner", "marketer", "analyst", "integration"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

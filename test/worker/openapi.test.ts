@@ -229,6 +229,7 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/api-keys": "manageStaff",
       "POST /admin/api/api-keys": "manageStaff",
       "DELETE /admin/api/api-keys/{id}": "manageStaff",
+      "POST /admin/api/experiments/stats": "readExperiments",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

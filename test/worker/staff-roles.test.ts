@@ -31,6 +31,7 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /api-keys": "manageStaff",
   "POST /api-keys": "manageStaff",
   "DELETE /api-keys/:id": "manageStaff",
+  "POST /experiments/stats": "readExperiments",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

@@ -12,6 +12,7 @@ import type { Describes, Holds } from "../contract/describes.ts";
 import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
+import { adminExperiments } from "./experiments.ts";
 import { adminDeadLetters } from "./dead-letters.ts";
 import { adminSales } from "./sales.ts";
 import { adminStaff } from "./staff.ts";
@@ -88,4 +89,5 @@ export const adminApi = contractApp()
   })
   .route("/", adminSales)
   .route("/", adminDeadLetters)
-  .route("/", adminStaff);
+  .route("/", adminStaff)
+  .route("/", adminExperiments);
