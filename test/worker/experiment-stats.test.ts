@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { Comparison, SampleRatioCheck } from "../../src/experiments/statistics.ts";
 import { admin, readError } from "./admin-support.ts";
 
-type Stats = {
-  srm: { chiSquare: number; pValue: number; mismatch: boolean };
-  comparisons: Array<{
-    variant: string;
-    difference: number;
-    uplift: number | null;
-    statistic: number;
-    pValue: number;
-    ciLow: number;
-    ciHigh: number;
-  }>;
-};
+/** The endpoint's answer: the domain's own types (src/experiments/statistics.ts). */
+type Stats = { srm: SampleRatioCheck; comparisons: Comparison[] };
 
 describe("POST /admin/api/experiments/stats (issue 13)", () => {
   it("answers the two-proportion test of issue 13's worked example, and no mismatch on an even split", async () => {
