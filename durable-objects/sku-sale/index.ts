@@ -11,12 +11,12 @@ import { describeDatabaseFailure } from "../../src/db/errors.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
 import type { Inventory } from "../../src/sales/inventory.ts";
 import type { ShardStock } from "../../src/sales/shard-stock.ts";
-import { leaseSize, parseObjectName, shardObjectName, shardOf } from "../../src/sales/shards.ts";
+import { decidingObject, leaseSize, parseObjectName, shardObjectName } from "../../src/sales/shards.ts";
 import { snapshotOf, snapshotOfSale, type SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { withTimeout } from "../../src/timeout.ts";
 import { MovableClock } from "../../src/clock.ts";
 import { LiveFeed } from "./live-feed.ts";
-import { ShardFleet, sumReports, type ShardReport } from "./shard-fleet.ts";
+import { saleUnits, ShardFleet, sumReports, type ShardReport } from "./shard-fleet.ts";
 import { StockDealer, type Release } from "./stock-dealer.ts";
 import { StockSupply } from "./stock-supply.ts";
 import { SaleStore, type DeadLetter, type StockTransfer } from "./store.ts";
@@ -567,19 +567,11 @@ export class SkuSale extends DurableObject<Env> {
     return this.env.SKU_SALE.getByName(shardObjectName(this.sku, index));
   }
 
-  /**
-   * The object that decides for this shopper when it is not this one: a sharded sale's primary
-   * sends every Try to the shopper's shard; a shard sends one that reached it by a stale route
-   * (its Worker's cache) where this shard's configuration says. Once forwarded, a request is
-   * decided where it lands, except by a sharded primary, which never sells itself.
-   */
+  /** The object that decides this shopper's Try when it is not this one (src/sales/shards.ts). */
   private servingObject(shopperId: string, forwarded: boolean) {
-    const shards = this.book?.config.shards ?? 1;
-    if (this.shardIndex === null) return shards > 1 ? this.shardObject(shardOf(shopperId, shards)) : null;
-    if (forwarded) return null;
-    if (shards === 1) return this.env.SKU_SALE.getByName(this.sku);
-    const home = shardOf(shopperId, shards);
-    return home === this.shardIndex ? null : this.shardObject(home);
+    const at = { sku: this.sku, shard: this.shardIndex, shards: this.book?.config.shards ?? 1 };
+    const name = decidingObject(at, shopperId, forwarded);
+    return name === null ? null : this.env.SKU_SALE.getByName(name);
   }
 
   /** Persists a stock transfer with the stock it moved, after the order changes decided before it. */
@@ -670,16 +662,7 @@ export class SkuSale extends DurableObject<Env> {
   private currentSnapshot(): SkuSnapshot {
     const book = this.book!;
     if (!this.isShardedPrimary) return snapshotOf(book, this.clock.now());
-    // A sharded sale: the units the primary still holds and its shards' last reports.
-    const totals = sumReports(this.fleet.last, book.inventory);
-    const units = {
-      total: book.inventory.total,
-      remaining: totals.available,
-      sold: totals.unitsByStatus.paid,
-      held: totals.unitsByStatus.pending_payment,
-      nextRank: totals.nextRank,
-    };
-    return snapshotOfSale(book.config, units, null, this.clock.now());
+    return snapshotOfSale(book.config, saleUnits(this.fleet.last, book.inventory), null, this.clock.now());
   }
 
   /**

@@ -1,6 +1,7 @@
 import { succeed, type Result } from "../../src/errors.ts";
 import type { OrderStatus } from "../../src/orders/order.ts";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
+import type { SaleUnits } from "../../src/sales/snapshot.ts";
 import type { DeadLetter } from "./store.ts";
 
 /** What a shard tells its primary about itself, for the sale's live numbers and reconciliation. */
@@ -147,6 +148,21 @@ export class ShardFleet {
     this.fetchedAt = started;
     return this.latest;
   }
+}
+
+/** A sharded sale's units for its snapshot: the primary's undealt ones and its shards' last reports. */
+export function saleUnits(
+  reports: readonly ShardReport[],
+  primary: { total: number; available: number; nextRank: number | null },
+): SaleUnits {
+  const totals = sumReports(reports, primary);
+  return {
+    total: primary.total,
+    remaining: totals.available,
+    sold: totals.unitsByStatus.paid,
+    held: totals.unitsByStatus.pending_payment,
+    nextRank: totals.nextRank,
+  };
 }
 
 /** The sale's totals from its shards' reports and the units the primary still holds. */

@@ -34,6 +34,26 @@ export function parseObjectName(name: string): { sku: string; shard: number | nu
 }
 
 /**
+ * The object that decides a shopper's Try when not the one it reached (null: the one it
+ * reached decides): a sharded sale's primary sends every Try to the shopper's shard; a shard
+ * sends one that reached it by a stale route (a Worker's cache) where its own configuration
+ * says. Once forwarded, a request is decided where it lands, except by a sharded primary,
+ * which never sells itself.
+ */
+export function decidingObject(
+  at: { sku: string; shard: number | null; shards: number },
+  shopperId: string,
+  forwarded: boolean,
+): string | null {
+  const { sku, shard, shards } = at;
+  if (shard === null) return shards > 1 ? shardObjectName(sku, shardOf(shopperId, shards)) : null;
+  if (forwarded) return null;
+  if (shards === 1) return sku;
+  const home = shardOf(shopperId, shards);
+  return home === shard ? null : shardObjectName(sku, home);
+}
+
+/**
  * How many units a shard leases at a time: about a sixteenth of its share of the stock, so a
  * shard goes back to the primary some 16 times over a sale, and never more than 256 units,
  * so a shard that goes quiet strands few units until the primary recalls them.
