@@ -350,7 +350,8 @@ describe("the waiting room (issue 12)", () => {
   it("shows a phone shopper their place and wait, counts down on the page's clock, then buys with their ticket", async () => {
     // Fast enough that the server admits at once: the real waits (and every refusal) are tested
     // in workerd on a moved clock (test/worker/waiting-room.test.ts). Here the page gets the
-    // wait a rush would give it: the answer's admitAt moved 3 s on, its ticket untouched.
+    // wait a rush would give it: the answer's admitAt moved 3.5 s on, its ticket untouched (half a
+    // second off the page's whole-second ticks, so no tick lands on a boundary of the countdown).
     const sale = await shop.seedSale({ waitingRoom: { admitPerSecond: 1000, ticketTtlSeconds: 600 } });
     expect((await joinFromElsewhere(sale.sku)).place).toBe(1);
     const context = await shop.newShopper("phone", "zh-CN");
@@ -361,7 +362,7 @@ describe("the waiting room (issue 12)", () => {
       const response = await route.fetch();
       const answer = (await response.json()) as { ticket: string; serverTime: number };
       issued = answer.ticket;
-      await route.fulfill({ response, json: { ...answer, admitAt: answer.serverTime + 3_000, estimateSeconds: 3 } });
+      await route.fulfill({ response, json: { ...answer, admitAt: answer.serverTime + 3_500, estimateSeconds: 4 } });
     });
     const sent: Array<string | undefined> = [];
     page.on("request", (request) => {
