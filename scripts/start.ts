@@ -2,7 +2,7 @@
  * `npm start`: the whole storefront on one machine, nothing else installed.
  * Starts the local stack (embedded Postgres, the Neon WebSocket proxy, the Upstash REST
  * gateway), applies migrations, seeds demo sales into local KV, then runs `wrangler dev`
- * with local Durable Objects and KV. Ctrl-C stops everything it started.
+ * with local Durable Objects, KV and Queues: the storefront and the events consumer Worker. Ctrl-C stops everything it started.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -69,6 +69,7 @@ async function main(): Promise<void> {
   step("seeding demo sales into local KV");
   await seedDemoSales(await previousVersions);
   step("starting wrangler dev");
+  writeConsumerVars(stack.vars);
   wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS });
   await waitUntilServing(`http://${HOST}:${PORTS.storefront}/healthz`, wrangler);
   await printBanner(stack);
@@ -126,11 +127,39 @@ async function seededVersions(skus: string[]): Promise<Map<string, number>> {
   return versions;
 }
 
+/**
+ * The events consumer's connection variables. `wrangler dev` gives `--var` to the first
+ * Worker only; a second one reads the `.dev.vars` beside its own configuration, so they go
+ * there (git ignores `.dev.vars`; it holds only this local stack's addresses and token).
+ */
+function writeConsumerVars(vars: LocalStack["vars"]): void {
+  const names = ["DATABASE_URL", "NEON_WS_PROXY", "UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN"] as const;
+  const lines = names.map((name) => `${name}=${JSON.stringify(vars[name] ?? "")}`);
+  writeFileSync(
+    join(ROOT, "workers", "events", ".dev.vars"),
+    `# Written by npm start for the events consumer; rewritten on every start.\n${lines.join("\n")}\n`,
+  );
+}
+
 function runWranglerDev(vars: Record<string, string>): ChildProcess {
   const varArgs = Object.entries(vars).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
   const child = spawn(
     WRANGLER,
-    ["dev", "--ip", HOST, "--port", String(PORTS.storefront), "--show-interactive-dev-session=false", ...varArgs],
+    // Two Workers in one session, as deployed: the storefront (first: it serves the port) and
+    // the shopper-events consumer, with the local queue between them (issue 13).
+    [
+      "dev",
+      "-c",
+      "wrangler.toml",
+      "-c",
+      "workers/events/wrangler.toml",
+      "--ip",
+      HOST,
+      "--port",
+      String(PORTS.storefront),
+      "--show-interactive-dev-session=false",
+      ...varArgs,
+    ],
     { cwd: ROOT, env: childEnv, stdio: ["ignore", "inherit", "inherit"] },
   );
   child.on("exit", (code, signal) => {

@@ -40,18 +40,26 @@ export interface ServeOptions {
 /**
  * Builds the production bundle exactly as `wrangler deploy` would (`--dry-run --outdir`),
  * so tests and the benchmark exercise what ships rather than the sources. `root` is the
- * project to build (default: this one; the benchmark may build a commit checked out aside).
+ * project to build (default: this one; the benchmark may build a commit checked out aside),
+ * `config` the Worker's wrangler configuration in it (default: the storefront's; the events
+ * consumer's is EVENTS_CONSUMER_CONFIG).
  */
-export async function buildProductionBundle(root: string = ROOT): Promise<string> {
+export async function buildProductionBundle(root: string = ROOT, config: string = "wrangler.toml"): Promise<string> {
   const outdir = mkdtempSync(join(tmpdir(), "flashsale-bundle-"));
   // Run wrangler on this very Node (22), whatever `node` the PATH would find.
   const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir], {
+  await promisify(execFile)(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", outdir, "--config", config], {
     cwd: root,
     env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
   });
   return join(outdir, "index.js");
 }
+
+/** The events consumer Worker's configuration (issue 13). */
+export const EVENTS_CONSUMER_CONFIG = "workers/events/wrangler.toml";
+/** The queue the storefront sends shopper events to, and its dead-letter queue (workers/events/wrangler.toml). */
+const EVENTS_QUEUE = "shopper-events";
+const EVENTS_DEAD_LETTERS = "shopper-events-dlq";
 
 /**
  * Runs a built bundle on workerd through Miniflare's API (Miniflare 5's worker config:
@@ -72,6 +80,12 @@ export function runBundle(
      * (the benchmark's `storefront-apart`). Default: one Worker, objects in its isolate.
      */
     objectsApart?: boolean;
+    /**
+     * The built events consumer (buildProductionBundle(root, EVENTS_CONSUMER_CONFIG)): run as a
+     * Worker of its own, consuming the queue the storefront sends its events to, as deployed.
+     * Without it the queue takes the events and nothing reads them.
+     */
+    eventsConsumer?: string;
   } = {},
 ): Miniflare {
   const text = (value: string) => ({ type: "text" as const, value });
@@ -101,6 +115,7 @@ export function runBundle(
     ADMIN_TOKEN: text(secrets.ADMIN_TOKEN),
     ...(secrets.STAFF_SESSION_SECRET ? { STAFF_SESSION_SECRET: text(secrets.STAFF_SESSION_SECRET) } : {}),
     PAYMENT_PROVIDER: text("local"),
+    EVENTS: { type: "queue" as const, name: EVENTS_QUEUE },
     ...settings,
   };
   const durableObjects = { SkuSale: { type: "durable-object" as const, storage: "sqlite" as const } };
@@ -118,8 +133,37 @@ export function runBundle(
         },
       },
       ...objects,
+      ...(options.eventsConsumer ? [{ config: eventsConsumerConfig(options.eventsConsumer, vars) }] : []),
     ],
   });
+}
+
+/** The events consumer as workers/events/wrangler.toml deploys it: both queues, with the retries and the dead-letter queue. */
+function eventsConsumerConfig(scriptPath: string, vars: LocalStackVars) {
+  const text = (value: string) => ({ type: "text" as const, value });
+  return {
+    name: "events",
+    compatibilityDate: "2026-11-01",
+    compatibilityFlags: ["nodejs_compat"],
+    manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm" as const, contents: readFileSync(scriptPath, "utf8") } } },
+    env: {
+      DATABASE_URL: text(vars.DATABASE_URL),
+      NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
+      UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
+      UPSTASH_REDIS_REST_TOKEN: text(vars.UPSTASH_REDIS_REST_TOKEN),
+    },
+    triggers: [
+      {
+        type: "queue" as const,
+        name: EVENTS_QUEUE,
+        maxBatchSize: 100,
+        maxBatchTimeout: 1,
+        maxRetries: 2,
+        deadLetterQueue: EVENTS_DEAD_LETTERS,
+      },
+      { type: "queue" as const, name: EVENTS_DEAD_LETTERS, maxBatchSize: 100, maxBatchTimeout: 1 },
+    ],
+  };
 }
 
 /**

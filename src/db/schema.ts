@@ -132,3 +132,59 @@ export const staffApiKeys = pgTable(
     check("staff_api_keys_role_known", sql`${table.role} in (${sql.raw(ROLES.map((role) => `'${role}'`).join(", "))})`),
   ],
 );
+
+/**
+ * Shopper events (issue 13, src/events/event.ts): browser events through the queue's
+ * consumer, order events from the SKU objects' outboxes in the same transaction as the
+ * order. The id is the key, so a redelivered message or a replayed outbox batch adds nothing.
+ * The columns later capabilities filter by are columns; the rest of an event is `props`.
+ */
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    /** When it happened, server time. */
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
+    sku: text("sku"),
+    category: text("category"),
+    orderId: text("order_id"),
+    /** Integer minor units (fen), for order and payment events. */
+    amount: bigint("amount", { mode: "number" }),
+    device: text("device").notNull(),
+    locale: text("locale"),
+    page: text("page"),
+    referrer: text("referrer"),
+    utm: jsonb("utm").$type<Record<string, string>>(),
+    /** Experiment key → variant, as the shopper was assigned when it happened. */
+    experiments: jsonb("experiments").$type<Record<string, string>>().notNull().default({}),
+    /** The type's other fields (qty, outcome, channel, experiment and variant of an exposure…). */
+    props: jsonb("props").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (table) => [
+    index("events_shopper_at").on(table.shopperId, table.at),
+    index("events_type_at").on(table.type, table.at),
+    index("events_sku_at").on(table.sku, table.at),
+  ],
+);
+
+/** Events dropped as bad (src/events/screening.ts DROP_REASONS), counted per day and reason. */
+export const eventDrops = pgTable(
+  "event_drops",
+  {
+    day: text("day").notNull(),
+    reason: text("reason").notNull(),
+    count: bigint("count", { mode: "number" }).notNull(),
+  },
+  (table) => [uniqueIndex("event_drops_day_reason").on(table.day, table.reason)],
+);
+
+/** Queue messages that failed every retry: the dead-letter queue's consumer keeps them here to be looked at. */
+export const eventDeadLetters = pgTable("event_dead_letters", {
+  id: bigserial("id", { mode: "number" }).primaryKey(),
+  messageId: text("message_id").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
+  body: jsonb("body").notNull(),
+});

@@ -1,11 +1,14 @@
 import { count, eq, sql, sum } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { orderStatusHistory, orders } from "../db/schema.ts";
+import { insertEvents } from "../events/event-store.ts";
+import { orderShopperEvent } from "../events/order-events.ts";
 import type { OrderEvent, OrderStatus } from "./order.ts";
 
 /**
  * Writes a batch of outbox events to Postgres in one transaction (the group commit of a
- * SKU object's outbox). Idempotent and order-insensitive: a batch written twice, batches
+ * SKU object's outbox): the orders, their status history, and the shopper events of each
+ * status entered (src/events/order-events.ts). Idempotent and order-insensitive: a batch written twice, batches
  * that overlap, or a stale snapshot arriving after a newer one leave each order at its
  * highest version and the history with one row per status.
  *
@@ -75,6 +78,8 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
         as r(order_id text, status text, reason text, at timestamptz)
       order by r.order_id collate "C", r.status collate "C"
       on conflict (order_id, status) do nothing`);
+    // The shopper events of the same changes (issue 13): order_created, order_paid, …
+    await insertEvents(tx, [...firstEntered.values()].map(orderShopperEvent), Date.now());
   });
 }
 

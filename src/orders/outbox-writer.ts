@@ -1,11 +1,14 @@
 import { describeDatabaseFailure, isRefusedForData, type DatabaseFailure } from "../db/errors.ts";
 import type { OrderEvent } from "./order.ts";
 
-/** An outbox event Postgres refused for its data, set aside so the events behind it can land. */
-export interface ParkedEvent {
-  event: OrderEvent;
+/** Something Postgres refused for its data, set aside so what is behind it can land. */
+export interface Refused<T> {
+  event: T;
   failure: DatabaseFailure;
 }
+
+/** An outbox event Postgres refused for its data. */
+export type ParkedEvent = Refused<OrderEvent>;
 
 /**
  * Writes a batch of outbox events; when Postgres refuses the batch for its data (see
@@ -18,10 +21,7 @@ export interface ParkedEvent {
  * Writes are idempotent (see writeOrderEvents), so halves written before a rejection may
  * be written again on the retry.
  */
-export async function writeParkingRefused(
-  events: readonly OrderEvent[],
-  write: (events: OrderEvent[]) => Promise<void>,
-): Promise<ParkedEvent[]> {
+export async function writeParkingRefused<T>(events: readonly T[], write: (events: T[]) => Promise<void>): Promise<Refused<T>[]> {
   if (events.length === 0) return [];
   try {
     await write([...events]);

@@ -6,14 +6,16 @@ import { z } from "zod";
  * - `sessionPerAddress`: new shopper identities issued to one client address. A new identity
  *   is a fresh per-shopper allowance of a sale's units, so minting them is what a bot does;
  * - `writesPerShopper`: Try, cancel by key, Confirm and Cancel by one shopper;
- * - `writesPerAddress`: the same writes from one client address, whoever the shopper.
+ * - `writesPerAddress`: the same writes from one client address, whoever the shopper;
+ * - `eventsPerShopper`: event beacons (issue 13) by one shopper, counted apart so that a page's
+ *   analytics can never use up the shopper's writes.
  *
  * A flash sale's shoppers often share one address: a mobile carrier's carrier-grade NAT puts
  * hundreds of subscribers behind one IPv4 address, and they all press Buy in the same second.
  * So the per-address limits are far above what one person does (and an IPv6 client is counted
  * by its /64, its own); the per-shopper limit is where one person is held to a person's pace.
  */
-export type RateLimitName = "sessionPerAddress" | "writesPerShopper" | "writesPerAddress";
+export type RateLimitName = "sessionPerAddress" | "writesPerShopper" | "writesPerAddress" | "eventsPerShopper";
 
 /** `requests` in any `windowMs`; `null` is a limit turned off. */
 export interface RateLimit {
@@ -28,6 +30,7 @@ export const RATE_LIMIT_VARS = {
   sessionPerAddress: "RATE_LIMIT_SESSION_PER_ADDRESS",
   writesPerShopper: "RATE_LIMIT_WRITES_PER_SHOPPER",
   writesPerAddress: "RATE_LIMIT_WRITES_PER_ADDRESS",
+  eventsPerShopper: "RATE_LIMIT_EVENTS_PER_SHOPPER",
 } as const satisfies Record<RateLimitName, string>;
 
 export type RateLimitVar = (typeof RATE_LIMIT_VARS)[RateLimitName];
@@ -38,12 +41,14 @@ export type RateLimitVar = (typeof RATE_LIMIT_VARS)[RateLimitName];
  * NAT's crowd arriving at a sale's start. 20 writes in 10 s is more than a person clicking Buy,
  * paying and cancelling, retries included. 600 writes in 10 s from one address keeps one host
  * to about 2 % of what one SKU's object decides in a second (about 2,700 checkouts), while a
- * crowd behind one NAT address can still all buy.
+ * crowd behind one NAT address can still all buy. 60 beacons a minute is six times what a page
+ * sends (one every 10 s, and one when it is hidden).
  */
 export const DEFAULT_RATE_LIMITS = {
   sessionPerAddress: "600/60s",
   writesPerShopper: "20/10s",
   writesPerAddress: "600/10s",
+  eventsPerShopper: "60/60s",
 } as const satisfies Record<RateLimitName, string>;
 
 /** Every limit off, as the tests and the benchmark run (each of them sends thousands of requests from one address). */
@@ -51,6 +56,7 @@ export const RATE_LIMITS_OFF = {
   RATE_LIMIT_SESSION_PER_ADDRESS: "off",
   RATE_LIMIT_WRITES_PER_SHOPPER: "off",
   RATE_LIMIT_WRITES_PER_ADDRESS: "off",
+  RATE_LIMIT_EVENTS_PER_SHOPPER: "off",
 } as const satisfies Record<RateLimitVar, "off">;
 
 const MAX_REQUESTS = 1_000_000;
@@ -114,6 +120,7 @@ export function rateLimitsFrom(vars: Partial<Record<RateLimitVar, string | undef
     sessionPerAddress: limit("sessionPerAddress"),
     writesPerShopper: limit("writesPerShopper"),
     writesPerAddress: limit("writesPerAddress"),
+    eventsPerShopper: limit("eventsPerShopper"),
   };
   return { limits, problems };
 }

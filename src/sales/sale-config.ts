@@ -78,6 +78,11 @@ const draftFields = {
   sku: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes"),
   title: z.string().min(1, "must not be empty").max(200),
   description: z.string().max(4000).default(""),
+  /**
+   * The product's category (issue 13): shopper events and profiles carry it ("latest
+   * category viewed"), and recommendations and segments group by it. Free text, trimmed.
+   */
+  category: z.string().trim().min(1, "must not be empty").max(64, "must be at most 64 characters").default("general"),
   images: z.array(z.string().min(1)).max(12).default([]),
   currency: z.literal("CNY").default("CNY"),
   listPrice: minorUnits,

@@ -52,6 +52,7 @@ describe("the rate limits of a configuration", () => {
     sessionPerAddress: { requests: 600, windowMs: 60_000 },
     writesPerShopper: { requests: 20, windowMs: 10_000 },
     writesPerAddress: { requests: 600, windowMs: 10_000 },
+    eventsPerShopper: { requests: 60, windowMs: 60_000 },
   };
 
   it("are the defaults when unset or empty", () => {
@@ -67,12 +68,14 @@ describe("the rate limits of a configuration", () => {
       RATE_LIMIT_SESSION_PER_ADDRESS: "3/1h",
       RATE_LIMIT_WRITES_PER_SHOPPER: "off",
       RATE_LIMIT_WRITES_PER_ADDRESS: "7/10s",
+      RATE_LIMIT_EVENTS_PER_SHOPPER: "2/1m",
     });
     expect(problems).toEqual([]);
     expect(limits).toEqual({
       sessionPerAddress: { requests: 3, windowMs: 3_600_000 },
       writesPerShopper: null,
       writesPerAddress: { requests: 7, windowMs: 10_000 },
+      eventsPerShopper: { requests: 2, windowMs: 60_000 },
     });
   });
 
@@ -87,7 +90,7 @@ describe("the rate limits of a configuration", () => {
 
   it("are all off with RATE_LIMITS_OFF, the tests' and the benchmark's configuration", () => {
     expect(rateLimitsFrom(RATE_LIMITS_OFF)).toEqual({
-      limits: { sessionPerAddress: null, writesPerShopper: null, writesPerAddress: null },
+      limits: { sessionPerAddress: null, writesPerShopper: null, writesPerAddress: null, eventsPerShopper: null },
       problems: [],
     });
     expect(Object.keys(RATE_LIMITS_OFF).sort()).toEqual(Object.values(RATE_LIMIT_VARS).sort());

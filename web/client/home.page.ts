@@ -3,6 +3,7 @@ import { ServerClock } from "./shared/clock.ts";
 import { t } from "./shared/i18n.ts";
 import { phaseAt } from "./shared/phase.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
+import { pageEvents } from "./shared/events.ts";
 
 const REFRESH_MS = 5_000;
 const clock = new ServerClock();
@@ -50,3 +51,4 @@ await syncOverHttp(clock);
 await refresh();
 setInterval(render, 250);
 setInterval(() => void refresh(), REFRESH_MS);
+pageEvents.record({ type: "page_view" });

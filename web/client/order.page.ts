@@ -5,6 +5,7 @@ import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
 import { t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
+import { pageEvents } from "./shared/events.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -73,3 +74,4 @@ $("cancel").addEventListener("click", () => {
 
 await syncOverHttp(clock);
 await load();
+pageEvents.record({ type: "page_view" });

@@ -7,6 +7,7 @@ import { api, ApiError } from "./shared/api.ts";
 import { BotCheck } from "./shared/bot-check.ts";
 import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
+import { pageEvents } from "./shared/events.ts";
 import { t } from "./shared/i18n.ts";
 import { LiveFeed } from "./shared/live-feed.ts";
 import { phaseAt, type ClientPhase } from "./shared/phase.ts";
@@ -14,6 +15,7 @@ import { QueuePlace } from "./shared/waiting-room.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
+const category = root.dataset.category || "general";
 const clock = new ServerClock();
 const countdown = new CanvasCountdown(document.getElementById("countdown") as HTMLCanvasElement, () => clock.now());
 const $ = (id: string) => document.getElementById(id)!;
@@ -173,8 +175,11 @@ async function buy(event: SubmitEvent): Promise<void> {
       if (error instanceof ApiError && error.code === "network") return request();
       throw error;
     });
+    pageEvents.record({ type: "checkout_attempt", sku, category, qty, outcome: "created" });
+    pageEvents.flush();
     location.assign(`/orders/${encodeURIComponent(order.id)}`);
   } catch (error) {
+    pageEvents.record({ type: "checkout_attempt", sku, category, qty, outcome: error instanceof ApiError ? error.code : "internal" });
     message.textContent = error instanceof ApiError ? error.message : t("error_internal");
     buying = false;
     if (error instanceof ApiError && error.code === "rate_limited") {
@@ -226,3 +231,5 @@ new LiveFeed(
 ).connect();
 render();
 void startSession();
+pageEvents.record({ type: "page_view" });
+pageEvents.record({ type: "product_view", sku, category });

@@ -27,6 +27,7 @@ export class SaleForm {
     this.input("sku").value = sale?.sku ?? "";
     this.input("sku").readOnly = sale !== null;
     this.input("title").value = sale?.title ?? "";
+    this.input("category").value = sale?.category ?? "general";
     this.textarea("description").value = sale?.description ?? "";
     this.textarea("images").value = (sale?.images ?? []).join("\n");
     this.input("listPrice").value = sale ? yuanInput(sale.listPrice) : "";
@@ -73,6 +74,7 @@ export class SaleForm {
     const draft: SaleDraftInput = {
       sku: this.input("sku").value.trim(),
       title: this.input("title").value.trim(),
+      category: this.input("category").value.trim(),
       description: this.textarea("description").value,
       images: this.textarea("images")
         .value.split("\n")

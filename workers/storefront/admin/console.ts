@@ -114,6 +114,7 @@ function saleForm() {
       <legend>Product</legend>
       <label>SKU <input name="sku" data-path="sku" placeholder="earbuds-pro-1111" /></label>
       <label>Title <input name="title" data-path="title" maxlength="200" /></label>
+      <label>Category <input name="category" data-path="category" maxlength="64" placeholder="shoes, bags, phones…" /></label>
       <label>Description <textarea name="description" data-path="description" rows="3"></textarea></label>
       <label>Images, one per line <textarea name="images" data-path="images" rows="2" placeholder="earbuds"></textarea></label>
     </fieldset>

@@ -3,6 +3,7 @@ import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
+import { events } from "./events.ts";
 import { orders } from "./orders.ts";
 import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
@@ -70,4 +71,5 @@ export const api = contractApp()
   .route("/", sales)
   .route("/", checkout)
   .route("/", waitingRoom)
-  .route("/", orders);
+  .route("/", orders)
+  .route("/", events);

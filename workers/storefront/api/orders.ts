@@ -1,5 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { AppError, unwrap } from "../../../src/errors.ts";
+import { emitAfterAnswer } from "./event-queue.ts";
+import { requestDevice } from "./request-device.ts";
 import { LOCAL_PAYMENT_METHODS, paymentProvider } from "../../../src/payments/index.ts";
 import { redactSecrets } from "../../../src/redact.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
@@ -100,7 +102,20 @@ export const orders = contractApp()
         if (error instanceof AppError) throw error;
         throw new AppError("dependency_unavailable", `the payment provider did not answer: ${error.message}`);
       });
-    if (!charge.ok) throw new AppError("payment_declined", charge.reason);
+    if (!charge.ok) {
+      emitAfterAnswer(c, {
+        id: `${id}:declined:${crypto.randomUUID()}`,
+        type: "payment_failed",
+        shopperId,
+        at: Date.now(),
+        device: requestDevice(c),
+        sku: order.sku,
+        orderId: id,
+        amount: order.totalAmount,
+        reason: charge.reason.slice(0, 64),
+      });
+      throw new AppError("payment_declined", charge.reason);
+    }
     const confirmed = await object.confirm(id, shopperId, charge.reference);
     try {
       const { order: paid, changed } = unwrap(confirmed);

@@ -112,6 +112,20 @@ export const shopperLimit = withContract(
   },
 );
 
+/** Event beacons per shopper (issue 13): counted apart from writes. Runs after `session`. */
+export const eventsLimit = withContract(
+  createMiddleware<AppEnv>(async (c, next) => {
+    if (limitsOf(c.env).eventsPerShopper !== null) {
+      refuseIfOver(c, [await count(c, "eventsPerShopper", shopperIdentifier(c.get("shopperId")))]);
+    }
+    await next();
+  }),
+  {
+    errors: ["rate_limited"],
+    note: `Rate limited per shopper (${configured("eventsPerShopper")}), apart from writes: beyond it, 429 \`rate_limited\` with \`Retry-After\`; nothing is queued.`,
+  },
+);
+
 /** A refusal: which limit, and in how many seconds to come back. */
 interface Refusal {
   name: RateLimitName;
@@ -122,6 +136,7 @@ const REFUSED: Record<RateLimitName, string> = {
   sessionPerAddress: "too many new shoppers from this address",
   writesPerAddress: "too many checkouts and order changes from this address",
   writesPerShopper: "too many checkouts and order changes by this shopper",
+  eventsPerShopper: "too many event beacons from this shopper",
 };
 
 /** 429 `rate_limited` for the longest of the refusals, if there is one. */

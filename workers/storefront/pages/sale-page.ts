@@ -32,7 +32,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
   // As the page's script shows it; a live sale waits for the shopper's session first.
   const state: ButtonState = snapshot.paused ? "paused" : buttonState(snapshot.phase);
   const live = state === "live";
-  return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-phase="${snapshot.phase}"
+  return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-category="${sale.category}" data-phase="${snapshot.phase}"
       data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}">
     ${
       hero

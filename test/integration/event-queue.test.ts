@@ -1,0 +1,83 @@
+import pg from "pg";
+import type { Miniflare } from "miniflare";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { buildProductionBundle, EVENTS_CONSUMER_CONFIG, runBundle } from "../../scripts/local/worker-bundle.ts";
+
+/**
+ * The events path as deployed, on workerd: the storefront bundle and the events consumer bundle,
+ * two Workers, with a real (Miniflare) queue between them and its dead-letter queue, against
+ * the test stack's Postgres.
+ */
+describe("shopper events through Cloudflare Queues", () => {
+  let mf: Miniflare;
+  let db: pg.Pool;
+
+  beforeAll(async () => {
+    const [storefront, consumer] = await Promise.all([buildProductionBundle(), buildProductionBundle(undefined, EVENTS_CONSUMER_CONFIG)]);
+    mf = runBundle(storefront, inject("stackVars"), { eventsConsumer: consumer });
+    await mf.ready;
+    db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
+  });
+  afterAll(async () => {
+    await db?.end();
+    await mf?.dispose();
+  });
+
+  /** Polls Postgres (the queue delivers within its batch timeout, 1 s here) until `done` or 20 s. */
+  async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const value = await read();
+      if (done(value) || Date.now() > deadline) return value;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  it("a beacon's events reach Postgres by way of the queue and the consumer Worker", async () => {
+    const session = await mf.dispatchFetch("http://shop.test/api/session", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+    });
+    const cookie = session.headers.get("Set-Cookie")!.split(";")[0]!;
+    const { shopperId } = (await session.json()) as { shopperId: string };
+    const now = Date.now();
+    const response = await mf.dispatchFetch("http://shop.test/api/events", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Cookie: cookie, "Sec-CH-UA-Mobile": "?1" },
+      body: JSON.stringify({
+        sentAt: now,
+        events: [
+          {
+            id: crypto.randomUUID(),
+            type: "product_view",
+            at: now - 500,
+            sku: "demo-earbuds",
+            category: "audio",
+            utm: { source: "wechat", campaign: "d11" },
+          },
+          { id: crypto.randomUUID(), type: "share", at: now - 100, sku: "demo-earbuds", channel: "wechat" },
+        ],
+      }),
+    });
+    expect(response.status).toBe(202);
+    const rows = await until(
+      async () => (await db.query("select type, device, utm, props from events where shopper_id = $1 order by type", [shopperId])).rows,
+      (found) => found.length === 2,
+    );
+    expect(rows).toEqual([
+      { type: "product_view", device: "phone", utm: { source: "wechat", campaign: "d11" }, props: {} },
+      { type: "share", device: "phone", utm: null, props: { channel: "wechat" } },
+    ]);
+  });
+
+  it("a poison message is retried, then kept from the dead-letter queue, and the queue goes on", async () => {
+    const queue = await mf.getQueueProducer("EVENTS", "storefront");
+    const marker = crypto.randomUUID();
+    await queue.send({ poison: marker });
+    const kept = await until(
+      async () => (await db.query("select body from event_dead_letters where body->>'poison' = $1", [marker])).rows,
+      (found) => found.length === 1,
+    );
+    expect(kept).toEqual([{ body: { poison: marker } }]);
+  });
+});
