@@ -146,6 +146,41 @@ describe("storefront in a real browser", () => {
     await page.screenshot({ path: screenshotPath("not-found") });
     await context.close();
   });
+
+  it("sends the sale page's events with sendBeacon when the page is hidden: a page view and a product view with its category", async () => {
+    const sale = await shop.seedSale({ title: "Running shoes", category: "shoes" });
+    const context = await shop.newShopper("phone", "zh-CN");
+    const page = await context.newPage();
+    // Keep a copy of each beacon's body (the browser's network log has none for a beacon), then send it for real.
+    await page.addInitScript(() => {
+      const send = navigator.sendBeacon.bind(navigator);
+      const sent: string[] = [];
+      Object.assign(window, { sentBeacons: sent });
+      navigator.sendBeacon = (url, data) => {
+        void (data as Blob).text().then((text) => sent.push(text));
+        return send(url, data);
+      };
+    });
+    await page.goto(`/sales/${sale.sku}?utm_source=wechat&utm_campaign=d11`);
+    await expect.poll(() => page.locator("#buy").getAttribute("data-state")).not.toBe("session");
+    const beacon = page.waitForRequest((request) => request.url().endsWith("/api/events") && request.method() === "POST");
+    // What the browser does when the shopper switches apps: the page is hidden, and sends what it has.
+    await page.evaluate(() => {
+      Object.defineProperty(document, "visibilityState", { value: "hidden", configurable: true });
+      document.dispatchEvent(new Event("visibilitychange"));
+    });
+    const request = await beacon;
+    const beaconBodies = () => page.evaluate(() => (window as unknown as { sentBeacons: string[] }).sentBeacons);
+    await expect.poll(async () => (await beaconBodies()).length).toBe(1);
+    const bodies = await beaconBodies();
+    const sent = JSON.parse(bodies[0]!) as { sentAt: number; events: Array<Record<string, unknown>> };
+    expect(sent.events.map((e) => e.type)).toEqual(["page_view", "product_view"]);
+    expect(sent.events[1]).toMatchObject({ sku: sale.sku, category: "shoes", locale: "zh-CN", utm: { source: "wechat", campaign: "d11" } });
+    const answer = await request.response();
+    expect(answer?.status()).toBe(202);
+    expect(await answer?.json()).toEqual({ accepted: 2, dropped: {} });
+    await context.close();
+  });
 });
 
 /** The headers every shop page carries (README, "Storefront pages and delivery"). */
