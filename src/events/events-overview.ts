@@ -2,20 +2,11 @@ import { and, count, gt, gte, inArray, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { eventDeadLetters, eventDrops, events } from "../db/schema.ts";
 import { EVENT_TYPES } from "./event.ts";
+import type { EventsOverview } from "./event-views.ts";
+
+export type { EventsOverview };
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/** The events pipeline at a glance, for the console (issue 13). */
-export interface EventsOverview {
-  /** Epoch ms: the counts are of events after `since` (24 hours before the server's `now`). */
-  since: number;
-  /** Events per type in those 24 hours, every type listed (0 for none), by the time they happened. */
-  byType: Array<{ type: string; events: number }>;
-  /** Events dropped as bad, per UTC day and reason, for today and yesterday (drops are counted per day), newest day first. */
-  drops: Array<{ day: string; reason: string; count: number }>;
-  /** Queue messages that failed every retry, kept in `event_dead_letters`. */
-  deadLetters: number;
-}
 
 /**
  * Three small statements. Per type: `type = any(…) and at > since` is a range scan per type on

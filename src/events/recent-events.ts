@@ -1,25 +1,9 @@
 import { desc, eq } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { events } from "../db/schema.ts";
+import type { RecentEvent } from "./event-views.ts";
 
-/** One of a shopper's events as the console lists it. */
-export interface RecentEvent {
-  id: string;
-  type: string;
-  /** Epoch ms, server time. */
-  at: number;
-  sku: string | null;
-  category: string | null;
-  orderId: string | null;
-  /** Fen, for order and payment events. */
-  amount: number | null;
-  page: string | null;
-  referrer: string | null;
-  device: string;
-  utm: Record<string, string> | null;
-  experiments: Record<string, string>;
-  props: Record<string, unknown>;
-}
+export type { RecentEvent };
 
 /** The most events a lookup lists. */
 export const MAX_RECENT_EVENTS = 200;

@@ -91,3 +91,73 @@ describe("the shopper's profile page, /me", () => {
     await context.close();
   });
 });
+
+describe("the console's Shoppers view", () => {
+  it("lets an adviser look a shopper up by id: their window, lifetime facts and latest events, and the events overview", async () => {
+    // A shopper on a phone, from a campaign link, views a sale and leaves it (the beacon goes out).
+    const sale = await shop.seedSale({ category: "audio" });
+    const shopperContext = await shop.newShopper("phone", "en-US");
+    const shopperPage = await shopperContext.newPage();
+    await shopperPage.goto(`/sales/${sale.sku}?utm_source=wechat&utm_campaign=d11`);
+    await shopperPage.waitForFunction(() => document.querySelector("#buy")?.getAttribute("data-state") === "live");
+    const shopperId = await shopperPage.evaluate(async () => {
+      const session = await fetch("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
+      return ((await session.json()) as { shopperId: string }).shopperId;
+    });
+    await shopperPage.evaluate(() => dispatchEvent(new Event("pagehide")));
+
+    const adviser = await shop.createStaff("adviser", "Ada Adviser");
+    const context = await shop.newShopper("desktop");
+    const page = await context.newPage();
+    await page.goto("/admin");
+    await page.fill("#password-sign-in [name=email]", adviser.email);
+    await page.fill("#password-sign-in [name=password]", adviser.password);
+    await page.click("#password-sign-in button[type=submit]");
+    await page.locator("#app").waitFor();
+    // An adviser reads shoppers, not sales: the Shoppers button is offered, the sale controls are not.
+    expect(await page.locator("#show-shoppers").isVisible()).toBe(true);
+    expect(await page.locator("#new-sale").isVisible()).toBe(false);
+    await page.click("#show-shoppers");
+    await page.locator('[data-view="events-overview"]').waitFor();
+
+    // Look the shopper up until the queue has delivered the view (a second at most, here).
+    const distinct = page.locator('[data-view="shopper-window"] [data-field="distinct"]');
+    await expect
+      .poll(
+        async () => {
+          await page.fill("#shopper-id", shopperId);
+          await page.click("#shopper-lookup button[type=submit]");
+          await page.locator(`[data-view="shopper-profile"][data-shopper="${shopperId}"]`).waitFor();
+          return distinct.textContent();
+        },
+        { timeout: 20_000, interval: 250 },
+      )
+      .toBe("1");
+    expect(await page.locator('[data-field="latest-category"]').textContent()).toBe("audio");
+    expect(await page.locator('[data-field="paid-orders"]').textContent()).toBe("0");
+    const view = page.locator('[data-view="shopper-events"] tr[data-type="product_view"]').first();
+    const cells = await view.locator("td").allTextContents();
+    // The device class is the server's reading of the User-Agent, which Chromium's phone emulation leaves a desktop one.
+    expect(cells.slice(1)).toEqual([
+      "product_view",
+      sale.sku,
+      `/sales/${sale.sku}?utm_source=wechat&utm_campaign=d11`,
+      expect.stringMatching(/^(phone|desktop)$/),
+      "source=wechat campaign=d11",
+      "–",
+    ]);
+
+    // The overview, read again, counts the view; a string that is no shopper id is said so in place.
+    await page.click("#refresh-overview");
+    await expect
+      .poll(async () => Number((await page.locator('[data-view="events-by-type"] tr[data-type="product_view"] td.num').textContent()) ?? 0))
+      .toBeGreaterThanOrEqual(1);
+    expect(Number(await page.locator('[data-field="dead-letters"]').textContent())).toBeGreaterThanOrEqual(0);
+    await page.screenshot({ path: screenshotPath("console-shoppers"), fullPage: true });
+    await page.fill("#shopper-id", "ord_not-a-shopper");
+    await page.click("#shopper-lookup button[type=submit]");
+    await expect.poll(() => page.locator('[data-view="shopper-problem"]').textContent()).toMatch(/not a shopper id/);
+    await shopperContext.close();
+    await context.close();
+  });
+});
