@@ -214,7 +214,8 @@ let inProcessStores = 0;
  * An in-process store on ioredis-mock, with the few gaps that matter to Upstash clients filled in:
  * SCRIPT LOAD/EXISTS/FLUSH and EVALSHA of loaded scripts (@upstash/ratelimit runs its scripts by
  * EVALSHA, and EVAL after NOSCRIPT), scripts with a shebang line (upstash-scripts.ts), lower-case
- * SET/ZADD options as the client sends them, and the error reply for INCR/DECR on a non-integer (the
+ * SET/ZADD options as the client sends them, ZADD GT/LT (the shopper profiles' view window, issue
+ * 13), and the error reply for INCR/DECR on a non-integer (the
  * mock would store NaN instead).
  */
 export function createInProcessBackend(): Backend {
@@ -277,10 +278,10 @@ export function createInProcessBackend(): Backend {
       case "set": // SET key value [NX|XX] [GET] [EX s|PX ms|...]: everything after the value is an option
         return call(name, [...args.slice(0, 2), ...args.slice(2).map((arg) => String(arg).toUpperCase())]);
       case "zadd": {
-        // ZADD key [NX|XX|CH|INCR ...] score member ...: only the leading flags, never a member.
+        // ZADD key [NX|XX|GT|LT|CH|INCR ...] score member ...: only the leading flags, never a member.
         const fixed = [...args];
         for (let i = 1; i < fixed.length && ZADD_FLAGS.has(String(fixed[i]).toUpperCase()); i++) fixed[i] = String(fixed[i]).toUpperCase();
-        return call(name, fixed);
+        return fixed.some((arg, i) => i > 0 && (arg === "GT" || arg === "LT")) ? zaddComparing(fixed) : call(name, fixed);
       }
       case "incr":
       case "decr":
@@ -295,6 +296,41 @@ export function createInProcessBackend(): Backend {
       default:
         return call(name, args);
     }
+  }
+
+  /**
+   * ZADD with GT or LT (Redis 6.2), which ioredis-mock does not know: an existing member's score
+   * moves only up (GT) or only down (LT); new members are added either way. Runs inside the
+   * store's one-at-a-time queue, so reading the current scores first is as atomic as Redis.
+   */
+  async function zaddComparing(args: Arg[]): Promise<Reply> {
+    const key = String(args[0]);
+    let i = 1;
+    const flags = new Set<string>();
+    while (i < args.length && ZADD_FLAGS.has(String(args[i]))) flags.add(String(args[i++]));
+    const pairs = args.slice(i);
+    if (pairs.length === 0 || pairs.length % 2 !== 0) throw new RedisReplyError("ERR syntax error");
+    if (flags.has("NX") || (flags.has("GT") && flags.has("LT"))) {
+      throw new RedisReplyError("ERR GT, LT, and/or NX options at the same time are not compatible");
+    }
+    if (flags.has("INCR")) throw new RedisReplyError(unknownToMock("zadd with INCR and GT or LT"));
+    let added = 0;
+    let changed = 0;
+    for (let p = 0; p < pairs.length; p += 2) {
+      const score = Number(pairs[p]);
+      if (Number.isNaN(score)) throw new RedisReplyError("ERR value is not a valid float");
+      const member = pairs[p + 1]!;
+      const current = await mock.zscore(key, String(member));
+      if (current === null) {
+        if (flags.has("XX")) continue;
+        await mock.zadd(key, score, String(member));
+        added++;
+      } else if (flags.has("GT") ? score > Number(current) : score < Number(current)) {
+        await mock.zadd(key, score, String(member));
+        changed++;
+      }
+    }
+    return flags.has("CH") ? added + changed : added;
   }
 
   function scriptCommand(args: Arg[]): Reply {

@@ -27,6 +27,12 @@ export const ADMITS = {
   readDeadLetters: ["owner", "marketer", "analyst"],
   retryDeadLetters: ["owner", "marketer"],
   manageStaff: ["owner"],
+  /**
+   * Shoppers' profiles and events, and the events pipeline's health (issue 13): personal data,
+   * so the people who look after shoppers and sales, not systems (an integration gets its own
+   * capability when a CRM needs one).
+   */
+  readShoppers: ["owner", "marketer", "analyst", "adviser"],
   /** A/B results and statistics (issue 13): reading only. */
   readExperiments: ["owner", "marketer", "analyst", "integration"],
 } as const satisfies Record<string, readonly Role[]>;

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Miniflare } from "miniflare";
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
-import { buildProductionBundle, runBundle } from "../../scripts/local/worker-bundle.ts";
+import { buildProductionBundle, EVENTS_CONSUMER_CONFIG, runBundle } from "../../scripts/local/worker-bundle.ts";
 import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
 import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
 import type { Role } from "../../src/staff/roles.ts";
@@ -29,12 +29,20 @@ export class StorefrontUnderTest {
     this.browser = browser;
   }
 
-  static async start(vars: LocalStackVars): Promise<StorefrontUnderTest> {
+  /**
+   * `eventsConsumer`: also run the events consumer Worker on the queue the pages' beacons go
+   * to, as deployed, so a page's events reach Postgres and the shopper's profile in Redis.
+   */
+  static async start(vars: LocalStackVars, options: { eventsConsumer?: boolean } = {}): Promise<StorefrontUnderTest> {
     // Through Miniflare's own entry (as wrangler dev serves it): that is what routes to the
     // static assets the way Cloudflare does.
     // Local staff accounts open, as `npm start` has them: the console signs staff in with a password.
     const secrets = { ...TEST_SECRETS, STAFF_SESSION_SECRET: TEST_STAFF_SESSION_SECRET };
-    const mf = runBundle(await buildProductionBundle(), vars, { assetsDirectory: join(ROOT, "public"), secrets });
+    const [storefront, eventsConsumer] = await Promise.all([
+      buildProductionBundle(),
+      options.eventsConsumer ? buildProductionBundle(undefined, EVENTS_CONSUMER_CONFIG) : undefined,
+    ]);
+    const mf = runBundle(storefront, vars, { assetsDirectory: join(ROOT, "public"), secrets, eventsConsumer });
     const url = await mf.ready;
     const browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",

@@ -2,6 +2,7 @@ import pg from "pg";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { buildProductionBundle, EVENTS_CONSUMER_CONFIG, runBundle } from "../../scripts/local/worker-bundle.ts";
+import type { ShopperProfile } from "../../src/profile/shopper-profile.ts";
 
 /**
  * The events path as deployed, on workerd: the storefront bundle and the events consumer bundle,
@@ -68,6 +69,19 @@ describe("shopper events through Cloudflare Queues", () => {
       { type: "product_view", device: "phone", utm: { source: "wechat", campaign: "d11" }, props: {} },
       { type: "share", device: "phone", utm: null, props: { channel: "wechat" } },
     ]);
+    // And the consumer put the view in the shopper's window in Redis, which the profile reads.
+    const profile = await until(
+      async () =>
+        (await (await mf.dispatchFetch("http://shop.test/api/me/profile", { headers: { Cookie: cookie } })).json()) as ShopperProfile,
+      (answer) => (answer.window?.distinct ?? 0) > 0,
+    );
+    expect(profile.window).toEqual({
+      minutes: 30,
+      products: [{ sku: "demo-earbuds", category: "audio", viewedAt: expect.any(Number) }],
+      distinct: 1,
+      latestCategory: "audio",
+    });
+    expect(profile.lifetime.firstSeen).toBe(profile.window?.products[0]?.viewedAt);
   });
 
   it("a poison message is retried, then kept from the dead-letter queue, and the queue goes on", async () => {

@@ -145,6 +145,32 @@ describe.each(backends)("Upstash gateway on the $backend backend", ({ backend, r
       expect(await redis.zrange(k("z"), 2, 5, { byScore: true })).toEqual(["a", "b"]);
     });
 
+    // What a shopper's view window uses (issue 13, src/profile/view-window-store.ts), as Redis does it.
+    it("moves scores only forward with ZADD GT, reads a score range with an open end, and trims", async () => {
+      const k = keyspace();
+      expect(await redis.zadd(k("w"), { gt: true }, { score: 10, member: "a" }, { score: 5, member: "b" })).toBe(2);
+      expect(await redis.zadd(k("w"), { gt: true }, { score: 3, member: "a" }, { score: 7, member: "b" }, { score: 1, member: "c" })).toBe(
+        1,
+      );
+      expect(await redis.zadd(k("w"), { gt: true, ch: true }, { score: 10, member: "a" }, { score: 8, member: "b" })).toBe(1);
+      expect(await redis.zrange(k("w"), 0, -1, { withScores: true })).toEqual(["c", 1, "b", 8, "a", 10]);
+      expect(await redis.zadd(k("w"), { lt: true }, { score: 0, member: "a" }, { score: 9, member: "b" })).toBe(0);
+      expect(await redis.zscore(k("w"), "a")).toBe(0);
+      await expect(redis.zadd(k("w"), { gt: true, nx: true } as never, { score: 1, member: "a" })).rejects.toThrow(/not compatible/);
+      // (1, 8]: the lower end open.
+      expect(await redis.zrange(k("w"), "(1", 8, { byScore: true, withScores: true })).toEqual(["b", 8]);
+      expect(await redis.zrange(k("w"), 8, "(0", { byScore: true, rev: true })).toEqual(["b", "c"]);
+      const trimmed = await redis
+        .pipeline()
+        .zremrangebyscore(k("w"), "-inf", 1)
+        .zremrangebyrank(k("w"), 0, -2)
+        .pexpire(k("w"), 60_000)
+        .zrange(k("w"), 0, -1)
+        .exec();
+      expect(trimmed).toEqual([2, 0, 1, ["b"]]);
+      expect(await redis.pttl(k("w"))).toBeGreaterThan(59_000);
+    });
+
     it("expires keys", async () => {
       const k = keyspace();
       await redis.set(k("plain"), "x");

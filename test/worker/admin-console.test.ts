@@ -6,6 +6,9 @@ import { saleDraftSchema, waitingRoomSchema } from "../../src/sales/sale-config.
 import type { StaffIdentity } from "../../src/staff/identity.ts";
 import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
 import type * as Console from "../../web/client/console/api-types.ts";
+import type { eventsOverview } from "../../src/events/events-overview.ts";
+import type { recentEvents } from "../../src/events/recent-events.ts";
+import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
 
 describe("GET /admin: the marketer console", () => {
   it("serves the console shell without a token, uncached, running only its own script", async () => {
@@ -65,7 +68,14 @@ describe("GET /admin: the marketer console", () => {
   it("marks its controls with capabilities of the role table", async () => {
     const page = await (await exports.default.fetch("https://shop.test/admin")).text();
     const marked = Object.fromEntries([...page.matchAll(/id="([^"]+)"[^>]*data-capability="([^"]+)"/g)].map((m) => [m[1], m[2]]));
-    expect(marked).toEqual({ "sign-out": "self", "new-sale": "editSales", "show-audit": "readAudit", editor: "editSales" });
+    expect(marked).toEqual({
+      "sign-out": "self",
+      "new-sale": "editSales",
+      "show-audit": "readAudit",
+      "show-shoppers": "readShoppers",
+      shoppers: "readShoppers",
+      editor: "editSales",
+    });
   });
 
   // The browser program cannot import the handlers' modules (they need workerd's globals),
@@ -78,5 +88,9 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Omit<Console.DeadLetters, "sku">>().toEqualTypeOf<Value<ReturnType<SkuSale["deadLetters"]>>>();
     expectTypeOf<Omit<Console.DeadLettersRetried, "sku">>().toEqualTypeOf<Value<ReturnType<SkuSale["retryDeadLetters"]>>>();
     expectTypeOf<Console.Me["staff"]>().toEqualTypeOf<StaffIdentity>();
+    // The Shoppers view (issue 13): the types the handlers answer by (their schemas are held to them with Describes).
+    expectTypeOf<Console.ShopperProfile>().toEqualTypeOf<Awaited<ReturnType<typeof readProfile>>>();
+    expectTypeOf<Console.ShopperEvents["events"]>().toEqualTypeOf<Awaited<ReturnType<typeof recentEvents>>>();
+    expectTypeOf<Console.EventsOverview>().toEqualTypeOf<Awaited<ReturnType<typeof eventsOverview>>>();
   });
 });

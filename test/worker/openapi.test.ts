@@ -230,6 +230,9 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/api-keys": "manageStaff",
       "DELETE /admin/api/api-keys/{id}": "manageStaff",
       "POST /admin/api/experiments/stats": "readExperiments",
+      "GET /admin/api/shoppers/{id}/profile": "readShoppers",
+      "GET /admin/api/shoppers/{id}/events": "readShoppers",
+      "GET /admin/api/events/overview": "readShoppers",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

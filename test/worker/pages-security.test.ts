@@ -52,12 +52,13 @@ async function fromCache(path: string, headers: Record<string, string> = {}): Pr
 }
 
 describe("security headers on every shop page", () => {
-  it("sends the CSP, framing, sniffing and referrer headers on the home, sale, order and 404 pages, rendered fresh", async () => {
+  it("sends the CSP, framing, sniffing and referrer headers on the home, sale, order, profile and 404 pages, rendered fresh", async () => {
     const sale = await seedSale({ images: ["earbuds"] });
     const paths = [
       "/",
       `/sales/${sale.sku}`,
       "/orders/ord_some-sku_abcdefghijklmnopqrstuvwx",
+      "/me",
       "/definitely/not/here",
       "/sales/no-such-sku",
     ];
@@ -122,5 +123,24 @@ describe("security headers on every shop page", () => {
     const api = await get("/api/sales");
     expect(api.headers.get("Content-Security-Policy")).toBeNull();
     await api.text();
+  });
+});
+
+describe("the shopper's profile page (issue 13)", () => {
+  it("is a private shell in the shopper's language, linked from every page's header, its script the bundled one", async () => {
+    for (const [language, title, link] of [
+      ["en", "Your browsing and purchases", "My profile"],
+      ["zh-CN", "我的浏览与购买", "我的"],
+    ] as const) {
+      const response = await get("/me", { "Accept-Language": language });
+      expect(response.status).toBe(200);
+      expect(response.headers.get("Cache-Control")).toBe("private, no-store");
+      const body = await response.text();
+      expect(body).toContain(`<html lang="${language}">`);
+      expect(body).toContain(title);
+      expect(body).toMatch(/<script type="module" src="\/assets\/me\.page\.[A-Z0-9]+\.js"><\/script>/);
+      const home = await (await get("/", { "Accept-Language": language })).text();
+      expect(home).toContain(`<a class="me" href="/me">${link}</a>`);
+    }
   });
 });

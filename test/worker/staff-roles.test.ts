@@ -32,6 +32,9 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "POST /api-keys": "manageStaff",
   "DELETE /api-keys/:id": "manageStaff",
   "POST /experiments/stats": "readExperiments",
+  "GET /shoppers/:id/profile": "readShoppers",
+  "GET /shoppers/:id/events": "readShoppers",
+  "GET /events/overview": "readShoppers",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
@@ -45,7 +48,8 @@ function probe(route: string): { method: string; path: string; body?: unknown } 
   const concrete = path
     .replace(":sku", "no-such-sku-for-roles")
     .replace(/\/staff\/:id$/, "/staff/stf_000000000000000000000000")
-    .replace(/\/api-keys\/:id$/, "/api-keys/0000000000000000");
+    .replace(/\/api-keys\/:id$/, "/api-keys/0000000000000000")
+    .replace(/\/shoppers\/:id\//, "/shoppers/shp_nobody_for_roles/");
   return method === "GET" || method === "DELETE" ? { method, path: concrete } : { method, path: concrete, body: {} };
 }
 

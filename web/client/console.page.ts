@@ -6,8 +6,9 @@
  * or an API key, kept in this tab's sessionStorage and sent as a bearer. Once in: the sales
  * by phase, refreshed every 2 s with orders per second from successive readings; the
  * create/edit form with every problem next to its field; per sale pause/resume, top-up,
- * history, audit trail and dead letters. The header says who is signed in, and controls
- * the role may not use are hidden (./console/capabilities.ts).
+ * history, audit trail and dead letters; the Shoppers view (a shopper's profile and events
+ * by id, the events pipeline's health; issue 13). The header says who is signed in, and
+ * controls the role may not use are hidden (./console/capabilities.ts).
  */
 import { may } from "../../src/staff/roles.ts";
 import { AdminApi } from "./console/admin-api.ts";
@@ -24,6 +25,7 @@ import { OrderRates } from "./console/order-rates.ts";
 import { setPaused, topUp } from "./console/sale-actions.ts";
 import { SaleEditor } from "./console/sale-editor.ts";
 import { SalesTable } from "./console/sales-table.ts";
+import { ShoppersView } from "./console/shoppers-view.ts";
 import { SignInPanel } from "./console/sign-in-panel.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
@@ -53,6 +55,7 @@ const table = new SalesTable(rates, {
   audit: (sku) => void showAudit(api, sku),
   deadLetters: (sale) => void showDeadLetters(api, sale, refreshNow),
 });
+const shoppers = new ShoppersView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -106,6 +109,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   gate.role = null; // the next credential may be someone else's
   editor.close();
   details.close();
+  shoppers.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

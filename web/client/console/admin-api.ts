@@ -3,12 +3,15 @@ import type {
   AuditTrail,
   DeadLetters,
   DeadLettersRetried,
+  EventsOverview,
   Me,
   SaleDraftInput,
   SaleHistory,
   SaleSaved,
   SalesList,
   SaleUpdateInput,
+  ShopperEvents,
+  ShopperProfile,
 } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 
@@ -57,6 +60,9 @@ export class AdminApi {
   audit = (sku: string | null) => this.call<AuditTrail>("GET", `/audit${sku ? `?sku=${encodeURIComponent(sku)}` : ""}`);
   deadLetters = (sku: string) => this.call<DeadLetters>("GET", `/sales/${encodeURIComponent(sku)}/dead-letters`);
   retryDeadLetters = (sku: string) => this.call<DeadLettersRetried>("POST", `/sales/${encodeURIComponent(sku)}/dead-letters/retry`);
+  shopperProfile = (id: string) => this.call<ShopperProfile>("GET", `/shoppers/${encodeURIComponent(id)}/profile`);
+  shopperEvents = (id: string) => this.call<ShopperEvents>("GET", `/shoppers/${encodeURIComponent(id)}/events?limit=50`);
+  eventsOverview = () => this.call<EventsOverview>("GET", "/events/overview");
 
   private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",

@@ -9,6 +9,8 @@
  * side fails the typecheck instead of the console at run time.
  */
 import type { DatabaseFailure } from "../../../src/db/errors.ts";
+import type { EventsOverview, RecentEvent } from "../../../src/events/event-views.ts";
+import type { ShopperProfile } from "../../../src/profile/shopper-profile.ts";
 import type { ErrorCode } from "../../../src/error-codes.ts";
 import type { AuditRecord } from "../../../src/sales/audit-log.ts";
 import type { ConsolePhase } from "../../../src/sales/phase.ts";
@@ -17,7 +19,7 @@ import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import type { StaffIdentity } from "../../../src/staff/identity.ts";
 import type { z } from "zod";
 
-export type { AuditRecord, ConsolePhase, SaleConfig, SkuSnapshot, StaffIdentity };
+export type { AuditRecord, ConsolePhase, EventsOverview, RecentEvent, SaleConfig, ShopperProfile, SkuSnapshot, StaffIdentity };
 
 /** A new sale as the console sends it (`POST /sales`): the server fills in the defaults. */
 export type SaleDraftInput = z.input<typeof saleDraftSchema>;
@@ -96,6 +98,12 @@ export interface DeadLettersRetried {
   requeued: number;
   deadLettered: number;
   outboxPending: number;
+}
+
+/** `GET /shoppers/:id/events` (issue 13): the shopper's latest events, newest first. */
+export interface ShopperEvents {
+  shopperId: string;
+  events: RecentEvent[];
 }
 
 /**

@@ -78,10 +78,12 @@ function page(nonce: string) {
         <div class="toolbar">
           <button type="button" id="new-sale" data-capability="${needs("editSales")}">New sale</button>
           <button type="button" id="show-audit" class="secondary" data-capability="${needs("readAudit")}">Audit log</button>
+          <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
           <span id="updated" class="muted"></span>
         </div>
         <div id="sales"></div>
         ${saleForm()}
+        ${shoppersSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
@@ -99,6 +101,23 @@ function page(nonce: string) {
  */
 function needs(capability: Capability): Capability {
   return capability;
+}
+
+/**
+ * The Shoppers view (issue 13): look a shopper up by id (profile and latest events), and the
+ * events pipeline at a glance. Filled by web/client/console/shoppers-view.ts.
+ */
+function shoppersSection() {
+  return html`<section id="shoppers" class="card" data-capability="${needs("readShoppers")}" hidden>
+    <div class="toolbar"><h2>Shoppers</h2><button type="button" id="close-shoppers" class="secondary">Close</button></div>
+    <form id="shopper-lookup" class="inline-form">
+      <label>Shopper id <input id="shopper-id" name="shopperId" placeholder="shp_…" autocomplete="off" spellcheck="false" required /></label>
+      <button type="submit">Look up</button>
+    </form>
+    <div id="shopper-result"></div>
+    <div class="toolbar"><h3>Events, last 24 hours</h3><button type="button" id="refresh-overview" class="secondary">Refresh</button></div>
+    <div id="events-overview"></div>
+  </section>`;
 }
 
 /**

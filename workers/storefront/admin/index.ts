@@ -15,6 +15,7 @@ import { epochMs, int } from "../contract/units.ts";
 import { adminExperiments } from "./experiments.ts";
 import { adminDeadLetters } from "./dead-letters.ts";
 import { adminSales } from "./sales.ts";
+import { adminShoppers } from "./shoppers.ts";
 import { adminStaff } from "./staff.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
@@ -90,4 +91,5 @@ export const adminApi = contractApp()
   .route("/", adminSales)
   .route("/", adminDeadLetters)
   .route("/", adminStaff)
-  .route("/", adminExperiments);
+  .route("/", adminExperiments)
+  .route("/", adminShoppers);

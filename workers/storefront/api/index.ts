@@ -5,6 +5,7 @@ import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
 import { events } from "./events.ts";
 import { orders } from "./orders.ts";
+import { profile } from "./profile.ts";
 import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
@@ -72,4 +73,5 @@ export const api = contractApp()
   .route("/", checkout)
   .route("/", waitingRoom)
   .route("/", orders)
-  .route("/", events);
+  .route("/", events)
+  .route("/", profile);

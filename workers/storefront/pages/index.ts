@@ -11,6 +11,7 @@ import { homePage } from "./home-page.ts";
 import { pageLang } from "./lang.ts";
 import { layout, pageResponse, preloadHeaders, type PageOptions } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
+import { mePage } from "./me-page.ts";
 import { orderPage } from "./order-page.ts";
 import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.ts";
 import { salePage } from "./sale-page.ts";
@@ -48,6 +49,14 @@ export const pages = new Hono<AppEnv>()
     if (!skuOfOrderId(id)) throw new AppError("not_found", `no order ${id}`);
     const { lang } = pageLang(c);
     const page: PageOptions = { lang, title: messages(lang).yourOrder, body: orderPage(lang, id), script: "order", path: c.req.path };
+    preloadHeaders(c, page);
+    c.header("Cache-Control", "private, no-store");
+    return withShopPageHeaders(await c.html(layout(page)));
+  })
+  // The shopper's own profile (issue 13): a shell; its script reads /api/me/profile with the session.
+  .get("/me", async (c) => {
+    const { lang } = pageLang(c);
+    const page: PageOptions = { lang, title: messages(lang).profileTitle, body: mePage(lang), script: "me", path: c.req.path };
     preloadHeaders(c, page);
     c.header("Cache-Control", "private, no-store");
     return withShopPageHeaders(await c.html(layout(page)));

@@ -63,7 +63,10 @@ export function layout(page: PageOptions): Markup {
   <body>
     <header class="top">
       <a class="brand" href="/">⚡ ${t.siteName}</a>
-      <a class="lang" href="${page.path}?lang=${other}" hreflang="${other}">${t.language}</a>
+      <nav class="top-links">
+        <a class="me" href="/me">${t.myProfile}</a>
+        <a class="lang" href="${page.path}?lang=${other}" hreflang="${other}">${t.language}</a>
+      </nav>
     </header>
     <main>${page.body}</main>
     <script type="application/json" id="i18n">${raw(jsonForScript(t))}</script>

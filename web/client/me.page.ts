@@ -1,0 +1,89 @@
+import { formatMoney } from "../../src/money.ts";
+import type { ShopperProfile } from "../../src/profile/shopper-profile.ts";
+import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
+import { ApiError, api } from "./shared/api.ts";
+import { pageEvents } from "./shared/events.ts";
+import { lang, t } from "./shared/i18n.ts";
+
+/**
+ * The shopper's profile page (issue 13): the last 30 minutes of product views and the lifetime
+ * facts, from `GET /api/me/profile`. Read again every minute and whenever the page comes back
+ * into view, so views age out and new ones appear. Ages are counted on the server's clock (the
+ * answer's `serverTime`), never this device's.
+ */
+const REFRESH_MS = 60_000;
+const $ = (id: string) => document.getElementById(id)!;
+const titles = new Map<string, string>();
+const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+
+function item(text: string, href?: string): HTMLLIElement {
+  const li = document.createElement("li");
+  if (href) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    li.append(a);
+  } else li.textContent = text;
+  return li;
+}
+
+function render(profile: ShopperProfile): void {
+  const root = $("profile");
+  root.dataset.state = "ready";
+  root.dataset.window = profile.window ? "ok" : "unavailable";
+  $("profile-status").textContent = "";
+  const window = profile.window;
+  const list = $("recent-products");
+  if (!window) {
+    $("window-summary").textContent = t("windowUnavailable");
+    list.replaceChildren();
+  } else {
+    $("window-summary").textContent =
+      window.distinct === 0 ? t("windowEmpty") : t("windowSummary", { n: window.distinct, category: window.latestCategory ?? "" });
+    list.replaceChildren(
+      ...window.products.map((product) => {
+        const minutes = Math.floor((profile.serverTime - product.viewedAt) / 60_000);
+        const li = item(titles.get(product.sku) ?? product.sku, `/sales/${encodeURIComponent(product.sku)}`);
+        li.dataset.sku = product.sku;
+        const meta = document.createElement("span");
+        meta.className = "meta";
+        meta.textContent = `${product.category} · ${minutes < 1 ? t("viewedJustNow") : t("viewedAgo", { m: minutes })}`;
+        li.append(meta);
+        return li;
+      }),
+    );
+  }
+  const { lifetime } = profile;
+  $("first-seen").textContent = lifetime.firstSeen === null ? t("noneYet") : dates.format(lifetime.firstSeen);
+  $("paid-orders").textContent = String(lifetime.paidOrders);
+  $("spend").textContent = formatMoney(lifetime.spend);
+  const favourites = lifetime.favouriteCategories.map((f) => item(t("favouriteLine", { ...f })));
+  $("favourites").replaceChildren(...(favourites.length ? favourites : [item(t("noneYet"))]));
+}
+
+/** Product names for the SKUs on sale; a SKU no longer on sale shows as itself. */
+async function loadTitles(): Promise<void> {
+  try {
+    const { sales } = await api<{ sales: SkuSnapshot[] }>("/api/sales");
+    for (const sale of sales) titles.set(sale.sku, sale.title);
+  } catch {
+    // names are a nicety: SKUs will do
+  }
+}
+
+async function load(): Promise<void> {
+  try {
+    render(await api<ShopperProfile>("/api/me/profile"));
+  } catch (error) {
+    $("profile").dataset.state = "error";
+    $("profile-status").textContent = error instanceof ApiError ? error.message : t("error_internal");
+  }
+}
+
+await loadTitles();
+await load();
+setInterval(() => void load(), REFRESH_MS);
+document.addEventListener("visibilitychange", () => {
+  if (document.visibilityState === "visible") void load();
+});
+pageEvents.record({ type: "page_view" });

@@ -1,0 +1,30 @@
+import { html } from "hono/html";
+import { messages, type Lang } from "../../../src/i18n/messages.ts";
+import type { Markup } from "./layout.ts";
+
+/**
+ * The shopper's profile page (issue 13): a shell only, like the order page. The profile is
+ * personal and changes by the minute, so the page is never cached and its script
+ * (web/client/me.page.ts) reads `/api/me/profile` with the shopper's own session.
+ */
+export function mePage(lang: Lang): Markup {
+  const t = messages(lang);
+  return html`<article class="profile" id="profile">
+    <h1>${t.profileTitle}</h1>
+    <p class="status" id="profile-status" role="status">${t.loading}</p>
+    <section class="card" aria-labelledby="recent-title">
+      <h2 id="recent-title">${t.recentlyViewed}</h2>
+      <p id="window-summary"></p>
+      <ol class="recent" id="recent-products"></ol>
+    </section>
+    <section class="card" aria-labelledby="lifetime-title">
+      <h2 id="lifetime-title">${t.lifetimeTitle}</h2>
+      <dl class="order-lines" id="lifetime">
+        <dt>${t.firstSeen}</dt><dd id="first-seen">…</dd>
+        <dt>${t.paidOrders}</dt><dd id="paid-orders">…</dd>
+        <dt>${t.spend}</dt><dd id="spend">…</dd>
+        <dt>${t.favouriteCategories}</dt><dd><ul class="favourites" id="favourites"></ul></dd>
+      </dl>
+    </section>
+  </article>`;
+}
