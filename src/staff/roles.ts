@@ -27,8 +27,10 @@ export const ADMITS = {
   readDeadLetters: ["owner", "marketer", "analyst"],
   retryDeadLetters: ["owner", "marketer"],
   manageStaff: ["owner"],
-  /** A/B results and statistics (issue 13): reading only. */
+  /** A/B experiments, their results and statistics (issue 13): reading only. */
   readExperiments: ["owner", "marketer", "analyst", "integration"],
+  /** Creating, editing, starting and stopping A/B experiments (issue 13). */
+  editExperiments: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -230,6 +230,15 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/api-keys": "manageStaff",
       "DELETE /admin/api/api-keys/{id}": "manageStaff",
       "POST /admin/api/experiments/stats": "readExperiments",
+      "GET /admin/api/experiments": "readExperiments",
+      "POST /admin/api/experiments": "editExperiments",
+      "GET /admin/api/experiments/{key}": "readExperiments",
+      "PUT /admin/api/experiments/{key}": "editExperiments",
+      "POST /admin/api/experiments/{key}/start": "editExperiments",
+      "POST /admin/api/experiments/{key}/stop": "editExperiments",
+      "GET /admin/api/experiments/{key}/history": "readExperiments",
+      "GET /admin/api/experiments/{key}/audit": "readAudit",
+      "GET /admin/api/experiments/{key}/results": "readExperiments",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -32,6 +32,15 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "POST /api-keys": "manageStaff",
   "DELETE /api-keys/:id": "manageStaff",
   "POST /experiments/stats": "readExperiments",
+  "GET /experiments": "readExperiments",
+  "POST /experiments": "editExperiments",
+  "GET /experiments/:key": "readExperiments",
+  "PUT /experiments/:key": "editExperiments",
+  "POST /experiments/:key/start": "editExperiments",
+  "POST /experiments/:key/stop": "editExperiments",
+  "GET /experiments/:key/history": "readExperiments",
+  "GET /experiments/:key/audit": "readAudit",
+  "GET /experiments/:key/results": "readExperiments",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
@@ -44,6 +53,7 @@ function probe(route: string): { method: string; path: string; body?: unknown } 
   const [method, path] = route.split(" ") as [string, string];
   const concrete = path
     .replace(":sku", "no-such-sku-for-roles")
+    .replace(":key", "no-such-experiment-for-roles")
     .replace(/\/staff\/:id$/, "/staff/stf_000000000000000000000000")
     .replace(/\/api-keys\/:id$/, "/api-keys/0000000000000000");
   return method === "GET" || method === "DELETE" ? { method, path: concrete } : { method, path: concrete, body: {} };

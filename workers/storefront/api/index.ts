@@ -4,6 +4,7 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
 import { events } from "./events.ts";
+import { experiments } from "./experiments.ts";
 import { orders } from "./orders.ts";
 import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
@@ -72,4 +73,5 @@ export const api = contractApp()
   .route("/", checkout)
   .route("/", waitingRoom)
   .route("/", orders)
-  .route("/", events);
+  .route("/", events)
+  .route("/", experiments);
