@@ -3,6 +3,10 @@ import type {
   AuditTrail,
   DeadLetters,
   DeadLettersRetried,
+  ExperimentDraftInput,
+  ExperimentList,
+  ExperimentResults,
+  ExperimentSaved,
   Me,
   SaleDraftInput,
   SaleHistory,
@@ -57,6 +61,13 @@ export class AdminApi {
   audit = (sku: string | null) => this.call<AuditTrail>("GET", `/audit${sku ? `?sku=${encodeURIComponent(sku)}` : ""}`);
   deadLetters = (sku: string) => this.call<DeadLetters>("GET", `/sales/${encodeURIComponent(sku)}/dead-letters`);
   retryDeadLetters = (sku: string) => this.call<DeadLettersRetried>("POST", `/sales/${encodeURIComponent(sku)}/dead-letters/retry`);
+  experiments = () => this.call<ExperimentList>("GET", "/experiments");
+  createExperiment = (draft: ExperimentDraftInput) => this.call<ExperimentSaved>("POST", "/experiments", draft);
+  updateExperiment = (key: string, draft: ExperimentDraftInput, expectedVersion: number) =>
+    this.call<ExperimentSaved>("PUT", `/experiments/${encodeURIComponent(key)}`, { ...draft, expectedVersion });
+  moveExperiment = (key: string, action: "start" | "stop") =>
+    this.call<ExperimentSaved>("POST", `/experiments/${encodeURIComponent(key)}/${action}`);
+  experimentResults = (key: string) => this.call<ExperimentResults>("GET", `/experiments/${encodeURIComponent(key)}/results`);
 
   private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",
