@@ -10,6 +10,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { demoExperiments } from "../src/experiments/demo-experiments.ts";
+import { experimentConfigSchema, experimentKey } from "../src/experiments/experiment-config.ts";
 import { demoSales } from "../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
 import { startLocalStack, type LocalStack } from "./local/stack.ts";
@@ -68,6 +70,8 @@ async function main(): Promise<void> {
   await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("seeding demo sales into local KV");
   await seedDemoSales(await previousVersions);
+  step("seeding the demo A/B experiments into local KV (those not there yet)");
+  await seedDemoExperiments();
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
   wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS });
@@ -94,6 +98,49 @@ async function seedDemoSales(previousVersions: Map<string, number>): Promise<voi
   writeFileSync(file, JSON.stringify(entries));
   try {
     await run(WRANGLER, ["kv", "bulk", "put", file, "--binding", "SALES", "--local"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The seed's experiments (issue 13), written only when local KV has none under their keys:
+ * unlike a demo sale, whose window must start now, an experiment keeps what the console did
+ * to it (started, stopped, reweighted) across restarts.
+ */
+async function seedDemoExperiments(): Promise<void> {
+  const entries = demoExperiments(Date.now()).map((experiment) => {
+    const valid = experimentConfigSchema.parse(experiment);
+    return { key: experimentKey(valid.key), value: JSON.stringify(valid) };
+  });
+  const present = await localKvKeys(entries.map((entry) => entry.key));
+  const missing = entries.filter((entry) => !present.has(entry.key));
+  if (missing.length === 0) return;
+  const dir = mkdtempSync(join(tmpdir(), "flashsale-seed-"));
+  const file = join(dir, "experiments.json");
+  writeFileSync(file, JSON.stringify(missing));
+  try {
+    await run(WRANGLER, ["kv", "bulk", "put", file, "--binding", "SALES", "--local"]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Which of these keys local KV holds a value for. */
+async function localKvKeys(keys: string[]): Promise<Set<string>> {
+  const dir = mkdtempSync(join(tmpdir(), "flashsale-seed-"));
+  const file = join(dir, "keys.json");
+  writeFileSync(file, JSON.stringify(keys));
+  try {
+    const { stdout } = await promisify(execFile)(WRANGLER, ["kv", "bulk", "get", file, "--binding", "SALES", "--local"], {
+      cwd: ROOT,
+      env: childEnv,
+    });
+    const found = JSON.parse(stdout.slice(stdout.indexOf("{"))) as Record<string, { value: string | null }>;
+    return new Set(Object.entries(found).flatMap(([key, { value }]) => (value === null ? [] : [key])));
+  } catch (error) {
+    console.warn(`  · could not read local KV (${(error as Error).message.split("\n")[0]}); seeding the experiments afresh`);
+    return new Set();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -196,6 +243,7 @@ async function printBanner(running: LocalStack): Promise<void> {
       "┌─ Flash-sale storefront is running ──────────────────────────────",
       `│ Storefront   ${base}/`,
       ...sales.map((sale) => `│ Demo sale    ${base}/sales/${sale.sku}`),
+      `│ Experiments  ${base}/admin (A/B: countdown, Buy colour, promotion wording running; loading a draft)`,
       `│ Health       ${base}/healthz  (${health.status === "ok" ? "all green" : `failing: ${health.failing.join(", ")}`})`,
       `│ Admin token  ${APP_SECRETS.ADMIN_TOKEN}${env.ADMIN_TOKEN ? " (ADMIN_TOKEN)" : " (fresh for this run; set ADMIN_TOKEN to choose)"}`,
       `│ Staff        ${base}/admin  (add an account: npm run staff -- add --email you@shop.test --role owner)`,

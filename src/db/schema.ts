@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import { bigint, bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import type { ExperimentConfig } from "../experiments/experiment-config.ts";
+import type { ExperimentAction } from "../experiments/lifecycle.ts";
 import type { OrderStatus } from "../orders/order.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import { ROLES, type Role } from "../staff/roles.ts";
@@ -188,3 +190,44 @@ export const eventDeadLetters = pgTable("event_dead_letters", {
   receivedAt: timestamp("received_at", { withTimezone: true, mode: "date" }).notNull(),
   body: jsonb("body").notNull(),
 });
+
+/**
+ * Every change to an experiment through the admin API (issue 13): who, when, what before and
+ * after. The version is unique per experiment: with no Durable Object behind an experiment,
+ * this insert is where two saves of one version meet, and the second is refused (409) before
+ * it reaches KV (workers/storefront/admin/save-experiment.ts).
+ */
+export const experimentAuditLog = pgTable(
+  "experiment_audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").$type<ExperimentAction>().notNull(),
+    experiment: text("experiment").notNull(),
+    /** The version the change made (`after.version`). */
+    version: integer("version").notNull(),
+    before: jsonb("before").$type<ExperimentConfig>(),
+    after: jsonb("after").$type<ExperimentConfig>().notNull(),
+  },
+  (table) => [uniqueIndex("experiment_audit_log_version").on(table.experiment, table.version)],
+);
+
+/**
+ * Each shopper's first exposure to each experiment (issue 13): written by the events
+ * consumer from the pages' `experiment_exposure` events, once per shopper and experiment
+ * (the key), keeping the earliest when a later batch brings an earlier one. Results count
+ * these shoppers, and an order event of theirs after `exposed_at` converts for `variant`.
+ */
+export const experimentExposures = pgTable(
+  "experiment_exposures",
+  {
+    experiment: text("experiment").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    variant: text("variant").notNull(),
+    exposedAt: timestamp("exposed_at", { withTimezone: true, mode: "date" }).notNull(),
+    device: text("device").notNull(),
+    locale: text("locale"),
+  },
+  (table) => [primaryKey({ columns: [table.experiment, table.shopperId] })],
+);

@@ -136,3 +136,32 @@ export function sampleRatioCheck(arms: ReadonlyArray<{ users: number; weight?: n
 function rate(arm: ProportionArm): number {
   return arm.users === 0 ? 0 : arm.conversions / arm.users;
 }
+
+/** A value and its 95 % interval. */
+export interface Estimate {
+  value: number;
+  low: number;
+  high: number;
+}
+
+/**
+ * A conversion rate with its 95 % Wilson score interval: unlike the textbook p ± 1.96·SE it
+ * stays within [0, 1] and keeps its coverage for small samples and rates near 0, which a
+ * fresh experiment has. Worked example: 200/1000 gives 0.2 in [0.1764, 0.2259].
+ */
+export function proportionEstimate(conversions: number, users: number): Estimate | null {
+  if (users <= 0) return null;
+  const p = conversions / users;
+  const z2 = Z_95 ** 2;
+  const scale = 1 + z2 / users;
+  const center = (p + z2 / (2 * users)) / scale;
+  const half = (Z_95 / scale) * Math.sqrt((p * (1 - p)) / users + z2 / (4 * users ** 2));
+  return { value: p, low: Math.max(0, center - half), high: Math.min(1, center + half) };
+}
+
+/** A mean with its 95 % t interval (n − 1 degrees of freedom); null below 2 users. */
+export function meanEstimate(arm: Pick<MeanArm, "users" | "mean" | "stddev">): Estimate | null {
+  if (arm.users < 2) return null;
+  const margin = tQuantile(0.975, arm.users - 1) * (arm.stddev / Math.sqrt(arm.users));
+  return { value: arm.mean, low: arm.mean - margin, high: arm.mean + margin };
+}

@@ -33,8 +33,10 @@ export const ADMITS = {
    * capability when a CRM needs one).
    */
   readShoppers: ["owner", "marketer", "analyst", "adviser"],
-  /** A/B results and statistics (issue 13): reading only. */
+  /** A/B experiments, their results and statistics (issue 13): reading only. */
   readExperiments: ["owner", "marketer", "analyst", "integration"],
+  /** Creating, editing, starting and stopping A/B experiments (issue 13). */
+  editExperiments: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { compareMeans, compareProportions, sampleRatioCheck, welch } from "../../src/experiments/statistics.ts";
+import { experimentResults } from "../../src/experiments/results.ts";
+import { compareMeans, compareProportions, proportionEstimate, sampleRatioCheck, welch } from "../../src/experiments/statistics.ts";
 
 /** Mean and sample standard deviation of a sample, for the worked examples given as raw data. */
 function summarize(name: string, values: number[]) {
@@ -81,3 +82,56 @@ function standardNormal(z: number): number {
   const erf = 1 - poly * Math.exp(-x * x);
   return z >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
 }
+
+describe("per-variant estimates and results (issue 13's results path)", () => {
+  it("a rate's 95 % Wilson interval: 200/1000 is 0.2 in [0.1764, 0.2259]; 0/10 stays within [0, 1]", () => {
+    const estimate = proportionEstimate(200, 1000)!;
+    expect(estimate.value).toBe(0.2);
+    expect(estimate.low).toBeCloseTo(0.17638, 4);
+    expect(estimate.high).toBeCloseTo(0.22592, 4);
+    const none = proportionEstimate(0, 10)!;
+    expect(none.low).toBeCloseTo(0, 12);
+    expect(none.high).toBeCloseTo(0.2775, 4);
+    expect(proportionEstimate(0, 0)).toBeNull();
+  });
+
+  it("experimentResults: the worked example, zeros for a variant nobody saw, SRM on 5,000 against 4,600", () => {
+    const experiment = {
+      key: "e",
+      name: "e",
+      description: "",
+      surface: "countdown" as const,
+      primaryMetric: "checkout" as const,
+      variants: [
+        { key: "dynamic", name: "Canvas", weight: 50 },
+        { key: "static", name: "Static", weight: 50 },
+      ],
+      targeting: { shoppers: [], devices: [], locales: [] },
+      seed: "e",
+      status: "running" as const,
+      startedAt: 1,
+      stoppedAt: null,
+      version: 2,
+      updatedAt: 1,
+      updatedBy: null,
+    };
+    const tally = (variant: string, shoppers: number, checkouts: number) => ({
+      variant,
+      shoppers,
+      checkouts,
+      payments: 0,
+      revenue: { total: 0, mean: 0, stddev: 0 },
+    });
+    const worked = experimentResults(experiment, [tally("dynamic", 1000, 200), tally("static", 1000, 250)], 5);
+    expect(worked.comparisons[0]!.statistic).toBeCloseTo(2.6774, 4);
+    expect(worked.comparisons[0]!.pValue).toBeCloseTo(0.00742, 5);
+    const unseen = experimentResults(experiment, [tally("dynamic", 10, 1)], 5);
+    expect(unseen.variants[1]).toMatchObject({ variant: "static", shoppers: 0, primary: null });
+    expect(unseen.comparisons).toEqual([]);
+    const skewed = experimentResults(experiment, [tally("dynamic", 5000, 0), tally("static", 4600, 0)], 5);
+    expect(skewed.srm.chiSquare).toBeCloseTo(16.667, 3);
+    expect(skewed.srm.mismatch).toBe(true);
+    const fair = experimentResults(experiment, [tally("dynamic", 5000, 0), tally("static", 4900, 0)], 5);
+    expect(fair.srm.mismatch).toBe(false);
+  });
+});

@@ -2,6 +2,7 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import manifest from "../../build/asset-manifest.json";
 import type { SkuSale } from "../../durable-objects/sku-sale/index.ts";
+import { experimentDraftSchema, targetingSchema } from "../../src/experiments/experiment-config.ts";
 import { saleDraftSchema, waitingRoomSchema } from "../../src/sales/sale-config.ts";
 import type { StaffIdentity } from "../../src/staff/identity.ts";
 import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
@@ -44,13 +45,23 @@ describe("GET /admin: the marketer console", () => {
 
   it("has a field for every field of a sale, named by its API path, so each problem lands next to it", async () => {
     const page = await (await exports.default.fetch("https://shop.test/admin")).text();
-    const markup = page.slice(0, page.indexOf("<script"));
+    const start = page.indexOf('<form id="editor"');
+    const markup = page.slice(start, page.indexOf("</form>", start));
     const paths = [...markup.matchAll(/data-path="([^"]+)"/g)].map((m) => m[1]);
     // Currency is fixed (CNY); rows of tiers and gifts get their paths in the browser; the
     // waiting room is a fieldset with a field for each of its own.
     const fields = Object.keys(saleDraftSchema.shape).filter((key) => key !== "currency");
     const nested = Object.keys(waitingRoomSchema.shape).map((key) => `waitingRoom.${key}`);
     expect(paths.sort()).toEqual([...fields, ...nested].sort());
+  });
+
+  it("has a field for every field of an experiment (issue 13); its variants' rows are drawn for the surface chosen", async () => {
+    const page = await (await exports.default.fetch("https://shop.test/admin")).text();
+    const start = page.indexOf('<form id="experiment-editor"');
+    const markup = page.slice(start, page.indexOf("</form>", start));
+    const paths = [...markup.matchAll(/data-path="([^"]+)"/g)].map((m) => m[1]);
+    const targeting = Object.keys(targetingSchema.shape).map((key) => `targeting.${key}`);
+    expect(paths.sort()).toEqual([...Object.keys(experimentDraftSchema.shape), ...targeting].sort());
   });
 
   it("signs staff in with email and password first, for their password manager, and a token second", async () => {
@@ -75,6 +86,8 @@ describe("GET /admin: the marketer console", () => {
       "show-shoppers": "readShoppers",
       shoppers: "readShoppers",
       editor: "editSales",
+      "show-experiments": "readExperiments",
+      "experiment-editor": "editExperiments",
     });
   });
 

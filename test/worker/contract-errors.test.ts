@@ -6,6 +6,7 @@ import { contractBreaches } from "../../workers/storefront/contract/declared-err
 import worker from "../../workers/storefront/index.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
 import { draftSale } from "./admin-support.ts";
+import { draftExperiment } from "./experiment-support.ts";
 import { freshAddress, freshEmail, makeAccount, makeApiKey, PASSWORD, signIn, STAFF_ENV } from "./staff-support.ts";
 import { placeOrder, seedSale, Shopper, type ApiOrder } from "./support.ts";
 
@@ -150,6 +151,12 @@ function goodBody(operation: string, f: Fixtures): unknown {
       return { name: "Swept again" };
     case "POST /admin/api/api-keys":
       return { name: "sweep", role: "integration" };
+    case "POST /api/experiments/assignments":
+      return { page: "sale", locale: "en" };
+    case "POST /admin/api/experiments":
+      return draftExperiment();
+    case "PUT /admin/api/experiments/{key}":
+      return { ...draftExperiment(), expectedVersion: 1 };
     default:
       return {};
   }

@@ -233,6 +233,15 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/shoppers/{id}/profile": "readShoppers",
       "GET /admin/api/shoppers/{id}/events": "readShoppers",
       "GET /admin/api/events/overview": "readShoppers",
+      "GET /admin/api/experiments": "readExperiments",
+      "POST /admin/api/experiments": "editExperiments",
+      "GET /admin/api/experiments/{key}": "readExperiments",
+      "PUT /admin/api/experiments/{key}": "editExperiments",
+      "POST /admin/api/experiments/{key}/start": "editExperiments",
+      "POST /admin/api/experiments/{key}/stop": "editExperiments",
+      "GET /admin/api/experiments/{key}/history": "readExperiments",
+      "GET /admin/api/experiments/{key}/audit": "readAudit",
+      "GET /admin/api/experiments/{key}/results": "readExperiments",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -35,6 +35,15 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /shoppers/:id/profile": "readShoppers",
   "GET /shoppers/:id/events": "readShoppers",
   "GET /events/overview": "readShoppers",
+  "GET /experiments": "readExperiments",
+  "POST /experiments": "editExperiments",
+  "GET /experiments/:key": "readExperiments",
+  "PUT /experiments/:key": "editExperiments",
+  "POST /experiments/:key/start": "editExperiments",
+  "POST /experiments/:key/stop": "editExperiments",
+  "GET /experiments/:key/history": "readExperiments",
+  "GET /experiments/:key/audit": "readAudit",
+  "GET /experiments/:key/results": "readExperiments",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
@@ -47,6 +56,7 @@ function probe(route: string): { method: string; path: string; body?: unknown } 
   const [method, path] = route.split(" ") as [string, string];
   const concrete = path
     .replace(":sku", "no-such-sku-for-roles")
+    .replace(":key", "no-such-experiment-for-roles")
     .replace(/\/staff\/:id$/, "/staff/stf_000000000000000000000000")
     .replace(/\/api-keys\/:id$/, "/api-keys/0000000000000000")
     .replace(/\/shoppers\/:id\//, "/shoppers/shp_nobody_for_roles/");

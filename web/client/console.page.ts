@@ -18,6 +18,8 @@ import { RoleGate } from "./console/capabilities.ts";
 import { credentials } from "./console/credentials.ts";
 import { showDeadLetters } from "./console/dead-letters-view.ts";
 import { details } from "./console/details.ts";
+import { ExperimentEditor } from "./console/experiment-editor.ts";
+import { showExperiments } from "./console/experiments-view.ts";
 import { byId } from "./console/dom.ts";
 import { flash } from "./console/flash.ts";
 import { showHistory } from "./console/history-view.ts";
@@ -47,6 +49,8 @@ const gate = new RoleGate(document.body);
 const rates = new OrderRates();
 const refreshNow = () => void refresh();
 const editor = new SaleEditor(api, refreshNow);
+/** A/B experiments (issue 13): the list, results and the form live in the details panel; a save redraws the list. */
+const experimentEditor: ExperimentEditor = new ExperimentEditor(api, () => void showExperiments(api, experimentEditor));
 const table = new SalesTable(rates, {
   edit: (sale) => editor.open(sale),
   setPaused: (sale, paused) => void setPaused(api, sale, paused, refreshNow),
@@ -108,6 +112,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   poll = undefined;
   gate.role = null; // the next credential may be someone else's
   editor.close();
+  experimentEditor.close();
   details.close();
   shoppers.close();
   table.clear();
@@ -177,6 +182,7 @@ async function signOutClicked(): Promise<void> {
 byId("sign-out").addEventListener("click", () => void signOutClicked());
 byId("new-sale").addEventListener("click", () => editor.open(null));
 byId("show-audit").addEventListener("click", () => void showAudit(api, null));
+byId("show-experiments").addEventListener("click", () => void showExperiments(api, experimentEditor));
 byId("close-details").addEventListener("click", () => details.close());
 
 byId("timezone").textContent = `(your local time, ${Intl.DateTimeFormat().resolvedOptions().timeZone})`;

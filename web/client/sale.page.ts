@@ -1,3 +1,4 @@
+import { promoWording } from "../../src/experiments/promo-wording.ts";
 import { formatMoney } from "../../src/money.ts";
 import { TURNSTILE_TOKEN_HEADER } from "../../src/bot-check/widget.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
@@ -8,17 +9,28 @@ import { BotCheck } from "./shared/bot-check.ts";
 import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
 import { pageEvents } from "./shared/events.ts";
+import { PageExperiments } from "./shared/experiments.ts";
 import { t } from "./shared/i18n.ts";
 import { LiveFeed } from "./shared/live-feed.ts";
 import { phaseAt, type ClientPhase } from "./shared/phase.ts";
+import { StaticCountdown } from "./shared/static-countdown.ts";
 import { QueuePlace } from "./shared/waiting-room.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
 const category = root.dataset.category || "general";
+const listPrice = Number(root.dataset.listPrice);
 const clock = new ServerClock();
-const countdown = new CanvasCountdown(document.getElementById("countdown") as HTMLCanvasElement, () => clock.now());
 const $ = (id: string) => document.getElementById(id)!;
+/** The countdown the shopper's variant draws (issue 13): the millisecond canvas (the control), or a static time. */
+let countdown: { countTo(target: number, onZero?: () => void, opening?: boolean): void; stop(): void } = new CanvasCountdown(
+  $("countdown") as HTMLCanvasElement,
+  () => clock.now(),
+);
+/** The shopper's A/B variants (issue 13): asked for once the session is there; until then the surfaces stay neutral. */
+const experiments = new PageExperiments("sale", root);
+/** If the live feed never answers, the cached numbers are shown as they are after this long. */
+const LIVE_WAIT_MS = 5_000;
 const buyButton = $("buy") as HTMLButtonElement;
 const message = $("message");
 let snapshot: SkuSnapshot = JSON.parse($("initial-snapshot").textContent!);
@@ -56,6 +68,7 @@ function render(): void {
   $("stock-text").textContent = t("remaining", { remaining: stock.remaining, total: stock.total });
   $("stock-text").dataset.remaining = String(stock.remaining);
   $("price").textContent = price.unitPrice === null ? "—" : formatMoney(price.unitPrice);
+  renderPromo(price.unitPrice);
   $("tier-note").textContent =
     price.unitsLeftInTier !== null && price.nextTier
       ? `${t("leftInTier", { n: price.unitsLeftInTier })} · ${t("thenPrice", { price: formatMoney(price.nextTier.unitPrice) })}`
@@ -123,11 +136,29 @@ function renderQueue(queueing: boolean, now: number): void {
   queueTick = window.setTimeout(render, (held.admitAt - now) % 1000 || 1000);
 }
 
+/** The promotion label in the shopper's wording (issue 13), once the variants are known; none without a discount. */
+function renderPromo(unitPrice: number | null): void {
+  const words = root.dataset.experiments === "ready" ? promoWording(experiments.variant("promo_label"), listPrice, unitPrice) : null;
+  $("promo").hidden = words === null;
+  $("promo").textContent = words ? t(words.key, words.values) : "";
+}
+
+/** The variants are known: the static countdown takes the canvas's place if that is the shopper's. */
+function applyVariants(): void {
+  if (experiments.variant("countdown") === "static") {
+    countdown.stop();
+    $("countdown").hidden = true;
+    countdown = new StaticCountdown($("countdown-static"), () => clock.now());
+    shownPhase = null; // counts again, on the new countdown
+  }
+  render();
+}
+
 /** Counts to the start while upcoming, then to the end; re-renders at each boundary. */
 function retarget(phase: ClientPhase): void {
   if (phase === "upcoming") {
     $("countdown-label").textContent = t("opensIn");
-    countdown.countTo(snapshot.startsAt, render);
+    countdown.countTo(snapshot.startsAt, render, true);
   } else if (phase === "ended") {
     $("countdown-label").textContent = t("saleEnded");
     countdown.countTo(snapshot.endsAt);
@@ -135,6 +166,10 @@ function retarget(phase: ClientPhase): void {
     $("countdown-label").textContent = t("endsIn");
     countdown.countTo(snapshot.endsAt, render);
   }
+  // The static time says it all ("23:59 结束"), but for an ended sale, which says so.
+  const isStatic = countdown instanceof StaticCountdown;
+  $("countdown-label").hidden = isStatic && phase !== "ended";
+  $("countdown-static").hidden = !isStatic || phase === "ended";
 }
 
 /** Gets the session cookie (`POST /api/session`), retrying with backoff until it is issued. */
@@ -222,6 +257,7 @@ new LiveFeed(
   clock,
   (next) => {
     snapshot = next;
+    root.dataset.live = "ready";
     render();
   },
   (connected) => {
@@ -230,6 +266,9 @@ new LiveFeed(
   },
 ).connect();
 render();
-void startSession();
+experiments.onSettled(applyVariants);
+setTimeout(() => (root.dataset.live = "ready"), LIVE_WAIT_MS);
+// The assignments follow the session: asked together, a new shopper would be issued two identities.
+void startSession().then(() => experiments.load());
 pageEvents.record({ type: "page_view" });
 pageEvents.record({ type: "product_view", sku, category });

@@ -4,6 +4,7 @@ import { describeDatabaseFailure } from "../../src/db/errors.ts";
 import { eventDeadLetters } from "../../src/db/schema.ts";
 import { countDrops, insertEvents } from "../../src/events/event-store.ts";
 import type { ShopperEvent } from "../../src/events/event.ts";
+import { recordExposures } from "../../src/experiments/exposure-store.ts";
 import { readEventMessage } from "../../src/events/read-message.ts";
 import { addDrops, type DropCounts } from "../../src/events/screening.ts";
 import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
@@ -45,11 +46,10 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: EventsEnv
     const refused = await withDatabase(databaseSettings(env), (db) =>
       writeParkingRefused(readable, (part) =>
         db.transaction(async (tx) => {
-          await insertEvents(
-            tx,
-            part.flatMap((r) => r.events),
-            now,
-          );
+          const events = part.flatMap((r) => r.events);
+          await insertEvents(tx, events, now);
+          // Experiments (issue 13): each shopper's first exposure, beside the events that report it.
+          await recordExposures(tx, events);
           await countDrops(tx, part.map((r) => r.dropped).reduce(addDrops, {}), now);
         }),
       ),

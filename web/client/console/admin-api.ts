@@ -4,6 +4,10 @@ import type {
   DeadLetters,
   DeadLettersRetried,
   EventsOverview,
+  ExperimentDraftInput,
+  ExperimentList,
+  ExperimentResults,
+  ExperimentSaved,
   Me,
   SaleDraftInput,
   SaleHistory,
@@ -63,6 +67,13 @@ export class AdminApi {
   shopperProfile = (id: string) => this.call<ShopperProfile>("GET", `/shoppers/${encodeURIComponent(id)}/profile`);
   shopperEvents = (id: string) => this.call<ShopperEvents>("GET", `/shoppers/${encodeURIComponent(id)}/events?limit=50`);
   eventsOverview = () => this.call<EventsOverview>("GET", "/events/overview");
+  experiments = () => this.call<ExperimentList>("GET", "/experiments");
+  createExperiment = (draft: ExperimentDraftInput) => this.call<ExperimentSaved>("POST", "/experiments", draft);
+  updateExperiment = (key: string, draft: ExperimentDraftInput, expectedVersion: number) =>
+    this.call<ExperimentSaved>("PUT", `/experiments/${encodeURIComponent(key)}`, { ...draft, expectedVersion });
+  moveExperiment = (key: string, action: "start" | "stop") =>
+    this.call<ExperimentSaved>("POST", `/experiments/${encodeURIComponent(key)}/${action}`);
+  experimentResults = (key: string) => this.call<ExperimentResults>("GET", `/experiments/${encodeURIComponent(key)}/results`);
 
   private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",

@@ -11,6 +11,9 @@
 import type { DatabaseFailure } from "../../../src/db/errors.ts";
 import type { EventsOverview, RecentEvent } from "../../../src/events/event-views.ts";
 import type { ShopperProfile } from "../../../src/profile/shopper-profile.ts";
+import type { ExperimentAuditRecord } from "../../../src/experiments/experiment-audit.ts";
+import type { ExperimentConfig, experimentDraftSchema } from "../../../src/experiments/experiment-config.ts";
+import type { ExperimentResults } from "../../../src/experiments/results.ts";
 import type { ErrorCode } from "../../../src/error-codes.ts";
 import type { AuditRecord } from "../../../src/sales/audit-log.ts";
 import type { ConsolePhase } from "../../../src/sales/phase.ts";
@@ -19,7 +22,32 @@ import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import type { StaffIdentity } from "../../../src/staff/identity.ts";
 import type { z } from "zod";
 
-export type { AuditRecord, ConsolePhase, EventsOverview, RecentEvent, SaleConfig, ShopperProfile, SkuSnapshot, StaffIdentity };
+export type {
+  AuditRecord,
+  ConsolePhase,
+  ExperimentAuditRecord,
+  ExperimentConfig,
+  EventsOverview,
+  ExperimentResults,
+  RecentEvent,
+  SaleConfig,
+  ShopperProfile,
+  SkuSnapshot,
+  StaffIdentity,
+};
+
+/** A new experiment as the console sends it (`POST /experiments`); an edit adds `expectedVersion`. */
+export type ExperimentDraftInput = z.input<typeof experimentDraftSchema>;
+
+/** `GET /experiments`. */
+export interface ExperimentList {
+  experiments: ExperimentConfig[];
+}
+
+/** Every experiment save: create, update, start, stop. */
+export interface ExperimentSaved {
+  experiment: ExperimentConfig;
+}
 
 /** A new sale as the console sends it (`POST /sales`): the server fills in the defaults. */
 export type SaleDraftInput = z.input<typeof saleDraftSchema>;

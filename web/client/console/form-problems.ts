@@ -7,10 +7,12 @@ import { byId, h } from "./dom.ts";
  */
 export class FormProblems {
   private readonly form: HTMLFormElement;
-  private readonly summary = byId("form-problems");
+  private readonly summary: HTMLElement;
 
-  constructor(form: HTMLFormElement) {
+  /** `summaryId`: where the problems without a field go (the sale form's #form-problems unless given). */
+  constructor(form: HTMLFormElement, summaryId = "form-problems") {
     this.form = form;
+    this.summary = byId(summaryId);
   }
 
   clear(): void {

@@ -41,6 +41,12 @@ export class CanvasCountdown {
     tick();
   }
 
+  /** Stops drawing (the static countdown took its place, issue 13). */
+  stop(): void {
+    cancelAnimationFrame(this.frame);
+    this.onZero = null;
+  }
+
   private draw(ms: number): void {
     this.canvas.dataset.remainingMs = String(Math.round(ms));
     const ctx = this.canvas.getContext("2d");

@@ -3,6 +3,7 @@ import { html } from "hono/html";
 import { NONCE, secureHeaders, type SecureHeadersVariables } from "hono/secure-headers";
 import type { Capability } from "../../../src/staff/roles.ts";
 import { assets } from "../assets.ts";
+import { experimentForm } from "./console-experiments.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -79,11 +80,13 @@ function page(nonce: string) {
           <button type="button" id="new-sale" data-capability="${needs("editSales")}">New sale</button>
           <button type="button" id="show-audit" class="secondary" data-capability="${needs("readAudit")}">Audit log</button>
           <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
+          <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
           <span id="updated" class="muted"></span>
         </div>
         <div id="sales"></div>
         ${saleForm()}
         ${shoppersSection()}
+        ${experimentForm()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

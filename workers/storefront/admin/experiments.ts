@@ -6,6 +6,7 @@ import { describeIssues } from "../../../src/sales/sale-config.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { contractApp } from "../contract/route.ts";
+import { experimentRoutes } from "./experiment-routes.ts";
 import { JSON_INPUT_ERRORS, jsonInput } from "./request.ts";
 
 const statsAnswer = z
@@ -45,20 +46,22 @@ const stats = adminRoute({
   errors: [...JSON_INPUT_ERRORS],
 });
 
-/** The experiments' admin routes (issue 13). */
-export const adminExperiments = contractApp().openapi(stats, async (c) => {
-  const parsed = statsRequestSchema.safeParse(await jsonInput(c));
-  if (!parsed.success) {
-    const problems = describeIssues(parsed.error.issues);
-    throw new AppError("invalid_request", `invalid statistics request: ${problems.join("; ")}`, { problems });
-  }
-  const { metric, variants } = parsed.data;
-  const comparisons =
-    metric === "proportion"
-      ? compareProportions(variants.map((v) => ({ name: v.name, users: v.users, conversions: v.conversions ?? 0 })))
-      : compareMeans(variants.map((v) => ({ name: v.name, users: v.users, mean: v.mean ?? 0, stddev: v.stddev ?? 0 })));
-  return c.json({ srm: sampleRatioCheck(variants), comparisons }, 200);
-});
+/** The experiments' admin routes (issue 13): statistics from raw numbers here, the experiments themselves in experiment-routes.ts. */
+export const adminExperiments = contractApp()
+  .route("/", experimentRoutes)
+  .openapi(stats, async (c) => {
+    const parsed = statsRequestSchema.safeParse(await jsonInput(c));
+    if (!parsed.success) {
+      const problems = describeIssues(parsed.error.issues);
+      throw new AppError("invalid_request", `invalid statistics request: ${problems.join("; ")}`, { problems });
+    }
+    const { metric, variants } = parsed.data;
+    const comparisons =
+      metric === "proportion"
+        ? compareProportions(variants.map((v) => ({ name: v.name, users: v.users, conversions: v.conversions ?? 0 })))
+        : compareMeans(variants.map((v) => ({ name: v.name, users: v.users, mean: v.mean ?? 0, stddev: v.stddev ?? 0 })));
+    return c.json({ srm: sampleRatioCheck(variants), comparisons }, 200);
+  });
 
 adminExperiments.openAPIRegistry.register(
   "ExperimentStatsRequest",

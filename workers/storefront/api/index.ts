@@ -4,6 +4,7 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
 import { events } from "./events.ts";
+import { experiments } from "./experiments.ts";
 import { orders } from "./orders.ts";
 import { profile } from "./profile.ts";
 import { sessionLimit } from "./rate-limit.ts";
@@ -74,4 +75,5 @@ export const api = contractApp()
   .route("/", waitingRoom)
   .route("/", orders)
   .route("/", events)
-  .route("/", profile);
+  .route("/", profile)
+  .route("/", experiments);

@@ -23,6 +23,12 @@ import { jsonForScript, type Markup } from "./layout.ts";
  * With a waiting room (issue 12, the snapshot's `waitingRoom`), #queue-note shows the shopper's
  * place and wait, which the script fills in once it has joined the queue; Buy waits for their
  * turn (state `queue`).
+ *
+ * A/B experiments (issue 13): the page is the same for every shopper, so it is rendered with
+ * the experiments `pending` and the live numbers `pending`; the script applies the shopper's
+ * variants (web/client/shared/experiments.ts): the countdown (canvas or #countdown-static),
+ * the Buy button's colour, the promotion label's wording (#promo) and what shows while the
+ * live numbers load (a skeleton over the `data-live-value` parts, or #loading-note's spinner).
  */
 export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, turnstileSiteKey = ""): Markup {
   const t = messages(lang);
@@ -33,7 +39,8 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
   const state: ButtonState = snapshot.paused ? "paused" : buttonState(snapshot.phase);
   const live = state === "live";
   return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-category="${sale.category}" data-phase="${snapshot.phase}"
-      data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}">
+      data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}" data-list-price="${sale.listPrice}"
+      data-experiments="pending" data-live="pending">
     ${
       hero
         ? html`<picture class="hero"><img src="${hero}" srcset="${imageUrl(sale.images[0]!, 480)} 480w, ${hero} 960w"
@@ -45,17 +52,20 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
       <h1>${sale.title}</h1>
       <p class="description">${sale.description}</p>
       <p class="prices">
-        <span class="price" id="price">${price.unitPrice === null ? "—" : formatMoney(price.unitPrice)}</span>
+        <span class="price" id="price" data-live-value>${price.unitPrice === null ? "—" : formatMoney(price.unitPrice)}</span>
+        <span class="promo" id="promo" hidden></span>
         <span class="list">${t.listPrice} <s>${formatMoney(sale.listPrice)}</s></span>
       </p>
       <p class="tier-note" id="tier-note">${tierNote(lang, snapshot)}</p>
       <div class="countdown">
         <span id="countdown-label">${snapshot.phase === "upcoming" ? t.opensIn : t.endsIn}</span>
         <canvas id="countdown" width="360" height="64" aria-live="off"></canvas>
+        <strong class="countdown-static" id="countdown-static" hidden></strong>
       </div>
       <div class="stock">
-        <div class="bar"><div class="fill" id="stock-fill"></div></div>
-        <span id="stock-text" data-remaining="${stock.remaining}">${format(t.remaining, { remaining: stock.remaining, total: stock.total })}</span>
+        <div class="bar" data-live-value><div class="fill" id="stock-fill"></div></div>
+        <span id="stock-text" data-live-value data-remaining="${stock.remaining}">${format(t.remaining, { remaining: stock.remaining, total: stock.total })}</span>
+        <span class="loading-note" id="loading-note" role="status"><span class="spinner" aria-hidden="true"></span>${t.loading_live}</span>
         <span class="live-status" id="live-status"></span>
       </div>
       ${gifts.map(
