@@ -35,6 +35,11 @@ export const ADMITS = {
   readShoppers: ["owner", "marketer", "analyst", "adviser"],
   /** A/B results and statistics (issue 13): reading only. */
   readExperiments: ["owner", "marketer", "analyst", "integration"],
+  /**
+   * The live dashboard's figures (issue 13): latency, checkouts, orders, payments, coupons and
+   * stock, aggregated, no shopper in them. People watching a sale; a system scrapes /metrics.
+   */
+  readMetrics: ["owner", "marketer", "analyst"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

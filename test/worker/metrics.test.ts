@@ -4,6 +4,7 @@ import type { PromData, PromHistogramData, PromMetrics } from "prom2javascript";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { METRICS_HUB_NAME } from "../../durable-objects/metrics-hub/index.ts";
 import { METRICS } from "../../src/metrics/catalogue.ts";
+import type { DashboardSummary } from "../../src/metrics/dashboard-summary.ts";
 import { histogramQuantile } from "../../src/metrics/histogram-quantile.ts";
 import { FLUSH_INTERVAL_MS } from "../../src/metrics/isolate-buffer.ts";
 import { MetricSet } from "../../src/metrics/metric-set.ts";
@@ -234,5 +235,34 @@ describe("batches to the metrics hub", () => {
     expect(series.count).toBe(100);
     expect(histogramQuantile(0.99, buckets)).toBeCloseTo(0.5, 10);
     expect(histogramQuantile(0.95, buckets)).toBeCloseTo(0.3889, 4);
+  });
+});
+
+describe("GET /admin/api/metrics/summary: the dashboard's figures", () => {
+  it("answers an hour of 10 s slots, stock per SKU and the thresholds' verdicts, a breach among them", async () => {
+    const sale = await seedSale();
+    const failing = new MetricSet();
+    failing.add(METRICS.payments, { outcome: "succeeded" }, 1990);
+    failing.add(METRICS.payments, { outcome: "failed" }, 10);
+    await hub().record(failing.snapshot());
+    const ctx = createExecutionContext();
+    const response = await worker.fetch(
+      new Request("https://shop.test/admin/api/metrics/summary", { headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` } }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const summary = await response.json<DashboardSummary>();
+    expect(summary.series.at).toHaveLength(360);
+    expect(summary.slotSeconds).toBe(10);
+    expect(summary.thresholds).toEqual({ p99LatencySeconds: 0.5, paymentSuccessRate: 0.995, couponRedemptionRate: 0.4 });
+    expect(summary.verdicts.paymentSuccess.state).toBe("breached");
+    expect(summary.verdicts.paymentSuccess.value).toBeLessThanOrEqual(0.995);
+    expect(summary.verdicts.couponRedemption.state).toBe("no_data");
+    expect(summary.series.paymentSuccessRate.at(-1)).not.toBeNull();
+    expect(summary.stockNow[sale.sku]).toBe(sale.stock);
+    expect(summary.series.stock[sale.sku]?.at(-1)).toBe(sale.stock);
   });
 });

@@ -234,6 +234,7 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/shoppers/{id}/profile": "readShoppers",
       "GET /admin/api/shoppers/{id}/events": "readShoppers",
       "GET /admin/api/events/overview": "readShoppers",
+      "GET /admin/api/metrics/summary": "readMetrics",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -35,6 +35,7 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /shoppers/:id/profile": "readShoppers",
   "GET /shoppers/:id/events": "readShoppers",
   "GET /events/overview": "readShoppers",
+  "GET /metrics/summary": "readMetrics",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
