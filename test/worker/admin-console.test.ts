@@ -73,6 +73,7 @@ describe("GET /admin: the marketer console", () => {
       "new-sale": "editSales",
       "show-audit": "readAudit",
       "show-shoppers": "readShoppers",
+      "open-dashboard": "readMetrics",
       shoppers: "readShoppers",
       editor: "editSales",
     });

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { AppError } from "../../src/errors.ts";
 import { adminConsole } from "./admin/console.ts";
+import { adminDashboard } from "./admin/dashboard.ts";
 import { adminApi } from "./admin/index.ts";
 import { api } from "./api/index.ts";
 import { atTheDoor } from "./api/refusal-door.ts";
@@ -23,6 +24,7 @@ export { MetricsHub } from "../../durable-objects/metrics-hub/index.ts";
  *   /api/*              the shopper API (JSON)
  *   /admin/api/*        the admin API (JSON, bearer token)
  *   /admin              the marketer console (a page; its script calls /admin/api)
+ *   /admin/dashboard    the live monitoring dashboard (a page; its script calls /admin/api)
  *   /assets/*, /images/*  static files, content-hashed; images negotiated by Accept
  *   /, /sales/:sku, /orders/:id   server-rendered pages
  * Unknown addresses get the JSON error under the APIs and a real 404 page elsewhere.
@@ -40,6 +42,8 @@ app.route("/metrics", scrape);
 app.route("/api", api);
 app.route("/admin/api", adminApi);
 app.openapi(openapiDocumentRoute, serveDocument(app));
+// Before the console: its own page under its own policy, not the console's middleware.
+app.route("/admin/dashboard", adminDashboard);
 app.route("/admin", adminConsole);
 app.route("/", staticFiles);
 app.route("/", pages);

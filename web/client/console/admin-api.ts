@@ -1,6 +1,7 @@
 import type {
   ApiProblem,
   AuditTrail,
+  DashboardSummary,
   DeadLetters,
   DeadLettersRetried,
   EventsOverview,
@@ -63,6 +64,7 @@ export class AdminApi {
   shopperProfile = (id: string) => this.call<ShopperProfile>("GET", `/shoppers/${encodeURIComponent(id)}/profile`);
   shopperEvents = (id: string) => this.call<ShopperEvents>("GET", `/shoppers/${encodeURIComponent(id)}/events?limit=50`);
   eventsOverview = () => this.call<EventsOverview>("GET", "/events/overview");
+  metricsSummary = () => this.call<DashboardSummary>("GET", "/metrics/summary");
 
   private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",

@@ -9,6 +9,7 @@
  * side fails the typecheck instead of the console at run time.
  */
 import type { DatabaseFailure } from "../../../src/db/errors.ts";
+import type { DashboardSummary } from "../../../src/metrics/dashboard-summary.ts";
 import type { EventsOverview, RecentEvent } from "../../../src/events/event-views.ts";
 import type { ShopperProfile } from "../../../src/profile/shopper-profile.ts";
 import type { ErrorCode } from "../../../src/error-codes.ts";
@@ -19,7 +20,17 @@ import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import type { StaffIdentity } from "../../../src/staff/identity.ts";
 import type { z } from "zod";
 
-export type { AuditRecord, ConsolePhase, EventsOverview, RecentEvent, SaleConfig, ShopperProfile, SkuSnapshot, StaffIdentity };
+export type {
+  AuditRecord,
+  ConsolePhase,
+  DashboardSummary,
+  EventsOverview,
+  RecentEvent,
+  SaleConfig,
+  ShopperProfile,
+  SkuSnapshot,
+  StaffIdentity,
+};
 
 /** A new sale as the console sends it (`POST /sales`): the server fills in the defaults. */
 export type SaleDraftInput = z.input<typeof saleDraftSchema>;
