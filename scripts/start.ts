@@ -37,12 +37,13 @@ const childEnv = { ...env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_E
 /**
  * App secrets for local runs: from the environment, else fixed session secrets (so local
  * shopper and staff sessions survive restarts; the staff one turns on local staff accounts)
- * and a fresh admin token, printed in the banner.
+ * and fresh admin and metrics tokens, printed in the banner.
  */
 const APP_SECRETS = {
   SESSION_SECRET: env.SESSION_SECRET || "local-dev-session-secret-not-for-production",
   STAFF_SESSION_SECRET: env.STAFF_SESSION_SECRET || LOCAL_STAFF_SESSION_SECRET,
   ADMIN_TOKEN: env.ADMIN_TOKEN || `local-admin-${crypto.randomUUID()}`,
+  METRICS_TOKEN: env.METRICS_TOKEN || `local-metrics-${crypto.randomUUID()}`,
 };
 
 let stack: LocalStack | undefined;
@@ -246,6 +247,8 @@ async function printBanner(running: LocalStack): Promise<void> {
       `│ Experiments  ${base}/admin (A/B: countdown, Buy colour, promotion wording running; loading a draft)`,
       `│ Health       ${base}/healthz  (${health.status === "ok" ? "all green" : `failing: ${health.failing.join(", ")}`})`,
       `│ Admin token  ${APP_SECRETS.ADMIN_TOKEN}${env.ADMIN_TOKEN ? " (ADMIN_TOKEN)" : " (fresh for this run; set ADMIN_TOKEN to choose)"}`,
+      `│ Metrics      ${base}/metrics  (Authorization: Bearer ${APP_SECRETS.METRICS_TOKEN}${env.METRICS_TOKEN ? ", METRICS_TOKEN" : "; fresh for this run, set METRICS_TOKEN to choose"})`,
+      `│ Dashboard    ${base}/admin/dashboard`,
       `│ Staff        ${base}/admin  (add an account: npm run staff -- add --email you@shop.test --role owner)`,
       ...running.summary.map((line) => `│ ${line}`),
       "└─ Ctrl-C stops everything ───────────────────────────────────────",

@@ -15,6 +15,8 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export interface WorkerSecrets {
   SESSION_SECRET: string;
   ADMIN_TOKEN: string;
+  /** Opens GET /metrics to a scraper (issue 13); absent, /metrics is closed (401). */
+  METRICS_TOKEN?: string;
   /** Opens local staff accounts (email and password sign-in); absent, they stay closed. */
   STAFF_SESSION_SECRET?: string;
 }
@@ -107,18 +109,23 @@ export function runBundle(
   const env = {
     SALES: sales,
     SKU_SALE: { type: "durable-object" as const, worker: objectsWorker, exportName: "SkuSale" },
+    METRICS_HUB: { type: "durable-object" as const, worker: objectsWorker, exportName: "MetricsHub" },
     DATABASE_URL: text(vars.DATABASE_URL),
     NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
     UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
     UPSTASH_REDIS_REST_TOKEN: text(vars.UPSTASH_REDIS_REST_TOKEN),
     SESSION_SECRET: text(secrets.SESSION_SECRET),
     ADMIN_TOKEN: text(secrets.ADMIN_TOKEN),
+    ...(secrets.METRICS_TOKEN ? { METRICS_TOKEN: text(secrets.METRICS_TOKEN) } : {}),
     ...(secrets.STAFF_SESSION_SECRET ? { STAFF_SESSION_SECRET: text(secrets.STAFF_SESSION_SECRET) } : {}),
     PAYMENT_PROVIDER: text("local"),
     EVENTS: { type: "queue" as const, name: EVENTS_QUEUE },
     ...settings,
   };
-  const durableObjects = { SkuSale: { type: "durable-object" as const, storage: "sqlite" as const } };
+  const durableObjects = {
+    SkuSale: { type: "durable-object" as const, storage: "sqlite" as const },
+    MetricsHub: { type: "durable-object" as const, storage: "sqlite" as const },
+  };
   const objects = options.objectsApart ? [{ config: { ...config("objects"), env, exports: durableObjects } }] : [];
   return new Miniflare({
     ...serveOptions(options),

@@ -37,6 +37,11 @@ export const ADMITS = {
   readExperiments: ["owner", "marketer", "analyst", "integration"],
   /** Creating, editing, starting and stopping A/B experiments (issue 13). */
   editExperiments: ["owner", "marketer"],
+  /**
+   * The live dashboard's figures (issue 13): latency, checkouts, orders, payments, coupons and
+   * stock, aggregated, no shopper in them. People watching a sale; a system scrapes /metrics.
+   */
+  readMetrics: ["owner", "marketer", "analyst"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

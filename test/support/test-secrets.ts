@@ -1,5 +1,9 @@
 /** Secrets the Worker needs that are not connection settings; fixed values, tests only. */
-export const TEST_SECRETS = { SESSION_SECRET: "test-session-secret-0123456789", ADMIN_TOKEN: "test-admin-token" };
+export const TEST_SECRETS = {
+  SESSION_SECRET: "test-session-secret-0123456789",
+  ADMIN_TOKEN: "test-admin-token",
+  METRICS_TOKEN: "test-metrics-token",
+};
 
 /**
  * Opens local staff accounts (email and password) on the browser tests' stack. Not in

@@ -84,6 +84,7 @@ describe("GET /admin: the marketer console", () => {
       "new-sale": "editSales",
       "show-audit": "readAudit",
       "show-shoppers": "readShoppers",
+      "open-dashboard": "readMetrics",
       shoppers: "readShoppers",
       editor: "editSales",
       "show-experiments": "readExperiments",
@@ -105,5 +106,31 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.ShopperProfile>().toEqualTypeOf<Awaited<ReturnType<typeof readProfile>>>();
     expectTypeOf<Console.ShopperEvents["events"]>().toEqualTypeOf<Awaited<ReturnType<typeof recentEvents>>>();
     expectTypeOf<Console.EventsOverview>().toEqualTypeOf<Awaited<ReturnType<typeof eventsOverview>>>();
+  });
+});
+
+describe("GET /admin/dashboard: the live dashboard (issue 13)", () => {
+  it("serves its shell uncached under the console's policy, running only its own script and stylesheet, in the asked language", async () => {
+    const response = await exports.default.fetch("https://shop.test/admin/dashboard", { headers: { "Accept-Language": "zh-CN,zh;q=0.9" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("Cache-Control")).toBe("no-store");
+    const csp = response.headers.get("Content-Security-Policy") ?? "";
+    const nonce = /script-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("style-src 'self'");
+    expect(csp).not.toContain("unsafe-inline");
+    const page = await response.text();
+    expect(page).toContain('<html lang="zh-CN">');
+    expect(page).toContain(`<script nonce="${nonce}" type="module" src="${manifest.scripts.dashboard}"></script>`);
+    expect(page.match(/<script/g)).toHaveLength(1);
+    expect(page).toContain(`<link rel="stylesheet" href="${manifest.styles.dashboard}" />`);
+    expect(page).not.toContain("<style");
+    expect(page).not.toContain("style=");
+    for (const id of ["verdict-p99Latency", "verdict-paymentSuccess", "verdict-couponRedemption", "chart-latency", "chart-stock"]) {
+      expect(page).toContain(`id="${id}"`);
+    }
+    const english = await (await exports.default.fetch("https://shop.test/admin/dashboard?lang=en")).text();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain("Payment success");
   });
 });

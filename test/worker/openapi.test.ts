@@ -17,7 +17,7 @@ import worker from "../../workers/storefront/index.ts";
 
 const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 /** The API's prefixes: the pages, the console and static files are not part of it. */
-const API_PATH = /^\/(api|admin\/api|healthz)(\/|$)/;
+const API_PATH = /^\/(api|admin\/api|healthz|metrics)(\/|$)/;
 
 // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document read as plain JSON, field by field
 type Json = Record<string, any>;
@@ -91,6 +91,7 @@ describe("GET /api/openapi.json", () => {
       adminToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
       adminSession: expect.objectContaining({ type: "apiKey", in: "cookie" }),
       cloudflareAccess: expect.objectContaining({ type: "apiKey", in: "header", name: "Cf-Access-Jwt-Assertion" }),
+      metricsToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
     });
     for (const ref of collectRefs(doc)) expect(resolve(doc, ref), ref).toBeDefined();
   });
@@ -107,7 +108,7 @@ describe("GET /api/openapi.json", () => {
     }
   });
 
-  it("describes every route hono serves under /api, /admin/api and /healthz, and no other", async () => {
+  it("describes every route hono serves under /api, /admin/api, /healthz and /metrics, and no other", async () => {
     const { doc } = await fetchDocument();
     const documented = operations(doc)
       .map((o) => o.where)
@@ -128,7 +129,7 @@ describe("GET /api/openapi.json", () => {
     expect(unserved, "documented but not served").toEqual([]);
     // Sanity: both APIs and the health check are there.
     expect(documented).toEqual(
-      expect.arrayContaining(["POST /api/checkout", "GET /admin/api/sales/{sku}", "GET /healthz", "GET /api/openapi.json"]),
+      expect.arrayContaining(["POST /api/checkout", "GET /admin/api/sales/{sku}", "GET /healthz", "GET /metrics", "GET /api/openapi.json"]),
     );
   });
 
@@ -242,6 +243,7 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/experiments/{key}/history": "readExperiments",
       "GET /admin/api/experiments/{key}/audit": "readAudit",
       "GET /admin/api/experiments/{key}/results": "readExperiments",
+      "GET /admin/api/metrics/summary": "readMetrics",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

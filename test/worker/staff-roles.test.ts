@@ -44,6 +44,7 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /experiments/:key/history": "readExperiments",
   "GET /experiments/:key/audit": "readAudit",
   "GET /experiments/:key/results": "readExperiments",
+  "GET /metrics/summary": "readMetrics",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

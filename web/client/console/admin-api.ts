@@ -1,6 +1,7 @@
 import type {
   ApiProblem,
   AuditTrail,
+  DashboardSummary,
   DeadLetters,
   DeadLettersRetried,
   EventsOverview,
@@ -74,6 +75,7 @@ export class AdminApi {
   moveExperiment = (key: string, action: "start" | "stop") =>
     this.call<ExperimentSaved>("POST", `/experiments/${encodeURIComponent(key)}/${action}`);
   experimentResults = (key: string) => this.call<ExperimentResults>("GET", `/experiments/${encodeURIComponent(key)}/results`);
+  metricsSummary = () => this.call<DashboardSummary>("GET", "/metrics/summary");
 
   private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",

@@ -9,6 +9,7 @@
  * side fails the typecheck instead of the console at run time.
  */
 import type { DatabaseFailure } from "../../../src/db/errors.ts";
+import type { DashboardSummary } from "../../../src/metrics/dashboard-summary.ts";
 import type { EventsOverview, RecentEvent } from "../../../src/events/event-views.ts";
 import type { ShopperProfile } from "../../../src/profile/shopper-profile.ts";
 import type { ExperimentAuditRecord } from "../../../src/experiments/experiment-audit.ts";
@@ -25,6 +26,7 @@ import type { z } from "zod";
 export type {
   AuditRecord,
   ConsolePhase,
+  DashboardSummary,
   ExperimentAuditRecord,
   ExperimentConfig,
   EventsOverview,

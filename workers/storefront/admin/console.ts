@@ -81,6 +81,7 @@ function page(nonce: string) {
           <button type="button" id="show-audit" class="secondary" data-capability="${needs("readAudit")}">Audit log</button>
           <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
           <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
+          <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
         <div id="sales"></div>

@@ -13,6 +13,7 @@ import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { adminExperiments } from "./experiments.ts";
+import { adminMetrics } from "./metrics.ts";
 import { adminDeadLetters } from "./dead-letters.ts";
 import { adminSales } from "./sales.ts";
 import { adminShoppers } from "./shoppers.ts";
@@ -92,4 +93,5 @@ export const adminApi = contractApp()
   .route("/", adminDeadLetters)
   .route("/", adminStaff)
   .route("/", adminExperiments)
-  .route("/", adminShoppers);
+  .route("/", adminShoppers)
+  .route("/", adminMetrics);

@@ -9,6 +9,7 @@ import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
 import { orderObject } from "./sku-object.ts";
+import { recordPayment } from "../metrics/recorder.ts";
 import { shopperWrite } from "./validation.ts";
 
 export const payBody = z
@@ -95,14 +96,16 @@ export const orders = contractApp()
     if (order.status !== "pending_payment") {
       throw new AppError("order_not_payable", `the order is ${order.status}`, { status: order.status });
     }
-    const provider = paymentProvider(c.env.PAYMENT_PROVIDER);
+    const provider = unavailableCounted(() => paymentProvider(c.env.PAYMENT_PROVIDER));
     const charge = await provider
       .charge({ orderId: id, amount: order.totalAmount, currency: order.currency, paymentMethod: c.req.valid("json").paymentMethod })
       .catch((error: Error) => {
         if (error instanceof AppError) throw error;
+        recordPayment("failed");
         throw new AppError("dependency_unavailable", `the payment provider did not answer: ${error.message}`);
       });
     if (!charge.ok) {
+      recordPayment("failed");
       emitAfterAnswer(c, {
         id: `${id}:declined:${crypto.randomUUID()}`,
         type: "payment_failed",
@@ -119,8 +122,11 @@ export const orders = contractApp()
     const confirmed = await object.confirm(id, shopperId, charge.reference);
     try {
       const { order: paid, changed } = unwrap(confirmed);
+      recordPayment("succeeded");
       return c.json({ order: presentOrder(paid), changed }, 200);
     } catch (refused) {
+      // Charged, then refunded: the hold ran out in between. The shopper's payment did not go through.
+      recordPayment("failed");
       // The refusal is what the shopper must hear; a failed refund is logged for follow-up.
       await provider.refund(charge.reference, (refused as Error).message).catch((error: Error) => {
         console.error(`refund of ${charge.reference} for ${id} failed: ${redactSecrets(error.message)}`);
@@ -134,6 +140,19 @@ export const orders = contractApp()
     const { order, changed } = unwrap(await object.cancel(id, c.get("shopperId")));
     return c.json({ order: presentOrder(order), changed }, 200);
   });
+
+/**
+ * The payment provider, a configured one missing counted as a failed payment: the shopper
+ * could not pay (metrics/recorder.ts, recordPayment).
+ */
+function unavailableCounted<T>(provider: () => T): T {
+  try {
+    return provider();
+  } catch (error) {
+    if (error instanceof AppError && error.code === "dependency_unavailable") recordPayment("failed");
+    throw error;
+  }
+}
 
 /** The shopper's order; an order of another shopper, or of no sale at all, is simply not found. */
 async function ownOrder(env: Env, id: string, shopperId: string) {

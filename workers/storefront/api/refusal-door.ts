@@ -1,4 +1,4 @@
-import { statusOf } from "../../../src/error-codes.ts";
+import { statusOf, type ErrorCode } from "../../../src/error-codes.ts";
 import { errorBody } from "../errors.ts";
 import { refusals, skuIn, wellFormedKey } from "./edge-verdict.ts";
 import { SHOPPER_BODY_LIMIT } from "./request-body.ts";
@@ -21,7 +21,7 @@ const CHECKOUT_PATH = "/api/checkout";
  * nothing is read here), goes to the app as it came; a request whose body was read here goes
  * with that body.
  */
-export async function atTheDoor(request: Request): Promise<{ answer: Response } | { request: Request }> {
+export async function atTheDoor(request: Request): Promise<{ answer: Response; refused: ErrorCode } | { request: Request }> {
   if (request.method !== "POST" || !refusals.anyInForce() || !isCheckout(request.url)) return { request };
   const { headers } = request;
   const key = headers.get("Idempotency-Key") ?? "";
@@ -45,7 +45,10 @@ export async function atTheDoor(request: Request): Promise<{ answer: Response } 
   const sku = skuIn(body);
   const failure = sku === null ? null : refusals.refusalFor(sku, key);
   if (!failure) return again();
-  return { answer: Response.json(errorBody(failure.code, failure.message, failure.details), { status: statusOf(failure.code) }) };
+  return {
+    answer: Response.json(errorBody(failure.code, failure.message, failure.details), { status: statusOf(failure.code) }),
+    refused: failure.code,
+  };
 }
 
 /** Whether a URL's path is the checkout's (a query string is the route's business too). */

@@ -26,6 +26,11 @@ export const SECURITY_SCHEMES = {
     description:
       "A staff session from signing in with a local account (STAFF_SESSION_SECRET); a call that changes anything must come from this origin",
   },
+  metricsToken: {
+    type: "http",
+    scheme: "bearer",
+    description: "METRICS_TOKEN, for a Prometheus scraper on GET /metrics only; /metrics is closed (401) unless it is set",
+  },
   cloudflareAccess: {
     type: "apiKey",
     in: "header",
