@@ -16,12 +16,17 @@ export interface Infra {
   close(): Promise<void>;
 }
 
-const BENCH_DATABASE = "flashsale_bench";
+/**
+ * A database of this run's own: two benchmarks on one machine once shared `flashsale_bench`,
+ * and the second one's `DROP DATABASE … WITH (FORCE)` took the first one's orders away
+ * mid-run, which its checks then reported as lost.
+ */
+const BENCH_DATABASE = `flashsale_bench_${process.pid}`;
 
 /**
  * DATABASE_URL and REDIS_URL when given; otherwise the machine's PostgreSQL cluster
  * (started with pg_ctlcluster if it is stopped, stopped again afterwards) with a fresh
- * `flashsale_bench` database, and a private redis-server on a free port. Where neither is
+ * `flashsale_bench_<pid>` database (dropped at the end), and a private redis-server on a free port. Where neither is
  * possible, says so: the embedded stand-ins keep the harness working but measure nothing
  * a reader should compare.
  */
@@ -84,6 +89,15 @@ async function providePostgres(
   } finally {
     await client.end();
   }
+  closers.push(async () => {
+    const dropper = new pg.Client({ connectionString: admin });
+    await dropper.connect();
+    try {
+      await dropper.query(`DROP DATABASE IF EXISTS ${BENCH_DATABASE} WITH (FORCE)`);
+    } finally {
+      await dropper.end();
+    }
+  });
   const started = status !== "online" ? "started by the benchmark" : "already running";
   return {
     databaseUrl: `postgres://postgres:postgres@127.0.0.1:${port}/${BENCH_DATABASE}`,
