@@ -66,7 +66,8 @@ export function shareLink(input: ShareLinkInput): string {
     content: input.content ?? DEFAULT_UTM_CONTENT,
   };
   for (const field of UTM_FIELDS) {
-    if (!isUtmValue(utm[field])) throw new RangeError(`utm_${field} must be 1–${MAX_UTM_LENGTH} characters with no control characters or edge spaces`);
+    if (!isUtmValue(utm[field]))
+      throw new RangeError(`utm_${field} must be 1–${MAX_UTM_LENGTH} characters with no control characters or edge spaces`);
   }
   if (!isReferralCode(input.referralCode)) throw new RangeError("not a referral code");
   if (!input.path.startsWith("/") || input.path.startsWith("//")) throw new RangeError("the path must start with a single /");

@@ -56,7 +56,13 @@ export interface WechatConfig {
 }
 
 /** The wx.config values for the page at `url`, signed with `ticket` at `now` (epoch ms). */
-export async function wechatConfig(input: { appId: string; ticket: string; url: string; now: number; nonce: string }): Promise<WechatConfig> {
+export async function wechatConfig(input: {
+  appId: string;
+  ticket: string;
+  url: string;
+  now: number;
+  nonce: string;
+}): Promise<WechatConfig> {
   if (!/^[A-Za-z0-9]{1,32}$/.test(input.nonce)) throw new RangeError("a nonceStr is 1–32 letters and digits");
   const timestamp = Math.floor(input.now / 1000);
   const signature = await wechatSignature({ jsapiTicket: input.ticket, nonceStr: input.nonce, timestamp, url: input.url });
@@ -88,7 +94,13 @@ export interface Expiring {
   expiresIn: number;
 }
 
-const errorAnswer = z.object({ errcode: z.number().int().refine((code) => code !== 0), errmsg: z.string().max(1_000).catch("") });
+const errorAnswer = z.object({
+  errcode: z
+    .number()
+    .int()
+    .refine((code) => code !== 0),
+  errmsg: z.string().max(1_000).catch(""),
+});
 const tokenAnswer = z.object({ access_token: z.string().min(1).max(2_048), expires_in: z.number().int().positive() });
 const ticketAnswer = z.object({
   errcode: z.literal(0).optional(),
