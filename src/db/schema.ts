@@ -1,8 +1,23 @@
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
 import type { ExperimentConfig } from "../experiments/experiment-config.ts";
 import type { ExperimentAction } from "../experiments/lifecycle.ts";
 import type { OrderStatus } from "../orders/order.ts";
+import { EDGE_KINDS, type EdgeKind } from "../propagation/graph.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import { ROLES, type Role } from "../staff/roles.ts";
 
@@ -230,4 +245,78 @@ export const experimentExposures = pgTable(
     locale: text("locale"),
   },
   (table) => [primaryKey({ columns: [table.experiment, table.shopperId] })],
+);
+
+/**
+ * Referral codes (issue 14, src/share/referral-code.ts): how the `ref` of a share link is
+ * resolved to the shopper who shared it. The code is an HMAC of the shopper id and cannot be
+ * turned back into it; this table is the only way back. One code per shopper, written when
+ * they first share; a colliding code (about 1 in 2 million at a million shoppers) is refused
+ * by the primary key rather than crediting the wrong shopper.
+ */
+export const referralCodes = pgTable("referral_codes", {
+  code: text("code").primaryKey(),
+  shopperId: text("shopper_id").notNull().unique("referral_codes_shopper_id"),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+});
+
+/**
+ * Landings through share and campaign links (issue 14, src/share/share-link.ts readLanding):
+ * each visit with its UTM and the referral code it carried, resolved to the referrer when the
+ * code is known. Last-touch attribution (src/share/attribution.ts) reads a buyer's landings of
+ * the last 7 days, hence the index by shopper and time.
+ */
+export const shareLandings = pgTable(
+  "share_landings",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    shopperId: text("shopper_id").notNull(),
+    referralCode: text("referral_code"),
+    /** The shopper `referral_code` resolved to; null when the link carried none or an unknown one. */
+    referrerId: text("referrer_id"),
+    utmSource: text("utm_source"),
+    utmMedium: text("utm_medium"),
+    utmCampaign: text("utm_campaign"),
+    utmTerm: text("utm_term"),
+    utmContent: text("utm_content"),
+    landedAt: timestamp("landed_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    index("share_landings_shopper_landed_at").on(table.shopperId, table.landedAt),
+    index("share_landings_campaign_landed_at").on(table.utmCampaign, table.landedAt),
+  ],
+);
+
+/**
+ * The propagation graph (issue 14, src/propagation/graph.ts): one row per step of a share,
+ * inviter → invitee, a `visit`, a `join` or an `order` (with its id and amount). Idempotent:
+ * the unique constraint treats a null order id as a value (NULLS NOT DISTINCT), so a
+ * redelivered visit or join inserts nothing, as a redelivered order does.
+ * `tree_edge` marks the one edge that placed the invitee in the campaign's tree (the first
+ * inviter to reach them); the partial unique index holds every invitee to one parent per
+ * campaign, whatever a writer gets wrong. A self-edge is refused outright.
+ */
+export const propagationEdges = pgTable(
+  "propagation_edges",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    campaign: text("campaign").notNull(),
+    inviterId: text("inviter_id").notNull(),
+    inviteeId: text("invitee_id").notNull(),
+    kind: text("kind").$type<EdgeKind>().notNull(),
+    orderId: text("order_id"),
+    /** Integer minor units (fen), for order edges. */
+    amount: bigint("amount", { mode: "number" }),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    treeEdge: boolean("tree_edge").notNull().default(false),
+  },
+  (table) => [
+    unique("propagation_edges_once").on(table.campaign, table.inviterId, table.inviteeId, table.kind, table.orderId).nullsNotDistinct(),
+    uniqueIndex("propagation_edges_one_parent").on(table.campaign, table.inviteeId).where(sql`${table.treeEdge}`),
+    index("propagation_edges_campaign_at").on(table.campaign, table.at),
+    check("propagation_edges_kind_known", sql`${table.kind} in (${sql.raw(EDGE_KINDS.map((kind) => `'${kind}'`).join(", "))})`),
+    check("propagation_edges_not_self", sql`${table.inviterId} <> ${table.inviteeId}`),
+    check("propagation_edges_order_has_id", sql`(${table.kind} = 'order') = (${table.orderId} is not null)`),
+    check("propagation_edges_amount_nonnegative", sql`${table.amount} >= 0`),
+  ],
 );
