@@ -31,8 +31,12 @@ export const ERRORS = {
     meaning:
       "the sale has a waiting room, and this checkout carried no valid queue ticket in X-Queue-Ticket: none, not one this shop signed, for another sale or another shopper, or expired (`reason`); join the queue (POST /api/skus/{sku}/queue) and send its ticket; nothing was taken",
   },
+  not_new_shopper: {
+    status: 403,
+    meaning: "team-up red packets: this team campaign is for new shoppers only, and this shopper has shopped before; nothing was joined",
+  },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
-  not_started: { status: 409, meaning: "the sale has not started (`startsAt`)" },
+  not_started: { status: 409, meaning: "the sale, or the team campaign, has not started (`startsAt`)" },
   sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
   sold_out: { status: 409, meaning: "no unit left" },
   insufficient_stock: { status: 409, meaning: "fewer units left than asked for (`remaining`)" },
@@ -41,12 +45,26 @@ export const ERRORS = {
   no_waiting_room: { status: 409, meaning: "the sale has no waiting room: check out without a queue ticket" },
   order_not_payable: { status: 409, meaning: "the order is cancelled or expired, or its hold ran out (`status`)" },
   order_paid: { status: 409, meaning: "the order is paid and can no longer be cancelled" },
+  team_full: {
+    status: 409,
+    meaning: "team-up red packets: every seat of the team is taken (the team completed when the last one was); nothing was joined",
+  },
+  self_join: { status: 409, meaning: "team-up red packets: the team's leader cannot join their own team; invite friends instead" },
+  already_joined: { status: 409, meaning: "team-up red packets: this shopper is already a member of this team" },
+  already_in_team: {
+    status: 409,
+    meaning: "team-up red packets: this shopper already leads or joined another team of this campaign (one team per shopper per campaign)",
+  },
   conflict: {
     status: 409,
     meaning:
       "admin: the sale changed since it was read (`version`: the current one), a sale for the SKU or a staff account for the email already exists, or the change would put stock below the units sold or held (`problems`, `minimumStock`)",
   },
-  ended: { status: 410, meaning: "the sale has ended (`endedAt`)" },
+  ended: { status: 410, meaning: "the sale, or the team campaign's window for starting teams, has ended (`endedAt`)" },
+  team_expired: {
+    status: 410,
+    meaning: "team-up red packets: the team's time to complete ran out before its seats filled (`expiresAt`); it issues nothing",
+  },
   payload_too_large: {
     status: 413,
     meaning:
