@@ -55,6 +55,19 @@ export const ERRORS = {
     status: 409,
     meaning: "team-up red packets: this shopper already leads or joined another team of this campaign (one team per shopper per campaign)",
   },
+  coupon_in_use: {
+    status: 409,
+    meaning: "the coupon is held by another of the shopper's checkouts; cancel that order (or let it expire) to use it here",
+  },
+  coupon_used: { status: 409, meaning: "the coupon was spent already (`orderId`)" },
+  coupon_not_applicable: {
+    status: 409,
+    meaning:
+      "the coupon does not apply to this order: another SKU, its threshold not met (`minSpend`, `subtotal`), not usable yet (`validFrom`), two of one kind or more than 3 coupons",
+  },
+  coupon_not_stackable: { status: 409, meaning: "more than one coupon, and this one (`couponId`) must be used alone" },
+  coupon_unavailable: { status: 409, meaning: "the coupon's hold for this checkout ran out before the order took it (`couponId`); try again" },
+  coupons_gone: { status: 409, meaning: "every coupon of this kind has been claimed: the pool is empty" },
   conflict: {
     status: 409,
     meaning:
@@ -65,6 +78,7 @@ export const ERRORS = {
     status: 410,
     meaning: "team-up red packets: the team's time to complete ran out before its seats filled (`expiresAt`); it issues nothing",
   },
+  coupon_expired: { status: 410, meaning: "the coupon's validity has ended (`validUntil`): it can no longer be claimed or used" },
   payload_too_large: {
     status: 413,
     meaning:
@@ -75,7 +89,10 @@ export const ERRORS = {
     meaning:
       "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written",
   },
-  idempotency_conflict: { status: 422, meaning: "the Idempotency-Key was already used with a different qty (`orderId`)" },
+  idempotency_conflict: {
+    status: 422,
+    meaning: "the Idempotency-Key was already used with a different qty or different coupons (`orderId`)",
+  },
   rate_limited: {
     status: 429,
     meaning:

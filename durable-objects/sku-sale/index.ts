@@ -6,6 +6,8 @@ import { fail, succeed, type Result } from "../../src/errors.ts";
 import type { Order, OrderStatus } from "../../src/orders/order.ts";
 import type { Change, CheckoutRequest, OrderBook } from "../../src/orders/order-book.ts";
 import { writeOrderEvents } from "../../src/orders/order-sink.ts";
+import type { CheckoutOutcome } from "../../src/coupons/coupon.ts";
+import type { CouponTerms } from "../../src/coupons/discount.ts";
 import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
 import { describeDatabaseFailure } from "../../src/db/errors.ts";
 import { saleConfigSchema, saleKey, type SaleConfig } from "../../src/sales/sale-config.ts";
@@ -232,6 +234,37 @@ export class SkuSale extends DurableObject<Env> {
   /** Cancel: release the order's units. */
   async cancel(orderId: string, shopperId: string): Promise<Result<{ order: Order; changed: boolean }>> {
     return this.apply((book, now) => book.cancel(orderId, shopperId, now));
+  }
+
+  /**
+   * Prices an unpaid order again with the coupons their pools now hold for it (issue 14).
+   * Answers the coupons it no longer carries, for the caller to give back to their pools.
+   */
+  async applyCoupons(
+    orderId: string,
+    shopperId: string,
+    coupons: CouponTerms[],
+  ): Promise<Result<{ order: Order; changed: boolean; dropped: string[] }>> {
+    let dropped: string[] = [];
+    const applied = await this.apply((book, now) => {
+      const result = book.applyCoupons(orderId, shopperId, coupons, now);
+      if (result.ok) dropped = result.value.dropped;
+      return result;
+    });
+    return applied.ok ? succeed({ ...applied.value, dropped }) : applied;
+  }
+
+  /**
+   * What became of the checkout a coupon was held for (issue 14): its pool asks when the hold
+   * is due. Routed like the Try, to the object that decided it.
+   */
+  async couponOutcome(shopperId: string, idempotencyKey: string, couponId: string, forwarded = false): Promise<Result<CheckoutOutcome>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    const elsewhere = this.servingObject(shopperId, forwarded);
+    if (elsewhere) return elsewhere.couponOutcome(shopperId, idempotencyKey, couponId, true);
+    await this.settled();
+    return succeed(book.value.couponOutcome(shopperId, idempotencyKey, couponId));
   }
 
   /** Cancel by idempotency key, also before the Try has arrived. */

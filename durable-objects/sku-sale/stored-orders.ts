@@ -112,10 +112,10 @@ type ShopperRow = {
   data: string;
 };
 
-/** An order as stored; those stored before gifts existed (issue 6) have none. */
+/** An order as stored; those stored before gifts (issue 6) or coupons (issue 14) existed have none. */
 export function readOrder(data: string): Order {
   const order = JSON.parse(data) as Order;
-  return { ...order, gift: order.gift ?? null };
+  return { ...order, gift: order.gift ?? null, discounts: order.discounts ?? [] };
 }
 
 function isStatus(status: string): status is OrderStatus {

@@ -14,6 +14,7 @@ import {
   unique,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import type { DiscountLine } from "../coupons/discount.ts";
 import type { ExperimentConfig } from "../experiments/experiment-config.ts";
 import type { ExperimentAction } from "../experiments/lifecycle.ts";
 import type { OrderStatus } from "../orders/order.ts";
@@ -54,6 +55,12 @@ export const orders = pgTable(
     version: integer("version").notNull().default(1),
     /** The limited-time gift that went with the order, if any (issue 6); kept when it is released. */
     giftId: text("gift_id"),
+    /**
+     * The coupons the order carries (issue 14), each with the fen it takes off:
+     * `totalAmount` is the units' prices less these. Changes while the order is unpaid (the
+     * order page's choice of coupon), fixed once paid.
+     */
+    discountLines: jsonb("discount_lines").$type<DiscountLine[]>().notNull().default([]),
   },
   (table) => [
     // An Idempotency-Key is scoped to a shopper and a SKU: each SKU's object dedupes its own.
@@ -319,4 +326,26 @@ export const propagationEdges = pgTable(
     check("propagation_edges_order_has_id", sql`(${table.kind} = 'order') = (${table.orderId} is not null)`),
     check("propagation_edges_amount_nonnegative", sql`${table.amount} >= 0`),
   ],
+);
+
+/**
+ * Every change to configuration a marketer edits in versions beyond sales and experiments
+ * (issue 14: coupon templates, team campaigns): who, when, what before and after. `kind`
+ * names the catalog; the (kind, key, version) key refuses a second save of one version, which
+ * is where two marketers saving at once meet (the second is 409 `conflict`).
+ */
+export const configAuditLog = pgTable(
+  "config_audit_log",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    kind: text("kind").notNull(),
+    key: text("key").notNull(),
+    version: integer("version").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    before: jsonb("before").$type<Record<string, unknown>>(),
+    after: jsonb("after").$type<Record<string, unknown>>().notNull(),
+  },
+  (table) => [uniqueIndex("config_audit_log_version").on(table.kind, table.key, table.version)],
 );

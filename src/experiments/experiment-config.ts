@@ -174,4 +174,3 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export const EXPERIMENT_KEY_PREFIX = "experiment:";
 export const experimentKey = (key: string) => `${EXPERIMENT_KEY_PREFIX}${key}`;
 export const experimentHistoryPrefix = (key: string) => `experiment-history:${key}:`;
-export const experimentHistoryKey = (key: string, version: number) => `${experimentHistoryPrefix(key)}${String(version).padStart(10, "0")}`;

@@ -1,3 +1,5 @@
+import { type CouponTerms, type DiscountLine, priceWithCoupons } from "../coupons/discount.ts";
+import type { CheckoutOutcome } from "../coupons/coupon.ts";
 import { fail, succeed, type Result } from "../errors.ts";
 import { CancelledKeys, type CancelledKey } from "./cancelled-keys.ts";
 import { priceUnits } from "../sales/pricing.ts";
@@ -10,6 +12,11 @@ export interface CheckoutRequest {
   shopperId: string;
   idempotencyKey: string;
   qty: number;
+  /**
+   * Coupons their pools hold for this checkout (issue 14): the order is priced with them and
+   * carries them. A retry of the key must name the same coupons.
+   */
+  coupons?: CouponTerms[];
 }
 
 /** What changed in one operation: the Durable Object persists exactly this. */
@@ -144,7 +151,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
   tryCheckout(request: CheckoutRequest, now: number): Result<{ order: Order; replayed: boolean; change: Change | null }> {
     const existing = this.findByKey(request.shopperId, request.idempotencyKey);
     if (existing) {
-      if (existing.qty !== request.qty) {
+      if (existing.qty !== request.qty || !sameCoupons(existing.discounts, request.coupons ?? [])) {
         return fail("idempotency_conflict", "this Idempotency-Key was already used for a different checkout", {
           orderId: existing.id,
         });
@@ -171,6 +178,12 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       return remaining === 0 ? fail("sold_out", "sold out") : fail("insufficient_stock", `only ${remaining} left`, { remaining });
     }
     const price = priceUnits(sale, ranks);
+    const priced = priceWithCoupons(sale.sku, price.totalAmount, request.coupons ?? [], now);
+    if (!priced.ok) {
+      // Taken and given back in the same turn: as if the units had never moved.
+      this.inventory.giveBack(ranks);
+      return priced;
+    }
     const offered = this.giftOnOffer(now);
     const order: Order = {
       id: newOrderId(this.objectName),
@@ -178,8 +191,9 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       shopperId: request.shopperId,
       qty: request.qty,
       unitPrices: price.unitPrices,
+      discounts: priced.value.discounts,
       ranks,
-      totalAmount: price.totalAmount,
+      totalAmount: priced.value.totalAmount,
       currency: sale.currency,
       tier: price.tier,
       status: "pending_payment",
@@ -216,6 +230,56 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       return fail("order_not_payable", `the order is ${order.status}`, { status: order.status });
     }
     return succeed(this.transition(order, "paid", now, { paymentRef, reason: "payment confirmed" }));
+  }
+
+  /**
+   * Prices an unpaid order again with other coupons (the order page's choice; none: no
+   * coupon). Returns the coupons it no longer carries, for their pools to take back.
+   */
+  applyCoupons(
+    orderId: string,
+    shopperId: string,
+    coupons: CouponTerms[],
+    now: number,
+  ): Result<{ order: Order; change: Change | null; dropped: string[] }> {
+    const found = this.get(orderId, shopperId);
+    if (!found.ok) return found;
+    const order = found.value;
+    if (order.status !== "pending_payment" || (order.expiresAt !== null && now >= order.expiresAt)) {
+      const status = order.status === "pending_payment" ? "expired" : order.status;
+      return fail("order_not_payable", `the order is ${status}: its coupons can no longer change`, { status });
+    }
+    if (sameCoupons(order.discounts, coupons)) return succeed({ order, change: null, dropped: [] });
+    const subtotal = order.unitPrices.reduce((sum, price) => sum + price, 0);
+    const priced = priceWithCoupons(order.sku, subtotal, coupons, now);
+    if (!priced.ok) return priced;
+    const kept = new Set(coupons.map((c) => c.couponId));
+    const next: Order = {
+      ...order,
+      discounts: priced.value.discounts,
+      totalAmount: priced.value.totalAmount,
+      updatedAt: now,
+      version: order.version + 1,
+    };
+    this.account(order, next);
+    return succeed({
+      order: next,
+      change: { order: next, reason: "coupons applied" },
+      dropped: order.discounts.map((d) => d.couponId).filter((id) => !kept.has(id)),
+    });
+  }
+
+  /**
+   * What became of a coupon's checkout, for its pool settling a hold that is due (see
+   * src/coupons/coupon.ts, CheckoutOutcome). Past the hold, orders refuse the coupon, so an
+   * answer of `released` stays true.
+   */
+  couponOutcome(shopperId: string, idempotencyKey: string, couponId: string): CheckoutOutcome {
+    const order = this.findByKey(shopperId, idempotencyKey);
+    if (!order || !order.discounts.some((d) => d.couponId === couponId)) return { kind: "released" };
+    if (order.status === "paid") return { kind: "paid", orderId: order.id };
+    if (order.status === "pending_payment") return { kind: "pending", expiresAt: order.expiresAt ?? 0 };
+    return { kind: "released" };
   }
 
   /** Cancel: the shopper gives the units back. Repeating it is a no-op; after payment it is refused. */
@@ -344,6 +408,13 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     if (out === 0) this.giftsOut.delete(order.gift.id);
     else this.giftsOut.set(order.gift.id, out);
   }
+}
+
+/** Whether an order's coupons are exactly these (in any order). */
+function sameCoupons(lines: readonly DiscountLine[], coupons: readonly CouponTerms[]): boolean {
+  if (lines.length !== coupons.length) return false;
+  const named = new Set(coupons.map((c) => c.couponId));
+  return lines.every((line) => named.has(line.couponId));
 }
 
 function keyOf(shopperId: string, idempotencyKey: string): string {

@@ -43,6 +43,7 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
     payment_ref: order.paymentRef,
     version: order.version,
     gift_id: order.gift?.id ?? null,
+    discount_lines: order.discounts,
   }));
 
   // One row per (order, status), the earliest event's: that is when the order entered it.
@@ -102,9 +103,10 @@ const ORDER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ["payment_ref", "text"],
   ["version", "integer"],
   ["gift_id", "text"],
+  ["discount_lines", "jsonb"],
 ];
 
-/** Identity (id, sku, shopper, idempotency key, creation time) and the gift never change. */
+/** Identity (id, sku, shopper, idempotency key, creation time) and the gift never change; coupons may, until paid. */
 const MUTABLE_ORDER_COLUMNS = [
   "qty",
   "unit_prices",
@@ -117,6 +119,7 @@ const MUTABLE_ORDER_COLUMNS = [
   "expires_at",
   "payment_ref",
   "version",
+  "discount_lines",
 ];
 
 /** What Postgres holds for one SKU: orders, and units by status. */

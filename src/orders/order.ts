@@ -1,3 +1,5 @@
+import type { DiscountLine } from "../coupons/discount.ts";
+
 /**
  * An order as the SKU's Durable Object holds it: the TCC record of one checkout.
  * Try creates it in `pending_payment` holding `qty` units; Confirm makes it `paid`;
@@ -13,6 +15,11 @@ export interface Order {
   qty: number;
   /** The price of each unit, in the order of its sale rank. */
   unitPrices: number[];
+  /**
+   * The coupons the order carries (issue 14), each with the fen it takes off; `totalAmount`
+   * is the units' prices less these. Orders stored before coupons existed have none.
+   */
+  discounts: DiscountLine[];
   /** The sale ranks (1-based) of the units this order holds or bought. */
   ranks: number[];
   totalAmount: number;

@@ -16,6 +16,7 @@ import { notFoundHtml, pages } from "./pages/index.ts";
 
 export { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 export { MetricsHub } from "../../durable-objects/metrics-hub/index.ts";
+export { CouponPool } from "../../durable-objects/coupon-pool/index.ts";
 
 /**
  * The storefront Worker: every edge route in one place.

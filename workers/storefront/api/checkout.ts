@@ -2,6 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { unwrap } from "../../../src/errors.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { botCheck, turnstileTokenHeader } from "./bot-check.ts";
+import { couponIdsSchema } from "./coupon-schema.ts";
+import { holdCoupons, releaseCoupons } from "./coupon-holds.ts";
 import { edgeVerdict } from "./edge-verdict.ts";
 import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { addressLimit, shopperLimit } from "./rate-limit.ts";
@@ -19,6 +21,7 @@ export const checkoutBody = z
       .positive("qty must be at least 1")
       .max(1000)
       .describe("units to hold; at most the sale's perShopperLimit in all"),
+    coupons: couponIdsSchema.optional(),
   })
   .strict()
   .openapi("CheckoutRequest");
@@ -35,7 +38,8 @@ const tryCheckout = contractRoute({
   summary: "Try: hold units as a pending_payment order",
   description:
     "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
-    "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422.",
+    "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422. " +
+    "With `coupons`, each coupon's pool holds it for this checkout first and the order is priced with them (units at their rank's price, less the coupons; README, Coupons); any refusal gives back the holds it made.",
   middleware: [shopperWrite, edgeVerdict, addressLimit, session, waitingRoomGate, shopperLimit, botCheck],
   request: {
     headers: idempotencyKeyHeader.extend(turnstileTokenHeader.shape).extend(queueTicketHeader.shape),
@@ -63,6 +67,12 @@ const tryCheckout = contractRoute({
     "checkout_cancelled",
     "ended",
     "idempotency_conflict",
+    "coupon_in_use",
+    "coupon_used",
+    "coupon_not_applicable",
+    "coupon_not_stackable",
+    "coupon_unavailable",
+    "coupon_expired",
   ],
 });
 
@@ -104,9 +114,15 @@ const cancelByKey = contractRoute({
 export const checkout = contractApp()
   .openapi(tryCheckout, async (c) => {
     const key = c.req.valid("header")["Idempotency-Key"];
-    const { sku, qty } = c.req.valid("json");
-    const object = await shopperObject(c.env, sku, c.get("shopperId"));
-    const { order, replayed } = unwrap(await object.tryCheckout({ shopperId: c.get("shopperId"), idempotencyKey: key, qty }));
+    const { sku, qty, coupons = [] } = c.req.valid("json");
+    const shopperId = c.get("shopperId");
+    const object = await shopperObject(c.env, sku, shopperId);
+    const checkout = { shopperId, sku, idempotencyKey: key };
+    const held = await holdCoupons(c.env, checkout, coupons);
+    const tried = await object.tryCheckout({ shopperId, idempotencyKey: key, qty, coupons: held.terms });
+    // A refusal took nothing: the coupons it held go back (a hold this Try did not make may be an order's).
+    if (!tried.ok) await releaseCoupons(c.env, checkout, held.fresh);
+    const { order, replayed } = unwrap(tried);
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json({ order: presentOrder(order) }, 201);
   })

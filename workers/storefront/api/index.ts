@@ -3,6 +3,7 @@ import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
+import { coupons } from "./coupons.ts";
 import { events } from "./events.ts";
 import { experiments } from "./experiments.ts";
 import { orders } from "./orders.ts";
@@ -76,4 +77,5 @@ export const api = contractApp()
   .route("/", orders)
   .route("/", events)
   .route("/", profile)
-  .route("/", experiments);
+  .route("/", experiments)
+  .route("/", coupons);

@@ -9,7 +9,9 @@ import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
 import { orderObject } from "./sku-object.ts";
-import { recordPayment } from "../metrics/recorder.ts";
+import { recordCouponRedeemed, recordPayment } from "../metrics/recorder.ts";
+import { couponIdsSchema } from "./coupon-schema.ts";
+import { holdCoupons, releaseCoupons, spendCoupons } from "./coupon-holds.ts";
 import { shopperWrite } from "./validation.ts";
 
 export const payBody = z
@@ -63,6 +65,34 @@ const payOrder = contractRoute({
   request: { params: orderParams, body: { required: false, content: { "application/json": { schema: payBody } } } },
   responses: { 200: { description: "paid", content: { "application/json": { schema: orderChange } } } },
   errors: ["invalid_request", "payment_declined", "not_found", "order_not_payable", "dependency_unavailable"],
+});
+
+const applyCoupons = contractRoute({
+  method: "post",
+  path: "/orders/{id}/coupons",
+  tags: ["orders", "coupons"],
+  summary: "Choose the coupons of an unpaid order: it is priced again with them",
+  description:
+    "The order page's choice among the shopper's valid coupons. Each newly named coupon is held for the order in its pool; the order is priced again (units at their rank's price, less the coupons); coupons it no longer names go back. `[]` removes them all. Refused, nothing changes: the holds this call made go back.",
+  middleware: [shopperWrite, addressLimit, session, shopperLimit],
+  request: {
+    params: orderParams,
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ coupons: couponIdsSchema }).strict().openapi("ApplyCouponsRequest") } },
+    },
+  },
+  responses: { 200: { description: "priced again", content: { "application/json": { schema: orderChange } } } },
+  errors: [
+    "not_found",
+    "order_not_payable",
+    "coupon_in_use",
+    "coupon_used",
+    "coupon_not_applicable",
+    "coupon_not_stackable",
+    "coupon_unavailable",
+    "coupon_expired",
+  ],
 });
 
 const cancelOrder = contractRoute({
@@ -123,6 +153,22 @@ export const orders = contractApp()
     try {
       const { order: paid, changed } = unwrap(confirmed);
       recordPayment("succeeded");
+      if (paid.discounts.length > 0) {
+        const checkout = { shopperId, sku: paid.sku, idempotencyKey: paid.idempotencyKey };
+        for (const couponId of await spendCoupons(c.env, checkout, id, paid.discounts)) {
+          recordCouponRedeemed();
+          emitAfterAnswer(c, {
+            id: `${couponId}:redeemed`,
+            type: "coupon_redeemed",
+            shopperId,
+            at: Date.now(),
+            device: requestDevice(c),
+            sku: paid.sku,
+            couponId,
+            orderId: id,
+          });
+        }
+      }
       return c.json({ order: presentOrder(paid), changed }, 200);
     } catch (refused) {
       // Charged, then refunded: the hold ran out in between. The shopper's payment did not go through.
@@ -134,10 +180,32 @@ export const orders = contractApp()
       throw refused;
     }
   })
+  .openapi(applyCoupons, async (c) => {
+    const { id } = c.req.valid("param");
+    const shopperId = c.get("shopperId");
+    const order = await ownOrder(c.env, id, shopperId);
+    const checkout = { shopperId, sku: order.sku, idempotencyKey: order.idempotencyKey };
+    const held = await holdCoupons(c.env, checkout, c.req.valid("json").coupons);
+    const applied = await (await orderObject(c.env, id)).applyCoupons(id, shopperId, held.terms);
+    if (!applied.ok) await releaseCoupons(c.env, checkout, held.fresh);
+    const { order: priced, changed, dropped } = unwrap(applied);
+    await releaseCoupons(c.env, checkout, dropped);
+    return c.json({ order: presentOrder(priced), changed }, 200);
+  })
   .openapi(cancelOrder, async (c) => {
     const { id } = c.req.valid("param");
+    const shopperId = c.get("shopperId");
     const object = await orderObject(c.env, id);
-    const { order, changed } = unwrap(await object.cancel(id, c.get("shopperId")));
+    const { order, changed } = unwrap(await object.cancel(id, shopperId));
+    // The order's coupons go back with its units (its pool would settle them anyway, later).
+    if (changed && order.discounts.length > 0) {
+      const checkout = { shopperId, sku: order.sku, idempotencyKey: order.idempotencyKey };
+      await releaseCoupons(
+        c.env,
+        checkout,
+        order.discounts.map((d) => d.couponId),
+      );
+    }
     return c.json({ order: presentOrder(order), changed }, 200);
   });
 

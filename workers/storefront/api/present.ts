@@ -11,7 +11,18 @@ export const orderSchema = z
     sku: z.string(),
     qty: int.positive(),
     unitPrices: z.array(minorUnits).describe("each unit's price, in sale-rank order"),
-    totalAmount: minorUnits,
+    subtotalAmount: minorUnits.describe("the units' prices added up, before coupons"),
+    discounts: z
+      .array(
+        z.object({
+          couponId: z.string(),
+          templateId: z.string(),
+          title: z.string(),
+          amount: minorUnits.describe("fen this coupon takes off"),
+        }),
+      )
+      .describe("the coupons the order carries (held while unpaid, spent once paid, given back when cancelled or expired)"),
+    totalAmount: minorUnits.describe("what the shopper pays: subtotalAmount less the discounts, never below 0"),
     currency: z.literal("CNY"),
     tier: z.string().nullable().describe("the price tier of the order's first unit, if it was in one"),
     status: orderStatusSchema,
@@ -36,6 +47,8 @@ export function presentOrder(order: Order): z.output<typeof orderSchema> {
     sku: order.sku,
     qty: order.qty,
     unitPrices: order.unitPrices,
+    subtotalAmount: order.unitPrices.reduce((sum, price) => sum + price, 0),
+    discounts: order.discounts,
     totalAmount: order.totalAmount,
     currency: order.currency,
     tier: order.tier,

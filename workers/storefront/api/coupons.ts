@@ -1,0 +1,192 @@
+import { z } from "@hono/zod-openapi";
+import type { Coupon } from "../../../src/coupons/coupon.ts";
+import { usableAt } from "../../../src/coupons/coupon.ts";
+import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
+import { appliesToSku, COUPON_ID, COUPON_TYPES, type CouponTemplate } from "../../../src/coupons/coupon-template.ts";
+import { AppError, unwrap } from "../../../src/errors.ts";
+import { contractApp, contractRoute } from "../contract/route.ts";
+import { epochMs, int, minorUnits } from "../contract/units.ts";
+import { recordCouponClaimed } from "../metrics/recorder.ts";
+import { couponPool } from "./coupon-holds.ts";
+import { emitAfterAnswer } from "./event-queue.ts";
+import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
+import { requestDevice } from "./request-device.ts";
+import { session } from "./session.ts";
+import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
+
+/** The terms every view of a coupon shows: what it takes off and where. */
+const terms = {
+  title: z.string(),
+  description: z.string(),
+  type: z
+    .enum(COUPON_TYPES)
+    .describe(
+      "amount_off: `amountOff` fen off; percent_off: `percentOff` % off, rounded down to whole fen, at most `maxDiscount` (0: no cap)",
+    ),
+  amountOff: minorUnits,
+  percentOff: int,
+  maxDiscount: minorUnits,
+  minSpend: minorUnits.describe("the order before coupons must cost at least this (满减 threshold); 0: none"),
+  skus: z.array(z.string()).describe("the SKUs it applies to; empty: every sale"),
+  stackable: z.boolean().describe("false: used alone; true: may go with other stackable coupons (up to 3)"),
+  validFrom: epochMs,
+  validUntil: epochMs.describe("claimable and usable until then (exclusive)"),
+};
+
+const offerSchema = z
+  .object({
+    templateId: z.string(),
+    ...terms,
+    perShopperLimit: int,
+    remaining: int.describe("coupons left in the pool"),
+  })
+  .openapi("CouponOffer");
+
+const walletCouponSchema = z
+  .object({
+    id: z.string().describe("cpn_<template>_<random>: what a checkout names"),
+    templateId: z.string(),
+    ...terms,
+    status: z.enum(["available", "held", "used"]).describe("held: an unpaid order carries it; used: a paid order spent it"),
+    usable: z.boolean().describe("available and within its validity now"),
+    orderId: z.string().nullable().describe("the paid order that spent it"),
+    claimedAt: epochMs,
+    usedAt: epochMs.nullable(),
+  })
+  .openapi("WalletCoupon");
+
+const skuQuery = z.object({
+  sku: z
+    .string()
+    .max(64)
+    .optional()
+    .openapi({ param: { description: "only coupons that apply to this SKU (and, in the wallet, are usable now)" } }),
+});
+
+const listOffers = contractRoute({
+  method: "get",
+  path: "/coupons",
+  tags: ["coupons"],
+  summary: "Coupons a shopper can claim now (in their window, not paused, some left)",
+  request: { query: skuQuery },
+  responses: {
+    200: { description: "the offers", content: { "application/json": { schema: z.object({ coupons: z.array(offerSchema) }) } } },
+  },
+});
+
+const claim = contractRoute({
+  method: "post",
+  path: "/coupons/{templateId}/claim",
+  tags: ["coupons"],
+  summary: "Claim one coupon from a template's pool",
+  description:
+    "Exact under a stampede: the pool object counts the claim and the shopper's limit in one turn, so a pool of 100 hands out 100 whatever the crowd. Retrying with the same Idempotency-Key answers the coupon that key claimed (`replayed: true`).",
+  middleware: [shopperWrite, addressLimit, session, shopperLimit],
+  request: {
+    params: z.object({ templateId: z.string().openapi({ param: { description: "the coupon template's id" } }) }),
+    headers: idempotencyKeyHeader,
+  },
+  responses: {
+    201: {
+      description: "claimed (or the coupon this key claimed before)",
+      content: { "application/json": { schema: z.object({ coupon: walletCouponSchema, replayed: z.boolean() }).openapi("CouponClaimed") } },
+    },
+  },
+  errors: ["not_found", "not_started", "sale_paused", "limit_exceeded", "coupons_gone", "coupon_expired"],
+});
+
+const wallet = contractRoute({
+  method: "get",
+  path: "/me/coupons",
+  tags: ["coupons"],
+  summary: "The shopper's coupons: available, held by an unpaid order, or used",
+  middleware: [sessionLimit, session],
+  request: { query: skuQuery },
+  responses: {
+    200: {
+      description: "the wallet, newest first",
+      content: { "application/json": { schema: z.object({ coupons: z.array(walletCouponSchema) }).openapi("CouponWallet") } },
+    },
+  },
+});
+
+/** Coupons for shoppers (issue 14): what can be claimed, claiming, and the shopper's wallet. */
+export const coupons = contractApp()
+  .openapi(listOffers, async (c) => {
+    const { sku } = c.req.valid("query");
+    const now = Date.now();
+    const open = (await new CouponCatalog(c.env.SALES).list()).filter(
+      (t) => now >= t.validFrom && now < t.validUntil && !t.paused && (!sku || appliesToSku(t, sku)),
+    );
+    const offers = await Promise.all(
+      open.map(async (template) => {
+        const stats = await couponPool(c.env, template.id).stats();
+        return {
+          templateId: template.id,
+          ...termsOf(template),
+          perShopperLimit: template.perShopperLimit,
+          remaining: Math.max(0, template.totalQuantity - stats.claimed),
+        };
+      }),
+    );
+    c.header("Cache-Control", "no-store");
+    return c.json({ coupons: offers.filter((offer) => offer.remaining > 0) }, 200);
+  })
+  .openapi(claim, async (c) => {
+    const { templateId } = c.req.valid("param");
+    const shopperId = c.get("shopperId");
+    const template = COUPON_ID.test(templateId) ? await new CouponCatalog(c.env.SALES).find(templateId) : null;
+    if (!template) throw new AppError("not_found", `no coupon "${templateId}"`);
+    const claimed = unwrap(await couponPool(c.env, template.id).claim(template, shopperId, c.req.valid("header")["Idempotency-Key"]));
+    if (!claimed.replayed) {
+      recordCouponClaimed();
+      emitAfterAnswer(c, {
+        id: `${claimed.coupon.id}:claimed`,
+        type: "coupon_claimed",
+        shopperId,
+        at: claimed.coupon.claimedAt,
+        device: requestDevice(c),
+        couponId: claimed.coupon.id,
+      });
+    }
+    return c.json({ coupon: presentCoupon(claimed.coupon, template, Date.now()), replayed: claimed.replayed }, 201);
+  })
+  .openapi(wallet, async (c) => {
+    const { sku } = c.req.valid("query");
+    const shopperId = c.get("shopperId");
+    const now = Date.now();
+    const templates = await new CouponCatalog(c.env.SALES).list();
+    const held = await Promise.all(
+      templates.map(async (template) =>
+        (await couponPool(c.env, template.id).wallet(shopperId)).map((coupon) => presentCoupon(coupon, template, now)),
+      ),
+    );
+    const all = held.flat().sort((a, b) => b.claimedAt - a.claimedAt);
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      { coupons: sku ? all.filter((coupon) => coupon.usable && (coupon.skus.length === 0 || coupon.skus.includes(sku))) : all },
+      200,
+    );
+  });
+
+function termsOf(template: CouponTemplate) {
+  const { title, description, type, amountOff, percentOff, maxDiscount, minSpend, skus, stackable, validFrom, validUntil } = template;
+  return { title, description, type, amountOff, percentOff, maxDiscount, minSpend, skus, stackable, validFrom, validUntil };
+}
+
+/** A coupon as its shopper sees it: its template's terms, its own amount (a team's share) and state. */
+export function presentCoupon(coupon: Coupon, template: CouponTemplate, now: number): z.output<typeof walletCouponSchema> {
+  const own = coupon.amountOff === null ? {} : { type: "amount_off" as const, amountOff: coupon.amountOff, percentOff: 0 };
+  return {
+    id: coupon.id,
+    templateId: template.id,
+    ...termsOf(template),
+    ...own,
+    validUntil: Math.min(coupon.validUntil, template.validUntil),
+    status: coupon.status,
+    usable: usableAt(coupon, template, now),
+    orderId: coupon.orderId,
+    claimedAt: coupon.claimedAt,
+    usedAt: coupon.usedAt,
+  };
+}
