@@ -66,7 +66,10 @@ export const ERRORS = {
       "the coupon does not apply to this order: another SKU, its threshold not met (`minSpend`, `subtotal`), not usable yet (`validFrom`), two of one kind or more than 3 coupons",
   },
   coupon_not_stackable: { status: 409, meaning: "more than one coupon, and this one (`couponId`) must be used alone" },
-  coupon_unavailable: { status: 409, meaning: "the coupon's hold for this checkout ran out before the order took it (`couponId`); try again" },
+  coupon_unavailable: {
+    status: 409,
+    meaning: "the coupon's hold for this checkout ran out before the order took it (`couponId`); try again",
+  },
   coupons_gone: { status: 409, meaning: "every coupon of this kind has been claimed: the pool is empty" },
   conflict: {
     status: 409,
