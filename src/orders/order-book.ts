@@ -276,7 +276,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
    */
   couponOutcome(shopperId: string, idempotencyKey: string, couponId: string): CheckoutOutcome {
     const order = this.findByKey(shopperId, idempotencyKey);
-    if (!order || !order.discounts.some((d) => d.couponId === couponId)) return { kind: "released" };
+    if (!order?.discounts.some((d) => d.couponId === couponId)) return { kind: "released" };
     if (order.status === "paid") return { kind: "paid", orderId: order.id };
     if (order.status === "pending_payment") return { kind: "pending", expiresAt: order.expiresAt ?? 0 };
     return { kind: "released" };

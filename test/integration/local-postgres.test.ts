@@ -397,6 +397,7 @@ function orderOf(sku: string, j: number): Order {
     shopperId: `shopper-${j}`,
     qty,
     unitPrices,
+    discounts: [],
     ranks: Array.from({ length: qty }, (_, k) => k + 1),
     totalAmount: unitPrices.reduce((a, b) => a + b, 0),
     currency: "CNY",

@@ -31,6 +31,7 @@ function pendingOrder(sku: string, overrides: Partial<Order> = {}): Order {
     shopperId: `shopper-${crypto.randomUUID().slice(0, 8)}`,
     qty,
     unitPrices,
+    discounts: [],
     ranks: Array.from({ length: qty }, (_, i) => i + 1),
     totalAmount: unitPrices.reduce((a, b) => a + b, 0),
     currency: "CNY",

@@ -12,6 +12,7 @@ import type { Describes, Holds } from "../contract/describes.ts";
 import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
+import { adminCoupons } from "./coupons.ts";
 import { adminExperiments } from "./experiments.ts";
 import { adminMetrics } from "./metrics.ts";
 import { adminDeadLetters } from "./dead-letters.ts";
@@ -94,4 +95,5 @@ export const adminApi = contractApp()
   .route("/", adminStaff)
   .route("/", adminExperiments)
   .route("/", adminShoppers)
-  .route("/", adminMetrics);
+  .route("/", adminMetrics)
+  .route("/", adminCoupons);

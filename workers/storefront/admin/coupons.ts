@@ -1,0 +1,271 @@
+import { z } from "@hono/zod-openapi";
+import { databaseSettings } from "../../../src/config.ts";
+import { withDatabase } from "../../../src/db/client.ts";
+import { describeDatabaseFailure } from "../../../src/db/errors.ts";
+import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
+import {
+  type CouponTemplate,
+  couponDraftSchema,
+  couponTemplateSchema,
+  couponUpdateSchema,
+  validateCouponTemplate,
+} from "../../../src/coupons/coupon-template.ts";
+import { AppError, unwrap } from "../../../src/errors.ts";
+import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
+import type { Validated } from "../../../src/sales/sale-config.ts";
+import { couponPool } from "../api/coupon-holds.ts";
+import { adminRoute } from "../contract/admin-route.ts";
+import { component } from "../contract/component.ts";
+import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
+import { noStore } from "../contract/no-store.ts";
+import { contractApp } from "../contract/route.ts";
+import { epochMs, int } from "../contract/units.ts";
+import { auditActor } from "./auth.ts";
+import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput } from "./request.ts";
+import { saveVersion } from "./save-version.ts";
+
+/**
+ * Coupon templates under /admin/api (issue 14), designed as sales and experiments are:
+ * validated with every problem listed, versioned in KV (each version kept), every change
+ * audited in Postgres (config_audit_log, kind `coupon`). Each template's figures come from its
+ * pool object: claimed, held by unpaid orders, used.
+ */
+
+const AUDIT_KIND = "coupon";
+
+const templateComponent = component(
+  "CouponTemplate",
+  couponTemplateSchema,
+  "A coupon template as stored in KV (`coupon:<id>`). amount_off: `amountOff` fen off; percent_off: `percentOff` % off rounded down to whole fen, at most `maxDiscount` (0: no cap). `minSpend` > 0 makes a threshold coupon (满减). `skus` empty: every sale. `version`, `updatedAt`, `updatedBy` are the server's",
+);
+
+const BODIES = {
+  CouponDraft: couponDraftSchema.describe("A new coupon template: every field but the server's"),
+  CouponUpdate: couponUpdateSchema.describe("A full edit: every field of the draft and expectedVersion, the version it was edited from"),
+};
+
+const poolSchema = z
+  .object({
+    quantity: int.describe("the pool: coupons that can ever be claimed"),
+    claimed: int,
+    held: int.describe("held by unpaid orders"),
+    used: int.describe("spent by paid orders"),
+    redemptionRate: z.number().nullable().describe("used ÷ claimed; null before the first claim"),
+  })
+  .openapi("CouponPoolFigures");
+
+const withPool = z.object({ template: templateComponent, pool: poolSchema }).openapi("CouponTemplateFigures");
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const idParams = z.object({ id: z.string().openapi({ param: { description: "the coupon template's id" } }) });
+const NO_STORE = noStore("coupon figures change with every claim");
+const SAVE_NOTE =
+  "Every problem is listed in `problems`. Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.";
+
+const listRoute = adminRoute({
+  method: "get",
+  path: "/coupons",
+  admits: "readSales",
+  summary: "Every coupon template with its pool's figures (claimed, held, used, redemption rate)",
+  responses: { 200: { description: "the templates", headers: NO_STORE, content: json(z.object({ coupons: z.array(withPool) })) } },
+});
+
+const createRoute = adminRoute({
+  method: "post",
+  path: "/coupons",
+  admits: "editSales",
+  summary: "Create a coupon template (version 1); its pool opens at validFrom",
+  description: SAVE_NOTE,
+  request: { headers: adminActorHeader, body: handlerValidatedBody("CouponDraft", "the coupon template") },
+  responses: { 201: { description: "created", content: json(withPool) } },
+  errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
+});
+
+const getRoute = adminRoute({
+  method: "get",
+  path: "/coupons/{id}",
+  admits: "readSales",
+  summary: "One coupon template and its pool's figures (its version is the next update's expectedVersion)",
+  request: { params: idParams },
+  responses: { 200: { description: "the template", headers: NO_STORE, content: json(withPool) } },
+  errors: ["not_found"],
+});
+
+const updateRoute = adminRoute({
+  method: "put",
+  path: "/coupons/{id}",
+  admits: "editSales",
+  summary: "Replace a coupon template from the version it was read at",
+  description: `Coupons already claimed keep the terms of the version they are priced with at checkout; \`totalQuantity\` may not drop below the coupons claimed (409 \`conflict\`, \`problems\`). ${SAVE_NOTE}`,
+  request: {
+    params: idParams,
+    headers: adminActorHeader,
+    body: handlerValidatedBody("CouponUpdate", "the whole template and expectedVersion"),
+  },
+  responses: { 200: { description: "saved", content: json(withPool) } },
+  errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
+});
+
+const historyRoute = adminRoute({
+  method: "get",
+  path: "/coupons/{id}/history",
+  admits: "readSales",
+  summary: "Every saved version, newest first (KV `coupon-history:<id>:<version>`)",
+  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+  responses: {
+    200: {
+      description: "the versions",
+      headers: NO_STORE,
+      content: json(z.object({ id: z.string(), versions: z.array(templateComponent) })),
+    },
+  },
+  errors: ["not_found"],
+});
+
+const auditRoute = adminRoute({
+  method: "get",
+  path: "/coupons/{id}/audit",
+  admits: "readAudit",
+  summary: "The template's audit log from Postgres, newest first: who changed what when, before and after",
+  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+  responses: {
+    200: {
+      description: "the entries",
+      headers: NO_STORE,
+      content: json(
+        z.object({
+          entries: z.array(
+            z.object({
+              id: int,
+              at: epochMs,
+              actor: z.string(),
+              action: z.enum(["create", "update"]),
+              version: int,
+              before: templateComponent.nullable(),
+              after: templateComponent,
+            }),
+          ),
+        }),
+      ),
+    },
+  },
+  errors: ["dependency_unavailable"],
+});
+
+export const adminCoupons = contractApp()
+  .openapi(listRoute, async (c) => {
+    const templates = await new CouponCatalog(c.env.SALES).list();
+    const coupons = await Promise.all(templates.map(async (template) => ({ template, pool: await poolFigures(c.env, template) })));
+    c.header("Cache-Control", "no-store");
+    return c.json({ coupons }, 200);
+  })
+  .openapi(createRoute, async (c) => {
+    const actor = auditActor(c);
+    const draft = valid(validateCouponTemplate(couponDraftSchema, await jsonInput(c)));
+    if (await new CouponCatalog(c.env.SALES).find(draft.id)) throw new AppError("conflict", `a coupon "${draft.id}" exists already`);
+    const template: CouponTemplate = { ...draft, version: 1, updatedAt: Date.now(), updatedBy: actor };
+    await save(c.env, "create", actor, null, template);
+    return c.json({ template, pool: await poolFigures(c.env, template) }, 201);
+  })
+  .openapi(getRoute, async (c) => {
+    const template = await existing(c.env, c.req.valid("param").id);
+    c.header("Cache-Control", "no-store");
+    return c.json({ template, pool: await poolFigures(c.env, template) }, 200);
+  })
+  .openapi(updateRoute, async (c) => {
+    const actor = auditActor(c);
+    const { id } = c.req.valid("param");
+    const input = await jsonInput(c);
+    const current = await existing(c.env, id);
+    const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
+    const { expectedVersion, ...draft } = valid(
+      validateCouponTemplate(couponUpdateSchema, isRecord && !("id" in input) ? { ...input, id } : input),
+    );
+    if (draft.id !== id)
+      throw new AppError("invalid_request", `id: must be "${id}", the id in the URL`, {
+        problems: [`id: must be "${id}", the id in the URL`],
+      });
+    if (expectedVersion !== current.version) {
+      throw new AppError("conflict", `coupon "${id}" is at version ${current.version}, not ${expectedVersion}; read it again`, {
+        version: current.version,
+      });
+    }
+    const { claimed } = await couponPool(c.env, id).stats();
+    if (draft.totalQuantity < claimed) {
+      const problem = `totalQuantity: must be at least ${claimed}, the coupons claimed so far`;
+      throw new AppError("conflict", problem, { problems: [problem] });
+    }
+    const template: CouponTemplate = { ...draft, version: current.version + 1, updatedAt: Date.now(), updatedBy: actor };
+    await save(c.env, "update", actor, current, template);
+    // The pool adopts the new version now (else at the next claim or hold, which carry it).
+    unwrap(await couponPool(c.env, id).applyTemplate(template));
+    return c.json({ template, pool: await poolFigures(c.env, template) }, 200);
+  })
+  .openapi(historyRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const versions = await new CouponCatalog(c.env.SALES).history(id, c.req.valid("query").limit);
+    if (versions.length === 0) versions.push(await existing(c.env, id));
+    c.header("Cache-Control", "no-store");
+    return c.json({ id, versions }, 200);
+  })
+  .openapi(auditRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const entries = await withDatabase(databaseSettings(c.env), (db) =>
+      configAuditTrail<CouponTemplate>(db, AUDIT_KIND, id, c.req.valid("query").limit),
+    ).catch((error: Error) => {
+      console.error(`coupons: the audit log could not be read (${describeDatabaseFailure(error).summary})`);
+      throw new AppError("dependency_unavailable", "the audit log (Postgres) could not be read");
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      {
+        entries: entries.map((e) => ({
+          id: e.id,
+          at: e.at,
+          actor: e.actor,
+          action: e.action as "create" | "update",
+          version: e.version,
+          before: e.before,
+          after: e.after,
+        })),
+      },
+      200,
+    );
+  });
+
+for (const [name, schema] of Object.entries(BODIES)) adminCoupons.openAPIRegistry.register(name, schema);
+
+async function poolFigures(env: Env, template: CouponTemplate): Promise<z.output<typeof poolSchema>> {
+  const stats = await couponPool(env, template.id).stats();
+  return {
+    quantity: template.totalQuantity,
+    claimed: stats.claimed,
+    held: stats.held,
+    used: stats.used,
+    redemptionRate: stats.claimed === 0 ? null : stats.used / stats.claimed,
+  };
+}
+
+function save(env: Env, action: "create" | "update", actor: string, before: CouponTemplate | null, after: CouponTemplate) {
+  const catalog = new CouponCatalog(env.SALES);
+  const entry = { kind: AUDIT_KIND, key: after.id, at: after.updatedAt ?? Date.now(), actor, action, before, after };
+  return saveVersion(env, {
+    what: `coupon "${after.id}"`,
+    audit: (tx) => recordConfigChange(tx, entry),
+    store: () => catalog.put(after),
+    sameVersionConstraint: CONFIG_SAME_VERSION,
+    currentVersion: async () => (await catalog.find(after.id))?.version,
+    version: after.version,
+    entry,
+  });
+}
+
+async function existing(env: Env, id: string): Promise<CouponTemplate> {
+  const template = await new CouponCatalog(env.SALES).find(id);
+  if (!template) throw new AppError("not_found", `no coupon "${id}"`);
+  return template;
+}
+
+function valid<T>(result: Validated<T>): T {
+  if (!result.ok) throw new AppError("invalid_request", `invalid coupon: ${result.problems.join("; ")}`, { problems: result.problems });
+  return result.value;
+}
