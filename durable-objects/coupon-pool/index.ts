@@ -78,6 +78,7 @@ export class CouponPool extends DurableObject<Env> {
     const current = this.adopt(template);
     const earlier = this.store.byClaimKey(shopperId, claimKey);
     if (earlier) return succeed({ coupon: earlier, replayed: true });
+    if (!current.claimable) return fail("not_found", `coupon "${current.id}" is granted, not claimed`);
     const now = this.clock.now();
     const counts = this.store.counts();
     const allowed = mayClaim(current, { claimed: counts.claimed, claimedByShopper: this.store.claimedBy(shopperId) }, now);
@@ -96,6 +97,35 @@ export class CouponPool extends DurableObject<Env> {
     };
     this.store.insert(coupon, claimKey, { ...counts, claimed: counts.claimed + 1 });
     return succeed({ coupon, replayed: false });
+  }
+
+  /**
+   * Grants one coupon to a shopper, of its own amount (a team's red packet share): exactly
+   * once per `grantKey`, whoever asks again. Granted coupons come from templates of their own
+   * (`claimable: false`), so no claim limit applies; the template's window still bounds spending.
+   */
+  async grant(
+    template: CouponTemplate,
+    grant: { grantKey: string; shopperId: string; amountOff: number; validUntil: number },
+  ): Promise<{ coupon: Coupon; replayed: boolean }> {
+    const current = this.adopt(template);
+    const earlier = this.store.byClaimKey(grant.shopperId, grant.grantKey);
+    if (earlier) return { coupon: earlier, replayed: true };
+    const counts = this.store.counts();
+    const coupon: Coupon = {
+      id: newCouponId(current.id),
+      templateId: current.id,
+      shopperId: grant.shopperId,
+      claimedAt: this.clock.now(),
+      amountOff: grant.amountOff,
+      validUntil: grant.validUntil,
+      status: "available",
+      hold: null,
+      orderId: null,
+      usedAt: null,
+    };
+    this.store.insert(coupon, grant.grantKey, { ...counts, claimed: counts.claimed + 1 });
+    return { coupon, replayed: false };
   }
 
   /**

@@ -62,6 +62,11 @@ const draftFields = {
   stackable: z.boolean().default(false),
   /** A paused template hands out no more coupons; those claimed stay usable. */
   paused: z.boolean().default(false),
+  /**
+   * true (the default): shoppers claim it. false: it is only granted, coupon by coupon, by
+   * another part of the shop (a team's red packet shares, issue 14), never claimed.
+   */
+  claimable: z.boolean().default(true),
 };
 
 const versionFields = {

@@ -215,3 +215,19 @@ describe("coupons in the checkout's TCC (issue 14)", () => {
     expect((await walletStatus(shopper, b)).status).toBe("available");
   });
 });
+
+describe("granted coupons (a team's red packet shares)", () => {
+  it("grants once per key with the coupon's own amount, spends like any other, and cannot be claimed", async () => {
+    const template = await seedCoupon({ claimable: false, minSpend: 0, amountOff: 1, totalQuantity: 1_000_000 });
+    const shopper = await Shopper.create();
+    const pool = env.COUPON_POOL.getByName(template.id);
+    const grant = { grantKey: "team-1:leader", shopperId: shopper.id, amountOff: 2_501, validUntil: Date.now() + 86_400_000 };
+    const [first, again] = await Promise.all([pool.grant(template, grant), pool.grant(template, grant)]);
+    expect(first.coupon.id).toBe(again.coupon.id);
+    expect([first.replayed, again.replayed].sort()).toEqual([false, true]);
+    expect((await claim(shopper, template.id)).status).toBe(404);
+    const sale = await seedSale({ listPrice: 10_000, tiers: [], perShopperLimit: 5 });
+    const { order } = await (await checkoutWith(shopper, sale.sku, 1, [first.coupon.id])).json<{ order: ApiOrder }>();
+    expect(order).toMatchObject({ totalAmount: 7_499, discounts: [{ amount: 2_501 }] });
+  });
+});

@@ -145,7 +145,7 @@ describe("GET /api/openapi.json", () => {
           `${where}: {${name}}`,
         ).toBe(true);
       }
-      const needsKey = where === "POST /api/checkout" || where === "POST /api/checkout/cancel";
+      const needsKey = ["POST /api/checkout", "POST /api/checkout/cancel", "POST /api/coupons/{templateId}/claim"].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
     }
@@ -243,6 +243,12 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/experiments/{key}/history": "readExperiments",
       "GET /admin/api/experiments/{key}/audit": "readAudit",
       "GET /admin/api/experiments/{key}/results": "readExperiments",
+      "GET /admin/api/coupons": "readSales",
+      "POST /admin/api/coupons": "editSales",
+      "GET /admin/api/coupons/{id}": "readSales",
+      "PUT /admin/api/coupons/{id}": "editSales",
+      "GET /admin/api/coupons/{id}/history": "readSales",
+      "GET /admin/api/coupons/{id}/audit": "readAudit",
       "GET /admin/api/metrics/summary": "readMetrics",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));

@@ -45,6 +45,12 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /experiments/:key/audit": "readAudit",
   "GET /experiments/:key/results": "readExperiments",
   "GET /metrics/summary": "readMetrics",
+  "GET /coupons": "readSales",
+  "POST /coupons": "editSales",
+  "GET /coupons/:id": "readSales",
+  "PUT /coupons/:id": "editSales",
+  "GET /coupons/:id/history": "readSales",
+  "GET /coupons/:id/audit": "readAudit",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

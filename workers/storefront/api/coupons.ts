@@ -116,7 +116,7 @@ export const coupons = contractApp()
     const { sku } = c.req.valid("query");
     const now = Date.now();
     const open = (await new CouponCatalog(c.env.SALES).list()).filter(
-      (t) => now >= t.validFrom && now < t.validUntil && !t.paused && (!sku || appliesToSku(t, sku)),
+      (t) => t.claimable && now >= t.validFrom && now < t.validUntil && !t.paused && (!sku || appliesToSku(t, sku)),
     );
     const offers = await Promise.all(
       open.map(async (template) => {
@@ -136,7 +136,8 @@ export const coupons = contractApp()
     const { templateId } = c.req.valid("param");
     const shopperId = c.get("shopperId");
     const template = COUPON_ID.test(templateId) ? await new CouponCatalog(c.env.SALES).find(templateId) : null;
-    if (!template) throw new AppError("not_found", `no coupon "${templateId}"`);
+    // A coupon that is only granted (a team's red packet) cannot be claimed: as good as missing.
+    if (!template?.claimable) throw new AppError("not_found", `no coupon "${templateId}" to claim`);
     const claimed = unwrap(await couponPool(c.env, template.id).claim(template, shopperId, c.req.valid("header")["Idempotency-Key"]));
     if (!claimed.replayed) {
       recordCouponClaimed();
