@@ -249,6 +249,12 @@ describe("GET /api/openapi.json", () => {
       "PUT /admin/api/coupons/{id}": "editSales",
       "GET /admin/api/coupons/{id}/history": "readSales",
       "GET /admin/api/coupons/{id}/audit": "readAudit",
+      "GET /admin/api/team-campaigns": "readSales",
+      "POST /admin/api/team-campaigns": "editSales",
+      "GET /admin/api/team-campaigns/{id}": "readSales",
+      "PUT /admin/api/team-campaigns/{id}": "editSales",
+      "GET /admin/api/team-campaigns/{id}/history": "readSales",
+      "GET /admin/api/team-campaigns/{id}/audit": "readAudit",
       "GET /admin/api/metrics/summary": "readMetrics",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
