@@ -145,7 +145,13 @@ describe("GET /api/openapi.json", () => {
           `${where}: {${name}}`,
         ).toBe(true);
       }
-      const needsKey = ["POST /api/checkout", "POST /api/checkout/cancel", "POST /api/coupons/{templateId}/claim"].includes(where);
+      const needsKey = [
+        "POST /api/checkout",
+        "POST /api/checkout/cancel",
+        "POST /api/coupons/{templateId}/claim",
+        "POST /api/team-campaigns/{id}/teams",
+        "POST /api/teams/{teamId}/join",
+      ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
     }
