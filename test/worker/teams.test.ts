@@ -1,9 +1,11 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { TeamCampaignRoster } from "../../durable-objects/team-campaign-roster/index.ts";
 import { TeamUp } from "../../durable-objects/team-up/index.ts";
 import { couponKey } from "../../src/coupons/coupon-template.ts";
 import type { TeamCampaign, TeamCampaignInput } from "../../src/teams/team-campaign.ts";
+import worker from "../../workers/storefront/index.ts";
 import { admin } from "./admin-support.ts";
 import { eventually, withPostgres } from "./postgres-support.ts";
 import { type ApiError, Shopper } from "./support.ts";
@@ -75,6 +77,23 @@ async function teamCoupons(shopper: Shopper, campaignId: string): Promise<Wallet
 
 async function figures(campaignId: string): Promise<Figures> {
   return (await (await admin(`/team-campaigns/${campaignId}`)).json<{ figures: Figures }>()).figures;
+}
+
+/** A join answered by the Worker with some of its environment replaced (an unreachable Postgres, rate limits on). */
+async function joinWith(overrides: Partial<Env>, shopper: Shopper, teamId: string): Promise<Response> {
+  const ctx = createExecutionContext();
+  const response = await worker.request(
+    `https://shop.test/api/teams/${teamId}/join`,
+    {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Cookie: shopper.cookie, "Idempotency-Key": crypto.randomUUID() },
+      body: "{}",
+    },
+    { ...env, ...overrides },
+    ctx,
+  );
+  await waitOnExecutionContext(ctx);
+  return response;
 }
 
 async function shoppers(n: number): Promise<Shopper[]> {
@@ -239,6 +258,45 @@ describe("team-up red packets: new shoppers only (issue 14)", () => {
     expect((await join(fresh!, team.id)).status).toBe(200);
     // The returning shopper may still start a team of their own.
     expect((await start(returning!, campaign.id)).status).toBe(201);
+  });
+});
+
+describe("team-up red packets: what the join depends on (issue 14)", () => {
+  it("refuses a join to a new-shoppers team with 503 when Postgres cannot say whether the joiner is new, seating nobody", async () => {
+    const campaign = await seedCampaign({ joinRule: "new_shoppers" });
+    const [leader, friend] = await shoppers(2);
+    const team = await started(leader!, campaign.id);
+    const refused = await joinWith({ DATABASE_URL: "postgres://sweep:sweep@127.0.0.1:9/none" }, friend!, team.id);
+    expect([refused.status, await codeOf(refused)]).toEqual([503, "dependency_unavailable"]);
+    expect((await env.TEAM_UP.getByName(team.id).read())?.members).toHaveLength(1);
+    // Nothing reserved either: the friend can join once Postgres answers.
+    expect((await join(friend!, team.id)).status).toBe(200);
+  });
+
+  it("rate limits joins per shopper like checkout: 429 with Retry-After, nothing joined", async () => {
+    const campaign = await seedCampaign();
+    const [a, b, joiner] = await shoppers(3);
+    const [teamA, teamB] = [await started(a!, campaign.id), await started(b!, campaign.id)];
+    const limits = { RATE_LIMIT_WRITES_PER_SHOPPER: "1/24h" };
+    expect((await joinWith(limits, joiner!, teamA.id)).status).toBe(200);
+    const limited = await joinWith(limits, joiner!, teamB.id);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get("Retry-After")).toMatch(/^\d+$/);
+    expect(await codeOf(limited)).toBe("rate_limited");
+    expect((await env.TEAM_UP.getByName(teamB.id).read())?.members).toHaveLength(1);
+  });
+
+  it("frees a reservation its team never confirmed (a team object that failed mid-join) once the roster's alarm has checked it", async () => {
+    const campaign = await seedCampaign();
+    const shopper = await Shopper.create();
+    const roster = env.TEAM_CAMPAIGN_ROSTER.getByName(campaign.id);
+    const lost = `tm_${campaign.id}_0123456789abcdef`;
+    expect(await roster.reserve(shopper.id, lost)).toMatchObject({ ok: true });
+    expect(await codeOf(await start(shopper, campaign.id))).toBe("already_in_team");
+    await runInDurableObject(roster, (instance: TeamCampaignRoster) => TeamCampaignRoster.clockOf(instance).advance(61_000));
+    expect(await runDurableObjectAlarm(roster)).toBe(true);
+    expect(await roster.teamOf(shopper.id)).toBeNull();
+    expect((await start(shopper, campaign.id)).status).toBe(201);
   });
 });
 
