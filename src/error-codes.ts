@@ -110,7 +110,7 @@ export const ERRORS = {
   dependency_unavailable: {
     status: 503,
     meaning:
-      "a required secret is missing, the payment provider did not answer, or the sale's configuration could not be read (joining a waiting room); admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
+      "a required secret is missing, the payment provider did not answer, the sale's configuration could not be read (joining a waiting room), or a team for new shoppers could not tell whether the joiner is new (Postgres); admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
   },
   admin_closed: {
     status: 503,
