@@ -16,6 +16,7 @@ import { orderPage } from "./order-page.ts";
 import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.ts";
 import { salePage } from "./sale-page.ts";
 import { teamCampaignsPage, teamPage } from "./team-page.ts";
+import { TEAM_ID } from "../../../src/teams/team-id.ts";
 import { type ShopPagePolicy, withShopPageHeaders } from "./security-headers.ts";
 
 /** Server-rendered shopper pages (issue 5), each sent with the shop's security headers (security-headers.ts). */
@@ -63,9 +64,6 @@ export const pages = new Hono<AppEnv>()
     if (!TEAM_ID.test(id)) throw new AppError("not_found", `no team ${id}`);
     return privatePage(c, (lang) => ({ title: messages(lang).teamTitle, body: teamPage(lang, id), script: "team" }));
   });
-
-/** A team id's shape (`tm_<campaign>_<hex>`): anything else is a 404 before any script runs. */
-const TEAM_ID = /^tm_[a-z0-9-]{1,40}_[0-9a-f]{8,32}$/;
 
 /** A page of one shopper's own (never cached): a shell whose script reads the API with their session. */
 async function privatePage(c: Context<AppEnv>, draw: (lang: Lang) => Omit<PageOptions, "lang" | "path">) {
