@@ -35,7 +35,7 @@ async function seedCampaign(overrides: Record<string, unknown> = {}): Promise<{ 
     }),
   });
   expect(response.status).toBe(201);
-  return (await response.json<{ campaign: { id: string; title: string } }>()).campaign;
+  return ((await response.json()) as { campaign: { id: string; title: string } }).campaign;
 }
 
 describe("team pages, /teams and /teams/<id>", () => {
