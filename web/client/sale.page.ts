@@ -254,7 +254,9 @@ async function claim(offer: CouponOffer): Promise<void> {
     wallet = [coupon, ...(wallet ?? []).filter((held) => held.id !== coupon.id)];
     $("coupon-note").textContent = t("coupon_claimedNote", { coupon: couponHeadline(coupon) });
   } catch (error) {
-    $("coupon-message").textContent = error instanceof ApiError ? error.message : t("error_internal");
+    // limit_exceeded's own words speak of the sale's units; here it is the coupon's limit.
+    const limit = error instanceof ApiError && error.code === "limit_exceeded";
+    $("coupon-message").textContent = limit ? t("coupon_limitReached") : error instanceof ApiError ? error.message : t("error_internal");
   }
   claiming.delete(id);
   // What is left in the pools, and the wallet as the server has it.
