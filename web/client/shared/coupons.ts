@@ -1,50 +1,15 @@
 import { couponWording } from "../../../src/coupons/coupon-wording.ts";
 import { type CouponTerms, priceWithCoupons } from "../../../src/coupons/discount.ts";
-import type { CouponType } from "../../../src/coupons/limits.ts";
+import type { CouponView, WalletCoupon } from "./coupon-types.ts";
 import { t } from "./i18n.ts";
+
+export type { CouponOffer, CouponView, WalletCoupon } from "./coupon-types.ts";
 
 /**
  * What the pages share about coupons (issue 14): the API's shapes, the words for a coupon's
  * terms, and the price a coupon would make. Prices are previewed with the server's own rules
  * (src/coupons/discount.ts, zod-free); the server prices the order itself when it takes one.
  */
-
-/**
- * The terms every view of a coupon shows (the contract's CouponOffer and WalletCoupon,
- * workers/storefront/api/coupons.ts). Written out here: that module is the Worker's, and
- * its types reach into the Worker's bindings, which the pages' typecheck does not have.
- */
-export interface CouponView {
-  title: string;
-  description: string;
-  type: CouponType;
-  amountOff: number;
-  percentOff: number;
-  maxDiscount: number;
-  minSpend: number;
-  skus: string[];
-  stackable: boolean;
-  validFrom: number;
-  validUntil: number;
-}
-
-/** A coupon in the shopper's wallet, as `GET /api/me/coupons` shows it. */
-export interface WalletCoupon extends CouponView {
-  id: string;
-  templateId: string;
-  status: "available" | "held" | "used";
-  usable: boolean;
-  orderId: string | null;
-  claimedAt: number;
-  usedAt: number | null;
-}
-
-/** A coupon that can be claimed now, as `GET /api/coupons` lists it. */
-export interface CouponOffer extends CouponView {
-  templateId: string;
-  perShopperLimit: number;
-  remaining: number;
-}
 
 /** "满300减50" / "¥50.00 off orders from ¥300.00", with its cap if it has one ("最高减20元"). */
 export function couponHeadline(coupon: CouponView): string {
