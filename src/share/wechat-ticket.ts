@@ -111,9 +111,9 @@ async function fetchTicket(request: TicketRequest): Promise<TicketResult> {
       await request.cache.delete(keys.token).catch(() => undefined);
       continue;
     }
-    return { ok: false, problem: `WeChat refused the jsapi_ticket: ${answer.errcode} ${answer.errmsg}`, errcode: answer.errcode };
+    return { ok: false, problem: `no jsapi_ticket from WeChat: ${answer.errcode} ${answer.errmsg}`, errcode: answer.errcode };
   }
-  return { ok: false, problem: "WeChat refused the jsapi_ticket" };
+  return { ok: false, problem: "no jsapi_ticket from WeChat" };
 }
 
 type TokenResult = { ok: true; token: string; cached: boolean } | { ok: false; problem: string; errcode?: number };
@@ -122,8 +122,7 @@ async function accessToken(request: TicketRequest, base: string, key: string): P
   const cached = await readCache(request.cache, key, request.now);
   if (cached !== null) return { ok: true, token: cached, cached: true };
   const answer = await ask(accessTokenUrl(request.appId, request.appSecret, base), readAccessTokenAnswer, request);
-  if (!answer.ok)
-    return { ok: false, problem: `WeChat refused the access_token: ${answer.errcode} ${answer.errmsg}`, errcode: answer.errcode };
+  if (!answer.ok) return { ok: false, problem: `no access_token from WeChat: ${answer.errcode} ${answer.errmsg}`, errcode: answer.errcode };
   const until = usableUntil(request.now, answer.value.expiresIn);
   if (until > request.now) await writeCache(request.cache, key, { value: answer.value.accessToken, usableUntil: until }, request.now);
   return { ok: true, token: answer.value.accessToken, cached: false };
