@@ -6,6 +6,7 @@ import { CanvasCountdown } from "./shared/countdown.ts";
 import { t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
+import { recordLanding } from "./shared/landing.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -74,4 +75,6 @@ $("cancel").addEventListener("click", () => {
 
 await syncOverHttp(clock);
 await load();
+// Share links (issue 14): after the order's read, which issued the session.
+void recordLanding(Promise.resolve());
 pageEvents.record({ type: "page_view" });
