@@ -46,11 +46,18 @@ export interface CredentialCache {
 /** KV's shortest expiration, in seconds. */
 const KV_MIN_TTL_S = 60;
 
+/** What kvCredentialCache needs of a KV namespace (a `KVNamespace`; named here so the module also builds outside workerd). */
+export interface KvStore {
+  get(key: string, type: "json"): Promise<unknown>;
+  put(key: string, value: string, options: { expirationTtl: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
 /** A CredentialCache in a KV namespace: JSON entries that KV also expires itself (at least 60 s on). */
-export function kvCredentialCache(kv: KVNamespace): CredentialCache {
+export function kvCredentialCache(kv: KvStore): CredentialCache {
   return {
     async get(key) {
-      const entry = await kv.get<CachedCredential>(key, "json");
+      const entry = (await kv.get(key, "json")) as CachedCredential | null;
       return entry && typeof entry.value === "string" && typeof entry.usableUntil === "number" ? entry : null;
     },
     async put(key, entry, now) {
