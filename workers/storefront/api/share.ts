@@ -34,7 +34,7 @@ const utmValue = (what: string) =>
   z.string().min(1).max(MAX_UTM_LENGTH).regex(UTM_VALUE, `${what}: no control characters, no spaces at either end`);
 
 /** A page of this shop: one leading `/`, no backslash, not the API or admin. */
-const SHARED_PATH = /^\/(?![/\\])(?!api(?:\/|$))(?!admin(?:\/|$))[^\\\s]*$/;
+const SHARED_PATH = /^\/(?![/\\])(?!api(?:[/?#]|$))(?!admin(?:[/?#]|$))[^\\\s]*$/;
 
 /** The channel of a `share` event, from the link's utm_source. */
 const CHANNELS = ["link", "wechat", "weibo", "system"] as const;
