@@ -55,6 +55,11 @@ export const ERRORS = {
     status: 409,
     meaning: "team-up red packets: this shopper already leads or joined another team of this campaign (one team per shopper per campaign)",
   },
+  self_referral: {
+    status: 409,
+    meaning:
+      "share links: the landing's referral code (`ref`) is the shopper's own; a shopper cannot refer themself, and nothing was recorded",
+  },
   coupon_in_use: {
     status: 409,
     meaning: "the coupon is held by another of the shopper's checkouts; cancel that order (or let it expire) to use it here",

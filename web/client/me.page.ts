@@ -3,6 +3,7 @@ import type { ShopperProfile } from "../../src/profile/shopper-profile.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { ApiError, api } from "./shared/api.ts";
 import { couponHeadline, type WalletCoupon } from "./shared/coupons.ts";
+import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
 
@@ -134,6 +135,8 @@ async function load(): Promise<void> {
 
 await loadTitles();
 await load();
+// Share links (issue 14): after the profile's read, which issued the session.
+void recordLanding(Promise.resolve());
 setInterval(() => void load(), REFRESH_MS);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") void load();

@@ -7,6 +7,7 @@ import { appliesTo, couponHeadline, discountWith, type WalletCoupon } from "./sh
 import { lang, t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
+import { recordLanding } from "./shared/landing.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -178,4 +179,6 @@ $("coupon-options").addEventListener("change", (event) => {
 await syncOverHttp(clock);
 await loadWallet();
 await load();
+// Share links (issue 14): after the order's read, which issued the session.
+void recordLanding(Promise.resolve());
 pageEvents.record({ type: "page_view" });

@@ -16,6 +16,7 @@ import { LiveFeed } from "./shared/live-feed.ts";
 import { phaseAt, type ClientPhase } from "./shared/phase.ts";
 import { StaticCountdown } from "./shared/static-countdown.ts";
 import { QueuePlace } from "./shared/waiting-room.ts";
+import { mountSaleShare } from "./shared/share.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
@@ -426,10 +427,13 @@ render();
 experiments.onSettled(applyVariants);
 setTimeout(() => (root.dataset.live = "ready"), LIVE_WAIT_MS);
 // The assignments follow the session: asked together, a new shopper would be issued two identities.
-void startSession().then(() => {
+const sessionStarted = startSession();
+void sessionStarted.then(() => {
   experiments.load();
   void loadWallet();
 });
 void loadOffers();
+// Share links (issue 14): the landing recorded and the share panel, after the session too.
+mountSaleShare(sku, sessionStarted);
 pageEvents.record({ type: "page_view" });
 pageEvents.record({ type: "product_view", sku, category });

@@ -12,6 +12,7 @@ import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
+import { share } from "./share.ts";
 import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
 
@@ -80,4 +81,5 @@ export const api = contractApp()
   .route("/", profile)
   .route("/", experiments)
   .route("/", coupons)
-  .route("/", teams);
+  .route("/", teams)
+  .route("/", share);

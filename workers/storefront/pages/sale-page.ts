@@ -33,6 +33,9 @@ import { jsonForScript, type Markup } from "./layout.ts";
  * variants (web/client/shared/experiments.ts): the countdown (canvas or #countdown-static),
  * the Buy button's colour, the promotion label's wording (#promo) and what shows while the
  * live numbers load (a skeleton over the `data-live-value` parts, or #loading-note's spinner).
+ *
+ * Share links (issue 14): #share below the buy area, empty and hidden: the script fills it
+ * (web/client/shared/share.ts) for the sale's campaign, `data-campaign`.
  */
 export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, turnstileSiteKey = ""): Markup {
   const t = messages(lang);
@@ -101,6 +104,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
       <p class="limit" id="session-note" role="status" ${live ? "" : "hidden"}>${t.session_pending}</p>
       <p class="message" id="message" role="alert"></p>
       <p class="limit">${format(t.limitPerShopper, { n: sale.perShopperLimit })}</p>
+      <section class="share" id="share" data-campaign="${sale.sku}" aria-labelledby="share-title" hidden></section>
       ${
         sale.tiers.length
           ? html`<table class="tiers" id="tiers">
