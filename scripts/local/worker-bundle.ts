@@ -110,6 +110,7 @@ export function runBundle(
     SALES: sales,
     SKU_SALE: { type: "durable-object" as const, worker: objectsWorker, exportName: "SkuSale" },
     METRICS_HUB: { type: "durable-object" as const, worker: objectsWorker, exportName: "MetricsHub" },
+    COUPON_POOL: { type: "durable-object" as const, worker: objectsWorker, exportName: "CouponPool" },
     DATABASE_URL: text(vars.DATABASE_URL),
     NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
     UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
@@ -125,6 +126,7 @@ export function runBundle(
   const durableObjects = {
     SkuSale: { type: "durable-object" as const, storage: "sqlite" as const },
     MetricsHub: { type: "durable-object" as const, storage: "sqlite" as const },
+    CouponPool: { type: "durable-object" as const, storage: "sqlite" as const },
   };
   const objects = options.objectsApart ? [{ config: { ...config("objects"), env, exports: durableObjects } }] : [];
   return new Miniflare({
