@@ -85,7 +85,8 @@ export class StorefrontUnderTest {
     return context;
   }
 
-  private async watchCsp(context: BrowserContext): Promise<void> {
+  /** Records the CSP violations of any browser context's pages (a staff member's at the console too). */
+  async watchCsp(context: BrowserContext): Promise<void> {
     // A binding and an init script come in through DevTools, so the page's own CSP does not apply to them.
     await context.exposeFunction("__reportCspViolation", (violation: string) => this.cspViolations.push(violation));
     await context.addInitScript(() => {

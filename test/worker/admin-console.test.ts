@@ -2,9 +2,11 @@ import { exports } from "cloudflare:workers";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import manifest from "../../build/asset-manifest.json";
 import type { SkuSale } from "../../durable-objects/sku-sale/index.ts";
+import { couponDraftSchema } from "../../src/coupons/coupon-template.ts";
 import { experimentDraftSchema, targetingSchema } from "../../src/experiments/experiment-config.ts";
 import { saleDraftSchema, waitingRoomSchema } from "../../src/sales/sale-config.ts";
 import type { StaffIdentity } from "../../src/staff/identity.ts";
+import type { CouponAuditEntry, CouponPoolFigures, CouponTemplateFigures } from "../../workers/storefront/admin/coupons.ts";
 import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
 import type * as Console from "../../web/client/console/api-types.ts";
 import type { eventsOverview } from "../../src/events/events-overview.ts";
@@ -64,6 +66,19 @@ describe("GET /admin: the marketer console", () => {
     expect(paths.sort()).toEqual([...Object.keys(experimentDraftSchema.shape), ...targeting].sort());
   });
 
+  it("has a field for every field of a coupon template (issue 14), in the shop's language", async () => {
+    const page = await (await exports.default.fetch("https://shop.test/admin")).text();
+    const start = page.indexOf('<form id="coupon-editor"');
+    const markup = page.slice(start, page.indexOf("</form>", start));
+    const paths = [...markup.matchAll(/data-path="([^"]+)"/g)].map((m) => m[1]);
+    expect(paths.sort()).toEqual(Object.keys(couponDraftSchema.shape).sort());
+    expect(markup).toContain("Amount off (yuan; saved as whole fen)");
+    const zh = await (await exports.default.fetch("https://shop.test/admin?lang=zh-CN")).text();
+    expect(zh).toContain('<html lang="en">'); // the rest of the console is in English
+    expect(zh).toContain('<form id="coupon-editor" class="card" lang="zh-CN"');
+    expect(zh).toContain("减免金额（元；按整数分保存）");
+  });
+
   it("signs staff in with email and password first, for their password manager, and a token second", async () => {
     const page = await (await exports.default.fetch("https://shop.test/admin")).text();
     const form = (id: string) => page.slice(page.indexOf(`<form id="${id}"`), page.indexOf("</form>", page.indexOf(`<form id="${id}"`)));
@@ -89,6 +104,10 @@ describe("GET /admin: the marketer console", () => {
       editor: "editSales",
       "show-experiments": "readExperiments",
       "experiment-editor": "editExperiments",
+      "show-coupons": "readSales",
+      coupons: "readSales",
+      "new-coupon": "editSales",
+      "coupon-editor": "editSales",
     });
   });
 
@@ -106,6 +125,10 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.ShopperProfile>().toEqualTypeOf<Awaited<ReturnType<typeof readProfile>>>();
     expectTypeOf<Console.ShopperEvents["events"]>().toEqualTypeOf<Awaited<ReturnType<typeof recentEvents>>>();
     expectTypeOf<Console.EventsOverview>().toEqualTypeOf<Awaited<ReturnType<typeof eventsOverview>>>();
+    // Coupons (issue 14): the types of the handlers' response schemas.
+    expectTypeOf<Console.CouponPoolFigures>().toEqualTypeOf<CouponPoolFigures>();
+    expectTypeOf<Console.CouponTemplateFigures>().toEqualTypeOf<CouponTemplateFigures>();
+    expectTypeOf<Console.CouponAuditEntry>().toEqualTypeOf<CouponAuditEntry>();
   });
 });
 

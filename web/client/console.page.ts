@@ -7,7 +7,8 @@
  * by phase, refreshed every 2 s with orders per second from successive readings; the
  * create/edit form with every problem next to its field; per sale pause/resume, top-up,
  * history, audit trail and dead letters; the Shoppers view (a shopper's profile and events
- * by id, the events pipeline's health; issue 13). The header says who is signed in, and
+ * by id, the events pipeline's health; issue 13); the Coupons view (templates with their pools'
+ * figures, the create/edit form, history and audit; issue 14). The header says who is signed in, and
  * controls the role may not use are hidden (./console/capabilities.ts).
  */
 import { may } from "../../src/staff/roles.ts";
@@ -15,6 +16,7 @@ import { AdminApi } from "./console/admin-api.ts";
 import type { StaffIdentity } from "./console/api-types.ts";
 import { showAudit } from "./console/audit-view.ts";
 import { RoleGate } from "./console/capabilities.ts";
+import { CouponsView } from "./console/coupons-view.ts";
 import { credentials } from "./console/credentials.ts";
 import { showDeadLetters } from "./console/dead-letters-view.ts";
 import { details } from "./console/details.ts";
@@ -60,6 +62,8 @@ const table = new SalesTable(rates, {
   deadLetters: (sale) => void showDeadLetters(api, sale, refreshNow),
 });
 const shoppers = new ShoppersView(api);
+/** Coupon templates (issue 14): their pools' figures, the form, history and audit; opened by "Coupons" (or #coupons, as its language link comes back). */
+const coupons = new CouponsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -99,6 +103,7 @@ function enter(staff: StaffIdentity): void {
   byId("app").hidden = false;
   byId("sign-out").hidden = false;
   void refresh();
+  if (location.hash === "#coupons" && may(staff.role, "readSales")) coupons.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -115,6 +120,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   experimentEditor.close();
   details.close();
   shoppers.close();
+  coupons.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -1,6 +1,11 @@
 import type {
   ApiProblem,
   AuditTrail,
+  CouponAuditTrail,
+  CouponDraftInput,
+  CouponHistory,
+  CouponList,
+  CouponTemplateFigures,
   DashboardSummary,
   DeadLetters,
   DeadLettersRetried,
@@ -75,6 +80,12 @@ export class AdminApi {
   moveExperiment = (key: string, action: "start" | "stop") =>
     this.call<ExperimentSaved>("POST", `/experiments/${encodeURIComponent(key)}/${action}`);
   experimentResults = (key: string) => this.call<ExperimentResults>("GET", `/experiments/${encodeURIComponent(key)}/results`);
+  coupons = () => this.call<CouponList>("GET", "/coupons");
+  createCoupon = (draft: CouponDraftInput) => this.call<CouponTemplateFigures>("POST", "/coupons", draft);
+  updateCoupon = (id: string, draft: CouponDraftInput, expectedVersion: number) =>
+    this.call<CouponTemplateFigures>("PUT", `/coupons/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
+  couponHistory = (id: string) => this.call<CouponHistory>("GET", `/coupons/${encodeURIComponent(id)}/history`);
+  couponAudit = (id: string) => this.call<CouponAuditTrail>("GET", `/coupons/${encodeURIComponent(id)}/audit`);
   metricsSummary = () => this.call<DashboardSummary>("GET", "/metrics/summary");
 
   private async call<T>(

@@ -8,6 +8,7 @@
  * the Worker's program, that each shape below equals the server's type: a change on either
  * side fails the typecheck instead of the console at run time.
  */
+import type { CouponTemplate, couponDraftSchema } from "../../../src/coupons/coupon-template.ts";
 import type { DatabaseFailure } from "../../../src/db/errors.ts";
 import type { DashboardSummary } from "../../../src/metrics/dashboard-summary.ts";
 import type { EventsOverview, RecentEvent } from "../../../src/events/event-views.ts";
@@ -26,6 +27,7 @@ import type { z } from "zod";
 export type {
   AuditRecord,
   ConsolePhase,
+  CouponTemplate,
   DashboardSummary,
   ExperimentAuditRecord,
   ExperimentConfig,
@@ -49,6 +51,55 @@ export interface ExperimentList {
 /** Every experiment save: create, update, start, stop. */
 export interface ExperimentSaved {
   experiment: ExperimentConfig;
+}
+
+/** A new coupon template as the console sends it (`POST /coupons`, issue 14); an edit adds `expectedVersion`. */
+export type CouponDraftInput = z.input<typeof couponDraftSchema>;
+
+/** A template's pool, read from its CouponPool object. */
+export interface CouponPoolFigures {
+  /** The pool: the template's `totalQuantity`. */
+  quantity: number;
+  claimed: number;
+  /** Held by unpaid orders. */
+  held: number;
+  /** Spent by paid orders. */
+  used: number;
+  /** used ÷ claimed; null before the first claim. */
+  redemptionRate: number | null;
+}
+
+/** One template of `GET /coupons`, and what every coupon save answers. */
+export interface CouponTemplateFigures {
+  template: CouponTemplate;
+  pool: CouponPoolFigures;
+}
+
+/** `GET /coupons`. */
+export interface CouponList {
+  coupons: CouponTemplateFigures[];
+}
+
+/** `GET /coupons/:id/history`: saved versions, newest first. */
+export interface CouponHistory {
+  id: string;
+  versions: CouponTemplate[];
+}
+
+/** One change of `GET /coupons/:id/audit`, newest first. */
+export interface CouponAuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: "create" | "update";
+  version: number;
+  before: CouponTemplate | null;
+  after: CouponTemplate;
+}
+
+/** `GET /coupons/:id/audit`. */
+export interface CouponAuditTrail {
+  entries: CouponAuditEntry[];
 }
 
 /** A new sale as the console sends it (`POST /sales`): the server fills in the defaults. */

@@ -2,7 +2,7 @@ import { byId, h } from "./dom.ts";
 
 /**
  * The API names each problem by the path of its field ("tiers.1.fromRank: must be 11");
- * every input of the sale form carries that path (`data-path`), so each problem is shown
+ * every input of a console form carries that path (`data-path`), so each problem is shown
  * next to its own field, or its row or list when the field has none, and the rest on top.
  */
 export class FormProblems {
@@ -47,7 +47,8 @@ export class FormProblems {
       this.summary.replaceChildren(headline ? h("p", {}, headline) : "", ...general.map((text) => h("div", {}, text)));
       this.summary.hidden = false;
     }
-    this.form.querySelector(".invalid, #form-problems:not([hidden])")?.scrollIntoView({ behavior: "smooth", block: "center" });
+    const first = this.form.querySelector(".invalid") ?? (this.summary.hidden ? null : this.summary);
+    first?.scrollIntoView({ behavior: "smooth", block: "center" });
   }
 
   /** The element of the path, or of the nearest enclosing path that has one (a row, a list). */

@@ -1,8 +1,11 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { NONCE, secureHeaders, type SecureHeadersVariables } from "hono/secure-headers";
+import type { Lang } from "../../../src/i18n/messages.ts";
 import type { Capability } from "../../../src/staff/roles.ts";
 import { assets } from "../assets.ts";
+import { pageLang } from "../pages/lang.ts";
+import { couponsSection } from "./console-coupons.ts";
 import { experimentForm } from "./console-experiments.ts";
 
 /**
@@ -34,10 +37,11 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    return c.html(page(c.get("secureHeadersNonce") ?? ""));
+    // The console is in English; its Coupons view also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
-function page(nonce: string) {
+function page(lang: Lang, nonce: string) {
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -81,6 +85,7 @@ function page(nonce: string) {
           <button type="button" id="show-audit" class="secondary" data-capability="${needs("readAudit")}">Audit log</button>
           <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
           <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
+          <button type="button" id="show-coupons" class="secondary" data-capability="${needs("readSales")}">Coupons</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -88,6 +93,7 @@ function page(nonce: string) {
         ${saleForm()}
         ${shoppersSection()}
         ${experimentForm()}
+        ${couponsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

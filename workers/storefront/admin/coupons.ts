@@ -55,6 +55,9 @@ const poolSchema = z
   .openapi("CouponPoolFigures");
 
 const withPool = z.object({ template: templateComponent, pool: poolSchema }).openapi("CouponTemplateFigures");
+/** A template's pool figures, and a template with them: what the console reads (web/client/console/api-types.ts). */
+export type CouponPoolFigures = z.output<typeof poolSchema>;
+export type CouponTemplateFigures = z.output<typeof withPool>;
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const idParams = z.object({ id: z.string().openapi({ param: { description: "the coupon template's id" } }) });
 const NO_STORE = noStore("coupon figures change with every claim");
@@ -121,6 +124,17 @@ const historyRoute = adminRoute({
   errors: ["not_found"],
 });
 
+const auditEntrySchema = z.object({
+  id: int,
+  at: epochMs,
+  actor: z.string(),
+  action: z.enum(["create", "update"]),
+  version: int,
+  before: templateComponent.nullable(),
+  after: templateComponent,
+});
+export type CouponAuditEntry = z.output<typeof auditEntrySchema>;
+
 const auditRoute = adminRoute({
   method: "get",
   path: "/coupons/{id}/audit",
@@ -131,21 +145,7 @@ const auditRoute = adminRoute({
     200: {
       description: "the entries",
       headers: NO_STORE,
-      content: json(
-        z.object({
-          entries: z.array(
-            z.object({
-              id: int,
-              at: epochMs,
-              actor: z.string(),
-              action: z.enum(["create", "update"]),
-              version: int,
-              before: templateComponent.nullable(),
-              after: templateComponent,
-            }),
-          ),
-        }),
-      ),
+      content: json(z.object({ entries: z.array(auditEntrySchema) })),
     },
   },
   errors: ["dependency_unavailable"],

@@ -1,0 +1,128 @@
+import type { CouponType } from "../../../src/coupons/limits.ts";
+import type { CouponWords } from "../../../src/coupons/coupon-words.ts";
+import { parseYuan } from "../../../src/money.ts";
+import type { CouponDraftInput, CouponTemplate } from "./api-types.ts";
+import { byId } from "./dom.ts";
+import type { EditForm } from "./versioned-editor.ts";
+import { yuanInput } from "./format.ts";
+import { readTime, setTime } from "./local-time.ts";
+
+/**
+ * The coupon template form ↔ the API's template (issue 14): yuan ↔ integer fen, local time ↔
+ * epoch ms, SKUs as a comma list. Every input carries its API path (`data-path`), so every
+ * problem the API lists is shown next to its field. Only the chosen kind's amounts are asked
+ * for: an amount-off coupon sends percentOff and maxDiscount 0, a percent-off one amountOff 0,
+ * as the API requires.
+ */
+export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
+  readonly form = byId("coupon-editor", HTMLFormElement);
+  private readonly words: CouponWords;
+
+  constructor(words: CouponWords) {
+    this.words = words;
+    this.select("type").addEventListener("change", () => this.showKind());
+  }
+
+  /** Fills the form from a template, or a new one's defaults; a saved template's id is fixed. */
+  fill(template: CouponTemplate | null): void {
+    this.input("id").value = template?.id ?? "";
+    this.input("id").readOnly = template !== null;
+    this.input("title").value = template?.title ?? "";
+    this.textarea("description").value = template?.description ?? "";
+    this.select("type").value = template?.type ?? "amount_off";
+    this.input("amountOff").value = template?.amountOff ? yuanInput(template.amountOff) : "";
+    this.input("percentOff").value = template?.percentOff ? String(template.percentOff) : "";
+    this.input("maxDiscount").value = yuanInput(template?.maxDiscount ?? 0);
+    this.input("minSpend").value = yuanInput(template?.minSpend ?? 0);
+    this.input("skus").value = (template?.skus ?? []).join(", ");
+    setTime(this.input("validFrom"), template?.validFrom);
+    setTime(this.input("validUntil"), template?.validUntil);
+    this.input("totalQuantity").value = template ? String(template.totalQuantity) : "";
+    this.input("perShopperLimit").value = String(template?.perShopperLimit ?? 1);
+    this.input("stackable").checked = template?.stackable ?? false;
+    this.input("paused").checked = template?.paused ?? false;
+    this.input("claimable").checked = template?.claimable ?? true;
+    this.showKind();
+  }
+
+  /**
+   * The form as the API's template. What cannot be converted (an amount that is no amount,
+   * an empty time) is a problem here; everything else is the API's to judge, so its rules
+   * and messages stay in one place (src/coupons/coupon-template.ts).
+   */
+  read(): { draft: CouponDraftInput; problems: string[] } {
+    const w = this.words;
+    const problems: string[] = [];
+    const count = (path: string): number => {
+      const text = this.input(path).value.trim();
+      if (!/^-?\d+$/.test(text)) problems.push(`${path}: ${w.need_number}`);
+      return Number(text);
+    };
+    const fen = (path: string): number => {
+      const value = parseYuan(this.input(path).value.trim() || "0");
+      if (value === null) problems.push(`${path}: ${w.need_amount}`);
+      return value ?? Number.NaN;
+    };
+    const time = (path: string): number => {
+      const ms = readTime(this.input(path));
+      if (ms === null) problems.push(`${path}: ${w.need_time}`);
+      return ms ?? Number.NaN;
+    };
+    const type = this.kind();
+    const draft: CouponDraftInput = {
+      id: this.input("id").value.trim(),
+      title: this.input("title").value.trim(),
+      description: this.textarea("description").value,
+      type,
+      amountOff: type === "amount_off" ? fen("amountOff") : 0,
+      percentOff: type === "percent_off" ? count("percentOff") : 0,
+      maxDiscount: type === "percent_off" ? fen("maxDiscount") : 0,
+      minSpend: fen("minSpend"),
+      skus: this.input("skus")
+        .value.split(/[,，\s]+/)
+        .map((sku) => sku.trim())
+        .filter(Boolean),
+      validFrom: time("validFrom"),
+      validUntil: time("validUntil"),
+      perShopperLimit: count("perShopperLimit"),
+      totalQuantity: count("totalQuantity"),
+      stackable: this.input("stackable").checked,
+      paused: this.input("paused").checked,
+      claimable: this.input("claimable").checked,
+    };
+    return { draft, problems };
+  }
+
+  /** The select holds only the API's own kinds. */
+  private kind(): CouponType {
+    return this.select("type").value === "percent_off" ? "percent_off" : "amount_off";
+  }
+
+  /** Shows the chosen kind's amounts only: the other kind's are 0 by the API's rules. */
+  private showKind(): void {
+    const kind = this.kind();
+    for (const label of this.form.querySelectorAll<HTMLElement>("[data-for-type]")) {
+      const shown = label.dataset.forType === kind;
+      label.hidden = !shown;
+      for (const input of label.querySelectorAll("input")) input.disabled = !shown;
+    }
+  }
+
+  private input(name: string): HTMLInputElement {
+    const el = this.form.elements.namedItem(name);
+    if (!(el instanceof HTMLInputElement)) throw new Error(`the coupon form has no input "${name}"`);
+    return el;
+  }
+
+  private textarea(name: string): HTMLTextAreaElement {
+    const el = this.form.elements.namedItem(name);
+    if (!(el instanceof HTMLTextAreaElement)) throw new Error(`the coupon form has no textarea "${name}"`);
+    return el;
+  }
+
+  private select(name: string): HTMLSelectElement {
+    const el = this.form.elements.namedItem(name);
+    if (!(el instanceof HTMLSelectElement)) throw new Error(`the coupon form has no select "${name}"`);
+    return el;
+  }
+}
