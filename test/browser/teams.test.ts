@@ -56,11 +56,21 @@ describe("team pages, /teams and /teams/<id>", () => {
     expect(await leader.locator("#seats").textContent()).toBe("还差 2 人，快邀请好友！");
     expect(await leader.locator("#join").isHidden()).toBe(true);
     expect(Number(await leader.locator("#countdown").getAttribute("data-remaining-ms"))).toBeGreaterThan(23 * 3_600_000);
+    // The leader shares the team's link: the five UTM parameters, the campaign, and their referral code.
+    await leader.locator("#share-open").click();
+    const link = new URL(await leader.locator("#share-url").inputValue());
+    expect(link.pathname).toBe(teamPath);
+    expect(link.searchParams.get("utm_campaign")).toBe(campaign.id);
+    expect(link.searchParams.get("ref")).toMatch(/^[a-z2-7]{12}$/);
     await leader.screenshot({ path: screenshotPath("team-open-phone-zh") });
 
     for (const n of [1, 2]) {
       const friend = await (await shop.newShopper("phone", "en-US")).newPage();
-      await friend.goto(teamPath);
+      await friend.goto(`${link.pathname}${link.search}`);
+      // The landing is recorded (a visit from the leader) and the address bar cleaned.
+      await friend.waitForFunction(() => document.documentElement.dataset.landing !== undefined);
+      expect(await friend.evaluate(() => document.documentElement.dataset.landing)).toBe("recorded");
+      expect(new URL(friend.url()).search).toBe("");
       await friend.waitForSelector('#team[data-status="open"]');
       // The friend needs a session before joining: the page's first write makes one.
       await friend.locator("#join").click();

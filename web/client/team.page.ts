@@ -3,6 +3,8 @@ import { api, ApiError } from "./shared/api.ts";
 import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
 import { pageEvents } from "./shared/events.ts";
+import { recordLanding } from "./shared/landing.ts";
+import { mountSharePanel } from "./shared/share.ts";
 import { t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 
@@ -24,6 +26,7 @@ interface Member {
 
 interface Team {
   id: string;
+  campaignId: string;
   title: string;
   status: "open" | "completed" | "expired";
   size: number;
@@ -134,8 +137,9 @@ function emptySeat(): HTMLLIElement {
   return li;
 }
 
-async function teamPage(root: HTMLElement): Promise<void> {
+async function teamPage(root: HTMLElement, session: Promise<unknown>): Promise<void> {
   const id = root.dataset.teamId!;
+  let sharing = false;
   const clock = new ServerClock();
   const countdown = new CanvasCountdown($("countdown") as HTMLCanvasElement, () => clock.now());
   const join = $("join") as HTMLButtonElement;
@@ -162,6 +166,11 @@ async function teamPage(root: HTMLElement): Promise<void> {
     share.hidden = team.you === null;
     if (team.you?.share != null) share.textContent = t("teamYourShare", { amount: formatMoney(team.you.share) });
     else if (team.you) share.textContent = team.you.role === "leader" ? t("teamYouLead") : t("teamYouMember");
+    // The share panel, for the team's link in its campaign (the propagation graph groups by it), once.
+    if (!sharing && open) {
+      sharing = true;
+      mountSharePanel($("share-panel"), { campaign: team.campaignId, path: team.sharePath, sessionReady: session });
+    }
   };
 
   const load = async () => {
@@ -200,7 +209,11 @@ async function teamPage(root: HTMLElement): Promise<void> {
   }, REFRESH_MS);
 }
 
+// A session first: a friend opening a shared link is recorded as that link's landing (its
+// referrer and campaign), and starting or joining needs one anyway.
+const session = api("/api/session", { method: "POST" }).catch(() => undefined);
+void recordLanding(session);
 const teamRoot = $("team");
-if (teamRoot) await teamPage(teamRoot);
+if (teamRoot) await teamPage(teamRoot, session);
 else await campaignsPage();
 pageEvents.record({ type: "page_view" });

@@ -32,7 +32,7 @@ export function teamPage(lang: Lang, teamId: string): Markup {
     </div>
     <p class="share-result" id="my-share" hidden></p>
     <button type="button" id="join" hidden>${t.joinTeam}</button>
-    <div class="share-panel" id="share-panel"></div>
+    <section class="share" id="share-panel" aria-labelledby="share-title" hidden></section>
     <p class="message" id="message" role="alert"></p>
     <p><a href="/teams">${t.startOwnTeam}</a></p>
   </article>`;
