@@ -1,9 +1,13 @@
 import { Hono } from "hono";
 import { html } from "hono/html";
 import { NONCE, secureHeaders, type SecureHeadersVariables } from "hono/secure-headers";
+import type { Lang } from "../../../src/i18n/messages.ts";
+import { propagationWords } from "../../../src/propagation/propagation-words.ts";
 import type { Capability } from "../../../src/staff/roles.ts";
 import { assets } from "../assets.ts";
+import { pageLang } from "../pages/lang.ts";
 import { experimentForm } from "./console-experiments.ts";
+import { propagationSection } from "./console-propagation.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -34,10 +38,11 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    return c.html(page(c.get("secureHeadersNonce") ?? ""));
+    // The console is in English; its Propagation view also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
-function page(nonce: string) {
+function page(lang: Lang, nonce: string) {
   return html`<!doctype html>
 <html lang="en">
   <head>
@@ -81,12 +86,14 @@ function page(nonce: string) {
           <button type="button" id="show-audit" class="secondary" data-capability="${needs("readAudit")}">Audit log</button>
           <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
           <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
+          <button type="button" id="show-propagation" class="secondary" data-capability="${needs("readSales")}">${propagationWords(lang).propagation}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
         <div id="sales"></div>
         ${saleForm()}
         ${shoppersSection()}
+        ${propagationSection(lang)}
         ${experimentForm()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
