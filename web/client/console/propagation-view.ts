@@ -182,7 +182,7 @@ export class PropagationView {
               "tr",
               { "data-shopper": s.id },
               h("td", {}, i + 1),
-              h("td", { title: s.id }, h("button", { type: "button", class: "link", onclick: () => this.focus(s.id) }, s.label)),
+              h("td", { title: s.id }, h("button", { type: "button", class: "spreader", onclick: () => this.focus(s.id) }, s.label)),
               h("td", { class: "number" }, s.descendants),
               h("td", { class: "number" }, s.depth),
             ),
