@@ -11,7 +11,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
+import { type BuildOptions, build } from "esbuild";
 import sharp, { type Sharp } from "sharp";
 import type { AssetManifest, ImageFormat } from "../src/assets/manifest.ts";
 
@@ -35,25 +35,41 @@ async function buildCode(manifest: AssetManifest): Promise<void> {
   // one stylesheet per look (web/styles/*.css: the shop's and the console's).
   const scripts = readdirSync(join(WEB, "client")).filter((f) => f.endsWith(".page.ts"));
   const styles = readdirSync(join(WEB, "styles")).filter((f) => f.endsWith(".css"));
-  const result = await build({
-    entryPoints: [...scripts.map((f) => join(WEB, "client", f)), ...styles.map((f) => join(WEB, "styles", f))],
+  const options = {
     outdir,
     bundle: true,
     minify: true,
-    format: "esm",
+    format: "esm" as const,
     target: ["chrome110", "safari16", "firefox110"],
     entryNames: "[name].[hash]",
-    metafile: true,
-    logLevel: "warning",
-  });
-  for (const [file, output] of Object.entries(result.metafile.outputs)) {
-    if (!output.entryPoint) continue;
-    const name = basename(output.entryPoint).replace(/\.page\.ts$|\.css$/, "");
-    const url = `/assets/${basename(file)}`;
-    if (file.endsWith(".css")) manifest.styles[name] = url;
-    else manifest.scripts[name] = url;
+    chunkNames: "[name].[hash]",
+    metafile: true as const,
+    logLevel: "warning" as const,
+  } satisfies BuildOptions;
+  // Pages that load a large library only when a view needs it (the console's propagation graph,
+  // cytoscape) are built with code splitting: the dynamic `import()` becomes a chunk of its own,
+  // fetched by the page's script, whose nonce it inherits. The others stay one file each.
+  const splitting = scripts.filter((f) => SPLIT_PAGES.has(f));
+  const whole = scripts.filter((f) => !SPLIT_PAGES.has(f));
+  const results = await Promise.all([
+    build({ ...options, entryPoints: [...whole.map((f) => join(WEB, "client", f)), ...styles.map((f) => join(WEB, "styles", f))] }),
+    build({ ...options, splitting: true, entryPoints: splitting.map((f) => join(WEB, "client", f)) }),
+  ]);
+  for (const result of results) {
+    for (const [file, output] of Object.entries(result.metafile.outputs)) {
+      if (!output.entryPoint || !SOURCES.test(output.entryPoint)) continue;
+      const name = basename(output.entryPoint).replace(SOURCES, "");
+      const url = `/assets/${basename(file)}`;
+      if (file.endsWith(".css")) manifest.styles[name] = url;
+      else manifest.scripts[name] = url;
+    }
   }
 }
+
+/** The entry points' own names: a page script or a stylesheet (a lazily loaded library's chunk is neither). */
+const SOURCES = /\.page\.ts$|\.css$/;
+/** Pages built with code splitting (see buildCode). */
+const SPLIT_PAGES = new Set(["console.page.ts"]);
 
 async function buildImages(manifest: AssetManifest): Promise<void> {
   const outdir = join(PUBLIC, "images");

@@ -12,6 +12,8 @@ import type * as Console from "../../web/client/console/api-types.ts";
 import type { eventsOverview } from "../../src/events/events-overview.ts";
 import type { recentEvents } from "../../src/events/recent-events.ts";
 import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
+import type { CampaignSummary, listCampaigns } from "../../src/propagation/edge-store.ts";
+import type { namedReport } from "../../src/propagation/report.ts";
 
 describe("GET /admin: the marketer console", () => {
   it("serves the console shell without a token, uncached, running only its own script", async () => {
@@ -34,6 +36,17 @@ describe("GET /admin: the marketer console", () => {
     expect(page).toContain(`<link rel="stylesheet" href="${manifest.styles.console}" />`);
     expect(page).not.toContain("<style");
     expect(page).toContain('id="sign-in"');
+  });
+
+  it("renders the Propagation view in the asked language, its legend without inline style", async () => {
+    const zh = await (await exports.default.fetch("https://shop.test/admin?lang=zh-CN")).text();
+    expect(zh).toContain('<section id="propagation" class="card" lang="zh-CN" data-capability="readSales" hidden>');
+    expect(zh).toContain("裂变传播");
+    expect(zh).toContain("之后的触达（虚线）");
+    const en = await (await exports.default.fetch("https://shop.test/admin?lang=en")).text();
+    expect(en).toContain('lang="en" data-capability="readSales"');
+    expect(en).toContain("later touch (dashed)");
+    expect(en).not.toMatch(/style=/);
   });
 
   it("serves the console's script and stylesheet as immutable hashed assets", async () => {
@@ -108,6 +121,8 @@ describe("GET /admin: the marketer console", () => {
       coupons: "readSales",
       "new-coupon": "editSales",
       "coupon-editor": "editSales",
+      "show-propagation": "readSales",
+      propagation: "readSales",
     });
   });
 
@@ -129,6 +144,10 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.CouponPoolFigures>().toEqualTypeOf<CouponPoolFigures>();
     expectTypeOf<Console.CouponTemplateFigures>().toEqualTypeOf<CouponTemplateFigures>();
     expectTypeOf<Console.CouponAuditEntry>().toEqualTypeOf<CouponAuditEntry>();
+    // The Propagation view (issue 14).
+    expectTypeOf<Console.PropagationReport>().toEqualTypeOf<Awaited<ReturnType<typeof namedReport>>>();
+    expectTypeOf<Console.PropagationCampaigns["campaigns"]>().toEqualTypeOf<Awaited<ReturnType<typeof listCampaigns>>>();
+    expectTypeOf<Console.PropagationCampaigns["campaigns"][number]>().toEqualTypeOf<CampaignSummary>();
   });
 });
 

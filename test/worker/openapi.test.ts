@@ -262,6 +262,8 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/team-campaigns/{id}/history": "readSales",
       "GET /admin/api/team-campaigns/{id}/audit": "readAudit",
       "GET /admin/api/metrics/summary": "readMetrics",
+      "GET /admin/api/propagation": "readSales",
+      "GET /admin/api/propagation/{campaign}": "readSales",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

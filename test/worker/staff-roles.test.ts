@@ -57,6 +57,8 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "PUT /team-campaigns/:id": "editSales",
   "GET /team-campaigns/:id/history": "readSales",
   "GET /team-campaigns/:id/audit": "readAudit",
+  "GET /propagation": "readSales",
+  "GET /propagation/:campaign": "readSales",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
@@ -70,6 +72,7 @@ function probe(route: string): { method: string; path: string; body?: unknown } 
   const concrete = path
     .replace(":sku", "no-such-sku-for-roles")
     .replace(":key", "no-such-experiment-for-roles")
+    .replace(":campaign", "no-such-campaign-for-roles")
     .replace(/\/staff\/:id$/, "/staff/stf_000000000000000000000000")
     .replace(/\/api-keys\/:id$/, "/api-keys/0000000000000000")
     .replace(/\/shoppers\/:id\//, "/shoppers/shp_nobody_for_roles/");

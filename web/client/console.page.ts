@@ -8,7 +8,8 @@
  * create/edit form with every problem next to its field; per sale pause/resume, top-up,
  * history, audit trail and dead letters; the Shoppers view (a shopper's profile and events
  * by id, the events pipeline's health; issue 13); the Coupons view (templates with their pools'
- * figures, the create/edit form, history and audit; issue 14). The header says who is signed in, and
+ * figures, the create/edit form, history and audit; issue 14); the Propagation view (a campaign's
+ * figures, top spreaders and graph; issue 14). The header says who is signed in, and
  * controls the role may not use are hidden (./console/capabilities.ts).
  */
 import { may } from "../../src/staff/roles.ts";
@@ -26,6 +27,7 @@ import { byId } from "./console/dom.ts";
 import { flash } from "./console/flash.ts";
 import { showHistory } from "./console/history-view.ts";
 import { OrderRates } from "./console/order-rates.ts";
+import { PropagationView } from "./console/propagation-view.ts";
 import { setPaused, topUp } from "./console/sale-actions.ts";
 import { SaleEditor } from "./console/sale-editor.ts";
 import { SalesTable } from "./console/sales-table.ts";
@@ -64,6 +66,8 @@ const table = new SalesTable(rates, {
 const shoppers = new ShoppersView(api);
 /** Coupon templates (issue 14): their pools' figures, the form, history and audit; opened by "Coupons" (or #coupons, as its language link comes back). */
 const coupons = new CouponsView(api);
+/** The propagation graph (issue 14): opened by "Propagation" (or #propagation, as its language link comes back). */
+const propagation = new PropagationView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -104,6 +108,7 @@ function enter(staff: StaffIdentity): void {
   byId("sign-out").hidden = false;
   void refresh();
   if (location.hash === "#coupons" && may(staff.role, "readSales")) coupons.open();
+  if (location.hash === "#propagation" && may(staff.role, "readSales")) propagation.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -121,6 +126,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   details.close();
   shoppers.close();
   coupons.close();
+  propagation.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

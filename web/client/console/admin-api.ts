@@ -15,6 +15,8 @@ import type {
   ExperimentResults,
   ExperimentSaved,
   Me,
+  PropagationCampaigns,
+  PropagationReport,
   SaleDraftInput,
   SaleHistory,
   SaleSaved,
@@ -73,6 +75,8 @@ export class AdminApi {
   shopperProfile = (id: string) => this.call<ShopperProfile>("GET", `/shoppers/${encodeURIComponent(id)}/profile`);
   shopperEvents = (id: string) => this.call<ShopperEvents>("GET", `/shoppers/${encodeURIComponent(id)}/events?limit=50`);
   eventsOverview = () => this.call<EventsOverview>("GET", "/events/overview");
+  propagationCampaigns = () => this.call<PropagationCampaigns>("GET", "/propagation");
+  propagationReport = (campaign: string) => this.call<PropagationReport>("GET", `/propagation/${encodeURIComponent(campaign)}`);
   experiments = () => this.call<ExperimentList>("GET", "/experiments");
   createExperiment = (draft: ExperimentDraftInput) => this.call<ExperimentSaved>("POST", "/experiments", draft);
   updateExperiment = (key: string, draft: ExperimentDraftInput, expectedVersion: number) =>

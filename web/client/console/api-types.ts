@@ -13,6 +13,8 @@ import type { DatabaseFailure } from "../../../src/db/errors.ts";
 import type { DashboardSummary } from "../../../src/metrics/dashboard-summary.ts";
 import type { EventsOverview, RecentEvent } from "../../../src/events/event-views.ts";
 import type { ShopperProfile } from "../../../src/profile/shopper-profile.ts";
+import type { CampaignSummary } from "../../../src/propagation/edge-store.ts";
+import type { PropagationReport } from "../../../src/propagation/report.ts";
 import type { ExperimentAuditRecord } from "../../../src/experiments/experiment-audit.ts";
 import type { ExperimentConfig, experimentDraftSchema } from "../../../src/experiments/experiment-config.ts";
 import type { ExperimentResults } from "../../../src/experiments/results.ts";
@@ -33,6 +35,7 @@ export type {
   ExperimentConfig,
   EventsOverview,
   ExperimentResults,
+  PropagationReport,
   RecentEvent,
   SaleConfig,
   ShopperProfile,
@@ -185,6 +188,11 @@ export interface DeadLettersRetried {
 export interface ShopperEvents {
   shopperId: string;
   events: RecentEvent[];
+}
+
+/** `GET /propagation` (issue 14): the campaigns with propagation edges, most recently active first. */
+export interface PropagationCampaigns {
+  campaigns: CampaignSummary[];
 }
 
 /**

@@ -6,7 +6,9 @@ import type { Capability } from "../../../src/staff/roles.ts";
 import { assets } from "../assets.ts";
 import { pageLang } from "../pages/lang.ts";
 import { couponsSection } from "./console-coupons.ts";
+import { propagationWords } from "../../../src/propagation/propagation-words.ts";
 import { experimentForm } from "./console-experiments.ts";
+import { propagationSection } from "./console-propagation.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -37,7 +39,7 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    // The console is in English; its Coupons view also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    // The console is in English; its Coupons and Propagation views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
     return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
@@ -86,12 +88,14 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
           <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
           <button type="button" id="show-coupons" class="secondary" data-capability="${needs("readSales")}">Coupons</button>
+          <button type="button" id="show-propagation" class="secondary" data-capability="${needs("readSales")}">${propagationWords(lang).propagation}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
         <div id="sales"></div>
         ${saleForm()}
         ${shoppersSection()}
+        ${propagationSection(lang)}
         ${experimentForm()}
         ${couponsSection(lang)}
         <section id="details" class="card" hidden>

@@ -15,6 +15,7 @@ import { epochMs, int } from "../contract/units.ts";
 import { adminCoupons } from "./coupons.ts";
 import { adminExperiments } from "./experiments.ts";
 import { adminMetrics } from "./metrics.ts";
+import { adminPropagation } from "./propagation.ts";
 import { adminDeadLetters } from "./dead-letters.ts";
 import { adminSales } from "./sales.ts";
 import { adminShoppers } from "./shoppers.ts";
@@ -98,4 +99,5 @@ export const adminApi = contractApp()
   .route("/", adminShoppers)
   .route("/", adminMetrics)
   .route("/", adminCoupons)
-  .route("/", adminTeamCampaigns);
+  .route("/", adminTeamCampaigns)
+  .route("/", adminPropagation);
