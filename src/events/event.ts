@@ -81,7 +81,8 @@ const serverEvents = {
   coupon_redeemed: { couponId: shortText(96), orderId: orderId.optional(), sku: sku.optional() },
   /** Team-up red packets (issue 14): the shopper started a team, joined one, or was in one that completed (`amount`: their share, fen). */
   team_started: { teamId: shortText(96), campaignId: shortText(64) },
-  team_joined: { teamId: shortText(96), campaignId: shortText(64) },
+  /** `leaderId`: who leads the team the shopper joined, the join's inviter when no share link says otherwise. */
+  team_joined: { teamId: shortText(96), campaignId: shortText(64), leaderId: shortText(96).optional() },
   team_completed: { teamId: shortText(96), campaignId: shortText(64), amount },
 } as const;
 

@@ -67,7 +67,7 @@ export interface EdgeInput {
 export type RecordOutcome = EdgeRole | "duplicate";
 
 /** Takes the advisory locks of these shoppers' edges, each once, in one order (no deadlock between writers). */
-async function lockShoppers(db: Executor, shopperIds: Iterable<string>): Promise<void> {
+export async function lockShoppers(db: Executor, shopperIds: Iterable<string>): Promise<void> {
   for (const id of [...new Set(shopperIds)].sort()) {
     await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`propagation:${id}`}))`);
   }

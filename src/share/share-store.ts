@@ -16,10 +16,10 @@
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { propagationEdges, referralCodes, shareLandings } from "../db/schema.ts";
+import { referralCodes, shareLandings } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import type { ShopperEvent } from "../events/event.ts";
-import type { EdgeKind } from "../propagation/graph.ts";
+import { type EdgeInput, lockShoppers, recordEdge } from "../propagation/edge-store.ts";
 import { ATTRIBUTION_WINDOW_MS, attribute, type Touch } from "./attribution.ts";
 import type { ReferralCodeRow } from "./referral-code.ts";
 import type { Landing } from "./share-link.ts";
@@ -63,45 +63,14 @@ export async function referrerOf(db: Executor, code: string): Promise<string | n
   return rows[0]?.shopper_id ?? null;
 }
 
-/** Takes the advisory locks of these shoppers' edges, each once, in one order (no deadlock between writers). */
-async function lockShoppers(db: Executor, shopperIds: Iterable<string>): Promise<void> {
-  for (const id of [...new Set(shopperIds)].sort()) {
-    await db.execute(sql`select pg_advisory_xact_lock(hashtext(${`propagation:${id}`}))`);
-  }
-}
-
-interface EdgeInput {
-  campaign: string;
-  inviterId: string;
-  inviteeId: string;
-  kind: EdgeKind;
-  at: number;
-  orderId?: string;
-  amount?: number;
-}
-
 /**
- * Inserts an edge once (the `propagation_edges_once` key; an order edge also once per order),
- * a tree edge when its invitee is not in the campaign's tree yet. The caller holds both
- * shoppers' locks. Returns the edge's role, or null when it was there already.
+ * Writes an edge by the propagation graph's one rule (src/propagation/edge-store.ts): its role
+ * in the campaign's tree, or null when it was there already.
  */
 async function insertEdge(db: Executor, edge: EdgeInput): Promise<"tree" | "touch" | null> {
-  const orderId = edge.orderId ?? null;
-  const { rows } = await db.execute<{ tree_edge: boolean }>(sql`
-    insert into ${propagationEdges} (campaign, inviter_id, invitee_id, kind, order_id, amount, at, tree_edge)
-    select ${edge.campaign}, ${edge.inviterId}, ${edge.inviteeId}, ${edge.kind}, ${orderId}::text, ${edge.amount ?? null}::bigint,
-      ${new Date(edge.at).toISOString()}::timestamptz,
-      not exists (
-        select 1 from ${propagationEdges} e
-        where e.campaign = ${edge.campaign} and (e.invitee_id = ${edge.inviteeId} or e.inviter_id = ${edge.inviteeId})
-      )
-    where ${orderId}::text is null or not exists (
-      select 1 from ${propagationEdges} o where o.kind = 'order' and o.order_id = ${orderId}::text
-    )
-    on conflict do nothing
-    returning tree_edge`);
-  const row = rows[0];
-  return row === undefined ? null : row.tree_edge ? "tree" : "touch";
+  const outcome = await recordEdge(db, edge);
+  if (outcome === "duplicate" || outcome === "self") return null;
+  return outcome === "tree" ? "tree" : "touch";
 }
 
 export interface LandingInput {
@@ -262,6 +231,37 @@ export async function creditOrders(
       amount: credit.amount,
     });
     written.push({ ...credit, written: role !== null });
+  }
+  return written;
+}
+
+type TeamJoin = Extract<ShopperEvent, { type: "team_joined" }>;
+
+/**
+ * The `join` edge of each `team_joined` event of a batch (issue 14): from the shopper whose
+ * share link brought the joiner to this team campaign (their latest landing with it as UTM
+ * campaign, in the attribution window: a member may have shared the team's link on), else from
+ * the team's leader, whose team it is. The edge's campaign is the team campaign's id, the one
+ * the team page's share links carry. Idempotent: one join edge per inviter and invitee.
+ */
+export async function creditJoins(db: Executor, batch: readonly ShopperEvent[], windowMs: number = ATTRIBUTION_WINDOW_MS): Promise<number> {
+  const joins = batch.filter((event): event is TeamJoin => event.type === "team_joined");
+  if (joins.length === 0) return 0;
+  const joiners = [...new Set(joins.map((join) => join.shopperId))];
+  const from = new Date(Math.min(...joins.map((join) => join.at)) - windowMs).toISOString();
+  const { rows } = await db.execute<{ shopper_id: string; referrer_id: string; utm_campaign: string }>(sql`
+    select shopper_id, referrer_id, utm_campaign from ${shareLandings}
+    where shopper_id in (select jsonb_array_elements_text(${JSON.stringify(joiners)}::jsonb)) and landed_at > ${from}::timestamptz
+      and referrer_id is not null and utm_campaign is not null
+    order by landed_at, id`);
+  // The latest landing per joiner and campaign wins (rows come oldest first).
+  const referrers = new Map(rows.map((row) => [`${row.shopper_id}\u0000${row.utm_campaign}`, row.referrer_id]));
+  let written = 0;
+  for (const join of joins) {
+    const inviterId = referrers.get(`${join.shopperId}\u0000${join.campaignId}`) ?? join.leaderId;
+    if (!inviterId || inviterId === join.shopperId) continue;
+    const role = await insertEdge(db, { campaign: join.campaignId, inviterId, inviteeId: join.shopperId, kind: "join", at: join.at });
+    if (role !== null) written += 1;
   }
   return written;
 }

@@ -150,3 +150,38 @@ describe("attribution of paid orders in the events consumer", () => {
     expect(stored).toEqual([{ type: "order_paid" }, { type: "page_view" }]);
   });
 });
+
+describe("team joins in the propagation graph (issue 14)", () => {
+  const joined = (shopperId: string, campaignId: string, leaderId: string, at: number): ShopperEvent => ({
+    id: `tm_${campaignId}_${crypto.randomUUID().slice(0, 8)}:joined:${shopperId}`,
+    type: "team_joined",
+    shopperId,
+    at,
+    device: "phone",
+    teamId: `tm_${campaignId}_0123456789abcdef`,
+    campaignId,
+    leaderId,
+  });
+  const joinEdges = (inviteeId: string) =>
+    withPostgres(
+      async (pool) =>
+        (await pool.query("select campaign, inviter_id, kind from propagation_edges where invitee_id = $1 and kind = 'join'", [inviteeId]))
+          .rows,
+    );
+
+  it("draws the join from the member whose link brought the joiner, else from the leader, once", async () => {
+    const campaign = `tc-${crypto.randomUUID().slice(0, 8)}`;
+    const [leader, member, viaMember, direct] = ["leader", "member", "via", "direct"].map(
+      (n) => `shp_${n}${crypto.randomUUID().slice(0, 8)}`,
+    );
+    const now = Date.now();
+    await addLandings({ shopperId: viaMember!, referrerId: member!, campaign, at: now - 60_000 });
+    const events = [joined(viaMember!, campaign, leader!, now), joined(direct!, campaign, leader!, now)];
+    const { batch, acked } = batchOf(events);
+    await consumeEvents(batch, eventsEnv);
+    await consumeEvents(batchOf(events).batch, eventsEnv); // delivered again: nothing twice
+    expect(acked).toHaveLength(1);
+    expect(await joinEdges(viaMember!)).toEqual([{ campaign, inviter_id: member, kind: "join" }]);
+    expect(await joinEdges(direct!)).toEqual([{ campaign, inviter_id: leader, kind: "join" }]);
+  });
+});

@@ -9,7 +9,7 @@ import { readEventMessage } from "../../src/events/read-message.ts";
 import { addDrops, type DropCounts } from "../../src/events/screening.ts";
 import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
 import { redactSecrets } from "../../src/redact.ts";
-import { creditOrders } from "../../src/share/share-store.ts";
+import { creditJoins, creditOrders } from "../../src/share/share-store.ts";
 import type { EventsEnv } from "./env.ts";
 
 /** How long the queue waits before it delivers a batch again when Postgres could not be reached. */
@@ -54,6 +54,8 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: EventsEnv
           await recordExposures(tx, events);
           // Share links (issue 14): each paid order credited to its last touch, an `order` edge, beside the events.
           await creditOrders(tx, events);
+          // Team joins (issue 14): a `join` edge from whoever brought the joiner, else the team's leader.
+          await creditJoins(tx, events);
           await countDrops(tx, part.map((r) => r.dropped).reduce(addDrops, {}), now);
         }),
       ),

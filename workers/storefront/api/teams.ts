@@ -292,7 +292,14 @@ function emitJoined(c: Context<AppEnv>, team: Team, shopperId: string, completed
   const seat = team.members.findIndex((member) => member.shopperId === shopperId);
   const joinedAt = team.members[seat]!.joinedAt;
   const events: ShopperEvent[] = [
-    { ...stamp(c, joinedAt), id: `${team.id}:joined:${seat}`, type: "team_joined", teamId: team.id, campaignId: team.campaignId },
+    {
+      ...stamp(c, joinedAt),
+      id: `${team.id}:joined:${seat}`,
+      type: "team_joined",
+      teamId: team.id,
+      campaignId: team.campaignId,
+      leaderId: team.leaderId,
+    },
   ];
   if (completed) {
     for (const grant of team.grants) {
