@@ -13,6 +13,9 @@ import { promisify } from "node:util";
 import { demoExperiments } from "../src/experiments/demo-experiments.ts";
 import { couponKey, couponTemplateSchema } from "../src/coupons/coupon-template.ts";
 import { demoCoupons } from "../src/coupons/demo-coupons.ts";
+import { demoTeamCampaigns } from "../src/teams/demo-team-campaigns.ts";
+import { teamCampaignKey, teamCampaignSchema } from "../src/teams/team-campaign.ts";
+import { teamCouponTemplate } from "../src/teams/team-coupon.ts";
 import { experimentConfigSchema, experimentKey } from "../src/experiments/experiment-config.ts";
 import { demoSales } from "../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
   await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("seeding demo sales into local KV");
   await seedDemoSales(await previousVersions);
-  step("seeding the demo A/B experiments and coupons into local KV (those not there yet)");
+  step("seeding the demo A/B experiments, coupons and team campaign into local KV (those not there yet)");
   await seedDemoConfiguration();
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
@@ -107,7 +110,7 @@ async function seedDemoSales(previousVersions: Map<string, number>): Promise<voi
 }
 
 /**
- * The seed's experiments (issue 13) and coupons (issue 14), written only when local KV has none
+ * The seed's experiments (issue 13), coupons and team campaign (issue 14), written only when local KV has none
  * under their keys: unlike a demo sale, whose window must start now, these keep what the
  * console did to them (started, stopped, reweighted, edited) across restarts.
  */
@@ -120,7 +123,16 @@ async function seedDemoConfiguration(): Promise<void> {
     const valid = couponTemplateSchema.parse(coupon);
     return { key: couponKey(valid.id), value: JSON.stringify(valid) };
   });
-  const entries = [...experiments, ...coupons];
+  // A team campaign goes with its coupon template (team-<id>), as its admin save writes them.
+  const teams = demoTeamCampaigns(Date.now()).flatMap((input) => {
+    const campaign = teamCampaignSchema.parse(input);
+    const template = teamCouponTemplate(campaign, null);
+    return [
+      { key: teamCampaignKey(campaign.id), value: JSON.stringify(campaign) },
+      { key: couponKey(template.id), value: JSON.stringify(template) },
+    ];
+  });
+  const entries = [...experiments, ...coupons, ...teams];
   const present = await localKvKeys(entries.map((entry) => entry.key));
   const missing = entries.filter((entry) => !present.has(entry.key));
   if (missing.length === 0) return;

@@ -123,3 +123,16 @@ describe("team campaign configuration (src/teams/team-campaign.ts, issue 14)", (
     expect(problems(null)).toEqual(["body: Invalid input: expected object, received null"]);
   });
 });
+
+describe("the demo team campaign npm start seeds", () => {
+  it("is a valid campaign whose coupon template is valid too", async () => {
+    const { demoTeamCampaigns } = await import("../../src/teams/demo-team-campaigns.ts");
+    const { teamCampaignSchema } = await import("../../src/teams/team-campaign.ts");
+    const { teamCouponTemplate } = await import("../../src/teams/team-coupon.ts");
+    const { couponTemplateSchema } = await import("../../src/coupons/coupon-template.ts");
+    for (const input of demoTeamCampaigns(Date.UTC(2026, 10, 11))) {
+      const campaign = teamCampaignSchema.parse(input);
+      expect(couponTemplateSchema.safeParse(teamCouponTemplate(campaign, null)).success).toBe(true);
+    }
+  });
+});
