@@ -11,6 +11,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { demoExperiments } from "../src/experiments/demo-experiments.ts";
+import { couponKey, couponTemplateSchema } from "../src/coupons/coupon-template.ts";
+import { demoCoupons } from "../src/coupons/demo-coupons.ts";
 import { experimentConfigSchema, experimentKey } from "../src/experiments/experiment-config.ts";
 import { demoSales } from "../src/sales/demo-sales.ts";
 import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
@@ -71,8 +73,8 @@ async function main(): Promise<void> {
   await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("seeding demo sales into local KV");
   await seedDemoSales(await previousVersions);
-  step("seeding the demo A/B experiments into local KV (those not there yet)");
-  await seedDemoExperiments();
+  step("seeding the demo A/B experiments and coupons into local KV (those not there yet)");
+  await seedDemoConfiguration();
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
   wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS });
@@ -105,20 +107,25 @@ async function seedDemoSales(previousVersions: Map<string, number>): Promise<voi
 }
 
 /**
- * The seed's experiments (issue 13), written only when local KV has none under their keys:
- * unlike a demo sale, whose window must start now, an experiment keeps what the console did
- * to it (started, stopped, reweighted) across restarts.
+ * The seed's experiments (issue 13) and coupons (issue 14), written only when local KV has none
+ * under their keys: unlike a demo sale, whose window must start now, these keep what the
+ * console did to them (started, stopped, reweighted, edited) across restarts.
  */
-async function seedDemoExperiments(): Promise<void> {
-  const entries = demoExperiments(Date.now()).map((experiment) => {
+async function seedDemoConfiguration(): Promise<void> {
+  const experiments = demoExperiments(Date.now()).map((experiment) => {
     const valid = experimentConfigSchema.parse(experiment);
     return { key: experimentKey(valid.key), value: JSON.stringify(valid) };
   });
+  const coupons = demoCoupons(Date.now()).map((coupon) => {
+    const valid = couponTemplateSchema.parse(coupon);
+    return { key: couponKey(valid.id), value: JSON.stringify(valid) };
+  });
+  const entries = [...experiments, ...coupons];
   const present = await localKvKeys(entries.map((entry) => entry.key));
   const missing = entries.filter((entry) => !present.has(entry.key));
   if (missing.length === 0) return;
   const dir = mkdtempSync(join(tmpdir(), "flashsale-seed-"));
-  const file = join(dir, "experiments.json");
+  const file = join(dir, "seed.json");
   writeFileSync(file, JSON.stringify(missing));
   try {
     await run(WRANGLER, ["kv", "bulk", "put", file, "--binding", "SALES", "--local"]);

@@ -55,6 +55,11 @@ export const ERRORS = {
     status: 409,
     meaning: "team-up red packets: this shopper already leads or joined another team of this campaign (one team per shopper per campaign)",
   },
+  self_referral: {
+    status: 409,
+    meaning:
+      "share links: the landing's referral code (`ref`) is the shopper's own; a shopper cannot refer themself, and nothing was recorded",
+  },
   coupon_in_use: {
     status: 409,
     meaning: "the coupon is held by another of the shopper's checkouts; cancel that order (or let it expire) to use it here",
@@ -110,7 +115,7 @@ export const ERRORS = {
   dependency_unavailable: {
     status: 503,
     meaning:
-      "a required secret is missing, the payment provider did not answer, or the sale's configuration could not be read (joining a waiting room); admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
+      "a required secret is missing, the payment provider did not answer, the sale's configuration could not be read (joining a waiting room), or a team for new shoppers could not tell whether the joiner is new (Postgres); admin: Postgres (the audit log) is unreachable, so nothing was saved, or KV could not be written after the running sale took the change (`version`; save again)",
   },
   admin_closed: {
     status: 503,

@@ -54,6 +54,8 @@ const SETTLE_RETRY_MS = 10_000;
 export class CouponPool extends DurableObject<Env> {
   private readonly clock = new MovableClock();
   private readonly store: PoolStore;
+  /** The newest template version seen, as stored (read once per wake). */
+  private template: CouponTemplate | null = null;
   /** The alarm time we last set: it only ever moves earlier between runs. */
   private alarmAt: number | null = null;
 
@@ -256,11 +258,12 @@ export class CouponPool extends DurableObject<Env> {
     void this.ctx.storage.setAlarm(at);
   }
 
-  /** The newest template seen: the caller's when newer, else the pool's own. */
+  /** The newest template seen: the caller's when newer, else the pool's own (kept in memory too). */
   private adopt(template: CouponTemplate): CouponTemplate {
-    const kept = this.store.template();
-    if (kept && kept.version >= template.version) return kept;
+    this.template ??= this.store.template();
+    if (this.template && this.template.version >= template.version) return this.template;
     this.store.saveTemplate(template);
+    this.template = template;
     return template;
   }
 }

@@ -111,6 +111,8 @@ export function runBundle(
     SKU_SALE: { type: "durable-object" as const, worker: objectsWorker, exportName: "SkuSale" },
     METRICS_HUB: { type: "durable-object" as const, worker: objectsWorker, exportName: "MetricsHub" },
     COUPON_POOL: { type: "durable-object" as const, worker: objectsWorker, exportName: "CouponPool" },
+    TEAM_UP: { type: "durable-object" as const, worker: objectsWorker, exportName: "TeamUp" },
+    TEAM_CAMPAIGN_ROSTER: { type: "durable-object" as const, worker: objectsWorker, exportName: "TeamCampaignRoster" },
     DATABASE_URL: text(vars.DATABASE_URL),
     NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
     UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
@@ -127,6 +129,8 @@ export function runBundle(
     SkuSale: { type: "durable-object" as const, storage: "sqlite" as const },
     MetricsHub: { type: "durable-object" as const, storage: "sqlite" as const },
     CouponPool: { type: "durable-object" as const, storage: "sqlite" as const },
+    TeamUp: { type: "durable-object" as const, storage: "sqlite" as const },
+    TeamCampaignRoster: { type: "durable-object" as const, storage: "sqlite" as const },
   };
   const objects = options.objectsApart ? [{ config: { ...config("objects"), env, exports: durableObjects } }] : [];
   return new Miniflare({

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { describeIssues, SALE_LIMITS, type Validated } from "../sales/sale-config.ts";
+import { type CrossFieldIssue, validateListingEvery, versionedSchemas } from "../kv/versioned-schema.ts";
+import { SALE_LIMITS, type Validated } from "../sales/sale-config.ts";
 import { COUPON_LIMITS, type CouponType } from "./limits.ts";
 
 export { COUPON_LIMITS, type CouponType };
@@ -69,46 +70,25 @@ const draftFields = {
   claimable: z.boolean().default(true),
 };
 
-const versionFields = {
-  version: count.default(1),
-  updatedAt: epochMs.nullable().default(null),
-  updatedBy: z.string().max(64).nullable().default(null),
-};
-
-export const couponDraftSchema = z.object(draftFields).strict().superRefine(addCrossFieldIssues);
-export const couponTemplateSchema = z
-  .object({ ...draftFields, ...versionFields })
-  .strict()
-  .superRefine(addCrossFieldIssues);
-export const couponUpdateSchema = z
-  .object({ ...draftFields, expectedVersion: count })
-  .strict()
-  .superRefine(addCrossFieldIssues);
+const schemas = versionedSchemas(draftFields, crossFieldIssues);
+export const couponDraftSchema = schemas.draft;
+export const couponTemplateSchema = schemas.stored;
+export const couponUpdateSchema = schemas.update;
 
 export type CouponTemplate = z.infer<typeof couponTemplateSchema>;
 export type CouponDraft = z.infer<typeof couponDraftSchema>;
 export type CouponTemplateInput = z.input<typeof couponTemplateSchema>;
 
-/** Parses and lists every problem as `path: message`, cross-field ones too (as validateSale does). */
+/** Parses and lists every problem as `path: message`, cross-field ones too (src/kv/versioned-schema.ts). */
 export function validateCouponTemplate<T extends z.ZodType>(schema: T, input: unknown): Validated<z.output<T>> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const problems = describeIssues(parsed.error.issues);
-  for (const problem of describeIssues(crossFieldIssues(input))) if (!problems.includes(problem)) problems.push(problem);
-  return { ok: false, problems };
-}
-
-type Issue = { path: Array<string | number>; message: string };
-
-function addCrossFieldIssues(input: unknown, ctx: z.RefinementCtx): void {
-  for (const { path, message } of crossFieldIssues(input)) ctx.addIssue({ code: "custom", path, message });
+  return validateListingEvery(schema, input, crossFieldIssues);
 }
 
 /** Each type needs its own amount; a window must not be empty; a cap or threshold must make sense. */
-function crossFieldIssues(input: unknown): Issue[] {
+function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   if (typeof input !== "object" || input === null || Array.isArray(input)) return [];
   const record = input as Record<string, unknown>;
-  const issues: Issue[] = [];
+  const issues: CrossFieldIssue[] = [];
   const from = safe(record.validFrom);
   const until = safe(record.validUntil);
   if (from !== undefined && until !== undefined && until <= from) issues.push({ path: ["validUntil"], message: "must be after validFrom" });

@@ -79,6 +79,10 @@ const serverEvents = {
   payment_failed: { sku, orderId, amount, reason: shortText(64) },
   coupon_claimed: { couponId: shortText(96), sku: sku.optional() },
   coupon_redeemed: { couponId: shortText(96), orderId: orderId.optional(), sku: sku.optional() },
+  /** Team-up red packets (issue 14): the shopper started a team, joined one, or was in one that completed (`amount`: their share, fen). */
+  team_started: { teamId: shortText(96), campaignId: shortText(64) },
+  team_joined: { teamId: shortText(96), campaignId: shortText(64) },
+  team_completed: { teamId: shortText(96), campaignId: shortText(64), amount },
 } as const;
 
 export type BrowserEventType = keyof typeof browserEvents;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { describeIssues, type Validated } from "../sales/sale-config.ts";
+import { validateListingEvery } from "../kv/versioned-schema.ts";
+import type { Validated } from "../sales/sale-config.ts";
 import { controlOf, SURFACE_NAMES, SURFACES, type Surface } from "./surfaces.ts";
 
 /**
@@ -106,11 +107,7 @@ export type ExperimentConfigInput = z.input<typeof experimentConfigSchema>;
  * refinements once a field fails.
  */
 export function validateExperiment<T extends z.ZodType>(schema: T, input: unknown): Validated<z.output<T>> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const problems = describeIssues(parsed.error.issues);
-  for (const problem of describeIssues(crossFieldIssues(input))) if (!problems.includes(problem)) problems.push(problem);
-  return { ok: false, problems };
+  return validateListingEvery(schema, input, crossFieldIssues);
 }
 
 /**

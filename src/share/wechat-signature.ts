@@ -13,7 +13,13 @@
 import { z } from "zod";
 import { randomBase36, toHex } from "../encoding.ts";
 
-const API = "https://api.weixin.qq.com/cgi-bin";
+/** WeChat's API, where the token and ticket come from; WECHAT_API_BASE points elsewhere (a stand-in in tests). */
+export const WECHAT_API_BASE = "https://api.weixin.qq.com";
+
+/** `${base}/cgi-bin/${path}`: the base without a trailing slash, so `https://host/` and `https://host` are one. */
+function apiUrl(base: string, path: string): URL {
+  return new URL(`${base.replace(/\/+$/, "")}/cgi-bin/${path}`);
+}
 
 /** The page URL as WeChat signs it: everything before the first `#`. */
 export function signableUrl(url: string): string {
@@ -70,8 +76,8 @@ export async function wechatConfig(input: {
 }
 
 /** The URL that trades the official account's AppID and AppSecret for an access_token (GET). */
-export function accessTokenUrl(appId: string, secret: string): string {
-  const url = new URL(`${API}/token`);
+export function accessTokenUrl(appId: string, secret: string, base: string = WECHAT_API_BASE): string {
+  const url = apiUrl(base, "token");
   url.searchParams.set("grant_type", "client_credential");
   url.searchParams.set("appid", appId);
   url.searchParams.set("secret", secret);
@@ -79,8 +85,8 @@ export function accessTokenUrl(appId: string, secret: string): string {
 }
 
 /** The URL that trades an access_token for a jsapi_ticket (GET). */
-export function jsapiTicketUrl(accessToken: string): string {
-  const url = new URL(`${API}/ticket/getticket`);
+export function jsapiTicketUrl(accessToken: string, base: string = WECHAT_API_BASE): string {
+  const url = apiUrl(base, "ticket/getticket");
   url.searchParams.set("access_token", accessToken);
   url.searchParams.set("type", "jsapi");
   return url.href;

@@ -29,6 +29,11 @@ export const TEAM_LIMITS = {
 } as const;
 
 const slug = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, "lowercase letters, digits and dashes, 2–63");
+/**
+ * A campaign's id: at most 35 characters, so the coupon template derived from it,
+ * `team-<id>` (./team-coupon.ts), fits a coupon id (2–40, COUPON_ID in coupon-template.ts).
+ */
+export const TEAM_CAMPAIGN_ID = /^[a-z0-9][a-z0-9-]{1,34}$/;
 const epochMs = z
   .number()
   .int("must be epoch milliseconds")
@@ -43,61 +48,83 @@ export const appliesToSchema = z
   })
   .strict();
 
+const draftFields = {
+  id: z.string().regex(TEAM_CAMPAIGN_ID, "lowercase letters, digits and dashes, 2–35"),
+  title: z.string().trim().min(1, "must not be empty").max(200),
+  /** Members including the leader: 4 is the leader and 3 invitees. */
+  teamSize: whole
+    .min(TEAM_LIMITS.minTeamSize, `must be at least ${TEAM_LIMITS.minTeamSize} (the leader and one friend)`)
+    .max(TEAM_LIMITS.maxTeamSize, `must be at most ${TEAM_LIMITS.maxTeamSize}`)
+    .default(4),
+  /** What one completed team shares, in fen; at least 1 fen a member (checked against teamSize). */
+  poolAmount: z
+    .number()
+    .int("must be whole fen (integer minor units)")
+    .positive("must be at least 1 fen")
+    .max(TEAM_LIMITS.maxPoolAmount, `must be at most ${TEAM_LIMITS.maxPoolAmount} fen (¥${TEAM_LIMITS.maxPoolAmount / 100})`),
+  split: z.enum(TEAM_SPLITS, { error: `one of ${TEAM_SPLITS.join(", ")}` }),
+  /** How long a team has, from its start, to fill its seats before it fails and issues nothing. */
+  completeWithinSeconds: whole
+    .min(TEAM_LIMITS.minCompleteWithinSeconds, "must be at least 60 (a minute)")
+    .max(TEAM_LIMITS.maxCompleteWithinSeconds, `must be at most ${TEAM_LIMITS.maxCompleteWithinSeconds} (7 days)`)
+    .default(86_400),
+  joinRule: z.enum(JOIN_RULES, { error: `one of ${JOIN_RULES.join(", ")}` }),
+  /** Teams may be started in startsAt ≤ now < endsAt; a team started in time may complete after endsAt. */
+  startsAt: epochMs,
+  endsAt: epochMs,
+  /** How many days an issued coupon may be used, from the team's completion. */
+  couponValidDays: whole
+    .min(1, "must be at least 1")
+    .max(TEAM_LIMITS.maxCouponValidDays, `must be at most ${TEAM_LIMITS.maxCouponValidDays}`)
+    .default(7),
+  /** The order total (fen) a coupon needs before it applies; 0 (the default): any order. */
+  couponMinSpend: z
+    .number()
+    .int("must be whole fen (integer minor units)")
+    .nonnegative("must not be negative")
+    .max(SALE_LIMITS.maxOrderTotal, `must be at most ${SALE_LIMITS.maxOrderTotal} fen`)
+    .default(0),
+  appliesTo: appliesToSchema.default({ skus: [] }),
+};
+
+/** The server's fields of a saved campaign, as a coupon template has them (coupon-template.ts). */
+const versionFields = {
+  version: whole.positive("must be at least 1").default(1),
+  updatedAt: epochMs.nullable().default(null),
+  updatedBy: z.string().max(64).nullable().default(null),
+};
+
+function addCrossFieldIssues(input: unknown, ctx: z.RefinementCtx): void {
+  for (const { path, message } of crossFieldIssues(input)) ctx.addIssue({ code: "custom", path, message });
+}
+
+/** A new campaign as a marketer writes it: every field but the server's. */
+export const teamCampaignDraftSchema = z.object(draftFields).strict().superRefine(addCrossFieldIssues);
+/** A campaign as stored in KV (`team-campaign:<id>`): the draft and its version. */
 export const teamCampaignSchema = z
-  .object({
-    id: slug,
-    title: z.string().trim().min(1, "must not be empty").max(200),
-    /** Members including the leader: 4 is the leader and 3 invitees. */
-    teamSize: whole
-      .min(TEAM_LIMITS.minTeamSize, `must be at least ${TEAM_LIMITS.minTeamSize} (the leader and one friend)`)
-      .max(TEAM_LIMITS.maxTeamSize, `must be at most ${TEAM_LIMITS.maxTeamSize}`)
-      .default(4),
-    /** What one completed team shares, in fen; at least 1 fen a member (checked against teamSize). */
-    poolAmount: z
-      .number()
-      .int("must be whole fen (integer minor units)")
-      .positive("must be at least 1 fen")
-      .max(TEAM_LIMITS.maxPoolAmount, `must be at most ${TEAM_LIMITS.maxPoolAmount} fen (¥${TEAM_LIMITS.maxPoolAmount / 100})`),
-    split: z.enum(TEAM_SPLITS, { error: `one of ${TEAM_SPLITS.join(", ")}` }),
-    /** How long a team has, from its start, to fill its seats before it fails and issues nothing. */
-    completeWithinSeconds: whole
-      .min(TEAM_LIMITS.minCompleteWithinSeconds, "must be at least 60 (a minute)")
-      .max(TEAM_LIMITS.maxCompleteWithinSeconds, `must be at most ${TEAM_LIMITS.maxCompleteWithinSeconds} (7 days)`)
-      .default(86_400),
-    joinRule: z.enum(JOIN_RULES, { error: `one of ${JOIN_RULES.join(", ")}` }),
-    /** Teams may be started in startsAt ≤ now < endsAt; a team started in time may complete after endsAt. */
-    startsAt: epochMs,
-    endsAt: epochMs,
-    /** How many days an issued coupon may be used, from the team's completion. */
-    couponValidDays: whole
-      .min(1, "must be at least 1")
-      .max(TEAM_LIMITS.maxCouponValidDays, `must be at most ${TEAM_LIMITS.maxCouponValidDays}`)
-      .default(7),
-    /** The order total (fen) a coupon needs before it applies; 0 (the default): any order. */
-    couponMinSpend: z
-      .number()
-      .int("must be whole fen (integer minor units)")
-      .nonnegative("must not be negative")
-      .max(SALE_LIMITS.maxOrderTotal, `must be at most ${SALE_LIMITS.maxOrderTotal} fen`)
-      .default(0),
-    appliesTo: appliesToSchema.default({ skus: [] }),
-  })
+  .object({ ...draftFields, ...versionFields })
   .strict()
-  .superRefine((input, ctx) => {
-    for (const { path, message } of crossFieldIssues(input)) ctx.addIssue({ code: "custom", path, message });
-  });
+  .superRefine(addCrossFieldIssues);
+/** A full edit: the draft and the version it was edited from. */
+export const teamCampaignUpdateSchema = z
+  .object({ ...draftFields, expectedVersion: whole.positive("must be at least 1") })
+  .strict()
+  .superRefine(addCrossFieldIssues);
 
 export type TeamCampaign = z.infer<typeof teamCampaignSchema>;
+export type TeamCampaignDraft = z.infer<typeof teamCampaignDraftSchema>;
 /** What a marketer writes: defaults not yet applied. */
-export type TeamCampaignInput = z.input<typeof teamCampaignSchema>;
+export type TeamCampaignInput = z.input<typeof teamCampaignDraftSchema>;
 
 /**
- * Parses a campaign, listing EVERY problem as `path: message`. As with sales (validateSale),
- * the cross-field checks also run on the raw input, since zod skips refinements once a field
- * fails.
+ * Parses a campaign (by default a draft), listing EVERY problem as `path: message`. As with
+ * sales (validateSale), the cross-field checks also run on the raw input, since zod skips
+ * refinements once a field fails.
  */
-export function validateTeamCampaign(input: unknown): Validated<TeamCampaign> {
-  const parsed = teamCampaignSchema.safeParse(input);
+export function validateTeamCampaign(input: unknown): Validated<TeamCampaignDraft>;
+export function validateTeamCampaign<T extends z.ZodType>(input: unknown, schema: T): Validated<z.output<T>>;
+export function validateTeamCampaign(input: unknown, schema: z.ZodType = teamCampaignDraftSchema): Validated<unknown> {
+  const parsed = schema.safeParse(input);
   if (parsed.success) return { ok: true, value: parsed.data };
   const problems = describeIssues(parsed.error.issues);
   for (const problem of describeIssues(crossFieldIssues(input))) if (!problems.includes(problem)) problems.push(problem);
@@ -132,6 +159,15 @@ function crossFieldIssues(input: unknown): Issue[] {
     });
   }
   return issues;
+}
+
+export const TEAM_CAMPAIGN_KEY_PREFIX = "team-campaign:";
+export const teamCampaignKey = (id: string) => `${TEAM_CAMPAIGN_KEY_PREFIX}${id}`;
+export const teamCampaignHistoryPrefix = (id: string) => `team-campaign-history:${id}:`;
+
+/** Whether teams may be started now: startsAt ≤ now < endsAt. */
+export function isRunning(campaign: Pick<TeamCampaign, "startsAt" | "endsAt">, now: number): boolean {
+  return now >= campaign.startsAt && now < campaign.endsAt;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -84,6 +84,63 @@ describe("shopper events through Cloudflare Queues", () => {
     expect(profile.lifetime.firstSeen).toBe(profile.window?.products[0]?.viewedAt);
   });
 
+  it("a paid order is credited to the share link its buyer landed through (issue 14): an order edge, by way of the queue", async () => {
+    const post = async (path: string, body: unknown, cookie = "") => {
+      const response = await mf.dispatchFetch(`http://shop.test${path}`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json", ...(cookie ? { Cookie: cookie } : {}) },
+        body: JSON.stringify(body),
+      });
+      return { response, cookie: cookie || response.headers.get("Set-Cookie")!.split(";")[0]! };
+    };
+    const sharer = await post("/api/session", {});
+    const sharerId = ((await sharer.response.json()) as { shopperId: string }).shopperId;
+    const campaign = `it-${crypto.randomUUID().slice(0, 8)}`;
+    const link = await post("/api/share/links", { path: "/sales/demo-earbuds", campaign, sku: "demo-earbuds" }, sharer.cookie);
+    expect(link.response.status).toBe(201);
+    const { url } = (await link.response.json()) as { url: string };
+    const buyer = await post("/api/session", {});
+    const buyerId = ((await buyer.response.json()) as { shopperId: string }).shopperId;
+    const landed = await post("/api/share/landings", { url }, buyer.cookie);
+    expect(await landed.response.json()).toMatchObject({ recorded: true, referred: true, edge: "tree" });
+
+    // The order's outbox sends its paid event on the queue; the consumer credits it in the batch's transaction.
+    const orderId = `ord_demo-earbuds_${crypto.randomUUID().slice(0, 8)}`;
+    const queue = await mf.getQueueProducer("EVENTS", "storefront");
+    const at = Date.now();
+    await queue.send({
+      v: 1,
+      events: [
+        {
+          id: `${orderId}:paid`,
+          type: "order_paid",
+          shopperId: buyerId,
+          at,
+          device: "phone",
+          sku: "demo-earbuds",
+          orderId,
+          qty: 1,
+          amount: 19_900,
+        },
+      ],
+      dropped: {},
+    });
+    const edges = await until(
+      async () =>
+        (
+          await db.query(
+            "select inviter_id, invitee_id, kind, order_id, amount::int as amount, tree_edge from propagation_edges where campaign = $1 order by id",
+            [campaign],
+          )
+        ).rows,
+      (found) => found.length === 2,
+    );
+    expect(edges).toEqual([
+      { inviter_id: sharerId, invitee_id: buyerId, kind: "visit", order_id: null, amount: null, tree_edge: true },
+      { inviter_id: sharerId, invitee_id: buyerId, kind: "order", order_id: orderId, amount: 19_900, tree_edge: false },
+    ]);
+  });
+
   it("a poison message is retried, then kept from the dead-letter queue, and the queue goes on", async () => {
     const queue = await mf.getQueueProducer("EVENTS", "storefront");
     const marker = crypto.randomUUID();

@@ -183,6 +183,30 @@ describe("writeOrderEvents", () => {
     expect(history.map((h) => h.status)).toEqual(["pending_payment", "paid"]);
   });
 
+  it("keeps an order's discount lines (issue 14): changed while unpaid, as they stood once paid", async () => {
+    const sku = uniqueSku();
+    const line = { couponId: "cpn_c-300-50_aaaaaaaaaaaaaaaa", templateId: "c-300-50", title: "满300减50", amount: 5_000 };
+    const pending = pendingOrder(sku, { discounts: [line], totalAmount: 19_900 - 5_000 });
+    const switched: Order = {
+      ...pending,
+      discounts: [{ ...line, couponId: "cpn_c-pct_bbbbbbbbbbbbbbbb", templateId: "c-pct", title: "12% off", amount: 2_388 }],
+      totalAmount: 19_900 - 2_388,
+      version: 2,
+    };
+    await writeOrderEvents(database.db, [event(pending), event(switched, "coupons applied")]);
+    await writeOrderEvents(database.db, [event(paid(switched))]);
+    const { rows } = await database.pool.query<{ discount_lines: unknown; total: number }>(
+      "select discount_lines, total_amount::float8 as total from orders where sku = $1",
+      [sku],
+    );
+    expect(rows).toEqual([{ discount_lines: switched.discounts, total: 17_512 }]);
+    // Orders written before coupons existed read as none.
+    const plain = pendingOrder(uniqueSku());
+    await writeOrderEvents(database.db, [event(plain)]);
+    const { rows: none } = await database.pool.query("select discount_lines from orders where id = $1", [plain.id]);
+    expect(none).toEqual([{ discount_lines: [] }]);
+  });
+
   it("records pending → paid and pending → expired as two history rows each, with reasons and times", async () => {
     const sku = uniqueSku();
     const toPay = pendingOrder(sku);

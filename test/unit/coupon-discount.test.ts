@@ -90,3 +90,11 @@ describe("pricing an order with coupons (src/coupons/discount.ts)", () => {
     );
   });
 });
+
+describe("the demo coupons npm start seeds", () => {
+  it("are valid templates", async () => {
+    const { demoCoupons } = await import("../../src/coupons/demo-coupons.ts");
+    const { couponTemplateSchema } = await import("../../src/coupons/coupon-template.ts");
+    for (const coupon of demoCoupons(Date.UTC(2026, 10, 11))) expect(couponTemplateSchema.safeParse(coupon).success, coupon.id).toBe(true);
+  });
+});

@@ -74,7 +74,7 @@ describe("team campaign configuration (src/teams/team-campaign.ts, issue 14)", (
         appliesTo: { skus: ["earbuds", "Earbuds!", "earbuds"] },
       }),
     ).toEqual([
-      "id: lowercase letters, digits and dashes, 2–63",
+      "id: lowercase letters, digits and dashes, 2–35",
       "title: must not be empty",
       "teamSize: must be at most 10",
       "poolAmount: must be whole fen (integer minor units)",

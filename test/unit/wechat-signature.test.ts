@@ -63,6 +63,15 @@ describe("getting a jsapi_ticket: the URLs and the answers", () => {
     expect(jsapiTicketUrl("ACCESS_TOKEN")).toBe("https://api.weixin.qq.com/cgi-bin/ticket/getticket?access_token=ACCESS_TOKEN&type=jsapi");
   });
 
+  it("asks another API base when given one (WECHAT_API_BASE: a stand-in in tests), with or without a trailing slash", () => {
+    expect(accessTokenUrl("wx1", "s", "http://127.0.0.1:9/")).toBe(
+      "http://127.0.0.1:9/cgi-bin/token?grant_type=client_credential&appid=wx1&secret=s",
+    );
+    expect(jsapiTicketUrl("T", "https://wechat.stand-in.test")).toBe(
+      "https://wechat.stand-in.test/cgi-bin/ticket/getticket?access_token=T&type=jsapi",
+    );
+  });
+
   it("reads an access_token answer, WeChat's error, and something else as malformed", () => {
     expect(readAccessTokenAnswer({ access_token: "ACCESS_TOKEN", expires_in: 7200 })).toEqual({
       ok: true,

@@ -145,7 +145,13 @@ describe("GET /api/openapi.json", () => {
           `${where}: {${name}}`,
         ).toBe(true);
       }
-      const needsKey = ["POST /api/checkout", "POST /api/checkout/cancel", "POST /api/coupons/{templateId}/claim"].includes(where);
+      const needsKey = [
+        "POST /api/checkout",
+        "POST /api/checkout/cancel",
+        "POST /api/coupons/{templateId}/claim",
+        "POST /api/team-campaigns/{id}/teams",
+        "POST /api/teams/{teamId}/join",
+      ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
     }
@@ -249,6 +255,12 @@ describe("GET /api/openapi.json", () => {
       "PUT /admin/api/coupons/{id}": "editSales",
       "GET /admin/api/coupons/{id}/history": "readSales",
       "GET /admin/api/coupons/{id}/audit": "readAudit",
+      "GET /admin/api/team-campaigns": "readSales",
+      "POST /admin/api/team-campaigns": "editSales",
+      "GET /admin/api/team-campaigns/{id}": "readSales",
+      "PUT /admin/api/team-campaigns/{id}": "editSales",
+      "GET /admin/api/team-campaigns/{id}/history": "readSales",
+      "GET /admin/api/team-campaigns/{id}/audit": "readAudit",
       "GET /admin/api/metrics/summary": "readMetrics",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));

@@ -51,6 +51,12 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "PUT /coupons/:id": "editSales",
   "GET /coupons/:id/history": "readSales",
   "GET /coupons/:id/audit": "readAudit",
+  "GET /team-campaigns": "readSales",
+  "POST /team-campaigns": "editSales",
+  "GET /team-campaigns/:id": "readSales",
+  "PUT /team-campaigns/:id": "editSales",
+  "GET /team-campaigns/:id/history": "readSales",
+  "GET /team-campaigns/:id/audit": "readAudit",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

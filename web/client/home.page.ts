@@ -6,6 +6,7 @@ import { phaseAt } from "./shared/phase.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
 import { PageExperiments } from "./shared/experiments.ts";
+import { recordLanding } from "./shared/landing.ts";
 
 const REFRESH_MS = 5_000;
 const clock = new ServerClock();
@@ -71,7 +72,9 @@ async function refresh(): Promise<void> {
 for (const fill of document.querySelectorAll<HTMLElement>('[data-role="stock-fill"]'))
   fill.style.width = `${Number(fill.dataset.percent) || 0}%`;
 experiments.onSettled(render);
-void experiments.load();
+const assigned = experiments.load();
+// Share links (issue 14): a landing is recorded after the assignments, whose call issued the session.
+void recordLanding(assigned);
 await syncOverHttp(clock);
 await refresh();
 home.dataset.live = "ready"; // even when the refresh failed: the numbers shown are the server's

@@ -2,6 +2,8 @@ import { formatMoney } from "../../src/money.ts";
 import type { ShopperProfile } from "../../src/profile/shopper-profile.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { ApiError, api } from "./shared/api.ts";
+import { couponHeadline, type WalletCoupon } from "./shared/coupons.ts";
+import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
 
@@ -61,6 +63,55 @@ function render(profile: ShopperProfile): void {
   $("favourites").replaceChildren(...(favourites.length ? favourites : [item(t("noneYet"))]));
 }
 
+/** A coupon's state as the shopper reads it: the API's status, and for an available one whether its dates allow it now. */
+function walletState(coupon: WalletCoupon, now: number): "available" | "held" | "used" | "expired" | "notStarted" {
+  if (coupon.status !== "available" || coupon.usable) return coupon.status;
+  return now < coupon.validFrom ? "notStarted" : "expired";
+}
+
+const WALLET_ORDER = { available: 0, notStarted: 1, held: 2, used: 3, expired: 4 };
+
+/** "My coupons": usable ones first, then those held by an unpaid order, then used and expired; each with its dates. */
+function renderWallet(coupons: WalletCoupon[]): void {
+  const now = Date.now();
+  $("wallet-status").textContent = coupons.length === 0 ? t("walletEmpty") : "";
+  $("wallet").dataset.state = "ready";
+  const shown = coupons
+    .map((coupon) => ({ coupon, state: walletState(coupon, now) }))
+    .sort((a, b) => WALLET_ORDER[a.state] - WALLET_ORDER[b.state]);
+  $("wallet").replaceChildren(
+    ...shown.map(({ coupon, state }) => {
+      const li = document.createElement("li");
+      li.dataset.couponId = coupon.id;
+      li.dataset.status = state;
+      const headline = document.createElement("strong");
+      headline.textContent = couponHeadline(coupon);
+      const badge = document.createElement("span");
+      badge.className = `badge badge-${state}`;
+      badge.textContent = t(`couponStatus_${state}`);
+      const title = document.createElement("span");
+      title.className = "coupon-title";
+      title.textContent = coupon.title;
+      const meta = document.createElement("span");
+      meta.className = "meta";
+      meta.textContent =
+        coupon.usedAt === null
+          ? t("coupon_validRange", { from: dates.format(coupon.validFrom), until: dates.format(coupon.validUntil) })
+          : t("coupon_usedOn", { date: dates.format(coupon.usedAt) });
+      li.append(headline, badge, title, meta);
+      return li;
+    }),
+  );
+}
+
+async function loadWallet(): Promise<void> {
+  try {
+    renderWallet((await api<{ coupons: WalletCoupon[] }>("/api/me/coupons")).coupons);
+  } catch (error) {
+    $("wallet-status").textContent = error instanceof ApiError ? error.message : t("error_internal");
+  }
+}
+
 /** Product names for the SKUs on sale; a SKU no longer on sale shows as itself. */
 async function loadTitles(): Promise<void> {
   try {
@@ -78,10 +129,14 @@ async function load(): Promise<void> {
     $("profile").dataset.state = "error";
     $("profile-status").textContent = error instanceof ApiError ? error.message : t("error_internal");
   }
+  // After the profile, not beside it: a first visit's two calls would each be issued a new shopper.
+  await loadWallet();
 }
 
 await loadTitles();
 await load();
+// Share links (issue 14): after the profile's read, which issued the session.
+void recordLanding(Promise.resolve());
 setInterval(() => void load(), REFRESH_MS);
 document.addEventListener("visibilitychange", () => {
   if (document.visibilityState === "visible") void load();

@@ -3,9 +3,11 @@ import type { presentOrder } from "../../workers/storefront/api/present.ts";
 import { api, ApiError } from "./shared/api.ts";
 import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
-import { t } from "./shared/i18n.ts";
+import { appliesTo, couponHeadline, discountWith, type WalletCoupon } from "./shared/coupons.ts";
+import { lang, t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
+import { recordLanding } from "./shared/landing.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -16,6 +18,10 @@ const clock = new ServerClock();
 const countdown = new CanvasCountdown($("countdown") as HTMLCanvasElement, () => clock.now());
 const message = $("message");
 let order: Order | null = null;
+/** The shopper's coupons (issue 14): what the chooser offers, with the ones the order carries. */
+let wallet: WalletCoupon[] = [];
+const chooser = $("coupon-chooser") as HTMLFieldSetElement;
+const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 
 function render(): void {
   if (!order) return;
@@ -24,25 +30,116 @@ function render(): void {
   $("order-status").textContent = `${t(`orderStatus_${order.status}`)}${note ? ` · ${note}` : ""}`;
   const lines = $("order-lines");
   lines.replaceChildren();
-  const add = (label: string, value: string) => {
+  const add = (label: string, value: string, field: string, couponId?: string) => {
     const dt = document.createElement("dt");
     dt.textContent = label;
     const dd = document.createElement("dd");
     dd.textContent = value;
+    dd.dataset.field = field;
+    if (couponId) dd.dataset.couponId = couponId;
     lines.append(dt, dd);
   };
-  add(order.sku, `${order.qty} × ${order.unitPrices.map((p) => formatMoney(p)).join(" + ")}${order.tier ? ` (${order.tier})` : ""}`);
-  add(t("total"), formatMoney(order.totalAmount));
+  add(
+    order.sku,
+    `${order.qty} × ${order.unitPrices.map((p) => formatMoney(p)).join(" + ")}${order.tier ? ` (${order.tier})` : ""}`,
+    "units",
+  );
+  add(t("subtotal"), formatMoney(order.subtotalAmount), "subtotal");
+  for (const line of order.discounts)
+    add(t("discountLine", { title: line.title }), `−${formatMoney(line.amount)}`, "discount", line.couponId);
+  add(t("total"), formatMoney(order.totalAmount), "total");
+  $("order").dataset.coupons = order.discounts.map((line) => line.couponId).join(" ");
   const pending = order.status === "pending_payment";
+  renderChooser(order, pending);
   $("pay-form").hidden = !pending;
   $("hold").hidden = !pending;
   if (pending && order.expiresAt) countdown.countTo(order.expiresAt, () => void load());
   ($("back") as HTMLAnchorElement).href = `/sales/${encodeURIComponent(order.sku)}`;
 }
 
+/**
+ * The coupon chooser of an unpaid order: "no coupon", the shopper's coupons usable for its SKU,
+ * and the one it carries, checked; each says what it would save on this order or the order it
+ * needs. One coupon at a time (the common case; stacking stays with the API).
+ */
+function renderChooser(order: Order, pending: boolean): void {
+  const carried = new Set(order.discounts.map((line) => line.couponId));
+  const choices = wallet.filter((coupon) => carried.has(coupon.id) || (coupon.usable && appliesTo(coupon, order.sku)));
+  chooser.hidden = !pending || (choices.length === 0 && carried.size === 0);
+  if (chooser.hidden) return;
+  const focused =
+    document.activeElement instanceof HTMLInputElement && document.activeElement.name === "coupon" ? document.activeElement.value : null;
+  const options = [choice("", t("coupon_none"), [], carried.size === 0, false)];
+  for (const coupon of choices) {
+    const discount = discountWith(coupon, order.sku, order.subtotalAmount);
+    const notes = [
+      discount === null
+        ? t("coupon_needsMin", { min: formatMoney(coupon.minSpend) })
+        : t("coupon_saves", { discount: formatMoney(discount) }),
+      t("coupon_validUntil", { date: dates.format(coupon.validUntil) }),
+    ];
+    options.push(choice(coupon.id, couponHeadline(coupon), [coupon.title, notes.join(" · ")], carried.has(coupon.id), discount === null));
+  }
+  // A coupon the order carries that the wallet did not list (read before it was held): as its discount line names it.
+  for (const line of order.discounts) {
+    if (!choices.some((coupon) => coupon.id === line.couponId)) options.push(choice(line.couponId, line.title, [], true, false));
+  }
+  $("coupon-options").replaceChildren(...options);
+  if (focused !== null) chooser.querySelector<HTMLInputElement>(`input[value="${CSS.escape(focused)}"]`)?.focus();
+}
+
+/** One radio of the chooser, labelled by the coupon's terms and notes. */
+function choice(value: string, headline: string, notes: string[], checked: boolean, disabled: boolean): HTMLLabelElement {
+  const label = document.createElement("label");
+  label.className = "coupon-option";
+  label.dataset.couponId = value;
+  const input = document.createElement("input");
+  input.type = "radio";
+  input.name = "coupon";
+  input.value = value;
+  input.checked = checked;
+  input.disabled = disabled;
+  const text = document.createElement("span");
+  text.className = "coupon-text";
+  const strong = document.createElement("strong");
+  strong.textContent = headline;
+  text.append(strong);
+  for (const note of notes) {
+    const span = document.createElement("span");
+    span.className = "meta";
+    span.textContent = note;
+    text.append(span);
+  }
+  label.append(input, text);
+  return label;
+}
+
+/** Prices the order again with the chosen coupon (`[]`: none); the lines and the chooser follow. */
+async function applyCoupons(coupons: string[]): Promise<void> {
+  $("coupon-status").textContent = t("coupon_applying");
+  chooser.dataset.state = "applying";
+  await act(() => api(`/api/orders/${encodeURIComponent(orderId)}/coupons`, { method: "POST", body: { coupons } }));
+  // The coupon given back is available again; the one taken is held.
+  await loadWallet();
+  $("coupon-status").textContent = "";
+  chooser.dataset.state = "ready";
+  render();
+}
+
+/** The shopper's whole wallet: the chooser needs the coupons the order holds too, which `?sku=` leaves out. */
+async function loadWallet(): Promise<void> {
+  try {
+    wallet = (await api<{ coupons: WalletCoupon[] }>("/api/me/coupons")).coupons;
+  } catch {
+    // no chooser then: the order is paid as it is
+  }
+}
+
 async function act(work: () => Promise<{ order: Order }>): Promise<void> {
   message.textContent = "";
   for (const button of document.querySelectorAll<HTMLButtonElement>("#pay-form button")) button.disabled = true;
+  chooser.disabled = true;
+  $("order").dataset.busy = "true";
   try {
     order = (await work()).order;
   } catch (error) {
@@ -50,6 +147,8 @@ async function act(work: () => Promise<{ order: Order }>): Promise<void> {
     await load();
   } finally {
     for (const button of document.querySelectorAll<HTMLButtonElement>("#pay-form button")) button.disabled = false;
+    chooser.disabled = false;
+    delete $("order").dataset.busy;
   }
   render();
 }
@@ -72,6 +171,14 @@ $("cancel").addEventListener("click", () => {
   void act(() => api(`/api/orders/${encodeURIComponent(orderId)}/cancel`, { method: "POST" }));
 });
 
+$("coupon-options").addEventListener("change", (event) => {
+  const input = event.target as HTMLInputElement;
+  if (input.name === "coupon") void applyCoupons(input.value ? [input.value] : []);
+});
+
 await syncOverHttp(clock);
+await loadWallet();
 await load();
+// Share links (issue 14): after the order's read, which issued the session.
+void recordLanding(Promise.resolve());
 pageEvents.record({ type: "page_view" });

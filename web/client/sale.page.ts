@@ -8,6 +8,7 @@ import { api, ApiError } from "./shared/api.ts";
 import { BotCheck } from "./shared/bot-check.ts";
 import { ServerClock } from "./shared/clock.ts";
 import { CanvasCountdown } from "./shared/countdown.ts";
+import { appliesTo, bestCoupon, type CouponOffer, couponHeadline, type WalletCoupon } from "./shared/coupons.ts";
 import { pageEvents } from "./shared/events.ts";
 import { PageExperiments } from "./shared/experiments.ts";
 import { t } from "./shared/i18n.ts";
@@ -15,6 +16,7 @@ import { LiveFeed } from "./shared/live-feed.ts";
 import { phaseAt, type ClientPhase } from "./shared/phase.ts";
 import { StaticCountdown } from "./shared/static-countdown.ts";
 import { QueuePlace } from "./shared/waiting-room.ts";
+import { mountSaleShare } from "./shared/share.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
@@ -57,6 +59,14 @@ const botCheck = BotCheck.fromPage(() => render());
  */
 const queue = new QueuePlace(sku, clock, () => render());
 let queueTick = 0;
+/** Coupons (issue 14): those claimable for this SKU, and the shopper's wallet (null until the session is there). */
+let offers: CouponOffer[] = [];
+let wallet: WalletCoupon[] | null = null;
+/** Templates with a claim on its way: their button waits. */
+const claiming = new Set<string>();
+/** Ticked (the default): the checkout takes the shopper's best coupon; unticked, none. */
+const useCoupon = $("use-coupon") as HTMLInputElement;
+const qtySelect = $("qty") as HTMLSelectElement;
 
 function render(): void {
   const phase = phaseAt(snapshot, clock.now());
@@ -69,6 +79,7 @@ function render(): void {
   $("stock-text").dataset.remaining = String(stock.remaining);
   $("price").textContent = price.unitPrice === null ? "—" : formatMoney(price.unitPrice);
   renderPromo(price.unitPrice);
+  renderCouponPrice();
   $("tier-note").textContent =
     price.unitsLeftInTier !== null && price.nextTier
       ? `${t("leftInTier", { n: price.unitsLeftInTier })} · ${t("thenPrice", { price: formatMoney(price.nextTier.unitPrice) })}`
@@ -136,6 +147,147 @@ function renderQueue(queueing: boolean, now: number): void {
   queueTick = window.setTimeout(render, (held.admitAt - now) % 1000 || 1000);
 }
 
+/** What the order would cost before coupons, as the page can tell: the current unit price × qty. */
+function subtotalNow(): number | null {
+  const unit = snapshot.price.unitPrice;
+  return unit === null ? null : unit * Number(qtySelect.value);
+}
+
+/** The shopper's coupons that apply to this SKU and can be spent now. */
+function usableHere(): WalletCoupon[] {
+  return (wallet ?? []).filter((coupon) => coupon.usable && appliesTo(coupon, sku));
+}
+
+/** The coupon the checkout sends: the best one for the current price and qty, unless the shopper unticked it. */
+function chosenCoupon(): string | null {
+  const subtotal = subtotalNow();
+  if (!useCoupon.checked || subtotal === null) return null;
+  return bestCoupon(usableHere(), sku, subtotal)?.coupon.id ?? null;
+}
+
+/**
+ * The price after the shopper's best coupon, beside Buy, with the box that keeps it; or, when
+ * their coupons need a bigger order, the threshold. Hidden without a coupon for this SKU.
+ */
+function renderCouponPrice(): void {
+  const box = $("coupon-buy");
+  const subtotal = subtotalNow();
+  const usable = usableHere();
+  const best = subtotal === null ? null : bestCoupon(usable, sku, subtotal);
+  const nearest = usable.filter((coupon) => subtotal !== null && coupon.minSpend > subtotal).sort((a, b) => a.minSpend - b.minSpend)[0];
+  box.hidden = best === null && nearest === undefined;
+  box.dataset.couponId = best?.coupon.id ?? "";
+  $("use-coupon-label").hidden = best === null;
+  $("coupon-price").hidden = best === null || !useCoupon.checked;
+  $("coupon-hint").hidden = best !== null || nearest === undefined;
+  if (best) {
+    $("use-coupon-text").textContent = t("coupon_useBest", { coupon: couponHeadline(best.coupon), discount: formatMoney(best.discount) });
+    $("price-after").textContent = formatMoney(best.total);
+  } else if (nearest) {
+    $("coupon-hint").textContent = t("coupon_notYet", { coupon: couponHeadline(nearest), min: formatMoney(nearest.minSpend) });
+  }
+}
+
+/**
+ * The coupons to claim, each with its Claim button: "Claimed" once the shopper holds as many
+ * as a shopper may. Claiming waits for the session, as Buy does, so the coupon is theirs.
+ */
+function renderOffers(): void {
+  $("coupons").hidden = offers.length === 0;
+  $("coupon-offers").replaceChildren(
+    ...offers.map((offer) => {
+      const id = offer.templateId;
+      const li = document.createElement("li");
+      li.className = "coupon";
+      li.dataset.templateId = id;
+      const text = document.createElement("div");
+      text.className = "coupon-text";
+      const headline = document.createElement("strong");
+      headline.id = `coupon-${id}`;
+      headline.textContent = couponHeadline(offer);
+      const title = document.createElement("span");
+      title.className = "coupon-title";
+      title.textContent = offer.title;
+      const left = document.createElement("span");
+      left.className = "coupon-left";
+      left.textContent = t("coupon_remaining", { n: offer.remaining });
+      text.append(headline, title, left);
+      const held = wallet?.filter((coupon) => coupon.templateId === id).length ?? 0;
+      const state = claiming.has(id) ? "claiming" : held >= offer.perShopperLimit ? "claimed" : "open";
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "claim";
+      button.dataset.state = state;
+      button.textContent = t(state === "claiming" ? "coupon_claiming" : state === "claimed" ? "coupon_claimed" : "coupon_claim");
+      // The button says what it does; the coupon it claims is its description.
+      button.setAttribute("aria-describedby", headline.id);
+      button.disabled = state !== "open" || session !== "ready";
+      button.addEventListener("click", () => void claim(offer));
+      li.append(text, button);
+      return li;
+    }),
+  );
+}
+
+/**
+ * Claims one coupon. One Idempotency-Key per click: the retry after a network error sends the
+ * same one, so it answers the coupon that click claimed rather than claiming a second.
+ */
+async function claim(offer: CouponOffer): Promise<void> {
+  const id = offer.templateId;
+  if (session !== "ready" || claiming.has(id)) return;
+  const key = crypto.randomUUID();
+  claiming.add(id);
+  $("coupon-note").textContent = "";
+  $("coupon-message").textContent = "";
+  renderOffers();
+  const request = () =>
+    api<{ coupon: WalletCoupon; replayed: boolean }>(`/api/coupons/${encodeURIComponent(id)}/claim`, {
+      method: "POST",
+      body: {},
+      headers: { "Idempotency-Key": key },
+    });
+  try {
+    const { coupon } = await request().catch((error: unknown) => {
+      if (error instanceof ApiError && error.code === "network") return request();
+      throw error;
+    });
+    wallet = [coupon, ...(wallet ?? []).filter((held) => held.id !== coupon.id)];
+    $("coupon-note").textContent = t("coupon_claimedNote", { coupon: couponHeadline(coupon) });
+  } catch (error) {
+    // limit_exceeded's own words speak of the sale's units; here it is the coupon's limit.
+    const limit = error instanceof ApiError && error.code === "limit_exceeded";
+    $("coupon-message").textContent = limit ? t("coupon_limitReached") : error instanceof ApiError ? error.message : t("error_internal");
+  }
+  claiming.delete(id);
+  // What is left in the pools, and the wallet as the server has it.
+  await Promise.all([loadOffers(), loadWallet()]);
+}
+
+/** The coupons claimable for this SKU now; a failure leaves the strip as it was (coupons are a nicety here). */
+async function loadOffers(): Promise<void> {
+  try {
+    offers = (await api<{ coupons: CouponOffer[] }>(`/api/coupons?sku=${encodeURIComponent(sku)}`)).coupons;
+  } catch {
+    // the sale goes on without them
+  }
+  renderOffers();
+}
+
+/**
+ * The shopper's whole wallet (after the session: it is theirs): what they hold of each offer,
+ * and, of it, what is usable for this SKU (the server's `?sku=` filter, applied here).
+ */
+async function loadWallet(): Promise<void> {
+  try {
+    wallet = (await api<{ coupons: WalletCoupon[] }>("/api/me/coupons")).coupons;
+  } catch {
+    // without the wallet, no price after coupon: Buy works as without coupons
+  }
+  renderOffers();
+  render();
+}
+
 /** The promotion label in the shopper's wording (issue 13), once the variants are known; none without a discount. */
 function renderPromo(unitPrice: number | null): void {
   const words = root.dataset.experiments === "ready" ? promoWording(experiments.variant("promo_label"), listPrice, unitPrice) : null;
@@ -191,7 +343,7 @@ async function startSession(): Promise<void> {
 async function buy(event: SubmitEvent): Promise<void> {
   event.preventDefault();
   if (session !== "ready" || buying || (botCheck !== null && !botCheck.ready)) return;
-  const qty = Number(($("qty") as HTMLSelectElement).value);
+  const qty = Number(qtySelect.value);
   // One key per purchase attempt, one shopper (the session came first): a retry after a
   // network error replays the same order instead of buying twice.
   const key = crypto.randomUUID();
@@ -200,11 +352,13 @@ async function buy(event: SubmitEvent): Promise<void> {
   render();
   try {
     // With the bot check, every attempt (the retry too) sends a token of its own: each is good once.
+    const couponId = chosenCoupon();
+    const body = couponId ? { sku, qty, coupons: [couponId] } : { sku, qty };
     const request = async () => {
       const headers: Record<string, string> = { "Idempotency-Key": key };
       if (botCheck) headers[TURNSTILE_TOKEN_HEADER] = await botCheck.take();
       if (queue.held) headers[QUEUE_TICKET_HEADER] = queue.held.ticket;
-      return api<{ order: { id: string } }>("/api/checkout", { method: "POST", body: { sku, qty }, headers });
+      return api<{ order: { id: string } }>("/api/checkout", { method: "POST", body, headers });
     };
     const { order } = await request().catch((error: unknown) => {
       if (error instanceof ApiError && error.code === "network") return request();
@@ -226,6 +380,8 @@ async function buy(event: SubmitEvent): Promise<void> {
     }
     // Expired, or the sale moved to another opening: join again (the next render does).
     if (error instanceof ApiError && error.code === "queue_ticket_invalid") queue.drop();
+    // The coupon was taken by another order, spent or expired meanwhile: the wallet as it is now.
+    if (error instanceof ApiError && error.code.startsWith("coupon_")) void loadWallet();
     render();
   }
 }
@@ -252,6 +408,8 @@ function coolDown(seconds: number, say: (secondsLeft: number) => string): void {
 }
 
 $("buy-form").addEventListener("submit", (event) => void buy(event as SubmitEvent));
+qtySelect.addEventListener("change", render);
+useCoupon.addEventListener("change", render);
 new LiveFeed(
   sku,
   clock,
@@ -269,6 +427,13 @@ render();
 experiments.onSettled(applyVariants);
 setTimeout(() => (root.dataset.live = "ready"), LIVE_WAIT_MS);
 // The assignments follow the session: asked together, a new shopper would be issued two identities.
-void startSession().then(() => experiments.load());
+const sessionStarted = startSession();
+void sessionStarted.then(() => {
+  experiments.load();
+  void loadWallet();
+});
+void loadOffers();
+// Share links (issue 14): the landing recorded and the share panel, after the session too.
+mountSaleShare(sku, sessionStarted);
 pageEvents.record({ type: "page_view" });
 pageEvents.record({ type: "product_view", sku, category });

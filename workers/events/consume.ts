@@ -9,6 +9,7 @@ import { readEventMessage } from "../../src/events/read-message.ts";
 import { addDrops, type DropCounts } from "../../src/events/screening.ts";
 import { writeParkingRefused } from "../../src/orders/outbox-writer.ts";
 import { redactSecrets } from "../../src/redact.ts";
+import { creditOrders } from "../../src/share/share-store.ts";
 import type { EventsEnv } from "./env.ts";
 
 /** How long the queue waits before it delivers a batch again when Postgres could not be reached. */
@@ -22,7 +23,8 @@ interface Readable {
 
 /**
  * One batch of the `shopper-events` queue into Postgres, in one transaction: the events (each
- * id once) and the drop counts.
+ * id once), the experiments' first exposures, the paid orders' attribution to the share link
+ * that brought them (src/share/share-store.ts `creditOrders`) and the drop counts.
  * - A poison message (not an envelope at all) is retried; after the consumer's `max_retries`
  *   the queue moves it to the dead-letter queue (keepDeadLetters).
  * - When Postgres refuses the batch for its data, the batch is split until each refused
@@ -50,6 +52,8 @@ export async function consumeEvents(batch: MessageBatch<unknown>, env: EventsEnv
           await insertEvents(tx, events, now);
           // Experiments (issue 13): each shopper's first exposure, beside the events that report it.
           await recordExposures(tx, events);
+          // Share links (issue 14): each paid order credited to its last touch, an `order` edge, beside the events.
+          await creditOrders(tx, events);
           await countDrops(tx, part.map((r) => r.dropped).reduce(addDrops, {}), now);
         }),
       ),

@@ -17,6 +17,8 @@ import { notFoundHtml, pages } from "./pages/index.ts";
 export { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 export { MetricsHub } from "../../durable-objects/metrics-hub/index.ts";
 export { CouponPool } from "../../durable-objects/coupon-pool/index.ts";
+export { TeamCampaignRoster } from "../../durable-objects/team-campaign-roster/index.ts";
+export { TeamUp } from "../../durable-objects/team-up/index.ts";
 
 /**
  * The storefront Worker: every edge route in one place.

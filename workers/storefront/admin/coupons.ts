@@ -13,7 +13,7 @@ import {
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
 import type { Validated } from "../../../src/sales/sale-config.ts";
-import { couponPool } from "../api/coupon-holds.ts";
+import { couponPool, couponTemplateSaved } from "../api/coupon-holds.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import { component } from "../contract/component.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
@@ -245,10 +245,10 @@ async function poolFigures(env: Env, template: CouponTemplate): Promise<z.output
   };
 }
 
-function save(env: Env, action: "create" | "update", actor: string, before: CouponTemplate | null, after: CouponTemplate) {
+async function save(env: Env, action: "create" | "update", actor: string, before: CouponTemplate | null, after: CouponTemplate) {
   const catalog = new CouponCatalog(env.SALES);
   const entry = { kind: AUDIT_KIND, key: after.id, at: after.updatedAt ?? Date.now(), actor, action, before, after };
-  return saveVersion(env, {
+  await saveVersion(env, {
     what: `coupon "${after.id}"`,
     audit: (tx) => recordConfigChange(tx, entry),
     store: () => catalog.put(after),
@@ -257,6 +257,7 @@ function save(env: Env, action: "create" | "update", actor: string, before: Coup
     version: after.version,
     entry,
   });
+  couponTemplateSaved(after);
 }
 
 async function existing(env: Env, id: string): Promise<CouponTemplate> {

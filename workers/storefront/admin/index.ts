@@ -19,6 +19,7 @@ import { adminDeadLetters } from "./dead-letters.ts";
 import { adminSales } from "./sales.ts";
 import { adminShoppers } from "./shoppers.ts";
 import { adminStaff } from "./staff.ts";
+import { adminTeamCampaigns } from "./team-campaigns.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -96,4 +97,5 @@ export const adminApi = contractApp()
   .route("/", adminExperiments)
   .route("/", adminShoppers)
   .route("/", adminMetrics)
-  .route("/", adminCoupons);
+  .route("/", adminCoupons)
+  .route("/", adminTeamCampaigns);

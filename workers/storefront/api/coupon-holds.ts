@@ -2,8 +2,10 @@ import { templateOfCouponId } from "../../../src/coupons/coupon.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
 import type { CouponTemplate } from "../../../src/coupons/coupon-template.ts";
 import type { CouponTerms, DiscountLine } from "../../../src/coupons/discount.ts";
+import { VerdictCache } from "../../../src/edge/verdict-cache.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { redactSecrets } from "../../../src/redact.ts";
+import { edgeClock } from "./sku-object.ts";
 
 /** A checkout as coupon holds name it: its SKU and its Idempotency-Key (the shopper owns the coupon). */
 export interface CheckoutRef {
@@ -12,10 +14,32 @@ export interface CheckoutRef {
   idempotencyKey: string;
 }
 
-/** The template a coupon id names, read from KV; an id of no template is simply not found. */
+/**
+ * Coupon templates as this isolate last read them from KV, for a few seconds: a claim or a Try
+ * with a coupon then costs no KV read. A stale copy does no harm: each pool keeps the newest
+ * version it has been given and decides by that (CouponPool.adopt); an admin save through this
+ * isolate replaces the copy at once (`couponTemplateSaved`).
+ */
+const templates = new VerdictCache<CouponTemplate | null>({
+  ttlMs: (template) => (template ? 10_000 : 2_000),
+  now: () => edgeClock.now(),
+  maxEntries: 1_000,
+});
+
+/** The template `id` (null when there is none), through the isolate's few-seconds memory. */
+export function findTemplate(env: Env, id: string): Promise<CouponTemplate | null> {
+  return templates.get(id, () => new CouponCatalog(env.SALES).find(id));
+}
+
+/** An admin save of a template: this isolate reads the new version from now on. */
+export function couponTemplateSaved(template: CouponTemplate): void {
+  templates.set(template.id, template);
+}
+
+/** The template a coupon id names; an id of no template is simply not found. */
 export async function templateOf(env: Env, couponId: string): Promise<CouponTemplate> {
   const id = templateOfCouponId(couponId);
-  const template = id ? await new CouponCatalog(env.SALES).find(id) : null;
+  const template = id ? await findTemplate(env, id) : null;
   if (!template) throw new AppError("not_found", `no coupon ${couponId}`);
   return template;
 }

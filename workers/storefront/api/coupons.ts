@@ -7,7 +7,7 @@ import { AppError, unwrap } from "../../../src/errors.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
 import { recordCouponClaimed } from "../metrics/recorder.ts";
-import { couponPool } from "./coupon-holds.ts";
+import { couponPool, findTemplate } from "./coupon-holds.ts";
 import { emitAfterAnswer } from "./event-queue.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { requestDevice } from "./request-device.ts";
@@ -135,7 +135,7 @@ export const coupons = contractApp()
   .openapi(claim, async (c) => {
     const { templateId } = c.req.valid("param");
     const shopperId = c.get("shopperId");
-    const template = COUPON_ID.test(templateId) ? await new CouponCatalog(c.env.SALES).find(templateId) : null;
+    const template = COUPON_ID.test(templateId) ? await findTemplate(c.env, templateId) : null;
     // A coupon that is only granted (a team's red packet) cannot be claimed: as good as missing.
     if (!template?.claimable) throw new AppError("not_found", `no coupon "${templateId}" to claim`);
     const claimed = unwrap(await couponPool(c.env, template.id).claim(template, shopperId, c.req.valid("header")["Idempotency-Key"]));

@@ -1,7 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { sql } from "drizzle-orm";
-import { databaseSettings, redisSettings } from "../../../src/config.ts";
-import { withDatabase } from "../../../src/db/client.ts";
+import { redisSettings } from "../../../src/config.ts";
 import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { enrolShopper } from "../../../src/experiments/enrol.ts";
 import { TARGET_LOCALES, type ShopperKind } from "../../../src/experiments/experiment-config.ts";
@@ -11,6 +9,7 @@ import { redactSecrets } from "../../../src/redact.ts";
 import { openRedis } from "../../../src/redis/client.ts";
 import { withTimeout } from "../../../src/timeout.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
+import { hasPaidBefore } from "./paid-before.ts";
 import { sessionLimit } from "./rate-limit.ts";
 import { requestDevice } from "./request-device.ts";
 import { runningExperiments } from "./running-experiments.ts";
@@ -106,12 +105,7 @@ export const experiments = contractApp().openapi(assign, async (c) => {
  */
 async function shopperKind(env: Env, shopperId: string): Promise<ShopperKind | null> {
   try {
-    const paid = await withDatabase(databaseSettings(env), (db) =>
-      db.execute<{ paid: boolean }>(
-        sql`select exists (select 1 from events where shopper_id = ${shopperId} and type = 'order_paid') as paid`,
-      ),
-    );
-    return paid.rows[0]?.paid ? "returning" : "new";
+    return (await hasPaidBefore(env, shopperId)) ? "returning" : "new";
   } catch (error) {
     console.error(`experiments: could not tell whether a shopper is new (${describeDatabaseFailure(error).summary})`);
     return null;

@@ -11,6 +11,8 @@ import { profile } from "./profile.ts";
 import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
+import { teams } from "./teams.ts";
+import { share } from "./share.ts";
 import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
 
@@ -78,4 +80,6 @@ export const api = contractApp()
   .route("/", events)
   .route("/", profile)
   .route("/", experiments)
-  .route("/", coupons);
+  .route("/", coupons)
+  .route("/", teams)
+  .route("/", share);

@@ -15,6 +15,8 @@ import { mePage } from "./me-page.ts";
 import { orderPage } from "./order-page.ts";
 import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.ts";
 import { salePage } from "./sale-page.ts";
+import { teamCampaignsPage, teamPage } from "./team-page.ts";
+import { TEAM_ID } from "../../../src/teams/team-id.ts";
 import { type ShopPagePolicy, withShopPageHeaders } from "./security-headers.ts";
 
 /** Server-rendered shopper pages (issue 5), each sent with the shop's security headers (security-headers.ts). */
@@ -54,13 +56,23 @@ export const pages = new Hono<AppEnv>()
     return withShopPageHeaders(await c.html(layout(page)));
   })
   // The shopper's own profile (issue 13): a shell; its script reads /api/me/profile with the session.
-  .get("/me", async (c) => {
-    const { lang } = pageLang(c);
-    const page: PageOptions = { lang, title: messages(lang).profileTitle, body: mePage(lang), script: "me", path: c.req.path };
-    preloadHeaders(c, page);
-    c.header("Cache-Control", "private, no-store");
-    return withShopPageHeaders(await c.html(layout(page)));
+  .get("/me", (c) => privatePage(c, (lang) => ({ title: messages(lang).profileTitle, body: mePage(lang), script: "me" })))
+  // Team-up red packets (issue 14): the running campaigns, and a team's share page. The API says whether a team exists.
+  .get("/teams", (c) => privatePage(c, (lang) => ({ title: messages(lang).teamsTitle, body: teamCampaignsPage(lang), script: "team" })))
+  .get("/teams/:id", (c) => {
+    const id = c.req.param("id");
+    if (!TEAM_ID.test(id)) throw new AppError("not_found", `no team ${id}`);
+    return privatePage(c, (lang) => ({ title: messages(lang).teamTitle, body: teamPage(lang, id), script: "team" }));
   });
+
+/** A page of one shopper's own (never cached): a shell whose script reads the API with their session. */
+async function privatePage(c: Context<AppEnv>, draw: (lang: Lang) => Omit<PageOptions, "lang" | "path">) {
+  const { lang } = pageLang(c);
+  const page: PageOptions = { ...draw(lang), lang, path: c.req.path };
+  preloadHeaders(c, page);
+  c.header("Cache-Control", "private, no-store");
+  return withShopPageHeaders(await c.html(layout(page)));
+}
 
 /**
  * A page every shopper sees alike: rendered once per language and cached at the edge under

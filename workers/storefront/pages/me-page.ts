@@ -5,7 +5,8 @@ import type { Markup } from "./layout.ts";
 /**
  * The shopper's profile page (issue 13): a shell only, like the order page. The profile is
  * personal and changes by the minute, so the page is never cached and its script
- * (web/client/me.page.ts) reads `/api/me/profile` with the shopper's own session.
+ * (web/client/me.page.ts) reads `/api/me/profile` with the shopper's own session, and
+ * `/api/me/coupons` for "My coupons" (issue 14): each coupon, available, held or used, with its dates.
  */
 export function mePage(lang: Lang): Markup {
   const t = messages(lang);
@@ -25,6 +26,11 @@ export function mePage(lang: Lang): Markup {
         <dt>${t.spend}</dt><dd id="spend">…</dd>
         <dt>${t.favouriteCategories}</dt><dd><ul class="favourites" id="favourites"></ul></dd>
       </dl>
+    </section>
+    <section class="card" aria-labelledby="wallet-title">
+      <h2 id="wallet-title">${t.myCoupons}</h2>
+      <p id="wallet-status" role="status">${t.loading}</p>
+      <ul class="wallet" id="wallet"></ul>
     </section>
   </article>`;
 }

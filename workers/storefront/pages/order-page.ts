@@ -6,6 +6,10 @@ import type { Markup } from "./layout.ts";
 /**
  * The order page: a shell only. The order is personal, so the page is never cached and
  * its script reads the order through the API with the shopper's own session.
+ *
+ * Its lines show the subtotal, each coupon's discount and the total. While the order awaits
+ * payment, #coupon-chooser lets the shopper pick one of their coupons for it, or none
+ * (`POST /api/orders/{id}/coupons`), and the lines follow the order as priced again.
  */
 export function orderPage(lang: Lang, orderId: string): Markup {
   const t = messages(lang);
@@ -13,6 +17,11 @@ export function orderPage(lang: Lang, orderId: string): Markup {
     <h1>${t.yourOrder}</h1>
     <p class="status" id="order-status">${t.loading}</p>
     <dl class="order-lines" id="order-lines"></dl>
+    <fieldset class="coupon-chooser" id="coupon-chooser" data-state="ready" hidden>
+      <legend>${t.coupon_chooser}</legend>
+      <div class="coupon-options" id="coupon-options"></div>
+      <p class="coupon-note" id="coupon-status" role="status"></p>
+    </fieldset>
     <div class="countdown" id="hold" hidden>
       <span>${t.holdExpiresIn}</span>
       <canvas id="countdown" width="360" height="64"></canvas>

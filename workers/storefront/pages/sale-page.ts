@@ -24,11 +24,18 @@ import { jsonForScript, type Markup } from "./layout.ts";
  * place and wait, which the script fills in once it has joined the queue; Buy waits for their
  * turn (state `queue`).
  *
+ * Coupons (issue 14): #coupons lists what can be claimed for this SKU and #coupon-buy the
+ * price after the shopper's best coupon, both filled by the script (the offers and the wallet
+ * are read through the API, never cached with the page), hidden until there is something to show.
+ *
  * A/B experiments (issue 13): the page is the same for every shopper, so it is rendered with
  * the experiments `pending` and the live numbers `pending`; the script applies the shopper's
  * variants (web/client/shared/experiments.ts): the countdown (canvas or #countdown-static),
  * the Buy button's colour, the promotion label's wording (#promo) and what shows while the
  * live numbers load (a skeleton over the `data-live-value` parts, or #loading-note's spinner).
+ *
+ * Share links (issue 14): #share below the buy area, empty and hidden: the script fills it
+ * (web/client/shared/share.ts) for the sale's campaign, `data-campaign`.
  */
 export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, turnstileSiteKey = ""): Markup {
   const t = messages(lang);
@@ -57,6 +64,12 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
         <span class="list">${t.listPrice} <s>${formatMoney(sale.listPrice)}</s></span>
       </p>
       <p class="tier-note" id="tier-note">${tierNote(lang, snapshot)}</p>
+      <section class="coupons" id="coupons" aria-labelledby="coupons-title" hidden>
+        <h2 id="coupons-title">${t.coupons}</h2>
+        <ul class="coupon-offers" id="coupon-offers"></ul>
+        <p class="coupon-note" id="coupon-note" role="status"></p>
+        <p class="message" id="coupon-message" role="alert"></p>
+      </section>
       <div class="countdown">
         <span id="countdown-label">${snapshot.phase === "upcoming" ? t.opensIn : t.endsIn}</span>
         <canvas id="countdown" width="360" height="64" aria-live="off"></canvas>
@@ -75,6 +88,11 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
         </aside>`,
       )}
       <p class="queue-note" id="queue-note" role="status" hidden></p>
+      <div class="coupon-buy" id="coupon-buy" hidden>
+        <label class="use-coupon" id="use-coupon-label"><input type="checkbox" id="use-coupon" checked /> <span id="use-coupon-text"></span></label>
+        <p class="coupon-price" id="coupon-price"><span>${t.coupon_priceAfter}</span> <strong id="price-after"></strong></p>
+        <p class="coupon-hint" id="coupon-hint"></p>
+      </div>
       <form class="buy" id="buy-form">
         <label>${t.quantity}
           <select id="qty">${Array.from({ length: sale.perShopperLimit }, (_, i) => html`<option>${i + 1}</option>`)}</select>
@@ -86,6 +104,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
       <p class="limit" id="session-note" role="status" ${live ? "" : "hidden"}>${t.session_pending}</p>
       <p class="message" id="message" role="alert"></p>
       <p class="limit">${format(t.limitPerShopper, { n: sale.perShopperLimit })}</p>
+      <section class="share" id="share" data-campaign="${sale.sku}" aria-labelledby="share-title" hidden></section>
       ${
         sale.tiers.length
           ? html`<table class="tiers" id="tiers">

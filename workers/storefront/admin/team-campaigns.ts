@@ -1,0 +1,302 @@
+import { z } from "@hono/zod-openapi";
+import { databaseSettings } from "../../../src/config.ts";
+import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
+import type { CouponTemplate } from "../../../src/coupons/coupon-template.ts";
+import { withDatabase } from "../../../src/db/client.ts";
+import { describeDatabaseFailure } from "../../../src/db/errors.ts";
+import { AppError } from "../../../src/errors.ts";
+import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
+import type { Validated } from "../../../src/sales/sale-config.ts";
+import {
+  type TeamCampaign,
+  teamCampaignDraftSchema,
+  teamCampaignSchema,
+  teamCampaignUpdateSchema,
+  validateTeamCampaign,
+} from "../../../src/teams/team-campaign.ts";
+import { TeamCampaignCatalog } from "../../../src/teams/team-campaign-catalog.ts";
+import { teamCouponId, teamCouponTemplate } from "../../../src/teams/team-coupon.ts";
+import { adminRoute } from "../contract/admin-route.ts";
+import { component } from "../contract/component.ts";
+import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
+import { noStore } from "../contract/no-store.ts";
+import { contractApp } from "../contract/route.ts";
+import { epochMs, int, minorUnits } from "../contract/units.ts";
+import { auditActor } from "./auth.ts";
+import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput } from "./request.ts";
+import { saveVersion } from "./save-version.ts";
+
+/**
+ * Team-up red packet campaigns under /admin/api (issue 14), designed as coupon templates are
+ * (./coupons.ts): every problem listed, versioned in KV (`team-campaign:<id>`, each version
+ * kept), every change audited in Postgres (config_audit_log, kind `team-campaign`). Each save
+ * also writes the campaign's coupon template (`team-<id>`, src/teams/team-coupon.ts), audited
+ * as a coupon, in the same transaction: the coupons its teams are granted are of that template.
+ * A campaign's figures come from its roster object.
+ */
+
+const AUDIT_KIND = "team-campaign";
+const COUPON_AUDIT_KIND = "coupon";
+
+const campaignComponent = component(
+  "TeamCampaign",
+  teamCampaignSchema,
+  "A team-up red packet campaign as stored in KV (`team-campaign:<id>`): teams of `teamSize` (the leader included) share `poolAmount` fen, `split` equally (the odd fen to the first members) or by WeChat's twice-the-mean draw, if they fill within `completeWithinSeconds`; `joinRule` new_shoppers admits only shoppers without a paid order. Teams may be started in startsAt ≤ now < endsAt. Each member's share is a coupon of template `team-<id>`, valid `couponValidDays` days from completion. `version`, `updatedAt`, `updatedBy` are the server's",
+);
+
+const BODIES = {
+  TeamCampaignDraft: teamCampaignDraftSchema.describe("A new team campaign: every field but the server's"),
+  TeamCampaignUpdate: teamCampaignUpdateSchema.describe(
+    "A full edit: every field of the draft and expectedVersion, the version it was edited from",
+  ),
+};
+
+const figuresSchema = z
+  .object({
+    teamsStarted: int,
+    teamsOpen: int.describe("still filling"),
+    teamsCompleted: int,
+    teamsExpired: int.describe("ran out of time: granted nothing"),
+    members: int.describe("shoppers in the campaign's teams, leaders included"),
+    couponsGranted: int.describe("share coupons the pool has issued"),
+    grantedAmount: minorUnits.describe("their total, fen"),
+  })
+  .openapi("TeamCampaignFigures");
+
+const withFigures = z.object({ campaign: campaignComponent, figures: figuresSchema }).openapi("TeamCampaignWithFigures");
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const idParams = z.object({ id: z.string().openapi({ param: { description: "the team campaign's id" } }) });
+const NO_STORE = noStore("a campaign's figures change with every team");
+const SAVE_NOTE =
+  "Every problem is listed in `problems`. The campaign and its coupon template (`team-<id>`) are audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.";
+
+const listRoute = adminRoute({
+  method: "get",
+  path: "/team-campaigns",
+  admits: "readSales",
+  summary: "Every team campaign with its figures (teams started, completed, expired; members; coupons granted and their total)",
+  responses: {
+    200: { description: "the campaigns", headers: NO_STORE, content: json(z.object({ campaigns: z.array(withFigures) })) },
+  },
+});
+
+const createRoute = adminRoute({
+  method: "post",
+  path: "/team-campaigns",
+  admits: "editSales",
+  summary: "Create a team campaign (version 1) and its coupon template `team-<id>`",
+  description: SAVE_NOTE,
+  request: { headers: adminActorHeader, body: handlerValidatedBody("TeamCampaignDraft", "the team campaign") },
+  responses: { 201: { description: "created", content: json(withFigures) } },
+  errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
+});
+
+const getRoute = adminRoute({
+  method: "get",
+  path: "/team-campaigns/{id}",
+  admits: "readSales",
+  summary: "One team campaign and its figures (its version is the next update's expectedVersion)",
+  request: { params: idParams },
+  responses: { 200: { description: "the campaign", headers: NO_STORE, content: json(withFigures) } },
+  errors: ["not_found"],
+});
+
+const updateRoute = adminRoute({
+  method: "put",
+  path: "/team-campaigns/{id}",
+  admits: "editSales",
+  summary: "Replace a team campaign from the version it was read at",
+  description: `Teams already started keep the terms they started with (size, pool, split, join rule, coupon terms). ${SAVE_NOTE}`,
+  request: {
+    params: idParams,
+    headers: adminActorHeader,
+    body: handlerValidatedBody("TeamCampaignUpdate", "the whole campaign and expectedVersion"),
+  },
+  responses: { 200: { description: "saved", content: json(withFigures) } },
+  errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
+});
+
+const historyRoute = adminRoute({
+  method: "get",
+  path: "/team-campaigns/{id}/history",
+  admits: "readSales",
+  summary: "Every saved version, newest first (KV `team-campaign-history:<id>:<version>`)",
+  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+  responses: {
+    200: {
+      description: "the versions",
+      headers: NO_STORE,
+      content: json(z.object({ id: z.string(), versions: z.array(campaignComponent) })),
+    },
+  },
+  errors: ["not_found"],
+});
+
+const auditRoute = adminRoute({
+  method: "get",
+  path: "/team-campaigns/{id}/audit",
+  admits: "readAudit",
+  summary: "The campaign's audit log from Postgres, newest first: who changed what when, before and after",
+  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+  responses: {
+    200: {
+      description: "the entries",
+      headers: NO_STORE,
+      content: json(
+        z.object({
+          entries: z.array(
+            z.object({
+              id: int,
+              at: epochMs,
+              actor: z.string(),
+              action: z.enum(["create", "update"]),
+              version: int,
+              before: campaignComponent.nullable(),
+              after: campaignComponent,
+            }),
+          ),
+        }),
+      ),
+    },
+  },
+  errors: ["dependency_unavailable"],
+});
+
+export const adminTeamCampaigns = contractApp()
+  .openapi(listRoute, async (c) => {
+    const all = await new TeamCampaignCatalog(c.env.SALES).list();
+    const campaigns = await Promise.all(all.map(async (campaign) => ({ campaign, figures: await figuresOf(c.env, campaign.id) })));
+    c.header("Cache-Control", "no-store");
+    return c.json({ campaigns }, 200);
+  })
+  .openapi(createRoute, async (c) => {
+    const actor = auditActor(c);
+    const draft = valid(validateTeamCampaign(await jsonInput(c)));
+    if (await new TeamCampaignCatalog(c.env.SALES).find(draft.id)) {
+      throw new AppError("conflict", `a team campaign "${draft.id}" exists already`);
+    }
+    // The coupon template's id is the campaign's own: one made by hand through /coupons would be taken over.
+    if (await new CouponCatalog(c.env.SALES).find(teamCouponId(draft.id))) {
+      throw new AppError("conflict", `a coupon "${teamCouponId(draft.id)}" exists already: pick another campaign id`);
+    }
+    const campaign: TeamCampaign = { ...draft, version: 1, updatedAt: Date.now(), updatedBy: actor };
+    await save(c.env, "create", actor, null, campaign);
+    return c.json({ campaign, figures: await figuresOf(c.env, campaign.id) }, 201);
+  })
+  .openapi(getRoute, async (c) => {
+    const campaign = await existing(c.env, c.req.valid("param").id);
+    c.header("Cache-Control", "no-store");
+    return c.json({ campaign, figures: await figuresOf(c.env, campaign.id) }, 200);
+  })
+  .openapi(updateRoute, async (c) => {
+    const actor = auditActor(c);
+    const { id } = c.req.valid("param");
+    const input = await jsonInput(c);
+    const current = await existing(c.env, id);
+    const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
+    const { expectedVersion, ...draft } = valid(
+      validateTeamCampaign(isRecord && !("id" in input) ? { ...input, id } : input, teamCampaignUpdateSchema),
+    );
+    if (draft.id !== id) {
+      throw new AppError("invalid_request", `id: must be "${id}", the id in the URL`, {
+        problems: [`id: must be "${id}", the id in the URL`],
+      });
+    }
+    if (expectedVersion !== current.version) {
+      throw new AppError("conflict", `team campaign "${id}" is at version ${current.version}, not ${expectedVersion}; read it again`, {
+        version: current.version,
+      });
+    }
+    const campaign: TeamCampaign = { ...draft, version: current.version + 1, updatedAt: Date.now(), updatedBy: actor };
+    await save(c.env, "update", actor, current, campaign);
+    return c.json({ campaign, figures: await figuresOf(c.env, id) }, 200);
+  })
+  .openapi(historyRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const versions = await new TeamCampaignCatalog(c.env.SALES).history(id, c.req.valid("query").limit);
+    if (versions.length === 0) versions.push(await existing(c.env, id));
+    c.header("Cache-Control", "no-store");
+    return c.json({ id, versions }, 200);
+  })
+  .openapi(auditRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const entries = await withDatabase(databaseSettings(c.env), (db) =>
+      configAuditTrail<TeamCampaign>(db, AUDIT_KIND, id, c.req.valid("query").limit),
+    ).catch((error: Error) => {
+      console.error(`team campaigns: the audit log could not be read (${describeDatabaseFailure(error).summary})`);
+      throw new AppError("dependency_unavailable", "the audit log (Postgres) could not be read");
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      {
+        entries: entries.map((e) => ({
+          id: e.id,
+          at: e.at,
+          actor: e.actor,
+          action: e.action as "create" | "update",
+          version: e.version,
+          before: e.before,
+          after: e.after,
+        })),
+      },
+      200,
+    );
+  });
+
+for (const [name, schema] of Object.entries(BODIES)) adminTeamCampaigns.openAPIRegistry.register(name, schema);
+
+function figuresOf(env: Env, campaignId: string) {
+  return env.TEAM_CAMPAIGN_ROSTER.getByName(campaignId).figures();
+}
+
+/**
+ * Saves the campaign and its coupon template as one version (./save-version.ts): both audit
+ * rows in one transaction, then KV, the template first. A template ahead of its campaign is
+ * harmless (it is derived from that very campaign); a campaign ahead of its template would
+ * grant coupons under terms the wallet and checkout do not know yet.
+ */
+async function save(env: Env, action: "create" | "update", actor: string, before: TeamCampaign | null, after: TeamCampaign) {
+  const campaigns = new TeamCampaignCatalog(env.SALES);
+  const coupons = new CouponCatalog(env.SALES);
+  const previousTemplate = await coupons.find(teamCouponId(after.id));
+  const template = teamCouponTemplate(after, previousTemplate);
+  const at = after.updatedAt ?? Date.now();
+  const entry = { kind: AUDIT_KIND, key: after.id, at, actor, action, before, after };
+  const templateEntry = {
+    kind: COUPON_AUDIT_KIND,
+    key: template.id,
+    at,
+    actor,
+    action: previousTemplate ? "update" : "create",
+    before: previousTemplate,
+    after: template,
+  } satisfies Parameters<typeof recordConfigChange<CouponTemplate>>[1];
+  return saveVersion(env, {
+    what: `team campaign "${after.id}"`,
+    audit: async (tx) => {
+      await recordConfigChange(tx, entry);
+      await recordConfigChange(tx, templateEntry);
+    },
+    store: async () => {
+      await coupons.put(template);
+      await campaigns.put(after);
+    },
+    sameVersionConstraint: CONFIG_SAME_VERSION,
+    currentVersion: async () => (await campaigns.find(after.id))?.version,
+    version: after.version,
+    entry: { campaign: entry, template: templateEntry },
+  });
+}
+
+async function existing(env: Env, id: string): Promise<TeamCampaign> {
+  const campaign = await new TeamCampaignCatalog(env.SALES).find(id);
+  if (!campaign) throw new AppError("not_found", `no team campaign "${id}"`);
+  return campaign;
+}
+
+function valid<T>(result: Validated<T>): T {
+  if (!result.ok) {
+    throw new AppError("invalid_request", `invalid team campaign: ${result.problems.join("; ")}`, { problems: result.problems });
+  }
+  return result.value;
+}
