@@ -8,7 +8,8 @@
  * create/edit form with every problem next to its field; per sale pause/resume, top-up,
  * history, audit trail and dead letters; the Shoppers view (a shopper's profile and events
  * by id, the events pipeline's health; issue 13); the Coupons view (templates with their pools'
- * figures, the create/edit form, history and audit; issue 14). The header says who is signed in, and
+ * figures, the create/edit form, history and audit; issue 14); the Team red packets view (team-up
+ * campaigns with their figures, the create/edit form, history and audit; issue 14). The header says who is signed in, and
  * controls the role may not use are hidden (./console/capabilities.ts).
  */
 import { may } from "../../src/staff/roles.ts";
@@ -31,6 +32,7 @@ import { SaleEditor } from "./console/sale-editor.ts";
 import { SalesTable } from "./console/sales-table.ts";
 import { ShoppersView } from "./console/shoppers-view.ts";
 import { SignInPanel } from "./console/sign-in-panel.ts";
+import { TeamsView } from "./console/teams-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -64,6 +66,8 @@ const table = new SalesTable(rates, {
 const shoppers = new ShoppersView(api);
 /** Coupon templates (issue 14): their pools' figures, the form, history and audit; opened by "Coupons" (or #coupons, as its language link comes back). */
 const coupons = new CouponsView(api);
+/** Team-up red packet campaigns (issue 14): their figures, the form, history and audit; opened by "Team red packets" (or #teams). */
+const teams = new TeamsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -104,6 +108,7 @@ function enter(staff: StaffIdentity): void {
   byId("sign-out").hidden = false;
   void refresh();
   if (location.hash === "#coupons" && may(staff.role, "readSales")) coupons.open();
+  if (location.hash === "#teams" && may(staff.role, "readSales")) teams.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -121,6 +126,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   details.close();
   shoppers.close();
   coupons.close();
+  teams.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

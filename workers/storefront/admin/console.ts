@@ -7,6 +7,7 @@ import { assets } from "../assets.ts";
 import { pageLang } from "../pages/lang.ts";
 import { couponsSection } from "./console-coupons.ts";
 import { experimentForm } from "./console-experiments.ts";
+import { teamsSection } from "./console-teams.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -37,7 +38,7 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    // The console is in English; its Coupons view also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    // The console is in English; its Coupons and Team red packets views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
     return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
@@ -86,6 +87,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
           <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
           <button type="button" id="show-coupons" class="secondary" data-capability="${needs("readSales")}">Coupons</button>
+          <button type="button" id="show-teams" class="secondary" data-capability="${needs("readSales")}">Team red packets</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -94,6 +96,7 @@ function page(lang: Lang, nonce: string) {
         ${shoppersSection()}
         ${experimentForm()}
         ${couponsSection(lang)}
+        ${teamsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
