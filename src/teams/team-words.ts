@@ -225,8 +225,9 @@ export function teamTerms(campaign: { teamSize: number; poolAmount: number; spli
 /** A team's time to complete: "24 h", "1 h 30 min", "45 min" / "24小时", "1小时30分钟". */
 export function completeWithin(seconds: number, lang: Lang): string {
   const w = teamWords(lang);
-  const hours = Math.floor(seconds / 3_600);
-  const minutes = Math.round((seconds % 3_600) / 60);
+  const total = Math.round(seconds / 60);
+  const hours = Math.floor(total / 60);
+  const minutes = total % 60;
   const parts = [hours > 0 && fill(w.hours, { n: hours }), (minutes > 0 || hours === 0) && fill(w.minutes, { n: minutes })];
   return parts.filter(Boolean).join(lang === "zh-CN" ? "" : " ");
 }
