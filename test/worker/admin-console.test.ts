@@ -6,8 +6,14 @@ import { couponDraftSchema } from "../../src/coupons/coupon-template.ts";
 import { experimentDraftSchema, targetingSchema } from "../../src/experiments/experiment-config.ts";
 import { saleDraftSchema, waitingRoomSchema } from "../../src/sales/sale-config.ts";
 import type { StaffIdentity } from "../../src/staff/identity.ts";
+import { teamCampaignDraftSchema } from "../../src/teams/team-campaign.ts";
 import type { CouponAuditEntry, CouponPoolFigures, CouponTemplateFigures } from "../../workers/storefront/admin/coupons.ts";
 import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
+import type {
+  TeamCampaignAuditEntry,
+  TeamCampaignFigures,
+  TeamCampaignWithFigures,
+} from "../../workers/storefront/admin/team-campaigns.ts";
 import type * as Console from "../../web/client/console/api-types.ts";
 import type { eventsOverview } from "../../src/events/events-overview.ts";
 import type { recentEvents } from "../../src/events/recent-events.ts";
@@ -92,6 +98,20 @@ describe("GET /admin: the marketer console", () => {
     expect(zh).toContain("减免金额（元；按整数分保存）");
   });
 
+  it("has a field for every field of a team campaign (issue 14), in the shop's language", async () => {
+    const page = await (await exports.default.fetch("https://shop.test/admin")).text();
+    const start = page.indexOf('<form id="team-editor"');
+    const markup = page.slice(start, page.indexOf("</form>", start));
+    const paths = [...markup.matchAll(/data-path="([^"]+)"/g)].map((m) => m[1]);
+    // The SKUs are the one field of appliesTo; the time to complete is typed in hours.
+    const fields = Object.keys(teamCampaignDraftSchema.shape).map((key) => (key === "appliesTo" ? "appliesTo.skus" : key));
+    expect(paths.sort()).toEqual(fields.sort());
+    expect(markup).toContain("Time to complete a team (hours; 1/60 to 168)");
+    const zh = await (await exports.default.fetch("https://shop.test/admin?lang=zh-CN")).text();
+    expect(zh).toContain('<form id="team-editor" class="card" lang="zh-CN"');
+    expect(zh).toContain("成团后瓜分的金额（元；按整数分保存）");
+  });
+
   it("signs staff in with email and password first, for their password manager, and a token second", async () => {
     const page = await (await exports.default.fetch("https://shop.test/admin")).text();
     const form = (id: string) => page.slice(page.indexOf(`<form id="${id}"`), page.indexOf("</form>", page.indexOf(`<form id="${id}"`)));
@@ -123,6 +143,10 @@ describe("GET /admin: the marketer console", () => {
       "coupon-editor": "editSales",
       "show-propagation": "readSales",
       propagation: "readSales",
+      "show-teams": "readSales",
+      teams: "readSales",
+      "new-team-campaign": "editSales",
+      "team-editor": "editSales",
     });
   });
 
@@ -148,6 +172,10 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.PropagationReport>().toEqualTypeOf<Awaited<ReturnType<typeof namedReport>>>();
     expectTypeOf<Console.PropagationCampaigns["campaigns"]>().toEqualTypeOf<Awaited<ReturnType<typeof listCampaigns>>>();
     expectTypeOf<Console.PropagationCampaigns["campaigns"][number]>().toEqualTypeOf<CampaignSummary>();
+    // Team red packets (issue 14): the same.
+    expectTypeOf<Console.TeamCampaignFigures>().toEqualTypeOf<TeamCampaignFigures>();
+    expectTypeOf<Console.TeamCampaignWithFigures>().toEqualTypeOf<TeamCampaignWithFigures>();
+    expectTypeOf<Console.TeamCampaignAuditEntry>().toEqualTypeOf<TeamCampaignAuditEntry>();
   });
 });
 

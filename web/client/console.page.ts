@@ -8,8 +8,9 @@
  * create/edit form with every problem next to its field; per sale pause/resume, top-up,
  * history, audit trail and dead letters; the Shoppers view (a shopper's profile and events
  * by id, the events pipeline's health; issue 13); the Coupons view (templates with their pools'
- * figures, the create/edit form, history and audit; issue 14); the Propagation view (a campaign's
- * figures, top spreaders and graph; issue 14). The header says who is signed in, and
+ * figures, the create/edit form, history and audit; issue 14); the Team red packets view (team-up
+ * campaigns with their figures, the create/edit form, history and audit; issue 14); the Propagation
+ * view (a campaign's figures, top spreaders and graph; issue 14). The header says who is signed in, and
  * controls the role may not use are hidden (./console/capabilities.ts).
  */
 import { may } from "../../src/staff/roles.ts";
@@ -33,6 +34,7 @@ import { SaleEditor } from "./console/sale-editor.ts";
 import { SalesTable } from "./console/sales-table.ts";
 import { ShoppersView } from "./console/shoppers-view.ts";
 import { SignInPanel } from "./console/sign-in-panel.ts";
+import { TeamsView } from "./console/teams-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -68,6 +70,8 @@ const shoppers = new ShoppersView(api);
 const coupons = new CouponsView(api);
 /** The propagation graph (issue 14): opened by "Propagation" (or #propagation, as its language link comes back). */
 const propagation = new PropagationView(api);
+/** Team-up red packet campaigns (issue 14): their figures, the form, history and audit; opened by "Team red packets" (or #teams). */
+const teams = new TeamsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -109,6 +113,7 @@ function enter(staff: StaffIdentity): void {
   void refresh();
   if (location.hash === "#coupons" && may(staff.role, "readSales")) coupons.open();
   if (location.hash === "#propagation" && may(staff.role, "readSales")) propagation.open();
+  if (location.hash === "#teams" && may(staff.role, "readSales")) teams.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -127,6 +132,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   shoppers.close();
   coupons.close();
   propagation.close();
+  teams.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -24,6 +24,11 @@ import type {
   SaleUpdateInput,
   ShopperEvents,
   ShopperProfile,
+  TeamCampaignAuditTrail,
+  TeamCampaignDraftInput,
+  TeamCampaignHistory,
+  TeamCampaignList,
+  TeamCampaignWithFigures,
 } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 
@@ -90,6 +95,12 @@ export class AdminApi {
     this.call<CouponTemplateFigures>("PUT", `/coupons/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
   couponHistory = (id: string) => this.call<CouponHistory>("GET", `/coupons/${encodeURIComponent(id)}/history`);
   couponAudit = (id: string) => this.call<CouponAuditTrail>("GET", `/coupons/${encodeURIComponent(id)}/audit`);
+  teamCampaigns = () => this.call<TeamCampaignList>("GET", "/team-campaigns");
+  createTeamCampaign = (draft: TeamCampaignDraftInput) => this.call<TeamCampaignWithFigures>("POST", "/team-campaigns", draft);
+  updateTeamCampaign = (id: string, draft: TeamCampaignDraftInput, expectedVersion: number) =>
+    this.call<TeamCampaignWithFigures>("PUT", `/team-campaigns/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
+  teamCampaignHistory = (id: string) => this.call<TeamCampaignHistory>("GET", `/team-campaigns/${encodeURIComponent(id)}/history`);
+  teamCampaignAudit = (id: string) => this.call<TeamCampaignAuditTrail>("GET", `/team-campaigns/${encodeURIComponent(id)}/audit`);
   metricsSummary = () => this.call<DashboardSummary>("GET", "/metrics/summary");
 
   private async call<T>(

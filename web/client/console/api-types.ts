@@ -24,6 +24,7 @@ import type { ConsolePhase } from "../../../src/sales/phase.ts";
 import type { SaleConfig, saleDraftSchema, saleUpdateSchema } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import type { StaffIdentity } from "../../../src/staff/identity.ts";
+import type { TeamCampaign, teamCampaignDraftSchema } from "../../../src/teams/team-campaign.ts";
 import type { z } from "zod";
 
 export type {
@@ -41,6 +42,7 @@ export type {
   ShopperProfile,
   SkuSnapshot,
   StaffIdentity,
+  TeamCampaign,
 };
 
 /** A new experiment as the console sends it (`POST /experiments`); an edit adds `expectedVersion`. */
@@ -103,6 +105,58 @@ export interface CouponAuditEntry {
 /** `GET /coupons/:id/audit`. */
 export interface CouponAuditTrail {
   entries: CouponAuditEntry[];
+}
+
+/** A new team campaign as the console sends it (`POST /team-campaigns`, issue 14); an edit adds `expectedVersion`. */
+export type TeamCampaignDraftInput = z.input<typeof teamCampaignDraftSchema>;
+
+/** A campaign's figures, read from its roster object. */
+export interface TeamCampaignFigures {
+  teamsStarted: number;
+  /** Still filling. */
+  teamsOpen: number;
+  teamsCompleted: number;
+  /** Ran out of time: granted nothing. */
+  teamsExpired: number;
+  /** Shoppers in the campaign's teams, leaders included. */
+  members: number;
+  /** Share coupons issued. */
+  couponsGranted: number;
+  /** Their total, fen. */
+  grantedAmount: number;
+}
+
+/** One campaign of `GET /team-campaigns`, and what every save answers. */
+export interface TeamCampaignWithFigures {
+  campaign: TeamCampaign;
+  figures: TeamCampaignFigures;
+}
+
+/** `GET /team-campaigns`. */
+export interface TeamCampaignList {
+  campaigns: TeamCampaignWithFigures[];
+}
+
+/** `GET /team-campaigns/:id/history`: saved versions, newest first. */
+export interface TeamCampaignHistory {
+  id: string;
+  versions: TeamCampaign[];
+}
+
+/** One change of `GET /team-campaigns/:id/audit`, newest first. */
+export interface TeamCampaignAuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: "create" | "update";
+  version: number;
+  before: TeamCampaign | null;
+  after: TeamCampaign;
+}
+
+/** `GET /team-campaigns/:id/audit`. */
+export interface TeamCampaignAuditTrail {
+  entries: TeamCampaignAuditEntry[];
 }
 
 /** A new sale as the console sends it (`POST /sales`): the server fills in the defaults. */

@@ -1,11 +1,11 @@
 import type { CouponType } from "../../../src/coupons/limits.ts";
 import type { CouponWords } from "../../../src/coupons/coupon-words.ts";
-import { parseYuan } from "../../../src/money.ts";
 import type { CouponDraftInput, CouponTemplate } from "./api-types.ts";
 import { byId } from "./dom.ts";
 import type { EditForm } from "./versioned-editor.ts";
 import { yuanInput } from "./format.ts";
-import { readTime, setTime } from "./local-time.ts";
+import { setTime } from "./local-time.ts";
+import { control, FormFields, input, select } from "./form-fields.ts";
 
 /**
  * The coupon template form ↔ the API's template (issue 14): yuan ↔ integer fen, local time ↔
@@ -51,46 +51,27 @@ export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
    * and messages stay in one place (src/coupons/coupon-template.ts).
    */
   read(): { draft: CouponDraftInput; problems: string[] } {
-    const w = this.words;
-    const problems: string[] = [];
-    const count = (path: string): number => {
-      const text = this.input(path).value.trim();
-      if (!/^-?\d+$/.test(text)) problems.push(`${path}: ${w.need_number}`);
-      return Number(text);
-    };
-    const fen = (path: string): number => {
-      const value = parseYuan(this.input(path).value.trim() || "0");
-      if (value === null) problems.push(`${path}: ${w.need_amount}`);
-      return value ?? Number.NaN;
-    };
-    const time = (path: string): number => {
-      const ms = readTime(this.input(path));
-      if (ms === null) problems.push(`${path}: ${w.need_time}`);
-      return ms ?? Number.NaN;
-    };
+    const fields = new FormFields(this.form, this.words);
     const type = this.kind();
     const draft: CouponDraftInput = {
-      id: this.input("id").value.trim(),
-      title: this.input("title").value.trim(),
+      id: fields.text("id"),
+      title: fields.text("title"),
       description: this.textarea("description").value,
       type,
-      amountOff: type === "amount_off" ? fen("amountOff") : 0,
-      percentOff: type === "percent_off" ? count("percentOff") : 0,
-      maxDiscount: type === "percent_off" ? fen("maxDiscount") : 0,
-      minSpend: fen("minSpend"),
-      skus: this.input("skus")
-        .value.split(/[,，\s]+/)
-        .map((sku) => sku.trim())
-        .filter(Boolean),
-      validFrom: time("validFrom"),
-      validUntil: time("validUntil"),
-      perShopperLimit: count("perShopperLimit"),
-      totalQuantity: count("totalQuantity"),
+      amountOff: type === "amount_off" ? fields.fen("amountOff") : 0,
+      percentOff: type === "percent_off" ? fields.count("percentOff") : 0,
+      maxDiscount: type === "percent_off" ? fields.fen("maxDiscount") : 0,
+      minSpend: fields.fen("minSpend"),
+      skus: fields.list("skus"),
+      validFrom: fields.time("validFrom"),
+      validUntil: fields.time("validUntil"),
+      perShopperLimit: fields.count("perShopperLimit"),
+      totalQuantity: fields.count("totalQuantity"),
       stackable: this.input("stackable").checked,
       paused: this.input("paused").checked,
       claimable: this.input("claimable").checked,
     };
-    return { draft, problems };
+    return { draft, problems: fields.problems };
   }
 
   /** The select holds only the API's own kinds. */
@@ -109,20 +90,14 @@ export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
   }
 
   private input(name: string): HTMLInputElement {
-    const el = this.form.elements.namedItem(name);
-    if (!(el instanceof HTMLInputElement)) throw new Error(`the coupon form has no input "${name}"`);
-    return el;
+    return input(this.form, name);
   }
 
   private textarea(name: string): HTMLTextAreaElement {
-    const el = this.form.elements.namedItem(name);
-    if (!(el instanceof HTMLTextAreaElement)) throw new Error(`the coupon form has no textarea "${name}"`);
-    return el;
+    return control(this.form, name, HTMLTextAreaElement);
   }
 
   private select(name: string): HTMLSelectElement {
-    const el = this.form.elements.namedItem(name);
-    if (!(el instanceof HTMLSelectElement)) throw new Error(`the coupon form has no select "${name}"`);
-    return el;
+    return select(this.form, name);
   }
 }

@@ -64,6 +64,7 @@ function couponForm(lang: Lang, w: CouponWords) {
   </form>`;
 }
 
-function needs(capability: Capability): Capability {
+/** A control's capability for `data-capability` (the console's other sections use it too). */
+export function needs(capability: Capability): Capability {
   return capability;
 }

@@ -9,6 +9,7 @@ import { couponsSection } from "./console-coupons.ts";
 import { propagationWords } from "../../../src/propagation/propagation-words.ts";
 import { experimentForm } from "./console-experiments.ts";
 import { propagationSection } from "./console-propagation.ts";
+import { teamsSection } from "./console-teams.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -39,7 +40,7 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    // The console is in English; its Coupons and Propagation views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    // The console is in English; its Coupons, Team red packets and Propagation views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
     return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
@@ -89,6 +90,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
           <button type="button" id="show-coupons" class="secondary" data-capability="${needs("readSales")}">Coupons</button>
           <button type="button" id="show-propagation" class="secondary" data-capability="${needs("readSales")}">${propagationWords(lang).propagation}</button>
+          <button type="button" id="show-teams" class="secondary" data-capability="${needs("readSales")}">Team red packets</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -98,6 +100,7 @@ function page(lang: Lang, nonce: string) {
         ${propagationSection(lang)}
         ${experimentForm()}
         ${couponsSection(lang)}
+        ${teamsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

@@ -64,6 +64,9 @@ const figuresSchema = z
   .openapi("TeamCampaignFigures");
 
 const withFigures = z.object({ campaign: campaignComponent, figures: figuresSchema }).openapi("TeamCampaignWithFigures");
+/** A campaign's figures, and a campaign with them: what the console reads (web/client/console/api-types.ts). */
+export type TeamCampaignFigures = z.output<typeof figuresSchema>;
+export type TeamCampaignWithFigures = z.output<typeof withFigures>;
 const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
 const idParams = z.object({ id: z.string().openapi({ param: { description: "the team campaign's id" } }) });
 const NO_STORE = noStore("a campaign's figures change with every team");
@@ -132,6 +135,17 @@ const historyRoute = adminRoute({
   errors: ["not_found"],
 });
 
+const auditEntrySchema = z.object({
+  id: int,
+  at: epochMs,
+  actor: z.string(),
+  action: z.enum(["create", "update"]),
+  version: int,
+  before: campaignComponent.nullable(),
+  after: campaignComponent,
+});
+export type TeamCampaignAuditEntry = z.output<typeof auditEntrySchema>;
+
 const auditRoute = adminRoute({
   method: "get",
   path: "/team-campaigns/{id}/audit",
@@ -142,21 +156,7 @@ const auditRoute = adminRoute({
     200: {
       description: "the entries",
       headers: NO_STORE,
-      content: json(
-        z.object({
-          entries: z.array(
-            z.object({
-              id: int,
-              at: epochMs,
-              actor: z.string(),
-              action: z.enum(["create", "update"]),
-              version: int,
-              before: campaignComponent.nullable(),
-              after: campaignComponent,
-            }),
-          ),
-        }),
-      ),
+      content: json(z.object({ entries: z.array(auditEntrySchema) })),
     },
   },
   errors: ["dependency_unavailable"],
