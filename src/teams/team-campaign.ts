@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { describeIssues, SALE_LIMITS, type Validated } from "../sales/sale-config.ts";
+import { type CrossFieldIssue, validateListingEvery, versionedSchemas } from "../kv/versioned-schema.ts";
+import { SALE_LIMITS, type Validated } from "../sales/sale-config.ts";
 
 /**
  * A team-up red packet campaign (issue 14, 组队瓜分红包) as a marketer configures it: a
@@ -87,29 +88,13 @@ const draftFields = {
   appliesTo: appliesToSchema.default({ skus: [] }),
 };
 
-/** The server's fields of a saved campaign, as a coupon template has them (coupon-template.ts). */
-const versionFields = {
-  version: whole.positive("must be at least 1").default(1),
-  updatedAt: epochMs.nullable().default(null),
-  updatedBy: z.string().max(64).nullable().default(null),
-};
-
-function addCrossFieldIssues(input: unknown, ctx: z.RefinementCtx): void {
-  for (const { path, message } of crossFieldIssues(input)) ctx.addIssue({ code: "custom", path, message });
-}
-
+const schemas = versionedSchemas(draftFields, crossFieldIssues);
 /** A new campaign as a marketer writes it: every field but the server's. */
-export const teamCampaignDraftSchema = z.object(draftFields).strict().superRefine(addCrossFieldIssues);
-/** A campaign as stored in KV (`team-campaign:<id>`): the draft and its version. */
-export const teamCampaignSchema = z
-  .object({ ...draftFields, ...versionFields })
-  .strict()
-  .superRefine(addCrossFieldIssues);
+export const teamCampaignDraftSchema = schemas.draft;
+/** A campaign as stored in KV (`team-campaign:<id>`): the draft and its version (src/kv/versioned-schema.ts). */
+export const teamCampaignSchema = schemas.stored;
 /** A full edit: the draft and the version it was edited from. */
-export const teamCampaignUpdateSchema = z
-  .object({ ...draftFields, expectedVersion: whole.positive("must be at least 1") })
-  .strict()
-  .superRefine(addCrossFieldIssues);
+export const teamCampaignUpdateSchema = schemas.update;
 
 export type TeamCampaign = z.infer<typeof teamCampaignSchema>;
 export type TeamCampaignDraft = z.infer<typeof teamCampaignDraftSchema>;
@@ -124,23 +109,17 @@ export type TeamCampaignInput = z.input<typeof teamCampaignDraftSchema>;
 export function validateTeamCampaign(input: unknown): Validated<TeamCampaignDraft>;
 export function validateTeamCampaign<T extends z.ZodType>(input: unknown, schema: T): Validated<z.output<T>>;
 export function validateTeamCampaign(input: unknown, schema: z.ZodType = teamCampaignDraftSchema): Validated<unknown> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  const problems = describeIssues(parsed.error.issues);
-  for (const problem of describeIssues(crossFieldIssues(input))) if (!problems.includes(problem)) problems.push(problem);
-  return { ok: false, problems };
+  return validateListingEvery(schema, input, crossFieldIssues);
 }
-
-type Issue = { path: Array<string | number>; message: string };
 
 /**
  * The window must not be empty, the pool must give every member at least 1 fen (the splits
  * need it), and a SKU listed twice is a mistake. Read defensively: the input may be invalid
  * elsewhere, and a comparison whose own fields are invalid is reported at those fields.
  */
-function crossFieldIssues(input: unknown): Issue[] {
+function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   if (!isRecord(input)) return [];
-  const issues: Issue[] = [];
+  const issues: CrossFieldIssue[] = [];
   const startsAt = safeWhole(input.startsAt);
   const endsAt = safeWhole(input.endsAt);
   if (startsAt !== undefined && endsAt !== undefined && endsAt <= startsAt)

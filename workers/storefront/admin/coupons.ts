@@ -12,7 +12,6 @@ import {
 } from "../../../src/coupons/coupon-template.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
-import type { Validated } from "../../../src/sales/sale-config.ts";
 import { couponPool, couponTemplateSaved } from "../api/coupon-holds.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import { component } from "../contract/component.ts";
@@ -21,7 +20,7 @@ import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
-import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput } from "./request.ts";
+import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
 import { saveVersion } from "./save-version.ts";
 
 /**
@@ -160,7 +159,7 @@ export const adminCoupons = contractApp()
   })
   .openapi(createRoute, async (c) => {
     const actor = auditActor(c);
-    const draft = valid(validateCouponTemplate(couponDraftSchema, await jsonInput(c)));
+    const draft = valid(validateCouponTemplate(couponDraftSchema, await jsonInput(c)), "coupon");
     if (await new CouponCatalog(c.env.SALES).find(draft.id)) throw new AppError("conflict", `a coupon "${draft.id}" exists already`);
     const template: CouponTemplate = { ...draft, version: 1, updatedAt: Date.now(), updatedBy: actor };
     await save(c.env, "create", actor, null, template);
@@ -179,6 +178,7 @@ export const adminCoupons = contractApp()
     const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
     const { expectedVersion, ...draft } = valid(
       validateCouponTemplate(couponUpdateSchema, isRecord && !("id" in input) ? { ...input, id } : input),
+      "coupon",
     );
     if (draft.id !== id)
       throw new AppError("invalid_request", `id: must be "${id}", the id in the URL`, {
@@ -264,9 +264,4 @@ async function existing(env: Env, id: string): Promise<CouponTemplate> {
   const template = await new CouponCatalog(env.SALES).find(id);
   if (!template) throw new AppError("not_found", `no coupon "${id}"`);
   return template;
-}
-
-function valid<T>(result: Validated<T>): T {
-  if (!result.ok) throw new AppError("invalid_request", `invalid coupon: ${result.problems.join("; ")}`, { problems: result.problems });
-  return result.value;
 }

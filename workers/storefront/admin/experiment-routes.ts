@@ -30,7 +30,7 @@ import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
-import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput } from "./request.ts";
+import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
 import { saveExperiment } from "./save-experiment.ts";
 
 /**
@@ -237,7 +237,7 @@ export const experimentRoutes = contractApp()
   })
   .openapi(createRoute, async (c) => {
     const actor = auditActor(c);
-    const draft = valid(validateExperiment(experimentDraftSchema, await jsonInput(c)));
+    const draft = valid(validateExperiment(experimentDraftSchema, await jsonInput(c)), "experiment");
     if (await new ExperimentCatalog(c.env.SALES).find(draft.key)) {
       throw new AppError("conflict", `an experiment "${draft.key}" exists already`);
     }
@@ -254,7 +254,7 @@ export const experimentRoutes = contractApp()
     const { key } = c.req.valid("param");
     const input = await jsonInput(c);
     const current = await existing(c.env, key);
-    const { expectedVersion, ...draft } = valid(validateUpdate(input, key));
+    const { expectedVersion, ...draft } = valid(validateUpdate(input, key), "experiment");
     const after = unwrap(updateExperiment(current, draft, expectedVersion, { now: Date.now(), actor }));
     return c.json({ experiment: await save(c.env, "update", actor, current, after) }, 200);
   })
@@ -313,11 +313,6 @@ function validateUpdate(input: unknown, key: string) {
   if (named === undefined || named === key) return result;
   const mismatch = `key: must be "${key}", the key in the URL`;
   return { ok: false as const, problems: result.ok ? [mismatch] : [...result.problems, mismatch] };
-}
-
-function valid<T>(result: { ok: true; value: T } | { ok: false; problems: string[] }): T {
-  if (!result.ok) throw new AppError("invalid_request", `invalid experiment: ${result.problems.join("; ")}`, { problems: result.problems });
-  return result.value;
 }
 
 async function readPostgres<T>(

@@ -54,10 +54,10 @@ export function jsonInput(c: Context): Promise<unknown> {
   return readJson(c, ADMIN_BODY_LIMIT);
 }
 
-/** The value of a validation, or `invalid_request` listing every problem. */
-export function valid<T>(result: Validated<T>): T {
+/** The value of a validation, or `invalid_request` listing every problem of the `what` (a sale, a coupon…). */
+export function valid<T>(result: Validated<T>, what = "sale"): T {
   if (!result.ok) {
-    throw new AppError("invalid_request", `invalid sale: ${result.problems.join("; ")}`, { problems: result.problems });
+    throw new AppError("invalid_request", `invalid ${what}: ${result.problems.join("; ")}`, { problems: result.problems });
   }
   return result.value;
 }

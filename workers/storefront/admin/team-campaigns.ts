@@ -6,7 +6,6 @@ import { withDatabase } from "../../../src/db/client.ts";
 import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { AppError } from "../../../src/errors.ts";
 import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
-import type { Validated } from "../../../src/sales/sale-config.ts";
 import {
   type TeamCampaign,
   teamCampaignDraftSchema,
@@ -23,7 +22,7 @@ import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
-import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput } from "./request.ts";
+import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
 import { saveVersion } from "./save-version.ts";
 
 /**
@@ -171,7 +170,7 @@ export const adminTeamCampaigns = contractApp()
   })
   .openapi(createRoute, async (c) => {
     const actor = auditActor(c);
-    const draft = valid(validateTeamCampaign(await jsonInput(c)));
+    const draft = valid(validateTeamCampaign(await jsonInput(c)), "team campaign");
     if (await new TeamCampaignCatalog(c.env.SALES).find(draft.id)) {
       throw new AppError("conflict", `a team campaign "${draft.id}" exists already`);
     }
@@ -196,6 +195,7 @@ export const adminTeamCampaigns = contractApp()
     const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
     const { expectedVersion, ...draft } = valid(
       validateTeamCampaign(isRecord && !("id" in input) ? { ...input, id } : input, teamCampaignUpdateSchema),
+      "team campaign",
     );
     if (draft.id !== id) {
       throw new AppError("invalid_request", `id: must be "${id}", the id in the URL`, {
@@ -292,11 +292,4 @@ async function existing(env: Env, id: string): Promise<TeamCampaign> {
   const campaign = await new TeamCampaignCatalog(env.SALES).find(id);
   if (!campaign) throw new AppError("not_found", `no team campaign "${id}"`);
   return campaign;
-}
-
-function valid<T>(result: Validated<T>): T {
-  if (!result.ok) {
-    throw new AppError("invalid_request", `invalid team campaign: ${result.problems.join("; ")}`, { problems: result.problems });
-  }
-  return result.value;
 }
