@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   bigserial,
+  doublePrecision,
   boolean,
   check,
   index,
@@ -21,6 +22,7 @@ import type { OrderStatus } from "../orders/order.ts";
 import { EDGE_KINDS, type EdgeKind } from "../propagation/graph.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import { ROLES, type Role } from "../staff/roles.ts";
+import type { OpeningHours } from "../stores/store.ts";
 
 /**
  * Orders as Postgres records them. The SKU's Durable Object is the source of truth for
@@ -348,4 +350,56 @@ export const configAuditLog = pgTable(
     after: jsonb("after").$type<Record<string, unknown>>().notNull(),
   },
   (table) => [uniqueIndex("config_audit_log_version").on(table.kind, table.key, table.version)],
+);
+
+/**
+ * Physical stores (issue 15, src/stores/store.ts): where livestream coupons are redeemed and
+ * what the geofence measures distance to. `h3_cell` is the store's H3 cell at the resolution
+ * the geofence index uses (src/geo), kept beside the coordinates so a query can find the
+ * stores near a cell without computing distances to all of them.
+ */
+export const stores = pgTable(
+  "stores",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    address: text("address").notNull(),
+    city: text("city").notNull(),
+    latitude: doublePrecision("latitude").notNull(),
+    longitude: doublePrecision("longitude").notNull(),
+    h3Cell: text("h3_cell"),
+    timeZone: text("time_zone").notNull(),
+    openingHours: jsonb("opening_hours").$type<OpeningHours>().notNull(),
+    redeemOnlyWhenOpen: boolean("redeem_only_when_open").notNull().default(false),
+    active: boolean("active").notNull().default(true),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    updatedAt: timestamp("updated_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    index("stores_city").on(table.city),
+    index("stores_h3_cell").on(table.h3Cell),
+    check("stores_latitude_range", sql`${table.latitude} between -90 and 90`),
+    check("stores_longitude_range", sql`${table.longitude} between -180 and 180`),
+  ],
+);
+
+/**
+ * Staff tokens (issue 15): what a till signs in to `/store` with, issued in the console for
+ * ONE store. Only the SHA-256 of the secret is kept (like staff API keys); a revoked token
+ * signs nothing in from then on.
+ */
+export const storeStaffTokens = pgTable(
+  "store_staff_tokens",
+  {
+    id: text("id").primaryKey(),
+    storeId: text("store_id")
+      .notNull()
+      .references(() => stores.id),
+    label: text("label").notNull(),
+    secretHash: text("secret_hash").notNull().unique(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdBy: text("created_by").notNull(),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [index("store_staff_tokens_store").on(table.storeId)],
 );
