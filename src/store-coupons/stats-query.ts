@@ -76,3 +76,11 @@ export async function redemptionSeries(
     order by 1`);
   return rows.map((row) => ({ at: Number(row.bucket_ms), redeemed: Number(row.redeemed) }));
 }
+
+/** The names of these stores (closed-down ones too: their history is still shown), by id. */
+export async function storeNames(db: Executor, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const { rows } = await db.execute<{ id: string; name: string }>(sql`
+    select id, name from stores where id in (select jsonb_array_elements_text(${JSON.stringify(ids)}::jsonb))`);
+  return new Map(rows.map((row) => [row.id, row.name]));
+}

@@ -264,6 +264,9 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/metrics/summary": "readMetrics",
       "GET /admin/api/propagation": "readSales",
       "GET /admin/api/propagation/{campaign}": "readSales",
+      "GET /admin/api/store-coupons/stats": "readSales",
+      "GET /admin/api/livestreams/{id}/stats": "readSales",
+      "GET /admin/api/stores/{id}/stats": "readSales",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

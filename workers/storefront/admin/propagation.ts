@@ -1,8 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { databaseSettings } from "../../../src/config.ts";
-import { type Database, withDatabase } from "../../../src/db/client.ts";
-import { describeDatabaseFailure } from "../../../src/db/errors.ts";
-import { AppError } from "../../../src/errors.ts";
+import type { Database } from "../../../src/db/client.ts";
 import {
   type CampaignSummary,
   completedTeams,
@@ -14,12 +11,12 @@ import {
 import { EDGE_KINDS } from "../../../src/propagation/graph.ts";
 import { namedReport, type PropagationReport, TOP_SPREADERS } from "../../../src/propagation/report.ts";
 import { may } from "../../../src/staff/roles.ts";
-import { withTimeout } from "../../../src/timeout.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import type { Describes, Holds } from "../contract/describes.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
+import { readDatabase } from "./read-database.ts";
 
 /**
  * The propagation graph under /admin/api (issue 14): the campaigns with edges, and one
@@ -174,12 +171,6 @@ export const adminPropagation = contractApp()
   });
 
 /** Borrows Postgres for a read of the graph; unreachable (or too slow) is 503. */
-async function graphDatabase<T>(env: Env, work: (db: Database) => Promise<T>): Promise<T> {
-  try {
-    return await withTimeout(withDatabase(databaseSettings(env), work), READ_TIMEOUT_MS);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    console.error(`propagation: Postgres did not answer (${describeDatabaseFailure(error).summary})`);
-    throw new AppError("dependency_unavailable", "the propagation graph (Postgres) cannot be reached; try again shortly");
-  }
+function graphDatabase<T>(env: Env, work: (db: Database) => Promise<T>): Promise<T> {
+  return readDatabase(env, { what: "the propagation graph", log: "propagation", timeoutMs: READ_TIMEOUT_MS }, work);
 }

@@ -1,13 +1,10 @@
 import { z } from "@hono/zod-openapi";
-import { databaseSettings } from "../../../src/config.ts";
-import { type Database, withDatabase } from "../../../src/db/client.ts";
-import { describeDatabaseFailure } from "../../../src/db/errors.ts";
+import type { Database } from "../../../src/db/client.ts";
 import { AppError } from "../../../src/errors.ts";
 import { EVENT_TYPES } from "../../../src/events/event.ts";
 import { type EventsOverview, eventsOverview } from "../../../src/events/events-overview.ts";
 import { MAX_RECENT_EVENTS, type RecentEvent, recentEvents } from "../../../src/events/recent-events.ts";
 import { DROP_REASONS } from "../../../src/events/screening.ts";
-import { withTimeout } from "../../../src/timeout.ts";
 import { shopperProfileSchema } from "../api/profile-schema.ts";
 import { LIFETIME_READ_TIMEOUT_MS, readProfile } from "../api/read-profile.ts";
 import { adminRoute } from "../contract/admin-route.ts";
@@ -15,6 +12,7 @@ import type { Describes, Holds } from "../contract/describes.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
+import { readDatabase } from "./read-database.ts";
 
 /**
  * A shopper id as the console may ask for one: `shp_` and up to 92 letters, digits, `_` or `-`
@@ -143,12 +141,6 @@ function knownForm(id: string): string {
 }
 
 /** Borrows Postgres for an events read; unreachable is 503. */
-async function eventsDatabase<T>(env: Env, work: (db: Database) => Promise<T>): Promise<T> {
-  try {
-    return await withTimeout(withDatabase(databaseSettings(env), work), LIFETIME_READ_TIMEOUT_MS);
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    console.error(`shoppers: Postgres did not answer (${describeDatabaseFailure(error).summary})`);
-    throw new AppError("dependency_unavailable", "shopper events (Postgres) cannot be reached; try again shortly");
-  }
+function eventsDatabase<T>(env: Env, work: (db: Database) => Promise<T>): Promise<T> {
+  return readDatabase(env, { what: "shopper events", log: "shoppers", timeoutMs: LIFETIME_READ_TIMEOUT_MS }, work);
 }
