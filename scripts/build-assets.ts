@@ -47,7 +47,7 @@ async function buildCode(manifest: AssetManifest): Promise<void> {
     logLevel: "warning" as const,
   } satisfies BuildOptions;
   // Pages that load a large library only when a view needs it (the console's propagation graph,
-  // cytoscape) are built with code splitting: the dynamic `import()` becomes a chunk of its own,
+  // cytoscape; the till's QR decoder) are built with code splitting: the dynamic `import()` becomes a chunk of its own,
   // fetched by the page's script, whose nonce it inherits. The others stay one file each.
   const splitting = scripts.filter((f) => SPLIT_PAGES.has(f));
   const whole = scripts.filter((f) => !SPLIT_PAGES.has(f));
@@ -69,7 +69,7 @@ async function buildCode(manifest: AssetManifest): Promise<void> {
 /** The entry points' own names: a page script or a stylesheet (a lazily loaded library's chunk is neither). */
 const SOURCES = /\.page\.ts$|\.css$/;
 /** Pages built with code splitting (see buildCode). */
-const SPLIT_PAGES = new Set(["console.page.ts"]);
+const SPLIT_PAGES = new Set(["console.page.ts", "store-staff.page.ts"]);
 
 async function buildImages(manifest: AssetManifest): Promise<void> {
   const outdir = join(PUBLIC, "images");

@@ -15,6 +15,7 @@ import { mePage } from "./me-page.ts";
 import { orderPage } from "./order-page.ts";
 import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.ts";
 import { salePage } from "./sale-page.ts";
+import { storeStaffPage } from "./store-staff-page.ts";
 import { teamCampaignsPage, teamPage } from "./team-page.ts";
 import { TEAM_ID } from "../../../src/teams/team-id.ts";
 import { type ShopPagePolicy, withShopPageHeaders } from "./security-headers.ts";
@@ -63,7 +64,11 @@ export const pages = new Hono<AppEnv>()
     const id = c.req.param("id");
     if (!TEAM_ID.test(id)) throw new AppError("not_found", `no team ${id}`);
     return privatePage(c, (lang) => ({ title: messages(lang).teamTitle, body: teamPage(lang, id), script: "team" }));
-  });
+  })
+  // The staff redemption page (issue 15): a till signs in with a staff token its script keeps; the page itself holds nothing.
+  .get("/store", (c) =>
+    privatePage(c, (lang) => ({ title: messages(lang).till_title, body: storeStaffPage(lang), script: "store-staff" })),
+  );
 
 /** A page of one shopper's own (never cached): a shell whose script reads the API with their session. */
 async function privatePage(c: Context<AppEnv>, draw: (lang: Lang) => Omit<PageOptions, "lang" | "path">) {
