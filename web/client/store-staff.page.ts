@@ -50,6 +50,7 @@ function enter(state: State): void {
   $("till-result").hidden = state !== "done";
   const scanning = state === "ready" || state === "looking";
   $("till-code-form").hidden = !scanning;
+  $("till-camera").hidden = !scanning;
   $("till-scan").hidden = !scanning || scanner.running;
   $("till-stop-scan").hidden = !scanning || !scanner.running;
   $<HTMLButtonElement>("till-confirm").disabled = state === "confirming";

@@ -27,7 +27,7 @@ export function storeStaffPage(lang: Lang): Markup {
 
     <section class="till-work" id="till-work" hidden>
       <p class="till-intro">${t.till_intro}</p>
-      <div class="till-camera">
+      <div class="till-camera" id="till-camera">
         <video id="till-video" playsinline muted hidden></video>
         <p class="status" id="till-camera-status" role="status"></p>
         <button type="button" class="big" id="till-scan">${t.till_scan}</button>
