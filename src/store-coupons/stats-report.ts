@@ -1,15 +1,8 @@
 import type { Database } from "../db/client.ts";
-import { type Bucket, fillSeries, type SeriesPoint } from "./buckets.ts";
-import {
-  type Figures,
-  figures,
-  type LivestreamFigures,
-  livestreamFigures,
-  type StoreFigures,
-  storeFigures,
-  totalFigures,
-} from "./figures.ts";
+import { fillSeries, type SeriesPoint } from "./buckets.ts";
+import { figures, type LivestreamFigures, livestreamFigures, type StoreFigures, storeFigures, totalFigures } from "./figures.ts";
 import { type LivestreamReach, livestreamReach } from "./livestream-reach.ts";
+import type { LivestreamReport, StatsWindow, StoreCouponReport, StoreReport } from "./report.ts";
 import { claimCounts, redemptionCounts, redemptionSeries, storeNames } from "./stats-query.ts";
 
 /**
@@ -19,43 +12,6 @@ import { claimCounts, redemptionCounts, redemptionSeries, storeNames } from "./s
  */
 
 type Executor = Pick<Database, "execute">;
-
-/** The window a report covers: [from, to), bucketed by hours or days of `timeZone`. */
-export interface StatsWindow {
-  from: number;
-  to: number;
-  bucket: Bucket;
-  timeZone: string;
-}
-
-export type NamedLivestreamFigures = LivestreamFigures & { title: string | null };
-export type NamedStoreFigures = StoreFigures & { name: string | null };
-
-export interface StoreCouponReport {
-  window: StatsWindow;
-  totals: Figures;
-  livestreams: NamedLivestreamFigures[];
-  stores: NamedStoreFigures[];
-  series: SeriesPoint[];
-}
-
-export interface LivestreamReport {
-  window: StatsWindow;
-  livestream: { id: string; title: string | null; stores: string[] };
-  figures: Figures;
-  /** Its stores (and any other it was redeemed in): its claims, and the redemptions there. */
-  stores: NamedStoreFigures[];
-  series: SeriesPoint[];
-}
-
-export interface StoreReport {
-  window: StatsWindow;
-  store: { id: string; name: string };
-  figures: Figures;
-  /** The livestreams that list it (or were redeemed in it): their claims, and the redemptions here. */
-  livestreams: NamedLivestreamFigures[];
-  series: SeriesPoint[];
-}
 
 const storesOfReach = (reach: Map<string, LivestreamReach>) => (id: string) => reach.get(id)?.stores ?? [];
 

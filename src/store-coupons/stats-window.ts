@@ -1,6 +1,6 @@
 import { fail, type Result, succeed } from "../errors.ts";
 import { type Bucket, bucketCount, DEFAULT_TIME_ZONE, isTimeZone, MAX_BUCKETS } from "./buckets.ts";
-import type { StatsWindow } from "./stats-report.ts";
+import type { StatsWindow } from "./report.ts";
 
 /** Without `from`: this long before `to`. */
 export const DEFAULT_SPAN_MS = 7 * 24 * 3_600_000;

@@ -5,7 +5,7 @@ import { withDatabase } from "../../src/db/client.ts";
 import { stores } from "../../src/db/schema.ts";
 import { type ShopperEvent, shopperEventSchema } from "../../src/events/event.ts";
 import { insertEvents } from "../../src/events/event-store.ts";
-import type { LivestreamReport, StoreCouponReport, StoreReport } from "../../src/store-coupons/stats-report.ts";
+import type { LivestreamReport, StoreCouponReport, StoreReport } from "../../src/store-coupons/report.ts";
 import { asOwner, call, errorOf } from "./staff-support.ts";
 
 /**

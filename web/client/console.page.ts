@@ -10,7 +10,8 @@
  * by id, the events pipeline's health; issue 13); the Coupons view (templates with their pools'
  * figures, the create/edit form, history and audit; issue 14); the Team red packets view (team-up
  * campaigns with their figures, the create/edit form, history and audit; issue 14); the Propagation
- * view (a campaign's figures, top spreaders and graph; issue 14). The header says who is signed in, and
+ * view (a campaign's figures, top spreaders and graph; issue 14); the Store coupons view (claimed, redeemed and
+ * redemption rate per livestream and per store, redemptions over time; issue 15). The header says who is signed in, and
  * controls the role may not use are hidden (./console/capabilities.ts).
  */
 import { may } from "../../src/staff/roles.ts";
@@ -34,6 +35,7 @@ import { SaleEditor } from "./console/sale-editor.ts";
 import { SalesTable } from "./console/sales-table.ts";
 import { ShoppersView } from "./console/shoppers-view.ts";
 import { SignInPanel } from "./console/sign-in-panel.ts";
+import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
@@ -72,6 +74,8 @@ const coupons = new CouponsView(api);
 const propagation = new PropagationView(api);
 /** Team-up red packet campaigns (issue 14): their figures, the form, history and audit; opened by "Team red packets" (or #teams). */
 const teams = new TeamsView(api);
+/** Store coupons (issue 15): claimed, redeemed and rate per livestream and per store, redemptions over time; opened by "Store coupons" (or #store-coupons). */
+const storeCoupons = new StoreCouponsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -114,6 +118,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#coupons" && may(staff.role, "readSales")) coupons.open();
   if (location.hash === "#propagation" && may(staff.role, "readSales")) propagation.open();
   if (location.hash === "#teams" && may(staff.role, "readSales")) teams.open();
+  if (location.hash === "#store-coupons" && may(staff.role, "readSales")) storeCoupons.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -133,6 +138,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   coupons.close();
   propagation.close();
   teams.close();
+  storeCoupons.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

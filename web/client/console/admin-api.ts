@@ -14,6 +14,7 @@ import type {
   ExperimentList,
   ExperimentResults,
   ExperimentSaved,
+  LivestreamReport,
   Me,
   PropagationCampaigns,
   PropagationReport,
@@ -24,6 +25,8 @@ import type {
   SaleUpdateInput,
   ShopperEvents,
   ShopperProfile,
+  StoreCouponReport,
+  StoreReport,
   TeamCampaignAuditTrail,
   TeamCampaignDraftInput,
   TeamCampaignHistory,
@@ -82,6 +85,11 @@ export class AdminApi {
   eventsOverview = () => this.call<EventsOverview>("GET", "/events/overview");
   propagationCampaigns = () => this.call<PropagationCampaigns>("GET", "/propagation");
   propagationReport = (campaign: string) => this.call<PropagationReport>("GET", `/propagation/${encodeURIComponent(campaign)}`);
+  /** The store-coupon figures (issue 15) over `window` (`from`, `to`, `bucket` as the routes take them). */
+  storeCouponStats = (window: string) => this.call<StoreCouponReport>("GET", `/store-coupons/stats?${window}`);
+  livestreamStats = (id: string, window: string) =>
+    this.call<LivestreamReport>("GET", `/livestreams/${encodeURIComponent(id)}/stats?${window}`);
+  storeStats = (id: string, window: string) => this.call<StoreReport>("GET", `/stores/${encodeURIComponent(id)}/stats?${window}`);
   experiments = () => this.call<ExperimentList>("GET", "/experiments");
   createExperiment = (draft: ExperimentDraftInput) => this.call<ExperimentSaved>("POST", "/experiments", draft);
   updateExperiment = (key: string, draft: ExperimentDraftInput, expectedVersion: number) =>

@@ -244,6 +244,9 @@ export interface ShopperEvents {
   events: RecentEvent[];
 }
 
+/** The store-coupon figures (issue 15): `GET /store-coupons/stats`, `/livestreams/{id}/stats`, `/stores/{id}/stats`. */
+export type { LivestreamReport, StoreCouponReport, StoreReport } from "../../../src/store-coupons/report.ts";
+
 /** `GET /propagation` (issue 14): the campaigns with propagation edges, most recently active first. */
 export interface PropagationCampaigns {
   campaigns: CampaignSummary[];

@@ -2,14 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { BUCKETS, DEFAULT_TIME_ZONE, MAX_BUCKETS } from "../../../src/store-coupons/buckets.ts";
 import type { Figures } from "../../../src/store-coupons/figures.ts";
-import {
-  type LivestreamReport,
-  livestreamReport,
-  type StoreCouponReport,
-  storeCouponReport,
-  type StoreReport,
-  storeReport,
-} from "../../../src/store-coupons/stats-report.ts";
+import type { LivestreamReport, StoreCouponReport, StoreReport } from "../../../src/store-coupons/report.ts";
+import { livestreamReport, storeCouponReport, storeReport } from "../../../src/store-coupons/stats-report.ts";
 import { DEFAULT_SPAN_MS, HOURLY_UP_TO_MS, statsWindow } from "../../../src/store-coupons/stats-window.ts";
 import { STORE_ID } from "../../../src/stores/store.ts";
 import { edgeClock } from "../api/sku-object.ts";
