@@ -191,7 +191,7 @@ describe("the staff redemption page /store", () => {
     await page.click("#till-look-up");
     await expect.poll(() => state(page)).toBe("preview");
     expect(await page.locator("#till-refusal").getAttribute("data-code")).toBe("already_redeemed");
-    expect(await page.locator("#till-refusal").textContent()).toMatch(/^Already redeemed .+ at sh-xuhui\.$/);
+    expect(await page.locator("#till-refusal").textContent()).toMatch(/^Already redeemed .+ at 徐汇店 Xuhui\.$/);
     expect(await page.locator("#till-confirm").isHidden()).toBe(true);
 
     // A reload keeps the till signed in and its session's list; signing out forgets both.

@@ -52,13 +52,14 @@ async function fromCache(path: string, headers: Record<string, string> = {}): Pr
 }
 
 describe("security headers on every shop page", () => {
-  it("sends the CSP, framing, sniffing and referrer headers on the home, sale, order, profile and 404 pages, rendered fresh", async () => {
+  it("sends the CSP, framing, sniffing and referrer headers on the home, sale, order, profile, till and 404 pages, rendered fresh", async () => {
     const sale = await seedSale({ images: ["earbuds"] });
     const paths = [
       "/",
       `/sales/${sale.sku}`,
       "/orders/ord_some-sku_abcdefghijklmnopqrstuvwx",
       "/me",
+      "/store",
       "/definitely/not/here",
       "/sales/no-such-sku",
     ];

@@ -35,6 +35,8 @@ const message = $("message");
 const scanner = new CameraScanner($<HTMLVideoElement>("till-video"));
 
 let till: TillApi | null = null;
+/** The store signed in to: a coupon already redeemed here is named by its name, not only its id. */
+let here: { id: string; name: string } | null = null;
 /** The coupon shown, and the Idempotency-Key its Confirm sends (made once per preview). */
 let shown: { code: TidyCode; coupon: CouponPreview; key: string } | null = null;
 
@@ -71,6 +73,7 @@ async function signIn(credentials: TillCredentials, remember: boolean): Promise<
     const me = await api.me();
     if (remember) saveCredentials(credentials);
     till = api;
+    here = { id: me.store.id, name: me.store.name };
     $("till-store").textContent = t("till_signedIn", { store: `${me.store.name} (${me.store.id}) · ${me.label}` });
     $("till-store").dataset.storeId = me.store.id;
     say("");
@@ -93,6 +96,7 @@ function signOut(): void {
   forgetCredentials();
   clearSessionRedemptions();
   till = null;
+  here = null;
   shown = null;
   $<HTMLInputElement>("till-token").value = "";
   renderSession([]);
@@ -193,6 +197,7 @@ function showPreview(code: TidyCode, coupon: CouponPreview): void {
         message: coupon.refusal?.message,
         redeemedAt: coupon.redeemedAt,
         storeId: coupon.redeemedStoreId,
+        storeName: coupon.redeemedStoreId !== null && coupon.redeemedStoreId === here?.id ? here.name : null,
       });
   $("till-ok").hidden = !coupon.redeemable;
   $("till-confirm").hidden = !coupon.redeemable;
