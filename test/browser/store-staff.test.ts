@@ -276,6 +276,36 @@ describe("the staff redemption page /store", () => {
     await expect.poll(() => state(page)).toBe("preview");
     await context.close();
   });
+
+  it("says why there is no camera on a page that is not secure, and on a device with none", async () => {
+    const insecure = await shop.newShopper("phone", "en-US");
+    await fakeApi(insecure);
+    // As over plain http from another host: the browser offers no camera at all.
+    await insecure.addInitScript(() => Object.defineProperty(window, "isSecureContext", { value: false }));
+    const page = await insecure.newPage();
+    await signIn(page);
+    await expect.poll(() => state(page)).toBe("ready");
+    await page.click("#till-scan");
+    await expect.poll(() => page.locator("#till").getAttribute("data-camera")).toBe("insecure");
+    expect(await page.locator("#till-camera-status").textContent()).toBe(
+      "The camera needs a secure (https) page. Type the code below instead.",
+    );
+    await insecure.close();
+
+    // The test browser has no capture device: asking for one is refused as not found.
+    const none = await shop.newShopper("phone", "en-US");
+    await fakeApi(none);
+    await none.grantPermissions(["camera"]);
+    const bare = await none.newPage();
+    await signIn(bare);
+    await expect.poll(() => state(bare)).toBe("ready");
+    await bare.click("#till-scan");
+    await expect.poll(() => bare.locator("#till").getAttribute("data-camera")).toBe("none");
+    expect(await bare.locator("#till-camera-status").textContent()).toBe(
+      "This device has no camera the page can use. Type the code below instead.",
+    );
+    await none.close();
+  });
 });
 
 describe("scanning with the camera", () => {
