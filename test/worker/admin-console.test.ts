@@ -20,6 +20,7 @@ import type { recentEvents } from "../../src/events/recent-events.ts";
 import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
 import type { CampaignSummary, listCampaigns } from "../../src/propagation/edge-store.ts";
 import type { namedReport } from "../../src/propagation/report.ts";
+import type { livestreamReport, storeCouponReport, storeReport } from "../../src/store-coupons/stats-report.ts";
 
 describe("GET /admin: the marketer console", () => {
   it("serves the console shell without a token, uncached, running only its own script", async () => {
@@ -147,6 +148,8 @@ describe("GET /admin: the marketer console", () => {
       teams: "readSales",
       "new-team-campaign": "editSales",
       "team-editor": "editSales",
+      "show-store-coupons": "readSales",
+      "store-coupons": "readSales",
     });
   });
 
@@ -176,6 +179,10 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.TeamCampaignFigures>().toEqualTypeOf<TeamCampaignFigures>();
     expectTypeOf<Console.TeamCampaignWithFigures>().toEqualTypeOf<TeamCampaignWithFigures>();
     expectTypeOf<Console.TeamCampaignAuditEntry>().toEqualTypeOf<TeamCampaignAuditEntry>();
+    // Store coupons (issue 15): the reports the routes answer (their schemas are held to them with Describes).
+    expectTypeOf<Console.StoreCouponReport>().toEqualTypeOf<Awaited<ReturnType<typeof storeCouponReport>>>();
+    expectTypeOf<Console.LivestreamReport>().toEqualTypeOf<NonNullable<Awaited<ReturnType<typeof livestreamReport>>>>();
+    expectTypeOf<Console.StoreReport>().toEqualTypeOf<NonNullable<Awaited<ReturnType<typeof storeReport>>>>();
   });
 });
 
