@@ -322,9 +322,12 @@ describe("scanning with the camera", () => {
     if (options.nativeDetector) {
       // A browser with the Barcode Detection API (Chrome on Android): the page must use it, not its own decoder.
       await context.addInitScript((id) => {
+        // First a QR code that is no coupon's (a poster's link): the till keeps looking, then the coupon's.
+        const seen = { calls: 0 };
+        (globalThis as { detectCalls?: typeof seen }).detectCalls = seen;
         class FakeDetector {
           static getSupportedFormats = () => Promise.resolve(["qr_code", "ean_13"]);
-          detect = () => Promise.resolve([{ rawValue: id }]);
+          detect = () => Promise.resolve([{ rawValue: ++seen.calls <= 2 ? "https://example.com/poster" : id }]);
         }
         (globalThis as { BarcodeDetector?: unknown }).BarcodeDetector = FakeDetector;
       }, COUPON.id);
@@ -352,12 +355,13 @@ describe("scanning with the camera", () => {
     await context.close();
   });
 
-  it("uses the browser's BarcodeDetector where there is one", async () => {
+  it("uses the browser's BarcodeDetector where there is one, passing over a QR code that is no coupon's", async () => {
     const { page, context } = await cameraPage({ nativeDetector: true });
     await page.click("#till-scan");
     await expect.poll(() => state(page)).toBe("preview");
     expect(await page.locator("#till").getAttribute("data-decoder")).toBe("native");
     expect(await page.locator("#till-preview-code").textContent()).toBe(COUPON.id);
+    expect(await page.evaluate(() => (globalThis as { detectCalls?: { calls: number } }).detectCalls?.calls)).toBe(3);
     await context.close();
   });
 });

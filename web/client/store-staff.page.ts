@@ -126,7 +126,16 @@ function stopCamera(): void {
 async function startCamera(): Promise<void> {
   $("till-camera-status").textContent = t("till_cameraStarting");
   const trouble = await scanner.start(
-    (text) => void lookUp(text),
+    (text) => {
+      if (!tidyCode(text)) {
+        // Some other QR code (a poster's link, a payment code): say so, and keep looking.
+        $("till-camera-status").textContent = t("till_badCode");
+        return false;
+      }
+      // After the scanner has let the camera go (it does as this returns true).
+      queueMicrotask(() => void lookUp(text));
+      return true;
+    },
     (way) => {
       $("till-camera-status").textContent = t("till_scanning");
       root.dataset.decoder = way;

@@ -40,8 +40,11 @@ export class CameraScanner {
     return this.stream !== null;
   }
 
-  /** Starts the camera and scans until a code is read (`found`, once) or `stop`; the trouble when it cannot. */
-  async start(found: (text: string) => void, reading?: (way: "native" | "js") => void): Promise<CameraTrouble | null> {
+  /**
+   * Starts the camera and scans until `take` takes a code it read (true: the camera stops; false,
+   * a QR code that is no coupon's: scanning goes on) or `stop`; the trouble when it cannot.
+   */
+  async start(take: (text: string) => boolean, reading?: (way: "native" | "js") => void): Promise<CameraTrouble | null> {
     const trouble = cameraTrouble();
     if (trouble) return trouble;
     this.stop();
@@ -70,9 +73,8 @@ export class CameraScanner {
       if (run !== this.run) return;
       const text = await read();
       if (run !== this.run) return;
-      if (text) {
+      if (text && take(text)) {
         this.stop();
-        found(text);
         return;
       }
       this.timer = setTimeout(() => void tick(), SCAN_EVERY_MS);
