@@ -17,7 +17,11 @@ export const STATE_TTL_SECONDS = 6 * 3_600;
 const insideKey = (shopperId: string) => `geo:inside:${shopperId}`;
 
 export class GeofenceMemory {
-  constructor(private readonly redis: Redis) {}
+  private readonly redis: Redis;
+
+  constructor(redis: Redis) {
+    this.redis = redis;
+  }
 
   /** The stores the shopper is inside, as last remembered. */
   async insideOf(shopperId: string): Promise<Set<string>> {

@@ -62,11 +62,17 @@ export async function freshSenderSecrets(): Promise<SenderSecrets> {
 }
 
 /** The encrypted body of a push message: RFC 8188's header (salt, record size, sender key) and one record. */
-export async function encryptPushPayload(plaintext: Uint8Array, target: PushTarget, sender?: SenderSecrets): Promise<Uint8Array> {
+export async function encryptPushPayload(
+  plaintext: Uint8Array,
+  target: PushTarget,
+  sender?: SenderSecrets,
+): Promise<Uint8Array<ArrayBuffer>> {
   const { salt, privateKey, publicKey } = sender ?? (await freshSenderSecrets());
   if (plaintext.length + 2 + 16 + 86 > MAX_PUSH_BODY_BYTES) throw new RangeError(`a push payload of ${plaintext.length} bytes is too long`);
   const uaKey = await crypto.subtle.importKey("raw", concat(target.p256dh), { name: "ECDH", namedCurve: "P-256" }, false, []);
-  const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits({ name: "ECDH", public: uaKey }, privateKey, 256));
+  // The peer's key goes in `public` (WebCrypto); workers-types spells the member `$public`, so build it untyped.
+  const ecdh: Parameters<typeof crypto.subtle.deriveBits>[0] = Object.assign({ name: "ECDH" }, { public: uaKey });
+  const ecdhSecret = new Uint8Array(await crypto.subtle.deriveBits(ecdh, privateKey, 256));
   // RFC 8291 §3.4: IKM = HKDF(auth_secret, ecdh_secret, "WebPush: info" || 0 || ua_public || as_public, 32).
   const ikm = await hkdf(target.auth, ecdhSecret, concat(encoder.encode("WebPush: info\0"), target.p256dh, publicKey), 32);
   // RFC 8188 §2.2–2.3: the content-encryption key and the nonce (one record: sequence number 0).

@@ -55,3 +55,11 @@ export async function vapidAuthorization(keys: VapidKeys, endpoint: string, nowM
   const signature = await crypto.subtle.sign({ name: "ECDSA", hash: "SHA-256" }, keys.signingKey, new TextEncoder().encode(signingInput));
   return `vapid t=${signingInput}.${toBase64url(new Uint8Array(signature))}, k=${keys.publicKey}`;
 }
+
+/** A new VAPID key pair, base64url as the environment takes it (local use and tests; production keys are made once and kept). */
+export async function generateVapidKeys(): Promise<{ publicKey: string; privateKey: string }> {
+  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, true, ["sign", "verify"])) as CryptoKeyPair;
+  const publicKey = toBase64url(new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer));
+  const { d } = (await crypto.subtle.exportKey("jwk", pair.privateKey)) as JsonWebKey;
+  return { publicKey, privateKey: d ?? "" };
+}
