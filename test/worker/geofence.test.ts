@@ -87,11 +87,13 @@ describe("POST /api/geo/pings: the 500 m geofence (issue 15)", () => {
     expect(error.problems?.length).toBeGreaterThan(0);
   });
 
-  it("with Redis down answers the stores within 500 m and pushes nothing (no 500); the fences are untouched", async () => {
+  it.each([
+    ["refusing (a wrong token)", { UPSTASH_REDIS_REST_TOKEN: "not-the-token" }],
+    ["unreachable (nothing listens)", { UPSTASH_REDIS_REST_URL: "http://127.0.0.1:9" }],
+  ])("with Redis %s answers the stores within 500 m and pushes nothing (no 500); the fences are untouched", async (_, down) => {
     const here = somewhere();
     const store = await storeAt(here);
     const shopper = await GeoShopper.create();
-    const down = { UPSTASH_REDIS_REST_TOKEN: "not-the-token" };
     const answer = await shopper.ping(metresFrom(here, 499), down);
     expect(answer).toMatchObject({ degraded: true, pushed: [] });
     expect(answer.nearby.map((n) => n.store.id)).toEqual([store.id]);
