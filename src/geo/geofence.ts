@@ -7,9 +7,14 @@
  *
  * At 499 m: enters. At 501 m from outside: stays outside. At 550 m from inside: stays inside,
  * no new push. At 601 m: leaves.
+ *
+ * A fix vaguer than MAX_ACCURACY_METERS moves no fence, in or out: a desktop browser located by
+ * its IP address reports a city centre kilometres off, and must neither push the store there
+ * nor take a shopper out of the one they stand in.
  */
 export const ENTER_METERS = 500;
 export const LEAVE_METERS = 600;
+export const MAX_ACCURACY_METERS = 250;
 
 /**
  * Whether a shopper is inside after a ping at `distanceMeters` (null: farther than
@@ -31,10 +36,12 @@ export interface FenceStep {
 }
 
 /**
- * One ping: the stores the shopper was inside before, and the distance to every store within
- * LEAVE_METERS now (a store not listed is farther).
+ * One ping: the stores the shopper was inside before, the distance to every store within
+ * LEAVE_METERS now (a store not listed is farther), and the fix's accuracy in metres when the
+ * browser gave one.
  */
-export function stepFences(insideBefore: ReadonlySet<string>, nearby: ReadonlyMap<string, number>): FenceStep {
+export function stepFences(insideBefore: ReadonlySet<string>, nearby: ReadonlyMap<string, number>, accuracyMeters?: number): FenceStep {
+  if (accuracyMeters !== undefined && accuracyMeters > MAX_ACCURACY_METERS) return { inside: new Set(insideBefore), entered: [], left: [] };
   const inside = new Set<string>();
   const entered: string[] = [];
   const left: string[] = [];

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { CAP_MARGIN_SECONDS, dailyCap, endOfLocalDay, localDay } from "../../src/geo/daily-cap.ts";
-import { ENTER_METERS, insideAfter, LEAVE_METERS, stepFences } from "../../src/geo/geofence.ts";
+import { ENTER_METERS, insideAfter, LEAVE_METERS, MAX_ACCURACY_METERS, stepFences } from "../../src/geo/geofence.ts";
 
 describe("geofence hysteresis (src/geo/geofence.ts, issue 15)", () => {
   it("follows the worked examples: 499 m enters, 501 m does not, 550 m inside stays inside, 601 m leaves", () => {
@@ -22,6 +22,13 @@ describe("geofence hysteresis (src/geo/geofence.ts, issue 15)", () => {
       return `${step.entered.join()}|${step.left.join()}`;
     });
     expect(walk).toEqual(["|", "s1|", "|", "|", "|", "|s1", "|", "s1|"]);
+  });
+
+  it(`a fix vaguer than ${MAX_ACCURACY_METERS} m moves no fence, in or out`, () => {
+    const vague = stepFences(new Set(["in"]), new Map([["near", 100]]), MAX_ACCURACY_METERS + 1);
+    expect(vague).toEqual({ inside: new Set(["in"]), entered: [], left: [] });
+    const sharp = stepFences(new Set(["in"]), new Map([["near", 100]]), MAX_ACCURACY_METERS);
+    expect(sharp).toEqual({ inside: new Set(["near"]), entered: ["near"], left: ["in"] });
   });
 
   /** The model: per store, a boolean and the rule stated in words, walked against the real steps. */

@@ -98,7 +98,7 @@ export class GeoShopper {
     return response;
   }
 
-  async ping(where: LatLng, overrides: Partial<Env> = {}): Promise<PingAnswer> {
+  async ping(where: LatLng & { accuracy?: number }, overrides: Partial<Env> = {}): Promise<PingAnswer> {
     const response = await this.send("POST", "/api/geo/pings", where, overrides);
     if (response.status !== 200) throw new Error(`ping answered ${response.status}: ${await response.text()}`);
     return response.json<PingAnswer>();

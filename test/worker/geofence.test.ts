@@ -72,6 +72,15 @@ describe("POST /api/geo/pings: the 500 m geofence (issue 15)", () => {
     expect((await shopper.ping(here)).pushed).toEqual([]);
   });
 
+  it("a vague fix (a desktop located by its address, 5 km) enters nothing; the same place with a phone's 30 m does", async () => {
+    const here = somewhere();
+    const store = await storeAt(here);
+    const shopper = await GeoShopper.create();
+    const vague = await shopper.ping({ ...metresFrom(here, 200), accuracy: 5_000 });
+    expect(vague).toMatchObject({ nearby: [], pushed: [], degraded: false });
+    expect(pushedIds(await shopper.ping({ ...metresFrom(here, 200), accuracy: 30 }))).toEqual([store.id]);
+  });
+
   it.each([
     ["latitude beyond 90", { latitude: 90.5, longitude: 0 }],
     ["longitude beyond 180", { latitude: 0, longitude: -181 }],

@@ -4,7 +4,7 @@ import { getCookie } from "hono/cookie";
 import { redisSettings } from "../../../src/config.ts";
 import { AppError } from "../../../src/errors.ts";
 import { GeofenceMemory } from "../../../src/geo/geofence-memory.ts";
-import { ENTER_METERS, type FenceStep, LEAVE_METERS, stepFences } from "../../../src/geo/geofence.ts";
+import { ENTER_METERS, type FenceStep, LEAVE_METERS, MAX_ACCURACY_METERS, stepFences } from "../../../src/geo/geofence.ts";
 import { StoreIndex, type StoreDistance } from "../../../src/geo/store-index.ts";
 import { chooseLang, format, messages } from "../../../src/i18n/messages.ts";
 import type { PushNotice } from "../../../src/push/push-request.ts";
@@ -46,7 +46,12 @@ const pingSchema = z
   .object({
     latitude: z.number().min(-90).max(90).describe("degrees north, WGS 84; the page rounds it to 3 decimals (~100 m)"),
     longitude: z.number().min(-180).max(180).describe("degrees east"),
-    accuracy: z.number().nonnegative().max(1_000_000).optional().describe("the fix's accuracy in metres, as the browser reports it"),
+    accuracy: z
+      .number()
+      .nonnegative()
+      .max(1_000_000)
+      .optional()
+      .describe(`the fix's accuracy in metres, as the browser reports it; a fix vaguer than ${MAX_ACCURACY_METERS} m moves no fence`),
   })
   .openapi("GeoPing");
 
@@ -109,13 +114,13 @@ async function storeIndex(env: Env): Promise<StoreIndex> {
   return index;
 }
 
-/** The fences after this ping, and which entries won the day's push; null when Redis did not answer. */
-async function moveFences(shopperId: string, near: StoreDistance[], memory: GeofenceMemory, now: number) {
+/** The stores the shopper is inside after this ping, and those whose push for today this ping won. */
+async function moveFences(shopperId: string, near: StoreDistance[], accuracy: number | undefined, memory: GeofenceMemory, now: number) {
   const before = await memory.insideOf(shopperId);
-  const step: FenceStep = stepFences(before, new Map(near.map((n) => [n.store.id, n.distanceMeters])));
-  const byId = new Map(near.map((n) => [n.store.id, n.store]));
+  const step: FenceStep = stepFences(before, new Map(near.map((n) => [n.store.id, n.distanceMeters])), accuracy);
+  const entered = near.filter((n) => step.entered.includes(n.store.id));
   const [won] = await Promise.all([
-    Promise.all(step.entered.map(async (id) => ((await memory.claimPush(shopperId, byId.get(id) as Store, now)) ? id : null))),
+    Promise.all(entered.map(async ({ store }) => ((await memory.claimPush(shopperId, store, now)) ? store.id : null))),
     memory.remember(shopperId, step, now),
   ]);
   return { inside: step.inside, pushed: new Set(won.filter((id): id is string => id !== null)) };
@@ -141,30 +146,17 @@ export const geofence = contractApp().openapi(ping, async (c) => {
   let fences: { inside: Set<string>; pushed: Set<string> } | null = null;
   try {
     const memory = new GeofenceMemory(openRedis(redisSettings(c.env)));
-    fences = await withTimeout(moveFences(shopperId, near, memory, now), GEOFENCE_REDIS_WAIT_MS);
+    fences = await withTimeout(moveFences(shopperId, near, point.accuracy, memory, now), GEOFENCE_REDIS_WAIT_MS);
   } catch (error) {
     console.error(
       `geofence: Redis did not answer (${redactSecrets(error instanceof Error ? error.message : String(error))}); nothing pushed`,
     );
   }
   const inside = near.filter((n) => (fences ? fences.inside.has(n.store.id) : n.distanceMeters <= ENTER_METERS));
-  const nearby = await Promise.all(
-    inside.map(async ({ store, distanceMeters }) => ({
-      store: {
-        id: store.id,
-        name: store.name,
-        address: store.address,
-        city: store.city,
-        latitude: store.latitude,
-        longitude: store.longitude,
-      },
-      distanceMeters: Math.round(distanceMeters),
-      coupons: await storeOffers(c.env, shopperId, store.id),
-    })),
-  );
-  const pushed = nearby.filter((n) => fences?.pushed.has(n.store.id));
-  if (pushed.length > 0 && pushConfigured(c.env)) {
-    const notices = pushed.map((n) => noticeFor(c, inside.find((i) => i.store.id === n.store.id)?.store as Store, n.coupons));
+  const offers = await Promise.all(inside.map(async (n) => ({ ...n, coupons: await storeOffers(c.env, shopperId, n.store.id) })));
+  const won = offers.filter((offer) => fences?.pushed.has(offer.store.id));
+  if (won.length > 0 && pushConfigured(c.env)) {
+    const notices = won.map((offer) => noticeFor(c, offer.store, offer.coupons));
     // After the answer: the shopper's page shows the offer itself at once; the push is for when it is hidden.
     c.executionCtx.waitUntil(
       deliverPush(c.env, shopperId, notices, now).catch((error: Error) => {
@@ -172,6 +164,14 @@ export const geofence = contractApp().openapi(ping, async (c) => {
       }),
     );
   }
+  const nearby = offers.map(presentNearby);
+  const pushed = won.map(presentNearby);
   c.header("Cache-Control", "no-store");
   return c.json({ nearby, pushed, degraded: fences === null }, 200);
 });
+
+/** A store near the shopper as the answer lists it. */
+function presentNearby({ store, distanceMeters, coupons }: StoreDistance & { coupons: StoreOffer[] }): z.output<typeof nearbySchema> {
+  const { id, name, address, city, latitude, longitude } = store;
+  return { store: { id, name, address, city, latitude, longitude }, distanceMeters: Math.round(distanceMeters), coupons };
+}

@@ -36,10 +36,10 @@ export async function storeOffers(env: Env, shopperId: string, storeId: string):
       }),
     ),
   );
-  const seen = new Set<string>();
-  return offers.filter(
-    (offer): offer is StoreOffer => offer !== null && !seen.has(offer.templateId) && Boolean(seen.add(offer.templateId)),
-  );
+  // A template two livestreams hand out is one offer.
+  const byTemplate = new Map<string, StoreOffer>();
+  for (const offer of offers) if (offer && !byTemplate.has(offer.templateId)) byTemplate.set(offer.templateId, offer);
+  return [...byTemplate.values()];
 }
 
 /** The fields of a livestream record this reads; anything else in it is B's. */
