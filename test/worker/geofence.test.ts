@@ -1,3 +1,4 @@
+import { exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { endOfLocalDay } from "../../src/geo/daily-cap.ts";
 import { edgeClock } from "../../workers/storefront/api/sku-object.ts";
@@ -116,5 +117,23 @@ describe("POST /api/geo/pings: the 500 m geofence (issue 15)", () => {
     const response = await shopper.send("POST", "/api/geo/pings", { latitude: 31, longitude: 121 });
     expect(response.status).toBe(200);
     expect(shopper.cookie).toMatch(/^fs_session=/);
+  });
+});
+
+describe("the geofence's and push's writes are guarded like every shopper write", () => {
+  const writes = [
+    ["POST", "/api/geo/pings"],
+    ["POST", "/api/push/subscriptions"],
+    ["DELETE", "/api/push/subscriptions"],
+  ] as const;
+  const send = (method: string, path: string, headers: Record<string, string>, body: string) =>
+    exports.default.fetch(`https://shop.test${path}`, { method, headers, body });
+
+  it.each(writes)("%s %s: 415 without JSON, 403 from another site's page, 413 over 16 KiB", async (method, path) => {
+    const ping = JSON.stringify({ latitude: 31.2, longitude: 121.4 });
+    expect((await send(method, path, { "Content-Type": "text/plain" }, ping)).status).toBe(415);
+    expect((await send(method, path, { "Content-Type": "application/json", Origin: "https://evil.example" }, ping)).status).toBe(403);
+    const huge = JSON.stringify({ latitude: 31.2, longitude: 121.4, padding: "x".repeat(17 * 1024) });
+    expect((await send(method, path, { "Content-Type": "application/json" }, huge)).status).toBe(413);
   });
 });
