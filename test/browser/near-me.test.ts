@@ -102,6 +102,50 @@ describe("offers near me on /me", () => {
     },
   );
 
+  it("the service worker shows a pushed notice as a notification (a push delivered through Chromium's DevTools protocol)", async () => {
+    const context = await shop.newShopper("phone");
+    await context.grantPermissions(["notifications"]);
+    const page = await context.newPage();
+    await page.goto("/me");
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.register("/sw.js");
+      await navigator.serviceWorker.ready;
+    });
+    // The page's registration, as DevTools names it (it reports them on enable, and on each change).
+    const cdp = await context.newCDPSession(page);
+    const registrationId = new Promise<string>((resolve) =>
+      cdp.on("ServiceWorker.workerRegistrationUpdated", (event) => {
+        const ours = event.registrations.find((r) => r.scopeURL === `${shop.baseUrl}/` && !r.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      }),
+    );
+    await cdp.send("ServiceWorker.enable");
+    const notice = {
+      title: "Bund Flagship is near you",
+      body: "A store near you: 100 Zhongshan Road",
+      url: "/stores#bund",
+      tag: "near-bund",
+    };
+    await cdp.send("ServiceWorker.deliverPushMessage", {
+      origin: shop.baseUrl,
+      registrationId: await registrationId,
+      data: JSON.stringify(notice),
+    });
+    await expect
+      .poll(() =>
+        page.evaluate(async () =>
+          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+            title: n.title,
+            body: n.body,
+            tag: n.tag,
+            data: n.data,
+          })),
+        ),
+      )
+      .toEqual([{ title: notice.title, body: notice.body, tag: notice.tag, data: { url: notice.url } }]);
+    await context.close();
+  });
+
   it("serves the service worker at the root, never cached long", async () => {
     const context = await shop.newShopper();
     const page = await context.newPage();
