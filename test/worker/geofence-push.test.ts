@@ -79,6 +79,18 @@ describe("Web Push for offers near me (issue 15), delivered to the local push se
     expect(await deliveries(browser.id)).toHaveLength(1);
   });
 
+  it("speaks the shopper's language: a shopper who chose Chinese gets the notice in Chinese", async () => {
+    const here = somewhere();
+    await storeAt(here, { name: "静安旗舰店", address: "南京西路 1 号" });
+    const shopper = await GeoShopper.create(vapid);
+    shopper.cookie = `${shopper.cookie}; lang=zh-CN`;
+    const browser = await mint(vapid.VAPID_PUBLIC_KEY as string);
+    await shopper.send("POST", "/api/push/subscriptions", { endpoint: browser.endpoint, keys: browser.keys });
+    await shopper.ping(metresFrom(here, 120));
+    const [delivered] = await deliveries(browser.id);
+    expect(JSON.parse(delivered?.payload ?? "{}")).toMatchObject({ title: "静安旗舰店 就在您附近", body: "附近的门店：南京西路 1 号" });
+  });
+
   it("a push service's 410 deletes the subscription; another refusal is counted against it", async () => {
     const here = somewhere();
     const store = await storeAt(here);

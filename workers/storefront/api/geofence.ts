@@ -15,6 +15,7 @@ import { withTimeout } from "../../../src/timeout.ts";
 import type { AppEnv } from "../app-env.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { noStore } from "../contract/no-store.ts";
+import { LANG_COOKIE } from "../pages/lang.ts";
 import { int } from "../contract/units.ts";
 import { deliverPush, pushConfigured } from "./push-delivery.ts";
 import { addressLimit, shopperLimit } from "./rate-limit.ts";
@@ -127,7 +128,8 @@ async function moveFences(shopperId: string, near: StoreDistance[], accuracy: nu
 }
 
 function noticeFor(c: Context<AppEnv>, store: Store, offers: StoreOffer[]): PushNotice {
-  const text = messages(chooseLang(getCookie(c, "lang"), c.req.header("Accept-Language")));
+  // The shopper's language as the pages choose it: the remembered choice, then Accept-Language.
+  const text = messages(chooseLang(getCookie(c, LANG_COOKIE), c.req.header("Accept-Language")));
   const first = offers[0];
   return {
     title: format(text.nearMe_pushTitle, { store: store.name }),
