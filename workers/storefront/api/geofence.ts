@@ -115,9 +115,21 @@ async function storeIndex(env: Env): Promise<StoreIndex> {
   return index;
 }
 
-/** The stores the shopper is inside after this ping, and those whose push for today this ping won. */
-async function moveFences(shopperId: string, near: StoreDistance[], accuracy: number | undefined, memory: GeofenceMemory, now: number) {
+/**
+ * The stores the shopper is inside after this ping, and those whose push for today this ping
+ * won. `late.given` is set once the route stopped waiting: a read that answers after that claims
+ * nothing, so a slow Redis does not spend the day's push on an answer that never mentions it.
+ */
+async function moveFences(
+  shopperId: string,
+  near: StoreDistance[],
+  accuracy: number | undefined,
+  memory: GeofenceMemory,
+  now: number,
+  late: { given: boolean },
+) {
   const before = await memory.insideOf(shopperId);
+  if (late.given) throw new Error("Redis answered after the ping gave up");
   const step: FenceStep = stepFences(before, new Map(near.map((n) => [n.store.id, n.distanceMeters])), accuracy);
   const entered = near.filter((n) => step.entered.includes(n.store.id));
   const [won] = await Promise.all([
@@ -146,10 +158,12 @@ export const geofence = contractApp().openapi(ping, async (c) => {
   const now = edgeClock.now();
   const near = (await storeIndex(c.env)).within(point, LEAVE_METERS);
   let fences: { inside: Set<string>; pushed: Set<string> } | null = null;
+  const late = { given: false };
   try {
     const memory = new GeofenceMemory(openRedis(redisSettings(c.env)));
-    fences = await withTimeout(moveFences(shopperId, near, point.accuracy, memory, now), GEOFENCE_REDIS_WAIT_MS);
+    fences = await withTimeout(moveFences(shopperId, near, point.accuracy, memory, now, late), GEOFENCE_REDIS_WAIT_MS);
   } catch (error) {
+    late.given = true;
     console.error(
       `geofence: Redis did not answer (${redactSecrets(error instanceof Error ? error.message : String(error))}); nothing pushed`,
     );
