@@ -51,6 +51,16 @@ async function buildCode(manifest: AssetManifest): Promise<void> {
   // fetched by the page's script, whose nonce it inherits. The others stay one file each.
   const splitting = scripts.filter((f) => SPLIT_PAGES.has(f));
   const whole = scripts.filter((f) => !SPLIT_PAGES.has(f));
+  // The service worker (issue 15): a classic script at a fixed name, /sw.js, since its URL is its scope.
+  await build({
+    ...options,
+    entryPoints: [join(WEB, "client", "sw.ts")],
+    outdir: undefined,
+    outfile: join(PUBLIC, "sw.js"),
+    format: "iife",
+    entryNames: undefined,
+    metafile: false,
+  });
   const results = await Promise.all([
     build({ ...options, entryPoints: [...whole.map((f) => join(WEB, "client", f)), ...styles.map((f) => join(WEB, "styles", f))] }),
     build({ ...options, splitting: true, entryPoints: splitting.map((f) => join(WEB, "client", f)) }),

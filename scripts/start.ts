@@ -23,6 +23,7 @@ import { startLocalStack, type LocalStack } from "./local/stack.ts";
 import { LOCAL_STAFF_SESSION_SECRET } from "./local/stack-vars.ts";
 import { assertPortFree, PortInUseError } from "./local/ports.ts";
 import { migrateDatabase } from "./migrate.ts";
+import { generateVapidKeys } from "../src/push/vapid.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -50,6 +51,30 @@ const APP_SECRETS = {
   ADMIN_TOKEN: env.ADMIN_TOKEN || `local-admin-${crypto.randomUUID()}`,
   METRICS_TOKEN: env.METRICS_TOKEN || `local-metrics-${crypto.randomUUID()}`,
 };
+
+/**
+ * Web Push for "offers near me" (issue 15): the VAPID keys from the environment, else a pair
+ * generated for this run (local only: production keys are made once and kept, since every
+ * browser subscription is bound to the public key). Pushes reach a browser's real push
+ * service (FCM, Mozilla's, Apple's), so only from a machine that can reach it.
+ */
+async function localVapid(): Promise<{ VAPID_PUBLIC_KEY: string; VAPID_PRIVATE_KEY: string; VAPID_SUBJECT: string; generated: boolean }> {
+  if (env.VAPID_PUBLIC_KEY && env.VAPID_PRIVATE_KEY) {
+    return {
+      VAPID_PUBLIC_KEY: env.VAPID_PUBLIC_KEY,
+      VAPID_PRIVATE_KEY: env.VAPID_PRIVATE_KEY,
+      VAPID_SUBJECT: env.VAPID_SUBJECT || "mailto:dev@localhost.test",
+      generated: false,
+    };
+  }
+  const keys = await generateVapidKeys();
+  return {
+    VAPID_PUBLIC_KEY: keys.publicKey,
+    VAPID_PRIVATE_KEY: keys.privateKey,
+    VAPID_SUBJECT: "mailto:dev@localhost.test",
+    generated: true,
+  };
+}
 
 let stack: LocalStack | undefined;
 let wrangler: ChildProcess | undefined;
@@ -80,9 +105,10 @@ async function main(): Promise<void> {
   await seedDemoConfiguration();
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
-  wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS });
+  const { generated, ...vapid } = await localVapid();
+  wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS, ...vapid });
   await waitUntilServing(`http://${HOST}:${PORTS.storefront}/healthz`, wrangler);
-  await printBanner(stack);
+  await printBanner(stack, generated);
 }
 
 function step(what: string): void {
@@ -253,7 +279,7 @@ async function waitUntilServing(url: string, child: ChildProcess): Promise<void>
   throw new Error(`the storefront did not answer at ${url} within 120 s`);
 }
 
-async function printBanner(running: LocalStack): Promise<void> {
+async function printBanner(running: LocalStack, vapidGenerated: boolean): Promise<void> {
   const base = `http://${HOST}:${PORTS.storefront}`;
   const health = (await (await fetch(`${base}/healthz`)).json()) as { status: string; failing: string[] };
   const sales = demoSales(Date.now());
@@ -268,6 +294,7 @@ async function printBanner(running: LocalStack): Promise<void> {
       `│ Admin token  ${APP_SECRETS.ADMIN_TOKEN}${env.ADMIN_TOKEN ? " (ADMIN_TOKEN)" : " (fresh for this run; set ADMIN_TOKEN to choose)"}`,
       `│ Metrics      ${base}/metrics  (Authorization: Bearer ${APP_SECRETS.METRICS_TOKEN}${env.METRICS_TOKEN ? ", METRICS_TOKEN" : "; fresh for this run, set METRICS_TOKEN to choose"})`,
       `│ Dashboard    ${base}/admin/dashboard`,
+      `│ Web Push     ${vapidGenerated ? "VAPID keys generated for this run (set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY to keep subscriptions);" : "VAPID keys from the environment;"} pushes go to the browser's own push service, so only where this machine reaches it`,
       `│ Staff        ${base}/admin  (add an account: npm run staff -- add --email you@shop.test --role owner)`,
       ...running.summary.map((line) => `│ ${line}`),
       "└─ Ctrl-C stops everything ───────────────────────────────────────",

@@ -36,6 +36,10 @@ export const ERRORS = {
     meaning: "team-up red packets: this team campaign is for new shoppers only, and this shopper has shopped before; nothing was joined",
   },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
+  push_not_configured: {
+    status: 404,
+    meaning: "offers near me: Web Push is off on this shop (no VAPID keys configured); the page still shows offers while it is open",
+  },
   not_started: { status: 409, meaning: "the sale, or the team campaign, has not started (`startsAt`)" },
   sale_paused: { status: 409, meaning: "the sale is paused by its marketer; try again later" },
   sold_out: { status: 409, meaning: "no unit left" },

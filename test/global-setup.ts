@@ -1,5 +1,6 @@
 import type { TestProject } from "vitest/node";
 import { startLocalStack } from "../scripts/local/stack.ts";
+import { startPushService } from "../scripts/local/push-service.ts";
 import { migrateDatabase } from "../scripts/migrate.ts";
 
 /**
@@ -18,5 +19,11 @@ export default async function setup(project: TestProject) {
   await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   project.provide("stackVars", stack.vars);
   project.provide("redisBackendUrl", process.env.REDIS_URL ?? "");
-  return () => stack.close();
+  // A browser's push service, for the Worker's Web Push (issue 15): tests mint subscriptions on it.
+  const pushService = await startPushService({ port: 0 });
+  project.provide("pushServiceUrl", pushService.url);
+  return async () => {
+    await pushService.close();
+    await stack.close();
+  };
 }

@@ -6,5 +6,7 @@ declare module "vitest" {
   interface ProvidedContext {
     stackVars: LocalStackVars;
     redisBackendUrl: string;
+    /** The local push service (scripts/local/push-service.ts), issue 15. */
+    pushServiceUrl: string;
   }
 }

@@ -403,3 +403,23 @@ export const storeStaffTokens = pgTable(
   },
   (table) => [index("store_staff_tokens_store").on(table.storeId)],
 );
+
+/**
+ * Web Push subscriptions (issue 15): where "offers near me" reaches a shopper's browser when
+ * the page is in the background or closed. One row per browser (the endpoint the push service
+ * gave it, unique); a shopper may have several. A push service's 404 or 410 deletes the row
+ * (the browser unsubscribed or the subscription expired); other failures are counted.
+ */
+export const pushSubscriptions = pgTable(
+  "push_subscriptions",
+  {
+    endpoint: text("endpoint").primaryKey(),
+    shopperId: text("shopper_id").notNull(),
+    p256dh: text("p256dh").notNull(),
+    auth: text("auth").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    lastSuccessAt: timestamp("last_success_at", { withTimezone: true, mode: "date" }),
+    failures: integer("failures").notNull().default(0),
+  },
+  (table) => [index("push_subscriptions_shopper").on(table.shopperId)],
+);

@@ -214,6 +214,7 @@ const en = {
   error_conflict: "Something changed meanwhile. Please reload.",
   error_ended: "The sale has ended.",
   error_coupon_in_use: "This coupon is held by another of your orders. Cancel that order to use it here.",
+  error_push_not_configured: "Notifications are not available on this shop; offers still show here while this page is open.",
   error_coupon_used: "This coupon has been used already.",
   error_coupon_not_applicable: "This coupon does not apply to this order.",
   error_coupon_not_stackable: "This coupon cannot be combined with other coupons.",
@@ -244,6 +245,23 @@ const en = {
     "For your safety this request was refused: it did not come from this shop's own pages. Please open the shop directly and try again.",
   error_internal: "Something went wrong on our side. Please try again.",
   error_network: "Network problem. Check your connection and try again.",
+  nearMe_title: "Offers near me",
+  nearMe_toggle: "Tell me about offers when I am near a store",
+  nearMe_explain:
+    "While this page is open, it sends your approximate location (rounded to about 100 m) now and then, and shows an offer when you come within 500 m of one of our stores (at most once a day per store). Your browser asks for permission when you turn this on; turn it off at any time.",
+  nearMe_looking: "Looking for stores near you…",
+  nearMe_none: "No store within 500 m right now.",
+  nearMe_nearby: "{store} is {m} m away",
+  nearMe_offerTitle: "Near {store}",
+  nearMe_storeOnly: "A store near you: {address}",
+  nearMe_denied: "Location permission was refused. Allow it for this site in your browser settings to use this.",
+  nearMe_unavailable: "This browser cannot share its location.",
+  nearMe_pushOn: "You will also get a notification when this page is in the background.",
+  nearMe_pushOff: "Offers show here while this page is open.",
+  nearMe_open: "See the offer",
+  nearMe_dismiss: "Dismiss",
+  nearMe_pushTitle: "{store} is near you",
+  nearMe_pushStoreOnly: "A store near you: {address}",
 };
 
 export type MessageKey = keyof typeof en;
@@ -457,6 +475,7 @@ const zh: Messages = {
   error_conflict: "数据已变化，请刷新页面。",
   error_ended: "活动已结束。",
   error_coupon_in_use: "该优惠券正被您的另一笔订单占用，取消那笔订单后即可在此使用。",
+  error_push_not_configured: "本商城暂未开通消息推送；页面打开时，附近优惠仍会显示在这里。",
   error_coupon_used: "该优惠券已使用。",
   error_coupon_not_applicable: "该优惠券不适用于此订单。",
   error_coupon_not_stackable: "该优惠券不可与其他优惠券叠加使用。",
@@ -486,6 +505,23 @@ const zh: Messages = {
   error_forbidden_origin: "为保障您的安全，该请求已被拒绝：它并非来自本商城的页面。请直接打开商城后重试。",
   error_internal: "系统开小差了，请重试。",
   error_network: "网络异常，请检查网络后重试。",
+  nearMe_title: "附近优惠",
+  nearMe_toggle: "靠近门店时提醒我优惠",
+  nearMe_explain:
+    "开启后，在本页面打开期间，会不时发送您的大致位置（约精确到 100 米），当您走到我们门店 500 米以内时显示优惠（每家门店每天最多一次）。开启时浏览器会请求定位权限；您可以随时关闭。",
+  nearMe_looking: "正在查找您附近的门店…",
+  nearMe_none: "500 米内暂无门店。",
+  nearMe_nearby: "{store} 距您 {m} 米",
+  nearMe_offerTitle: "您在{store}附近",
+  nearMe_storeOnly: "附近的门店：{address}",
+  nearMe_denied: "定位权限被拒绝。如需使用，请在浏览器设置中允许本站获取位置。",
+  nearMe_unavailable: "此浏览器无法提供位置。",
+  nearMe_pushOn: "页面在后台时，您也会收到通知。",
+  nearMe_pushOff: "页面打开时，优惠会显示在这里。",
+  nearMe_open: "查看优惠",
+  nearMe_dismiss: "关闭",
+  nearMe_pushTitle: "{store} 就在您附近",
+  nearMe_pushStoreOnly: "附近的门店：{address}",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };

@@ -6,6 +6,7 @@ import { couponHeadline, type WalletCoupon } from "./shared/coupons.ts";
 import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
+import { mountNearMeIfPresent } from "./shared/near-me.ts";
 
 /**
  * The shopper's profile page (issue 13): the last 30 minutes of product views and the lifetime
@@ -133,6 +134,8 @@ async function load(): Promise<void> {
   await loadWallet();
 }
 
+// "Offers near me" (issue 15): its opt-in, before the profile's reads.
+mountNearMeIfPresent();
 await loadTitles();
 await load();
 // Share links (issue 14): after the profile's read, which issued the session.

@@ -19,6 +19,13 @@ export const staticFiles = new Hono<AppEnv>()
     if (!response.ok) return c.notFound();
     return withHeaders(response, { "Cache-Control": FOREVER });
   })
+  // The service worker (issue 15): at the root, so its scope is the whole shop; never cached long,
+  // so a new build's worker is picked up at the next visit.
+  .get("/sw.js", async (c) => {
+    const response = await c.env.ASSETS.fetch(new URL("/sw.js", c.req.url));
+    if (!response.ok) return c.notFound();
+    return withHeaders(response, { "Cache-Control": "no-cache", "Content-Type": "text/javascript; charset=utf-8" });
+  })
   .get("/images/:id/:width", async (c) => {
     const image = Object.values(assets.images).find((candidate) => candidate.id === c.req.param("id"));
     const variants = image?.widths[Number(c.req.param("width"))];

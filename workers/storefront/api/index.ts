@@ -6,8 +6,10 @@ import { checkout } from "./checkout.ts";
 import { coupons } from "./coupons.ts";
 import { events } from "./events.ts";
 import { experiments } from "./experiments.ts";
+import { geofence } from "./geofence.ts";
 import { orders } from "./orders.ts";
 import { profile } from "./profile.ts";
+import { push } from "./push.ts";
 import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
@@ -82,4 +84,6 @@ export const api = contractApp()
   .route("/", experiments)
   .route("/", coupons)
   .route("/", teams)
-  .route("/", share);
+  .route("/", share)
+  .route("/", geofence)
+  .route("/", push);

@@ -2,7 +2,8 @@ import type { Context } from "hono";
 import { getCookie, setCookie } from "hono/cookie";
 import { chooseLang, type Lang } from "../../../src/i18n/messages.ts";
 
-const LANG_COOKIE = "lang";
+/** The cookie that remembers a shopper's language choice. */
+export const LANG_COOKIE = "lang";
 
 /**
  * The page language: `?lang=` (remembered in a cookie), the cookie, then Accept-Language.

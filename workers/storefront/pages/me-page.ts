@@ -7,6 +7,7 @@ import type { Markup } from "./layout.ts";
  * personal and changes by the minute, so the page is never cached and its script
  * (web/client/me.page.ts) reads `/api/me/profile` with the shopper's own session, and
  * `/api/me/coupons` for "My coupons" (issue 14): each coupon, available, held or used, with its dates.
+ * `#near-me` holds the "offers near me" opt-in (issue 15, web/client/shared/near-me.ts).
  */
 export function mePage(lang: Lang): Markup {
   const t = messages(lang);
@@ -27,6 +28,7 @@ export function mePage(lang: Lang): Markup {
         <dt>${t.favouriteCategories}</dt><dd><ul class="favourites" id="favourites"></ul></dd>
       </dl>
     </section>
+    <section class="card" id="near-me"></section>
     <section class="card" aria-labelledby="wallet-title">
       <h2 id="wallet-title">${t.myCoupons}</h2>
       <p id="wallet-status" role="status">${t.loading}</p>
