@@ -1,0 +1,109 @@
+import type { Validated } from "../sales/sale-config.ts";
+import { type OpeningHours, openingHoursSchema, WEEKDAYS, type Weekday } from "./store.ts";
+
+/**
+ * Opening hours as one line of text (issue 15): the CSV import's `opening_hours` column and the
+ * console's field. `mon-fri 09:00-21:00; sat,sun 10:00-22:00`: groups separated by `;`, each
+ * naming days (a day, a range like `mon-fri` or `fri-mon` across the weekend, a list, or
+ * `daily`) and then one or more intervals (`10:00-14:00, 17:00-22:00`). A day not named is
+ * closed; an empty text is a week closed. A day named in two groups is a mistake, not a merge:
+ * the text is a marketer's and a typo must not quietly add hours.
+ */
+
+const DAY_SET = /^[a-z,\- ]+$/;
+
+/** Parses the text form, listing every problem. */
+export function parseOpeningHours(text: string): Validated<OpeningHours> {
+  const problems: string[] = [];
+  const hours: Partial<Record<Weekday, string[]>> = {};
+  const groups = text
+    .split(";")
+    .map((group) => group.trim())
+    .filter((group) => group !== "");
+  for (const group of groups) {
+    const digit = group.search(/\d/);
+    if (digit <= 0) {
+      problems.push(`"${group}": name the days, then the hours, e.g. "mon-fri 09:00-21:00"`);
+      continue;
+    }
+    const dayText = group.slice(0, digit).trim().toLowerCase();
+    const days = daysOf(dayText);
+    if (days === null) {
+      problems.push(`"${dayText}": days are mon tue wed thu fri sat sun, a range like mon-fri, a list like sat,sun, or daily`);
+      continue;
+    }
+    const intervals = group
+      .slice(digit)
+      .split(/[,\s]+/)
+      .filter((interval) => interval !== "");
+    for (const day of days) {
+      if (hours[day]) problems.push(`${day}: named twice`);
+      else hours[day] = intervals;
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const parsed = openingHoursSchema.safeParse(hours);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  // A problem per day and interval, worded as the text has it: "sat 10:00-09:00: must open before it closes".
+  const seen = new Set<string>();
+  for (const issue of parsed.error.issues) {
+    const [day, index] = issue.path as [Weekday, number | undefined];
+    const where = index === undefined ? day : `${day} ${hours[day]?.[index] ?? ""}`;
+    const problem = `${where}: ${issue.message}`;
+    if (!seen.has(problem)) problems.push(problem);
+    seen.add(problem);
+  }
+  return { ok: false, problems };
+}
+
+/** The days a day expression names, in week order, or null when it is not one. */
+function daysOf(text: string): Weekday[] | null {
+  if (!DAY_SET.test(text)) return null;
+  if (text === "daily") return [...WEEKDAYS];
+  const days: Weekday[] = [];
+  for (const part of text.split(",").map((p) => p.trim())) {
+    const [from, to, ...rest] = part.split("-").map((p) => p.trim());
+    const start = WEEKDAYS.indexOf(from as Weekday);
+    if (start < 0 || rest.length > 0) return null;
+    if (to === undefined) {
+      days.push(WEEKDAYS[start] as Weekday);
+      continue;
+    }
+    const end = WEEKDAYS.indexOf(to as Weekday);
+    if (end < 0) return null;
+    // fri-mon runs across the weekend.
+    for (let i = start; ; i = (i + 1) % 7) {
+      days.push(WEEKDAYS[i] as Weekday);
+      if (i === end) break;
+    }
+  }
+  return days;
+}
+
+/**
+ * The text form of a week's hours: days with the same intervals in one group, runs of days as
+ * ranges. `parseOpeningHours(formatOpeningHours(h))` gives `h` back (with each day's intervals
+ * as given).
+ */
+export function formatOpeningHours(hours: OpeningHours): string {
+  const groups = new Map<string, Weekday[]>();
+  for (const day of WEEKDAYS) {
+    if (hours[day].length === 0) continue;
+    const key = hours[day].join(",");
+    groups.set(key, [...(groups.get(key) ?? []), day]);
+  }
+  return [...groups].map(([intervals, days]) => `${dayRanges(days)} ${intervals}`).join("; ");
+}
+
+/** mon,tue,wed,fri → "mon-wed,fri". */
+function dayRanges(days: Weekday[]): string {
+  if (days.length === 7) return "daily";
+  const runs: Weekday[][] = [];
+  for (const day of days) {
+    const run = runs.at(-1);
+    const last = run?.at(-1);
+    if (run && last !== undefined && WEEKDAYS.indexOf(day) === WEEKDAYS.indexOf(last) + 1) run.push(day);
+    else runs.push([day]);
+  }
+  return runs.map((run) => (run.length === 1 ? run[0] : `${run[0]}-${run.at(-1)}`)).join(",");
+}
