@@ -11,6 +11,11 @@ export const ERRORS = {
     meaning:
       "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required",
   },
+  validation_failed: {
+    status: 400,
+    meaning:
+      "stores: coordinates out of range, or a CSV import with bad rows (`problems`: every one, as `row N, column: message`); nothing was written",
+  },
   unauthorized: {
     status: 401,
     meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)",
@@ -34,6 +39,10 @@ export const ERRORS = {
   not_new_shopper: {
     status: 403,
     meaning: "team-up red packets: this team campaign is for new shoppers only, and this shopper has shopped before; nothing was joined",
+  },
+  wrong_store: {
+    status: 403,
+    meaning: "store staff: the staff token was issued for another store than the one in the path (`storeId`); nothing was done",
   },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale, or the team campaign, has not started (`startsAt`)" },

@@ -20,6 +20,7 @@ import { adminDeadLetters } from "./dead-letters.ts";
 import { adminSales } from "./sales.ts";
 import { adminShoppers } from "./shoppers.ts";
 import { adminStaff } from "./staff.ts";
+import { adminStores } from "./stores.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
@@ -100,4 +101,5 @@ export const adminApi = contractApp()
   .route("/", adminMetrics)
   .route("/", adminCoupons)
   .route("/", adminTeamCampaigns)
-  .route("/", adminPropagation);
+  .route("/", adminPropagation)
+  .route("/", adminStores);

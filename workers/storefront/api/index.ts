@@ -13,6 +13,8 @@ import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
 import { share } from "./share.ts";
+import { storeStaffApi } from "./store-staff.ts";
+import { stores } from "./stores.ts";
 import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
 
@@ -82,4 +84,6 @@ export const api = contractApp()
   .route("/", experiments)
   .route("/", coupons)
   .route("/", teams)
-  .route("/", share);
+  .route("/", share)
+  .route("/", stores)
+  .route("/", storeStaffApi);
