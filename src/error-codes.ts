@@ -104,7 +104,7 @@ export const ERRORS = {
   unsupported_media_type: {
     status: 415,
     meaning:
-      "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written",
+      "not sent with Content-Type: application/json, which every state-changing call requires, also without a body (the stores' CSV import: text/csv); nothing taken or written",
   },
   idempotency_conflict: {
     status: 422,
@@ -113,7 +113,7 @@ export const ERRORS = {
   rate_limited: {
     status: 429,
     meaning:
-      "too many requests from this client: shopper writes from this client address or by this shopper, new shoppers from this address, live-feed sockets, or failed staff sign-ins; `Retry-After` (and `retryAfter`) says in how many seconds to try again; nothing was taken",
+      "too many requests from this client: shopper writes from this client address or by this shopper, new shoppers from this address, live-feed sockets, failed staff sign-ins, or wrong store staff tokens from one address; `Retry-After` (and `retryAfter`) says in how many seconds to try again; nothing was taken",
   },
   queue_not_admitted: {
     status: 429,
