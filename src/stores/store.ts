@@ -11,8 +11,9 @@ import { z } from "zod";
  * day). `redeemOnlyWhenOpen` makes a redemption outside them a 409 `store_closed`.
  */
 
-export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
-export type Weekday = (typeof WEEKDAYS)[number];
+import { WEEKDAYS, type Weekday } from "./weekdays.ts";
+
+export { WEEKDAYS, type Weekday };
 
 export const STORE_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 /** "HH:MM-HH:MM", opening before closing, 00:00–24:00. */
