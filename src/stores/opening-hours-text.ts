@@ -38,24 +38,22 @@ export function parseOpeningHours(text: string): Validated<OpeningHours> {
       .slice(digit)
       .split(/[,\s]+/)
       .filter((interval) => interval !== "");
+    // Checked once per group, worded as the text has it ("mon-fri 21:00-09:00: must open before
+    // it closes"), not once for each of its days.
+    const checked = openingHoursSchema.shape.mon.safeParse(intervals);
+    if (!checked.success) {
+      for (const issue of checked.error.issues) {
+        const index = issue.path[0];
+        problems.push(`${typeof index === "number" ? `${dayText} ${intervals[index]}` : dayText}: ${issue.message}`);
+      }
+    }
     for (const day of days) {
       if (hours[day]) problems.push(`${day}: named twice`);
       else hours[day] = intervals;
     }
   }
   if (problems.length > 0) return { ok: false, problems };
-  const parsed = openingHoursSchema.safeParse(hours);
-  if (parsed.success) return { ok: true, value: parsed.data };
-  // A problem per day and interval, worded as the text has it: "sat 10:00-09:00: must open before it closes".
-  const seen = new Set<string>();
-  for (const issue of parsed.error.issues) {
-    const [day, index] = issue.path as [Weekday, number | undefined];
-    const where = index === undefined ? day : `${day} ${hours[day]?.[index] ?? ""}`;
-    const problem = `${where}: ${issue.message}`;
-    if (!seen.has(problem)) problems.push(problem);
-    seen.add(problem);
-  }
-  return { ok: false, problems };
+  return { ok: true, value: openingHoursSchema.parse(hours) };
 }
 
 /** The days a day expression names, in week order, or null when it is not one. */

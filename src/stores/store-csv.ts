@@ -92,11 +92,12 @@ export function parseStoreCsv(input: string): Validated<Store[]> {
     if (isBlank(cells)) return;
     const rowNumber = index + 2;
     const store = storeOfRow(cells, header, rowNumber, problems);
-    if (!store) return;
-    const first = firstRowOf.get(store.id);
-    if (first !== undefined) problems.push(`row ${rowNumber}, id: "${store.id}" is also on row ${first}`);
-    else firstRowOf.set(store.id, rowNumber);
-    stores.push(store);
+    // A repeated id is named whatever else is wrong with either row: fixing one must not reveal the other.
+    const id = (cells[header.indexOf("id")] ?? "").trim();
+    const first = firstRowOf.get(id);
+    if (id !== "" && first !== undefined) problems.push(`row ${rowNumber}, id: "${id}" is also on row ${first}`);
+    else if (id !== "") firstRowOf.set(id, rowNumber);
+    if (store) stores.push(store);
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: stores };
 }

@@ -101,19 +101,21 @@ describe("opening hours as text (src/stores/opening-hours-text.ts)", () => {
     expect(week("")).toEqual(Object.fromEntries(WEEKDAYS.map((d) => [d, []])));
   });
 
-  it("lists every problem, worded as the text has it", () => {
+  it("lists every problem once per group, worded as the text has it", () => {
     const parsed = parseOpeningHours("mon-fri 09:00-21:00; fri 10:00-09:00; funday 10:00-12:00; 10:00-12:00; sat 25:00-26:00");
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     expect(parsed.problems).toEqual([
+      "fri 10:00-09:00: must open before it closes (use 24:00 for midnight)",
       "fri: named twice",
       expect.stringContaining('"funday": days are'),
       expect.stringContaining('"10:00-12:00": name the days'),
+      'sat 25:00-26:00: an interval "HH:MM-HH:MM", e.g. "09:00-21:00"',
     ]);
-    const bad = parseOpeningHours("sat 10:00-09:00; sun 25:00-26:00");
+    const bad = parseOpeningHours("sat-sun 10:00-09:00; mon 25:00-26:00");
     expect(bad.ok ? [] : bad.problems).toEqual([
-      "sat 10:00-09:00: must open before it closes (use 24:00 for midnight)",
-      expect.stringMatching(/^sun 25:00-26:00: an interval/),
+      "sat-sun 10:00-09:00: must open before it closes (use 24:00 for midnight)",
+      expect.stringMatching(/^mon 25:00-26:00: an interval/),
     ]);
   });
 

@@ -15,7 +15,7 @@ export function draftStore(overrides: Record<string, unknown> = {}) {
     id: storeId(),
     name: "静安旗舰店",
     address: "南京西路1618号",
-    city: "上海",
+    city: "测试市", // not a demo city: the browser test lists the demo stores of Hangzhou exactly
     latitude: 31.2243,
     longitude: 121.4468,
     timeZone: "Asia/Shanghai",
@@ -52,7 +52,7 @@ export function importCsv(text: string, contentType = "text/csv; charset=utf-8")
 export const CSV_HEADER = STORE_CSV_COLUMNS.join(",");
 
 /** A good CSV row. */
-export function csvRow(id: string, name = `Store ${id}`, city = "杭州", latitude = 30.2569, longitude = 120.1622): string {
+export function csvRow(id: string, name = `Store ${id}`, city = "Testville", latitude = 30.2569, longitude = 120.1622): string {
   return `${id},${name},"1 Hubin Road, Shangcheng",${city},${latitude},${longitude},Asia/Shanghai,daily 10:00-22:00,false`;
 }
 
