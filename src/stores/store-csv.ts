@@ -1,7 +1,7 @@
 import Papa from "papaparse";
 import type { Validated } from "../sales/sale-config.ts";
 import { parseOpeningHours } from "./opening-hours-text.ts";
-import { type Store, STORE_LIMITS, storeSchema } from "./store.ts";
+import { type OpeningHours, type Store, STORE_LIMITS, storeSchema } from "./store.ts";
 
 /**
  * The stores' CSV import (issue 15): a marketer's spreadsheet, all or nothing. Every row is
@@ -88,10 +88,17 @@ export function parseStoreCsv(input: string): Validated<Store[]> {
   if (!columns) return { ok: false, problems };
   const stores: Store[] = [];
   const firstRowOf = new Map<string, number>();
+  // Most rows of a chain's file share a few opening hours: each text is parsed once.
+  const hoursOf = new Map<string, Validated<OpeningHours>>();
+  const readHours = (text: string) => {
+    let hours = hoursOf.get(text);
+    if (!hours) hoursOf.set(text, (hours = parseOpeningHours(text)));
+    return hours;
+  };
   body.forEach((cells, index) => {
     if (isBlank(cells)) return;
     const rowNumber = index + 2;
-    const store = storeOfRow(cells, header, rowNumber, problems);
+    const store = storeOfRow(cells, header, rowNumber, problems, readHours);
     // A repeated id is named whatever else is wrong with either row: fixing one must not reveal the other.
     const id = (cells[header.indexOf("id")] ?? "").trim();
     const first = firstRowOf.get(id);
@@ -120,7 +127,13 @@ function headerProblems(header: string[], problems: string[]): boolean {
 }
 
 /** One row as a Store, or null with its problems added, in the order of the columns. */
-function storeOfRow(cells: string[], header: string[], row: number, problems: string[]): Store | null {
+function storeOfRow(
+  cells: string[],
+  header: string[],
+  row: number,
+  problems: string[],
+  readHours: (text: string) => Validated<OpeningHours>,
+): Store | null {
   if (cells.length !== header.length) {
     problems.push(`row ${row}: ${cells.length} fields, the header has ${header.length} (a comma inside a value needs "quotes")`);
     return null;
@@ -141,7 +154,7 @@ function storeOfRow(cells: string[], header: string[], row: number, problems: st
   const longitude = number("longitude");
   const flag = cell("redeem_only_when_open").toLowerCase();
   if (!TRUE.has(flag) && !FALSE.has(flag)) refuse("redeem_only_when_open", `"${flag}" is not true or false`);
-  const hours = parseOpeningHours(cell("opening_hours"));
+  const hours = readHours(cell("opening_hours"));
   if (!hours.ok) for (const problem of hours.problems) refuse("opening_hours", problem);
   const candidate = {
     id: cell("id"),

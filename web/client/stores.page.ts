@@ -32,7 +32,9 @@ const picker = $("city-picker") as HTMLSelectElement;
 const locate = $("use-location") as HTMLButtonElement;
 
 function distance(meters: number): string {
-  return meters < 1000 ? t("storesMeters", { n: meters }) : t("storesKilometers", { n: (meters / 1000).toFixed(meters < 10_000 ? 1 : 0) });
+  if (meters < 1000) return t("storesMeters", { n: meters });
+  const digits = meters < 10_000 ? 1 : 0;
+  return t("storesKilometers", { n: (meters / 1000).toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }) });
 }
 
 function mapLink(store: FoundStore["store"]): string {
