@@ -91,8 +91,10 @@ export function parseStoreCsv(input: string): Validated<Store[]> {
   // Most rows of a chain's file share a few opening hours: each text is parsed once.
   const hoursOf = new Map<string, Validated<OpeningHours>>();
   const readHours = (text: string) => {
-    let hours = hoursOf.get(text);
-    if (!hours) hoursOf.set(text, (hours = parseOpeningHours(text)));
+    const known = hoursOf.get(text);
+    if (known) return known;
+    const hours = parseOpeningHours(text);
+    hoursOf.set(text, hours);
     return hours;
   };
   body.forEach((cells, index) => {

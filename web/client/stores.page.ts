@@ -34,7 +34,9 @@ const locate = $("use-location") as HTMLButtonElement;
 function distance(meters: number): string {
   if (meters < 1000) return t("storesMeters", { n: meters });
   const digits = meters < 10_000 ? 1 : 0;
-  return t("storesKilometers", { n: (meters / 1000).toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }) });
+  return t("storesKilometers", {
+    n: (meters / 1000).toLocaleString(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }),
+  });
 }
 
 function mapLink(store: FoundStore["store"]): string {
