@@ -20,6 +20,7 @@ import type { recentEvents } from "../../src/events/recent-events.ts";
 import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
 import type { CampaignSummary, listCampaigns } from "../../src/propagation/edge-store.ts";
 import type { namedReport } from "../../src/propagation/report.ts";
+import type { StaffTokenRecord, StoresWritten } from "../../workers/storefront/api/store-records.ts";
 
 describe("GET /admin: the marketer console", () => {
   it("serves the console shell without a token, uncached, running only its own script", async () => {
@@ -147,6 +148,13 @@ describe("GET /admin: the marketer console", () => {
       teams: "readSales",
       "new-team-campaign": "editSales",
       "team-editor": "editSales",
+      "show-stores": "readSales",
+      stores: "readSales",
+      "new-store": "editSales",
+      "import-stores": "editSales",
+      "store-editor": "editSales",
+      "store-import": "editSales",
+      "store-tokens": "editSales",
     });
   });
 
@@ -176,6 +184,9 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.TeamCampaignFigures>().toEqualTypeOf<TeamCampaignFigures>();
     expectTypeOf<Console.TeamCampaignWithFigures>().toEqualTypeOf<TeamCampaignWithFigures>();
     expectTypeOf<Console.TeamCampaignAuditEntry>().toEqualTypeOf<TeamCampaignAuditEntry>();
+    // Stores (issue 15): the records the handlers answer with.
+    expectTypeOf<Console.StoreStaffToken>().toEqualTypeOf<StaffTokenRecord>();
+    expectTypeOf<Console.StoreImport>().toEqualTypeOf<StoresWritten>();
   });
 });
 
