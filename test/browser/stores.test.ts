@@ -176,7 +176,12 @@ describe("the console's Stores view", () => {
       .poll(() => page.locator('[data-view="import-problems"] li').allTextContents())
       .toEqual(["row 3, latitude: must be between −90 and 90", `row 4, id: "${b}" is also on row 3`]);
     expect(await page.locator(`#store-list tr[data-store="${a}"]`).count()).toBe(0);
-    await page.fill("#store-csv-text", [STORE_CSV_COLUMNS.join(","), good(a), good(b)].join("\n"));
+    // The fixed file, chosen with the file picker this time (a file wins over pasted text).
+    await page.setInputFiles("#store-csv-file", {
+      name: "stores.csv",
+      mimeType: "text/csv",
+      buffer: Buffer.from(`\uFEFF${[STORE_CSV_COLUMNS.join(","), good(a), good(b)].join("\r\n")}\r\n`),
+    });
     await page.click("#run-store-import");
     await page.locator(`#store-list tr[data-store="${b}"]`).waitFor();
     await expect.poll(() => page.locator("#flash").textContent()).toBe("Imported: 2 new, 0 changed, 0 unchanged.");
@@ -194,8 +199,18 @@ describe("the console's Stores view", () => {
     const me = await fetch(`${shop.baseUrl}/api/stores/${id}/staff/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect(await me.json()).toMatchObject({ store: { id }, label: "Till 1" });
     await page.screenshot({ path: screenshotPath("console-stores"), fullPage: true });
+    // Revoked (after the confirmation): listed as revoked, and it signs nothing in any more.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await page.locator('[data-view="store-tokens"] li button', { hasText: "Revoke" }).click();
+    await expect.poll(() => page.locator('[data-view="store-tokens"] li').textContent()).toContain("revoked");
+    const after = await fetch(`${shop.baseUrl}/api/stores/${id}/staff/me`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(after.status).toBe(401);
     await page.click("#close-store-tokens");
     expect(await page.locator("#new-store-token-text").textContent()).toBe("");
+    // Deactivated (after the confirmation): kept in the list, marked so.
+    page.once("dialog", (dialog) => void dialog.accept());
+    await row.locator("button", { hasText: "Deactivate" }).click();
+    await expect.poll(() => page.locator(`#store-list tr[data-store="${id}"] [data-cell="state"]`).textContent()).toBe("deactivated");
     await context.close();
   });
 });

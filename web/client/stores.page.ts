@@ -120,7 +120,6 @@ function nearest(): void {
     },
     (error) => {
       status.textContent = error.code === error.PERMISSION_DENIED ? t("storesLocationRefused") : t("storesLocationUnavailable");
-      document.body.dataset.finder = "city";
       picker.focus();
     },
     { enableHighAccuracy: false, timeout: LOCATION_TIMEOUT_MS, maximumAge: 60_000 },
