@@ -68,6 +68,16 @@ const en = {
   token_issued: "issued {time} by {by}",
   confirmRevoke: "Revoke the token {label}? The till signed in with it stops working within 10 s.",
   failed: "Failed: {message}",
+  audit: "Audit log",
+  auditOf: "Audit log of {name}",
+  h_when: "When",
+  h_who: "Who",
+  h_action: "Action",
+  h_subject: "Store",
+  h_what: "What changed",
+  created: "created",
+  noChange: "no change",
+  tokenEntry: "staff token {label} ({id})",
 };
 
 export type StoreWords = typeof en;
@@ -134,6 +144,16 @@ const zh: StoreWords = {
   token_issued: "{time} 由 {by} 签发",
   confirmRevoke: "吊销令牌 {label}？使用它登录的收银台将在 10 秒内失效。",
   failed: "失败：{message}",
+  audit: "审计日志",
+  auditOf: "{name} 的审计日志",
+  h_when: "时间",
+  h_who: "操作人",
+  h_action: "操作",
+  h_subject: "门店",
+  h_what: "变更内容",
+  created: "已创建",
+  noChange: "无变化",
+  tokenEntry: "店员令牌 {label}（{id}）",
 };
 
 export function storeWords(lang: Lang): StoreWords {

@@ -211,6 +211,19 @@ describe("the console's Stores view", () => {
     page.once("dialog", (dialog) => void dialog.accept());
     await row.locator("button", { hasText: "Deactivate" }).click();
     await expect.poll(() => page.locator(`#store-list tr[data-store="${id}"] [data-cell="state"]`).textContent()).toBe("deactivated");
+    // Its audit log: each change field by field, the token's issue and revocation.
+    await page.locator(`#store-list tr[data-store="${id}"] button`, { hasText: "Audit log" }).click();
+    const audit = page.locator('#details [data-view="audit"] tbody tr');
+    await audit.first().waitFor();
+    expect(await audit.locator("td:nth-child(3)").allTextContents()).toEqual([
+      "deactivate",
+      "revoke_staff_token",
+      "issue_staff_token",
+      "create",
+    ]);
+    expect(await audit.nth(0).locator("td:nth-child(5)").textContent()).toBe("Active (found, pushed and redeemed in): true → false");
+    expect(await audit.nth(2).locator("td:nth-child(5)").textContent()).toMatch(/^staff token Till 1 \([0-9a-z]{12}\)$/);
+    expect(await audit.nth(3).locator("td:nth-child(5)").textContent()).toBe("created");
     await context.close();
   });
 });

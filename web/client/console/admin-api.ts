@@ -23,6 +23,7 @@ import type {
   SalesList,
   SaleUpdateInput,
   ShopperEvents,
+  StoreAuditTrail,
   StoreDeactivated,
   StoreImport,
   StoreList,
@@ -119,6 +120,7 @@ export class AdminApi {
   storeTokens = (id: string) => this.call<StoreStaffTokens>("GET", `/stores/${encodeURIComponent(id)}/staff-tokens`);
   issueStoreToken = (id: string, label: string) =>
     this.call<StoreStaffTokenIssued>("POST", `/stores/${encodeURIComponent(id)}/staff-tokens`, { label });
+  storeAudit = (id: string) => this.call<StoreAuditTrail>("GET", `/stores/${encodeURIComponent(id)}/audit`);
   revokeStoreToken = (id: string, tokenId: string) =>
     this.call<StoreStaffTokenRevoked>("DELETE", `/stores/${encodeURIComponent(id)}/staff-tokens/${encodeURIComponent(tokenId)}`);
 

@@ -322,3 +322,18 @@ export interface StoreStaffTokenRevoked {
   token: StoreStaffToken;
   changed: boolean;
 }
+
+/** GET /admin/api/stores/{id}/audit: a store's changes (before and after) and its tokens' issues and revocations. */
+export interface StoreAuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  version: number;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+}
+
+export interface StoreAuditTrail {
+  entries: StoreAuditEntry[];
+}

@@ -3,8 +3,10 @@ import { formatOpeningHours } from "../../../src/stores/opening-hours-format.ts"
 import type { StoreWords } from "../../../src/stores/store-words.ts";
 import { storeWords } from "../../../src/stores/store-words.ts";
 import type { AdminApi } from "./admin-api.ts";
-import type { Store } from "./api-types.ts";
+import type { Store, StoreAuditEntry } from "./api-types.ts";
+import { showAuditRows } from "./audit-view.ts";
 import { needs } from "./capabilities.ts";
+import { type ChangeWords, changesBetween } from "./changes.ts";
 import { byId, h } from "./dom.ts";
 import { flash } from "./flash.ts";
 import { FormFields, input } from "./form-fields.ts";
@@ -113,6 +115,7 @@ export class StoresView {
               w.deactivate,
             )
           : null,
+        h("button", { type: "button", class: "secondary", ...needs("readAudit"), onclick: () => void this.audit(store) }, w.audit),
       ),
     );
   }
@@ -173,6 +176,37 @@ export class StoresView {
     flash(fill(w.deactivated, { name: store.name }));
     await this.load();
   }
+
+  /** The store's audit log in the details panel: each edit field by field, each token issued or revoked. */
+  private async audit(store: Store): Promise<void> {
+    const w = this.words;
+    const result = await this.api.storeAudit(store.id);
+    if (!result.ok) return flash(fill(w.failed, { message: result.error.message }), true);
+    const rows = result.data.entries.map((entry) => ({ ...entry, subject: `${store.id} #${entry.version}` }));
+    showAuditRows(fill(w.auditOf, { name: store.name }), rows, this.changes, [w.h_when, w.h_who, w.h_action, w.h_subject, w.h_what]);
+  }
+
+  /** A store's change field by field (its hours as text); a token's entry names the token. */
+  private readonly changes = (before: StoreAuditEntry["before"], after: StoreAuditEntry["after"]): string[] => {
+    const w = this.words;
+    if ("storeId" in after) return [fill(w.tokenEntry, { label: String(after.label), id: String(after.id) })];
+    const words: ChangeWords<StoreAuditEntry["after"] & { version: number }> = {
+      label: (key) => (w as Record<string, string>)[`f_${key}`] ?? key,
+      show: (key, version) => {
+        const value = version[key];
+        if (key === "openingHours" && value) return formatOpeningHours(value as Store["openingHours"]) || "–";
+        return value === undefined ? "–" : typeof value === "string" ? value : JSON.stringify(value);
+      },
+      created: w.created,
+      oldestKept: w.created,
+      noChange: w.noChange,
+    };
+    return changesBetween(
+      words,
+      before as (StoreAuditEntry["after"] & { version: number }) | null,
+      after as StoreAuditEntry["after"] & { version: number },
+    );
+  };
 
   private openImport(): void {
     const form = byId("store-import", HTMLFormElement);

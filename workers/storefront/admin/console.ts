@@ -42,7 +42,7 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    // The console is in English; its Coupons, Team red packets and Propagation views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    // The console is in English; its Coupons, Team red packets, Propagation and Stores views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
     return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
