@@ -52,6 +52,8 @@ const interval = z
   .string()
   .regex(OPENING_INTERVAL, 'an interval "HH:MM-HH:MM", e.g. "09:00-21:00"')
   .refine((text) => {
+    // zod 4 runs a refinement after a failed check too: only a well-formed interval is judged here.
+    if (!OPENING_INTERVAL.test(text)) return true;
     const [open, close] = text.split("-") as [string, string];
     return minutesOf(open) < minutesOf(close);
   }, "must open before it closes (use 24:00 for midnight)");

@@ -106,6 +106,21 @@ describe("stores through the admin API (issue 15)", () => {
     expect((await readError(latin1)).code).toBe("validation_failed");
   });
 
+  it("keeps a store's H3 cell while it stays put, and clears it when it moves (the geofence files it again)", async () => {
+    const store = await createStore();
+    const cell = () =>
+      withPostgres(
+        async (pool) =>
+          (await pool.query<{ h3_cell: string | null }>("select h3_cell from stores where id = $1", [store.id])).rows[0]?.h3_cell,
+      );
+    expect(await cell()).toBeNull();
+    await withPostgres((pool) => pool.query("update stores set h3_cell = '8a309b4a2d7ffff' where id = $1", [store.id]));
+    await admin(`/stores/${store.id}`, { method: "PUT", body: { ...store, name: "Renamed" } });
+    expect(await cell()).toBe("8a309b4a2d7ffff");
+    await admin(`/stores/${store.id}`, { method: "PUT", body: { ...store, latitude: store.latitude + 0.01 } });
+    expect(await cell()).toBeNull();
+  });
+
   it("refuses a call without a credential", async () => {
     expect((await admin("/stores", { token: null })).status).toBe(401);
     const store = await createStore();
