@@ -24,6 +24,7 @@ afterEach(() => {
   expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
+const demoSettings = { url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY };
 const AUTH = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
 
 async function createStore(body: Record<string, unknown>): Promise<void> {
@@ -46,10 +47,11 @@ async function phone(locale: string, geolocation?: { latitude: number; longitude
 
 describe("the store finder, /stores", () => {
   it("seeds the demo stores once: npm start's seed is idempotent", async () => {
-    const settings = { url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY };
-    const first = await seedDemoStores(settings);
-    expect(first).toBe(DEMO_STORES.length);
-    expect(await seedDemoStores(settings)).toBe(0);
+    await seedDemoStores(demoSettings);
+    expect(await seedDemoStores(demoSettings)).toBe(0);
+    const response = await fetch(`${shop.baseUrl}/admin/api/stores`, { headers: AUTH });
+    const ids = ((await response.json()) as { stores: Array<{ id: string }> }).stores.map((store) => store.id);
+    expect(ids).toEqual(expect.arrayContaining(DEMO_STORES.map((store) => store.id)));
   });
 
   it("lists the nearest stores first from a granted location, with distance, open now and a map link (zh-CN, phone)", async () => {
@@ -90,6 +92,7 @@ describe("the store finder, /stores", () => {
   });
 
   it("falls back to the city picker when the location is refused, and lists that city's stores by name (en)", async () => {
+    await seedDemoStores(demoSettings);
     const context = await phone("en-US");
     const page = await context.newPage();
     await page.goto("/stores?lang=en");
@@ -224,6 +227,20 @@ describe("the console's Stores view", () => {
     expect(await audit.nth(0).locator("td:nth-child(5)").textContent()).toBe("Active (found, pushed and redeemed in): true → false");
     expect(await audit.nth(2).locator("td:nth-child(5)").textContent()).toMatch(/^staff token Till 1 \([0-9a-z]{12}\)$/);
     expect(await audit.nth(3).locator("td:nth-child(5)").textContent()).toBe("created");
+    await context.close();
+  });
+
+  it("speaks Chinese when the shop's language is", async () => {
+    await seedDemoStores(demoSettings);
+    const marketer = await shop.createStaff("marketer", "门店运营");
+    const { context, page } = await signedIn(marketer);
+    await page.goto("/admin?lang=zh-CN#stores");
+    await page.locator("#stores:not([hidden])").waitFor();
+    expect(await page.locator("#stores h2").textContent()).toBe("门店");
+    expect(await page.locator("#show-stores").textContent()).toBe("门店");
+    await page.locator('#store-list [data-view="stores"]').waitFor();
+    expect(await page.locator('#store-list [data-view="stores"] th').allTextContents()).toEqual(["门店", "位置", "营业时间", "状态", ""]);
+    expect(await page.locator('#store-list tr[data-store="hz-hubin"] [data-cell="state"]').textContent()).toBe("营业中");
     await context.close();
   });
 });
