@@ -5,6 +5,7 @@ import { type Database, withDatabase } from "../../../src/db/client.ts";
 import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { AppError } from "../../../src/errors.ts";
 import { configAuditTrail } from "../../../src/kv/config-audit.ts";
+import { describeIssues } from "../../../src/sales/sale-config.ts";
 import { STAFF_TOKEN_ID } from "../../../src/stores/staff-token.ts";
 import { type Store, STORE_ID } from "../../../src/stores/store.ts";
 import { parseStoreCsv, STORE_CSV_COLUMNS, STORE_CSV_LIMITS } from "../../../src/stores/store-csv.ts";
@@ -290,7 +291,7 @@ export const adminStores = contractApp()
     const store = await existing(c, c.req.valid("param").id);
     const input = BODIES.StaffTokenRequest.safeParse(await jsonInput(c));
     if (!input.success) {
-      const problems = input.error.issues.map((issue) => `${issue.path.join(".") || "body"}: ${issue.message}`);
+      const problems = describeIssues(input.error.issues);
       throw new AppError("invalid_request", `invalid staff token request: ${problems.join("; ")}`, { problems });
     }
     if (!store.active) throw new AppError("conflict", `store "${store.id}" is deactivated: reopen it before issuing tokens`);
