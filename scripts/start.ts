@@ -24,6 +24,7 @@ import { LOCAL_STAFF_SESSION_SECRET } from "./local/stack-vars.ts";
 import { assertPortFree, PortInUseError } from "./local/ports.ts";
 import { migrateDatabase } from "./migrate.ts";
 import { generateVapidKeys } from "../src/push/vapid.ts";
+import { seedDemoStores } from "./local/seed-stores.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -103,6 +104,8 @@ async function main(): Promise<void> {
   await seedDemoSales(await previousVersions);
   step("seeding the demo A/B experiments, coupons and team campaign into local KV (those not there yet)");
   await seedDemoConfiguration();
+  step("seeding the demo stores into local Postgres (those not there yet)");
+  await seedDemoStores({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
   const { generated, ...vapid } = await localVapid();

@@ -11,6 +11,11 @@ export const ERRORS = {
     meaning:
       "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required",
   },
+  validation_failed: {
+    status: 400,
+    meaning:
+      "stores: coordinates out of range, or a CSV import with bad rows (`problems`: every one, as `row N, column: message`); nothing was written",
+  },
   unauthorized: {
     status: 401,
     meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)",
@@ -34,6 +39,10 @@ export const ERRORS = {
   not_new_shopper: {
     status: 403,
     meaning: "team-up red packets: this team campaign is for new shoppers only, and this shopper has shopped before; nothing was joined",
+  },
+  wrong_store: {
+    status: 403,
+    meaning: "store staff: the staff token was issued for another store than the one in the path (`storeId`); nothing was done",
   },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   push_not_configured: {
@@ -99,7 +108,7 @@ export const ERRORS = {
   unsupported_media_type: {
     status: 415,
     meaning:
-      "not sent with Content-Type: application/json, which every state-changing call requires, also without a body; nothing taken or written",
+      "not sent with Content-Type: application/json, which every state-changing call requires, also without a body (the stores' CSV import: text/csv); nothing taken or written",
   },
   idempotency_conflict: {
     status: 422,
@@ -108,7 +117,7 @@ export const ERRORS = {
   rate_limited: {
     status: 429,
     meaning:
-      "too many requests from this client: shopper writes from this client address or by this shopper, new shoppers from this address, live-feed sockets, or failed staff sign-ins; `Retry-After` (and `retryAfter`) says in how many seconds to try again; nothing was taken",
+      "too many requests from this client: shopper writes from this client address or by this shopper, new shoppers from this address, live-feed sockets, failed staff sign-ins, or wrong store staff tokens from one address; `Retry-After` (and `retryAfter`) says in how many seconds to try again; nothing was taken",
   },
   queue_not_admitted: {
     status: 429,

@@ -21,6 +21,7 @@ import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
 import type { CampaignSummary, listCampaigns } from "../../src/propagation/edge-store.ts";
 import type { namedReport } from "../../src/propagation/report.ts";
 import type { livestreamReport, storeCouponReport, storeReport } from "../../src/store-coupons/stats-report.ts";
+import type { StaffTokenRecord, StoresWritten } from "../../workers/storefront/api/store-records.ts";
 
 describe("GET /admin: the marketer console", () => {
   it("serves the console shell without a token, uncached, running only its own script", async () => {
@@ -150,6 +151,13 @@ describe("GET /admin: the marketer console", () => {
       "team-editor": "editSales",
       "show-store-coupons": "readSales",
       "store-coupons": "readSales",
+      "show-stores": "readSales",
+      stores: "readSales",
+      "new-store": "editSales",
+      "import-stores": "editSales",
+      "store-editor": "editSales",
+      "store-import": "editSales",
+      "store-tokens": "editSales",
     });
   });
 
@@ -183,6 +191,9 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.StoreCouponReport>().toEqualTypeOf<Awaited<ReturnType<typeof storeCouponReport>>>();
     expectTypeOf<Console.LivestreamReport>().toEqualTypeOf<NonNullable<Awaited<ReturnType<typeof livestreamReport>>>>();
     expectTypeOf<Console.StoreReport>().toEqualTypeOf<NonNullable<Awaited<ReturnType<typeof storeReport>>>>();
+    // Stores (issue 15): the records the handlers answer with.
+    expectTypeOf<Console.StoreStaffToken>().toEqualTypeOf<StaffTokenRecord>();
+    expectTypeOf<Console.StoreImport>().toEqualTypeOf<StoresWritten>();
   });
 });
 

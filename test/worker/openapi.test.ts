@@ -92,6 +92,7 @@ describe("GET /api/openapi.json", () => {
       adminSession: expect.objectContaining({ type: "apiKey", in: "cookie" }),
       cloudflareAccess: expect.objectContaining({ type: "apiKey", in: "header", name: "Cf-Access-Jwt-Assertion" }),
       metricsToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
+      storeStaffToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
     });
     for (const ref of collectRefs(doc)) expect(resolve(doc, ref), ref).toBeDefined();
   });
@@ -261,6 +262,16 @@ describe("GET /api/openapi.json", () => {
       "PUT /admin/api/team-campaigns/{id}": "editSales",
       "GET /admin/api/team-campaigns/{id}/history": "readSales",
       "GET /admin/api/team-campaigns/{id}/audit": "readAudit",
+      "GET /admin/api/stores": "readSales",
+      "POST /admin/api/stores": "editSales",
+      "GET /admin/api/stores/{id}": "readSales",
+      "PUT /admin/api/stores/{id}": "editSales",
+      "POST /admin/api/stores/{id}/deactivate": "editSales",
+      "POST /admin/api/stores/import": "editSales",
+      "GET /admin/api/stores/{id}/staff-tokens": "editSales",
+      "POST /admin/api/stores/{id}/staff-tokens": "editSales",
+      "DELETE /admin/api/stores/{id}/staff-tokens/{tokenId}": "editSales",
+      "GET /admin/api/stores/{id}/audit": "readAudit",
       "GET /admin/api/metrics/summary": "readMetrics",
       "GET /admin/api/propagation": "readSales",
       "GET /admin/api/propagation/{campaign}": "readSales",

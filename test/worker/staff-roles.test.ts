@@ -59,6 +59,16 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /team-campaigns/:id/audit": "readAudit",
   "GET /propagation": "readSales",
   "GET /propagation/:campaign": "readSales",
+  "GET /stores": "readSales",
+  "POST /stores": "editSales",
+  "GET /stores/:id": "readSales",
+  "PUT /stores/:id": "editSales",
+  "POST /stores/:id/deactivate": "editSales",
+  "POST /stores/import": "editSales",
+  "GET /stores/:id/staff-tokens": "editSales",
+  "POST /stores/:id/staff-tokens": "editSales",
+  "DELETE /stores/:id/staff-tokens/:tokenId": "editSales",
+  "GET /stores/:id/audit": "readAudit",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

@@ -37,6 +37,7 @@ import { ShoppersView } from "./console/shoppers-view.ts";
 import { SignInPanel } from "./console/sign-in-panel.ts";
 import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
+import { StoresView } from "./console/stores-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -76,6 +77,8 @@ const propagation = new PropagationView(api);
 const teams = new TeamsView(api);
 /** Store coupons (issue 15): claimed, redeemed and rate per livestream and per store, redemptions over time; opened by "Store coupons" (or #store-coupons). */
 const storeCoupons = new StoreCouponsView(api);
+/** Stores (issue 15): the list, the form, the CSV import and staff tokens; opened by "Stores" (or #stores). */
+const stores = new StoresView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -119,6 +122,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#propagation" && may(staff.role, "readSales")) propagation.open();
   if (location.hash === "#teams" && may(staff.role, "readSales")) teams.open();
   if (location.hash === "#store-coupons" && may(staff.role, "readSales")) storeCoupons.open();
+  if (location.hash === "#stores" && may(staff.role, "readSales")) stores.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -139,6 +143,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   propagation.close();
   teams.close();
   storeCoupons.close();
+  stores.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -24,6 +24,14 @@ import type {
   SalesList,
   SaleUpdateInput,
   ShopperEvents,
+  StoreAuditTrail,
+  StoreDeactivated,
+  StoreImport,
+  StoreList,
+  StoreRecord,
+  StoreStaffTokenIssued,
+  StoreStaffTokenRevoked,
+  StoreStaffTokens,
   ShopperProfile,
   StoreCouponReport,
   StoreReport,
@@ -45,6 +53,8 @@ export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; 
  */
 interface CallOptions {
   quiet?: boolean;
+  /** The body is this CSV text, sent as text/csv (the stores' import), not JSON. */
+  csv?: boolean;
 }
 
 /** What the console hears of any call, whoever made it. */
@@ -110,6 +120,17 @@ export class AdminApi {
   teamCampaignHistory = (id: string) => this.call<TeamCampaignHistory>("GET", `/team-campaigns/${encodeURIComponent(id)}/history`);
   teamCampaignAudit = (id: string) => this.call<TeamCampaignAuditTrail>("GET", `/team-campaigns/${encodeURIComponent(id)}/audit`);
   metricsSummary = () => this.call<DashboardSummary>("GET", "/metrics/summary");
+  stores = () => this.call<StoreList>("GET", "/stores");
+  createStore = (store: Record<string, unknown>) => this.call<StoreRecord>("POST", "/stores", store);
+  updateStore = (id: string, store: Record<string, unknown>) => this.call<StoreRecord>("PUT", `/stores/${encodeURIComponent(id)}`, store);
+  deactivateStore = (id: string) => this.call<StoreDeactivated>("POST", `/stores/${encodeURIComponent(id)}/deactivate`);
+  importStores = (csv: string) => this.call<StoreImport>("POST", "/stores/import", csv, { csv: true });
+  storeTokens = (id: string) => this.call<StoreStaffTokens>("GET", `/stores/${encodeURIComponent(id)}/staff-tokens`);
+  issueStoreToken = (id: string, label: string) =>
+    this.call<StoreStaffTokenIssued>("POST", `/stores/${encodeURIComponent(id)}/staff-tokens`, { label });
+  storeAudit = (id: string) => this.call<StoreAuditTrail>("GET", `/stores/${encodeURIComponent(id)}/audit`);
+  revokeStoreToken = (id: string, tokenId: string) =>
+    this.call<StoreStaffTokenRevoked>("DELETE", `/stores/${encodeURIComponent(id)}/staff-tokens/${encodeURIComponent(tokenId)}`);
 
   private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",
@@ -125,11 +146,16 @@ export class AdminApi {
     // Only the admin token's changes are audited under a typed name; an account is its email.
     // Header values are bytes: a name like 王芳 travels percent-encoded, the API decodes it.
     if (token && actor) headers["X-Admin-Actor"] = encodeURIComponent(actor);
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (body !== undefined) headers["Content-Type"] = options.csv ? "text/csv; charset=utf-8" : "application/json";
     let response: Response;
     try {
       // Same-origin credentials (fetch's default, stated because a session depends on it): the cookie goes, to this origin only.
-      const init: RequestInit = { method, headers, credentials: "same-origin", body: body === undefined ? null : JSON.stringify(body) };
+      const init: RequestInit = {
+        method,
+        headers,
+        credentials: "same-origin",
+        body: body === undefined ? null : options.csv ? String(body) : JSON.stringify(body),
+      };
       response = await fetch(`/admin/api${path}`, init);
     } catch (error) {
       const message = `the storefront did not answer: ${error instanceof Error ? error.message : String(error)}`;

@@ -24,10 +24,12 @@ import type { ConsolePhase } from "../../../src/sales/phase.ts";
 import type { SaleConfig, saleDraftSchema, saleUpdateSchema } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import type { StaffIdentity } from "../../../src/staff/identity.ts";
+import type { Store } from "../../../src/stores/store.ts";
 import type { TeamCampaign, teamCampaignDraftSchema } from "../../../src/teams/team-campaign.ts";
 import type { z } from "zod";
 
 export type {
+  Store,
   AuditRecord,
   ConsolePhase,
   CouponTemplate,
@@ -274,4 +276,67 @@ export interface ApiProblem {
   version?: number;
   /** On `rate_limited`: seconds until a sign-in is taken again (`retryAfter`, or the Retry-After header). */
   retryAfter?: number;
+}
+
+/** Stores (issue 15): GET /admin/api/stores. */
+export interface StoreList {
+  stores: Store[];
+}
+
+/** One store: GET, POST, PUT /admin/api/stores…. */
+export interface StoreRecord {
+  store: Store;
+}
+
+/** POST /admin/api/stores/{id}/deactivate. */
+export interface StoreDeactivated {
+  store: Store;
+  changed: boolean;
+}
+
+/** POST /admin/api/stores/import: the ids, by what the import did to each. */
+export interface StoreImport {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+/** A store staff token's record, never the token nor its hash. */
+export interface StoreStaffToken {
+  id: string;
+  storeId: string;
+  label: string;
+  createdAt: number;
+  createdBy: string;
+  revokedAt: number | null;
+}
+
+export interface StoreStaffTokens {
+  tokens: StoreStaffToken[];
+}
+
+/** POST /admin/api/stores/{id}/staff-tokens: `secret` is the token text, shown once. */
+export interface StoreStaffTokenIssued {
+  token: StoreStaffToken;
+  secret: string;
+}
+
+export interface StoreStaffTokenRevoked {
+  token: StoreStaffToken;
+  changed: boolean;
+}
+
+/** GET /admin/api/stores/{id}/audit: a store's changes (before and after) and its tokens' issues and revocations. */
+export interface StoreAuditEntry {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  version: number;
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown>;
+}
+
+export interface StoreAuditTrail {
+  entries: StoreAuditEntry[];
 }

@@ -12,6 +12,8 @@ import { propagationSection } from "./console-propagation.ts";
 import { storeCouponsSection } from "./console-store-coupons.ts";
 import { teamsSection } from "./console-teams.ts";
 import { storeCouponWords } from "../../../src/store-coupons/stats-words.ts";
+import { storesSection } from "./console-stores.ts";
+import { storeWords } from "../../../src/stores/store-words.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -42,7 +44,7 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    // The console is in English; its Coupons, Team red packets and Propagation views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    // The console is in English; its Coupons, Team red packets, Propagation and Stores views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
     return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
@@ -94,6 +96,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-propagation" class="secondary" data-capability="${needs("readSales")}">${propagationWords(lang).propagation}</button>
           <button type="button" id="show-teams" class="secondary" data-capability="${needs("readSales")}">Team red packets</button>
           <button type="button" id="show-store-coupons" class="secondary" data-capability="${needs("readSales")}">${storeCouponWords(lang).storeCoupons}</button>
+          <button type="button" id="show-stores" class="secondary" data-capability="${needs("readSales")}">${storeWords(lang).stores}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -105,6 +108,7 @@ function page(lang: Lang, nonce: string) {
         ${couponsSection(lang)}
         ${teamsSection(lang)}
         ${storeCouponsSection(lang)}
+        ${storesSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

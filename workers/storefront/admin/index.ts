@@ -21,6 +21,7 @@ import { adminSales } from "./sales.ts";
 import { adminShoppers } from "./shoppers.ts";
 import { adminStaff } from "./staff.ts";
 import { adminStoreCouponStats } from "./store-coupon-stats.ts";
+import { adminStores } from "./stores.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
@@ -102,4 +103,5 @@ export const adminApi = contractApp()
   .route("/", adminCoupons)
   .route("/", adminTeamCampaigns)
   .route("/", adminPropagation)
-  .route("/", adminStoreCouponStats);
+  .route("/", adminStoreCouponStats)
+  .route("/", adminStores);

@@ -15,6 +15,8 @@ import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
 import { share } from "./share.ts";
+import { storeStaffApi } from "./store-staff.ts";
+import { stores } from "./stores.ts";
 import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
 
@@ -86,4 +88,6 @@ export const api = contractApp()
   .route("/", teams)
   .route("/", share)
   .route("/", geofence)
-  .route("/", push);
+  .route("/", push)
+  .route("/", stores)
+  .route("/", storeStaffApi);

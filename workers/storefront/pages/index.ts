@@ -17,6 +17,7 @@ import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.
 import { salePage } from "./sale-page.ts";
 import { storeStaffPage } from "./store-staff-page.ts";
 import { teamCampaignsPage, teamPage } from "./team-page.ts";
+import { storesPage } from "./stores-page.ts";
 import { TEAM_ID } from "../../../src/teams/team-id.ts";
 import { type ShopPagePolicy, withShopPageHeaders } from "./security-headers.ts";
 
@@ -60,6 +61,8 @@ export const pages = new Hono<AppEnv>()
   .get("/me", (c) => privatePage(c, (lang) => ({ title: messages(lang).profileTitle, body: mePage(lang), script: "me" })))
   // Team-up red packets (issue 14): the running campaigns, and a team's share page. The API says whether a team exists.
   .get("/teams", (c) => privatePage(c, (lang) => ({ title: messages(lang).teamsTitle, body: teamCampaignsPage(lang), script: "team" })))
+  // The store finder (issue 15): a shell; its script reads /api/stores with the shopper's location or city.
+  .get("/stores", (c) => privatePage(c, (lang) => ({ title: messages(lang).storesTitle, body: storesPage(lang), script: "stores" })))
   .get("/teams/:id", (c) => {
     const id = c.req.param("id");
     if (!TEAM_ID.test(id)) throw new AppError("not_found", `no team ${id}`);
