@@ -11,6 +11,11 @@ export const ERRORS = {
     meaning:
       "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required",
   },
+  invalid_code: {
+    status: 400,
+    meaning:
+      "store redemption: the code is neither a coupon id nor a short code (8 Crockford base32 symbols and a check symbol), or its check symbol does not match (a mistyped symbol); nothing was redeemed",
+  },
   unauthorized: {
     status: 401,
     meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)",
@@ -34,6 +39,14 @@ export const ERRORS = {
   not_new_shopper: {
     status: 403,
     meaning: "team-up red packets: this team campaign is for new shoppers only, and this shopper has shopped before; nothing was joined",
+  },
+  wrong_store: {
+    status: 403,
+    meaning: "store staff: the staff token belongs to another store than the one in the path; nothing was redeemed",
+  },
+  wrong_claim_code: {
+    status: 403,
+    meaning: "livestream coupons: the claim code announced on air was missing or not this livestream's; nothing was claimed",
   },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   not_started: { status: 409, meaning: "the sale, or the team campaign, has not started (`startsAt`)" },
@@ -76,6 +89,22 @@ export const ERRORS = {
     meaning: "the coupon's hold for this checkout ran out before the order took it (`couponId`); try again",
   },
   coupons_gone: { status: 409, meaning: "every coupon of this kind has been claimed: the pool is empty" },
+  not_live: {
+    status: 409,
+    meaning: "livestream coupons: the livestream is not on air (`startsAt`, `endsAt`): its coupons are claimed only during its window",
+  },
+  already_redeemed: {
+    status: 409,
+    meaning: "store redemption: the coupon was redeemed already (`redeemedAt`, `storeId`, `storeName`); nothing changed",
+  },
+  not_redeemable_here: {
+    status: 409,
+    meaning: "store redemption: the coupon is not valid in this store (`stores`: where it is); nothing was redeemed",
+  },
+  store_closed: {
+    status: 409,
+    meaning: "store redemption: the store redeems only while open, and it is closed now (`opensAt` when known); nothing was redeemed",
+  },
   conflict: {
     status: 409,
     meaning:
