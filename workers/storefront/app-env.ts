@@ -1,4 +1,5 @@
 import type { StaffIdentity } from "../../src/staff/identity.ts";
+import type { Store } from "../../src/stores/store.ts";
 
 /** The hono environment of the storefront: bindings from wrangler.toml, per-request variables. */
 export type AppEnv = {
@@ -10,5 +11,8 @@ export type AppEnv = {
     newSession: boolean;
     /** Admin: who is calling, set by the admin authentication (admin/auth.ts). */
     staff: StaffIdentity;
+    /** Store staff (issue 15): the store the till's staff token is for, and the token's id (api/store-staff.ts). */
+    staffStore: Store;
+    staffTokenId: string;
   };
 };

@@ -31,6 +31,11 @@ export const SECURITY_SCHEMES = {
     scheme: "bearer",
     description: "METRICS_TOKEN, for a Prometheus scraper on GET /metrics only; /metrics is closed (401) unless it is set",
   },
+  storeStaffToken: {
+    type: "http",
+    scheme: "bearer",
+    description: "A store staff token (`sst_<tokenId>_<secret>`), issued in the console for one store: what a till redeems coupons with",
+  },
   cloudflareAccess: {
     type: "apiKey",
     in: "header",
