@@ -77,8 +77,22 @@ const serverEvents = {
   order_cancelled: { sku, orderId, qty, amount },
   order_expired: { sku, orderId, qty, amount },
   payment_failed: { sku, orderId, amount, reason: shortText(64) },
-  coupon_claimed: { couponId: shortText(96), sku: sku.optional() },
-  coupon_redeemed: { couponId: shortText(96), orderId: orderId.optional(), sku: sku.optional() },
+  /** Issue 15: a store coupon claimed through a livestream carries the livestream and its template. */
+  coupon_claimed: {
+    couponId: shortText(96),
+    sku: sku.optional(),
+    livestreamId: shortText(64).optional(),
+    templateId: shortText(64).optional(),
+  },
+  /** Issue 15: a store coupon redeemed at a till carries the store, its livestream and its template. */
+  coupon_redeemed: {
+    couponId: shortText(96),
+    orderId: orderId.optional(),
+    sku: sku.optional(),
+    storeId: shortText(64).optional(),
+    livestreamId: shortText(64).optional(),
+    templateId: shortText(64).optional(),
+  },
   /** Team-up red packets (issue 14): the shopper started a team, joined one, or was in one that completed (`amount`: their share, fen). */
   team_started: { teamId: shortText(96), campaignId: shortText(64) },
   /** `leaderId`: who leads the team the shopper joined, the join's inviter when no share link says otherwise. */

@@ -21,6 +21,7 @@ import { adminSales } from "./sales.ts";
 import { adminShoppers } from "./shoppers.ts";
 import { adminStaff } from "./staff.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
+import { adminLivestreams } from "./livestreams.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -100,4 +101,5 @@ export const adminApi = contractApp()
   .route("/", adminMetrics)
   .route("/", adminCoupons)
   .route("/", adminTeamCampaigns)
+  .route("/", adminLivestreams)
   .route("/", adminPropagation);

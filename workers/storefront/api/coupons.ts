@@ -46,7 +46,7 @@ const offerSchema = z
   })
   .openapi("CouponOffer");
 
-const walletCouponSchema = z
+export const walletCouponSchema = z
   .object({
     id: z.string().describe("cpn_<template>_<random>: what a checkout names"),
     templateId: z.string(),

@@ -12,6 +12,8 @@ import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
+import { livestreams } from "./livestreams.ts";
+import { storeRedemptions } from "./store-redemptions.ts";
 import { share } from "./share.ts";
 import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
@@ -82,4 +84,6 @@ export const api = contractApp()
   .route("/", experiments)
   .route("/", coupons)
   .route("/", teams)
-  .route("/", share);
+  .route("/", share)
+  .route("/", livestreams)
+  .route("/", storeRedemptions);
