@@ -92,6 +92,7 @@ describe("GET /api/openapi.json", () => {
       adminSession: expect.objectContaining({ type: "apiKey", in: "cookie" }),
       cloudflareAccess: expect.objectContaining({ type: "apiKey", in: "header", name: "Cf-Access-Jwt-Assertion" }),
       metricsToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
+      storeStaffToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
     });
     for (const ref of collectRefs(doc)) expect(resolve(doc, ref), ref).toBeDefined();
   });
@@ -151,6 +152,8 @@ describe("GET /api/openapi.json", () => {
         "POST /api/coupons/{templateId}/claim",
         "POST /api/team-campaigns/{id}/teams",
         "POST /api/teams/{teamId}/join",
+        "POST /api/livestreams/{id}/claim",
+        "POST /api/stores/{storeId}/redemptions",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -261,6 +264,12 @@ describe("GET /api/openapi.json", () => {
       "PUT /admin/api/team-campaigns/{id}": "editSales",
       "GET /admin/api/team-campaigns/{id}/history": "readSales",
       "GET /admin/api/team-campaigns/{id}/audit": "readAudit",
+      "GET /admin/api/livestreams": "readSales",
+      "POST /admin/api/livestreams": "editSales",
+      "GET /admin/api/livestreams/{id}": "readSales",
+      "PUT /admin/api/livestreams/{id}": "editSales",
+      "GET /admin/api/livestreams/{id}/history": "readSales",
+      "GET /admin/api/livestreams/{id}/audit": "readAudit",
       "GET /admin/api/metrics/summary": "readMetrics",
       "GET /admin/api/propagation": "readSales",
       "GET /admin/api/propagation/{campaign}": "readSales",
