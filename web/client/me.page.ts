@@ -6,6 +6,7 @@ import { couponHeadline, type WalletCoupon } from "./shared/coupons.ts";
 import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
+import { qrSvg } from "./shared/share.ts";
 
 /**
  * The shopper's profile page (issue 13): the last 30 minutes of product views and the lifetime
@@ -99,9 +100,43 @@ function renderWallet(coupons: WalletCoupon[]): void {
           ? t("coupon_validRange", { from: dates.format(coupon.validFrom), until: dates.format(coupon.validUntil) })
           : t("coupon_usedOn", { date: dates.format(coupon.usedAt) });
       li.append(headline, badge, title, meta);
+      if (coupon.redeem === "in_store") li.append(storeCoupon(coupon));
       return li;
     }),
   );
+}
+
+/**
+ * A store coupon (issue 15) as the till needs it: a QR code of its id for the scanner, its
+ * short code large for typing, the stores it is valid in; once redeemed, where and when.
+ */
+function storeCoupon(coupon: WalletCoupon): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "store-coupon";
+  const stores = (coupon.stores ?? []).map((store) => store.name).join(" · ");
+  const validIn = document.createElement("p");
+  validIn.className = "meta valid-in";
+  validIn.textContent = t("walletValidIn", { stores });
+  if (coupon.redeemedAt !== null) {
+    const redeemed = document.createElement("p");
+    redeemed.className = "redeemed";
+    redeemed.textContent = t("walletRedeemedAt", { store: coupon.redeemedStore?.name ?? "", date: dates.format(coupon.redeemedAt) });
+    box.append(redeemed, validIn);
+    return box;
+  }
+  const note = document.createElement("p");
+  note.className = "meta";
+  note.textContent = t("walletInStore");
+  const qr = qrSvg(coupon.id);
+  qr.removeAttribute("id");
+  qr.classList.add("coupon-qr");
+  qr.setAttribute("aria-label", coupon.id);
+  const code = document.createElement("p");
+  code.className = "short-code";
+  code.setAttribute("aria-label", t("walletShortCode"));
+  code.textContent = coupon.shortCode ?? "";
+  box.append(note, qr, code, validIn);
+  return box;
 }
 
 async function loadWallet(): Promise<void> {

@@ -196,7 +196,7 @@ export const livestreams = contractApp()
     if (livestream.paused) throw new AppError("sale_paused", "handing out this livestream's coupons is paused; try again shortly");
     if (!claimCodeMatches(livestream, claimCode)) throw new AppError("wrong_claim_code", "that is not the claim code announced on air");
     const template = await findTemplate(c.env, templateId);
-    if (!template || template.redeem !== "in_store") throw new AppError("not_found", `no store coupon "${templateId}"`);
+    if (template?.redeem !== "in_store") throw new AppError("not_found", `no store coupon "${templateId}"`);
     const claimed = unwrap(
       await couponPool(c.env, template.id).claim(template, shopperId, c.req.valid("header")["Idempotency-Key"], {
         livestreamId: livestream.id,
