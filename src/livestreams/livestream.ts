@@ -88,13 +88,7 @@ function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   return issues;
 }
 
-export type LivePhase = "upcoming" | "live" | "ended";
-
-/** Where the livestream's window stands at `now` (server time): before, on air, or after. */
-export function liveAt(livestream: Pick<Livestream, "startsAt" | "endsAt">, now: number): LivePhase {
-  if (now < livestream.startsAt) return "upcoming";
-  return now < livestream.endsAt ? "live" : "ended";
-}
+export { type LivePhase, liveAt } from "./live-phase.ts";
 
 /** Whether `typed` is the livestream's claim code (none set: anything goes). Case and surrounding spaces do not matter. */
 export function claimCodeMatches(livestream: Pick<Livestream, "claimCode">, typed: string | undefined): boolean {

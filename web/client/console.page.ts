@@ -35,6 +35,7 @@ import { SalesTable } from "./console/sales-table.ts";
 import { ShoppersView } from "./console/shoppers-view.ts";
 import { SignInPanel } from "./console/sign-in-panel.ts";
 import { TeamsView } from "./console/teams-view.ts";
+import { LivestreamsView } from "./console/livestreams-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -72,6 +73,8 @@ const coupons = new CouponsView(api);
 const propagation = new PropagationView(api);
 /** Team-up red packet campaigns (issue 14): their figures, the form, history and audit; opened by "Team red packets" (or #teams). */
 const teams = new TeamsView(api);
+/** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
+const livestreams = new LivestreamsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -114,6 +117,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#coupons" && may(staff.role, "readSales")) coupons.open();
   if (location.hash === "#propagation" && may(staff.role, "readSales")) propagation.open();
   if (location.hash === "#teams" && may(staff.role, "readSales")) teams.open();
+  if (location.hash === "#livestreams" && may(staff.role, "readSales")) livestreams.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -133,6 +137,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   coupons.close();
   propagation.close();
   teams.close();
+  livestreams.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

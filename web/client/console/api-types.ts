@@ -25,6 +25,7 @@ import type { SaleConfig, saleDraftSchema, saleUpdateSchema } from "../../../src
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import type { StaffIdentity } from "../../../src/staff/identity.ts";
 import type { TeamCampaign, teamCampaignDraftSchema } from "../../../src/teams/team-campaign.ts";
+import type { Livestream, livestreamDraftSchema } from "../../../src/livestreams/livestream.ts";
 import type { z } from "zod";
 
 export type {
@@ -43,6 +44,7 @@ export type {
   SkuSnapshot,
   StaffIdentity,
   TeamCampaign,
+  Livestream,
 };
 
 /** A new experiment as the console sends it (`POST /experiments`); an edit adds `expectedVersion`. */
@@ -271,4 +273,36 @@ export interface ApiProblem {
   version?: number;
   /** On `rate_limited`: seconds until a sign-in is taken again (`retryAfter`, or the Retry-After header). */
   retryAfter?: number;
+}
+
+/** A new livestream as the console sends it (`POST /livestreams`, issue 15); an edit adds `expectedVersion`. */
+export type LivestreamDraftInput = z.input<typeof livestreamDraftSchema>;
+
+/** `POST /livestreams`, `PUT /livestreams/:id`, `GET /livestreams/:id`. */
+export interface LivestreamSaved {
+  livestream: Livestream;
+}
+
+/** `GET /livestreams`. */
+export interface LivestreamList {
+  livestreams: Livestream[];
+}
+
+/** `GET /livestreams/:id/history`: saved versions, newest first. */
+export interface LivestreamHistory {
+  id: string;
+  versions: Livestream[];
+}
+
+/** `GET /livestreams/:id/audit`, newest first. */
+export interface LivestreamAuditTrail {
+  entries: Array<{
+    id: number;
+    at: number;
+    actor: string;
+    action: "create" | "update";
+    version: number;
+    before: Livestream | null;
+    after: Livestream;
+  }>;
 }

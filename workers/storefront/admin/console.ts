@@ -10,6 +10,8 @@ import { propagationWords } from "../../../src/propagation/propagation-words.ts"
 import { experimentForm } from "./console-experiments.ts";
 import { propagationSection } from "./console-propagation.ts";
 import { teamsSection } from "./console-teams.ts";
+import { livestreamsSection } from "./console-livestreams.ts";
+import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -91,6 +93,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-coupons" class="secondary" data-capability="${needs("readSales")}">Coupons</button>
           <button type="button" id="show-propagation" class="secondary" data-capability="${needs("readSales")}">${propagationWords(lang).propagation}</button>
           <button type="button" id="show-teams" class="secondary" data-capability="${needs("readSales")}">Team red packets</button>
+          <button type="button" id="show-livestreams" class="secondary" data-capability="${needs("readSales")}">${livestreamWords(lang).livestreams}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -101,6 +104,7 @@ function page(lang: Lang, nonce: string) {
         ${experimentForm()}
         ${couponsSection(lang)}
         ${teamsSection(lang)}
+        ${livestreamsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
