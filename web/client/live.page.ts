@@ -138,7 +138,9 @@ async function livestreamPage(root: HTMLElement): Promise<void> {
         return li;
       }),
     );
-    if (!open && message.textContent === "" && livestream.phase === "upcoming") message.textContent = t("liveClaimsOpen");
+    const note = $("claim-note")!;
+    if (livestream.phase === "upcoming") note.textContent = t("liveClaimsOpen");
+    else if (note.textContent === t("liveClaimsOpen")) note.textContent = "";
     $("live-stores")!.replaceChildren(
       ...stores.map((store) => {
         const li = element("li", { className: "live-store" });
@@ -155,6 +157,7 @@ async function livestreamPage(root: HTMLElement): Promise<void> {
   const claim = async (coupon: LiveCoupon, button: HTMLButtonElement) => {
     button.disabled = true;
     message.textContent = "";
+    $("claim-note")!.textContent = "";
     const key = keys.get(coupon.templateId) ?? crypto.randomUUID();
     keys.set(coupon.templateId, key);
     try {
@@ -165,7 +168,7 @@ async function livestreamPage(root: HTMLElement): Promise<void> {
         body: { templateId: coupon.templateId, ...(code ? { claimCode: code } : {}) },
       });
       claimed.add(coupon.templateId);
-      message.textContent = t("liveClaimedNote");
+      $("claim-note")!.textContent = t("liveClaimedNote");
     } catch (error) {
       message.textContent = error instanceof ApiError ? error.message : t("error_internal");
       // A refusal is final for this click; a network failure retries with the same key.

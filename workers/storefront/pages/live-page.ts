@@ -52,6 +52,7 @@ export function livestreamPage(lang: Lang, livestream: Livestream): Markup {
         <input id="claim-code" name="claimCode" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12" />
       </label>
       <ul class="live-coupons" id="live-coupons"></ul>
+      <p class="status" id="claim-note" role="status"></p>
       <p class="message" id="message" role="alert"></p>
       <p><a href="/me" id="open-wallet">${t.liveOpenWallet}</a></p>
     </section>
