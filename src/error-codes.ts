@@ -18,7 +18,8 @@ export const ERRORS = {
   },
   unauthorized: {
     status: 401,
-    meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)",
+    meaning:
+      "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion); store staff: no valid staff token (missing, malformed, unknown, revoked, or its store closed down)",
   },
   payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
   forbidden: { status: 403, meaning: "admin: signed in, but this staff role may not make this call (`role`, `admits`)" },

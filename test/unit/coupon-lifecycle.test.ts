@@ -58,7 +58,8 @@ type Command =
   | { kind: "hold"; checkout: number }
   | { kind: "release"; checkout: number }
   | { kind: "spend"; checkout: number }
-  | { kind: "settle"; outcome: CheckoutOutcome["kind"] };
+  | { kind: "settle"; outcome: CheckoutOutcome["kind"] }
+  | { kind: "redeem" };
 
 describe("a coupon's life in the checkout's TCC (src/coupons/coupon.ts)", () => {
   it("is held by at most one checkout, spent at most once and only by its holder, and never comes back once spent", () => {
@@ -70,6 +71,8 @@ describe("a coupon's life in the checkout's TCC (src/coupons/coupon.ts)", () => 
         kind: fc.constant("settle" as const),
         outcome: fc.constantFrom("paid" as const, "pending" as const, "released" as const),
       }),
+      // Issue 15: a till trying an online coupon: always refused, nothing changes.
+      fc.record({ kind: fc.constant("redeem" as const) }),
     );
     fc.assert(
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
@@ -103,6 +106,11 @@ describe("a coupon's life in the checkout's TCC (src/coupons/coupon.ts)", () => 
               holder = null;
               spent += 1;
             }
+          } else if (step.kind === "redeem") {
+            expect(redeemCoupon(coupon, TEMPLATE, { storeId: "sh-a", now, storeOpen: true })).toMatchObject({
+              ok: false,
+              error: { code: "not_found" },
+            });
           } else {
             const outcome: CheckoutOutcome =
               step.outcome === "paid"
