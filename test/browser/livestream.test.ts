@@ -149,6 +149,7 @@ describe("the livestream page and the wallet's store coupons", () => {
       /^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z*~$=U]$/,
     );
     expect(await wallet.locator(".valid-in").textContent()).toBe("Valid in: 南京路店 · 西湖店");
+    expect(await wallet.locator(".badge").textContent()).toBe("Available");
     expect(await fitsThePhone(page)).toBe(true);
     await page.screenshot({ path: screenshotPath("wallet-store-coupon-en"), fullPage: true });
   });

@@ -42,6 +42,11 @@ describe("claiming a livestream's store coupons", () => {
     const refused = await Promise.all(answers.filter((a) => a.status === 409).map((a) => a.json<ApiError>()));
     expect(new Set(refused.map((r) => r.error.code))).toEqual(new Set(["coupons_gone"]));
     expect(await env.COUPON_POOL.getByName(template.id).stats()).toMatchObject({ claimed: 50, redeemed: 0 });
+    // In the wallet, never offered at checkout: `usable` is for online coupons.
+    const { coupons } = await (await shoppers[statuses.indexOf(201)]!.request("/api/me/coupons")).json<{
+      coupons: Array<{ usable: boolean; redeem: string }>;
+    }>();
+    expect(coupons).toMatchObject([{ usable: false, redeem: "in_store" }]);
   });
 
   it("needs the claim code announced on air (any case), and refuses while paused", async () => {

@@ -67,6 +67,8 @@ function render(profile: ShopperProfile): void {
 /** A coupon's state as the shopper reads it: the API's status, and for an available one whether its dates allow it now. */
 function walletState(coupon: WalletCoupon, now: number): "available" | "held" | "used" | "expired" | "notStarted" {
   if (coupon.status !== "available" || coupon.usable) return coupon.status;
+  // A store coupon is never `usable` online (issue 15): its dates alone say whether a till may take it.
+  if (coupon.redeem === "in_store" && now >= coupon.validFrom && now < coupon.validUntil) return "available";
   return now < coupon.validFrom ? "notStarted" : "expired";
 }
 

@@ -52,7 +52,9 @@ export const walletCouponSchema = z
     templateId: z.string(),
     ...terms,
     status: z.enum(["available", "held", "used"]).describe("held: an unpaid order carries it; used: a paid order spent it"),
-    usable: z.boolean().describe("available and within its validity now"),
+    usable: z
+      .boolean()
+      .describe("available, within its validity now, and spendable at checkout (a store coupon never is: it is redeemed at a till)"),
     orderId: z.string().nullable().describe("the paid order that spent it"),
     claimedAt: epochMs,
     usedAt: epochMs.nullable(),
@@ -231,7 +233,8 @@ export function presentCoupon(
     ...own,
     validUntil: Math.min(coupon.validUntil, template.validUntil),
     status: coupon.status,
-    usable: usableAt(coupon, template, now),
+    // A store coupon (issue 15) is never offered at checkout: the pages pick coupons by `usable`.
+    usable: template.redeem === "online" && usableAt(coupon, template, now),
     orderId: coupon.orderId,
     claimedAt: coupon.claimedAt,
     usedAt: coupon.usedAt,
