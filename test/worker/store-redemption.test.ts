@@ -185,6 +185,31 @@ describe("redeeming a store coupon at the till", () => {
     expect(await redeemedCount(template.id)).toBe(0);
   });
 
+  it("reads opening hours in the store's own time zone: closed at its 03:00 (opensAt its next 09:00), open at its 10:00", async () => {
+    // A fixed-offset zone that puts the store's clock at the hour wanted, whatever the time now.
+    const zoneAt = (localHour: number) => {
+      let offset = (localHour - new Date().getUTCHours() + 48) % 24;
+      if (offset > 14) offset -= 24;
+      return offset >= 0 ? `Etc/GMT-${offset}` : `Etc/GMT+${-offset}`;
+    };
+    const days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+    const nineToNine = Object.fromEntries(days.map((d) => [d, ["09:00-21:00"]])) as Record<(typeof days)[number], string[]>;
+    const night = await scene({ redeemOnlyWhenOpen: true, openingHours: nineToNine, timeZone: zoneAt(3) });
+    const before = Date.now();
+    const refused = await night.tillA.redeem(night.coupon.id);
+    expect(refused.status).toBe(409);
+    const { error } = await refused.json<ApiError>();
+    expect(error.code).toBe("store_closed");
+    // Six hours ahead, give or take the minutes past the hour.
+    const opensAt = error.opensAt as number;
+    expect(opensAt - before).toBeGreaterThan(5 * 3_600_000 - 60_000);
+    expect(opensAt - before).toBeLessThanOrEqual(6 * 3_600_000);
+    expect(opensAt % 60_000).toBe(0);
+
+    const day = await scene({ redeemOnlyWhenOpen: true, openingHours: nineToNine, timeZone: zoneAt(10) });
+    expect((await day.tillA.redeem(day.coupon.id)).status).toBe(201);
+  });
+
   it("refuses a store coupon at online checkout (coupon_not_applicable), and an online coupon at the till (404)", async () => {
     const { template, shopper, coupon, tillA } = await scene();
     const sale = await seedSale();
