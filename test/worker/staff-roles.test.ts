@@ -57,6 +57,12 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "PUT /team-campaigns/:id": "editSales",
   "GET /team-campaigns/:id/history": "readSales",
   "GET /team-campaigns/:id/audit": "readAudit",
+  "GET /livestreams": "readSales",
+  "POST /livestreams": "editSales",
+  "GET /livestreams/:id": "readSales",
+  "PUT /livestreams/:id": "editSales",
+  "GET /livestreams/:id/history": "readSales",
+  "GET /livestreams/:id/audit": "readAudit",
   "GET /propagation": "readSales",
   "GET /propagation/:campaign": "readSales",
 };
