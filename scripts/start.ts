@@ -14,6 +14,8 @@ import { demoExperiments } from "../src/experiments/demo-experiments.ts";
 import { couponKey, couponTemplateSchema } from "../src/coupons/coupon-template.ts";
 import { demoCoupons } from "../src/coupons/demo-coupons.ts";
 import { demoTeamCampaigns } from "../src/teams/demo-team-campaigns.ts";
+import { demoLivestreams, demoStoreCoupons } from "../src/livestreams/demo-livestreams.ts";
+import { livestreamKey, livestreamSchema } from "../src/livestreams/livestream.ts";
 import { teamCampaignKey, teamCampaignSchema } from "../src/teams/team-campaign.ts";
 import { teamCouponTemplate } from "../src/teams/team-coupon.ts";
 import { experimentConfigSchema, experimentKey } from "../src/experiments/experiment-config.ts";
@@ -161,7 +163,18 @@ async function seedDemoConfiguration(): Promise<void> {
       { key: couponKey(template.id), value: JSON.stringify(template) },
     ];
   });
-  const entries = [...experiments, ...coupons, ...teams];
+  // Livestream coupons (issue 15): a store coupon template and the livestream handing it out.
+  const live = [
+    ...demoStoreCoupons(Date.now()).map((input) => {
+      const template = couponTemplateSchema.parse(input);
+      return { key: couponKey(template.id), value: JSON.stringify(template) };
+    }),
+    ...demoLivestreams(Date.now()).map((input) => {
+      const livestream = livestreamSchema.parse(input);
+      return { key: livestreamKey(livestream.id), value: JSON.stringify(livestream) };
+    }),
+  ];
+  const entries = [...experiments, ...coupons, ...teams, ...live];
   const present = await localKvKeys(entries.map((entry) => entry.key));
   const missing = entries.filter((entry) => !present.has(entry.key));
   if (missing.length === 0) return;

@@ -16,9 +16,15 @@ export const ERRORS = {
     meaning:
       "stores: coordinates out of range, or a CSV import with bad rows (`problems`: every one, as `row N, column: message`); nothing was written",
   },
+  invalid_code: {
+    status: 400,
+    meaning:
+      "store redemption: the code is neither a coupon id nor a short code (8 Crockford base32 symbols and a check symbol), or its check symbol does not match (a mistyped symbol); nothing was redeemed",
+  },
   unauthorized: {
     status: 401,
-    meaning: "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion)",
+    meaning:
+      "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion); store staff: no valid staff token (missing, malformed, unknown, revoked, or its store closed down)",
   },
   payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
   forbidden: { status: 403, meaning: "admin: signed in, but this staff role may not make this call (`role`, `admits`)" },
@@ -43,6 +49,10 @@ export const ERRORS = {
   wrong_store: {
     status: 403,
     meaning: "store staff: the staff token was issued for another store than the one in the path (`storeId`); nothing was done",
+  },
+  wrong_claim_code: {
+    status: 403,
+    meaning: "livestream coupons: the claim code announced on air was missing or not this livestream's; nothing was claimed",
   },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   push_not_configured: {
@@ -89,6 +99,22 @@ export const ERRORS = {
     meaning: "the coupon's hold for this checkout ran out before the order took it (`couponId`); try again",
   },
   coupons_gone: { status: 409, meaning: "every coupon of this kind has been claimed: the pool is empty" },
+  not_live: {
+    status: 409,
+    meaning: "livestream coupons: the livestream is not on air (`startsAt`, `endsAt`): its coupons are claimed only during its window",
+  },
+  already_redeemed: {
+    status: 409,
+    meaning: "store redemption: the coupon was redeemed already (`redeemedAt`, `storeId`, `storeName`); nothing changed",
+  },
+  not_redeemable_here: {
+    status: 409,
+    meaning: "store redemption: the coupon is not valid in this store (`stores`: where it is); nothing was redeemed",
+  },
+  store_closed: {
+    status: 409,
+    meaning: "store redemption: the store redeems only while open, and it is closed now (`opensAt` when known); nothing was redeemed",
+  },
   conflict: {
     status: 409,
     meaning:

@@ -7,6 +7,7 @@ import {
   type CouponHold,
   holdCoupon,
   newCouponId,
+  redeemCoupon,
   releaseCoupon,
   settleHold,
   spendCoupon,
@@ -14,6 +15,7 @@ import {
 } from "../../src/coupons/coupon.ts";
 import type { CouponTemplate } from "../../src/coupons/coupon-template.ts";
 import type { CouponTerms } from "../../src/coupons/discount.ts";
+import { newShortCode } from "../../src/coupons/short-code.ts";
 import { fail, type Result, succeed } from "../../src/errors.ts";
 import { PoolStore } from "./pool-store.ts";
 
@@ -28,6 +30,22 @@ export interface PoolStats {
   claimed: number;
   held: number;
   used: number;
+  /** Of the used: redeemed in a store (issue 15). */
+  redeemed: number;
+}
+
+/** What a livestream stamps on the store coupons claimed through it (issue 15). */
+export interface ClaimStamp {
+  livestreamId: string;
+  /** The stores the coupon is redeemable in. */
+  stores: string[];
+}
+
+/** A till's redemption: its store, its Idempotency-Key, and whether the store may redeem now. */
+export interface TillRedemption {
+  storeId: string;
+  idempotencyKey: string;
+  storeOpen: boolean;
 }
 
 /** Due holds settled per alarm run; more wait for the next run, at once. */
@@ -76,11 +94,20 @@ export class CouponPool extends DurableObject<Env> {
    * Claims one coupon for the shopper. The same `claimKey` (the request's Idempotency-Key)
    * answers the coupon it claimed before, whatever the pool holds now.
    */
-  async claim(template: CouponTemplate, shopperId: string, claimKey: string): Promise<Result<{ coupon: Coupon; replayed: boolean }>> {
+  async claim(
+    template: CouponTemplate,
+    shopperId: string,
+    claimKey: string,
+    stamp: ClaimStamp | null = null,
+  ): Promise<Result<{ coupon: Coupon; replayed: boolean }>> {
     const current = this.adopt(template);
     const earlier = this.store.byClaimKey(shopperId, claimKey);
     if (earlier) return succeed({ coupon: earlier, replayed: true });
     if (!current.claimable) return fail("not_found", `coupon "${current.id}" is granted, not claimed`);
+    // A store coupon is handed out only by its livestream, which stamps where it is redeemable.
+    if ((current.redeem === "in_store") !== (stamp !== null)) {
+      return fail("not_found", `coupon "${current.id}" is ${stamp ? "not a store coupon" : "claimed through its livestream"}`);
+    }
     const now = this.clock.now();
     const counts = this.store.counts();
     const allowed = mayClaim(current, { claimed: counts.claimed, claimedByShopper: this.store.claimedBy(shopperId) }, now);
@@ -96,6 +123,11 @@ export class CouponPool extends DurableObject<Env> {
       hold: null,
       orderId: null,
       usedAt: null,
+      stores: stamp ? [...stamp.stores] : null,
+      livestreamId: stamp?.livestreamId ?? null,
+      shortCode: stamp ? this.freshShortCode() : null,
+      redeemedAt: null,
+      redeemedStoreId: null,
     };
     this.store.insert(coupon, claimKey, { ...counts, claimed: counts.claimed + 1 });
     return succeed({ coupon, replayed: false });
@@ -125,6 +157,11 @@ export class CouponPool extends DurableObject<Env> {
       hold: null,
       orderId: null,
       usedAt: null,
+      stores: null,
+      livestreamId: null,
+      shortCode: null,
+      redeemedAt: null,
+      redeemedStoreId: null,
     };
     this.store.insert(coupon, grant.grantKey, { ...counts, claimed: counts.claimed + 1 });
     return { coupon, replayed: false };
@@ -181,6 +218,43 @@ export class CouponPool extends DurableObject<Env> {
     return coupon && coupon.shopperId === shopperId ? coupon : null;
   }
 
+  /** Any coupon of the pool by id (a till reads the QR code), or null. */
+  async findById(couponId: string): Promise<Coupon | null> {
+    return this.store.byId(couponId);
+  }
+
+  /** The coupon a short code (canonical form, src/coupons/short-code.ts) names, or null. */
+  async findByCode(shortCode: string): Promise<Coupon | null> {
+    return this.store.byShortCode(shortCode);
+  }
+
+  /**
+   * Redeems a store coupon at a till (issue 15), exactly once: the decision
+   * (src/coupons/coupon.ts redeemCoupon) and the write happen in this one turn, so of two
+   * tills scanning one code at the same moment one succeeds and the other is told
+   * `already_redeemed`, when and where. The same till's Idempotency-Key answers its own
+   * redemption again (`replayed`).
+   */
+  async redeem(template: CouponTemplate, couponId: string, till: TillRedemption): Promise<Result<{ coupon: Coupon; replayed: boolean }>> {
+    const current = this.adopt(template);
+    const earlier = this.store.redeemedWith(till.storeId, till.idempotencyKey);
+    if (earlier !== null && earlier !== couponId) {
+      return fail("idempotency_conflict", "this Idempotency-Key redeemed another coupon", { couponId: earlier });
+    }
+    const coupon = this.store.byId(couponId);
+    if (!coupon) return fail("not_found", `no coupon ${couponId}`);
+    if (earlier === couponId) return succeed({ coupon, replayed: true });
+    const redeemed = redeemCoupon(coupon, current, { storeId: till.storeId, now: this.clock.now(), storeOpen: till.storeOpen });
+    if (!redeemed.ok) return redeemed;
+    const counts = this.store.counts();
+    this.store.redeem(redeemed.value, till.idempotencyKey, {
+      ...counts,
+      used: counts.used + 1,
+      redeemed: (counts.redeemed ?? 0) + 1,
+    });
+    return succeed({ coupon: redeemed.value, replayed: false });
+  }
+
   async stats(): Promise<PoolStats> {
     const template = this.store.template();
     const counts = this.store.counts();
@@ -192,6 +266,7 @@ export class CouponPool extends DurableObject<Env> {
       claimed: counts.claimed,
       held,
       used: counts.used,
+      redeemed: counts.redeemed ?? 0,
     };
   }
 
@@ -256,6 +331,14 @@ export class CouponPool extends DurableObject<Env> {
     if (this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
     void this.ctx.storage.setAlarm(at);
+  }
+
+  /** A short code no coupon of this pool has: 40 random bits, so a clash is rare and simply drawn again. */
+  private freshShortCode(): string {
+    for (;;) {
+      const code = newShortCode();
+      if (!this.store.shortCodeTaken(code)) return code;
+    }
   }
 
   /** The newest template seen: the caller's when newer, else the pool's own (kept in memory too). */

@@ -32,6 +32,10 @@ const epochMs = z
   .max(SALE_LIMITS.maxEpochMs, "must be before the year 2100");
 const count = z.number().int("must be a whole number").positive("must be at least 1");
 
+/** Where a template's coupons are spent: online at checkout, or in a store (issue 15). */
+export const REDEEM_KINDS = ["online", "in_store"] as const;
+export type RedeemKind = (typeof REDEEM_KINDS)[number];
+
 export const COUPON_ID = /^[a-z0-9][a-z0-9-]{1,39}$/;
 
 const draftFields = {
@@ -68,6 +72,12 @@ const draftFields = {
    * another part of the shop (a team's red packet shares, issue 14), never claimed.
    */
   claimable: z.boolean().default(true),
+  /**
+   * Where it is spent (issue 15). online (the default): at checkout. in_store: only in a
+   * store, shown at the till as a QR code or short code; handed out only through a
+   * livestream, never listed or claimed through /api/coupons, refused at online checkout.
+   */
+  redeem: z.enum(REDEEM_KINDS).default("online"),
 };
 
 const schemas = versionedSchemas(draftFields, crossFieldIssues);

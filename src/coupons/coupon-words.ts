@@ -66,6 +66,10 @@ const en = {
   f_stackable: "Stackable: may go with other stackable coupons (up to 3 on an order)",
   f_paused: "Paused: no more claims (claimed coupons stay usable)",
   f_claimable: "Shoppers claim it (untick: only granted, e.g. as team red packets)",
+  f_redeem: "Redeemed",
+  redeem_online: "online, at checkout",
+  redeem_in_store: "in a store, at the till (handed out by a livestream)",
+  flag_in_store: "in store",
   save: "Save",
   cancel: "Cancel",
   need_amount: "enter an amount in yuan, like 50 or 49.90",
@@ -111,6 +115,7 @@ const en = {
   label_stackable: "stackable",
   label_paused: "paused",
   label_claimable: "claimable",
+  label_redeem: "redeemed",
 } as const;
 
 export type CouponWord = keyof typeof en;
@@ -173,6 +178,10 @@ const zh: CouponWords = {
   f_stackable: "可叠加：可与其他可叠加优惠券同用（每单最多 3 张）",
   f_paused: "暂停：停止领取（已领取的仍可使用）",
   f_claimable: "顾客可领取（取消勾选：仅发放，如组队红包）",
+  f_redeem: "核销方式",
+  redeem_online: "线上下单时使用",
+  redeem_in_store: "到店核销（由直播间发放）",
+  flag_in_store: "门店券",
   save: "保存",
   cancel: "取消",
   need_amount: "请输入金额（元），如 50 或 49.90",
@@ -217,6 +226,7 @@ const zh: CouponWords = {
   label_stackable: "可叠加",
   label_paused: "暂停",
   label_claimable: "可领取",
+  label_redeem: "核销方式",
 };
 
 export function couponWords(lang: Lang): CouponWords {

@@ -36,6 +36,23 @@ export interface Coupon {
   /** The order that spent it. */
   orderId: string | null;
   usedAt: number | null;
+  /** A store coupon (issue 15): the stores it is redeemable in, stamped at claim from its livestream; null online. */
+  stores: string[] | null;
+  /** The livestream it was claimed through; null when not. */
+  livestreamId: string | null;
+  /** A store coupon's short code (src/coupons/short-code.ts, canonical form), unique in its pool; null online. */
+  shortCode: string | null;
+  /** When and in which store it was redeemed (status "used"); null until then. */
+  redeemedAt: number | null;
+  redeemedStoreId: string | null;
+}
+
+/** The fields issue 15 added, as a coupon stored before them reads them. */
+const BEFORE_STORES = { stores: null, livestreamId: null, shortCode: null, redeemedAt: null, redeemedStoreId: null } as const;
+
+/** A coupon as a pool stored it, whenever that was: coupons kept before issue 15 get its fields as null. */
+export function storedCoupon(stored: Omit<Coupon, keyof typeof BEFORE_STORES> & Partial<Coupon>): Coupon {
+  return { ...BEFORE_STORES, ...stored };
 }
 
 /** How long a fresh hold lasts before the pool asks the SKU object about it: far longer than a Try takes. */
@@ -95,6 +112,8 @@ export function holdCoupon(
   now: number,
 ): Result<{ coupon: Coupon; changed: boolean }> {
   if (coupon.shopperId !== request.shopperId) return fail("not_found", `no coupon ${coupon.id}`);
+  // A store coupon (issue 15) is spent at a till, never online.
+  if (template.redeem === "in_store") return fail("coupon_not_applicable", "this coupon is redeemed in a store, not online");
   if (coupon.status === "held" && coupon.hold && sameCheckout(coupon.hold, request)) return succeed({ coupon, changed: false });
   if (coupon.status === "held") return fail("coupon_in_use", "this coupon is held by another checkout; cancel that order to use it here");
   if (coupon.status === "used") return fail("coupon_used", "this coupon was spent already", { orderId: coupon.orderId ?? "" });
@@ -145,4 +164,46 @@ export function settleHold(coupon: Coupon, outcome: CheckoutOutcome, now: number
   // An order past its expiry that its object has not expired yet is asked again shortly.
   if (outcome.kind === "pending") return extendHold(coupon, Math.max(outcome.expiresAt, now) + SETTLE_GRACE_MS);
   return releaseCoupon(coupon, coupon.hold);
+}
+
+/** Who redeems, where and when; `storeOpen`: false when the store redeems only while open and is closed now. */
+export interface Redemption {
+  storeId: string;
+  now: number;
+  storeOpen: boolean;
+}
+
+/**
+ * Redemption at a till (issue 15): a store coupon becomes "used" in one store, once. Refused
+ * when it is not a store coupon (as good as missing to a till), already redeemed (when and
+ * where), held or spent otherwise, not valid in this store, outside its validity, or when the
+ * store is closed and redeems only while open. The pool object applies it in one turn, so
+ * two tills scanning one code at the same moment get one success and one `already_redeemed`.
+ */
+export function redeemCoupon(coupon: Coupon, template: CouponTemplate, redemption: Redemption): Result<Coupon> {
+  if (template.redeem !== "in_store") return fail("not_found", `no store coupon ${coupon.id}`);
+  if (coupon.redeemedAt !== null) {
+    return fail("already_redeemed", "this coupon was redeemed already", {
+      redeemedAt: coupon.redeemedAt,
+      storeId: coupon.redeemedStoreId ?? "",
+    });
+  }
+  if (coupon.status === "used") return fail("coupon_used", "this coupon was spent already", { orderId: coupon.orderId ?? "" });
+  if (coupon.status === "held") return fail("coupon_in_use", "this coupon is held by a checkout");
+  if (coupon.stores !== null && !coupon.stores.includes(redemption.storeId)) {
+    return fail("not_redeemable_here", "this coupon is not valid in this store", { stores: coupon.stores });
+  }
+  const ends = Math.min(coupon.validUntil, template.validUntil);
+  if (redemption.now < template.validFrom) {
+    return fail("coupon_not_applicable", "this coupon cannot be used yet", { validFrom: template.validFrom });
+  }
+  if (redemption.now >= ends) return fail("coupon_expired", "this coupon has expired", { validUntil: ends });
+  if (!redemption.storeOpen) return fail("store_closed", "this store redeems coupons only while it is open");
+  return succeed({
+    ...coupon,
+    status: "used",
+    usedAt: redemption.now,
+    redeemedAt: redemption.now,
+    redeemedStoreId: redemption.storeId,
+  });
 }

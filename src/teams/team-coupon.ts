@@ -39,6 +39,7 @@ export function teamCouponTemplate(campaign: TeamCampaign, previous: CouponTempl
     stackable: false,
     paused: false,
     claimable: false,
+    redeem: "online",
     version: (previous?.version ?? 0) + 1,
     updatedAt: campaign.updatedAt,
     updatedBy: campaign.updatedBy,

@@ -5,6 +5,7 @@ import {
   type Coupon,
   FIRST_HOLD_MS,
   holdCoupon,
+  redeemCoupon,
   releaseCoupon,
   settleHold,
   spendCoupon,
@@ -32,6 +33,23 @@ const fresh = (): Coupon => ({
   hold: null,
   orderId: null,
   usedAt: null,
+  stores: null,
+  livestreamId: null,
+  shortCode: null,
+  redeemedAt: null,
+  redeemedStoreId: null,
+});
+
+/** A store coupon (issue 15), claimed through a livestream for two of three stores. */
+const STORE_TEMPLATE: CouponTemplate = { ...TEMPLATE, id: "t2", redeem: "in_store" };
+const STORES = ["sh-a", "sh-b", "hz-c"];
+const freshInStore = (): Coupon => ({
+  ...fresh(),
+  id: "cpn_t2_bbbbbbbbbbbb",
+  templateId: "t2",
+  stores: ["sh-a", "sh-b"],
+  livestreamId: "live-1",
+  shortCode: "0123456789",
 });
 
 const checkouts = ["k1", "k2", "k3"].map((idempotencyKey) => ({ sku: "s", idempotencyKey }));
@@ -40,7 +58,8 @@ type Command =
   | { kind: "hold"; checkout: number }
   | { kind: "release"; checkout: number }
   | { kind: "spend"; checkout: number }
-  | { kind: "settle"; outcome: CheckoutOutcome["kind"] };
+  | { kind: "settle"; outcome: CheckoutOutcome["kind"] }
+  | { kind: "redeem" };
 
 describe("a coupon's life in the checkout's TCC (src/coupons/coupon.ts)", () => {
   it("is held by at most one checkout, spent at most once and only by its holder, and never comes back once spent", () => {
@@ -52,6 +71,8 @@ describe("a coupon's life in the checkout's TCC (src/coupons/coupon.ts)", () => 
         kind: fc.constant("settle" as const),
         outcome: fc.constantFrom("paid" as const, "pending" as const, "released" as const),
       }),
+      // Issue 15: a till trying an online coupon: always refused, nothing changes.
+      fc.record({ kind: fc.constant("redeem" as const) }),
     );
     fc.assert(
       fc.property(fc.array(command, { maxLength: 40 }), (commands) => {
@@ -85,6 +106,11 @@ describe("a coupon's life in the checkout's TCC (src/coupons/coupon.ts)", () => 
               holder = null;
               spent += 1;
             }
+          } else if (step.kind === "redeem") {
+            expect(redeemCoupon(coupon, TEMPLATE, { storeId: "sh-a", now, storeOpen: true })).toMatchObject({
+              ok: false,
+              error: { code: "not_found" },
+            });
           } else {
             const outcome: CheckoutOutcome =
               step.outcome === "paid"
@@ -124,6 +150,69 @@ describe("a coupon's life in the checkout's TCC (src/coupons/coupon.ts)", () => 
       error: { code: "coupon_expired" },
     });
     expect(holdCoupon(fresh(), { ...TEMPLATE, validFrom: 5 }, { shopperId: "shp_a", sku: "s", idempotencyKey: "k" }, 1)).toMatchObject({
+      ok: false,
+      error: { code: "coupon_not_applicable" },
+    });
+  });
+
+  it("redeems a store coupon at most once, only in its stores, while open and valid, and never online", () => {
+    type StoreCommand =
+      | { kind: "redeem"; store: number; open: boolean; wait: number }
+      | { kind: "hold"; checkout: number }
+      | { kind: "release"; checkout: number };
+    const command: fc.Arbitrary<StoreCommand> = fc.oneof(
+      fc.record({ kind: fc.constant("redeem" as const), store: fc.nat(2), open: fc.boolean(), wait: fc.nat(3_000_000) }),
+      fc.record({ kind: fc.constant("hold" as const), checkout: fc.nat(2) }),
+      fc.record({ kind: fc.constant("release" as const), checkout: fc.nat(2) }),
+    );
+    fc.assert(
+      fc.property(fc.array(command, { maxLength: 30 }), (commands) => {
+        let coupon = freshInStore();
+        // The model: where and when it was redeemed, if it was.
+        let redeemed: { at: number; storeId: string } | null = null;
+        let now = 1_000;
+        for (const step of commands) {
+          if (step.kind === "hold") {
+            const held = holdCoupon(coupon, STORE_TEMPLATE, { shopperId: "shp_a", ...checkouts[step.checkout]! }, now);
+            expect(held).toMatchObject({ ok: false, error: { code: "coupon_not_applicable" } });
+          } else if (step.kind === "release") {
+            expect(releaseCoupon(coupon, checkouts[step.checkout]!)).toBeNull();
+          } else {
+            now += step.wait;
+            const storeId = STORES[step.store]!;
+            const answer = redeemCoupon(coupon, STORE_TEMPLATE, { storeId, now, storeOpen: step.open });
+            const expected = redeemed
+              ? "already_redeemed"
+              : storeId === "hz-c"
+                ? "not_redeemable_here"
+                : now >= TEMPLATE.validUntil
+                  ? "coupon_expired"
+                  : !step.open
+                    ? "store_closed"
+                    : "ok";
+            expect(answer.ok ? "ok" : answer.error.code).toBe(expected);
+            if (!answer.ok && redeemed) {
+              expect(answer.error.details).toEqual({ redeemedAt: redeemed.at, storeId: redeemed.storeId });
+            }
+            if (answer.ok) {
+              coupon = answer.value;
+              redeemed = { at: now, storeId };
+            }
+          }
+          expect(coupon.status).toBe(redeemed ? "used" : "available");
+          expect(coupon.redeemedAt).toBe(redeemed?.at ?? null);
+          expect(coupon.redeemedStoreId).toBe(redeemed?.storeId ?? null);
+        }
+      }),
+    );
+  });
+
+  it("lets no till redeem an online coupon, and no checkout hold a store coupon", () => {
+    expect(redeemCoupon(fresh(), TEMPLATE, { storeId: "sh-a", now: 1, storeOpen: true })).toMatchObject({
+      ok: false,
+      error: { code: "not_found" },
+    });
+    expect(holdCoupon(freshInStore(), STORE_TEMPLATE, { shopperId: "shp_a", sku: "s", idempotencyKey: "k" }, 1)).toMatchObject({
       ok: false,
       error: { code: "coupon_not_applicable" },
     });

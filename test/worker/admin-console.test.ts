@@ -7,8 +7,10 @@ import { experimentDraftSchema, targetingSchema } from "../../src/experiments/ex
 import { saleDraftSchema, waitingRoomSchema } from "../../src/sales/sale-config.ts";
 import type { StaffIdentity } from "../../src/staff/identity.ts";
 import { teamCampaignDraftSchema } from "../../src/teams/team-campaign.ts";
+import { livestreamDraftSchema } from "../../src/livestreams/livestream.ts";
 import type { CouponAuditEntry, CouponPoolFigures, CouponTemplateFigures } from "../../workers/storefront/admin/coupons.ts";
 import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
+import type { LivestreamAuditEntry } from "../../workers/storefront/admin/livestreams.ts";
 import type {
   TeamCampaignAuditEntry,
   TeamCampaignFigures,
@@ -114,6 +116,18 @@ describe("GET /admin: the marketer console", () => {
     expect(zh).toContain("成团后瓜分的金额（元；按整数分保存）");
   });
 
+  it("has a field for every field of a livestream (issue 15), in the shop's language", async () => {
+    const page = await (await exports.default.fetch("https://shop.test/admin")).text();
+    const start = page.indexOf('<form id="livestream-editor"');
+    const markup = page.slice(start, page.indexOf("</form>", start));
+    const paths = [...markup.matchAll(/data-path="([^"]+)"/g)].map((m) => m[1]);
+    expect(paths.sort()).toEqual(Object.keys(livestreamDraftSchema.shape).sort());
+    expect(markup).toContain("Claim code announced on air");
+    const zh = await (await exports.default.fetch("https://shop.test/admin?lang=zh-CN")).text();
+    expect(zh).toContain('<form id="livestream-editor" class="card" lang="zh-CN"');
+    expect(zh).toContain("直播间公布的领券口令");
+  });
+
   it("signs staff in with email and password first, for their password manager, and a token second", async () => {
     const page = await (await exports.default.fetch("https://shop.test/admin")).text();
     const form = (id: string) => page.slice(page.indexOf(`<form id="${id}"`), page.indexOf("</form>", page.indexOf(`<form id="${id}"`)));
@@ -158,6 +172,10 @@ describe("GET /admin: the marketer console", () => {
       "store-editor": "editSales",
       "store-import": "editSales",
       "store-tokens": "editSales",
+      "show-livestreams": "readSales",
+      livestreams: "readSales",
+      "new-livestream": "editSales",
+      "livestream-editor": "editSales",
     });
   });
 
@@ -194,6 +212,8 @@ describe("GET /admin: the marketer console", () => {
     // Stores (issue 15): the records the handlers answer with.
     expectTypeOf<Console.StoreStaffToken>().toEqualTypeOf<StaffTokenRecord>();
     expectTypeOf<Console.StoreImport>().toEqualTypeOf<StoresWritten>();
+    // Livestreams (issue 15).
+    expectTypeOf<Console.LivestreamAuditTrail["entries"][number]>().toEqualTypeOf<LivestreamAuditEntry>();
   });
 });
 

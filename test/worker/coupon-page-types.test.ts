@@ -8,7 +8,22 @@ import type { presentCoupon } from "../../workers/storefront/api/coupons.ts";
 describe("the coupon pages' view of the API", () => {
   it("reads coupons with the server's own types", () => {
     expectTypeOf<WalletCoupon>().toEqualTypeOf<ReturnType<typeof presentCoupon>>();
-    type Terms = Omit<ReturnType<typeof presentCoupon>, "id" | "templateId" | "status" | "usable" | "orderId" | "claimedAt" | "usedAt">;
+    type Terms = Omit<
+      ReturnType<typeof presentCoupon>,
+      | "id"
+      | "templateId"
+      | "status"
+      | "usable"
+      | "orderId"
+      | "claimedAt"
+      | "usedAt"
+      | "redeem"
+      | "shortCode"
+      | "livestreamId"
+      | "stores"
+      | "redeemedAt"
+      | "redeemedStore"
+    >;
     expectTypeOf<Omit<CouponOffer, "templateId" | "perShopperLimit" | "remaining">>().toEqualTypeOf<Terms>();
   });
 });

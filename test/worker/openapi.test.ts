@@ -152,6 +152,8 @@ describe("GET /api/openapi.json", () => {
         "POST /api/coupons/{templateId}/claim",
         "POST /api/team-campaigns/{id}/teams",
         "POST /api/teams/{teamId}/join",
+        "POST /api/livestreams/{id}/claim",
+        "POST /api/stores/{storeId}/redemptions",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -272,6 +274,12 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/stores/{id}/staff-tokens": "editSales",
       "DELETE /admin/api/stores/{id}/staff-tokens/{tokenId}": "editSales",
       "GET /admin/api/stores/{id}/audit": "readAudit",
+      "GET /admin/api/livestreams": "readSales",
+      "POST /admin/api/livestreams": "editSales",
+      "GET /admin/api/livestreams/{id}": "readSales",
+      "PUT /admin/api/livestreams/{id}": "editSales",
+      "GET /admin/api/livestreams/{id}/history": "readSales",
+      "GET /admin/api/livestreams/{id}/audit": "readAudit",
       "GET /admin/api/metrics/summary": "readMetrics",
       "GET /admin/api/propagation": "readSales",
       "GET /admin/api/propagation/{campaign}": "readSales",

@@ -38,6 +38,7 @@ import { SignInPanel } from "./console/sign-in-panel.ts";
 import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
 import { StoresView } from "./console/stores-view.ts";
+import { LivestreamsView } from "./console/livestreams-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -79,6 +80,8 @@ const teams = new TeamsView(api);
 const storeCoupons = new StoreCouponsView(api);
 /** Stores (issue 15): the list, the form, the CSV import and staff tokens; opened by "Stores" (or #stores). */
 const stores = new StoresView(api);
+/** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
+const livestreams = new LivestreamsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -123,6 +126,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#teams" && may(staff.role, "readSales")) teams.open();
   if (location.hash === "#store-coupons" && may(staff.role, "readSales")) storeCoupons.open();
   if (location.hash === "#stores" && may(staff.role, "readSales")) stores.open();
+  if (location.hash === "#livestreams" && may(staff.role, "readSales")) livestreams.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -144,6 +148,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   teams.close();
   storeCoupons.close();
   stores.close();
+  livestreams.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

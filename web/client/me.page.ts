@@ -7,6 +7,7 @@ import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
 import { mountNearMeIfPresent } from "./shared/near-me.ts";
+import { qrSvg } from "./shared/share.ts";
 
 /**
  * The shopper's profile page (issue 13): the last 30 minutes of product views and the lifetime
@@ -67,6 +68,8 @@ function render(profile: ShopperProfile): void {
 /** A coupon's state as the shopper reads it: the API's status, and for an available one whether its dates allow it now. */
 function walletState(coupon: WalletCoupon, now: number): "available" | "held" | "used" | "expired" | "notStarted" {
   if (coupon.status !== "available" || coupon.usable) return coupon.status;
+  // A store coupon is never `usable` online (issue 15): its dates alone say whether a till may take it.
+  if (coupon.redeem === "in_store" && now >= coupon.validFrom && now < coupon.validUntil) return "available";
   return now < coupon.validFrom ? "notStarted" : "expired";
 }
 
@@ -100,9 +103,43 @@ function renderWallet(coupons: WalletCoupon[]): void {
           ? t("coupon_validRange", { from: dates.format(coupon.validFrom), until: dates.format(coupon.validUntil) })
           : t("coupon_usedOn", { date: dates.format(coupon.usedAt) });
       li.append(headline, badge, title, meta);
+      if (coupon.redeem === "in_store") li.append(storeCoupon(coupon));
       return li;
     }),
   );
+}
+
+/**
+ * A store coupon (issue 15) as the till needs it: a QR code of its id for the scanner, its
+ * short code large for typing, the stores it is valid in; once redeemed, where and when.
+ */
+function storeCoupon(coupon: WalletCoupon): HTMLElement {
+  const box = document.createElement("div");
+  box.className = "store-coupon";
+  const stores = (coupon.stores ?? []).map((store) => store.name).join(" · ");
+  const validIn = document.createElement("p");
+  validIn.className = "meta valid-in";
+  validIn.textContent = t("walletValidIn", { stores });
+  if (coupon.redeemedAt !== null) {
+    const redeemed = document.createElement("p");
+    redeemed.className = "redeemed";
+    redeemed.textContent = t("walletRedeemedAt", { store: coupon.redeemedStore?.name ?? "", date: dates.format(coupon.redeemedAt) });
+    box.append(redeemed, validIn);
+    return box;
+  }
+  const note = document.createElement("p");
+  note.className = "meta";
+  note.textContent = t("walletInStore");
+  const qr = qrSvg(coupon.id);
+  qr.removeAttribute("id");
+  qr.classList.add("coupon-qr");
+  qr.setAttribute("aria-label", coupon.id);
+  const code = document.createElement("p");
+  code.className = "short-code";
+  code.setAttribute("aria-label", t("walletShortCode"));
+  code.textContent = coupon.shortCode ?? "";
+  box.append(note, qr, code, validIn);
+  return box;
 }
 
 async function loadWallet(): Promise<void> {

@@ -36,6 +36,11 @@ import type {
   StoreCouponReport,
   StoreReport,
   TeamCampaignAuditTrail,
+  LivestreamAuditTrail,
+  LivestreamDraftInput,
+  LivestreamHistory,
+  LivestreamList,
+  LivestreamSaved,
   TeamCampaignDraftInput,
   TeamCampaignHistory,
   TeamCampaignList,
@@ -113,6 +118,12 @@ export class AdminApi {
     this.call<CouponTemplateFigures>("PUT", `/coupons/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
   couponHistory = (id: string) => this.call<CouponHistory>("GET", `/coupons/${encodeURIComponent(id)}/history`);
   couponAudit = (id: string) => this.call<CouponAuditTrail>("GET", `/coupons/${encodeURIComponent(id)}/audit`);
+  livestreams = () => this.call<LivestreamList>("GET", "/livestreams");
+  createLivestream = (draft: LivestreamDraftInput) => this.call<LivestreamSaved>("POST", "/livestreams", draft);
+  updateLivestream = (id: string, draft: LivestreamDraftInput, expectedVersion: number) =>
+    this.call<LivestreamSaved>("PUT", `/livestreams/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
+  livestreamHistory = (id: string) => this.call<LivestreamHistory>("GET", `/livestreams/${encodeURIComponent(id)}/history`);
+  livestreamAudit = (id: string) => this.call<LivestreamAuditTrail>("GET", `/livestreams/${encodeURIComponent(id)}/audit`);
   teamCampaigns = () => this.call<TeamCampaignList>("GET", "/team-campaigns");
   createTeamCampaign = (draft: TeamCampaignDraftInput) => this.call<TeamCampaignWithFigures>("POST", "/team-campaigns", draft);
   updateTeamCampaign = (id: string, draft: TeamCampaignDraftInput, expectedVersion: number) =>

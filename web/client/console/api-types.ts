@@ -26,6 +26,7 @@ import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import type { StaffIdentity } from "../../../src/staff/identity.ts";
 import type { Store } from "../../../src/stores/store.ts";
 import type { TeamCampaign, teamCampaignDraftSchema } from "../../../src/teams/team-campaign.ts";
+import type { Livestream, livestreamDraftSchema } from "../../../src/livestreams/livestream.ts";
 import type { z } from "zod";
 
 export type {
@@ -45,6 +46,7 @@ export type {
   SkuSnapshot,
   StaffIdentity,
   TeamCampaign,
+  Livestream,
 };
 
 /** A new experiment as the console sends it (`POST /experiments`); an edit adds `expectedVersion`. */
@@ -339,4 +341,36 @@ export interface StoreAuditEntry {
 
 export interface StoreAuditTrail {
   entries: StoreAuditEntry[];
+}
+
+/** A new livestream as the console sends it (`POST /livestreams`, issue 15); an edit adds `expectedVersion`. */
+export type LivestreamDraftInput = z.input<typeof livestreamDraftSchema>;
+
+/** `POST /livestreams`, `PUT /livestreams/:id`, `GET /livestreams/:id`. */
+export interface LivestreamSaved {
+  livestream: Livestream;
+}
+
+/** `GET /livestreams`. */
+export interface LivestreamList {
+  livestreams: Livestream[];
+}
+
+/** `GET /livestreams/:id/history`: saved versions, newest first. */
+export interface LivestreamHistory {
+  id: string;
+  versions: Livestream[];
+}
+
+/** `GET /livestreams/:id/audit`, newest first. */
+export interface LivestreamAuditTrail {
+  entries: Array<{
+    id: number;
+    at: number;
+    actor: string;
+    action: "create" | "update";
+    version: number;
+    before: Livestream | null;
+    after: Livestream;
+  }>;
 }

@@ -42,6 +42,7 @@ export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
     this.input("stackable").checked = template?.stackable ?? false;
     this.input("paused").checked = template?.paused ?? false;
     this.input("claimable").checked = template?.claimable ?? true;
+    this.select("redeem").value = template?.redeem ?? "online";
     this.showKind();
   }
 
@@ -70,6 +71,7 @@ export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
       stackable: this.input("stackable").checked,
       paused: this.input("paused").checked,
       claimable: this.input("claimable").checked,
+      redeem: this.select("redeem").value === "in_store" ? "in_store" : "online",
     };
     return { draft, problems: fields.problems };
   }

@@ -96,7 +96,12 @@ export class CouponsView {
 
   private row({ template, pool }: CouponTemplateFigures): HTMLTableRowElement {
     const w = this.words;
-    const flags = [template.paused && w.flag_paused, template.stackable && w.flag_stackable, !template.claimable && w.flag_granted];
+    const flags = [
+      template.paused && w.flag_paused,
+      template.stackable && w.flag_stackable,
+      !template.claimable && w.flag_granted,
+      template.redeem === "in_store" && w.flag_in_store,
+    ];
     const scope = template.skus.length ? fill(w.onlySkus, { skus: template.skus.join(", ") }) : w.everySale;
     return h(
       "tr",

@@ -30,6 +30,20 @@ export interface WalletCoupon extends CouponView {
   orderId: string | null;
   claimedAt: number;
   usedAt: number | null;
+  /** Issue 15: online coupons are spent at checkout; in_store ones at a store's till. */
+  redeem: "online" | "in_store";
+  /** in_store: `XXXX-XXXX-C`, what a till types when it cannot scan the QR code. */
+  shortCode: string | null;
+  livestreamId: string | null;
+  stores: StoreRef[] | null;
+  redeemedAt: number | null;
+  redeemedStore: StoreRef | null;
+}
+
+/** A store as a coupon names it. */
+export interface StoreRef {
+  id: string;
+  name: string;
 }
 
 /** A coupon that can be claimed now, as `GET /api/coupons` lists it. */

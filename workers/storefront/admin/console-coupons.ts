@@ -1,5 +1,5 @@
 import { html } from "hono/html";
-import { COUPON_TYPES } from "../../../src/coupons/coupon-template.ts";
+import { COUPON_TYPES, REDEEM_KINDS } from "../../../src/coupons/coupon-template.ts";
 import { type CouponWords, couponWords } from "../../../src/coupons/coupon-words.ts";
 import type { Lang } from "../../../src/i18n/messages.ts";
 import type { Capability } from "../../../src/staff/roles.ts";
@@ -59,6 +59,9 @@ function couponForm(lang: Lang, w: CouponWords) {
       <label class="inline"><input name="stackable" data-path="stackable" type="checkbox" /> ${w.f_stackable}</label>
       <label class="inline"><input name="paused" data-path="paused" type="checkbox" /> ${w.f_paused}</label>
       <label class="inline"><input name="claimable" data-path="claimable" type="checkbox" checked /> ${w.f_claimable}</label>
+      <label>${w.f_redeem}
+        <select name="redeem" data-path="redeem">${REDEEM_KINDS.map((r) => html`<option value="${r}">${w[`redeem_${r}`]}</option>`)}</select>
+      </label>
     </fieldset>
     <button type="submit" id="save-coupon">${w.save}</button>
   </form>`;

@@ -14,6 +14,8 @@ import { teamsSection } from "./console-teams.ts";
 import { storeCouponWords } from "../../../src/store-coupons/stats-words.ts";
 import { storesSection } from "./console-stores.ts";
 import { storeWords } from "../../../src/stores/store-words.ts";
+import { livestreamsSection } from "./console-livestreams.ts";
+import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 
 /**
  * `GET /admin`: the marketer console (issue 6). A static shell: it holds no data and needs
@@ -97,6 +99,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-teams" class="secondary" data-capability="${needs("readSales")}">Team red packets</button>
           <button type="button" id="show-store-coupons" class="secondary" data-capability="${needs("readSales")}">${storeCouponWords(lang).storeCoupons}</button>
           <button type="button" id="show-stores" class="secondary" data-capability="${needs("readSales")}">${storeWords(lang).stores}</button>
+          <button type="button" id="show-livestreams" class="secondary" data-capability="${needs("readSales")}">${livestreamWords(lang).livestreams}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -109,6 +112,7 @@ function page(lang: Lang, nonce: string) {
         ${teamsSection(lang)}
         ${storeCouponsSection(lang)}
         ${storesSection(lang)}
+        ${livestreamsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

@@ -23,6 +23,7 @@ import { adminStaff } from "./staff.ts";
 import { adminStoreCouponStats } from "./store-coupon-stats.ts";
 import { adminStores } from "./stores.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
+import { adminLivestreams } from "./livestreams.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -104,4 +105,5 @@ export const adminApi = contractApp()
   .route("/", adminTeamCampaigns)
   .route("/", adminPropagation)
   .route("/", adminStoreCouponStats)
-  .route("/", adminStores);
+  .route("/", adminStores)
+  .route("/", adminLivestreams)

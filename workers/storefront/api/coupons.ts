@@ -2,7 +2,8 @@ import { z } from "@hono/zod-openapi";
 import type { Coupon } from "../../../src/coupons/coupon.ts";
 import { usableAt } from "../../../src/coupons/coupon.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
-import { appliesToSku, COUPON_ID, COUPON_TYPES, type CouponTemplate } from "../../../src/coupons/coupon-template.ts";
+import { appliesToSku, COUPON_ID, COUPON_TYPES, type CouponTemplate, REDEEM_KINDS } from "../../../src/coupons/coupon-template.ts";
+import { formatShortCode } from "../../../src/coupons/short-code.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
@@ -12,6 +13,7 @@ import { emitAfterAnswer } from "./event-queue.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { requestDevice } from "./request-device.ts";
 import { session } from "./session.ts";
+import { activeStores } from "./store-directory.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 /** The terms every view of a coupon shows: what it takes off and where. */
@@ -33,6 +35,8 @@ const terms = {
   validUntil: epochMs.describe("claimable and usable until then (exclusive)"),
 };
 
+const storeRefSchema = z.object({ id: z.string(), name: z.string() }).openapi("StoreRef");
+
 const offerSchema = z
   .object({
     templateId: z.string(),
@@ -42,16 +46,27 @@ const offerSchema = z
   })
   .openapi("CouponOffer");
 
-const walletCouponSchema = z
+export const walletCouponSchema = z
   .object({
     id: z.string().describe("cpn_<template>_<random>: what a checkout names"),
     templateId: z.string(),
     ...terms,
     status: z.enum(["available", "held", "used"]).describe("held: an unpaid order carries it; used: a paid order spent it"),
-    usable: z.boolean().describe("available and within its validity now"),
+    usable: z
+      .boolean()
+      .describe("available, within its validity now, and spendable at checkout (a store coupon never is: it is redeemed at a till)"),
     orderId: z.string().nullable().describe("the paid order that spent it"),
     claimedAt: epochMs,
     usedAt: epochMs.nullable(),
+    redeem: z.enum(REDEEM_KINDS).describe("online: spent at checkout; in_store: shown at a store's till (QR code or short code)"),
+    shortCode: z
+      .string()
+      .nullable()
+      .describe("in_store: the code to type at the till, `XXXX-XXXX-C` (8 Crockford base32 symbols and a check symbol)"),
+    livestreamId: z.string().nullable().describe("the livestream it was claimed through"),
+    stores: z.array(storeRefSchema).nullable().describe("in_store: the stores it is redeemable in"),
+    redeemedAt: epochMs.nullable().describe("in_store: when a till redeemed it"),
+    redeemedStore: storeRefSchema.nullable().describe("in_store: where it was redeemed"),
   })
   .openapi("WalletCoupon");
 
@@ -116,7 +131,9 @@ export const coupons = contractApp()
     const { sku } = c.req.valid("query");
     const now = Date.now();
     const open = (await new CouponCatalog(c.env.SALES).list()).filter(
-      (t) => t.claimable && now >= t.validFrom && now < t.validUntil && !t.paused && (!sku || appliesToSku(t, sku)),
+      // Store coupons (issue 15) are handed out only by their livestream.
+      (t) =>
+        t.claimable && t.redeem === "online" && now >= t.validFrom && now < t.validUntil && !t.paused && (!sku || appliesToSku(t, sku)),
     );
     const offers = await Promise.all(
       open.map(async (template) => {
@@ -136,8 +153,9 @@ export const coupons = contractApp()
     const { templateId } = c.req.valid("param");
     const shopperId = c.get("shopperId");
     const template = COUPON_ID.test(templateId) ? await findTemplate(c.env, templateId) : null;
-    // A coupon that is only granted (a team's red packet) cannot be claimed: as good as missing.
-    if (!template?.claimable) throw new AppError("not_found", `no coupon "${templateId}" to claim`);
+    // A coupon that is only granted (a team's red packet), or only claimed through its
+    // livestream (a store coupon, issue 15), cannot be claimed here: as good as missing.
+    if (!template?.claimable || template.redeem !== "online") throw new AppError("not_found", `no coupon "${templateId}" to claim`);
     const claimed = unwrap(await couponPool(c.env, template.id).claim(template, shopperId, c.req.valid("header")["Idempotency-Key"]));
     if (!claimed.replayed) {
       recordCouponClaimed();
@@ -150,7 +168,7 @@ export const coupons = contractApp()
         couponId: claimed.coupon.id,
       });
     }
-    return c.json({ coupon: presentCoupon(claimed.coupon, template, Date.now()), replayed: claimed.replayed }, 201);
+    return c.json({ coupon: presentCoupon(claimed.coupon, template, Date.now(), new Map()), replayed: claimed.replayed }, 201);
   })
   .openapi(wallet, async (c) => {
     const { sku } = c.req.valid("query");
@@ -158,11 +176,16 @@ export const coupons = contractApp()
     const now = Date.now();
     const templates = await new CouponCatalog(c.env.SALES).list();
     const held = await Promise.all(
-      templates.map(async (template) =>
-        (await couponPool(c.env, template.id).wallet(shopperId)).map((coupon) => presentCoupon(coupon, template, now)),
-      ),
+      templates.map(async (template) => (await couponPool(c.env, template.id).wallet(shopperId)).map((coupon) => ({ coupon, template }))),
     );
-    const all = held.flat().sort((a, b) => b.claimedAt - a.claimedAt);
+    const names = await storeNames(
+      c.env,
+      held.flat().some(({ coupon }) => coupon.stores !== null),
+    );
+    const all = held
+      .flat()
+      .map(({ coupon, template }) => presentCoupon(coupon, template, now, names))
+      .sort((a, b) => b.claimedAt - a.claimedAt);
     c.header("Cache-Control", "no-store");
     return c.json(
       { coupons: sku ? all.filter((coupon) => coupon.usable && (coupon.skus.length === 0 || coupon.skus.includes(sku))) : all },
@@ -175,8 +198,33 @@ function termsOf(template: CouponTemplate) {
   return { title, description, type, amountOff, percentOff, maxDiscount, minSpend, skus, stackable, validFrom, validUntil };
 }
 
-/** A coupon as its shopper sees it: its template's terms, its own amount (a team's share) and state. */
-export function presentCoupon(coupon: Coupon, template: CouponTemplate, now: number): z.output<typeof walletCouponSchema> {
+/**
+ * The names of the stores, for a wallet with store coupons (issue 15): from the store
+ * directory (30 s in the isolate). Postgres unreachable, the wallet still answers, naming
+ * stores by id.
+ */
+async function storeNames(env: Env, needed: boolean): Promise<ReadonlyMap<string, string>> {
+  if (!needed) return new Map();
+  try {
+    return new Map((await activeStores(env)).map((store) => [store.id, store.name]));
+  } catch (error) {
+    console.error(`wallet: the store directory could not be read (${(error as Error).message})`);
+    return new Map();
+  }
+}
+
+/**
+ * A coupon as its shopper sees it: its template's terms, its own amount (a team's share) and
+ * state; a store coupon (issue 15) with its short code, its stores and where it was redeemed
+ * (`names`: store names by id; a store missing from it shows as its id).
+ */
+export function presentCoupon(
+  coupon: Coupon,
+  template: CouponTemplate,
+  now: number,
+  names: ReadonlyMap<string, string>,
+): z.output<typeof walletCouponSchema> {
+  const store = (id: string) => ({ id, name: names.get(id) ?? id });
   const own = coupon.amountOff === null ? {} : { type: "amount_off" as const, amountOff: coupon.amountOff, percentOff: 0 };
   return {
     id: coupon.id,
@@ -185,9 +233,16 @@ export function presentCoupon(coupon: Coupon, template: CouponTemplate, now: num
     ...own,
     validUntil: Math.min(coupon.validUntil, template.validUntil),
     status: coupon.status,
-    usable: usableAt(coupon, template, now),
+    // A store coupon (issue 15) is never offered at checkout: the pages pick coupons by `usable`.
+    usable: template.redeem === "online" && usableAt(coupon, template, now),
     orderId: coupon.orderId,
     claimedAt: coupon.claimedAt,
     usedAt: coupon.usedAt,
+    redeem: template.redeem,
+    shortCode: coupon.shortCode === null ? null : formatShortCode(coupon.shortCode),
+    livestreamId: coupon.livestreamId,
+    stores: coupon.stores === null ? null : coupon.stores.map(store),
+    redeemedAt: coupon.redeemedAt,
+    redeemedStore: coupon.redeemedStoreId === null ? null : store(coupon.redeemedStoreId),
   };
 }

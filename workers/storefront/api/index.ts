@@ -14,6 +14,8 @@ import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
+import { livestreams } from "./livestreams.ts";
+import { storeRedemptions } from "./store-redemptions.ts";
 import { share } from "./share.ts";
 import { storeStaffApi } from "./store-staff.ts";
 import { stores } from "./stores.ts";
@@ -90,4 +92,6 @@ export const api = contractApp()
   .route("/", geofence)
   .route("/", push)
   .route("/", stores)
-  .route("/", storeStaffApi);
+  .route("/", storeStaffApi)
+  .route("/", livestreams)
+  .route("/", storeRedemptions);

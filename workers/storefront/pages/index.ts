@@ -18,6 +18,9 @@ import { salePage } from "./sale-page.ts";
 import { storeStaffPage } from "./store-staff-page.ts";
 import { teamCampaignsPage, teamPage } from "./team-page.ts";
 import { storesPage } from "./stores-page.ts";
+import { livestreamPage, livestreamsPage } from "./live-page.ts";
+import { LivestreamCatalog } from "../../../src/livestreams/livestream-catalog.ts";
+import { LIVESTREAM_ID } from "../../../src/livestreams/livestream.ts";
 import { TEAM_ID } from "../../../src/teams/team-id.ts";
 import { type ShopPagePolicy, withShopPageHeaders } from "./security-headers.ts";
 
@@ -71,15 +74,24 @@ export const pages = new Hono<AppEnv>()
   // The staff redemption page (issue 15): a till signs in with a staff token its script keeps; the page itself holds nothing.
   .get("/store", (c) =>
     privatePage(c, (lang) => ({ title: messages(lang).till_title, body: storeStaffPage(lang), script: "store-staff" })),
-  );
+  )
+  // Livestreams (issue 15): what is on air and coming, and one livestream with its stream, claims and stores.
+  .get("/live", (c) => privatePage(c, (lang) => ({ title: messages(lang).liveTitle, body: livestreamsPage(lang), script: "live" })))
+  .get("/live/:id", async (c) => {
+    const id = c.req.param("id");
+    const livestream = LIVESTREAM_ID.test(id) ? await new LivestreamCatalog(c.env.SALES).find(id) : null;
+    if (!livestream) throw new AppError("not_found", `no livestream ${id}`);
+    const policy = { streamOrigin: new URL(livestream.streamUrl).origin, embed: livestream.embed };
+    return privatePage(c, (lang) => ({ title: livestream.title, body: livestreamPage(lang, livestream), script: "live" }), policy);
+  });
 
 /** A page of one shopper's own (never cached): a shell whose script reads the API with their session. */
-async function privatePage(c: Context<AppEnv>, draw: (lang: Lang) => Omit<PageOptions, "lang" | "path">) {
+async function privatePage(c: Context<AppEnv>, draw: (lang: Lang) => Omit<PageOptions, "lang" | "path">, policy: ShopPagePolicy = {}) {
   const { lang } = pageLang(c);
   const page: PageOptions = { ...draw(lang), lang, path: c.req.path };
   preloadHeaders(c, page);
   c.header("Cache-Control", "private, no-store");
-  return withShopPageHeaders(await c.html(layout(page)));
+  return withShopPageHeaders(await c.html(layout(page)), policy);
 }
 
 /**

@@ -66,6 +66,7 @@ export function layout(page: PageOptions): Markup {
       <nav class="top-links">
         <a class="teams-link" href="/teams">${t.teamsLink}</a>
         <a class="stores-link" href="/stores">${t.storesLink}</a>
+        <a class="live-link" href="/live">${t.liveLink}</a>
         <a class="me" href="/me">${t.myProfile}</a>
         <a class="lang" href="${page.path}?lang=${other}" hreflang="${other}">${t.language}</a>
       </nav>

@@ -10,7 +10,8 @@ import { TURNSTILE_ORIGIN } from "../../../src/bot-check/widget.ts";
  * style attribute (the scripts set widths through the CSSOM, which a policy does not govern).
  * `connect-src 'self'` covers the live feed, a same-origin WebSocket (CSP Level 3 matches
  * ws:/wss: of the page's own host under 'self'). The sale page with the Turnstile widget (issue 12)
- * also allows Turnstile's origin for scripts and frames, only then.
+ * also allows Turnstile's origin for scripts and frames, only then; a livestream's page (issue 15)
+ * the one origin its stream comes from, as media for a <video> or a frame for an embedded player.
  */
 function contentSecurityPolicy(page: ShopPagePolicy): string {
   return [
@@ -18,10 +19,14 @@ function contentSecurityPolicy(page: ShopPagePolicy): string {
     page.turnstile ? `script-src 'self' ${TURNSTILE_ORIGIN}` : "script-src 'self'",
     "style-src 'self'",
     "img-src 'self' data:", // the icon is `data:,`
+    // A livestream's own stream (issue 15): the one origin its <video> plays from (HLS fetches its playlist and segments as media).
+    ...(page.streamOrigin && page.embed === "video" ? [`media-src 'self' ${page.streamOrigin}`] : []),
     "connect-src 'self'",
     "font-src 'self'",
     // Turnstile's challenge runs in a frame of its own origin (issue 12).
     ...(page.turnstile ? [`frame-src ${TURNSTILE_ORIGIN}`] : []),
+    // A livestream embedded as a player page (issue 15): that origin only, in a sandboxed frame.
+    ...(page.streamOrigin && page.embed === "iframe" ? [`frame-src ${page.streamOrigin}`] : []),
     "object-src 'none'",
     "base-uri 'none'",
     "form-action 'self'",
@@ -38,6 +43,9 @@ export interface ShopPagePolicy {
    * when the widget is off.
    */
   turnstile?: boolean;
+  /** A livestream's page (issue 15): the origin of its stream, and whether a <video> plays it or an <iframe> shows it. */
+  streamOrigin?: string;
+  embed?: "video" | "iframe";
 }
 
 /** The headers of a shop page; `page` widens the policy for what it embeds. */

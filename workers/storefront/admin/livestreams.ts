@@ -1,0 +1,261 @@
+import { z } from "@hono/zod-openapi";
+import { databaseSettings } from "../../../src/config.ts";
+import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
+import { withDatabase } from "../../../src/db/client.ts";
+import { describeDatabaseFailure } from "../../../src/db/errors.ts";
+import { AppError } from "../../../src/errors.ts";
+import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
+import {
+  type Livestream,
+  livestreamDraftSchema,
+  livestreamSchema,
+  livestreamUpdateSchema,
+  validateLivestream,
+} from "../../../src/livestreams/livestream.ts";
+import { LivestreamCatalog } from "../../../src/livestreams/livestream-catalog.ts";
+import { activeStores } from "../api/store-directory.ts";
+import { adminRoute } from "../contract/admin-route.ts";
+import { component } from "../contract/component.ts";
+import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
+import { noStore } from "../contract/no-store.ts";
+import { contractApp } from "../contract/route.ts";
+import { epochMs, int } from "../contract/units.ts";
+import { auditActor } from "./auth.ts";
+import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
+import { saveVersion } from "./save-version.ts";
+
+/**
+ * Livestreams under /admin/api (issue 15), designed as coupon templates and team campaigns are
+ * (./coupons.ts, ./team-campaigns.ts): validated with every problem listed, versioned in KV
+ * (`livestream:<id>`, each version kept), every change audited in Postgres
+ * (config_audit_log, kind `livestream`). A save also checks what the livestream names: each
+ * coupon template exists and is in_store, each store is an active store.
+ */
+
+const AUDIT_KIND = "livestream";
+
+const livestreamComponent = component(
+  "Livestream",
+  livestreamSchema,
+  'A livestream as stored in KV (`livestream:<id>`): on air startsAt ≤ now < endsAt, when shoppers claim its `couponTemplates` (in_store templates) with its `claimCode` ("": none); each coupon claimed is redeemable in its `stores`. `embed` video: `streamUrl` is an HLS or MP4 URL; iframe: an embeddable player page. `version`, `updatedAt`, `updatedBy` are the server\'s',
+);
+
+const BODIES = {
+  LivestreamDraft: livestreamDraftSchema.describe("A new livestream: every field but the server's"),
+  LivestreamUpdate: livestreamUpdateSchema.describe(
+    "A full edit: every field of the draft and expectedVersion, the version it was edited from",
+  ),
+};
+
+const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
+const idParams = z.object({ id: z.string().openapi({ param: { description: "the livestream's id" } }) });
+const NO_STORE = noStore("a livestream may be edited at any time");
+const one = z.object({ livestream: livestreamComponent });
+const SAVE_NOTE =
+  "Every problem is listed in `problems`, including coupon templates that are missing or not in_store and stores that are not active. Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.";
+
+const listRoute = adminRoute({
+  method: "get",
+  path: "/livestreams",
+  admits: "readSales",
+  summary: "Every livestream, the soonest first",
+  responses: {
+    200: { description: "the livestreams", headers: NO_STORE, content: json(z.object({ livestreams: z.array(livestreamComponent) })) },
+  },
+});
+
+const createRoute = adminRoute({
+  method: "post",
+  path: "/livestreams",
+  admits: "editSales",
+  summary: "Schedule a livestream (version 1)",
+  description: SAVE_NOTE,
+  request: { headers: adminActorHeader, body: handlerValidatedBody("LivestreamDraft", "the livestream") },
+  responses: { 201: { description: "created", content: json(one) } },
+  errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
+});
+
+const getRoute = adminRoute({
+  method: "get",
+  path: "/livestreams/{id}",
+  admits: "readSales",
+  summary: "One livestream (its version is the next update's expectedVersion)",
+  request: { params: idParams },
+  responses: { 200: { description: "the livestream", headers: NO_STORE, content: json(one) } },
+  errors: ["not_found"],
+});
+
+const updateRoute = adminRoute({
+  method: "put",
+  path: "/livestreams/{id}",
+  admits: "editSales",
+  summary: "Replace a livestream from the version it was read at",
+  description: `Coupons already claimed keep the stores they were stamped with. ${SAVE_NOTE}`,
+  request: {
+    params: idParams,
+    headers: adminActorHeader,
+    body: handlerValidatedBody("LivestreamUpdate", "the whole livestream and expectedVersion"),
+  },
+  responses: { 200: { description: "saved", content: json(one) } },
+  errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
+});
+
+const historyRoute = adminRoute({
+  method: "get",
+  path: "/livestreams/{id}/history",
+  admits: "readSales",
+  summary: "Every saved version, newest first (KV `livestream-history:<id>:<version>`)",
+  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
+  responses: {
+    200: {
+      description: "the versions",
+      headers: NO_STORE,
+      content: json(z.object({ id: z.string(), versions: z.array(livestreamComponent) })),
+    },
+  },
+  errors: ["not_found"],
+});
+
+const auditEntrySchema = z.object({
+  id: int,
+  at: epochMs,
+  actor: z.string(),
+  action: z.enum(["create", "update"]),
+  version: int,
+  before: livestreamComponent.nullable(),
+  after: livestreamComponent,
+});
+export type LivestreamAuditEntry = z.output<typeof auditEntrySchema>;
+
+const auditRoute = adminRoute({
+  method: "get",
+  path: "/livestreams/{id}/audit",
+  admits: "readAudit",
+  summary: "The livestream's audit log from Postgres, newest first: who changed what when, before and after",
+  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
+  responses: { 200: { description: "the entries", headers: NO_STORE, content: json(z.object({ entries: z.array(auditEntrySchema) })) } },
+  errors: ["dependency_unavailable"],
+});
+
+export const adminLivestreams = contractApp()
+  .openapi(listRoute, async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json({ livestreams: await new LivestreamCatalog(c.env.SALES).list() }, 200);
+  })
+  .openapi(createRoute, async (c) => {
+    const actor = auditActor(c);
+    const draft = valid(validateLivestream(livestreamDraftSchema, await jsonInput(c)), "livestream");
+    await checkReferences(c.env, draft);
+    if (await new LivestreamCatalog(c.env.SALES).find(draft.id))
+      throw new AppError("conflict", `a livestream "${draft.id}" exists already`);
+    const livestream: Livestream = { ...draft, version: 1, updatedAt: Date.now(), updatedBy: actor };
+    await save(c.env, "create", actor, null, livestream);
+    return c.json({ livestream }, 201);
+  })
+  .openapi(getRoute, async (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json({ livestream: await existing(c.env, c.req.valid("param").id) }, 200);
+  })
+  .openapi(updateRoute, async (c) => {
+    const actor = auditActor(c);
+    const { id } = c.req.valid("param");
+    const input = await jsonInput(c);
+    const current = await existing(c.env, id);
+    const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
+    const { expectedVersion, ...draft } = valid(
+      validateLivestream(livestreamUpdateSchema, isRecord && !("id" in input) ? { ...input, id } : input),
+      "livestream",
+    );
+    if (draft.id !== id) {
+      const problem = `id: must be "${id}", the id in the URL`;
+      throw new AppError("invalid_request", problem, { problems: [problem] });
+    }
+    if (expectedVersion !== current.version) {
+      throw new AppError("conflict", `livestream "${id}" is at version ${current.version}, not ${expectedVersion}; read it again`, {
+        version: current.version,
+      });
+    }
+    await checkReferences(c.env, draft);
+    const livestream: Livestream = { ...draft, version: current.version + 1, updatedAt: Date.now(), updatedBy: actor };
+    await save(c.env, "update", actor, current, livestream);
+    return c.json({ livestream }, 200);
+  })
+  .openapi(historyRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const versions = await new LivestreamCatalog(c.env.SALES).history(id, c.req.valid("query").limit);
+    if (versions.length === 0) versions.push(await existing(c.env, id));
+    c.header("Cache-Control", "no-store");
+    return c.json({ id, versions }, 200);
+  })
+  .openapi(auditRoute, async (c) => {
+    const { id } = c.req.valid("param");
+    const entries = await withDatabase(databaseSettings(c.env), (db) =>
+      configAuditTrail<Livestream>(db, AUDIT_KIND, id, c.req.valid("query").limit),
+    ).catch((error: Error) => {
+      console.error(`livestreams: the audit log could not be read (${describeDatabaseFailure(error).summary})`);
+      throw new AppError("dependency_unavailable", "the audit log (Postgres) could not be read");
+    });
+    c.header("Cache-Control", "no-store");
+    return c.json(
+      {
+        entries: entries.map((e) => ({
+          id: e.id,
+          at: e.at,
+          actor: e.actor,
+          action: e.action as "create" | "update",
+          version: e.version,
+          before: e.before,
+          after: e.after,
+        })),
+      },
+      200,
+    );
+  });
+
+for (const [name, schema] of Object.entries(BODIES)) adminLivestreams.openAPIRegistry.register(name, schema);
+
+/**
+ * What the livestream names must exist: each template in KV and in_store (an online coupon
+ * claimed through a livestream would be spendable online and at no till), each store active.
+ * Every problem listed at once, as the schema's are.
+ */
+async function checkReferences(env: Env, livestream: Pick<Livestream, "couponTemplates" | "stores">): Promise<void> {
+  const catalog = new CouponCatalog(env.SALES);
+  const templates = await Promise.all(livestream.couponTemplates.map((id) => catalog.find(id)));
+  const known = await activeStores(env).catch((error: Error) => {
+    console.error(`livestreams: the stores could not be read (${describeDatabaseFailure(error).summary})`);
+    throw new AppError("dependency_unavailable", "the stores (Postgres) could not be read, so nothing was saved");
+  });
+  const storeIds = new Set(known.map((store) => store.id));
+  const problems = [
+    ...livestream.couponTemplates.flatMap((id, i) => {
+      const template = templates[i];
+      if (!template) return [`couponTemplates.${i}: no coupon template "${id}"`];
+      return template.redeem === "in_store"
+        ? []
+        : [`couponTemplates.${i}: "${id}" is redeemed online; a livestream hands out in_store coupons`];
+    }),
+    ...livestream.stores.flatMap((id, i) => (storeIds.has(id) ? [] : [`stores.${i}: no active store "${id}"`])),
+  ];
+  if (problems.length > 0) throw new AppError("invalid_request", `invalid livestream: ${problems.join("; ")}`, { problems });
+}
+
+async function save(env: Env, action: "create" | "update", actor: string, before: Livestream | null, after: Livestream) {
+  const catalog = new LivestreamCatalog(env.SALES);
+  const entry = { kind: AUDIT_KIND, key: after.id, at: after.updatedAt ?? Date.now(), actor, action, before, after };
+  await saveVersion(env, {
+    what: `livestream "${after.id}"`,
+    audit: (tx) => recordConfigChange(tx, entry),
+    store: () => catalog.put(after),
+    sameVersionConstraint: CONFIG_SAME_VERSION,
+    currentVersion: async () => (await catalog.find(after.id))?.version,
+    version: after.version,
+    entry,
+  });
+}
+
+async function existing(env: Env, id: string): Promise<Livestream> {
+  const livestream = await new LivestreamCatalog(env.SALES).find(id);
+  if (!livestream) throw new AppError("not_found", `no livestream "${id}"`);
+  return livestream;
+}
