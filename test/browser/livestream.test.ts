@@ -121,7 +121,7 @@ describe("the livestream page and the wallet's store coupons", () => {
       expect.stringContaining("南京路店"),
       expect.stringContaining("西湖店"),
     ]);
-    expect(await page.locator('a[href="/stores"]').count()).toBe(1);
+    expect(await page.locator('section[aria-labelledby="live-stores-title"] a[href="/stores"]').count()).toBe(1);
     expect(await page.locator("#claim-code-field").isVisible()).toBe(true);
 
     // The wrong code first: refused, nothing claimed.

@@ -131,16 +131,19 @@ describe("offers near me on /me", () => {
       registrationId: await registrationId,
       data: JSON.stringify(notice),
     });
+    // A generous bound: on a loaded machine (the whole suite on two cores) the worker can take seconds to wake for a push.
     await expect
-      .poll(() =>
-        page.evaluate(async () =>
-          (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
-            title: n.title,
-            body: n.body,
-            tag: n.tag,
-            data: n.data,
-          })),
-        ),
+      .poll(
+        () =>
+          page.evaluate(async () =>
+            (await (await navigator.serviceWorker.ready).getNotifications()).map((n) => ({
+              title: n.title,
+              body: n.body,
+              tag: n.tag,
+              data: n.data,
+            })),
+          ),
+        { timeout: 15_000 },
       )
       .toEqual([{ title: notice.title, body: notice.body, tag: notice.tag, data: { url: notice.url } }]);
     await context.close();

@@ -4,7 +4,7 @@ import { destination } from "../../src/geo/destination.ts";
 import type { LatLng } from "../../src/geo/great-circle.ts";
 import type { Store } from "../../src/stores/store.ts";
 import { forgetStores } from "../../workers/storefront/api/store-directory.ts";
-import { forgetLivestreamOffers } from "../../workers/storefront/api/store-offers.ts";
+import { forgetLivestreamOffers, type StoreOffer } from "../../workers/storefront/api/store-offers.ts";
 import worker from "../../workers/storefront/index.ts";
 import { withPostgres } from "./postgres-support.ts";
 
@@ -55,7 +55,7 @@ export async function storeAt(where: LatLng, overrides: Partial<Store> = {}): Pr
 export const metresFrom = (from: LatLng, metres: number): LatLng => destination(from, 67, metres);
 
 export interface PingAnswer {
-  nearby: Array<{ store: { id: string }; distanceMeters: number; coupons: Array<{ templateId: string; title: string }> }>;
+  nearby: Array<{ store: { id: string }; distanceMeters: number; coupons: StoreOffer[] }>;
   pushed: Array<{ store: { id: string } }>;
   degraded: boolean;
 }
@@ -82,8 +82,14 @@ export class GeoShopper {
     return shopper;
   }
 
-  async send(method: string, path: string, body?: unknown, overrides: Partial<Env> = {}): Promise<Response> {
-    const headers = new Headers({ "Content-Type": "application/json" });
+  async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    overrides: Partial<Env> = {},
+    extraHeaders: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers = new Headers({ "Content-Type": "application/json", ...extraHeaders });
     if (this.cookie) headers.set("Cookie", this.cookie);
     const ctx = createExecutionContext();
     const request = new Request(`https://shop.test${path}`, {
@@ -96,6 +102,19 @@ export class GeoShopper {
     const set = response.headers.get("Set-Cookie");
     if (set) this.cookie = set.split(";")[0] as string;
     return response;
+  }
+
+  /** Claims a store coupon on air, as the livestream page does; answers the coupon's id. */
+  async claimLive(livestreamId: string, templateId: string): Promise<string> {
+    const response = await this.send(
+      "POST",
+      `/api/livestreams/${livestreamId}/claim`,
+      { templateId },
+      {},
+      { "Idempotency-Key": crypto.randomUUID() },
+    );
+    if (response.status !== 201) throw new Error(`claim answered ${response.status}: ${await response.text()}`);
+    return (await response.json<{ coupon: { id: string } }>()).coupon.id;
   }
 
   async ping(where: LatLng & { accuracy?: number }, overrides: Partial<Env> = {}): Promise<PingAnswer> {

@@ -19,13 +19,13 @@ const find = (query: string) => exports.default.fetch(`https://shop.test/api/sto
 
 describe("the store finder's API, GET /api/stores (issue 15)", () => {
   it("answers the active stores nearest first with their great-circle distance, and every city", async () => {
-    // Stores on an island of their own (far from every other test's), at known distances from the shopper.
+    // Stores on an island of their own (Kerguelen: the browser test has South Georgia), at known distances from the shopper.
     const city = `Test-${crypto.randomUUID().slice(0, 8)}`;
-    const here = { latitude: -54.0, longitude: -37.0 };
-    const far = await createStore({ city, name: "Far", latitude: -54.05, longitude: -37.0, openingHours: "daily 00:00-24:00" });
-    const near = await createStore({ city, name: "Near", latitude: -54.001, longitude: -37.0, openingHours: "" });
-    const middle = await createStore({ city, name: "Middle", latitude: -54.01, longitude: -37.0 });
-    const closed = await createStore({ city, name: "Closed down", latitude: -54.0, longitude: -37.0 });
+    const here = { latitude: -49.3, longitude: 69.5 };
+    const far = await createStore({ city, name: "Far", latitude: -49.35, longitude: 69.5, openingHours: "daily 00:00-24:00" });
+    const near = await createStore({ city, name: "Near", latitude: -49.301, longitude: 69.5, openingHours: "" });
+    const middle = await createStore({ city, name: "Middle", latitude: -49.31, longitude: 69.5 });
+    const closed = await createStore({ city, name: "Closed down", latitude: -49.3, longitude: 69.5 });
     await exports.default.fetch(`https://shop.test/admin/api/stores/${closed.id}/deactivate`, {
       method: "POST",
       headers: { Authorization: `Bearer ${(await import("../support/test-secrets.ts")).TEST_SECRETS.ADMIN_TOKEN}` },

@@ -20,7 +20,14 @@ const REMEMBER = "near-me";
 interface NearbyStore {
   store: { id: string; name: string; address: string };
   distanceMeters: number;
-  coupons: Array<{ templateId: string; title: string; description: string; livestreamId: string | null }>;
+  coupons: Array<{
+    templateId: string;
+    title: string;
+    description: string;
+    livestreamId: string | null;
+    couponId: string | null;
+    url: string;
+  }>;
 }
 interface PingAnswer {
   nearby: NearbyStore[];
@@ -157,7 +164,7 @@ export function mountNearMe(root: HTMLElement): void {
 
   const showOffer = (offer: NearbyStore) => {
     const first = offer.coupons[0];
-    const href = first?.livestreamId ? `/live/${encodeURIComponent(first.livestreamId)}` : `/stores#${encodeURIComponent(offer.store.id)}`;
+    const href = first ? first.url : `/stores#${encodeURIComponent(offer.store.id)}`;
     const dismiss = document.createElement("button");
     dismiss.type = "button";
     dismiss.className = "secondary";

@@ -106,4 +106,4 @@ export const adminApi = contractApp()
   .route("/", adminPropagation)
   .route("/", adminStoreCouponStats)
   .route("/", adminStores)
-  .route("/", adminLivestreams)
+  .route("/", adminLivestreams);

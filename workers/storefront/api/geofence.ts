@@ -63,7 +63,16 @@ const nearbySchema = z
       .openapi("NearbyStore"),
     distanceMeters: int.nonnegative().describe("great-circle distance, rounded to the metre"),
     coupons: z
-      .array(z.object({ templateId: z.string(), title: z.string(), description: z.string(), livestreamId: z.string().nullable() }))
+      .array(
+        z.object({
+          templateId: z.string(),
+          title: z.string(),
+          description: z.string(),
+          livestreamId: z.string().nullable().describe("the livestream the coupon comes from"),
+          couponId: z.string().nullable().describe("the shopper's own coupon, redeemable in this store now; null: one to claim on air"),
+          url: z.string().describe("where to go: the wallet for the shopper's own coupon, else the livestream"),
+        }),
+      )
       .describe('what the store offers now (empty: the store alone, "a store near you")'),
   })
   .openapi("NearbyStoreOffer");
@@ -146,7 +155,7 @@ function noticeFor(c: Context<AppEnv>, store: Store, offers: StoreOffer[]): Push
   return {
     title: format(text.nearMe_pushTitle, { store: store.name }),
     body: first ? first.title : format(text.nearMe_pushStoreOnly, { address: store.address }),
-    url: first?.livestreamId ? `/live/${encodeURIComponent(first.livestreamId)}` : `/stores#${encodeURIComponent(store.id)}`,
+    url: first ? first.url : `/stores#${encodeURIComponent(store.id)}`,
     tag: `near-${store.id}`,
   };
 }

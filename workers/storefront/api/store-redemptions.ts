@@ -5,7 +5,8 @@ import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
 import { COUPON_TYPES, type CouponTemplate } from "../../../src/coupons/coupon-template.ts";
 import { formatShortCode, parseShortCode } from "../../../src/coupons/short-code.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
-import { minutesOf, type Store, WEEKDAYS } from "../../../src/stores/store.ts";
+import { isOpenAt, nextOpening } from "../../../src/stores/opening-hours.ts";
+import type { Store } from "../../../src/stores/store.ts";
 import type { AppEnv } from "../app-env.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
@@ -256,42 +257,7 @@ function maskShopper(shopperId: string): string {
   return `shp_…${shopperId.slice(-4)}`;
 }
 
-const weekdayFormats = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * Whether the store is open at `now` by its opening hours, in its own time zone, and when it
- * next opens (within a week; null when it never does). Part A's src/stores/opening-hours.ts
- * (`isOpenAt`) is to replace this one function. The next opening is counted in whole local
- * minutes from now, so on a day the clocks change it may be an hour off; it is only a hint.
- */
+/** Whether the store is open at `now` by its hours in its own time zone, and when it next opens (src/stores/opening-hours.ts). */
 function openingAt(store: Store, now: number): { open: boolean; opensAt: number | null } {
-  let format = weekdayFormats.get(store.timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat("en-GB", {
-      timeZone: store.timeZone,
-      weekday: "short",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    weekdayFormats.set(store.timeZone, format);
-  }
-  const parts = Object.fromEntries(format.formatToParts(new Date(now)).map((p) => [p.type, p.value]));
-  const today = WEEKDAYS.indexOf((parts.weekday ?? "").toLowerCase().slice(0, 3) as (typeof WEEKDAYS)[number]);
-  const minute = Number(parts.hour) * 60 + Number(parts.minute);
-  const intervals = (day: number) =>
-    store.openingHours[WEEKDAYS[(today + day) % 7]!].map((interval) => {
-      const [from, to] = interval.split("-") as [string, string];
-      return { from: minutesOf(from), to: minutesOf(to) };
-    });
-  const open = intervals(0).some(({ from, to }) => from <= minute && minute < to);
-  let opensAt: number | null = null;
-  for (let day = 0; day <= 7 && opensAt === null; day += 1) {
-    const next = intervals(day)
-      .map(({ from }) => day * 1_440 + from - minute)
-      .filter((ahead) => ahead > 0)
-      .sort((a, b) => a - b)[0];
-    if (next !== undefined) opensAt = now - (now % 60_000) + next * 60_000;
-  }
-  return { open, opensAt };
+  return { open: isOpenAt(store, now), opensAt: nextOpening(store, now) };
 }

@@ -72,9 +72,7 @@ export const pages = new Hono<AppEnv>()
     return privatePage(c, (lang) => ({ title: messages(lang).teamTitle, body: teamPage(lang, id), script: "team" }));
   })
   // The staff redemption page (issue 15): a till signs in with a staff token its script keeps; the page itself holds nothing.
-  .get("/store", (c) =>
-    privatePage(c, (lang) => ({ title: messages(lang).till_title, body: storeStaffPage(lang), script: "store-staff" })),
-  )
+  .get("/store", (c) => privatePage(c, (lang) => ({ title: messages(lang).till_title, body: storeStaffPage(lang), script: "store-staff" })))
   // Livestreams (issue 15): what is on air and coming, and one livestream with its stream, claims and stores.
   .get("/live", (c) => privatePage(c, (lang) => ({ title: messages(lang).liveTitle, body: livestreamsPage(lang), script: "live" })))
   .get("/live/:id", async (c) => {
