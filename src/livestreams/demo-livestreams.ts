@@ -3,15 +3,14 @@ import type { LivestreamInput } from "./livestream.ts";
 
 const DAY = 86_400_000;
 
-/** The demo stores part A's `npm start` seeds (issue 15): where the demo livestream's coupons are redeemed. */
-export const DEMO_LIVE_STORES = ["sh-nanjing-road", "hz-west-lake"];
+/** Where the demo livestream's coupons are redeemed: a Shanghai and a Hangzhou store of the demo stores `npm start` seeds. */
+export const DEMO_LIVE_STORES = ["sh-jingan", "hz-hubin"];
 
 /**
  * What `npm start` seeds for livestream coupons (issue 15): one store coupon template and one
  * livestream handing it out, on air for 30 days from the first start, with the claim code
  * LIVE88, so /live, the claim, the wallet's QR code and a till have something to show. Written
- * to KV directly, as the other seeds are: KV does not check that the stores exist, so a start
- * without part A's demo stores still seeds (the page then lists no store).
+ * to KV directly, as the other seeds are (the stores are seeded into Postgres beside them).
  */
 export function demoStoreCoupons(now: number): CouponTemplateInput[] {
   return [

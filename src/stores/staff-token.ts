@@ -1,7 +1,7 @@
 import { randomBase36, randomBase64url, sha256, toHex } from "../encoding.ts";
 
 /**
- * A store staff token (issue 15, contract 1): what a till signs in to `/store` with, issued in
+ * A store staff token (issue 15): what a till signs in to `/store` with, issued in
  * the console for one store and shown once. `sst_<tokenId>_<secret>`: a 12-character id
  * ([0-9a-z]) to find the token by and name it in lists and in `DELETE …/staff-tokens/{tokenId}`,
  * and 256 random bits (43 base64url characters). Postgres keeps only the SHA-256 of the secret

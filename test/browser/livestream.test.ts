@@ -75,7 +75,7 @@ async function seedLivestream(templateId: string, overrides: Partial<LivestreamI
   return livestream;
 }
 
-/** A till of the first store redeems the coupon, as part C's staff page will: a staff token, then the redemption API. */
+/** A till of the first store redeems the coupon, as the staff page /store does: a staff token, then the redemption API. */
 async function redeemAtTill(couponId: string): Promise<void> {
   const tokenId = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => (b % 36).toString(36)).join("");
   const secret = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => (b % 36).toString(36)).join("");

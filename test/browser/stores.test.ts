@@ -201,6 +201,13 @@ describe("the console's Stores view", () => {
     expect(await page.locator('[data-view="store-tokens"]').textContent()).not.toContain(token.slice(17));
     const me = await fetch(`${shop.baseUrl}/api/stores/${id}/staff/me`, { headers: { Authorization: `Bearer ${token}` } });
     expect(await me.json()).toMatchObject({ store: { id }, label: "Till 1" });
+    // Its sign-in QR code: the till page's link with the token in the fragment, which signs a phone in.
+    expect(await page.locator("#new-store-token-qr svg").count()).toBe(1);
+    const till = await page.context().newPage();
+    await till.goto(`/store#token=${encodeURIComponent(token)}&store=${encodeURIComponent(id)}`);
+    await expect.poll(() => till.locator("#till-store").getAttribute("data-store-id")).toBe(id);
+    expect(till.url()).not.toContain(token);
+    await till.close();
     await page.screenshot({ path: screenshotPath("console-stores"), fullPage: true });
     // Revoked (after the confirmation): listed as revoked, and it signs nothing in any more.
     page.once("dialog", (dialog) => void dialog.accept());

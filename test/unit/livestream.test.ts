@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { couponTemplateSchema } from "../../src/coupons/coupon-template.ts";
 import { demoLivestreams, demoStoreCoupons } from "../../src/livestreams/demo-livestreams.ts";
 import { claimCodeMatches, liveAt, livestreamDraftSchema, livestreamSchema, validateLivestream } from "../../src/livestreams/livestream.ts";
+import { DEMO_STORES } from "../../src/stores/demo-stores.ts";
 
 /** Livestreams as a marketer configures them (issue 15, src/livestreams/livestream.ts). */
 const draft = {
@@ -62,6 +63,8 @@ describe("a livestream's configuration", () => {
     const [template] = demoStoreCoupons(now).map((t) => couponTemplateSchema.parse(t));
     const [livestream] = demoLivestreams(now).map((l) => livestreamSchema.parse(l));
     expect(template?.redeem).toBe("in_store");
-    expect(livestream).toMatchObject({ couponTemplates: [template?.id], stores: ["sh-nanjing-road", "hz-west-lake"] });
+    expect(livestream).toMatchObject({ couponTemplates: [template?.id], stores: ["sh-jingan", "hz-hubin"] });
+    // Stores npm start seeds too, so the demo's coupons are redeemable somewhere.
+    for (const store of livestream?.stores ?? []) expect(DEMO_STORES.map((s) => s.id)).toContain(store);
   });
 });

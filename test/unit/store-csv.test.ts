@@ -106,7 +106,7 @@ describe("the stores' CSV import (src/stores/store-csv.ts, issue 15)", () => {
   });
 });
 
-describe("store staff tokens (src/stores/staff-token.ts, contract 1)", () => {
+describe("store staff tokens (src/stores/staff-token.ts)", () => {
   it("are sst_<12 base-36>_<43 base64url>, parse back, and differ every time", () => {
     const a = generateStaffToken();
     const b = generateStaffToken();

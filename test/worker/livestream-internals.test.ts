@@ -9,7 +9,7 @@ import { seedStaffToken, seedStore } from "./store-support.ts";
 import { Shopper } from "./support.ts";
 
 /**
- * Issue 15 below the routes: what the claim and the redemption tell the events table (part C's
+ * Issue 15 below the routes: what the claim and the redemption tell the events table (the store-coupon
  * figures read them), the livestream pages' policy, and the pool reading coupons it stored
  * before store coupons existed.
  */

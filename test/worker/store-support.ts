@@ -15,7 +15,7 @@ export const ALWAYS_OPEN: OpeningHours = {
 };
 
 /**
- * A store under a fresh id, inserted into the test Postgres as part A's console would keep it
+ * A store under a fresh id, inserted into the test Postgres as the console's Stores view keeps it
  * (issue 15), and the store directory told to read again. Every test gets its own.
  */
 export async function seedStore(overrides: Partial<StoreInput> = {}): Promise<{ id: string; name: string }> {

@@ -14,7 +14,7 @@ afterEach(() => edgeClock.release());
 /** An address of the test's own: failed attempts are counted per address. */
 const address = () => `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
 
-describe("store staff tokens (issue 15, contract 1)", () => {
+describe("store staff tokens (issue 15)", () => {
   it("issues a token shown once, keeps only the secret's SHA-256, lists it without secrets, and it signs its store in", async () => {
     const store = await createStore();
     const issued = await admin(`/stores/${store.id}/staff-tokens`, { body: { label: "Till 2" }, actor: "ops" });

@@ -7,7 +7,7 @@ import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
 import { mountNearMeIfPresent } from "./shared/near-me.ts";
-import { qrSvg } from "./shared/share.ts";
+import { qrSvg } from "./shared/qr-svg.ts";
 
 /**
  * The shopper's profile page (issue 13): the last 30 minutes of product views and the lifetime
@@ -130,10 +130,8 @@ function storeCoupon(coupon: WalletCoupon): HTMLElement {
   const note = document.createElement("p");
   note.className = "meta";
   note.textContent = t("walletInStore");
-  const qr = qrSvg(coupon.id);
-  qr.removeAttribute("id");
+  const qr = qrSvg(coupon.id, coupon.id);
   qr.classList.add("coupon-qr");
-  qr.setAttribute("aria-label", coupon.id);
   const code = document.createElement("p");
   code.className = "short-code";
   code.setAttribute("aria-label", t("walletShortCode"));

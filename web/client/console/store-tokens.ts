@@ -3,6 +3,7 @@ import type { StoreWords } from "../../../src/stores/store-words.ts";
 import type { AdminApi } from "./admin-api.ts";
 import type { Store, StoreStaffToken } from "./api-types.ts";
 import { byId, h } from "./dom.ts";
+import { qrSvg } from "../shared/qr-svg.ts";
 import { flash } from "./flash.ts";
 import { when } from "./format.ts";
 
@@ -47,6 +48,7 @@ export class StoreTokens {
   /** The token text leaves the page: it was to be shown once. */
   private forgetShown(): void {
     byId("new-store-token-text").textContent = "";
+    byId("new-store-token-qr").replaceChildren();
     byId("new-store-token").hidden = true;
   }
 
@@ -83,6 +85,9 @@ export class StoreTokens {
     if (!result.ok) return flash(fill(this.words.failed, { message: (result.error.problems ?? [result.error.message]).join("; ") }), true);
     label.value = "";
     byId("new-store-token-text").textContent = result.data.secret;
+    // The till's sign-in link: the token rides in the fragment, which never reaches a server (web/client/store-staff/credentials.ts).
+    const signIn = `${location.origin}/store#token=${encodeURIComponent(result.data.secret)}&store=${encodeURIComponent(store.id)}`;
+    byId("new-store-token-qr").replaceChildren(qrSvg(signIn, this.words.token_qr));
     byId("new-store-token").hidden = false;
     await this.load();
   }

@@ -1,7 +1,7 @@
-import qrcode from "qrcode-generator";
 import { ApiError, api } from "./api.ts";
 import { t } from "./i18n.ts";
 import { recordLanding } from "./landing.ts";
+import { qrSvg } from "./qr-svg.ts";
 
 /**
  * Share links on the page (issue 14). No zod here: the pages run under a CSP without
@@ -102,7 +102,9 @@ function sharedLink(url: string, status: HTMLElement): HTMLElement {
   });
   actions.append(copy);
   const figure = element("figure", { className: "share-qr" });
-  figure.append(qrSvg(url), element("figcaption", { textContent: t("share_qr") }));
+  const qr = qrSvg(url, t("share_qr"));
+  qr.id = "share-qr";
+  figure.append(qr, element("figcaption", { textContent: t("share_qr") }));
   body.append(label, actions, figure);
   return body;
 }
@@ -121,43 +123,6 @@ async function copyText(text: string, input: HTMLInputElement): Promise<boolean>
       return false;
     }
   }
-}
-
-const SVG = "http://www.w3.org/2000/svg";
-
-/**
- * The QR code of `text` as SVG (error correction M, the smallest version that holds it, the
- * standard 4-module quiet zone): one path of dark modules, crisp at any size, no inline style.
- */
-export function qrSvg(text: string): SVGSVGElement {
-  const qr = qrcode(0, "M");
-  qr.addData(text);
-  qr.make();
-  const modules = qr.getModuleCount();
-  const quiet = 4;
-  const size = modules + 2 * quiet;
-  let d = "";
-  for (let row = 0; row < modules; row++) {
-    for (let col = 0; col < modules; col++) {
-      if (qr.isDark(row, col)) d += `M${col + quiet} ${row + quiet}h1v1h-1z`;
-    }
-  }
-  const svg = document.createElementNS(SVG, "svg");
-  svg.setAttribute("viewBox", `0 0 ${size} ${size}`);
-  svg.setAttribute("shape-rendering", "crispEdges");
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", t("share_qr"));
-  svg.id = "share-qr";
-  svg.dataset.modules = String(modules);
-  const background = document.createElementNS(SVG, "rect");
-  background.setAttribute("width", String(size));
-  background.setAttribute("height", String(size));
-  background.setAttribute("fill", "#fff");
-  const dark = document.createElementNS(SVG, "path");
-  dark.setAttribute("d", d);
-  dark.setAttribute("fill", "#000");
-  svg.append(background, dark);
-  return svg;
 }
 
 /**

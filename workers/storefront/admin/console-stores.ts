@@ -77,6 +77,7 @@ function tokensSection(lang: Lang, w: StoreWords) {
       <p class="problem">${w.token_once}</p>
       <code id="new-store-token-text"></code>
       <button type="button" id="copy-store-token" class="secondary">${w.token_copy}</button>
+      <figure class="token-qr"><div id="new-store-token-qr"></div><figcaption>${w.token_qr}</figcaption></figure>
     </div>
     <div id="store-token-list"></div>
   </section>`;

@@ -22,7 +22,7 @@ import { storeComponent } from "./store-schema.ts";
 import { findStaffTokenGrant, type StaffTokenGrant } from "./store-records.ts";
 
 /**
- * The store staff's credential (issue 15, contract 1): `Authorization: Bearer sst_<tokenId>_<secret>`,
+ * The store staff's credential (issue 15): `Authorization: Bearer sst_<tokenId>_<secret>`,
  * a token issued in the console for one store. `storeStaff` answers 401 `unauthorized` when the
  * token is missing, malformed, unknown, revoked or its store closed down; on a route with a
  * `{storeId}` it answers 403 `wrong_store` for another store's token; else it sets
