@@ -75,18 +75,23 @@ async function seedLivestream(templateId: string, overrides: Partial<LivestreamI
   return livestream;
 }
 
-/** A till of the first store redeems the coupon, as the staff page /store does: a staff token, then the redemption API. */
-async function redeemAtTill(couponId: string): Promise<void> {
+/** A staff token of a store, as the console issues one: its text. */
+async function staffToken(storeId: string, label = "till"): Promise<string> {
   const tokenId = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => (b % 36).toString(36)).join("");
   const secret = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => (b % 36).toString(36)).join("");
   await db.query(
-    "INSERT INTO store_staff_tokens (id, store_id, label, secret_hash, created_at, created_by) VALUES ($1, $2, 'till', $3, now(), 'test')",
-    [tokenId, STORES[0]!.id, toHex(await sha256(secret))],
+    "INSERT INTO store_staff_tokens (id, store_id, label, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4, now(), 'test')",
+    [tokenId, storeId, label, toHex(await sha256(secret))],
   );
+  return `sst_${tokenId}_${secret}`;
+}
+
+/** A till of the first store redeems the coupon through the redemption API. */
+async function redeemAtTill(couponId: string): Promise<void> {
   const response = await fetch(`${shop.baseUrl}/api/stores/${STORES[0]!.id}/redemptions`, {
     method: "POST",
     headers: {
-      Authorization: `Bearer sst_${tokenId}_${secret}`,
+      Authorization: `Bearer ${await staffToken(STORES[0]!.id)}`,
       "Content-Type": "application/json",
       "Idempotency-Key": crypto.randomUUID(),
     },
@@ -191,5 +196,55 @@ describe("the livestream page and the wallet's store coupons", () => {
     expect(await wallet.locator(".redeemed").textContent()).toMatch(/^已于 .+ 在 南京路店 核销$/);
     expect(await wallet.locator("svg.coupon-qr").count()).toBe(0);
     await page.screenshot({ path: screenshotPath("wallet-store-coupon-zh"), fullPage: true });
+  });
+
+  it("end to end: a shopper claims on air, a till signs in from its link, types the short code, redeems once; a till of another store and a second try are refused", async () => {
+    const template = await seedTemplate();
+    const livestream = await seedLivestream(template.id, { stores: [STORES[0]!.id] });
+    const shopper = await (await shop.newShopper("phone")).newPage();
+    await shopper.goto(`/live/${livestream.id}`);
+    await shopper.waitForSelector('#livestream[data-phase="live"]');
+    await shopper.locator("#claim-code").fill("LIVE88");
+    await shopper.locator(`#live-coupons li[data-template-id="${template.id}"] button.claim`).click();
+    await expect.poll(() => shopper.locator("#claim-note").textContent()).toBe("Claimed! It is in your wallet: show it at the till.");
+    await shopper.goto("/me");
+    const wallet = shopper.locator(`#wallet li[data-coupon-id^="cpn_${template.id}_"]`);
+    await wallet.waitFor();
+    const shortCode = (await wallet.locator(".short-code").textContent())!;
+
+    const state = (page: import("playwright-core").Page) => page.locator("#till").getAttribute("data-state");
+    // A till of the other store: the coupon is not valid there, and Confirm is not offered.
+    const elsewhere = await (await shop.newShopper("phone")).newPage();
+    await elsewhere.goto(`/store#token=${encodeURIComponent(await staffToken(STORES[1]!.id))}&store=${STORES[1]!.id}`);
+    await expect.poll(() => state(elsewhere)).toBe("ready");
+    await elsewhere.fill("#till-code", shortCode.toLowerCase().replaceAll("-", " "));
+    await elsewhere.click("#till-look-up");
+    await expect.poll(() => state(elsewhere)).toBe("preview");
+    expect(await elsewhere.locator("#till-refusal").getAttribute("data-code")).toBe("not_redeemable_here");
+    expect(await elsewhere.locator("#till-confirm").isHidden()).toBe(true);
+
+    // The coupon's own store: what it gives, Confirm, redeemed.
+    const till = await (await shop.newShopper("phone")).newPage();
+    await till.goto(`/store#token=${encodeURIComponent(await staffToken(STORES[0]!.id, "Till 1"))}&store=${STORES[0]!.id}`);
+    await expect.poll(() => state(till)).toBe("ready");
+    expect(await till.locator("#till-store").textContent()).toBe(`Signed in at 南京路店 (${STORES[0]!.id}) · Till 1`);
+    await till.fill("#till-code", shortCode);
+    await till.click("#till-look-up");
+    await expect.poll(() => state(till)).toBe("preview");
+    expect(await till.locator("#till-preview-gives").textContent()).toBe("¥30.00 off orders from ¥100.00");
+    await till.locator("#till-confirm").click();
+    await expect.poll(() => state(till)).toBe("done");
+    expect(await till.locator("#till-result-line").textContent()).toContain("Redeemed ✓");
+
+    // Again: already redeemed, when and where; and the wallet says so.
+    await till.click("#till-next");
+    await till.fill("#till-code", shortCode);
+    await till.click("#till-look-up");
+    await expect.poll(() => state(till)).toBe("preview");
+    expect(await till.locator("#till-refusal").getAttribute("data-code")).toBe("already_redeemed");
+    expect(await till.locator("#till-refusal").textContent()).toMatch(/^Already redeemed .+ at 南京路店\.$/);
+    await shopper.reload();
+    await wallet.waitFor();
+    expect(await wallet.getAttribute("data-status")).toBe("used");
   });
 });
