@@ -9,12 +9,7 @@ export const ERRORS = {
   invalid_request: {
     status: 400,
     meaning:
-      "malformed JSON, a body failing validation (`problems` lists each issue), an unknown payment method, or a missing or malformed Idempotency-Key where one is required",
-  },
-  validation_failed: {
-    status: 400,
-    meaning:
-      "stores: coordinates out of range, or a CSV import with bad rows (`problems`: every one, as `row N, column: message`); nothing was written",
+      "malformed JSON, a body or query failing validation (`problems` lists each issue: coordinates out of range, every bad row of a stores CSV import as `row N, column: message`…), an unknown payment method, or a missing or malformed Idempotency-Key where one is required; nothing was written",
   },
   invalid_code: {
     status: 400,

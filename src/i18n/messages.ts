@@ -261,7 +261,6 @@ const en = {
   error_already_in_team: "You are already in a team of this campaign.",
   error_team_expired: "This team ran out of time before it filled.",
   error_self_referral: "This is your own share link: send it to friends instead.",
-  error_validation_failed: "Some of what was sent is not valid. Please check it and try again.",
   error_wrong_store: "This staff token belongs to another store.",
   error_forbidden_origin:
     "For your safety this request was refused: it did not come from this shop's own pages. Please open the shop directly and try again.",
@@ -574,7 +573,6 @@ const zh: Messages = {
   error_already_in_team: "您已参加本活动的其他队伍。",
   error_team_expired: "该队伍未能在规定时间内组满，已失效。",
   error_self_referral: "这是您自己的分享链接，请分享给好友吧。",
-  error_validation_failed: "提交的内容有误，请检查后重试。",
   error_wrong_store: "该店员令牌属于其他门店。",
   error_forbidden_origin: "为保障您的安全，该请求已被拒绝：它并非来自本商城的页面。请直接打开商城后重试。",
   error_internal: "系统开小差了，请重试。",

@@ -80,7 +80,7 @@ describe("stores through the admin API (issue 15)", () => {
     );
     expect(bad.status).toBe(400);
     const error = await readError(bad);
-    expect(error.code).toBe("validation_failed");
+    expect(error.code).toBe("invalid_request");
     expect(error.problems).toEqual(["row 3, longitude: must be between −180 and 180", `row 5, id: "${a}" is also on row 2`]);
     expect(await storesInPostgres([a, b, c])).toEqual([]);
 
@@ -103,7 +103,7 @@ describe("stores through the admin API (issue 15)", () => {
     expect(huge.status).toBe(413);
     const latin1 = await importCsv(new Uint8Array([0x69, 0x64, 0xe9, 0x0a]) as unknown as string);
     expect(latin1.status).toBe(400);
-    expect((await readError(latin1)).code).toBe("validation_failed");
+    expect((await readError(latin1)).code).toBe("invalid_request");
   });
 
   it("keeps a store's H3 cell while it stays put, and clears it when it moves (the geofence files it again)", async () => {

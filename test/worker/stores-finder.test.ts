@@ -54,7 +54,7 @@ describe("the store finder's API, GET /api/stores (issue 15)", () => {
     ]);
   });
 
-  it("refuses coordinates out of range, not numbers, or one without the other (400 validation_failed), and a limit over 100", async () => {
+  it("refuses coordinates out of range, not numbers, or one without the other (400 invalid_request), and a limit over 100", async () => {
     for (const [query, problem] of [
       ["latitude=91&longitude=0", "latitude: must be a number between −90 and 90"],
       ["latitude=0&longitude=-180.5", "longitude: must be a number between −180 and 180"],
@@ -63,7 +63,7 @@ describe("the store finder's API, GET /api/stores (issue 15)", () => {
     ] as const) {
       const refused = await find(query);
       expect(refused.status).toBe(400);
-      expect(await readError(refused)).toMatchObject({ code: "validation_failed", problems: [problem] });
+      expect(await readError(refused)).toMatchObject({ code: "invalid_request", problems: [problem] });
     }
     expect((await find("limit=101")).status).toBe(400);
   });

@@ -130,7 +130,7 @@ const importRoute = adminRoute({
   path: "/stores/import",
   admits: "editSales",
   summary: "Import stores from CSV: all rows or none, upserted by id",
-  description: `A \`text/csv\` body of at most ${STORE_CSV_LIMITS.maxBytes} bytes and ${STORE_CSV_LIMITS.maxRows} rows, header \`${STORE_CSV_COLUMNS.join(",")}\` (any order). \`opening_hours\` is the one-line text (\`mon-fri 09:00-21:00; sat,sun 10:00-22:00\`); \`time_zone\` empty means Asia/Shanghai; \`redeem_only_when_open\` true/false/yes/no/1/0. Every problem of every row is answered at once: 400 \`validation_failed\`, \`problems\` as \`row N, column: message\` (the header is row 1), and nothing is written. Imported stores are active. ${POSTGRES_NOTE}`,
+  description: `A \`text/csv\` body of at most ${STORE_CSV_LIMITS.maxBytes} bytes and ${STORE_CSV_LIMITS.maxRows} rows, header \`${STORE_CSV_COLUMNS.join(",")}\` (any order). \`opening_hours\` is the one-line text (\`mon-fri 09:00-21:00; sat,sun 10:00-22:00\`); \`time_zone\` empty means Asia/Shanghai; \`redeem_only_when_open\` true/false/yes/no/1/0. Every problem of every row is answered at once: 400 \`invalid_request\`, \`problems\` as \`row N, column: message\` (the header is row 1), and nothing is written. Imported stores are active. ${POSTGRES_NOTE}`,
   request: {
     headers: adminActorHeader,
     body: { required: true, description: "the CSV file", content: { "text/csv": { schema: z.string() } } },
@@ -149,7 +149,7 @@ const importRoute = adminRoute({
       ),
     },
   },
-  errors: ["validation_failed", "payload_too_large", "unsupported_media_type", "dependency_unavailable", "conflict"],
+  errors: ["invalid_request", "payload_too_large", "unsupported_media_type", "dependency_unavailable", "conflict"],
 });
 
 const listTokensRoute = adminRoute({
@@ -267,13 +267,13 @@ export const adminStores = contractApp()
     try {
       text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(bytes);
     } catch {
-      throw new AppError("validation_failed", "the file is not UTF-8 text: save it as CSV UTF-8", {
+      throw new AppError("invalid_request", "the file is not UTF-8 text: save it as CSV UTF-8", {
         problems: ["the file is not UTF-8 text: save it as CSV UTF-8"],
       });
     }
     const parsed = parseStoreCsv(text);
     if (!parsed.ok) {
-      throw new AppError("validation_failed", `the file has ${parsed.problems.length} problem(s); nothing was imported`, {
+      throw new AppError("invalid_request", `the file has ${parsed.problems.length} problem(s); nothing was imported`, {
         problems: parsed.problems,
       });
     }

@@ -36,7 +36,7 @@ const finderRoute = contractRoute({
   tags: ["stores"],
   summary: "Active stores nearest first (latitude and longitude), or one city's by name (city), with the cities that have stores",
   description:
-    "With `latitude` and `longitude` the stores come nearest first, each with `distanceMeters`; with `city` (also together) only that city's, by name without a location. Coordinates that are not numbers in range (−90…90, −180…180), or one without the other, are 400 `validation_failed` with `problems`.",
+    "With `latitude` and `longitude` the stores come nearest first, each with `distanceMeters`; with `city` (also together) only that city's, by name without a location. Coordinates that are not numbers in range (−90…90, −180…180), or one without the other, are 400 `invalid_request` with `problems`.",
   request: {
     query: z.object({
       latitude: z
@@ -80,7 +80,7 @@ const finderRoute = contractRoute({
       },
     },
   },
-  errors: ["validation_failed", "dependency_unavailable"],
+  errors: ["invalid_request", "dependency_unavailable"],
 });
 
 /** Parses the finder's location: both coordinates in range, or neither. */
@@ -94,7 +94,7 @@ function locationOf(latitude: string | undefined, longitude: string | undefined)
     return value;
   };
   const location = { latitude: degrees("latitude", latitude, 90), longitude: degrees("longitude", longitude, 180) };
-  if (problems.length > 0) throw new AppError("validation_failed", `invalid location: ${problems.join("; ")}`, { problems });
+  if (problems.length > 0) throw new AppError("invalid_request", `invalid location: ${problems.join("; ")}`, { problems });
   return location;
 }
 
