@@ -21,8 +21,8 @@ beforeAll(async () => {
   db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
   await db.query(
     `INSERT INTO stores (id, name, address, city, latitude, longitude, time_zone, opening_hours, redeem_only_when_open, active, created_at, updated_at)
-     VALUES ($1, '南京路店', '1 Nanjing Road', 'Shanghai', 31.23, 121.47, 'Asia/Shanghai', '{}'::jsonb, false, true, now(), now())`,
-    [STORE],
+     VALUES ($1, '南京路店', '1 Nanjing Road', 'Shanghai', 31.23, 121.47, 'Asia/Shanghai', $2, false, true, now(), now())`,
+    [STORE, JSON.stringify({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] })],
   );
 });
 afterAll(async () => {
@@ -61,7 +61,7 @@ async function signedIn(staff: TestStaff, lang = "en") {
 }
 
 describe("the console's Livestreams view", () => {
-  it("makes a store coupon, schedules a livestream handing it out, shows a missing store at its field, lists and pauses it", async () => {
+  it("makes a store coupon, schedules a livestream handing it out, shows a livestream without a store refused at its field, ticks a store, lists and pauses it", async () => {
     const marketer = await shop.createStaff("marketer", "王芳");
     const page = await signedIn(marketer);
     const now = Date.now();
@@ -82,7 +82,7 @@ describe("the console's Livestreams view", () => {
     const template = await (await fetch(`${shop.baseUrl}/admin/api/coupons/${templateId}`, { headers: AUTH })).json();
     expect(template).toMatchObject({ template: { redeem: "in_store" } });
 
-    // The livestream: a store that does not exist first.
+    // The livestream: no store ticked first.
     const id = `csl-${crypto.randomUUID().slice(0, 8)}`;
     await page.click("#show-livestreams");
     await page.locator("#livestreams").waitFor();
@@ -95,15 +95,17 @@ describe("the console's Livestreams view", () => {
     await page.fill("#livestream-editor [name=startsAt]", await localInput(page, now - MINUTE));
     await page.fill("#livestream-editor [name=endsAt]", await localInput(page, now + 3_600_000));
     await box.check();
-    await page.fill("#livestream-editor [name=stores]", `${STORE}, no-such-store`);
     await page.fill("#livestream-editor [name=claimCode]", "LIVE88");
     await page.click("#save-livestream");
-    await expect
-      .poll(() => page.locator('#livestream-editor .problem[data-for="stores.1"]').textContent())
-      .toBe('no active store "no-such-store"');
+    await expect.poll(() => page.locator('#livestream-editor .problem[data-for="stores"]').textContent()).toBe("names at least one store");
     expect((await fetch(`${shop.baseUrl}/admin/api/livestreams/${id}`, { headers: AUTH })).status).toBe(404);
 
-    await page.fill("#livestream-editor [name=stores]", STORE);
+    // The stores are ticked from the active stores, by name and city.
+    const storeBox = page.locator(`#livestream-stores input[value="${STORE}"]`);
+    expect(await page.locator("#livestream-stores label", { has: page.locator(`input[value="${STORE}"]`) }).textContent()).toBe(
+      ` 南京路店 · Shanghai (${STORE})`,
+    );
+    await storeBox.check();
     await page.click("#save-livestream");
     await expect.poll(() => page.locator("#flash").textContent()).toBe("Saved 双11直播间 (version 1).");
     const row = page.locator(`tr[data-livestream="${id}"]`);
@@ -116,6 +118,7 @@ describe("the console's Livestreams view", () => {
 
     await row.locator('[data-action="edit"]').click();
     expect(await page.locator(`#livestream-templates input[value="${templateId}"]`).isChecked()).toBe(true);
+    expect(await page.locator(`#livestream-stores input[value="${STORE}"]`).isChecked()).toBe(true);
     await page.check("#livestream-editor [name=paused]");
     await page.click("#save-livestream");
     await expect.poll(() => page.locator("#flash").textContent()).toBe("Saved 双11直播间 (version 2).");

@@ -1,21 +1,23 @@
 import type { LivestreamWords } from "../../../src/livestreams/livestream-words.ts";
-import type { CouponTemplate, Livestream, LivestreamDraftInput } from "./api-types.ts";
-import { byId, h } from "./dom.ts";
+import type { CouponTemplate, Livestream, LivestreamDraftInput, Store } from "./api-types.ts";
+import { byId } from "./dom.ts";
 import { control, FormFields, input, select } from "./form-fields.ts";
 import { setTime } from "./local-time.ts";
+import { renderTickList, tickedValues } from "./tick-list.ts";
 import type { EditForm } from "./versioned-editor.ts";
 
 /**
- * The livestream form ↔ the API's livestream (issue 15): local time ↔ epoch ms, the stores as
- * a comma list, the coupon templates ticked from the in_store templates (`templates`, read by
- * the view before the form opens; a template the livestream names but KV no longer has is kept
- * ticked, so saving it shows the API's problem at its field).
+ * The livestream form ↔ the API's livestream (issue 15): local time ↔ epoch ms, the coupon
+ * templates ticked from the in_store templates and the stores from the active stores (both read
+ * by the view before the form opens; see tick-list.ts for one that is gone).
  */
 export class LivestreamForm implements EditForm<Livestream, LivestreamDraftInput> {
   readonly form = byId("livestream-editor", HTMLFormElement);
   private readonly words: LivestreamWords;
   /** The in_store coupon templates to pick from. */
   templates: CouponTemplate[] = [];
+  /** The active stores to pick from. */
+  stores: Store[] = [];
 
   constructor(words: LivestreamWords) {
     this.words = words;
@@ -33,29 +35,26 @@ export class LivestreamForm implements EditForm<Livestream, LivestreamDraftInput
     select(this.form, "embed").value = livestream?.embed ?? "video";
     setTime(input(this.form, "startsAt"), livestream?.startsAt);
     setTime(input(this.form, "endsAt"), livestream?.endsAt);
-    set("stores", (livestream?.stores ?? []).join(", "));
     set("claimCode", livestream?.claimCode ?? "");
     input(this.form, "paused").checked = livestream?.paused ?? false;
-    const picked = new Set(livestream?.couponTemplates ?? []);
-    const ids = [...new Set([...this.templates.map((t) => t.id), ...picked])];
-    const titles = new Map(this.templates.map((t) => [t.id, t.title]));
-    byId("livestream-templates").replaceChildren(
-      ...(ids.length === 0
-        ? [h("p", { class: "muted" }, this.words.noStoreTemplates)]
-        : ids.map((id) =>
-            h(
-              "label",
-              { class: "inline" },
-              h("input", { type: "checkbox", name: "couponTemplate", value: id, checked: picked.has(id) }),
-              ` ${titles.get(id) ?? id} (${id})`,
-            ),
-          )),
+    renderTickList(
+      byId("livestream-templates"),
+      "couponTemplate",
+      this.templates.map((t) => ({ value: t.id, label: t.title })),
+      livestream?.couponTemplates ?? [],
+      this.words.noStoreTemplates,
+    );
+    renderTickList(
+      byId("livestream-stores"),
+      "store",
+      this.stores.filter((store) => store.active).map((store) => ({ value: store.id, label: `${store.name} · ${store.city}` })),
+      livestream?.stores ?? [],
+      this.words.noStores,
     );
   }
 
   read(): { draft: LivestreamDraftInput; problems: string[] } {
     const fields = new FormFields(this.form, this.words);
-    const ticked = [...this.form.querySelectorAll<HTMLInputElement>('input[name="couponTemplate"]:checked')].map((box) => box.value);
     const draft: LivestreamDraftInput = {
       id: fields.text("id"),
       title: fields.text("title"),
@@ -64,8 +63,8 @@ export class LivestreamForm implements EditForm<Livestream, LivestreamDraftInput
       embed: select(this.form, "embed").value === "iframe" ? "iframe" : "video",
       startsAt: fields.time("startsAt"),
       endsAt: fields.time("endsAt"),
-      couponTemplates: ticked,
-      stores: fields.list("stores"),
+      couponTemplates: tickedValues(this.form, "couponTemplate"),
+      stores: tickedValues(this.form, "store"),
       claimCode: fields.text("claimCode"),
       paused: input(this.form, "paused").checked,
     };

@@ -71,10 +71,11 @@ export class LivestreamsView {
     byId("livestream-list").replaceChildren();
   }
 
-  /** Opens the form with the in_store templates to pick from, read afresh. */
+  /** Opens the form with the in_store templates and the stores to pick from, read afresh. */
   private async edit(livestream: Livestream | null): Promise<void> {
-    const result = await this.api.coupons();
-    this.form.templates = result.ok ? result.data.coupons.map((c) => c.template).filter((t) => t.redeem === "in_store") : [];
+    const [coupons, stores] = await Promise.all([this.api.coupons(), this.api.stores()]);
+    this.form.templates = coupons.ok ? coupons.data.coupons.map((c) => c.template).filter((t) => t.redeem === "in_store") : [];
+    this.form.stores = stores.ok ? stores.data.stores : [];
     this.editor.open(livestream);
   }
 

@@ -48,7 +48,7 @@ export function livestreamsSection(lang: Lang) {
       <fieldset>
         <legend>${w.legend_coupons}</legend>
         <fieldset data-path="couponTemplates"><legend>${w.f_couponTemplates}</legend><div id="livestream-templates" class="picker"></div></fieldset>
-        <label>${w.f_stores} <input name="stores" data-path="stores" autocomplete="off" spellcheck="false" placeholder="sh-jingan, hz-hubin" /></label>
+        <fieldset data-path="stores"><legend>${w.f_stores}</legend><div id="livestream-stores" class="picker"></div></fieldset>
         <label>${w.f_claimCode} <input name="claimCode" data-path="claimCode" maxlength="12" autocomplete="off" spellcheck="false" placeholder="LIVE88" /></label>
         <label class="inline"><input name="paused" data-path="paused" type="checkbox" /> ${w.f_paused}</label>
       </fieldset>
