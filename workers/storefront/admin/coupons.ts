@@ -1,7 +1,4 @@
 import { z } from "@hono/zod-openapi";
-import { databaseSettings } from "../../../src/config.ts";
-import { withDatabase } from "../../../src/db/client.ts";
-import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
 import {
   type CouponTemplate,
@@ -11,17 +8,23 @@ import {
   validateCouponTemplate,
 } from "../../../src/coupons/coupon-template.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
-import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
 import { couponPool, couponTemplateSaved } from "../api/coupon-holds.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import { component } from "../contract/component.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
-import { epochMs, int } from "../contract/units.ts";
+import { int } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
 import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
-import { saveVersion } from "./save-version.ts";
+import {
+  type AuditEntryOf,
+  type ConfigKind,
+  existingVersion,
+  saveConfigVersion,
+  updatedDraft,
+  versionTrailRoutes,
+} from "./version-trail.ts";
 
 /**
  * Coupon templates under /admin/api (issue 14), designed as sales and experiments are:
@@ -30,7 +33,10 @@ import { saveVersion } from "./save-version.ts";
  * pool object: claimed, held by unpaid orders, used.
  */
 
-const AUDIT_KIND = "coupon";
+const COUPONS: ConfigKind<CouponTemplate> = { kind: "coupon", noun: "coupon", catalog: (env) => new CouponCatalog(env.SALES) };
+
+/** One entry of a coupon template's audit log, as the console reads it. */
+export type CouponAuditEntry = AuditEntryOf<CouponTemplate>;
 
 const templateComponent = component(
   "CouponTemplate",
@@ -107,49 +113,6 @@ const updateRoute = adminRoute({
   errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
 });
 
-const historyRoute = adminRoute({
-  method: "get",
-  path: "/coupons/{id}/history",
-  admits: "readSales",
-  summary: "Every saved version, newest first (KV `coupon-history:<id>:<version>`)",
-  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
-  responses: {
-    200: {
-      description: "the versions",
-      headers: NO_STORE,
-      content: json(z.object({ id: z.string(), versions: z.array(templateComponent) })),
-    },
-  },
-  errors: ["not_found"],
-});
-
-const auditEntrySchema = z.object({
-  id: int,
-  at: epochMs,
-  actor: z.string(),
-  action: z.enum(["create", "update"]),
-  version: int,
-  before: templateComponent.nullable(),
-  after: templateComponent,
-});
-export type CouponAuditEntry = z.output<typeof auditEntrySchema>;
-
-const auditRoute = adminRoute({
-  method: "get",
-  path: "/coupons/{id}/audit",
-  admits: "readAudit",
-  summary: "The template's audit log from Postgres, newest first: who changed what when, before and after",
-  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-  responses: {
-    200: {
-      description: "the entries",
-      headers: NO_STORE,
-      content: json(z.object({ entries: z.array(auditEntrySchema) })),
-    },
-  },
-  errors: ["dependency_unavailable"],
-});
-
 export const adminCoupons = contractApp()
   .openapi(listRoute, async (c) => {
     const templates = await new CouponCatalog(c.env.SALES).list();
@@ -166,29 +129,17 @@ export const adminCoupons = contractApp()
     return c.json({ template, pool: await poolFigures(c.env, template) }, 201);
   })
   .openapi(getRoute, async (c) => {
-    const template = await existing(c.env, c.req.valid("param").id);
+    const template = await existingVersion(c.env, COUPONS, c.req.valid("param").id);
     c.header("Cache-Control", "no-store");
     return c.json({ template, pool: await poolFigures(c.env, template) }, 200);
   })
   .openapi(updateRoute, async (c) => {
     const actor = auditActor(c);
     const { id } = c.req.valid("param");
-    const input = await jsonInput(c);
-    const current = await existing(c.env, id);
-    const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
-    const { expectedVersion, ...draft } = valid(
-      validateCouponTemplate(couponUpdateSchema, isRecord && !("id" in input) ? { ...input, id } : input),
-      "coupon",
+    const current = await existingVersion(c.env, COUPONS, id);
+    const draft = updatedDraft(COUPONS, await jsonInput(c), current, (input) =>
+      valid(validateCouponTemplate(couponUpdateSchema, input), "coupon"),
     );
-    if (draft.id !== id)
-      throw new AppError("invalid_request", `id: must be "${id}", the id in the URL`, {
-        problems: [`id: must be "${id}", the id in the URL`],
-      });
-    if (expectedVersion !== current.version) {
-      throw new AppError("conflict", `coupon "${id}" is at version ${current.version}, not ${expectedVersion}; read it again`, {
-        version: current.version,
-      });
-    }
     const { claimed } = await couponPool(c.env, id).stats();
     if (draft.totalQuantity < claimed) {
       const problem = `totalQuantity: must be at least ${claimed}, the coupons claimed so far`;
@@ -200,37 +151,7 @@ export const adminCoupons = contractApp()
     unwrap(await couponPool(c.env, id).applyTemplate(template));
     return c.json({ template, pool: await poolFigures(c.env, template) }, 200);
   })
-  .openapi(historyRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const versions = await new CouponCatalog(c.env.SALES).history(id, c.req.valid("query").limit);
-    if (versions.length === 0) versions.push(await existing(c.env, id));
-    c.header("Cache-Control", "no-store");
-    return c.json({ id, versions }, 200);
-  })
-  .openapi(auditRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const entries = await withDatabase(databaseSettings(c.env), (db) =>
-      configAuditTrail<CouponTemplate>(db, AUDIT_KIND, id, c.req.valid("query").limit),
-    ).catch((error: Error) => {
-      console.error(`coupons: the audit log could not be read (${describeDatabaseFailure(error).summary})`);
-      throw new AppError("dependency_unavailable", "the audit log (Postgres) could not be read");
-    });
-    c.header("Cache-Control", "no-store");
-    return c.json(
-      {
-        entries: entries.map((e) => ({
-          id: e.id,
-          at: e.at,
-          actor: e.actor,
-          action: e.action as "create" | "update",
-          version: e.version,
-          before: e.before,
-          after: e.after,
-        })),
-      },
-      200,
-    );
-  });
+  .route("/", versionTrailRoutes(COUPONS, { path: "/coupons", component: templateComponent, historyKey: "coupon-history:<id>:<version>" }));
 
 for (const [name, schema] of Object.entries(BODIES)) adminCoupons.openAPIRegistry.register(name, schema);
 
@@ -246,22 +167,6 @@ async function poolFigures(env: Env, template: CouponTemplate): Promise<z.output
 }
 
 async function save(env: Env, action: "create" | "update", actor: string, before: CouponTemplate | null, after: CouponTemplate) {
-  const catalog = new CouponCatalog(env.SALES);
-  const entry = { kind: AUDIT_KIND, key: after.id, at: after.updatedAt ?? Date.now(), actor, action, before, after };
-  await saveVersion(env, {
-    what: `coupon "${after.id}"`,
-    audit: (tx) => recordConfigChange(tx, entry),
-    store: () => catalog.put(after),
-    sameVersionConstraint: CONFIG_SAME_VERSION,
-    currentVersion: async () => (await catalog.find(after.id))?.version,
-    version: after.version,
-    entry,
-  });
+  await saveConfigVersion(env, COUPONS, { action, actor, before, after });
   couponTemplateSaved(after);
-}
-
-async function existing(env: Env, id: string): Promise<CouponTemplate> {
-  const template = await new CouponCatalog(env.SALES).find(id);
-  if (!template) throw new AppError("not_found", `no coupon "${id}"`);
-  return template;
 }

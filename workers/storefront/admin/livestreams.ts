@@ -1,10 +1,7 @@
 import { z } from "@hono/zod-openapi";
-import { databaseSettings } from "../../../src/config.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
-import { withDatabase } from "../../../src/db/client.ts";
 import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { AppError } from "../../../src/errors.ts";
-import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
 import {
   type Livestream,
   livestreamDraftSchema,
@@ -19,10 +16,16 @@ import { component } from "../contract/component.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
-import { epochMs, int } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
 import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
-import { saveVersion } from "./save-version.ts";
+import {
+  type AuditEntryOf,
+  type ConfigKind,
+  existingVersion,
+  saveConfigVersion,
+  updatedDraft,
+  versionTrailRoutes,
+} from "./version-trail.ts";
 
 /**
  * Livestreams under /admin/api (issue 15), designed as coupon templates and team campaigns are
@@ -32,7 +35,10 @@ import { saveVersion } from "./save-version.ts";
  * coupon template exists and is in_store, each store is an active store.
  */
 
-const AUDIT_KIND = "livestream";
+const LIVESTREAMS: ConfigKind<Livestream> = { kind: "livestream", noun: "livestream", catalog: (env) => new LivestreamCatalog(env.SALES) };
+
+/** One entry of a livestream's audit log, as the console reads it. */
+export type LivestreamAuditEntry = AuditEntryOf<Livestream>;
 
 const livestreamComponent = component(
   "Livestream",
@@ -100,43 +106,6 @@ const updateRoute = adminRoute({
   errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
 });
 
-const historyRoute = adminRoute({
-  method: "get",
-  path: "/livestreams/{id}/history",
-  admits: "readSales",
-  summary: "Every saved version, newest first (KV `livestream-history:<id>:<version>`)",
-  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
-  responses: {
-    200: {
-      description: "the versions",
-      headers: NO_STORE,
-      content: json(z.object({ id: z.string(), versions: z.array(livestreamComponent) })),
-    },
-  },
-  errors: ["not_found"],
-});
-
-const auditEntrySchema = z.object({
-  id: int,
-  at: epochMs,
-  actor: z.string(),
-  action: z.enum(["create", "update"]),
-  version: int,
-  before: livestreamComponent.nullable(),
-  after: livestreamComponent,
-});
-export type LivestreamAuditEntry = z.output<typeof auditEntrySchema>;
-
-const auditRoute = adminRoute({
-  method: "get",
-  path: "/livestreams/{id}/audit",
-  admits: "readAudit",
-  summary: "The livestream's audit log from Postgres, newest first: who changed what when, before and after",
-  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-  responses: { 200: { description: "the entries", headers: NO_STORE, content: json(z.object({ entries: z.array(auditEntrySchema) })) } },
-  errors: ["dependency_unavailable"],
-});
-
 export const adminLivestreams = contractApp()
   .openapi(listRoute, async (c) => {
     c.header("Cache-Control", "no-store");
@@ -149,68 +118,33 @@ export const adminLivestreams = contractApp()
     if (await new LivestreamCatalog(c.env.SALES).find(draft.id))
       throw new AppError("conflict", `a livestream "${draft.id}" exists already`);
     const livestream: Livestream = { ...draft, version: 1, updatedAt: Date.now(), updatedBy: actor };
-    await save(c.env, "create", actor, null, livestream);
+    await saveConfigVersion(c.env, LIVESTREAMS, { action: "create", actor, before: null, after: livestream });
     return c.json({ livestream }, 201);
   })
   .openapi(getRoute, async (c) => {
     c.header("Cache-Control", "no-store");
-    return c.json({ livestream: await existing(c.env, c.req.valid("param").id) }, 200);
+    return c.json({ livestream: await existingVersion(c.env, LIVESTREAMS, c.req.valid("param").id) }, 200);
   })
   .openapi(updateRoute, async (c) => {
     const actor = auditActor(c);
     const { id } = c.req.valid("param");
-    const input = await jsonInput(c);
-    const current = await existing(c.env, id);
-    const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
-    const { expectedVersion, ...draft } = valid(
-      validateLivestream(livestreamUpdateSchema, isRecord && !("id" in input) ? { ...input, id } : input),
-      "livestream",
+    const current = await existingVersion(c.env, LIVESTREAMS, id);
+    const draft = updatedDraft(LIVESTREAMS, await jsonInput(c), current, (input) =>
+      valid(validateLivestream(livestreamUpdateSchema, input), "livestream"),
     );
-    if (draft.id !== id) {
-      const problem = `id: must be "${id}", the id in the URL`;
-      throw new AppError("invalid_request", problem, { problems: [problem] });
-    }
-    if (expectedVersion !== current.version) {
-      throw new AppError("conflict", `livestream "${id}" is at version ${current.version}, not ${expectedVersion}; read it again`, {
-        version: current.version,
-      });
-    }
     await checkReferences(c.env, draft);
     const livestream: Livestream = { ...draft, version: current.version + 1, updatedAt: Date.now(), updatedBy: actor };
-    await save(c.env, "update", actor, current, livestream);
+    await saveConfigVersion(c.env, LIVESTREAMS, { action: "update", actor, before: current, after: livestream });
     return c.json({ livestream }, 200);
   })
-  .openapi(historyRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const versions = await new LivestreamCatalog(c.env.SALES).history(id, c.req.valid("query").limit);
-    if (versions.length === 0) versions.push(await existing(c.env, id));
-    c.header("Cache-Control", "no-store");
-    return c.json({ id, versions }, 200);
-  })
-  .openapi(auditRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const entries = await withDatabase(databaseSettings(c.env), (db) =>
-      configAuditTrail<Livestream>(db, AUDIT_KIND, id, c.req.valid("query").limit),
-    ).catch((error: Error) => {
-      console.error(`livestreams: the audit log could not be read (${describeDatabaseFailure(error).summary})`);
-      throw new AppError("dependency_unavailable", "the audit log (Postgres) could not be read");
-    });
-    c.header("Cache-Control", "no-store");
-    return c.json(
-      {
-        entries: entries.map((e) => ({
-          id: e.id,
-          at: e.at,
-          actor: e.actor,
-          action: e.action as "create" | "update",
-          version: e.version,
-          before: e.before,
-          after: e.after,
-        })),
-      },
-      200,
-    );
-  });
+  .route(
+    "/",
+    versionTrailRoutes(LIVESTREAMS, {
+      path: "/livestreams",
+      component: livestreamComponent,
+      historyKey: "livestream-history:<id>:<version>",
+    }),
+  );
 
 for (const [name, schema] of Object.entries(BODIES)) adminLivestreams.openAPIRegistry.register(name, schema);
 
@@ -238,24 +172,4 @@ async function checkReferences(env: Env, livestream: Pick<Livestream, "couponTem
     ...livestream.stores.flatMap((id, i) => (storeIds.has(id) ? [] : [`stores.${i}: no active store "${id}"`])),
   ];
   if (problems.length > 0) throw new AppError("invalid_request", `invalid livestream: ${problems.join("; ")}`, { problems });
-}
-
-async function save(env: Env, action: "create" | "update", actor: string, before: Livestream | null, after: Livestream) {
-  const catalog = new LivestreamCatalog(env.SALES);
-  const entry = { kind: AUDIT_KIND, key: after.id, at: after.updatedAt ?? Date.now(), actor, action, before, after };
-  await saveVersion(env, {
-    what: `livestream "${after.id}"`,
-    audit: (tx) => recordConfigChange(tx, entry),
-    store: () => catalog.put(after),
-    sameVersionConstraint: CONFIG_SAME_VERSION,
-    currentVersion: async () => (await catalog.find(after.id))?.version,
-    version: after.version,
-    entry,
-  });
-}
-
-async function existing(env: Env, id: string): Promise<Livestream> {
-  const livestream = await new LivestreamCatalog(env.SALES).find(id);
-  if (!livestream) throw new AppError("not_found", `no livestream "${id}"`);
-  return livestream;
 }

@@ -1,11 +1,8 @@
 import { z } from "@hono/zod-openapi";
-import { databaseSettings } from "../../../src/config.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
 import type { CouponTemplate } from "../../../src/coupons/coupon-template.ts";
-import { withDatabase } from "../../../src/db/client.ts";
-import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { AppError } from "../../../src/errors.ts";
-import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
+import { CONFIG_SAME_VERSION, recordConfigChange } from "../../../src/kv/config-audit.ts";
 import {
   type TeamCampaign,
   teamCampaignDraftSchema,
@@ -20,10 +17,11 @@ import { component } from "../contract/component.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
-import { epochMs, int, minorUnits } from "../contract/units.ts";
+import { int, minorUnits } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
 import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
 import { saveVersion } from "./save-version.ts";
+import { type AuditEntryOf, type ConfigKind, existingVersion, updatedDraft, versionTrailRoutes } from "./version-trail.ts";
 
 /**
  * Team-up red packet campaigns under /admin/api (issue 14), designed as coupon templates are
@@ -34,7 +32,15 @@ import { saveVersion } from "./save-version.ts";
  * A campaign's figures come from its roster object.
  */
 
-const AUDIT_KIND = "team-campaign";
+const TEAM_CAMPAIGNS: ConfigKind<TeamCampaign> = {
+  kind: "team-campaign",
+  noun: "team campaign",
+  catalog: (env) => new TeamCampaignCatalog(env.SALES),
+};
+const AUDIT_KIND = TEAM_CAMPAIGNS.kind;
+
+/** One entry of a team campaign's audit log, as the console reads it. */
+export type TeamCampaignAuditEntry = AuditEntryOf<TeamCampaign>;
 const COUPON_AUDIT_KIND = "coupon";
 
 const campaignComponent = component(
@@ -118,49 +124,6 @@ const updateRoute = adminRoute({
   errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
 });
 
-const historyRoute = adminRoute({
-  method: "get",
-  path: "/team-campaigns/{id}/history",
-  admits: "readSales",
-  summary: "Every saved version, newest first (KV `team-campaign-history:<id>:<version>`)",
-  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },
-  responses: {
-    200: {
-      description: "the versions",
-      headers: NO_STORE,
-      content: json(z.object({ id: z.string(), versions: z.array(campaignComponent) })),
-    },
-  },
-  errors: ["not_found"],
-});
-
-const auditEntrySchema = z.object({
-  id: int,
-  at: epochMs,
-  actor: z.string(),
-  action: z.enum(["create", "update"]),
-  version: int,
-  before: campaignComponent.nullable(),
-  after: campaignComponent,
-});
-export type TeamCampaignAuditEntry = z.output<typeof auditEntrySchema>;
-
-const auditRoute = adminRoute({
-  method: "get",
-  path: "/team-campaigns/{id}/audit",
-  admits: "readAudit",
-  summary: "The campaign's audit log from Postgres, newest first: who changed what when, before and after",
-  request: { params: idParams, query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) }) },
-  responses: {
-    200: {
-      description: "the entries",
-      headers: NO_STORE,
-      content: json(z.object({ entries: z.array(auditEntrySchema) })),
-    },
-  },
-  errors: ["dependency_unavailable"],
-});
-
 export const adminTeamCampaigns = contractApp()
   .openapi(listRoute, async (c) => {
     const all = await new TeamCampaignCatalog(c.env.SALES).list();
@@ -183,65 +146,29 @@ export const adminTeamCampaigns = contractApp()
     return c.json({ campaign, figures: await figuresOf(c.env, campaign.id) }, 201);
   })
   .openapi(getRoute, async (c) => {
-    const campaign = await existing(c.env, c.req.valid("param").id);
+    const campaign = await existingVersion(c.env, TEAM_CAMPAIGNS, c.req.valid("param").id);
     c.header("Cache-Control", "no-store");
     return c.json({ campaign, figures: await figuresOf(c.env, campaign.id) }, 200);
   })
   .openapi(updateRoute, async (c) => {
     const actor = auditActor(c);
     const { id } = c.req.valid("param");
-    const input = await jsonInput(c);
-    const current = await existing(c.env, id);
-    const isRecord = typeof input === "object" && input !== null && !Array.isArray(input);
-    const { expectedVersion, ...draft } = valid(
-      validateTeamCampaign(isRecord && !("id" in input) ? { ...input, id } : input, teamCampaignUpdateSchema),
-      "team campaign",
+    const current = await existingVersion(c.env, TEAM_CAMPAIGNS, id);
+    const draft = updatedDraft(TEAM_CAMPAIGNS, await jsonInput(c), current, (input) =>
+      valid(validateTeamCampaign(input, teamCampaignUpdateSchema), "team campaign"),
     );
-    if (draft.id !== id) {
-      throw new AppError("invalid_request", `id: must be "${id}", the id in the URL`, {
-        problems: [`id: must be "${id}", the id in the URL`],
-      });
-    }
-    if (expectedVersion !== current.version) {
-      throw new AppError("conflict", `team campaign "${id}" is at version ${current.version}, not ${expectedVersion}; read it again`, {
-        version: current.version,
-      });
-    }
     const campaign: TeamCampaign = { ...draft, version: current.version + 1, updatedAt: Date.now(), updatedBy: actor };
     await save(c.env, "update", actor, current, campaign);
     return c.json({ campaign, figures: await figuresOf(c.env, id) }, 200);
   })
-  .openapi(historyRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const versions = await new TeamCampaignCatalog(c.env.SALES).history(id, c.req.valid("query").limit);
-    if (versions.length === 0) versions.push(await existing(c.env, id));
-    c.header("Cache-Control", "no-store");
-    return c.json({ id, versions }, 200);
-  })
-  .openapi(auditRoute, async (c) => {
-    const { id } = c.req.valid("param");
-    const entries = await withDatabase(databaseSettings(c.env), (db) =>
-      configAuditTrail<TeamCampaign>(db, AUDIT_KIND, id, c.req.valid("query").limit),
-    ).catch((error: Error) => {
-      console.error(`team campaigns: the audit log could not be read (${describeDatabaseFailure(error).summary})`);
-      throw new AppError("dependency_unavailable", "the audit log (Postgres) could not be read");
-    });
-    c.header("Cache-Control", "no-store");
-    return c.json(
-      {
-        entries: entries.map((e) => ({
-          id: e.id,
-          at: e.at,
-          actor: e.actor,
-          action: e.action as "create" | "update",
-          version: e.version,
-          before: e.before,
-          after: e.after,
-        })),
-      },
-      200,
-    );
-  });
+  .route(
+    "/",
+    versionTrailRoutes(TEAM_CAMPAIGNS, {
+      path: "/team-campaigns",
+      component: campaignComponent,
+      historyKey: "team-campaign-history:<id>:<version>",
+    }),
+  );
 
 for (const [name, schema] of Object.entries(BODIES)) adminTeamCampaigns.openAPIRegistry.register(name, schema);
 
@@ -286,10 +213,4 @@ async function save(env: Env, action: "create" | "update", actor: string, before
     version: after.version,
     entry: { campaign: entry, template: templateEntry },
   });
-}
-
-async function existing(env: Env, id: string): Promise<TeamCampaign> {
-  const campaign = await new TeamCampaignCatalog(env.SALES).find(id);
-  if (!campaign) throw new AppError("not_found", `no team campaign "${id}"`);
-  return campaign;
 }
