@@ -4,14 +4,12 @@ import { usableAt } from "../../../src/coupons/coupon.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
 import { appliesToSku, COUPON_ID, COUPON_TYPES, type CouponTemplate, REDEEM_KINDS } from "../../../src/coupons/coupon-template.ts";
 import { formatShortCode } from "../../../src/coupons/short-code.ts";
-import { AppError, unwrap } from "../../../src/errors.ts";
+import { AppError } from "../../../src/errors.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
-import { recordCouponClaimed } from "../metrics/recorder.ts";
+import { claimCoupon } from "./claim-coupon.ts";
 import { couponPool, findTemplate } from "./coupon-holds.ts";
-import { emitAfterAnswer } from "./event-queue.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
-import { requestDevice } from "./request-device.ts";
 import { session } from "./session.ts";
 import { activeStores } from "./store-directory.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
@@ -151,23 +149,11 @@ export const coupons = contractApp()
   })
   .openapi(claim, async (c) => {
     const { templateId } = c.req.valid("param");
-    const shopperId = c.get("shopperId");
     const template = COUPON_ID.test(templateId) ? await findTemplate(c.env, templateId) : null;
     // A coupon that is only granted (a team's red packet), or only claimed through its
     // livestream (a store coupon, issue 15), cannot be claimed here: as good as missing.
     if (!template?.claimable || template.redeem !== "online") throw new AppError("not_found", `no coupon "${templateId}" to claim`);
-    const claimed = unwrap(await couponPool(c.env, template.id).claim(template, shopperId, c.req.valid("header")["Idempotency-Key"]));
-    if (!claimed.replayed) {
-      recordCouponClaimed();
-      emitAfterAnswer(c, {
-        id: `${claimed.coupon.id}:claimed`,
-        type: "coupon_claimed",
-        shopperId,
-        at: claimed.coupon.claimedAt,
-        device: requestDevice(c),
-        couponId: claimed.coupon.id,
-      });
-    }
+    const claimed = await claimCoupon(c, template, c.req.valid("header")["Idempotency-Key"]);
     return c.json({ coupon: presentCoupon(claimed.coupon, template, Date.now(), new Map()), replayed: claimed.replayed }, 201);
   })
   .openapi(wallet, async (c) => {

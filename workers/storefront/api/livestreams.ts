@@ -1,18 +1,16 @@
 import { z } from "@hono/zod-openapi";
 import { COUPON_TYPES, type CouponTemplate } from "../../../src/coupons/coupon-template.ts";
 import { VerdictCache } from "../../../src/edge/verdict-cache.ts";
-import { AppError, unwrap } from "../../../src/errors.ts";
+import { AppError } from "../../../src/errors.ts";
 import { claimCodeMatches, EMBED_KINDS, type Livestream, liveAt } from "../../../src/livestreams/livestream.ts";
 import { LivestreamCatalog } from "../../../src/livestreams/livestream-catalog.ts";
 import type { Store } from "../../../src/stores/store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
-import { recordCouponClaimed } from "../metrics/recorder.ts";
+import { claimCoupon } from "./claim-coupon.ts";
 import { couponPool, findTemplate } from "./coupon-holds.ts";
 import { presentCoupon, walletCouponSchema } from "./coupons.ts";
-import { emitAfterAnswer } from "./event-queue.ts";
 import { addressLimit, shopperLimit } from "./rate-limit.ts";
-import { requestDevice } from "./request-device.ts";
 import { session } from "./session.ts";
 import { edgeClock } from "./sku-object.ts";
 import { activeStores } from "./store-directory.ts";
@@ -182,7 +180,6 @@ export const livestreams = contractApp()
   })
   .openapi(claimRoute, async (c) => {
     const { templateId, claimCode } = c.req.valid("json");
-    const shopperId = c.get("shopperId");
     const livestream = await existing(c.env, c.req.valid("param").id);
     if (!livestream.couponTemplates.includes(templateId)) {
       throw new AppError("not_found", `livestream "${livestream.id}" hands out no coupon "${templateId}"`);
@@ -197,25 +194,10 @@ export const livestreams = contractApp()
     if (!claimCodeMatches(livestream, claimCode)) throw new AppError("wrong_claim_code", "that is not the claim code announced on air");
     const template = await findTemplate(c.env, templateId);
     if (template?.redeem !== "in_store") throw new AppError("not_found", `no store coupon "${templateId}"`);
-    const claimed = unwrap(
-      await couponPool(c.env, template.id).claim(template, shopperId, c.req.valid("header")["Idempotency-Key"], {
-        livestreamId: livestream.id,
-        stores: livestream.stores,
-      }),
-    );
-    if (!claimed.replayed) {
-      recordCouponClaimed();
-      emitAfterAnswer(c, {
-        id: `${claimed.coupon.id}:claimed`,
-        type: "coupon_claimed",
-        shopperId,
-        at: claimed.coupon.claimedAt,
-        device: requestDevice(c),
-        couponId: claimed.coupon.id,
-        livestreamId: livestream.id,
-        templateId: template.id,
-      });
-    }
+    const claimed = await claimCoupon(c, template, c.req.valid("header")["Idempotency-Key"], {
+      livestreamId: livestream.id,
+      stores: livestream.stores,
+    });
     const names = new Map((await storesOf(c.env, livestream)).map((store) => [store.id, store.name]));
     return c.json({ coupon: presentCoupon(claimed.coupon, template, Date.now(), names), replayed: claimed.replayed }, 201);
   });
