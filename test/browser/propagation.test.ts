@@ -113,8 +113,11 @@ describe("the Propagation view", () => {
     expect(await graph.locator("canvas").count()).toBeGreaterThan(0);
     const box = (await graph.boundingBox())!;
     expect(box.height).toBeGreaterThanOrEqual(300);
-    const canvas = await graph.locator("canvas").first().boundingBox();
-    expect(canvas!.width).toBeGreaterThan(box.width * 0.9);
+    // Cytoscape lays its canvases out after the first draw (and again on a resize): until then a
+    // canvas has no box, so wait for it rather than read it once (it raced on a loaded CI machine).
+    await expect
+      .poll(async () => (await graph.locator("canvas").first().boundingBox())?.width ?? 0, { timeout: 15_000 })
+      .toBeGreaterThan(box.width * 0.9);
     // Something is drawn: the canvas is not blank.
     const painted = () =>
       page.evaluate(() => {
