@@ -63,6 +63,11 @@ export const orders = pgTable(
      * order page's choice of coupon), fixed once paid.
      */
     discountLines: jsonb("discount_lines").$type<DiscountLine[]>().notNull().default([]),
+    /**
+     * The invoice (fapiao) the shopper chose when paying (issue 16): "electronic" earns the
+     * order double points. Null: not chosen (orders before issue 16, or unpaid).
+     */
+    invoiceKind: text("invoice_kind").$type<"paper" | "electronic">(),
   },
   (table) => [
     // An Idempotency-Key is scoped to a shopper and a SKU: each SKU's object dedupes its own.
@@ -423,3 +428,215 @@ export const pushSubscriptions = pgTable(
   },
   (table) => [index("push_subscriptions_shopper").on(table.shopperId)],
 );
+
+/**
+ * The points ledger (issue 16): every movement of a shopper's points is one row, never edited
+ * or deleted; a balance is the sum of a shopper's rows. `amount` is signed (earned +, spent or
+ * reversed −). `idempotency_key` is unique, so a movement retried, replayed or raced lands once
+ * (e.g. `earn:<orderId>`, `hold:<sku>:<checkoutKey>`, `crm:<apiKeyId>:<key>`). `expires_at`
+ * is set on earned rows: what is left of them then is written off by an `expired` row.
+ */
+export const pointsEntries = pgTable(
+  "points_entries",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    shopperId: text("shopper_id").notNull(),
+    amount: integer("amount").notNull(),
+    reason: text("reason").notNull(),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    orderId: text("order_id"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [index("points_entries_shopper").on(table.shopperId, table.at), index("points_entries_order").on(table.orderId)],
+);
+
+/**
+ * Refunds of paid orders (issue 16), whole or partial: money back through the payment
+ * provider, and the units given back (0 for money alone, e.g. a price-protection refund).
+ * Points earned on the order are reversed in proportion; a shopper's 12-month spend counts
+ * paid orders less these.
+ */
+export const orderRefunds = pgTable(
+  "order_refunds",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    sku: text("sku").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    units: integer("units").notNull().default(0),
+    reason: text("reason").notNull(),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    providerRef: text("provider_ref"),
+    actor: text("actor").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    index("order_refunds_order").on(table.orderId),
+    index("order_refunds_shopper").on(table.shopperId),
+    check("order_refunds_amount_positive", sql`${table.amount} > 0`),
+    check("order_refunds_units_nonnegative", sql`${table.units} >= 0`),
+  ],
+);
+
+/**
+ * A member's standing (issue 16): the tier last computed and what it rests on. The tier's
+ * points multiplier (in percent) and price-protection days are kept beside it, so the outbox's
+ * points and the price-protection scan need no configuration read. `recompute_due` is set when
+ * an order of the shopper is paid or refunded; the tier job clears it.
+ */
+export const members = pgTable("members", {
+  shopperId: text("shopper_id").primaryKey(),
+  tier: text("tier"),
+  tierSince: timestamp("tier_since", { withTimezone: true, mode: "date" }),
+  pointsMultiplierPercent: integer("points_multiplier_percent").notNull().default(100),
+  protectionDays: integer("protection_days").notNull().default(0),
+  spend12m: bigint("spend_12m", { mode: "number" }).notNull().default(0),
+  points12m: integer("points_12m").notNull().default(0),
+  recomputeDue: boolean("recompute_due").notNull().default(true),
+  recomputedAt: timestamp("recomputed_at", { withTimezone: true, mode: "date" }),
+  version: integer("version").notNull().default(0),
+});
+
+/**
+ * Benefits granted to members (issue 16): a tier's benefits when the member reaches it, or a
+ * CRM's grant. `idempotency_key` is unique, so each is granted once (e.g.
+ * `tier:<shopper>:<tier>:<benefit>`, `crm:<apiKeyId>:<key>`).
+ */
+export const benefitGrants = pgTable(
+  "benefit_grants",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    shopperId: text("shopper_id").notNull(),
+    kind: text("kind").notNull(),
+    source: text("source").notNull(),
+    tier: text("tier"),
+    details: jsonb("details").$type<Record<string, unknown>>().notNull().default({}),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    grantedAt: timestamp("granted_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [index("benefit_grants_shopper").on(table.shopperId)],
+);
+
+/**
+ * The prices each SKU was sold at, from when (issue 16): what price protection compares paid
+ * orders with. A row is written when a sale's price changes (saved, or its next price tier
+ * reached) and by the scan; the same (sku, price, at) once.
+ */
+export const skuPrices = pgTable(
+  "sku_prices",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    sku: text("sku").notNull(),
+    price: bigint("price", { mode: "number" }).notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    source: text("source").notNull(),
+  },
+  (table) => [
+    uniqueIndex("sku_prices_sku_price_at").on(table.sku, table.price, table.at),
+    index("sku_prices_sku_at").on(table.sku, table.at),
+  ],
+);
+
+/**
+ * Price-protection credits paid (issue 16, src/membership/price-protection.ts). `credit_key`
+ * (one per order and price level) is unique: two claims of one drop, the shopper's and the
+ * scan's, pay once. `refund_id` names the order_refunds row when paid back through the
+ * payment provider.
+ */
+export const priceProtectionClaims = pgTable(
+  "price_protection_claims",
+  {
+    id: text("id").primaryKey(),
+    orderId: text("order_id").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    sku: text("sku").notNull(),
+    creditKey: text("credit_key").notNull().unique(),
+    paidUnitPrice: bigint("paid_unit_price", { mode: "number" }).notNull(),
+    dropPrice: bigint("drop_price", { mode: "number" }).notNull(),
+    dropAt: timestamp("drop_at", { withTimezone: true, mode: "date" }).notNull(),
+    perUnit: bigint("per_unit", { mode: "number" }).notNull(),
+    units: integer("units").notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    source: text("source").notNull(),
+    refundId: text("refund_id"),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [index("price_protection_claims_order").on(table.orderId), index("price_protection_claims_at").on(table.at)],
+);
+
+/**
+ * Invoices shoppers upload for points (issue 16): the file until it is read, then what was read
+ * from it (its QR code, its text, or OCR) and the verdict. `invoice_key` (code + number) is
+ * unique among accepted uploads: points once per invoice. `queued` rows wait for the OCR
+ * worker, which leases one by `claimed_at`.
+ */
+export const invoiceUploads = pgTable(
+  "invoice_uploads",
+  {
+    id: text("id").primaryKey(),
+    shopperId: text("shopper_id").notNull(),
+    status: text("status").$type<"queued" | "accepted" | "refused">().notNull(),
+    contentType: text("content_type").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    sha256: text("sha256").notNull(),
+    /** The file, base64, while it waits to be read; emptied once decided. */
+    content: text("content"),
+    method: text("method"),
+    fields: jsonb("fields").$type<Record<string, unknown>>(),
+    invoiceKey: text("invoice_key"),
+    points: integer("points").notNull().default(0),
+    refusalCode: text("refusal_code"),
+    refusalMessage: text("refusal_message"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    claimedAt: timestamp("claimed_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    decidedAt: timestamp("decided_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [
+    uniqueIndex("invoice_uploads_shopper_key").on(table.shopperId, table.idempotencyKey),
+    uniqueIndex("invoice_uploads_accepted_invoice").on(table.invoiceKey).where(sql`${table.status} = 'accepted'`),
+    index("invoice_uploads_status").on(table.status, table.createdAt),
+  ],
+);
+
+/**
+ * Webhooks for the CRM (issue 16), written in the same transaction as the change they tell of
+ * (tier changed, benefit granted, price-protection credit, points earned), so none is lost and
+ * none told of a change that did not happen. `id` is the Standard Webhooks `webhook-id` the
+ * receiver deduplicates on. A drain moves undelivered rows to the delivery queue.
+ */
+export const crmOutbox = pgTable(
+  "crm_outbox",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    enqueuedAt: timestamp("enqueued_at", { withTimezone: true, mode: "date" }),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    deadAt: timestamp("dead_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [index("crm_outbox_pending").on(table.createdAt).where(sql`${table.enqueuedAt} is null`)],
+);
+
+/**
+ * API keys a CRM calls the inbound API with (issue 16), created and revoked in the console.
+ * Only the SHA-256 of the secret is kept; `scopes` limits what the key may do.
+ */
+export const crmApiKeys = pgTable("crm_api_keys", {
+  id: text("id").primaryKey(),
+  label: text("label").notNull(),
+  scopes: jsonb("scopes").$type<string[]>().notNull(),
+  secretHash: text("secret_hash").notNull().unique(),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  createdBy: text("created_by").notNull(),
+  revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
+});
