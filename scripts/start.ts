@@ -113,7 +113,20 @@ async function main(): Promise<void> {
   const { generated, ...vapid } = await localVapid();
   wrangler = runWranglerDev({ ...stack.vars, ...APP_SECRETS, ...vapid });
   await waitUntilServing(`http://${HOST}:${PORTS.storefront}/healthz`, wrangler);
+  fireCronEveryMinute(`http://${HOST}:${PORTS.storefront}`);
   await printBanner(stack, generated);
+}
+
+/**
+ * wrangler dev does not fire Cron Triggers by itself; with `--test-scheduled` it runs the
+ * scheduled handler when asked at /__scheduled, which this does every minute, as production's
+ * `* * * * *` would (workers/storefront/scheduled.ts).
+ */
+function fireCronEveryMinute(base: string): void {
+  const timer = setInterval(() => {
+    fetch(`${base}/__scheduled?cron=*+*+*+*+*`).catch((error: Error) => console.error(`scheduled run not fired: ${error.message}`));
+  }, 60_000);
+  timer.unref();
 }
 
 function step(what: string): void {
@@ -267,6 +280,7 @@ function runWranglerDev(vars: Record<string, string>): ChildProcess {
       "--port",
       String(PORTS.storefront),
       "--show-interactive-dev-session=false",
+      "--test-scheduled",
       ...varArgs,
     ],
     { cwd: ROOT, env: childEnv, stdio: ["ignore", "inherit", "inherit"] },

@@ -110,6 +110,11 @@ export const ERRORS = {
     status: 409,
     meaning: "store redemption: the store redeems only while open, and it is closed now (`opensAt` when known); nothing was redeemed",
   },
+  not_refundable: {
+    status: 409,
+    meaning:
+      "refund: the order is not paid, or the refund is more than is left to refund (`refundableAmount`, `refundableUnits`); nothing was refunded",
+  },
   conflict: {
     status: 409,
     meaning:

@@ -1,5 +1,5 @@
 import { AppError } from "../errors.ts";
-import type { ChargeOutcome, ChargeRequest, PaymentProvider } from "./provider.ts";
+import type { ChargeOutcome, ChargeRequest, PartialRefund, PaymentProvider } from "./provider.ts";
 
 /** Payment methods the local provider understands; anything else is declined as unknown. */
 export const LOCAL_PAYMENT_METHODS = {
@@ -33,7 +33,8 @@ export class LocalPaymentProvider implements PaymentProvider {
     }
   }
 
-  async refund(reference: string, reason: string): Promise<void> {
-    console.log(`local payment provider: refunded ${reference} (${reason})`);
+  async refund(reference: string, reason: string, part?: PartialRefund): Promise<void> {
+    const what = part ? `${part.amount} fen of ${reference} (${part.idempotencyKey})` : reference;
+    console.log(`local payment provider: refunded ${what} (${reason})`);
   }
 }

@@ -16,6 +16,16 @@ export type ChargeOutcome = { ok: true; reference: string } | { ok: false; reaso
 export interface PaymentProvider {
   readonly name: string;
   charge(request: ChargeRequest): Promise<ChargeOutcome>;
-  /** Gives the money back for a charge whose order could not be confirmed after all. */
-  refund(reference: string, reason: string): Promise<void>;
+  /**
+   * Gives money back for a charge: all of it when its order could not be confirmed after all,
+   * or `part.amount` fen of it (a return, a price-protection credit), once per
+   * `part.idempotencyKey` however often asked.
+   */
+  refund(reference: string, reason: string, part?: PartialRefund): Promise<void>;
+}
+
+/** A refund of part of a charge (issue 16). */
+export interface PartialRefund {
+  amount: number;
+  idempotencyKey: string;
 }

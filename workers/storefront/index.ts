@@ -13,6 +13,7 @@ import { health } from "./health.ts";
 import { flushMetrics, recordDoorAnswer, recordRequest } from "./metrics/recorder.ts";
 import { scrape } from "./metrics/scrape.ts";
 import { notFoundHtml, pages } from "./pages/index.ts";
+import { runScheduledJobs } from "./scheduled.ts";
 
 export { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 export { MetricsHub } from "../../durable-objects/metrics-hub/index.ts";
@@ -77,4 +78,8 @@ app.fetch = async (request, env, ctx) => {
   return response;
 };
 
-export default app satisfies ExportedHandler<Env>;
+/** The Cron Trigger (scheduled.ts): every minute, the jobs that run on a schedule. */
+const scheduled: ExportedHandlerScheduledHandler<Env> = (controller, env, ctx) => runScheduledJobs(env, controller.scheduledTime, ctx);
+
+// The app itself stays the default export: tests call `worker.request` and read its OpenAPI registry.
+export default Object.assign(app, { scheduled }) satisfies ExportedHandler<Env>;

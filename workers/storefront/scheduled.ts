@@ -1,0 +1,30 @@
+/**
+ * The storefront's Cron Trigger (wrangler.toml `[triggers]`, every minute): the jobs that run
+ * on a schedule rather than in a request (issue 16: members' tiers, price protection's scan,
+ * points' expiry and held points left behind, the CRM outbox's drain). Each job decides for
+ * itself whether this minute is one of its minutes, does a bounded batch, and is safe to run
+ * twice or concurrently (idempotency keys and row locks, never "ran once" flags). One job that
+ * fails is logged and does not stop the others.
+ */
+export interface ScheduledJob {
+  name: string;
+  run(env: Env, at: number, ctx: ExecutionContext): Promise<void>;
+}
+
+/** Every job, in the order they run each minute. */
+export const SCHEDULED_JOBS: ScheduledJob[] = [];
+
+export async function runScheduledJobs(
+  env: Env,
+  at: number,
+  ctx: ExecutionContext,
+  jobs: readonly ScheduledJob[] = SCHEDULED_JOBS,
+): Promise<void> {
+  for (const job of jobs) {
+    try {
+      await job.run(env, at, ctx);
+    } catch (error) {
+      console.error(`scheduled job ${job.name} failed: ${(error as Error).message}`);
+    }
+  }
+}
