@@ -1,4 +1,4 @@
-import { localTimeAt } from "../stores/opening-hours.ts";
+import { dayNumber, localDateTimeAt } from "../calendar.ts";
 
 /**
  * Price protection (价保, issue 16), the rule alone: a member who paid for a SKU and sees it sold
@@ -57,11 +57,7 @@ const none = (reason: NoCreditReason, message: string): CreditDecision => ({ ok:
 
 /** The day of the window an instant falls on, in `timeZone`: the purchase's local date is day 1. */
 export function protectionDay(paidAt: number, at: number, timeZone: string): number {
-  const dayNumber = (epochMs: number) => {
-    const local = localTimeAt(epochMs, timeZone);
-    return Date.UTC(local.year, local.month - 1, local.day) / 86_400_000;
-  };
-  return dayNumber(at) - dayNumber(paidAt) + 1;
+  return dayNumber(localDateTimeAt(at, timeZone)) - dayNumber(localDateTimeAt(paidAt, timeZone)) + 1;
 }
 
 /**

@@ -6,6 +6,8 @@
  * `fillSeries` lays its counts on every bucket of the window, empty ones as 0.
  */
 
+import { instantOf, localDateTimeAt } from "../calendar.ts";
+
 export const BUCKETS = ["hour", "day"] as const;
 export type Bucket = (typeof BUCKETS)[number];
 
@@ -22,39 +24,10 @@ export interface SeriesPoint {
   redeemed: number;
 }
 
-/** The wall-clock fields of an instant in a time zone. */
-function wallClock(at: number, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number } {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-  }).formatToParts(new Date(at));
-  const field = (type: Intl.DateTimeFormatPartTypes) => Number(parts.find((part) => part.type === type)?.value ?? 0);
-  return { year: field("year"), month: field("month"), day: field("day"), hour: field("hour"), minute: field("minute") };
-}
-
-/** How far the zone's clock is ahead of UTC at an instant, ms (Shanghai: +8 h), to the minute. */
-export function zoneOffset(at: number, timeZone: string): number {
-  const wall = wallClock(at, timeZone);
-  const asUtc = Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute);
-  return asUtc - Math.floor(at / 60_000) * 60_000;
-}
-
-/** The instant a wall-clock time of the zone happens (the offset read twice, for a day that changes it). */
-function instantOf(wallAsUtc: number, timeZone: string): number {
-  const guess = wallAsUtc - zoneOffset(wallAsUtc, timeZone);
-  return wallAsUtc - zoneOffset(guess, timeZone);
-}
-
 /** The start of the hour or day (in the zone) that `at` falls in. */
 export function bucketStart(at: number, bucket: Bucket, timeZone: string = DEFAULT_TIME_ZONE): number {
-  const wall = wallClock(at, timeZone);
-  const wallStart = Date.UTC(wall.year, wall.month - 1, wall.day, bucket === "hour" ? wall.hour : 0);
-  return instantOf(wallStart, timeZone);
+  const local = localDateTimeAt(at, timeZone);
+  return instantOf(local, bucket === "hour" ? local.hour * 60 : 0, timeZone);
 }
 
 /** The start of the bucket after the one starting at `start`. */
@@ -103,14 +76,4 @@ export function fillSeries(
     if (index >= 0) points[index]!.redeemed += count.redeemed;
   }
   return points;
-}
-
-/** Whether a name is a time zone this runtime knows. */
-export function isTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: name });
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,5 +1,6 @@
 import { fail, type Result, succeed } from "../errors.ts";
-import { type Bucket, bucketCount, DEFAULT_TIME_ZONE, isTimeZone, MAX_BUCKETS } from "./buckets.ts";
+import { isTimeZone } from "../calendar.ts";
+import { type Bucket, bucketCount, DEFAULT_TIME_ZONE, MAX_BUCKETS } from "./buckets.ts";
 import type { StatsWindow } from "./report.ts";
 
 /** Without `from`: this long before `to`. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isTimeZone } from "../calendar.ts";
 
 /**
  * A physical store (issue 15): where a livestream's coupons are redeemed and what the
@@ -28,24 +29,6 @@ export const STORE_LIMITS = {
 export function minutesOf(time: string): number {
   const [hours, minutes] = time.split(":").map(Number);
   return (hours ?? 0) * 60 + (minutes ?? 0);
-}
-
-/** Zones already asked about: building a formatter costs ~40 µs, and a 5,000-row import names one zone 5,000 times. */
-const knownZones = new Map<string, boolean>();
-
-function isTimeZone(zone: string): boolean {
-  const known = knownZones.get(zone);
-  if (known !== undefined) return known;
-  let valid: boolean;
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    valid = true;
-  } catch {
-    valid = false;
-  }
-  // Bounded: the names come from input.
-  if (knownZones.size < 1_000) knownZones.set(zone, valid);
-  return valid;
 }
 
 const interval = z

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { CAP_MARGIN_SECONDS, dailyCap, endOfLocalDay, localDay } from "../../src/geo/daily-cap.ts";
+import { endOfLocalDay } from "../../src/calendar.ts";
+import { CAP_MARGIN_SECONDS, dailyCap, localDay } from "../../src/geo/daily-cap.ts";
 import { ENTER_METERS, insideAfter, LEAVE_METERS, MAX_ACCURACY_METERS, stepFences } from "../../src/geo/geofence.ts";
 
 describe("geofence hysteresis (src/geo/geofence.ts, issue 15)", () => {

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { hoursOnDayOf, instantOf, isOpenAt, localTimeAt, nextOpening } from "../../src/stores/opening-hours.ts";
+import { instantOf } from "../../src/calendar.ts";
+import { hoursOnDayOf, isOpenAt, localTimeAt, nextOpening } from "../../src/stores/opening-hours.ts";
 import { formatOpeningHours, parseOpeningHours } from "../../src/stores/opening-hours-text.ts";
 import { type OpeningHours, WEEKDAYS } from "../../src/stores/store.ts";
 

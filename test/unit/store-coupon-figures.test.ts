@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { bucketStart, bucketStarts, fillSeries, MAX_BUCKETS, nextBucket, zoneOffset } from "../../src/store-coupons/buckets.ts";
+import { zoneOffset } from "../../src/calendar.ts";
+import { bucketStart, bucketStarts, fillSeries, MAX_BUCKETS, nextBucket } from "../../src/store-coupons/buckets.ts";
 import { figures, livestreamFigures, percent, redemptionRate, storeFigures, totalFigures } from "../../src/store-coupons/figures.ts";
 
 const HOUR = 3_600_000;

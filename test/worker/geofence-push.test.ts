@@ -1,5 +1,5 @@
 import { afterEach, beforeAll, beforeEach, describe, expect, inject, it } from "vitest";
-import { endOfLocalDay } from "../../src/geo/daily-cap.ts";
+import { endOfLocalDay } from "../../src/calendar.ts";
 import { generateVapidKeys } from "../../src/push/vapid.ts";
 import { edgeClock } from "../../workers/storefront/api/sku-object.ts";
 import { GeoShopper, metresFrom, somewhere, storeAt } from "./geofence-support.ts";

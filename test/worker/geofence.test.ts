@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { endOfLocalDay } from "../../src/geo/daily-cap.ts";
+import { endOfLocalDay } from "../../src/calendar.ts";
 import { edgeClock } from "../../workers/storefront/api/sku-object.ts";
 import { GeoShopper, metresFrom, somewhere, storeAt } from "./geofence-support.ts";
 
