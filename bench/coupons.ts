@@ -22,11 +22,10 @@ import { saleConfigSchema, saleKey } from "../src/sales/sale-config.ts";
 import { buildProductionBundle, directUrl, runBundle } from "../scripts/local/worker-bundle.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { machineInfo } from "./machine.ts";
+import { formatStatuses, latency, pool, statuses, type Timed } from "./timed-answers.ts";
 import { startBenchStack } from "./run.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-type Timed = { status: number; ms: number; body: unknown };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -141,9 +140,9 @@ async function main(): Promise<void> {
         `| claims answered per second | ${result.claims.perS.toLocaleString("en")} |`,
         `| claim latency p50 / p99 | ${result.claims.latencyMs.p50} / ${result.claims.latencyMs.p99} ms |`,
         `| coupons handed out / pool | ${won.length} / ${poolSize} (${result.claims.distinctShoppers} shoppers) |`,
-        `| claim answers | ${fmt(result.claims.statuses)} |`,
-        `| Tries with a coupon per second | ${result.tryWithCoupon.perS.toLocaleString("en")} (p50 / p99 ${result.tryWithCoupon.latencyMs.p50} / ${result.tryWithCoupon.latencyMs.p99} ms; ${fmt(result.tryWithCoupon.statuses)}) |`,
-        `| Tries without a coupon per second | ${result.tryWithout.perS.toLocaleString("en")} (p50 / p99 ${result.tryWithout.latencyMs.p50} / ${result.tryWithout.latencyMs.p99} ms; ${fmt(result.tryWithout.statuses)}) |`,
+        `| claim answers | ${formatStatuses(result.claims.statuses)} |`,
+        `| Tries with a coupon per second | ${result.tryWithCoupon.perS.toLocaleString("en")} (p50 / p99 ${result.tryWithCoupon.latencyMs.p50} / ${result.tryWithCoupon.latencyMs.p99} ms; ${formatStatuses(result.tryWithCoupon.statuses)}) |`,
+        `| Tries without a coupon per second | ${result.tryWithout.perS.toLocaleString("en")} (p50 / p99 ${result.tryWithout.latencyMs.p50} / ${result.tryWithout.latencyMs.p99} ms; ${formatStatuses(result.tryWithout.statuses)}) |`,
         "",
       ].join("\n"),
     );
@@ -152,38 +151,5 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
 }
-
-/** Runs `task(0..n-1)` with at most `width` in flight; answers in index order. */
-async function pool<T>(n: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results = new Array<T>(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, n) }, async () => {
-      for (let i = next++; i < n; i = next++) results[i] = await task(i);
-    }),
-  );
-  return results;
-}
-
-function latency(answers: Timed[]) {
-  const sorted = answers.map((a) => a.ms).sort((a, b) => a - b);
-  const at = (p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) * 10) / 10;
-  return { p50: at(50), p99: at(99) };
-}
-
-function statuses(answers: Timed[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const answer of answers) {
-    const code =
-      answer.status < 300 ? String(answer.status) : `${answer.status} ${(answer.body as { error?: { code?: string } }).error?.code ?? ""}`;
-    counts[code] = (counts[code] ?? 0) + 1;
-  }
-  return counts;
-}
-
-const fmt = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .map(([status, n]) => `${status}: ${n}`)
-    .join(", ");
 
 await main();

@@ -33,12 +33,10 @@ import { generateStaffToken, hashStaffSecret } from "../src/stores/staff-token.t
 import { buildProductionBundle, directUrl, runBundle } from "../scripts/local/worker-bundle.ts";
 import { TEST_SECRETS } from "../test/support/test-secrets.ts";
 import { machineInfo } from "./machine.ts";
+import { errorCode, formatStatuses, latency, type Latency, pool, statuses, type Timed } from "./timed-answers.ts";
 import { startBenchStack } from "./run.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-type Timed = { status: number; ms: number; body: unknown };
-type Latency = { p50: number; p95: number; p99: number };
 
 /** Where pings land: within this of the store (inside its 500 m fence), and this far for the others (beyond its 600 m exit). */
 const NEAR_METERS = 400;
@@ -264,15 +262,15 @@ async function main(): Promise<void> {
         `| live claims answered per second | ${result.claims.perS.toLocaleString("en")} |`,
         `| claim latency p50 / p95 / p99 | ${ms(result.claims.latencyMs)} |`,
         `| coupons handed out / pool | ${won.length} / ${poolSize} (${claimChecks.distinctShoppers} shoppers, ${claimChecks.distinctShortCodes} short codes): ${passed(claimChecks.ok)} |`,
-        `| claim answers | ${fmt(result.claims.statuses)} |`,
+        `| claim answers | ${formatStatuses(result.claims.statuses)} |`,
         `| coupons redeemed per second (two tills each) | ${result.redemptions.perS.toLocaleString("en")} (${result.redemptions.requestsPerS.toLocaleString("en")} requests/s) |`,
         `| redemption latency p50 / p95 / p99 | ${ms(result.redemptions.latencyMs)} |`,
         `| redeemed exactly once (one 201, one already_redeemed) | ${exactlyOnce} / ${won.length}: ${passed(redeemChecks.ok)} |`,
-        `| redemption answers | ${fmt(result.redemptions.statuses)} |`,
+        `| redemption answers | ${formatStatuses(result.redemptions.statuses)} |`,
         `| geofence pings per second | ${result.pings.perS.toLocaleString("en")} |`,
         `| ping latency p50 / p95 / p99 | ${ms(result.pings.latencyMs)} |`,
         `| pushes | ${pingChecks.pushes} to ${pingChecks.shoppersPushed} of ${pingChecks.shoppersPinging} shoppers, at most ${pingChecks.mostPushesToOneShopper} each: ${passed(pingChecks.ok)}; ${pingChecks.degraded} degraded |`,
-        `| ping answers | ${fmt(result.pings.statuses)} |`,
+        `| ping answers | ${formatStatuses(result.pings.statuses)} |`,
         "",
       ].join("\n"),
     );
@@ -286,39 +284,5 @@ async function main(): Promise<void> {
     for (const cleanup of cleanups.reverse()) await cleanup();
   }
 }
-
-/** Runs `task(0..n-1)` with at most `width` in flight; answers in index order. */
-async function pool<T>(n: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
-  const results = new Array<T>(n);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(width, n) }, async () => {
-      for (let i = next++; i < n; i = next++) results[i] = await task(i);
-    }),
-  );
-  return results;
-}
-
-function latency(answers: Timed[]): Latency {
-  const sorted = answers.map((a) => a.ms).sort((a, b) => a - b);
-  const at = (p: number) => Math.round((sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0) * 10) / 10;
-  return { p50: at(50), p95: at(95), p99: at(99) };
-}
-
-const errorCode = (answer: Timed) => (answer.body as { error?: { code?: string } } | null)?.error?.code ?? "";
-
-function statuses(answers: Timed[]): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const answer of answers) {
-    const code = answer.status < 300 ? String(answer.status) : `${answer.status} ${errorCode(answer)}`;
-    counts[code] = (counts[code] ?? 0) + 1;
-  }
-  return counts;
-}
-
-const fmt = (counts: Record<string, number>) =>
-  Object.entries(counts)
-    .map(([status, n]) => `${status}: ${n}`)
-    .join(", ");
 
 await main();
