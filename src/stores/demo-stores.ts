@@ -1,4 +1,12 @@
-import type { StoreInput } from "./store.ts";
+import { parseOpeningHours } from "./opening-hours-text.ts";
+import type { OpeningHours, StoreInput } from "./store.ts";
+
+/** Hours in the console's one-line form (opening-hours-text.ts), as a marketer would type them. */
+function hours(text: string): OpeningHours {
+  const parsed = parseOpeningHours(text);
+  if (!parsed.ok) throw new Error(`demo store hours "${text}": ${parsed.problems.join("; ")}`);
+  return parsed.value;
+}
 
 /**
  * The stores `npm start` seeds into local Postgres (issue 15): four in Shanghai and two in
@@ -13,15 +21,7 @@ export const DEMO_STORES: StoreInput[] = [
     city: "上海",
     latitude: 31.2236,
     longitude: 121.4453,
-    openingHours: {
-      mon: ["10:00-22:00"],
-      tue: ["10:00-22:00"],
-      wed: ["10:00-22:00"],
-      thu: ["10:00-22:00"],
-      fri: ["10:00-22:30"],
-      sat: ["09:30-22:30"],
-      sun: ["09:30-22:00"],
-    },
+    openingHours: hours("mon-thu 10:00-22:00; fri 10:00-22:30; sat 09:30-22:30; sun 09:30-22:00"),
     redeemOnlyWhenOpen: true,
   },
   {
@@ -31,15 +31,7 @@ export const DEMO_STORES: StoreInput[] = [
     city: "上海",
     latitude: 31.2193,
     longitude: 121.4755,
-    openingHours: {
-      mon: ["10:00-22:00"],
-      tue: ["10:00-22:00"],
-      wed: ["10:00-22:00"],
-      thu: ["10:00-22:00"],
-      fri: ["10:00-23:00"],
-      sat: ["10:00-23:00"],
-      sun: ["10:00-22:00"],
-    },
+    openingHours: hours("mon-thu,sun 10:00-22:00; fri,sat 10:00-23:00"),
   },
   {
     id: "sh-lujiazui",
@@ -48,15 +40,7 @@ export const DEMO_STORES: StoreInput[] = [
     city: "上海",
     latitude: 31.2366,
     longitude: 121.4995,
-    openingHours: {
-      mon: ["10:00-22:00"],
-      tue: ["10:00-22:00"],
-      wed: ["10:00-22:00"],
-      thu: ["10:00-22:00"],
-      fri: ["10:00-22:00"],
-      sat: ["10:00-22:00"],
-      sun: ["10:00-22:00"],
-    },
+    openingHours: hours("daily 10:00-22:00"),
   },
   {
     id: "sh-xujiahui",
@@ -65,15 +49,7 @@ export const DEMO_STORES: StoreInput[] = [
     city: "上海",
     latitude: 31.1955,
     longitude: 121.4375,
-    openingHours: {
-      mon: ["11:00-21:30"],
-      tue: ["11:00-21:30"],
-      wed: ["11:00-21:30"],
-      thu: ["11:00-21:30"],
-      fri: ["11:00-22:00"],
-      sat: ["10:00-22:00"],
-      sun: ["10:00-22:00"],
-    },
+    openingHours: hours("mon-thu 11:00-21:30; fri 11:00-22:00; sat,sun 10:00-22:00"),
   },
   {
     id: "hz-hubin",
@@ -82,15 +58,7 @@ export const DEMO_STORES: StoreInput[] = [
     city: "杭州",
     latitude: 30.2583,
     longitude: 120.1647,
-    openingHours: {
-      mon: ["10:00-22:00"],
-      tue: ["10:00-22:00"],
-      wed: ["10:00-22:00"],
-      thu: ["10:00-22:00"],
-      fri: ["10:00-22:00"],
-      sat: ["10:00-22:30"],
-      sun: ["10:00-22:30"],
-    },
+    openingHours: hours("mon-fri 10:00-22:00; sat,sun 10:00-22:30"),
   },
   {
     id: "hz-binjiang",
@@ -99,15 +67,7 @@ export const DEMO_STORES: StoreInput[] = [
     city: "杭州",
     latitude: 30.2085,
     longitude: 120.2107,
-    openingHours: {
-      mon: ["10:00-22:00"],
-      tue: ["10:00-22:00"],
-      wed: ["10:00-22:00"],
-      thu: ["10:00-22:00"],
-      fri: ["10:00-22:00"],
-      sat: ["10:00-22:00"],
-      sun: ["10:00-22:00"],
-    },
+    openingHours: hours("daily 10:00-22:00"),
     redeemOnlyWhenOpen: true,
   },
 ];
