@@ -125,9 +125,9 @@ export function parsePrintedText(text: string): Partial<InvoiceFields> {
       const match = label.exec(line);
       return match ? digitsOf(line.slice(match.index + match[0].length)) : null;
     };
-    const code = value(/(发票代码|invoice\s*code)\s*[:：]?/i);
+    const code = value(/(发票代码|[i1l|\\]?nvoice\s*code)\s*[:：]?/i);
     if (code && found.code === undefined && /^\d{10,12}/.test(code)) found.code = code.match(/^\d{12}|^\d{10}/)![0];
-    const number = value(/(发票号码|invoice\s*n[o0]\.?|number)\s*[:：]?/i);
+    const number = value(/(发票号码|[i1l|\\]?nvoice\s*n[o0]\.?|number)\s*[:：]?/i);
     if (number && found.number === undefined && /^\d{8}/.test(number)) found.number = number.slice(0, 8);
     const check = value(/(校验码|check\s*code)\s*[:：]?/i);
     if (check && found.checkCode === undefined && /^\d{20}/.test(check)) found.checkCode = check.slice(0, 20);

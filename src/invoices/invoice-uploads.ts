@@ -102,7 +102,7 @@ export function verdictOf(
   if (!fields) return { code: "invoice_unreadable", message: "neither a QR code nor the printed fields could be read" };
   const invalid = checkFields(fields, today);
   if (invalid) return { code: "invoice_invalid", message: invalid };
-  return { fields, method: reading.qr ? "qr" : (reading.printedBy ?? "ocr") };
+  return { fields, method: reading.printedBy === "pdf" ? "pdf" : reading.qr ? "qr" : "ocr" };
 }
 
 function completed(printed: Partial<InvoiceFields> | null): InvoiceFields | null {
@@ -294,5 +294,5 @@ export function bytesOf(base64: string): Uint8Array {
 }
 
 async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", new Uint8Array(bytes))));
 }
