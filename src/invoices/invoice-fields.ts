@@ -133,7 +133,7 @@ export function parsePrintedText(text: string): Partial<InvoiceFields> {
     if (check && found.checkCode === undefined && /^\d{20}/.test(check)) found.checkCode = check.slice(0, 20);
     const date = /(开票日期|date)\s*[:：]?\s*(.+)$/i.exec(line);
     if (date && found.date === undefined) {
-      const digits = digitsOf(date[2]!).slice(0, 8);
+      const digits = digitsOf(date[2]!.replace(/[年月日./-]/g, "")).slice(0, 8);
       const iso = digits.length === 8 ? isoDateOf(digits) : null;
       if (iso) found.date = iso;
     }
