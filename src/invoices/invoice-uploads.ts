@@ -146,11 +146,20 @@ export async function decideUpload(
       return refuse(tx, upload, verdict, methodHint ?? (reading.qr ? "qr" : reading.printedBy), fieldsRead, null, at);
     }
     const invoiceKey = invoiceKeyOf(verdict.fields);
+    const checkCode = verdict.fields.checkCode;
+    // The key's lock, then the check code's (always in this order, so two decisions never wait on each other).
     await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`invoice:${invoiceKey}`}, 0))`);
+    if (checkCode) await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`invoice-check:${checkCode}`}, 0))`);
+    // Taken: the same code and number, or the same 20-digit check code under another key (a
+    // digit of the code or number misread by OCR must not let one invoice earn twice).
     const [taken] = await tx
       .select({ id: invoiceUploads.id })
       .from(invoiceUploads)
-      .where(sql`${invoiceUploads.invoiceKey} = ${invoiceKey} and ${invoiceUploads.status} = 'accepted'`);
+      .where(
+        sql`${invoiceUploads.status} = 'accepted' and (${invoiceUploads.invoiceKey} = ${invoiceKey}${
+          checkCode ? sql` or ${invoiceUploads.fields}->>'checkCode' = ${checkCode}` : sql``
+        })`,
+      );
     if (taken) {
       return refuse(
         tx,

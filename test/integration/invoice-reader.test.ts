@@ -115,6 +115,21 @@ describe("the invoice reader", () => {
     expect(ledger[0]).toMatchObject({ amount: 25, reason: "invoice_upload" });
   });
 
+  it("refuses an invoice whose code or number was misread but whose check code is one already awarded", async () => {
+    const f = freshInvoice();
+    const misread = { ...f, number: f.number.replace(/^./, (d) => String((Number(d) + 1) % 10)) };
+    const [a, b] = await Promise.all([
+      upload(invoicePdf(printedLines(f)), "application/pdf"),
+      upload(invoicePdf(printedLines(misread)), "application/pdf"),
+    ]);
+    const decided = await Promise.all([
+      decideUpload(database.db, a!.id, { qr: null, printed: f, printedBy: "ocr" }, NOW),
+      decideUpload(database.db, b!.id, { qr: null, printed: misread, printedBy: "ocr" }, NOW),
+    ]);
+    expect(decided.map((r) => r.status).sort()).toEqual(["accepted", "refused"]);
+    expect(decided.find((r) => r.status === "refused")?.refusalCode).toBe("invoice_duplicate");
+  });
+
   it("refuses invalid invoice data: a check code too short, a date in the future", async () => {
     const short = { ...freshInvoice(), checkCode: "123456" };
     const future = freshInvoice("2026-12-25");
