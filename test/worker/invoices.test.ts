@@ -1,5 +1,8 @@
-import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { env, exports } from "cloudflare:workers";
+import { describe, expect, expectTypeOf, it } from "vitest";
+import type * as Console from "../../web/client/console/api-types.ts";
+import type { AdminInvoiceUploads } from "../../workers/storefront/admin/invoices.ts";
+import { TEST_SECRETS } from "../support/test-secrets.ts";
 import { qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
 import { base64Of } from "../../src/invoices/invoice-uploads.ts";
 import { MAX_INVOICE_BYTES } from "../../src/invoices/upload-file.ts";
@@ -132,5 +135,33 @@ describe("invoice uploads", () => {
     expect(noKey.status).toBe(400);
     const listed = await (await shopper.request("/api/invoices")).json<{ uploads: unknown[] }>();
     expect(listed.uploads).toEqual([]);
+  });
+});
+
+describe("GET /admin/api/invoices", () => {
+  it("lists uploads with how each was read and the totals, to staff who may read shoppers", async () => {
+    expectTypeOf<Console.AdminInvoiceUploads>().toEqualTypeOf<AdminInvoiceUploads>();
+    const shopper = await Shopper.create();
+    const fields = freshInvoice();
+    await send(shopper, qrInvoicePng(qrPayloadOf(fields)));
+    expect((await exports.default.fetch("https://shop.test/admin/api/invoices")).status).toBe(401);
+    const answer = await exports.default.fetch("https://shop.test/admin/api/invoices?status=accepted", {
+      headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` },
+    });
+    expect(answer.status).toBe(200);
+    const body = await answer.json<AdminInvoiceUploads>();
+    expect(body.uploads.every((u) => u.status === "accepted")).toBe(true);
+    expect(body.uploads.find((u) => u.shopperId === shopper.id)).toMatchObject({
+      method: "qr",
+      invoiceKey: fields.code + fields.number,
+      amount: 25_800,
+      points: 25,
+      refusal: null,
+    });
+    expect(body.totals.accepted).toBeGreaterThanOrEqual(1);
+    const bad = await exports.default.fetch("https://shop.test/admin/api/invoices?status=lost", {
+      headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` },
+    });
+    expect(bad.status).toBe(400);
   });
 });

@@ -287,6 +287,7 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/store-coupons/stats": "readSales",
       "GET /admin/api/livestreams/{id}/stats": "readSales",
       "GET /admin/api/stores/{id}/stats": "readSales",
+      "GET /admin/api/invoices": "readShoppers",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -32,6 +32,16 @@ const row = z
   })
   .openapi("AdminInvoiceUpload");
 
+const listSchema = z
+  .object({
+    uploads: z.array(row),
+    totals: z.object({ queued: int, accepted: int, refused: int, points: int.describe("points awarded for invoices") }),
+  })
+  .openapi("AdminInvoiceUploads");
+
+/** What the route answers (the console states it in api-types.ts; test/worker/invoices.test.ts holds the two equal). */
+export type AdminInvoiceUploads = z.output<typeof listSchema>;
+
 const listRoute = adminRoute({
   method: "get",
   path: "/invoices",
@@ -49,14 +59,7 @@ const listRoute = adminRoute({
     200: {
       description: "the last 200 uploads (of the status asked for) and the totals of all",
       content: {
-        "application/json": {
-          schema: z
-            .object({
-              uploads: z.array(row),
-              totals: z.object({ queued: int, accepted: int, refused: int, points: int.describe("points awarded for invoices") }),
-            })
-            .openapi("AdminInvoiceUploads"),
-        },
+        "application/json": { schema: listSchema },
       },
     },
   },
