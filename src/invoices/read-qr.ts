@@ -18,6 +18,27 @@ export interface Rgba {
   data: Uint8Array;
 }
 
+/**
+ * The image's size from its header (PNG's IHDR, JPEG's start-of-frame), without decoding it;
+ * null when the header is not there. A photo too large to decode here is not damaged: it goes
+ * to the reader.
+ */
+export function imageSize(bytes: Uint8Array, type: Exclude<InvoiceFileType, "application/pdf">): { width: number; height: number } | null {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (type === "image/png") return bytes.length >= 24 ? { width: view.getUint32(16), height: view.getUint32(20) } : null;
+  let at = 2;
+  while (at + 9 < bytes.length) {
+    if (bytes[at] !== 0xff) return null;
+    const marker = bytes[at + 1]!;
+    // SOF0–SOF15 but DHT (C4), JPG (C8) and DAC (CC) carry the frame's size.
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      return { height: view.getUint16(at + 5), width: view.getUint16(at + 7) };
+    }
+    at += 2 + view.getUint16(at + 2);
+  }
+  return null;
+}
+
 /** The image's pixels, or null when it is too large or does not decode. */
 export function decodeImage(bytes: Uint8Array, type: Exclude<InvoiceFileType, "application/pdf">): Rgba | null {
   try {

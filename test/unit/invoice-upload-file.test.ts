@@ -1,6 +1,6 @@
 import { encode } from "fast-png";
 import { describe, expect, it } from "vitest";
-import { decodeImage } from "../../src/invoices/read-qr.ts";
+import { decodeImage, imageSize } from "../../src/invoices/read-qr.ts";
 import { sniffInvoiceFile } from "../../src/invoices/upload-file.ts";
 
 const png = encode({ width: 4, height: 4, data: new Uint8Array(16).fill(200), channels: 1 });
@@ -30,5 +30,13 @@ describe("an uploaded file's type, told by its bytes", () => {
     const tampered = new Uint8Array(png);
     tampered.fill(0x41, 40, 50);
     expect(decodeImage(tampered, "image/png")).toBeNull();
+  });
+
+  it("reads a PNG's and a JPEG's size from the header alone", async () => {
+    expect(imageSize(png, "image/png")).toEqual({ width: 4, height: 4 });
+    const { encode: encodeJpeg } = await import("jpeg-js");
+    const jpeg = encodeJpeg({ width: 30, height: 20, data: new Uint8Array(30 * 20 * 4).fill(128) }, 80).data;
+    expect(imageSize(new Uint8Array(jpeg), "image/jpeg")).toEqual({ width: 30, height: 20 });
+    expect(imageSize(new Uint8Array([0xff, 0xd8, 0x00, 0x00]), "image/jpeg")).toBeNull();
   });
 });

@@ -1,4 +1,5 @@
 import { env, exports } from "cloudflare:workers";
+import { encode } from "fast-png";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import type * as Console from "../../web/client/console/api-types.ts";
 import type { AdminInvoiceUploads } from "../../workers/storefront/admin/invoices.ts";
@@ -105,6 +106,9 @@ describe("invoice uploads", () => {
     const noQr = await send(shopper, qrInvoicePng("just a shop's website, not an invoice"));
     expect(noQr.status).toBe(202);
     expect(await noQr.json<UploadAnswer>()).toMatchObject({ upload: { status: "queued", method: null, points: 0 } });
+    // A photo over 4 megapixels is not decoded in the Worker: the reader takes it as it is.
+    const huge = encode({ width: 2100, height: 2100, data: new Uint8Array(2100 * 2100).fill(255), channels: 1 });
+    expect(await (await send(shopper, huge)).json<UploadAnswer>()).toMatchObject({ upload: { status: "queued" } });
     const pdf = new TextEncoder().encode("%PDF-1.4\n1 0 obj\n<< >>\nendobj\ntrailer\n<< >>\n%%EOF\n");
     expect((await send(shopper, pdf)).status).toBe(202);
     expect(await invoicePoints(shopper.id)).toBe(0);

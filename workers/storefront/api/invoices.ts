@@ -6,7 +6,7 @@ import { invoiceUploads } from "../../../src/db/schema.ts";
 import { AppError } from "../../../src/errors.ts";
 import { parseQrPayload } from "../../../src/invoices/invoice-fields.ts";
 import { decideUpload, type InvoiceUploadRow, presentUpload, recordUpload, refusalCodeOf } from "../../../src/invoices/invoice-uploads.ts";
-import { decodeImage, readQrText } from "../../../src/invoices/read-qr.ts";
+import { decodeImage, imageSize, MAX_PIXELS, type Rgba, readQrText } from "../../../src/invoices/read-qr.ts";
 import { MAX_INVOICE_BYTES, sniffInvoiceFile } from "../../../src/invoices/upload-file.ts";
 import { desc, eq } from "drizzle-orm";
 import type { AppEnv } from "../app-env.ts";
@@ -127,9 +127,10 @@ export const invoices = contractApp()
     }
     const sniffed = sniffInvoiceFile(bytes);
     if (!sniffed.ok) throw new AppError(sniffed.code === "unsupported_file" ? "invoice_unsupported" : "invoice_damaged", sniffed.message);
-    // An image is decoded before anything is stored: one that does not decode is damaged.
-    const image = sniffed.type === "application/pdf" ? null : decodeImage(bytes, sniffed.type);
-    if (sniffed.type !== "application/pdf" && !image) throw new AppError("invoice_damaged", "the image does not decode");
+    // An image is decoded before anything is stored: one that does not decode is damaged. One
+    // larger than the Worker decodes (MAX_PIXELS) goes to the reader as it is.
+    const image = sniffed.type === "application/pdf" ? null : decodeWithin(bytes, sniffed.type);
+    if (image === "damaged") throw new AppError("invoice_damaged", "the image does not decode");
     const shopperId = c.get("shopperId");
     const at = Date.now();
     const { row, replayed } = await withDatabase(databaseSettings(c.env), async (db) => {
@@ -140,7 +141,7 @@ export const invoices = contractApp()
         type: sniffed.type,
         at,
       });
-      if (recorded.replayed || !image) return recorded;
+      if (recorded.replayed || image === null || image === "too large") return recorded;
       // The QR code first, here: most e-invoices carry one, and the shopper hears at once.
       const qr = parseQrPayload(readQrText(image, WORKER_QR_BUDGET_MS) ?? "");
       if (!qr) return recorded;
@@ -161,6 +162,14 @@ export const invoices = contractApp()
     );
     return c.json({ uploads: rows.map(presentUpload) }, 200);
   });
+
+/** The image's pixels; "too large" to decode here (the reader reads it); "damaged" when its header or body does not decode. */
+function decodeWithin(bytes: Uint8Array, type: "image/png" | "image/jpeg"): Rgba | "too large" | "damaged" {
+  const size = imageSize(bytes, type);
+  if (!size || size.width === 0 || size.height === 0) return "damaged";
+  if (size.width * size.height > MAX_PIXELS) return "too large";
+  return decodeImage(bytes, type) ?? "damaged";
+}
 
 /** The QR search's budget in the Worker: past it the upload goes to the reader, which has more time. */
 const WORKER_QR_BUDGET_MS = 150;
