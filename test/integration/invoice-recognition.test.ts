@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { measureInvoiceSet, summarise } from "../../scripts/invoices/evaluate.ts";
+import { invoiceSet, measureInvoiceSet, summarise } from "../../scripts/invoices/evaluate.ts";
+import { invoiceCases } from "../../scripts/invoices/generate.ts";
 
 /**
  * The issue's measurement (issue 16) on the committed generated set (24 images, three layouts,
@@ -17,5 +18,14 @@ describe("invoice recognition on the generated set", () => {
       if (r.case.qr === "intact") expect(r.qrRead, `${r.case.file}: intact QR read`).toBe(true);
     }
     expect(summary.ocrShare).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it("is the set the generator makes: the committed truth is its cases, seed for seed", () => {
+    // The images depend on the machine's fonts (committed for that reason); their truth does not.
+    expect(invoiceSet()).toEqual(invoiceCases());
+    const cases = invoiceSet();
+    expect(new Set(cases.map((c) => c.layout)).size).toBe(3);
+    expect(cases.filter((c) => c.qr === "intact")).toHaveLength(12);
+    expect(cases.some((c) => c.rotation !== 0) && cases.some((c) => c.blur > 0) && cases.some((c) => c.noise > 0)).toBe(true);
   });
 });
