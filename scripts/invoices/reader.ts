@@ -10,8 +10,6 @@
  * WebAssembly engine and ~50 MB of model that a Worker cannot hold.
  */
 import { type Database, type DatabaseSettings, openDatabase } from "../../src/db/client.ts";
-import { invoiceUploads } from "../../src/db/schema.ts";
-import { sql } from "drizzle-orm";
 import { bytesOf, decideUpload, leaseQueued, MAX_READ_ATTEMPTS } from "../../src/invoices/invoice-uploads.ts";
 import type { InvoiceFileType } from "../../src/invoices/upload-file.ts";
 import { redactSecrets } from "../../src/redact.ts";
@@ -47,12 +45,6 @@ export async function readQueuedInvoices(
     }
   }
   return decided;
-}
-
-/** How many uploads wait for a reader (the console shows it). */
-export async function queuedCount(db: Database): Promise<number> {
-  const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(invoiceUploads).where(sql`${invoiceUploads.status} = 'queued'`);
-  return row?.n ?? 0;
 }
 
 /** Runs passes every `intervalMs` (at once again while a pass found work) until stopped. */

@@ -164,19 +164,29 @@ function digitsOf(text: string): string {
   return match[1]!.replace(/[OolISB]/g, (c) => DIGIT_LOOKALIKES[c]!).replace(/ /g, "");
 }
 
-/** Whether printed text gave every field needed to decide. */
-export function completeFields(found: Partial<InvoiceFields>): found is InvoiceFields {
-  return (
-    found.code !== undefined &&
-    found.number !== undefined &&
-    found.amount !== undefined &&
-    found.date !== undefined &&
-    (found.checkCode !== undefined || found.type === "01")
-  );
-}
-
-/** Printed fields completed for a decision: a type the text did not name is read as an electronic ordinary invoice's. */
-export function fieldsFromPrint(found: Partial<InvoiceFields>): InvoiceFields | null {
-  if (!completeFields({ ...found, type: found.type ?? "10" })) return null;
-  return { type: found.type ?? "10", checkCode: found.checkCode ?? "", ...(found as Omit<InvoiceFields, "type" | "checkCode">) };
+/**
+ * Printed fields as an invoice to decide on, or null when a field is missing: a type the text
+ * does not name reads as an electronic ordinary invoice (the common upload); only a special
+ * VAT invoice (01) may lack a check code.
+ */
+export function fieldsFromPrint(printed: Partial<InvoiceFields> | null): InvoiceFields | null {
+  if (
+    !printed ||
+    printed.code === undefined ||
+    printed.number === undefined ||
+    printed.amount === undefined ||
+    printed.date === undefined
+  ) {
+    return null;
+  }
+  const type = printed.type ?? "10";
+  if (printed.checkCode === undefined && type !== "01") return null;
+  return {
+    type,
+    code: printed.code,
+    number: printed.number,
+    amount: printed.amount,
+    date: printed.date,
+    checkCode: printed.checkCode ?? "",
+  };
 }

@@ -4,7 +4,7 @@ import { toHex } from "../encoding.ts";
 import { invoiceUploads } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { appendPoints } from "../membership/points-ledger.ts";
-import { checkFields, disagreements, type InvoiceFields, invoiceKeyOf, invoicePoints } from "./invoice-fields.ts";
+import { checkFields, disagreements, fieldsFromPrint, type InvoiceFields, invoiceKeyOf, invoicePoints } from "./invoice-fields.ts";
 import type { InvoiceFileType } from "./upload-file.ts";
 
 /**
@@ -98,26 +98,11 @@ export function verdictOf(
       };
     }
   }
-  const fields = reading.qr ?? completed(printed);
+  const fields = reading.qr ?? fieldsFromPrint(printed);
   if (!fields) return { code: "invoice_unreadable", message: "neither a QR code nor the printed fields could be read" };
   const invalid = checkFields(fields, today);
   if (invalid) return { code: "invoice_invalid", message: invalid };
   return { fields, method: reading.printedBy === "pdf" ? "pdf" : reading.qr ? "qr" : "ocr" };
-}
-
-function completed(printed: Partial<InvoiceFields> | null): InvoiceFields | null {
-  if (!printed || printed.code === undefined || printed.number === undefined || printed.amount === undefined || printed.date === undefined)
-    return null;
-  const type = printed.type ?? "10";
-  if (printed.checkCode === undefined && type !== "01") return null;
-  return {
-    type,
-    code: printed.code,
-    number: printed.number,
-    amount: printed.amount,
-    date: printed.date,
-    checkCode: printed.checkCode ?? "",
-  };
 }
 
 /**
