@@ -27,6 +27,7 @@ import { assertPortFree, PortInUseError } from "./local/ports.ts";
 import { migrateDatabase } from "./migrate.ts";
 import { generateVapidKeys } from "../src/push/vapid.ts";
 import { seedDemoStores } from "./local/seed-stores.ts";
+import { startInvoiceReader } from "./invoices/reader.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -108,6 +109,8 @@ async function main(): Promise<void> {
   await seedDemoConfiguration();
   step("seeding the demo stores into local Postgres (those not there yet)");
   await seedDemoStores({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+  step("starting the invoice reader (OCR and PDFs of uploaded invoices, issue 16)");
+  startInvoiceReader({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
   const { generated, ...vapid } = await localVapid();

@@ -115,6 +115,11 @@ export const ERRORS = {
     meaning:
       "refund: the order is not paid, or the refund is more than is left to refund (`refundableAmount`, `refundableUnits`); nothing was refunded",
   },
+  invoice_duplicate: {
+    status: 409,
+    meaning:
+      "invoice upload: this invoice (code and number) already earned points, for this shopper or another (`invoiceKey`); nothing was awarded",
+  },
   conflict: {
     status: 409,
     meaning:
@@ -136,9 +141,32 @@ export const ERRORS = {
     meaning:
       "not sent with Content-Type: application/json, which every state-changing call requires, also without a body (the stores' CSV import: text/csv); nothing taken or written",
   },
+  invoice_unsupported: {
+    status: 415,
+    meaning: "invoice upload: the file's bytes are not a PNG, a JPEG or a PDF (whatever its Content-Type or name says); nothing was stored",
+  },
   idempotency_conflict: {
     status: 422,
     meaning: "the Idempotency-Key was already used with a different qty or different coupons (`orderId`)",
+  },
+  invoice_damaged: {
+    status: 422,
+    meaning:
+      "invoice upload: the file is cut short or altered (a PNG without its end, a JPEG without its end marker, a PDF without `%%EOF`), or its image does not decode; nothing was stored",
+  },
+  invoice_invalid: {
+    status: 422,
+    meaning:
+      "invoice upload: the invoice's data cannot be a real invoice's (a check code that is not 20 digits, a code or number of the wrong length, a zero or huge amount, a date in the future); nothing was awarded",
+  },
+  invoice_mismatch: {
+    status: 422,
+    meaning: "invoice upload: its QR code and its printed text disagree (`fields`: which); nothing was awarded",
+  },
+  invoice_unreadable: {
+    status: 422,
+    meaning:
+      "invoice upload: neither a QR code nor the printed fields (code, number, amount, date, check code) could be read; nothing was awarded",
   },
   rate_limited: {
     status: 429,

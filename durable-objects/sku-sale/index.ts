@@ -3,7 +3,7 @@ import { databaseSettings } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { statusOf } from "../../src/error-codes.ts";
 import { fail, succeed, type Result } from "../../src/errors.ts";
-import type { Order, OrderStatus } from "../../src/orders/order.ts";
+import type { InvoiceKind, Order, OrderStatus } from "../../src/orders/order.ts";
 import type { Change, CheckoutRequest, OrderBook } from "../../src/orders/order-book.ts";
 import { writeOrderEvents } from "../../src/orders/order-sink.ts";
 import type { CheckoutOutcome } from "../../src/coupons/coupon.ts";
@@ -227,8 +227,13 @@ export class SkuSale extends DurableObject<Env> {
   }
 
   /** Confirm, once the payment provider has taken the money. */
-  async confirm(orderId: string, shopperId: string, paymentRef: string): Promise<Result<{ order: Order; changed: boolean }>> {
-    return this.apply((book, now) => book.confirm(orderId, shopperId, paymentRef, now));
+  async confirm(
+    orderId: string,
+    shopperId: string,
+    paymentRef: string,
+    invoiceKind: InvoiceKind = "paper",
+  ): Promise<Result<{ order: Order; changed: boolean }>> {
+    return this.apply((book, now) => book.confirm(orderId, shopperId, paymentRef, now, invoiceKind));
   }
 
   /** Cancel: release the order's units. */

@@ -112,10 +112,10 @@ type ShopperRow = {
   data: string;
 };
 
-/** An order as stored; those stored before gifts (issue 6) or coupons (issue 14) existed have none. */
+/** An order as stored; those stored before gifts (issue 6), coupons (issue 14) or the invoice choice (issue 16) existed have none. */
 export function readOrder(data: string): Order {
   const order = JSON.parse(data) as Order;
-  return { ...order, gift: order.gift ?? null, discounts: order.discounts ?? [] };
+  return { ...order, gift: order.gift ?? null, discounts: order.discounts ?? [], invoiceKind: order.invoiceKind ?? null };
 }
 
 function isStatus(status: string): status is OrderStatus {

@@ -5,7 +5,7 @@ import { CancelledKeys, type CancelledKey } from "./cancelled-keys.ts";
 import { priceUnits } from "../sales/pricing.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import type { StockUnits } from "../sales/stock-units.ts";
-import { HOLDING_STATUSES, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
+import { HOLDING_STATUSES, newOrderId, type InvoiceKind, type Order, type OrderGift, type OrderStatus } from "./order.ts";
 import { MemoryOrderArchive, type OrderArchive, type OrderTally } from "./order-archive.ts";
 
 export interface CheckoutRequest {
@@ -204,6 +204,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       paymentRef: null,
       version: 1,
       gift: offered ? { id: offered.id, title: offered.title } : null,
+      invoiceKind: null,
     };
     this.account(null, order);
     return succeed({ order, replayed: false, change: { order, reason: "checkout" } });
@@ -217,7 +218,13 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
   }
 
   /** Confirm: the order is paid. Repeating it is a no-op; after cancel or expiry it is refused. */
-  confirm(orderId: string, shopperId: string, paymentRef: string, now: number): Result<{ order: Order; change: Change | null }> {
+  confirm(
+    orderId: string,
+    shopperId: string,
+    paymentRef: string,
+    now: number,
+    invoiceKind: InvoiceKind = "paper",
+  ): Result<{ order: Order; change: Change | null }> {
     const found = this.get(orderId, shopperId);
     if (!found.ok) return found;
     const order = found.value;
@@ -229,7 +236,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     if (order.status !== "pending_payment") {
       return fail("order_not_payable", `the order is ${order.status}`, { status: order.status });
     }
-    return succeed(this.transition(order, "paid", now, { paymentRef, reason: "payment confirmed" }));
+    return succeed(this.transition(order, "paid", now, { paymentRef, invoiceKind, reason: "payment confirmed" }));
   }
 
   /**
@@ -359,13 +366,19 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     return earliest;
   }
 
-  private transition(order: Order, status: OrderStatus, now: number, extra: { paymentRef?: string; reason?: string } = {}) {
+  private transition(
+    order: Order,
+    status: OrderStatus,
+    now: number,
+    extra: { paymentRef?: string; invoiceKind?: InvoiceKind; reason?: string } = {},
+  ) {
     const next: Order = {
       ...order,
       status,
       updatedAt: now,
       expiresAt: null,
       paymentRef: extra.paymentRef ?? order.paymentRef,
+      invoiceKind: extra.invoiceKind ?? order.invoiceKind,
       version: order.version + 1,
     };
     if (!HOLDING_STATUSES.has(status)) this.inventory.giveBack(order.ranks);

@@ -44,6 +44,7 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
     version: order.version,
     gift_id: order.gift?.id ?? null,
     discount_lines: order.discounts,
+    invoice_kind: order.invoiceKind,
   }));
 
   // One row per (order, status), the earliest event's: that is when the order entered it.
@@ -104,6 +105,7 @@ const ORDER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ["version", "integer"],
   ["gift_id", "text"],
   ["discount_lines", "jsonb"],
+  ["invoice_kind", "text"],
 ];
 
 /** Identity (id, sku, shopper, idempotency key, creation time) and the gift never change; coupons may, until paid. */
@@ -120,6 +122,7 @@ const MUTABLE_ORDER_COLUMNS = [
   "payment_ref",
   "version",
   "discount_lines",
+  "invoice_kind",
 ];
 
 /** What Postgres holds for one SKU: orders, and units by status. */

@@ -42,7 +42,15 @@ export interface Order {
    * gifts existed have none (read as null).
    */
   gift: OrderGift | null;
+  /**
+   * The invoice (fapiao) chosen when paying (issue 16): "electronic" earns the order double
+   * points. Null until paid, and for orders stored before the choice existed.
+   */
+  invoiceKind: InvoiceKind | null;
 }
+
+/** Paper or electronic invoice (fapiao); paying without choosing means paper. */
+export type InvoiceKind = "paper" | "electronic";
 
 /** A gift as an order names it. */
 export interface OrderGift {

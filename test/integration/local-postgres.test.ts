@@ -410,6 +410,7 @@ function orderOf(sku: string, j: number): Order {
     paymentRef: paid ? `pay_${j}` : null,
     version: 1,
     gift: null,
+    invoiceKind: null,
   };
 }
 

@@ -44,6 +44,7 @@ function pendingOrder(sku: string, overrides: Partial<Order> = {}): Order {
     paymentRef: null,
     version: 1,
     gift: null,
+    invoiceKind: null,
     ...overrides,
   };
 }

@@ -239,6 +239,7 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
       unitPrices: pending.unitPrices,
       expiresAt: pending.expiresAt,
       gift: null,
+      invoiceKind: null,
     });
     const bought = await stub.getOrder(paid.id, shopper.id);
     expect(bought.ok && bought.value).toMatchObject({ id: paid.id, status: "paid", paymentRef: paid.paymentRef });

@@ -39,6 +39,7 @@ import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
 import { StoresView } from "./console/stores-view.ts";
 import { LivestreamsView } from "./console/livestreams-view.ts";
+import { InvoicesView } from "./console/invoices-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -78,6 +79,8 @@ const propagation = new PropagationView(api);
 const teams = new TeamsView(api);
 /** Store coupons (issue 15): claimed, redeemed and rate per livestream and per store, redemptions over time; opened by "Store coupons" (or #store-coupons). */
 const storeCoupons = new StoreCouponsView(api);
+/** Invoice uploads (issue 16): status, how each was read, refusals, points; opened by "Invoices" (or #invoices). */
+const invoices = new InvoicesView(api);
 /** Stores (issue 15): the list, the form, the CSV import and staff tokens; opened by "Stores" (or #stores). */
 const stores = new StoresView(api);
 /** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
@@ -127,6 +130,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#store-coupons" && may(staff.role, "readSales")) storeCoupons.open();
   if (location.hash === "#stores" && may(staff.role, "readSales")) stores.open();
   if (location.hash === "#livestreams" && may(staff.role, "readSales")) livestreams.open();
+  if (location.hash === "#invoices" && may(staff.role, "readShoppers")) invoices.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -149,6 +153,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   storeCoupons.close();
   stores.close();
   livestreams.close();
+  invoices.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

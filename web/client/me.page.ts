@@ -7,6 +7,7 @@ import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
 import { mountNearMeIfPresent } from "./shared/near-me.ts";
+import { mountInvoices } from "./me-invoices.ts";
 import { qrSvg } from "./shared/qr-svg.ts";
 
 /**
@@ -171,6 +172,7 @@ async function load(): Promise<void> {
 
 // "Offers near me" (issue 15): its opt-in, before the profile's reads.
 mountNearMeIfPresent();
+mountInvoices(load);
 await loadTitles();
 await load();
 // Share links (issue 14): after the profile's read, which issued the session.

@@ -8,6 +8,7 @@ import { lang, t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
 import { recordLanding } from "./shared/landing.ts";
+import { chosenInvoice } from "./order-invoice.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -48,6 +49,7 @@ function render(): void {
   for (const line of order.discounts)
     add(t("discountLine", { title: line.title }), `−${formatMoney(line.amount)}`, "discount", line.couponId);
   add(t("total"), formatMoney(order.totalAmount), "total");
+  if (order.invoiceKind) add(t("invoiceChoice"), t(`invoiceKind_${order.invoiceKind}`), "invoice");
   $("order").dataset.coupons = order.discounts.map((line) => line.couponId).join(" ");
   const pending = order.status === "pending_payment";
   renderChooser(order, pending);
@@ -165,7 +167,9 @@ async function load(): Promise<void> {
 $("pay-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const paymentMethod = ($("pay-method") as HTMLSelectElement).value;
-  void act(() => api(`/api/orders/${encodeURIComponent(orderId)}/pay`, { method: "POST", body: { paymentMethod } }));
+  void act(() =>
+    api(`/api/orders/${encodeURIComponent(orderId)}/pay`, { method: "POST", body: { paymentMethod, invoice: chosenInvoice() } }),
+  );
 });
 $("cancel").addEventListener("click", () => {
   void act(() => api(`/api/orders/${encodeURIComponent(orderId)}/cancel`, { method: "POST" }));

@@ -46,6 +46,7 @@ import type {
   TeamCampaignList,
   TeamCampaignWithFigures,
 } from "./api-types.ts";
+import type { AdminInvoiceUploads } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 
 /** An answer of /admin/api: the typed body, or the refusal. */
@@ -102,6 +103,7 @@ export class AdminApi {
   propagationReport = (campaign: string) => this.call<PropagationReport>("GET", `/propagation/${encodeURIComponent(campaign)}`);
   /** The store-coupon figures (issue 15) over `window` (`from`, `to`, `bucket` as the routes take them). */
   storeCouponStats = (window: string) => this.call<StoreCouponReport>("GET", `/store-coupons/stats?${window}`);
+  invoiceUploads = (query: string) => this.call<AdminInvoiceUploads>("GET", `/invoices?${query}`);
   livestreamStats = (id: string, window: string) =>
     this.call<LivestreamReport>("GET", `/livestreams/${encodeURIComponent(id)}/stats?${window}`);
   storeStats = (id: string, window: string) => this.call<StoreReport>("GET", `/stores/${encodeURIComponent(id)}/stats?${window}`);

@@ -374,3 +374,23 @@ export interface LivestreamAuditTrail {
     after: Livestream;
   }>;
 }
+
+/** GET /admin/api/invoices (issue 16): shoppers' invoice uploads and the totals by status. */
+export interface AdminInvoiceUploads {
+  uploads: {
+    id: string;
+    shopperId: string;
+    status: "queued" | "accepted" | "refused";
+    method: "qr" | "pdf" | "ocr" | null;
+    contentType: string;
+    byteSize: number;
+    invoiceKey: string | null;
+    amount: number | null;
+    points: number;
+    refusal: { code: string; message: string } | null;
+    attempts: number;
+    createdAt: number;
+    decidedAt: number | null;
+  }[];
+  totals: { queued: number; accepted: number; refused: number; points: number };
+}

@@ -10,6 +10,7 @@ import { propagationWords } from "../../../src/propagation/propagation-words.ts"
 import { experimentForm } from "./console-experiments.ts";
 import { propagationSection } from "./console-propagation.ts";
 import { storeCouponsSection } from "./console-store-coupons.ts";
+import { invoicesSection } from "./console-invoices.ts";
 import { teamsSection } from "./console-teams.ts";
 import { storeCouponWords } from "../../../src/store-coupons/stats-words.ts";
 import { storesSection } from "./console-stores.ts";
@@ -100,6 +101,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-store-coupons" class="secondary" data-capability="${needs("readSales")}">${storeCouponWords(lang).storeCoupons}</button>
           <button type="button" id="show-stores" class="secondary" data-capability="${needs("readSales")}">${storeWords(lang).stores}</button>
           <button type="button" id="show-livestreams" class="secondary" data-capability="${needs("readSales")}">${livestreamWords(lang).livestreams}</button>
+          <button type="button" id="show-invoices" class="secondary" data-capability="${needs("readShoppers")}">Invoices</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -113,6 +115,7 @@ function page(lang: Lang, nonce: string) {
         ${storeCouponsSection(lang)}
         ${storesSection(lang)}
         ${livestreamsSection(lang)}
+        ${invoicesSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

@@ -16,6 +16,7 @@ import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
 import { livestreams } from "./livestreams.ts";
 import { storeRedemptions } from "./store-redemptions.ts";
+import { invoices } from "./invoices.ts";
 import { share } from "./share.ts";
 import { storeStaffApi } from "./store-staff.ts";
 import { stores } from "./stores.ts";
@@ -94,4 +95,5 @@ export const api = contractApp()
   .route("/", stores)
   .route("/", storeStaffApi)
   .route("/", livestreams)
-  .route("/", storeRedemptions);
+  .route("/", storeRedemptions)
+  .route("/", invoices);

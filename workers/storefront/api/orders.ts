@@ -22,6 +22,10 @@ export const payBody = z
       .max(64)
       .default(LOCAL_PAYMENT_METHODS.approve)
       .describe(`with PAYMENT_PROVIDER=local: ${Object.values(LOCAL_PAYMENT_METHODS).join(", ")}`),
+    invoice: z
+      .enum(["paper", "electronic"])
+      .default("paper")
+      .describe("the invoice (fapiao) wanted: electronic earns the order double points (issue 16); absent: paper"),
   })
   .strict()
   .openapi("PayRequest");
@@ -149,7 +153,7 @@ export const orders = contractApp()
       });
       throw new AppError("payment_declined", charge.reason);
     }
-    const confirmed = await object.confirm(id, shopperId, charge.reference);
+    const confirmed = await object.confirm(id, shopperId, charge.reference, c.req.valid("json").invoice);
     try {
       const { order: paid, changed } = unwrap(confirmed);
       recordPayment("succeeded");

@@ -34,6 +34,10 @@ export const orderSchema = z
       .object({ id: z.string(), title: z.string() })
       .nullable()
       .describe("the limited-time gift that goes with the order, fixed when it was placed; a cancelled or expired order gives it back"),
+    invoiceKind: z
+      .enum(["paper", "electronic"])
+      .nullable()
+      .describe("the invoice (fapiao) chosen when paying; electronic earns double points. Null until paid"),
   })
   .openapi("Order", { description: "A checkout as its shopper sees it: the TCC record, priced by sale rank" });
 
@@ -58,5 +62,6 @@ export function presentOrder(order: Order): z.output<typeof orderSchema> {
     expiresAt: order.expiresAt,
     paymentRef: order.paymentRef,
     gift: order.gift,
+    invoiceKind: order.invoiceKind,
   };
 }

@@ -1,6 +1,7 @@
 import { html } from "hono/html";
 import { messages, type Lang } from "../../../src/i18n/messages.ts";
 import type { Markup } from "./layout.ts";
+import { invoicesSection } from "./me-invoices-section.ts";
 
 /**
  * The shopper's profile page (issue 13): a shell only, like the order page. The profile is
@@ -29,6 +30,7 @@ export function mePage(lang: Lang): Markup {
       </dl>
     </section>
     <section class="card" id="near-me"></section>
+    ${invoicesSection(t)}
     <section class="card" aria-labelledby="wallet-title">
       <h2 id="wallet-title">${t.myCoupons}</h2>
       <p id="wallet-status" role="status">${t.loading}</p>

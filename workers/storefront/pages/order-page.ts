@@ -2,6 +2,7 @@ import { html } from "hono/html";
 import { LOCAL_PAYMENT_METHODS } from "../../../src/payments/index.ts";
 import { messages, type Lang } from "../../../src/i18n/messages.ts";
 import type { Markup } from "./layout.ts";
+import { invoiceChoice } from "./invoice-choice.ts";
 
 /**
  * The order page: a shell only. The order is personal, so the page is never cached and
@@ -27,6 +28,7 @@ export function orderPage(lang: Lang, orderId: string): Markup {
       <canvas id="countdown" width="360" height="64"></canvas>
     </div>
     <form id="pay-form" hidden>
+      ${invoiceChoice(t)}
       <label>${t.payMethod}
         <select id="pay-method">
           <option value="${LOCAL_PAYMENT_METHODS.approve}">${t.method_approve}</option>

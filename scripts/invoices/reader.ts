@@ -1,0 +1,85 @@
+/**
+ * The invoice reader (issue 16): a Node process that reads the uploads the Worker could not
+ * decide at once — PDFs (text layer and QR image) and images without a readable QR code (OCR
+ * with tesseract.js and its packaged English model) — and decides them. It leases `queued`
+ * rows `for update skip locked` (claimed_at; a lease that runs out, from a reader that died,
+ * is taken again), so any number of readers can run side by side.
+ *
+ * `npm start` runs one in-process; in production it runs as its own service (a container:
+ * `DATABASE_URL=… npm run invoices:reader`), next to Postgres, since OCR needs Node, a
+ * WebAssembly engine and ~50 MB of model that a Worker cannot hold.
+ */
+import { type Database, type DatabaseSettings, openDatabase } from "../../src/db/client.ts";
+import { bytesOf, decideUpload, leaseQueued, MAX_READ_ATTEMPTS } from "../../src/invoices/invoice-uploads.ts";
+import type { InvoiceFileType } from "../../src/invoices/upload-file.ts";
+import { redactSecrets } from "../../src/redact.ts";
+import { InvoiceOcr } from "./ocr.ts";
+import { readUpload } from "./read-upload.ts";
+
+const FILE_TYPES: readonly InvoiceFileType[] = ["image/png", "image/jpeg", "application/pdf"];
+
+/**
+ * One pass: leases up to `limit` queued uploads, reads and decides each. An upload that fails
+ * to be read is left to be leased again; after MAX_READ_ATTEMPTS it is refused as unreadable.
+ * Returns how many were decided.
+ */
+export async function readQueuedInvoices(
+  db: Database,
+  ocr: InvoiceOcr,
+  options: { limit?: number; now?: () => number } = {},
+): Promise<number> {
+  const now = options.now ?? Date.now;
+  let decided = 0;
+  for (const upload of await leaseQueued(db, options.limit ?? 4, now())) {
+    const type = FILE_TYPES.find((t) => t === upload.contentType);
+    try {
+      if (!type || !upload.content) throw new Error(`upload ${upload.id} has no readable file`);
+      await decideUpload(db, upload.id, await readUpload(bytesOf(upload.content), type, ocr), now());
+      decided += 1;
+    } catch (error) {
+      console.error(`invoice ${upload.id} not read (attempt ${upload.attempts}): ${redactSecrets((error as Error).message)}`);
+      if (upload.attempts >= MAX_READ_ATTEMPTS) {
+        await decideUpload(db, upload.id, { qr: null, printed: null, printedBy: null }, now(), type === "application/pdf" ? "pdf" : "ocr");
+        decided += 1;
+      }
+    }
+  }
+  return decided;
+}
+
+/** Runs passes every `intervalMs` (at once again while a pass found work) until stopped. */
+export function startInvoiceReader(settings: DatabaseSettings, intervalMs = 2000): { stop: () => Promise<void> } {
+  const { db, close } = openDatabase(settings);
+  const ocr = new InvoiceOcr();
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  const pass = async () => {
+    let found = 0;
+    try {
+      found = await readQueuedInvoices(db, ocr);
+    } catch (error) {
+      console.error(`invoice reader pass failed: ${redactSecrets((error as Error).message)}`);
+    }
+    if (!stopped) timer = setTimeout(pass, found > 0 ? 0 : intervalMs);
+  };
+  timer = setTimeout(pass, 0);
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await ocr.close();
+      await close();
+    },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    console.error("DATABASE_URL is not set: the reader reads queued invoice uploads from Postgres.");
+    process.exit(2);
+  }
+  const reader = startInvoiceReader({ url, localWsProxy: process.env.NEON_WS_PROXY });
+  console.log("invoice reader: reading queued uploads");
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void reader.stop().then(() => process.exit(0)));
+}

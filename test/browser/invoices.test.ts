@@ -1,0 +1,132 @@
+import type { Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
+import { freshInvoice, qrInvoicePng } from "../support/invoice-image.ts";
+import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+
+/**
+ * Invoices in Chromium (issue 16): the order page's paper/electronic choice (phone, Chinese),
+ * /me's uploads with each one's status (phone, English), and the console's Invoices view.
+ * Nothing waits for time: the tests poll what the page shows.
+ */
+let shop: StorefrontUnderTest;
+
+beforeAll(async () => {
+  shop = await StorefrontUnderTest.start(inject("stackVars"));
+});
+afterAll(() => shop?.stop());
+afterEach(() => {
+  expect(shop.cspViolations.splice(0)).toEqual([]);
+});
+
+const fitsThePhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+describe("the invoice choice on the order page", () => {
+  it("offers a phone shopper in Chinese paper or electronic (double points), sends the choice with the payment and shows it once paid", async () => {
+    const sale = await shop.seedSale();
+    const context = await shop.newShopper("phone", "zh-CN");
+    const page = await context.newPage();
+    await page.goto(`/sales/${sale.sku}`);
+    await page.waitForFunction(() => document.querySelector("#buy")?.getAttribute("data-state") === "live");
+    await page.locator("#buy").click();
+    await page.waitForURL(/\/orders\/ord_/);
+    await page.locator("#pay-form").waitFor();
+    expect(await page.locator("#invoice-choice legend").textContent()).toBe("发票");
+    const paper = page.getByRole("radio", { name: "纸质发票" });
+    const electronic = page.getByRole("radio", { name: /电子发票：双倍积分，节约纸张/ });
+    expect(await paper.isChecked()).toBe(true);
+    await electronic.check();
+    expect(await fitsThePhone(page)).toBe(true);
+    await page.screenshot({ path: screenshotPath("order-phone-invoice-choice"), fullPage: true });
+    const pay = page.waitForRequest((request) => request.url().endsWith("/pay"));
+    await page.locator("#pay").click();
+    expect((await pay).postDataJSON()).toMatchObject({ invoice: "electronic" });
+    await expect.poll(() => page.locator('#order-lines dd[data-field="invoice"]').textContent()).toBe("电子发票（双倍积分）");
+    expect(await page.locator("#pay-form").isHidden()).toBe(true);
+    await context.close();
+  });
+});
+
+describe("invoice uploads on /me", () => {
+  it("lets a phone shopper upload invoice photos, with the camera offered, and shows each one's status, points or refusal", async () => {
+    const context = await shop.newShopper("phone");
+    const page = await context.newPage();
+    await page.goto("/me");
+    const input = page.locator("#invoice-file");
+    expect(await input.getAttribute("accept")).toBe("image/*,application/pdf");
+    expect(await page.locator("#invoices-title").textContent()).toBe("Invoices for points");
+    await expect.poll(() => page.locator("#invoice-list li").first().textContent()).toBe("No invoices uploaded yet.");
+
+    // A photo whose QR code reads: accepted at once, with its points.
+    const fields = freshInvoice();
+    await input.setInputFiles({ name: "fapiao.png", mimeType: "image/png", buffer: Buffer.from(qrInvoicePng(qrPayloadOf(fields))) });
+    const accepted = page.locator('#invoice-list li[data-status="accepted"]');
+    await expect.poll(() => accepted.count()).toBe(1);
+    expect(await accepted.locator("strong").textContent()).toBe(`Invoice ${fields.number}`);
+    expect(await accepted.locator(".invoice-status").textContent()).toBe("Accepted");
+    expect(await accepted.locator(".meta").textContent()).toBe("¥258.00 · 2026-01-15 · +25 points");
+
+    // The same invoice again: refused, and said why.
+    await input.setInputFiles({ name: "again.png", mimeType: "image/png", buffer: Buffer.from(qrInvoicePng(qrPayloadOf(fields))) });
+    await expect.poll(() => page.locator("#invoice-message").textContent()).toBe("This invoice has already earned points.");
+    const refused = page.locator('#invoice-list li[data-status="refused"]');
+    await expect.poll(() => refused.count()).toBe(1);
+    expect(await refused.locator(".invoice-status").textContent()).toBe("Refused");
+
+    // A photo without an invoice QR code: queued for the reader, shown as being read.
+    await input.setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: Buffer.from(qrInvoicePng("not an invoice")) });
+    await expect.poll(() => page.locator('#invoice-list li[data-status="queued"] .invoice-status').textContent()).toBe("Being read");
+
+    // Not an image at all, whatever it is called: refused before anything is stored.
+    await input.setInputFiles({
+      name: "fake.png",
+      mimeType: "image/png",
+      buffer: Buffer.from("<svg xmlns='http://www.w3.org/2000/svg'/>"),
+    });
+    await expect
+      .poll(() => page.locator("#invoice-message").textContent())
+      .toBe("Please upload a photo (PNG or JPEG) or the PDF of the invoice.");
+    expect(await page.locator("#invoice-list li").count()).toBe(3);
+    expect(await fitsThePhone(page)).toBe(true);
+    await page.locator("#invoices").screenshot({ path: screenshotPath("me-phone-invoices") });
+    await context.close();
+  });
+});
+
+describe("the console's Invoices view", () => {
+  it("shows a marketer the uploads with status, how each was read, refusals and points", async () => {
+    const fields = freshInvoice();
+    const shopper = await shop.newShopper("desktop");
+    const shopperPage = await shopper.newPage();
+    await shopperPage.goto("/me");
+    const png = Buffer.from(qrInvoicePng(qrPayloadOf(fields)));
+    await shopperPage.locator("#invoice-file").setInputFiles({ name: "a.png", mimeType: "image/png", buffer: png });
+    await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="accepted"]').count()).toBe(1);
+
+    const context = await shop.newShopper("desktop");
+    const page = await context.newPage();
+    const marketer = await shop.createStaff("marketer", "Mia Marketer");
+    await page.goto("/admin");
+    await page.fill("#password-sign-in [name=email]", marketer.email);
+    await page.fill("#password-sign-in [name=password]", marketer.password);
+    await page.click("#password-sign-in button[type=submit]");
+    await page.locator("#app").waitFor();
+    await page.click("#show-invoices");
+    const row = page.locator(`#invoices-table tr[data-status="accepted"]`, { hasText: fields.code + fields.number });
+    await expect.poll(() => row.count()).toBe(1);
+    expect(await row.locator('[data-field="method"]').textContent()).toBe("QR");
+    expect(await row.locator('[data-field="points"]').textContent()).toBe("25");
+    expect(Number(await page.locator('#invoices-totals [data-total="accepted"]').textContent())).toBeGreaterThanOrEqual(1);
+    await page.selectOption("#invoices-status", "refused");
+    await expect
+      .poll(() =>
+        page
+          .locator("#invoices-table tr[data-upload]")
+          .evaluateAll((rows) => rows.every((r) => r.getAttribute("data-status") === "refused")),
+      )
+      .toBe(true);
+    await page.locator("#invoices").screenshot({ path: screenshotPath("console-invoices") });
+    await context.close();
+    await shopper.close();
+  });
+});

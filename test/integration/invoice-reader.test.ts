@@ -1,0 +1,145 @@
+import { readFileSync } from "node:fs";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openDatabase } from "../../src/db/client.ts";
+import { invoiceUploads, pointsEntries } from "../../src/db/schema.ts";
+import { qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
+import { decideUpload, pointsKeyOf, recordUpload } from "../../src/invoices/invoice-uploads.ts";
+import type { InvoiceFileType } from "../../src/invoices/upload-file.ts";
+import { invoiceSet } from "../../scripts/invoices/evaluate.ts";
+import { FIXTURES } from "../../scripts/invoices/generate.ts";
+import { invoicePdf } from "../../scripts/invoices/invoice-pdf.ts";
+import { InvoiceOcr } from "../../scripts/invoices/ocr.ts";
+import { readQueuedInvoices } from "../../scripts/invoices/reader.ts";
+import { freshInvoice } from "../support/invoice-image.ts";
+
+/**
+ * The Node reader against the test Postgres (issue 16): PDFs read by text layer and QR image,
+ * images by OCR, the refusals, leases that never hand one upload to two readers, and points
+ * once per invoice under concurrent decisions.
+ */
+let database: ReturnType<typeof openDatabase>;
+const ocr = new InvoiceOcr();
+beforeAll(() => {
+  const vars = inject("stackVars");
+  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
+});
+afterAll(async () => {
+  await ocr.close();
+  await database?.close();
+});
+
+const NOW = Date.UTC(2026, 10, 27, 8);
+const shopper = () => `shopper-${crypto.randomUUID().slice(0, 8)}`;
+
+async function upload(bytes: Uint8Array, type: InvoiceFileType, shopperId = shopper()) {
+  return (await recordUpload(database.db, { shopperId, idempotencyKey: crypto.randomUUID(), bytes, type, at: NOW })).row;
+}
+
+async function row(id: string) {
+  const [found] = await database.db.select().from(invoiceUploads).where(sql`${invoiceUploads.id} = ${id}`);
+  return found!;
+}
+
+/** Passes until every upload named is decided (other tests' rows may be queued too). */
+async function readUntilDecided(ids: string[]): Promise<void> {
+  for (let pass = 0; pass < 20; pass++) {
+    await readQueuedInvoices(database.db, ocr, { limit: 8, now: () => NOW });
+    const rows = await Promise.all(ids.map(row));
+    if (rows.every((r) => r.status !== "queued")) return;
+  }
+}
+
+function printedLines(f: ReturnType<typeof freshInvoice>, overrides: { amount?: string } = {}): string[] {
+  return [
+    "Electronic Ordinary VAT Invoice",
+    `Invoice code: ${f.code}`,
+    `Invoice No: ${f.number}`,
+    `Date: ${f.date.replaceAll("-", "")}`,
+    `Check code: ${f.checkCode}`,
+    `Amount: ${overrides.amount ?? `${f.amount / 100}.00`}`,
+  ];
+}
+
+describe("the invoice reader", () => {
+  it("accepts a PDF whose text and QR agree, refuses one where they do not, and one with neither", async () => {
+    const agreeing = freshInvoice();
+    const clashing = freshInvoice();
+    const good = await upload(invoicePdf(printedLines(agreeing), qrPayloadOf(agreeing)), "application/pdf");
+    const bad = await upload(invoicePdf(printedLines(clashing, { amount: "999.00" }), qrPayloadOf(clashing)), "application/pdf");
+    const blank = await upload(invoicePdf(["Thank you for shopping"]), "application/pdf");
+    await readUntilDecided([good.id, bad.id, blank.id]);
+    expect(await row(good.id)).toMatchObject({ status: "accepted", method: "pdf", points: 25, content: null });
+    expect(await row(bad.id)).toMatchObject({ status: "refused", refusalCode: "invoice_mismatch", points: 0 });
+    expect((await row(bad.id)).refusalMessage).toMatch(/amount/);
+    expect(await row(blank.id)).toMatchObject({ status: "refused", refusalCode: "invoice_unreadable" });
+  });
+
+  it("OCRs an image without a readable QR code, and refuses the same invoice from another shopper as a duplicate", async () => {
+    const c = invoiceSet().find((x) => x.file === "invoice-10.png")!;
+    const bytes = new Uint8Array(readFileSync(`${FIXTURES}${c.file}`));
+    // The fixture's invoice may have been accepted by an earlier run against this database.
+    await database.db.delete(invoiceUploads).where(sql`${invoiceUploads.invoiceKey} = ${c.fields.code + c.fields.number}`);
+    await database.db.delete(pointsEntries).where(sql`${pointsEntries.idempotencyKey} = ${pointsKeyOf(c.fields.code + c.fields.number)}`);
+    const first = await upload(bytes, "image/png");
+    await readUntilDecided([first.id]);
+    expect(await row(first.id)).toMatchObject({ status: "accepted", method: "ocr", fields: c.fields });
+    const again = await upload(bytes, "image/png");
+    await readUntilDecided([again.id]);
+    expect(await row(again.id)).toMatchObject({ status: "refused", refusalCode: "invoice_duplicate" });
+  });
+
+  it("hands each queued upload to one reader: two readers side by side decide each once", async () => {
+    const invoices = Array.from({ length: 6 }, () => freshInvoice());
+    const rows = await Promise.all(invoices.map((f) => upload(invoicePdf(printedLines(f)), "application/pdf")));
+    await Promise.all([
+      readQueuedInvoices(database.db, ocr, { limit: 6, now: () => NOW }),
+      readQueuedInvoices(database.db, ocr, { limit: 6, now: () => NOW }),
+    ]);
+    await readUntilDecided(rows.map((r) => r.id));
+    const decided = await Promise.all(rows.map((r) => row(r.id)));
+    expect(decided.map((r) => [r.status, r.attempts])).toEqual(rows.map(() => ["accepted", 1]));
+  });
+
+  it("awards one invoice once when many uploads of it are decided at the same moment", async () => {
+    const f = freshInvoice();
+    const rows = await Promise.all(Array.from({ length: 10 }, () => upload(invoicePdf(printedLines(f)), "application/pdf")));
+    const decided = await Promise.all(rows.map((r) => decideUpload(database.db, r.id, { qr: f, printed: null, printedBy: null }, NOW)));
+    expect(decided.filter((r) => r.status === "accepted")).toHaveLength(1);
+    expect(decided.filter((r) => r.refusalCode === "invoice_duplicate")).toHaveLength(9);
+    const ledger = await database.db
+      .select()
+      .from(pointsEntries)
+      .where(sql`${pointsEntries.idempotencyKey} = ${pointsKeyOf(f.code + f.number)}`);
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({ amount: 25, reason: "invoice_upload" });
+  });
+
+  it("refuses an invoice whose code or number was misread but whose check code is one already awarded", async () => {
+    const f = freshInvoice();
+    const misread = { ...f, number: f.number.replace(/^./, (d) => String((Number(d) + 1) % 10)) };
+    const [a, b] = await Promise.all([
+      upload(invoicePdf(printedLines(f)), "application/pdf"),
+      upload(invoicePdf(printedLines(misread)), "application/pdf"),
+    ]);
+    const decided = await Promise.all([
+      decideUpload(database.db, a!.id, { qr: null, printed: f, printedBy: "ocr" }, NOW),
+      decideUpload(database.db, b!.id, { qr: null, printed: misread, printedBy: "ocr" }, NOW),
+    ]);
+    expect(decided.map((r) => r.status).sort()).toEqual(["accepted", "refused"]);
+    expect(decided.find((r) => r.status === "refused")?.refusalCode).toBe("invoice_duplicate");
+  });
+
+  it("refuses invalid invoice data: a check code too short, a date in the future", async () => {
+    const short = { ...freshInvoice(), checkCode: "123456" };
+    const future = freshInvoice("2026-12-25");
+    const [a, b] = await Promise.all([
+      upload(invoicePdf(printedLines(short)), "application/pdf"),
+      upload(invoicePdf(printedLines(future)), "application/pdf"),
+    ]);
+    const decidedA = await decideUpload(database.db, a!.id, { qr: short, printed: null, printedBy: null }, NOW);
+    const decidedB = await decideUpload(database.db, b!.id, { qr: future, printed: null, printedBy: null }, NOW);
+    expect([decidedA.refusalCode, decidedB.refusalCode]).toEqual(["invoice_invalid", "invoice_invalid"]);
+    expect(decidedB.refusalMessage).toMatch(/future/);
+  });
+});
