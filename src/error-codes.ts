@@ -115,6 +115,11 @@ export const ERRORS = {
     meaning:
       "refund: the order is not paid, or the refund is more than is left to refund (`refundableAmount`, `refundableUnits`); nothing was refunded",
   },
+  no_price_credit: {
+    status: 409,
+    meaning:
+      "price protection: the order is owed no credit now (`reason`: not_paid, before_purchase, outside_window — the drop fell outside the member's window or their tier has none —, all_refunded, or not_lower — no price below what was paid or already credited down to); nothing was credited",
+  },
   conflict: {
     status: 409,
     meaning:

@@ -130,3 +130,20 @@ export async function memberStanding(db: Executor, shopperId: string, config?: T
     recomputedAt: row?.recomputed_at ? new Date(row.recomputed_at).getTime() : null,
   };
 }
+
+/** The benefits granted a member, newest first (at most 100), for the console's member lookup. */
+export async function grantsOf(
+  db: Executor,
+  shopperId: string,
+): Promise<Array<{ kind: string; source: string; tier: string | null; key: string; at: number }>> {
+  const rows = await db.execute<{ kind: string; source: string; tier: string | null; idempotency_key: string; granted_at: string }>(sql`
+    select kind, source, tier, idempotency_key, granted_at from benefit_grants where shopper_id = ${shopperId}
+    order by granted_at desc, id desc limit 100`);
+  return rows.rows.map((row) => ({
+    kind: row.kind,
+    source: row.source,
+    tier: row.tier,
+    key: row.idempotency_key,
+    at: new Date(row.granted_at).getTime(),
+  }));
+}

@@ -24,6 +24,8 @@ import { adminStoreCouponStats } from "./store-coupon-stats.ts";
 import { adminStores } from "./stores.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
 import { adminLivestreams } from "./livestreams.ts";
+import { adminMemberTiers } from "./member-tiers.ts";
+import { adminPriceProtection } from "./price-protection.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -106,4 +108,6 @@ export const adminApi = contractApp()
   .route("/", adminPropagation)
   .route("/", adminStoreCouponStats)
   .route("/", adminStores)
-  .route("/", adminLivestreams);
+  .route("/", adminLivestreams)
+  .route("/", adminMemberTiers)
+  .route("/", adminPriceProtection);

@@ -15,6 +15,7 @@ import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
 import { livestreams } from "./livestreams.ts";
+import { membership } from "./membership.ts";
 import { storeRedemptions } from "./store-redemptions.ts";
 import { share } from "./share.ts";
 import { storeStaffApi } from "./store-staff.ts";
@@ -94,4 +95,5 @@ export const api = contractApp()
   .route("/", stores)
   .route("/", storeStaffApi)
   .route("/", livestreams)
-  .route("/", storeRedemptions);
+  .route("/", storeRedemptions)
+  .route("/", membership);

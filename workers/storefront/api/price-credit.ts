@@ -18,6 +18,8 @@ import { refundOrder } from "./refund-order.ts";
 /** A credit paid for one drop. */
 export interface PaidCredit {
   claimId: string;
+  sku: string;
+  paidUnitPrice: number;
   refundId: string;
   dropPrice: number;
   dropAt: number;
@@ -144,6 +146,8 @@ async function pay(
   if (replayed) return null;
   return {
     claimId,
+    sku: order.purchase.sku,
+    paidUnitPrice: order.purchase.unitPrice,
     refundId: refund.id,
     dropPrice: drop.price,
     dropAt: drop.at,
