@@ -165,7 +165,16 @@ export const membership = contractApp()
   .openapi(claimRoute, async (c) => {
     const { id } = c.req.valid("param");
     const at = Date.now();
-    const outcome = await claimPriceProtection(c.env, id, { source: "shopper", at, shopperId: c.get("shopperId") });
+    const outcome = await claimPriceProtection(c.env, id, { source: "shopper", at, shopperId: c.get("shopperId") }).catch(
+      (error: unknown) => {
+        if (error instanceof AppError) throw error;
+        console.error(`price protection: Postgres did not answer (${describeDatabaseFailure(error).summary})`);
+        throw new AppError(
+          "dependency_unavailable",
+          "price protection (Postgres) cannot be reached just now; nothing was credited; try again shortly",
+        );
+      },
+    );
     if (outcome.reason !== null) throw new AppError("no_price_credit", outcome.message, { reason: outcome.reason });
     const credits = outcome.credits.map((credit) => ({
       orderId: id,
