@@ -8,6 +8,7 @@ import { lang, t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
 import { recordLanding } from "./shared/landing.ts";
+import { mountPriceProtection } from "./order-price-protection.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -176,6 +177,7 @@ $("coupon-options").addEventListener("change", (event) => {
   if (input.name === "coupon") void applyCoupons(input.value ? [input.value] : []);
 });
 
+mountPriceProtection($("order"));
 await syncOverHttp(clock);
 await loadWallet();
 await load();
