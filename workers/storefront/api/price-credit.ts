@@ -53,9 +53,10 @@ class CreditedMeanwhile extends Error {}
 export async function claimPriceProtection(
   env: Env,
   orderId: string,
-  claim: { source: "shopper" | "scan"; at: number; shopperId?: string },
+  claim: { source: "shopper" | "scan"; at: number; shopperId?: string; timeZone?: string },
 ): Promise<ClaimOutcome> {
-  const timeZone = (await new TierCatalog(env.SALES).current()).timeZone;
+  // The scan passes the shop's time zone it read once; a shopper's claim reads it here.
+  const timeZone = claim.timeZone ?? (await new TierCatalog(env.SALES).current()).timeZone;
   const credits: PaidCredit[] = [];
   let refusal: { reason: NoCreditReason; message: string } = { reason: "not_lower", message: "no lower price was recorded" };
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {

@@ -45,7 +45,7 @@ export async function scanPriceProtection(
   let amount = 0;
   for (const orderId of orders) {
     try {
-      const outcome = await claimPriceProtection(env, orderId, { source: "scan", at });
+      const outcome = await claimPriceProtection(env, orderId, { source: "scan", at, timeZone });
       credited += outcome.credits.length;
       amount += outcome.credits.reduce((sum, credit) => sum + credit.amount, 0);
     } catch (error) {
