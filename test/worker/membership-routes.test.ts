@@ -110,6 +110,7 @@ describe("member tiers and price protection: the routes (issue 16)", () => {
     expect(await report.json()).toMatchObject({
       total: { claims: 1, amount: 5_000 },
       bySku: [{ sku, claims: 1, amount: 5_000 }],
+      byDay: [{ day: new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(Date.now()), claims: 1, amount: 5_000 }],
       claims: [{ orderId, amount: 5_000, source: "shopper" }],
     });
     const lookup = await admin(`/members/${shopper.id}`);
