@@ -15,6 +15,8 @@ import { couponKey, couponTemplateSchema } from "../src/coupons/coupon-template.
 import { demoCoupons } from "../src/coupons/demo-coupons.ts";
 import { demoTeamCampaigns } from "../src/teams/demo-team-campaigns.ts";
 import { demoLivestreams, demoStoreCoupons } from "../src/livestreams/demo-livestreams.ts";
+import { demoTiers } from "../src/membership/demo-tiers.ts";
+import { TIER_CONFIG_KEY, tierConfigSchema } from "../src/membership/tier-config.ts";
 import { livestreamKey, livestreamSchema } from "../src/livestreams/livestream.ts";
 import { teamCampaignKey, teamCampaignSchema } from "../src/teams/team-campaign.ts";
 import { teamCouponTemplate } from "../src/teams/team-coupon.ts";
@@ -157,7 +159,7 @@ async function seedDemoSales(previousVersions: Map<string, number>): Promise<voi
 }
 
 /**
- * The seed's experiments (issue 13), coupons and team campaign (issue 14), written only when local KV has none
+ * The seed's experiments (issue 13), coupons and team campaign (issue 14), member tiers (issue 16), written only when local KV has none
  * under their keys: unlike a demo sale, whose window must start now, these keep what the
  * console did to them (started, stopped, reweighted, edited) across restarts.
  */
@@ -190,7 +192,9 @@ async function seedDemoConfiguration(): Promise<void> {
       return { key: livestreamKey(livestream.id), value: JSON.stringify(livestream) };
     }),
   ];
-  const entries = [...experiments, ...coupons, ...teams, ...live];
+  // Member tiers (issue 16): the one tier document, silver, gold and diamond.
+  const tiers = [{ key: TIER_CONFIG_KEY, value: JSON.stringify(tierConfigSchema.parse(demoTiers())) }];
+  const entries = [...experiments, ...coupons, ...teams, ...live, ...tiers];
   const present = await localKvKeys(entries.map((entry) => entry.key));
   const missing = entries.filter((entry) => !present.has(entry.key));
   if (missing.length === 0) return;

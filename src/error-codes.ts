@@ -120,6 +120,11 @@ export const ERRORS = {
     meaning:
       "invoice upload: this invoice (code and number) already earned points, for this shopper or another (`invoiceKey`); nothing was awarded",
   },
+  no_price_credit: {
+    status: 409,
+    meaning:
+      "price protection: the order is owed no credit now (`reason`: not_paid, before_purchase, outside_window — the drop fell outside the member's window or their tier has none —, all_refunded, or not_lower — no price below what was paid or already credited down to); nothing was credited",
+  },
   conflict: {
     status: 409,
     meaning:

@@ -137,10 +137,11 @@ export class CouponPool extends DurableObject<Env> {
    * Grants one coupon to a shopper, of its own amount (a team's red packet share): exactly
    * once per `grantKey`, whoever asks again. Granted coupons come from templates of their own
    * (`claimable: false`), so no claim limit applies; the template's window still bounds spending.
+   * `amountOff` null: the template's own terms (a member tier's coupon, issue 16).
    */
   async grant(
     template: CouponTemplate,
-    grant: { grantKey: string; shopperId: string; amountOff: number; validUntil: number },
+    grant: { grantKey: string; shopperId: string; amountOff: number | null; validUntil: number },
   ): Promise<{ coupon: Coupon; replayed: boolean }> {
     const current = this.adopt(template);
     const earlier = this.store.byClaimKey(grant.shopperId, grant.grantKey);

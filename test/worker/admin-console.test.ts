@@ -10,6 +10,8 @@ import { teamCampaignDraftSchema } from "../../src/teams/team-campaign.ts";
 import { livestreamDraftSchema } from "../../src/livestreams/livestream.ts";
 import type { CouponAuditEntry, CouponPoolFigures, CouponTemplateFigures } from "../../workers/storefront/admin/coupons.ts";
 import type { AdminSale, SaleSaved } from "../../workers/storefront/admin/sales.ts";
+import type { TierConfigAuditEntry } from "../../workers/storefront/admin/member-tiers.ts";
+import type { claimsReport } from "../../src/membership/claims-report.ts";
 import type { LivestreamAuditEntry } from "../../workers/storefront/admin/livestreams.ts";
 import type {
   TeamCampaignAuditEntry,
@@ -178,6 +180,14 @@ describe("GET /admin: the marketer console", () => {
       "livestream-editor": "editSales",
       "show-invoices": "readShoppers",
       invoices: "readShoppers",
+      "show-member-tiers": "readSales",
+      "show-price-protection": "readSales",
+      "member-tiers": "readSales",
+      "edit-member-tiers": "editSales",
+      "member-tiers-audit": "readAudit",
+      "member-lookup": "readShoppers",
+      "member-tiers-editor": "editSales",
+      "price-protection": "readSales",
     });
   });
 
@@ -216,6 +226,9 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.StoreImport>().toEqualTypeOf<StoresWritten>();
     // Livestreams (issue 15).
     expectTypeOf<Console.LivestreamAuditTrail["entries"][number]>().toEqualTypeOf<LivestreamAuditEntry>();
+    // Member tiers and price protection (issue 16).
+    expectTypeOf<Console.MemberTiersAuditTrail["entries"][number]>().toEqualTypeOf<TierConfigAuditEntry>();
+    expectTypeOf<Omit<Console.PriceProtectionReport, "timeZone">>().toEqualTypeOf<Awaited<ReturnType<typeof claimsReport>>>();
   });
 });
 

@@ -155,6 +155,7 @@ describe("GET /api/openapi.json", () => {
         "POST /api/livestreams/{id}/claim",
         "POST /api/stores/{storeId}/redemptions",
         "POST /api/invoices",
+        "POST /api/orders/{id}/price-protection",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -288,6 +289,12 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/livestreams/{id}/stats": "readSales",
       "GET /admin/api/stores/{id}/stats": "readSales",
       "GET /admin/api/invoices": "readShoppers",
+      "GET /admin/api/membership/tiers": "readSales",
+      "PUT /admin/api/membership/tiers": "editSales",
+      "GET /admin/api/membership/{id}/history": "readSales",
+      "GET /admin/api/membership/{id}/audit": "readAudit",
+      "GET /admin/api/members/{id}": "readShoppers",
+      "GET /admin/api/price-protection/claims": "readSales",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

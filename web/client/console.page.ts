@@ -40,6 +40,8 @@ import { TeamsView } from "./console/teams-view.ts";
 import { StoresView } from "./console/stores-view.ts";
 import { LivestreamsView } from "./console/livestreams-view.ts";
 import { InvoicesView } from "./console/invoices-view.ts";
+import { MemberTiersView } from "./console/member-tiers-view.ts";
+import { PriceProtectionView } from "./console/price-protection-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -85,6 +87,10 @@ const invoices = new InvoicesView(api);
 const stores = new StoresView(api);
 /** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
 const livestreams = new LivestreamsView(api);
+/** Member tiers (issue 16): the tier document, its form, history and audit, and the member lookup; opened by "Member tiers" (or #member-tiers). */
+const memberTiers = new MemberTiersView(api);
+/** Price protection (issue 16): the credits paid and their cost; opened by "Price protection" (or #price-protection). */
+const priceProtection = new PriceProtectionView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -131,6 +137,8 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#stores" && may(staff.role, "readSales")) stores.open();
   if (location.hash === "#livestreams" && may(staff.role, "readSales")) livestreams.open();
   if (location.hash === "#invoices" && may(staff.role, "readShoppers")) invoices.open();
+  if (location.hash === "#member-tiers" && may(staff.role, "readSales")) memberTiers.open();
+  if (location.hash === "#price-protection" && may(staff.role, "readSales")) priceProtection.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -154,6 +162,8 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   stores.close();
   livestreams.close();
   invoices.close();
+  memberTiers.close();
+  priceProtection.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

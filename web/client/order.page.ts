@@ -9,6 +9,7 @@ import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
 import { recordLanding } from "./shared/landing.ts";
 import { chosenInvoice } from "./order-invoice.ts";
+import { mountPriceProtection } from "./order-price-protection.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -180,6 +181,7 @@ $("coupon-options").addEventListener("change", (event) => {
   if (input.name === "coupon") void applyCoupons(input.value ? [input.value] : []);
 });
 
+mountPriceProtection($("order"));
 await syncOverHttp(clock);
 await loadWallet();
 await load();

@@ -1,3 +1,6 @@
+import { PRICE_PROTECTION_JOB } from "./api/price-protection-scan.ts";
+import { TIER_JOB } from "./api/tier-recompute.ts";
+
 /**
  * The storefront's Cron Trigger (wrangler.toml `[triggers]`, every minute): the jobs that run
  * on a schedule rather than in a request (issue 16: members' tiers, price protection's scan,
@@ -12,7 +15,7 @@ export interface ScheduledJob {
 }
 
 /** Every job, in the order they run each minute. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [];
+export const SCHEDULED_JOBS: ScheduledJob[] = [TIER_JOB, PRICE_PROTECTION_JOB];
 
 export async function runScheduledJobs(
   env: Env,

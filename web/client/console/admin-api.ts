@@ -41,6 +41,12 @@ import type {
   LivestreamHistory,
   LivestreamList,
   LivestreamSaved,
+  MemberLookup,
+  MemberTiersAuditTrail,
+  MemberTiersDraft,
+  MemberTiersHistory,
+  MemberTiersSaved,
+  PriceProtectionReport,
   TeamCampaignDraftInput,
   TeamCampaignHistory,
   TeamCampaignList,
@@ -126,6 +132,13 @@ export class AdminApi {
     this.call<LivestreamSaved>("PUT", `/livestreams/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
   livestreamHistory = (id: string) => this.call<LivestreamHistory>("GET", `/livestreams/${encodeURIComponent(id)}/history`);
   livestreamAudit = (id: string) => this.call<LivestreamAuditTrail>("GET", `/livestreams/${encodeURIComponent(id)}/audit`);
+  memberTiers = () => this.call<MemberTiersSaved>("GET", "/membership/tiers");
+  saveMemberTiers = (draft: MemberTiersDraft, expectedVersion: number) =>
+    this.call<MemberTiersSaved>("PUT", "/membership/tiers", { ...draft, expectedVersion });
+  memberTiersHistory = () => this.call<MemberTiersHistory>("GET", "/membership/tiers/history");
+  memberTiersAudit = () => this.call<MemberTiersAuditTrail>("GET", "/membership/tiers/audit");
+  member = (id: string) => this.call<MemberLookup>("GET", `/members/${encodeURIComponent(id)}`);
+  priceProtectionClaims = (query: string) => this.call<PriceProtectionReport>("GET", `/price-protection/claims?${query}`);
   teamCampaigns = () => this.call<TeamCampaignList>("GET", "/team-campaigns");
   createTeamCampaign = (draft: TeamCampaignDraftInput) => this.call<TeamCampaignWithFigures>("POST", "/team-campaigns", draft);
   updateTeamCampaign = (id: string, draft: TeamCampaignDraftInput, expectedVersion: number) =>

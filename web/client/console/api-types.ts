@@ -28,6 +28,8 @@ import type { Store } from "../../../src/stores/store.ts";
 import type { TeamCampaign, teamCampaignDraftSchema } from "../../../src/teams/team-campaign.ts";
 import type { Livestream, livestreamDraftSchema } from "../../../src/livestreams/livestream.ts";
 import type { z } from "zod";
+import type { ClaimsReport } from "../../../src/membership/claims-report.ts";
+import type { TierConfig, tierConfigDraftSchema } from "../../../src/membership/tier-config.ts";
 
 export type {
   Store,
@@ -394,3 +396,43 @@ export interface AdminInvoiceUploads {
   }[];
   totals: { queued: number; accepted: number; refused: number; points: number };
 }
+/** The member tiers (issue 16): `GET /membership/tiers`, `PUT /membership/tiers`. */
+export type MemberTiers = TierConfig;
+/** The tier document as the console sends it (the save adds `expectedVersion`). */
+export type MemberTiersDraft = z.input<typeof tierConfigDraftSchema>;
+export interface MemberTiersSaved {
+  tiers: TierConfig;
+}
+/** `GET /membership/tiers/history`. */
+export interface MemberTiersHistory {
+  id: string;
+  versions: TierConfig[];
+}
+/** `GET /membership/tiers/audit`. */
+export interface MemberTiersAuditTrail {
+  entries: Array<{
+    id: number;
+    at: number;
+    actor: string;
+    action: "create" | "update";
+    version: number;
+    before: TierConfig | null;
+    after: TierConfig;
+  }>;
+}
+/** `GET /members/{id}`. */
+export interface MemberLookup {
+  shopperId: string;
+  tier: string | null;
+  tierName: { "zh-CN": string; en: string } | null;
+  spend12m: number;
+  points12m: number;
+  next: { tier: string; spendToGo: number | null; pointsToGo: number | null; percent: number } | null;
+  protectionDays: number;
+  pointsMultiplierPercent: number;
+  tierSince: number | null;
+  recomputedAt: number | null;
+  grants: Array<{ kind: string; source: string; tier: string | null; key: string; at: number }>;
+}
+/** `GET /price-protection/claims`. */
+export type PriceProtectionReport = ClaimsReport & { timeZone: string };

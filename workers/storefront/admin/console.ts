@@ -16,6 +16,8 @@ import { storeCouponWords } from "../../../src/store-coupons/stats-words.ts";
 import { storesSection } from "./console-stores.ts";
 import { storeWords } from "../../../src/stores/store-words.ts";
 import { livestreamsSection } from "./console-livestreams.ts";
+import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
+import { membershipWords } from "../../../src/membership/membership-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 
 /**
@@ -102,6 +104,8 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-stores" class="secondary" data-capability="${needs("readSales")}">${storeWords(lang).stores}</button>
           <button type="button" id="show-livestreams" class="secondary" data-capability="${needs("readSales")}">${livestreamWords(lang).livestreams}</button>
           <button type="button" id="show-invoices" class="secondary" data-capability="${needs("readShoppers")}">Invoices</button>
+          <button type="button" id="show-member-tiers" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).memberTiers}</button>
+          <button type="button" id="show-price-protection" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).priceProtection}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -116,6 +120,8 @@ function page(lang: Lang, nonce: string) {
         ${storesSection(lang)}
         ${livestreamsSection(lang)}
         ${invoicesSection()}
+        ${memberTiersSection(lang)}
+        ${priceProtectionSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

@@ -25,6 +25,8 @@ import { adminStores } from "./stores.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
 import { adminLivestreams } from "./livestreams.ts";
 import { adminInvoices } from "./invoices.ts";
+import { adminMemberTiers } from "./member-tiers.ts";
+import { adminPriceProtection } from "./price-protection.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -108,4 +110,6 @@ export const adminApi = contractApp()
   .route("/", adminStoreCouponStats)
   .route("/", adminStores)
   .route("/", adminLivestreams)
-  .route("/", adminInvoices);
+  .route("/", adminInvoices)
+  .route("/", adminMemberTiers)
+  .route("/", adminPriceProtection);

@@ -6,6 +6,7 @@ import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { withTimeout } from "../../../src/timeout.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { recordAudit, type AuditAction } from "../../../src/sales/audit-log.ts";
+import { recordSkuPrice, sellingPriceOf } from "../../../src/membership/price-history.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import { redactSecrets } from "../../../src/redact.ts";
@@ -85,6 +86,15 @@ export async function saveSale(env: Env, change: SaleChange, options: SaveOption
       before: applied.before,
       after: applied.after,
     };
+    // Price protection's history (issue 16): the price the sale sells at from now, if it changed.
+    const sellingPrice = sellingPriceOf(applied.snapshot);
+    if (sellingPrice !== null) {
+      await recordSkuPrice(db, { sku, price: sellingPrice, at: entry.at, source: "admin" }).catch((error: unknown) => {
+        console.error(
+          `sale ${sku}: selling price not recorded (${describeDatabaseFailure(error).summary}); the scan records it within a minute`,
+        );
+      });
+    }
     await recordAudit(db, entry).catch((error: unknown) => {
       // The failure's summary only (drizzle's message repeats the statement); the entry is logged whole to be replayed.
       console.error(`audit: row not written (${describeDatabaseFailure(error).summary}); entry: ${JSON.stringify(entry)}`);

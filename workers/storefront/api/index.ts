@@ -15,6 +15,7 @@ import { sales } from "./sales.ts";
 import { SESSION_COOKIE, session } from "./session.ts";
 import { teams } from "./teams.ts";
 import { livestreams } from "./livestreams.ts";
+import { membership } from "./membership.ts";
 import { storeRedemptions } from "./store-redemptions.ts";
 import { invoices } from "./invoices.ts";
 import { share } from "./share.ts";
@@ -96,4 +97,5 @@ export const api = contractApp()
   .route("/", storeStaffApi)
   .route("/", livestreams)
   .route("/", storeRedemptions)
-  .route("/", invoices);
+  .route("/", invoices)
+  .route("/", membership);

@@ -38,7 +38,13 @@ const REFUND_STEPS: RefundStep[] = [];
  * leaves nothing written. A commit lost after the provider paid is safe to retry: the
  * provider refunds once per key, and the row is written then.
  */
-export async function refundOrder(env: Env, request: RefundRequest, at = Date.now()): Promise<{ refund: OrderRefund; replayed: boolean }> {
+export async function refundOrder(
+  env: Env,
+  request: RefundRequest,
+  at = Date.now(),
+  /** This call's own steps, run after REFUND_STEPS in the same transaction (a price-protection claim's row). */
+  steps: readonly RefundStep[] = [],
+): Promise<{ refund: OrderRefund; replayed: boolean }> {
   return withDatabase(databaseSettings(env), (db) =>
     db.transaction(async (tx) => {
       const [kept] = await tx.select().from(orderRefunds).where(sql`${orderRefunds.idempotencyKey} = ${request.idempotencyKey}`);
@@ -91,7 +97,7 @@ export async function refundOrder(env: Env, request: RefundRequest, at = Date.no
         .insert(members)
         .values({ shopperId: refund.shopperId, recomputeDue: true })
         .onConflictDoUpdate({ target: members.shopperId, set: { recomputeDue: true } });
-      for (const step of REFUND_STEPS) await step(tx, refund);
+      for (const step of [...REFUND_STEPS, ...steps]) await step(tx, refund);
       if (order.payment_ref) {
         await paymentProvider(env.PAYMENT_PROVIDER).refund(order.payment_ref, request.reason, {
           amount: request.amount,

@@ -29,6 +29,7 @@ export function mePage(lang: Lang): Markup {
         <dt>${t.favouriteCategories}</dt><dd><ul class="favourites" id="favourites"></ul></dd>
       </dl>
     </section>
+    <section class="card" id="membership" aria-labelledby="membership-title"><h2 id="membership-title">${t.membershipTitle}</h2><p>${t.loading}</p></section>
     <section class="card" id="near-me"></section>
     ${invoicesSection(t)}
     <section class="card" aria-labelledby="wallet-title">

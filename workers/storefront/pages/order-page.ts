@@ -38,6 +38,12 @@ export function orderPage(lang: Lang, orderId: string): Markup {
       <button type="submit" id="pay">${t.payNow}</button>
       <button type="button" id="cancel" class="secondary">${t.cancelOrder}</button>
     </form>
+    <section class="price-protection" id="price-protection" hidden>
+      <h2>${t.priceProtectionTitle}</h2>
+      <p class="meta">${t.priceProtectionHint}</p>
+      <button type="button" id="claim-price-protection" class="secondary">${t.priceProtectionClaim}</button>
+      <p id="price-protection-status" role="status"></p>
+    </section>
     <p class="message" id="message" role="alert"></p>
     <p><a id="back" href="/">${t.backToSale}</a></p>
   </article>`;
