@@ -64,3 +64,18 @@ export interface EarnedRow {
 export function leftToExpire(row: Pick<EarnedRow, "amount">, earnedThrough: number, consumed: number): number {
   return Math.min(row.amount, Math.max(0, earnedThrough - Math.max(0, consumed)));
 }
+
+/**
+ * What is left of each earning row, oldest first (by expiry, then id): `consumed` is taken
+ * from the oldest rows before the newer ones (see leftToExpire).
+ */
+export function leftOfEarnings(rows: readonly EarnedRow[], consumed: number): Map<number, number> {
+  const ordered = [...rows].sort((a, b) => a.expiresAt - b.expiresAt || a.id - b.id);
+  const left = new Map<number, number>();
+  let through = 0;
+  for (const row of ordered) {
+    through += row.amount;
+    left.set(row.id, leftToExpire(row, through, consumed));
+  }
+  return left;
+}

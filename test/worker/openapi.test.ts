@@ -154,6 +154,7 @@ describe("GET /api/openapi.json", () => {
         "POST /api/teams/{teamId}/join",
         "POST /api/livestreams/{id}/claim",
         "POST /api/stores/{storeId}/redemptions",
+        "POST /admin/api/orders/{id}/refunds",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -286,6 +287,9 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/store-coupons/stats": "readSales",
       "GET /admin/api/livestreams/{id}/stats": "readSales",
       "GET /admin/api/stores/{id}/stats": "readSales",
+      "POST /admin/api/orders/{id}/refunds": "refundOrders",
+      "GET /admin/api/orders/{id}/refunds": "readSales",
+      "GET /admin/api/shoppers/{id}/points": "readShoppers",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -24,6 +24,7 @@ import { adminStoreCouponStats } from "./store-coupon-stats.ts";
 import { adminStores } from "./stores.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
 import { adminLivestreams } from "./livestreams.ts";
+import { adminPointsRefunds } from "./points-refunds.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -106,4 +107,5 @@ export const adminApi = contractApp()
   .route("/", adminPropagation)
   .route("/", adminStoreCouponStats)
   .route("/", adminStores)
-  .route("/", adminLivestreams);
+  .route("/", adminLivestreams)
+  .route("/", adminPointsRefunds);
