@@ -2,7 +2,8 @@ import { z } from "@hono/zod-openapi";
 import { desc, eq } from "drizzle-orm";
 import { orderRefunds } from "../../../src/db/schema.ts";
 import { AppError } from "../../../src/errors.ts";
-import { type PointsStatement, pointsStatement } from "../../../src/membership/points-statement.ts";
+import { pointsStatement } from "../../../src/membership/points-statement.ts";
+import { pointsStatementSchema } from "../api/points-schema.ts";
 import { objectOfOrderId } from "../../../src/orders/order.ts";
 import { type OrderRefund, refundOrder } from "../api/refund-order.ts";
 import { idempotencyKeyHeader } from "../api/validation.ts";
@@ -50,29 +51,6 @@ export const refundSchema = z
   })
   .openapi("OrderRefund");
 export type RefundSchemaMatchesCode = Holds<Describes<z.output<typeof refundSchema>, OrderRefund>>;
-
-export const pointsStatementSchema = z
-  .object({
-    balance: int.describe("points the shopper can use now: the sum of their ledger rows (may be below 0 after a refund of spent points)"),
-    held: int.nonnegative().describe("points held by unpaid checkouts, already taken off `balance`"),
-    expiringSoon: z
-      .array(z.object({ points: int.positive(), expiresAt: epochMs }))
-      .describe("what is left of earned points lapsing within 30 days, soonest first"),
-    entries: z
-      .array(
-        z.object({
-          id: int,
-          amount: int.describe("signed: + earned or given back, − held, spent, reversed or lapsed"),
-          reason: z.string(),
-          orderId: z.string().nullable(),
-          at: epochMs,
-          expiresAt: epochMs.nullable(),
-        }),
-      )
-      .describe("the latest 50 movements, newest first"),
-  })
-  .openapi("PointsStatement");
-export type PointsStatementSchemaMatchesCode = Holds<Describes<z.output<typeof pointsStatementSchema>, PointsStatement>>;
 
 /** Reads an admin JSON body within its limit before the route's schema validates that one parse. */
 const adminJsonBody = withContract(
