@@ -69,6 +69,7 @@ export async function holdPoints(
   holdKey: string,
   points: number,
   at: number,
+  replacing: string | null = null,
 ): Promise<{ terms: PointsTerms; fresh: boolean }> {
   if (!Number.isSafeInteger(points) || points <= 0) throw new AppError("invalid_request", "points must be a whole number of at least 1");
   return db.transaction(async (tx) => {
@@ -86,7 +87,11 @@ export async function holdPoints(
     const { rows } = await tx.execute<{ balance: string }>(
       sql`select coalesce(sum(amount), 0) as balance from ${pointsEntries} where shopper_id = ${checkout.shopperId}`,
     );
-    const available = Number(rows[0]?.balance ?? 0);
+    // A hold that replaces the order's hold may use its points: only one of the two stays on
+    // the order, and the other goes back (the order page's change, or the settling job).
+    const replaced = replacing ? await findHold(tx, replacing) : null;
+    const reusable = replaced && !replaced.settled && replaced.shopper_id === checkout.shopperId ? -replaced.amount : 0;
+    const available = Number(rows[0]?.balance ?? 0) + reusable;
     if (available < points) throw new AppError("points_insufficient", `only ${Math.max(0, available)} points available`, { available });
     const heldUntil = at + POINTS_HOLD_MS;
     await appendPoints(tx, {

@@ -238,7 +238,13 @@ export const orders = contractApp()
     const order = await ownOrder(c.env, id, shopperId);
     const { points } = c.req.valid("json");
     const checkout = { shopperId, sku: order.sku, idempotencyKey: order.idempotencyKey };
-    const held = points > 0 ? await holdCheckoutPoints(c.env, checkout, points, c.req.valid("header")["Idempotency-Key"]) : null;
+    const held =
+      points > 0
+        ? await holdCheckoutPoints(c.env, checkout, points, {
+            requestKey: c.req.valid("header")["Idempotency-Key"],
+            replacing: order.points?.holdKey ?? null,
+          })
+        : null;
     const applied = await (await orderObject(c.env, id)).applyPoints(id, shopperId, held?.terms ?? null);
     if (!applied.ok && held?.fresh) await settleCheckoutPoints(c.env, held.terms.holdKey, { kind: "returned" });
     const { order: priced, changed, dropped } = unwrap(applied);

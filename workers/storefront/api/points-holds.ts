@@ -16,18 +16,19 @@ import { edgeClock } from "./sku-object.ts";
 
 /**
  * Try, for points (issue 16): holds them in the ledger for the checkout (`change`: the order
- * page's request key, for a hold of its own). Postgres that does not answer is 503: the shopper
+ * page's request key, for a hold of its own, and the hold it replaces on the order). Postgres that does not answer is 503: the shopper
  * can check out without points meanwhile.
  */
 export async function holdCheckoutPoints(
   env: Env,
   checkout: PointsCheckout,
   points: number,
-  change?: string,
+  change?: { requestKey: string; replacing: string | null },
 ): Promise<{ terms: PointsTerms; fresh: boolean }> {
+  const holdKey = holdKeyOf(checkout, change?.requestKey);
   try {
     return await withDatabase(databaseSettings(env), (db) =>
-      holdPoints(db, checkout, holdKeyOf(checkout, change), points, edgeClock.now()),
+      holdPoints(db, checkout, holdKey, points, edgeClock.now(), change?.replacing ?? null),
     );
   } catch (error) {
     if (error instanceof AppError) throw error;
