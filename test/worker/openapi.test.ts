@@ -155,6 +155,7 @@ describe("GET /api/openapi.json", () => {
         "POST /api/livestreams/{id}/claim",
         "POST /api/stores/{storeId}/redemptions",
         "POST /admin/api/orders/{id}/refunds",
+        "POST /api/orders/{id}/points",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
