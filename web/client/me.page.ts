@@ -7,6 +7,7 @@ import { recordLanding } from "./shared/landing.ts";
 import { pageEvents } from "./shared/events.ts";
 import { lang, t } from "./shared/i18n.ts";
 import { mountNearMeIfPresent } from "./shared/near-me.ts";
+import { loadMePoints } from "./me-points.ts";
 import { qrSvg } from "./shared/qr-svg.ts";
 
 /**
@@ -167,6 +168,7 @@ async function load(): Promise<void> {
   }
   // After the profile, not beside it: a first visit's two calls would each be issued a new shopper.
   await loadWallet();
+  await loadMePoints();
 }
 
 // "Offers near me" (issue 15): its opt-in, before the profile's reads.

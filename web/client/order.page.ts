@@ -8,6 +8,7 @@ import { lang, t } from "./shared/i18n.ts";
 import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
 import { recordLanding } from "./shared/landing.ts";
+import { mountOrderPoints } from "./order-points.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -20,6 +21,8 @@ const message = $("message");
 let order: Order | null = null;
 /** The shopper's coupons (issue 14): what the chooser offers, with the ones the order carries. */
 let wallet: WalletCoupon[] = [];
+/** "Use points" (issue 16): its own module, acting through `act` like the coupon chooser. */
+const orderPoints = mountOrderPoints(orderId, (work) => act(work));
 const chooser = $("coupon-chooser") as HTMLFieldSetElement;
 const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 
@@ -47,10 +50,12 @@ function render(): void {
   add(t("subtotal"), formatMoney(order.subtotalAmount), "subtotal");
   for (const line of order.discounts)
     add(t("discountLine", { title: line.title }), `−${formatMoney(line.amount)}`, "discount", line.couponId);
+  if (order.pointsUsed > 0) add(t("pointsLine"), `−${formatMoney(order.pointsUsed)}`, "points");
   add(t("total"), formatMoney(order.totalAmount), "total");
   $("order").dataset.coupons = order.discounts.map((line) => line.couponId).join(" ");
   const pending = order.status === "pending_payment";
   renderChooser(order, pending);
+  orderPoints.render(order);
   $("pay-form").hidden = !pending;
   $("hold").hidden = !pending;
   if (pending && order.expiresAt) countdown.countTo(order.expiresAt, () => void load());
