@@ -40,10 +40,12 @@ async function check(model: Model, real: Real): Promise<void> {
 }
 
 class Hold implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly key: string,
-    readonly points: number,
-  ) {}
+  readonly key: string;
+  readonly points: number;
+  constructor(key: string, points: number) {
+    this.key = key;
+    this.points = points;
+  }
   check = () => true;
   async run(model: Model, real: Real): Promise<void> {
     const kept = model.holds.get(this.key);
@@ -72,11 +74,14 @@ class Hold implements fc.AsyncCommand<Model, Real> {
 }
 
 class Settle implements fc.AsyncCommand<Model, Real> {
-  constructor(
-    readonly key: string,
-    readonly kind: "spent" | "returned",
-    readonly usedShare: number,
-  ) {}
+  readonly key: string;
+  readonly kind: "spent" | "returned";
+  readonly usedShare: number;
+  constructor(key: string, kind: "spent" | "returned", usedShare: number) {
+    this.key = key;
+    this.kind = kind;
+    this.usedShare = usedShare;
+  }
   check = () => true;
   async run(model: Model, real: Real): Promise<void> {
     const kept = model.holds.get(this.key);
