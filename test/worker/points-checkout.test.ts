@@ -105,6 +105,17 @@ describe("points at checkout", () => {
     expect(await balanceOf(shopper.id)).toBe(8_000);
   });
 
+  it("cancel by key gives the order's points back", async () => {
+    const sale = await seedSale({ listPrice: PRICE, tiers: [], perShopperLimit: 50 });
+    const shopper = await Shopper.create();
+    await grant(shopper.id, 1_000);
+    const key = crypto.randomUUID();
+    expect((await tryWithPoints(shopper, sale.sku, 1_000, key)).status).toBe(201);
+    expect(await balanceOf(shopper.id)).toBe(0);
+    expect((await shopper.post("/api/checkout/cancel", { sku: sale.sku }, { "Idempotency-Key": key })).status).toBe(200);
+    expect(await balanceOf(shopper.id)).toBe(1_000);
+  });
+
   it("an order left to expire gives its points back through the settling job, once", async () => {
     const sale = await seedSale({ listPrice: PRICE, tiers: [], perShopperLimit: 50, holdSeconds: 60 });
     const shopper = await Shopper.create();

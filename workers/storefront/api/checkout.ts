@@ -4,7 +4,7 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { botCheck, turnstileTokenHeader } from "./bot-check.ts";
 import { couponIdsSchema } from "./coupon-schema.ts";
 import { holdCoupons, releaseCoupons } from "./coupon-holds.ts";
-import { holdCheckoutPoints, settleCheckoutPoints } from "./points-holds.ts";
+import { holdCheckoutPoints, settleCheckoutPoints, settleOrderPoints } from "./points-holds.ts";
 import { edgeVerdict } from "./edge-verdict.ts";
 import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { addressLimit, shopperLimit } from "./rate-limit.ts";
@@ -151,6 +151,8 @@ export const checkout = contractApp()
     const { sku } = c.req.valid("json");
     const object = await shopperObject(c.env, sku, c.get("shopperId"));
     const { order, changed } = unwrap(await object.cancelByKey(c.get("shopperId"), key));
+    // Its points go back with it (the points job would, later).
+    if (changed && order) await settleOrderPoints(c.env, order);
     return c.json({ order: order ? presentOrder(order) : null, cancelled: true as const, changed }, 200);
   });
 
