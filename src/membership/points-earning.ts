@@ -43,9 +43,10 @@ export async function earnOrderPoints(tx: Executor, paid: readonly PaidOrder[]):
     with paid as (
       select r.id, r.at from jsonb_to_recordset(${batch}::jsonb) as r(id text, at timestamptz)
     ),
+    -- Capped at the column's integer: an absurd total must not make the whole batch refuse.
     earning as (
       select o.id, o.shopper_id, p.at, o.invoice_kind,
-        ((o.total_amount / 100) * coalesce(m.points_multiplier_percent, 100) / 100)::integer as points
+        least((o.total_amount / 100) * coalesce(m.points_multiplier_percent, 100) / 100, 2147483647)::integer as points
       from paid p
       join ${orders} o on o.id = p.id and o.status = 'paid'
       left join ${members} m on m.shopper_id = o.shopper_id
