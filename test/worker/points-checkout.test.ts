@@ -1,10 +1,11 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { createExecutionContext, runDurableObjectAlarm, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { databaseSettings } from "../../src/config.ts";
 import { withDatabase } from "../../src/db/client.ts";
 import { appendPoints, pointsBalance } from "../../src/membership/points-ledger.ts";
 import { POINTS_HOLD_MS } from "../../src/membership/points-rules.ts";
+import worker from "../../workers/storefront/index.ts";
 import { settleLeftHolds } from "../../workers/storefront/points-jobs.ts";
 import { advanceObjectClock, type ApiError, type ApiOrder, Shopper, seedSale } from "./support.ts";
 import { withPostgres } from "./postgres-support.ts";
@@ -103,6 +104,30 @@ describe("points at checkout", () => {
     expect((await tryWithPoints(shopper, sale.sku, 5_001, key)).status).toBe(422);
     expect(((await (await tryWithPoints(shopper, sale.sku, 5_001, key)).json()) as ApiError).error.code).toBe("points_unavailable");
     expect(await balanceOf(shopper.id)).toBe(8_000);
+  });
+
+  it("a checkout without points makes no call for them: it goes through with Postgres unreachable, one with points is 503", async () => {
+    const sale = await seedSale({ listPrice: PRICE, tiers: [], perShopperLimit: 50 });
+    const shopper = await Shopper.create();
+    const unreachable = { ...env, DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:9/none" };
+    const tryWith = async (body: Record<string, unknown>) => {
+      const ctx = createExecutionContext();
+      const response = await worker.fetch(
+        new Request("https://shop.test/api/checkout", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID(), Cookie: shopper.cookie },
+          body: JSON.stringify({ sku: sale.sku, qty: 1, ...body }),
+        }),
+        unreachable,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return response;
+    };
+    expect((await tryWith({})).status).toBe(201);
+    const withPoints = await tryWith({ points: 100 });
+    expect(withPoints.status).toBe(503);
+    expect(((await withPoints.json()) as ApiError).error.code).toBe("dependency_unavailable");
   });
 
   it("cancel by key gives the order's points back", async () => {
