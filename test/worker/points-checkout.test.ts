@@ -130,6 +130,29 @@ describe("points at checkout", () => {
     expect(((await withPoints.json()) as ApiError).error.code).toBe("dependency_unavailable");
   });
 
+  it("the Cron Trigger runs the points job: earned points past their year lapse", async () => {
+    const shopper = await Shopper.create();
+    const earnedAt = Date.now() - 400 * 86_400_000;
+    await withDatabase(databaseSettings(env), (db) =>
+      appendPoints(db, {
+        shopperId: shopper.id,
+        amount: 700,
+        reason: "order_paid",
+        idempotencyKey: `old-earn:${shopper.id}`,
+        at: earnedAt,
+        expiresAt: earnedAt + 365 * 86_400_000,
+      }),
+    );
+    const ctx = createExecutionContext();
+    await worker.scheduled({ scheduledTime: Date.now(), cron: "* * * * *", noRetry: () => undefined }, env, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(await balanceOf(shopper.id)).toBe(0);
+    expect((await ledgerOf(shopper.id)).map((r) => [r.reason, r.amount])).toEqual([
+      ["order_paid", 700],
+      ["expired", -700],
+    ]);
+  });
+
   it("cancel by key gives the order's points back", async () => {
     const sale = await seedSale({ listPrice: PRICE, tiers: [], perShopperLimit: 50 });
     const shopper = await Shopper.create();
