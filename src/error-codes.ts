@@ -83,6 +83,10 @@ export const ERRORS = {
     meaning: "the coupon is held by another of the shopper's checkouts; cancel that order (or let it expire) to use it here",
   },
   coupon_used: { status: 409, meaning: "the coupon was spent already (`orderId`)" },
+  points_over_cap: {
+    status: 422,
+    meaning: "points: more points than the order may use (`maxPoints`: half of what is left to pay after coupons); nothing was held",
+  },
   coupon_not_applicable: {
     status: 409,
     meaning:
@@ -124,6 +128,14 @@ export const ERRORS = {
     status: 409,
     meaning:
       "price protection: the order is owed no credit now (`reason`: not_paid, before_purchase, outside_window — the drop fell outside the member's window or their tier has none —, all_refunded, or not_lower — no price below what was paid or already credited down to); nothing was credited",
+  },
+  points_insufficient: {
+    status: 409,
+    meaning: "points: fewer points available than asked to hold (`available`); nothing was held",
+  },
+  points_unavailable: {
+    status: 409,
+    meaning: "points: this checkout's held points were given back already (or their hold ran out, `heldUntil`); use a new Idempotency-Key",
   },
   conflict: {
     status: 409,

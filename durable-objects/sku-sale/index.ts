@@ -1,3 +1,5 @@
+import type { PointsTerms } from "../../src/membership/points-holds.ts";
+import type { PointsOutcome } from "../../src/membership/points-pricing.ts";
 import { DurableObject } from "cloudflare:workers";
 import { databaseSettings } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/client.ts";
@@ -270,6 +272,37 @@ export class SkuSale extends DurableObject<Env> {
     if (elsewhere) return elsewhere.couponOutcome(shopperId, idempotencyKey, couponId, true);
     await this.settled();
     return succeed(book.value.couponOutcome(shopperId, idempotencyKey, couponId));
+  }
+
+  /**
+   * Prices an unpaid order again with the points of a new hold (issue 16, the order page; null:
+   * none). Answers the hold it no longer carries, for the caller to give back.
+   */
+  async applyPoints(
+    orderId: string,
+    shopperId: string,
+    terms: PointsTerms | null,
+  ): Promise<Result<{ order: Order; changed: boolean; dropped: string | null }>> {
+    let dropped: string | null = null;
+    const applied = await this.apply((book, now) => {
+      const result = book.applyPoints(orderId, shopperId, terms, now);
+      if (result.ok) dropped = result.value.dropped;
+      return result;
+    });
+    return applied.ok ? succeed({ ...applied.value, dropped }) : applied;
+  }
+
+  /**
+   * What became of the checkout a points hold was for (issue 16): the job settling holds left
+   * behind asks once the hold's wait is over. Routed like the Try, to the object that decided it.
+   */
+  async pointsOutcome(shopperId: string, idempotencyKey: string, holdKey: string, forwarded = false): Promise<Result<PointsOutcome>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    const elsewhere = this.servingObject(shopperId, forwarded);
+    if (elsewhere) return elsewhere.pointsOutcome(shopperId, idempotencyKey, holdKey, true);
+    await this.settled();
+    return succeed(book.value.pointsOutcome(shopperId, idempotencyKey, holdKey));
   }
 
   /** Cancel by idempotency key, also before the Try has arrived. */

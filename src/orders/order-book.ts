@@ -5,7 +5,9 @@ import { CancelledKeys, type CancelledKey } from "./cancelled-keys.ts";
 import { priceUnits } from "../sales/pricing.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import type { StockUnits } from "../sales/stock-units.ts";
-import { HOLDING_STATUSES, newOrderId, type InvoiceKind, type Order, type OrderGift, type OrderStatus } from "./order.ts";
+import type { PointsTerms } from "../membership/points-holds.ts";
+import { type OrderPoints, type PointsOutcome, priceWithPoints, repricePoints } from "../membership/points-pricing.ts";
+import { HOLDING_STATUSES, type InvoiceKind, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
 import { MemoryOrderArchive, type OrderArchive, type OrderTally } from "./order-archive.ts";
 
 export interface CheckoutRequest {
@@ -17,6 +19,8 @@ export interface CheckoutRequest {
    * carries them. A retry of the key must name the same coupons.
    */
   coupons?: CouponTerms[];
+  /** Points held for this checkout (issue 16): they take fen off after the coupons. A retry names the same hold. */
+  points?: PointsTerms | null;
 }
 
 /** What changed in one operation: the Durable Object persists exactly this. */
@@ -151,7 +155,11 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
   tryCheckout(request: CheckoutRequest, now: number): Result<{ order: Order; replayed: boolean; change: Change | null }> {
     const existing = this.findByKey(request.shopperId, request.idempotencyKey);
     if (existing) {
-      if (existing.qty !== request.qty || !sameCoupons(existing.discounts, request.coupons ?? [])) {
+      if (
+        existing.qty !== request.qty ||
+        !sameCoupons(existing.discounts, request.coupons ?? []) ||
+        !samePoints(existing.points, request.points)
+      ) {
         return fail("idempotency_conflict", "this Idempotency-Key was already used for a different checkout", {
           orderId: existing.id,
         });
@@ -184,6 +192,12 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       this.inventory.giveBack(ranks);
       return priced;
     }
+    // Points after the coupons (issue 16): what is left after them caps the points.
+    const withPoints = priceWithPoints(priced.value.totalAmount, request.points, now);
+    if (!withPoints.ok) {
+      this.inventory.giveBack(ranks);
+      return withPoints;
+    }
     const offered = this.giftOnOffer(now);
     const order: Order = {
       id: newOrderId(this.objectName),
@@ -192,8 +206,9 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       qty: request.qty,
       unitPrices: price.unitPrices,
       discounts: priced.value.discounts,
+      ...(withPoints.value.points ? { points: withPoints.value.points } : {}),
       ranks,
-      totalAmount: priced.value.totalAmount,
+      totalAmount: withPoints.value.totalAmount,
       currency: sale.currency,
       tier: price.tier,
       status: "pending_payment",
@@ -261,10 +276,12 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     const priced = priceWithCoupons(order.sku, subtotal, coupons, now);
     if (!priced.ok) return priced;
     const kept = new Set(coupons.map((c) => c.couponId));
+    const repriced = repricePoints(priced.value.totalAmount, order.points);
     const next: Order = {
       ...order,
       discounts: priced.value.discounts,
-      totalAmount: priced.value.totalAmount,
+      ...(repriced.points ? { points: repriced.points } : {}),
+      totalAmount: repriced.totalAmount,
       updatedAt: now,
       version: order.version + 1,
     };
@@ -285,6 +302,52 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     const order = this.findByKey(shopperId, idempotencyKey);
     if (!order?.discounts.some((d) => d.couponId === couponId)) return { kind: "released" };
     if (order.status === "paid") return { kind: "paid", orderId: order.id };
+    if (order.status === "pending_payment") return { kind: "pending", expiresAt: order.expiresAt ?? 0 };
+    return { kind: "released" };
+  }
+
+  /**
+   * Points for an unpaid order (issue 16, the order page): priced again with the points of a
+   * new hold after its coupons (null: none). Answers the hold it no longer carries, for the
+   * caller to give back.
+   */
+  applyPoints(
+    orderId: string,
+    shopperId: string,
+    terms: PointsTerms | null,
+    now: number,
+  ): Result<{ order: Order; change: Change | null; dropped: string | null }> {
+    const found = this.get(orderId, shopperId);
+    if (!found.ok) return found;
+    const order = found.value;
+    if (order.status !== "pending_payment" || (order.expiresAt !== null && now >= order.expiresAt)) {
+      const status = order.status === "pending_payment" ? "expired" : order.status;
+      return fail("order_not_payable", `the order is ${status}: its points can no longer change`, { status });
+    }
+    if (samePoints(order.points, terms)) return succeed({ order, change: null, dropped: null });
+    const left = order.totalAmount + (order.points?.used ?? 0);
+    const priced = priceWithPoints(left, terms, now);
+    if (!priced.ok) return priced;
+    const { points: _dropped, ...rest } = order;
+    const next: Order = {
+      ...rest,
+      ...(priced.value.points ? { points: priced.value.points } : {}),
+      totalAmount: priced.value.totalAmount,
+      updatedAt: now,
+      version: order.version + 1,
+    };
+    this.account(order, next);
+    return succeed({ order: next, change: { order: next, reason: "points applied" }, dropped: order.points?.holdKey ?? null });
+  }
+
+  /**
+   * What became of a points hold's checkout, for the job settling holds left behind (as
+   * couponOutcome for coupons): past the hold's wait, orders refuse it, so `released` stays true.
+   */
+  pointsOutcome(shopperId: string, idempotencyKey: string, holdKey: string): PointsOutcome {
+    const order = this.findByKey(shopperId, idempotencyKey);
+    if (order?.points?.holdKey !== holdKey) return { kind: "released" };
+    if (order.status === "paid") return { kind: "paid", orderId: order.id, used: order.points.used };
     if (order.status === "pending_payment") return { kind: "pending", expiresAt: order.expiresAt ?? 0 };
     return { kind: "released" };
   }
@@ -428,6 +491,12 @@ function sameCoupons(lines: readonly DiscountLine[], coupons: readonly CouponTer
   if (lines.length !== coupons.length) return false;
   const named = new Set(coupons.map((c) => c.couponId));
   return lines.every((line) => named.has(line.couponId));
+}
+
+/** Whether an order's points are those of this hold (both none counts). */
+function samePoints(points: OrderPoints | null | undefined, terms: Pick<PointsTerms, "holdKey" | "points"> | null | undefined): boolean {
+  if (!points || !terms) return !points && !terms;
+  return points.holdKey === terms.holdKey && points.held === terms.points;
 }
 
 function keyOf(shopperId: string, idempotencyKey: string): string {

@@ -3,6 +3,7 @@ import type { Database } from "../db/client.ts";
 import { orderStatusHistory, orders } from "../db/schema.ts";
 import { insertEvents } from "../events/event-store.ts";
 import { orderShopperEvent } from "../events/order-events.ts";
+import { earnOrderPoints } from "../membership/points-earning.ts";
 import type { OrderEvent, OrderStatus } from "./order.ts";
 
 /**
@@ -82,6 +83,11 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
       on conflict (order_id, status) do nothing`);
     // The shopper events of the same changes (issue 13): order_created, order_paid, …
     await insertEvents(tx, [...firstEntered.values()].map(orderShopperEvent), Date.now());
+    // Points for the orders paid (issue 16): one statement for the batch, nothing without a payment.
+    await earnOrderPoints(
+      tx,
+      historyRows.filter((row) => row.status === "paid").map((row) => ({ id: row.order_id, at: Date.parse(row.at) })),
+    );
   });
 }
 

@@ -1,4 +1,5 @@
 import type { DiscountLine } from "../coupons/discount.ts";
+import type { OrderPoints } from "../membership/points-pricing.ts";
 
 /**
  * An order as the SKU's Durable Object holds it: the TCC record of one checkout.
@@ -20,6 +21,11 @@ export interface Order {
    * is the units' prices less these. Orders stored before coupons existed have none.
    */
   discounts: DiscountLine[];
+  /**
+   * Points taking fen off after the coupons (issue 16): held while unpaid, spent once paid,
+   * given back when cancelled or expired. Absent or null: none (and every order before points).
+   */
+  points?: OrderPoints | null;
   /** The sale ranks (1-based) of the units this order holds or bought. */
   ranks: number[];
   totalAmount: number;

@@ -42,6 +42,11 @@ export const ADMITS = {
    * stock, aggregated, no shopper in them. People watching a sale; a system scrapes /metrics.
    */
   readMetrics: ["owner", "marketer", "analyst"],
+  /**
+   * Refunding paid orders (issue 16): money leaves the shop, so the owner alone; marketers
+   * configure promotions and advisers serve shoppers, neither moves money.
+   */
+  refundOrders: ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

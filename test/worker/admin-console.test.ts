@@ -22,6 +22,7 @@ import type * as Console from "../../web/client/console/api-types.ts";
 import type { eventsOverview } from "../../src/events/events-overview.ts";
 import type { recentEvents } from "../../src/events/recent-events.ts";
 import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
+import type { OrderRefund } from "../../workers/storefront/api/refund-order.ts";
 import type { CampaignSummary, listCampaigns } from "../../src/propagation/edge-store.ts";
 import type { namedReport } from "../../src/propagation/report.ts";
 import type { livestreamReport, storeCouponReport, storeReport } from "../../src/store-coupons/stats-report.ts";
@@ -150,8 +151,11 @@ describe("GET /admin: the marketer console", () => {
       "new-sale": "editSales",
       "show-audit": "readAudit",
       "show-shoppers": "readShoppers",
+      "show-points": "readShoppers",
       "open-dashboard": "readMetrics",
       shoppers: "readShoppers",
+      "points-refunds": "readShoppers",
+      "refund-form": "refundOrders",
       editor: "editSales",
       "show-experiments": "readExperiments",
       "experiment-editor": "editExperiments",
@@ -205,6 +209,8 @@ describe("GET /admin: the marketer console", () => {
     expectTypeOf<Console.ShopperProfile>().toEqualTypeOf<Awaited<ReturnType<typeof readProfile>>>();
     expectTypeOf<Console.ShopperEvents["events"]>().toEqualTypeOf<Awaited<ReturnType<typeof recentEvents>>>();
     expectTypeOf<Console.EventsOverview>().toEqualTypeOf<Awaited<ReturnType<typeof eventsOverview>>>();
+    // Points & refunds (issue 16).
+    expectTypeOf<Console.OrderRefund>().toEqualTypeOf<OrderRefund>();
     // Coupons (issue 14): the types of the handlers' response schemas.
     expectTypeOf<Console.CouponPoolFigures>().toEqualTypeOf<CouponPoolFigures>();
     expectTypeOf<Console.CouponTemplateFigures>().toEqualTypeOf<CouponTemplateFigures>();

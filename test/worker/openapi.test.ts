@@ -156,6 +156,8 @@ describe("GET /api/openapi.json", () => {
         "POST /api/stores/{storeId}/redemptions",
         "POST /api/invoices",
         "POST /api/orders/{id}/price-protection",
+        "POST /admin/api/orders/{id}/refunds",
+        "POST /api/orders/{id}/points",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -295,6 +297,9 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/membership/{id}/audit": "readAudit",
       "GET /admin/api/members/{id}": "readShoppers",
       "GET /admin/api/price-protection/claims": "readSales",
+      "POST /admin/api/orders/{id}/refunds": "refundOrders",
+      "GET /admin/api/orders/{id}/refunds": "readSales",
+      "GET /admin/api/shoppers/{id}/points": "readShoppers",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -78,6 +78,9 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "POST /stores/:id/staff-tokens": "editSales",
   "DELETE /stores/:id/staff-tokens/:tokenId": "editSales",
   "GET /stores/:id/audit": "readAudit",
+  "POST /orders/:id/refunds": "refundOrders",
+  "GET /orders/:id/refunds": "readSales",
+  "GET /shoppers/:id/points": "readShoppers",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

@@ -34,6 +34,7 @@ import { setPaused, topUp } from "./console/sale-actions.ts";
 import { SaleEditor } from "./console/sale-editor.ts";
 import { SalesTable } from "./console/sales-table.ts";
 import { ShoppersView } from "./console/shoppers-view.ts";
+import { PointsRefundsView } from "./console/points-refunds-view.ts";
 import { SignInPanel } from "./console/sign-in-panel.ts";
 import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
@@ -73,6 +74,8 @@ const table = new SalesTable(rates, {
   deadLetters: (sale) => void showDeadLetters(api, sale, refreshNow),
 });
 const shoppers = new ShoppersView(api);
+/** Points & refunds (issue 16): a shopper's ledger, and refunding an order (owner). */
+const pointsRefunds = new PointsRefundsView(api);
 /** Coupon templates (issue 14): their pools' figures, the form, history and audit; opened by "Coupons" (or #coupons, as its language link comes back). */
 const coupons = new CouponsView(api);
 /** The propagation graph (issue 14): opened by "Propagation" (or #propagation, as its language link comes back). */
@@ -155,6 +158,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   experimentEditor.close();
   details.close();
   shoppers.close();
+  pointsRefunds.close();
   coupons.close();
   propagation.close();
   teams.close();

@@ -9,6 +9,7 @@ import { lang, t } from "./shared/i18n.ts";
 import { mountNearMeIfPresent } from "./shared/near-me.ts";
 import { mountInvoices } from "./me-invoices.ts";
 import { mountMembership } from "./me-membership.ts";
+import { loadMePoints } from "./me-points.ts";
 import { qrSvg } from "./shared/qr-svg.ts";
 
 /**
@@ -170,6 +171,7 @@ async function load(): Promise<void> {
   // After the profile, not beside it: a first visit's two calls would each be issued a new shopper.
   await loadWallet();
   await mountMembership();
+  await loadMePoints();
 }
 
 // "Offers near me" (issue 15): its opt-in, before the profile's reads.

@@ -10,6 +10,7 @@ import { pageEvents } from "./shared/events.ts";
 import { recordLanding } from "./shared/landing.ts";
 import { chosenInvoice } from "./order-invoice.ts";
 import { mountPriceProtection } from "./order-price-protection.ts";
+import { mountOrderPoints } from "./order-points.ts";
 
 /** An order as the API shows it to its shopper. */
 type Order = ReturnType<typeof presentOrder>;
@@ -22,6 +23,8 @@ const message = $("message");
 let order: Order | null = null;
 /** The shopper's coupons (issue 14): what the chooser offers, with the ones the order carries. */
 let wallet: WalletCoupon[] = [];
+/** "Use points" (issue 16): its own module, acting through `act` like the coupon chooser. */
+const orderPoints = mountOrderPoints(orderId, (work) => act(work));
 const chooser = $("coupon-chooser") as HTMLFieldSetElement;
 const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
 
@@ -49,11 +52,13 @@ function render(): void {
   add(t("subtotal"), formatMoney(order.subtotalAmount), "subtotal");
   for (const line of order.discounts)
     add(t("discountLine", { title: line.title }), `−${formatMoney(line.amount)}`, "discount", line.couponId);
+  if (order.pointsUsed > 0) add(t("pointsLine"), `−${formatMoney(order.pointsUsed)}`, "points");
   add(t("total"), formatMoney(order.totalAmount), "total");
   if (order.invoiceKind) add(t("invoiceChoice"), t(`invoiceKind_${order.invoiceKind}`), "invoice");
   $("order").dataset.coupons = order.discounts.map((line) => line.couponId).join(" ");
   const pending = order.status === "pending_payment";
   renderChooser(order, pending);
+  orderPoints.render(order);
   $("pay-form").hidden = !pending;
   $("hold").hidden = !pending;
   if (pending && order.expiresAt) countdown.countTo(order.expiresAt, () => void load());

@@ -1,5 +1,6 @@
 import { PRICE_PROTECTION_JOB } from "./api/price-protection-scan.ts";
 import { TIER_JOB } from "./api/tier-recompute.ts";
+import { POINTS_JOB } from "./points-jobs.ts";
 
 /**
  * The storefront's Cron Trigger (wrangler.toml `[triggers]`, every minute): the jobs that run
@@ -15,7 +16,7 @@ export interface ScheduledJob {
 }
 
 /** Every job, in the order they run each minute. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [TIER_JOB, PRICE_PROTECTION_JOB];
+export const SCHEDULED_JOBS: ScheduledJob[] = [POINTS_JOB, TIER_JOB, PRICE_PROTECTION_JOB];
 
 export async function runScheduledJobs(
   env: Env,

@@ -53,6 +53,7 @@ import type {
   TeamCampaignWithFigures,
 } from "./api-types.ts";
 import type { AdminInvoiceUploads } from "./api-types.ts";
+import type { OrderRefund, OrderRefunds, PointsStatement } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 
 /** An answer of /admin/api: the typed body, or the refusal. */
@@ -67,6 +68,8 @@ interface CallOptions {
   quiet?: boolean;
   /** The body is this CSV text, sent as text/csv (the stores' import), not JSON. */
   csv?: boolean;
+  /** More headers (a refund's Idempotency-Key). */
+  headers?: Record<string, string>;
 }
 
 /** What the console hears of any call, whoever made it. */
@@ -158,13 +161,20 @@ export class AdminApi {
   revokeStoreToken = (id: string, tokenId: string) =>
     this.call<StoreStaffTokenRevoked>("DELETE", `/stores/${encodeURIComponent(id)}/staff-tokens/${encodeURIComponent(tokenId)}`);
 
+  shopperPoints = (id: string) => this.call<PointsStatement>("GET", `/shoppers/${encodeURIComponent(id)}/points`);
+  orderRefunds = (id: string) => this.call<OrderRefunds>("GET", `/orders/${encodeURIComponent(id)}/refunds`);
+  refundOrder = (id: string, refund: { amount: number; units: number; reason: string }, idempotencyKey: string) =>
+    this.call<{ refund: OrderRefund }>("POST", `/orders/${encodeURIComponent(id)}/refunds`, refund, {
+      headers: { "Idempotency-Key": idempotencyKey },
+    });
+
   private async call<T>(
     method: "GET" | "POST" | "PUT" | "DELETE",
     path: string,
     body?: unknown,
     options: CallOptions = {},
   ): Promise<ApiResult<T>> {
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { ...options.headers };
     const token = credentials.token();
     // No token, no header: a bearer outranks the session cookie, and an empty one would be refused.
     if (token) headers.Authorization = `Bearer ${token}`;

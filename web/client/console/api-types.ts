@@ -436,3 +436,22 @@ export interface MemberLookup {
 }
 /** `GET /price-protection/claims`. */
 export type PriceProtectionReport = ClaimsReport & { timeZone: string };
+/** Points & refunds (issue 16): a shopper's points statement, and an order's refunds as recorded. */
+export type { PointsStatement } from "../../../src/membership/points-statement.ts";
+export interface OrderRefund {
+  id: string;
+  orderId: string;
+  shopperId: string;
+  sku: string;
+  amount: number;
+  units: number;
+  reason: string;
+  idempotencyKey: string;
+  providerRef: string | null;
+  actor: string;
+  at: number;
+}
+export interface OrderRefunds {
+  orderId: string;
+  refunds: OrderRefund[];
+}

@@ -96,6 +96,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="new-sale" data-capability="${needs("editSales")}">New sale</button>
           <button type="button" id="show-audit" class="secondary" data-capability="${needs("readAudit")}">Audit log</button>
           <button type="button" id="show-shoppers" class="secondary" data-capability="${needs("readShoppers")}">Shoppers</button>
+          <button type="button" id="show-points" class="secondary" data-capability="${needs("readShoppers")}">Points &amp; refunds</button>
           <button type="button" id="show-experiments" class="secondary" data-capability="${needs("readExperiments")}">A/B experiments</button>
           <button type="button" id="show-coupons" class="secondary" data-capability="${needs("readSales")}">Coupons</button>
           <button type="button" id="show-propagation" class="secondary" data-capability="${needs("readSales")}">${propagationWords(lang).propagation}</button>
@@ -112,6 +113,7 @@ function page(lang: Lang, nonce: string) {
         <div id="sales"></div>
         ${saleForm()}
         ${shoppersSection()}
+        ${pointsRefundsSection()}
         ${propagationSection(lang)}
         ${experimentForm()}
         ${couponsSection(lang)}
@@ -155,6 +157,32 @@ function shoppersSection() {
     <div id="shopper-result"></div>
     <div class="toolbar"><h3>Events, last 24 hours</h3><button type="button" id="refresh-overview" class="secondary">Refresh</button></div>
     <div id="events-overview"></div>
+  </section>`;
+}
+
+/**
+ * Points & refunds (issue 16): a shopper's points ledger, and refunding an order (the owner
+ * alone: `refundOrders`). Filled by web/client/console/points-refunds-view.ts.
+ */
+function pointsRefundsSection() {
+  return html`<section id="points-refunds" class="card" data-capability="${needs("readShoppers")}" hidden>
+    <div class="toolbar"><h2>Points &amp; refunds</h2><button type="button" id="close-points" class="secondary">Close</button></div>
+    <form id="points-lookup" class="inline-form">
+      <label>Shopper id <input id="points-shopper-id" name="shopperId" placeholder="shp_…" autocomplete="off" spellcheck="false" required /></label>
+      <button type="submit">Look up points</button>
+    </form>
+    <div id="points-result"></div>
+    <form id="refund-form" class="inline-form" data-capability="${needs("refundOrders")}">
+      <h3>Refund an order</h3>
+      <label>Order id <input id="refund-order-id" name="orderId" placeholder="ord_…" autocomplete="off" spellcheck="false" required /></label>
+      <label>Amount (¥) <input id="refund-amount" name="amount" type="number" min="0.01" step="0.01" required /></label>
+      <label>Units given back <input id="refund-units" name="units" type="number" min="0" step="1" value="0" /></label>
+      <label>Reason <select id="refund-reason" name="reason"><option value="return">return (goods sent back)</option><option value="goodwill">goodwill (money alone)</option></select></label>
+      <button type="submit">Refund</button>
+      <button type="button" id="refund-list" class="secondary">List refunds</button>
+    </form>
+    <div id="refund-result" role="status"></div>
+    <div id="refunds-of-order"></div>
   </section>`;
 }
 

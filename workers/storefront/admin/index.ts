@@ -27,6 +27,7 @@ import { adminLivestreams } from "./livestreams.ts";
 import { adminInvoices } from "./invoices.ts";
 import { adminMemberTiers } from "./member-tiers.ts";
 import { adminPriceProtection } from "./price-protection.ts";
+import { adminPointsRefunds } from "./points-refunds.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -112,4 +113,5 @@ export const adminApi = contractApp()
   .route("/", adminLivestreams)
   .route("/", adminInvoices)
   .route("/", adminMemberTiers)
-  .route("/", adminPriceProtection);
+  .route("/", adminPriceProtection)
+  .route("/", adminPointsRefunds);

@@ -21,9 +21,9 @@ import { readDatabase } from "./read-database.ts";
  * who did anything answers an empty profile: a shopper exists from their cookie on, with no row
  * anywhere until they act.
  */
-const SHOPPER_ID = /^shp_[A-Za-z0-9_-]{1,92}$/;
+export const SHOPPER_ID = /^shp_[A-Za-z0-9_-]{1,92}$/;
 
-const shopperParams = z.object({
+export const shopperParams = z.object({
   id: z.string().openapi({
     param: { description: "a shopper id, `shp_…`; a string not of that form answers 404" },
     pattern: SHOPPER_ID.source,
@@ -135,7 +135,7 @@ export const adminShoppers = contractApp()
     return c.json(answer, 200);
   });
 
-function knownForm(id: string): string {
+export function knownForm(id: string): string {
   if (!SHOPPER_ID.test(id)) throw new AppError("not_found", "not a shopper id (shp_…)");
   return id;
 }

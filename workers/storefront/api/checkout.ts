@@ -4,6 +4,7 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { botCheck, turnstileTokenHeader } from "./bot-check.ts";
 import { couponIdsSchema } from "./coupon-schema.ts";
 import { holdCoupons, releaseCoupons } from "./coupon-holds.ts";
+import { holdCheckoutPoints, settleCheckoutPoints, settleOrderPoints } from "./points-holds.ts";
 import { edgeVerdict } from "./edge-verdict.ts";
 import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { addressLimit, shopperLimit } from "./rate-limit.ts";
@@ -22,6 +23,15 @@ export const checkoutBody = z
       .max(1000)
       .describe("units to hold; at most the sale's perShopperLimit in all"),
     coupons: couponIdsSchema.optional(),
+    points: z
+      .number()
+      .int("points must be a whole number")
+      .positive("points must be at least 1")
+      .max(100_000_000)
+      .optional()
+      .describe(
+        "points to spend (1 point = 1 fen off, after coupons, at most half of what is left: README, Points); held from the balance for this checkout",
+      ),
   })
   .strict()
   .openapi("CheckoutRequest");
@@ -39,7 +49,8 @@ const tryCheckout = contractRoute({
   description:
     "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
     "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422. " +
-    "With `coupons`, each coupon's pool holds it for this checkout first and the order is priced with them (units at their rank's price, less the coupons; README, Coupons); any refusal gives back the holds it made.",
+    "With `coupons`, each coupon's pool holds it for this checkout first and the order is priced with them (units at their rank's price, less the coupons; README, Coupons); any refusal gives back the holds it made. " +
+    "With `points`, they are held from the shopper's balance for this checkout (409 `points_insufficient` with `available`) and take 1 fen each off what is left after the coupons, at most half of it (422 `points_over_cap` with `maxPoints`); a refusal gives them back.",
   middleware: [shopperWrite, edgeVerdict, addressLimit, session, waitingRoomGate, shopperLimit, botCheck],
   request: {
     headers: idempotencyKeyHeader.extend(turnstileTokenHeader.shape).extend(queueTicketHeader.shape),
@@ -73,6 +84,10 @@ const tryCheckout = contractRoute({
     "coupon_not_stackable",
     "coupon_unavailable",
     "coupon_expired",
+    "points_insufficient",
+    "points_unavailable",
+    "points_over_cap",
+    "dependency_unavailable",
   ],
 });
 
@@ -114,14 +129,19 @@ const cancelByKey = contractRoute({
 export const checkout = contractApp()
   .openapi(tryCheckout, async (c) => {
     const key = c.req.valid("header")["Idempotency-Key"];
-    const { sku, qty, coupons = [] } = c.req.valid("json");
+    const { sku, qty, coupons = [], points } = c.req.valid("json");
     const shopperId = c.get("shopperId");
     const object = await shopperObject(c.env, sku, shopperId);
     const checkout = { shopperId, sku, idempotencyKey: key };
     const held = await holdCoupons(c.env, checkout, coupons);
-    const tried = await object.tryCheckout({ shopperId, idempotencyKey: key, qty, coupons: held.terms });
-    // A refusal took nothing: the coupons it held go back (a hold this Try did not make may be an order's).
-    if (!tried.ok) await releaseCoupons(c.env, checkout, held.fresh);
+    // Points only when asked for: a checkout without them makes no call for them.
+    const heldPoints = points ? await holdCheckoutPoints(c.env, checkout, points).catch(givingBack(c.env, checkout, held.fresh)) : null;
+    const tried = await object.tryCheckout({ shopperId, idempotencyKey: key, qty, coupons: held.terms, points: heldPoints?.terms ?? null });
+    // A refusal took nothing: the coupons and points it held go back (a hold this Try did not make may be an order's).
+    if (!tried.ok) {
+      await releaseCoupons(c.env, checkout, held.fresh);
+      if (heldPoints?.fresh) await settleCheckoutPoints(c.env, heldPoints.terms.holdKey, { kind: "returned" });
+    }
     const { order, replayed } = unwrap(tried);
     if (replayed) c.header("Idempotent-Replayed", "true");
     return c.json({ order: presentOrder(order) }, 201);
@@ -131,5 +151,15 @@ export const checkout = contractApp()
     const { sku } = c.req.valid("json");
     const object = await shopperObject(c.env, sku, c.get("shopperId"));
     const { order, changed } = unwrap(await object.cancelByKey(c.get("shopperId"), key));
+    // Its points go back with it (the points job would, later).
+    if (changed && order) await settleOrderPoints(c.env, order);
     return c.json({ order: order ? presentOrder(order) : null, cancelled: true as const, changed }, 200);
   });
+
+/** A refused points hold gives back the coupons this Try held, then refuses the Try. */
+function givingBack(env: Env, checkout: { shopperId: string; sku: string; idempotencyKey: string }, coupons: string[]) {
+  return async (error: unknown): Promise<never> => {
+    await releaseCoupons(env, checkout, coupons);
+    throw error;
+  };
+}

@@ -9,6 +9,7 @@ import { experiments } from "./experiments.ts";
 import { geofence } from "./geofence.ts";
 import { orders } from "./orders.ts";
 import { profile } from "./profile.ts";
+import { points } from "./points.ts";
 import { push } from "./push.ts";
 import { sessionLimit } from "./rate-limit.ts";
 import { sales } from "./sales.ts";
@@ -87,6 +88,7 @@ export const api = contractApp()
   .route("/", orders)
   .route("/", events)
   .route("/", profile)
+  .route("/", points)
   .route("/", experiments)
   .route("/", coupons)
   .route("/", teams)

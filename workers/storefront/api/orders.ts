@@ -12,7 +12,8 @@ import { orderObject } from "./sku-object.ts";
 import { recordCouponRedeemed, recordPayment } from "../metrics/recorder.ts";
 import { couponIdsSchema } from "./coupon-schema.ts";
 import { holdCoupons, releaseCoupons, spendCoupons } from "./coupon-holds.ts";
-import { shopperWrite } from "./validation.ts";
+import { holdCheckoutPoints, settleCheckoutPoints, settleOrderPoints } from "./points-holds.ts";
+import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 export const payBody = z
   .object({
@@ -99,6 +100,43 @@ const applyCoupons = contractRoute({
   ],
 });
 
+const applyPoints = contractRoute({
+  method: "post",
+  path: "/orders/{id}/points",
+  tags: ["orders", "points"],
+  summary: "Choose the points an unpaid order uses: it is priced again with them",
+  description:
+    "The order page's \"use points\". The points are held from the shopper's balance for this request (its Idempotency-Key: a retry holds once) and take 1 fen each off what is left after the coupons, at most half of it (422 `points_over_cap`, `maxPoints`); the points the order held before go back. `0` uses none. Refused, nothing changes: the hold this call made goes back.",
+  middleware: [shopperWrite, addressLimit, session, shopperLimit],
+  request: {
+    params: orderParams,
+    headers: idempotencyKeyHeader,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({
+              points: z.number().int("points must be a whole number").min(0, "points must be 0 or more").max(100_000_000),
+            })
+            .strict()
+            .openapi("ApplyPointsRequest"),
+        },
+      },
+    },
+  },
+  responses: { 200: { description: "priced again", content: { "application/json": { schema: orderChange } } } },
+  errors: [
+    "not_found",
+    "order_not_payable",
+    "points_insufficient",
+    "points_unavailable",
+    "points_over_cap",
+    "idempotency_conflict",
+    "dependency_unavailable",
+  ],
+});
+
 const cancelOrder = contractRoute({
   method: "post",
   path: "/orders/{id}/cancel",
@@ -157,6 +195,8 @@ export const orders = contractApp()
     try {
       const { order: paid, changed } = unwrap(confirmed);
       recordPayment("succeeded");
+      // The order's points are spent, once (the settling job does it if this does not).
+      await settleOrderPoints(c.env, paid);
       if (paid.discounts.length > 0) {
         const checkout = { shopperId, sku: paid.sku, idempotencyKey: paid.idempotencyKey };
         for (const couponId of await spendCoupons(c.env, checkout, id, paid.discounts)) {
@@ -196,11 +236,32 @@ export const orders = contractApp()
     await releaseCoupons(c.env, checkout, dropped);
     return c.json({ order: presentOrder(priced), changed }, 200);
   })
+  .openapi(applyPoints, async (c) => {
+    const { id } = c.req.valid("param");
+    const shopperId = c.get("shopperId");
+    const order = await ownOrder(c.env, id, shopperId);
+    const { points } = c.req.valid("json");
+    const checkout = { shopperId, sku: order.sku, idempotencyKey: order.idempotencyKey };
+    const held =
+      points > 0
+        ? await holdCheckoutPoints(c.env, checkout, points, {
+            requestKey: c.req.valid("header")["Idempotency-Key"],
+            replacing: order.points?.holdKey ?? null,
+          })
+        : null;
+    const applied = await (await orderObject(c.env, id)).applyPoints(id, shopperId, held?.terms ?? null);
+    if (!applied.ok && held?.fresh) await settleCheckoutPoints(c.env, held.terms.holdKey, { kind: "returned" });
+    const { order: priced, changed, dropped } = unwrap(applied);
+    if (dropped) await settleCheckoutPoints(c.env, dropped, { kind: "returned", orderId: id });
+    return c.json({ order: presentOrder(priced), changed }, 200);
+  })
   .openapi(cancelOrder, async (c) => {
     const { id } = c.req.valid("param");
     const shopperId = c.get("shopperId");
     const object = await orderObject(c.env, id);
     const { order, changed } = unwrap(await object.cancel(id, shopperId));
+    // Its points go back too (the settling job would, later).
+    if (changed) await settleOrderPoints(c.env, order);
     // The order's coupons go back with its units (its pool would settle them anyway, later).
     if (changed && order.discounts.length > 0) {
       const checkout = { shopperId, sku: order.sku, idempotencyKey: order.idempotencyKey };

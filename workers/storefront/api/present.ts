@@ -22,7 +22,10 @@ export const orderSchema = z
         }),
       )
       .describe("the coupons the order carries (held while unpaid, spent once paid, given back when cancelled or expired)"),
-    totalAmount: minorUnits.describe("what the shopper pays: subtotalAmount less the discounts, never below 0"),
+    pointsUsed: minorUnits.describe(
+      "points taking 1 fen each off after the coupons (held while unpaid, spent once paid, given back when cancelled or expired); 0 for none",
+    ),
+    totalAmount: minorUnits.describe("what the shopper pays: subtotalAmount less the discounts and pointsUsed, never below 0"),
     currency: z.literal("CNY"),
     tier: z.string().nullable().describe("the price tier of the order's first unit, if it was in one"),
     status: orderStatusSchema,
@@ -53,6 +56,7 @@ export function presentOrder(order: Order): z.output<typeof orderSchema> {
     unitPrices: order.unitPrices,
     subtotalAmount: order.unitPrices.reduce((sum, price) => sum + price, 0),
     discounts: order.discounts,
+    pointsUsed: order.points?.used ?? 0,
     totalAmount: order.totalAmount,
     currency: order.currency,
     tier: order.tier,

@@ -3,6 +3,7 @@ import { databaseSettings } from "../../../src/config.ts";
 import { type Database, withDatabase } from "../../../src/db/client.ts";
 import { members, orderRefunds, orders } from "../../../src/db/schema.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
+import { reverseOrderPoints } from "../../../src/membership/points-reversal.ts";
 import { checkRefund, type RefundRequest } from "../../../src/orders/refunds.ts";
 import { paymentProvider } from "../../../src/payments/index.ts";
 
@@ -28,7 +29,7 @@ type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
  * reversal (issue 16) and anything else that must stand or fall with the refund.
  */
 export type RefundStep = (tx: Transaction, refund: OrderRefund) => Promise<void>;
-const REFUND_STEPS: RefundStep[] = [];
+const REFUND_STEPS: RefundStep[] = [(tx, refund) => reverseOrderPoints(tx, refund).then(() => undefined)];
 
 /**
  * Refunds a paid order through the payment provider, once per idempotency key: in one

@@ -9,6 +9,7 @@ import { invoicesSection } from "./me-invoices-section.ts";
  * (web/client/me.page.ts) reads `/api/me/profile` with the shopper's own session, and
  * `/api/me/coupons` for "My coupons" (issue 14): each coupon, available, held or used, with its dates.
  * `#near-me` holds the "offers near me" opt-in (issue 15, web/client/shared/near-me.ts).
+ * `#me-points` shows the shopper's points (issue 16, web/client/me-points.ts).
  */
 export function mePage(lang: Lang): Markup {
   const t = messages(lang);
@@ -36,6 +37,13 @@ export function mePage(lang: Lang): Markup {
       <h2 id="wallet-title">${t.myCoupons}</h2>
       <p id="wallet-status" role="status">${t.loading}</p>
       <ul class="wallet" id="wallet"></ul>
+    </section>
+    <section class="card points" id="me-points" aria-labelledby="points-title">
+      <h2 id="points-title">${t.points_title}</h2>
+      <p id="points-status" role="status">${t.loading}</p>
+      <p class="meta">${t.points_rule}</p>
+      <ul class="points-expiring" id="points-expiring"></ul>
+      <ol class="points-entries" id="points-entries"></ol>
     </section>
   </article>`;
 }

@@ -11,6 +11,7 @@ import { invoiceChoice } from "./invoice-choice.ts";
  * Its lines show the subtotal, each coupon's discount and the total. While the order awaits
  * payment, #coupon-chooser lets the shopper pick one of their coupons for it, or none
  * (`POST /api/orders/{id}/coupons`), and the lines follow the order as priced again.
+ * #points-chooser spends points on it (issue 16, web/client/order-points.ts).
  */
 export function orderPage(lang: Lang, orderId: string): Markup {
   const t = messages(lang);
@@ -23,6 +24,17 @@ export function orderPage(lang: Lang, orderId: string): Markup {
       <div class="coupon-options" id="coupon-options"></div>
       <p class="coupon-note" id="coupon-status" role="status"></p>
     </fieldset>
+    <form class="points-chooser" id="points-chooser" hidden>
+      <fieldset>
+        <legend>${t.points_use}</legend>
+        <p class="meta" id="points-available"></p>
+        <label>${t.points_useLabel}
+          <input type="number" id="points-input" name="points" min="0" step="1" inputmode="numeric" />
+        </label>
+        <button type="submit" id="points-apply" class="secondary">${t.points_apply}</button>
+        <p class="coupon-note" id="points-note" role="status"></p>
+      </fieldset>
+    </form>
     <div class="countdown" id="hold" hidden>
       <span>${t.holdExpiresIn}</span>
       <canvas id="countdown" width="360" height="64"></canvas>
