@@ -42,9 +42,8 @@ describe("earning points on payment", () => {
     ]);
     const order = pendingOrder(shopperId, 39_999);
     await writeOrderEvents(database.db, [outboxEvent(order, "checkout")]);
-    // Part C's outbox writes the choice; until then the test sets it as the outbox will.
-    await database.pool.query("update orders set invoice_kind = 'electronic' where id = $1", [order.id]);
-    const paid = outboxEvent(paidOrder(order), "payment confirmed");
+    // The shopper chose an electronic invoice when paying: the paid order carries it to orders.invoice_kind.
+    const paid = outboxEvent({ ...paidOrder(order), invoiceKind: "electronic" }, "payment confirmed");
     await writeOrderEvents(database.db, [paid]);
     await writeOrderEvents(database.db, [paid]);
     await writeOrderEvents(database.db, [outboxEvent(order), paid]);

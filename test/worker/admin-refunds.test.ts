@@ -18,8 +18,7 @@ async function paidInPostgres(totalAmount: number, invoice: "paper" | "electroni
   const { db, close } = openDatabase(databaseSettings(env));
   try {
     await writeOrderEvents(db, [outboxEvent(order)]);
-    if (invoice === "electronic") await db.$client.query("update orders set invoice_kind = 'electronic' where id = $1", [order.id]);
-    await writeOrderEvents(db, [outboxEvent(paidOrder(order))]);
+    await writeOrderEvents(db, [outboxEvent({ ...paidOrder(order), invoiceKind: invoice })]);
   } finally {
     await close();
   }
