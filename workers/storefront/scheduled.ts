@@ -1,3 +1,5 @@
+import { crmOutboxDrain } from "./crm-drain.ts";
+
 /**
  * The storefront's Cron Trigger (wrangler.toml `[triggers]`, every minute): the jobs that run
  * on a schedule rather than in a request (issue 16: members' tiers, price protection's scan,
@@ -12,7 +14,7 @@ export interface ScheduledJob {
 }
 
 /** Every job, in the order they run each minute. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [];
+export const SCHEDULED_JOBS: ScheduledJob[] = [crmOutboxDrain];
 
 export async function runScheduledJobs(
   env: Env,

@@ -1,0 +1,256 @@
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { databaseSettings } from "../../src/config.ts";
+import { MAX_DELIVERY_ATTEMPTS } from "../../src/crm/backoff.ts";
+import { drainCrmOutbox, resendDead, type WebhookQueue } from "../../src/crm/crm-outbox.ts";
+import type { CrmWebhookMessage } from "../../src/crm/webhook-message.ts";
+import { withDatabase } from "../../src/db/client.ts";
+import { type CrmEvent, recordCrmEvents, webhookIdOf } from "../../src/membership/crm-events.ts";
+import { deliverWebhooks, keepDeadWebhooks } from "../../workers/crm-webhooks/deliver.ts";
+import type { CrmWebhooksEnv } from "../../workers/crm-webhooks/env.ts";
+import { CountingCrm } from "../support/crm-receiver.ts";
+import { withPostgres } from "./postgres-support.ts";
+
+/**
+ * The CRM's webhooks (issue 16) against the test stack's Postgres: the outbox drain (sent,
+ * then marked; nothing lost when the queue fails; two drains at once send each row once), and
+ * the consumer with a CRM that counts (src: test/support/crm-receiver.ts): signed, retried with
+ * a growing delay, delivered once, dead-lettered after the limit and sent again from the console.
+ * The queue's redelivery is played by calling the consumer again with the next attempt number,
+ * as Cloudflare Queues would after each delay; the CRM's "timeouts" are requests it never answers.
+ */
+
+const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+const URL_OF_CRM = "https://crm.example.com/webhooks";
+/** Every event type, so the drain here sends whatever these tests record. */
+const TARGET = { url: URL_OF_CRM, events: ["member.tier_changed", "member.benefit_granted", "member.points_earned"] };
+const consumerEnv: CrmWebhooksEnv = { ...(env as unknown as CrmWebhooksEnv), CRM_WEBHOOK_SECRET: SECRET, CRM_WEBHOOK_TIMEOUT_MS: "50" };
+
+function events(count: number, type: CrmEvent["type"] = "member.points_earned"): CrmEvent[] {
+  const shopperId = `shp_${crypto.randomUUID()}`;
+  return Array.from({ length: count }, (_, i) => ({
+    type,
+    shopperId,
+    at: Date.now() - (count - i) * 1000,
+    key: `test:${shopperId}:${i}`,
+    data: { points: 10 + i },
+  }));
+}
+
+async function record(list: CrmEvent[]): Promise<string[]> {
+  await withDatabase(databaseSettings(env), (db) => recordCrmEvents(db, list));
+  return Promise.all(list.map((e) => webhookIdOf(e.key)));
+}
+
+type Row = {
+  id: string;
+  enqueued_at: Date | null;
+  delivered_at: Date | null;
+  dead_at: Date | null;
+  attempts: number;
+  last_error: string | null;
+};
+async function rows(ids: string[]): Promise<Map<string, Row>> {
+  return withPostgres(async (pool) => {
+    const { rows: found } = await pool.query<Row>(
+      "select id, enqueued_at, delivered_at, dead_at, attempts, last_error from crm_outbox where id = any($1)",
+      [ids],
+    );
+    return new Map(found.map((r) => [r.id, r]));
+  });
+}
+
+/** A queue that keeps what it is sent (or refuses, while `failing`). */
+function capturingQueue() {
+  const sent: CrmWebhookMessage[] = [];
+  const queue = {
+    failing: false,
+    sent,
+    async sendBatch(messages: Iterable<MessageSendRequest<CrmWebhookMessage>>) {
+      if (queue.failing) throw new Error("Queue send failed: internal error");
+      for (const m of messages) sent.push(m.body);
+    },
+  };
+  return queue as typeof queue & WebhookQueue;
+}
+
+function drain(queue: WebhookQueue, batches?: number) {
+  return withDatabase(databaseSettings(env), (db) => drainCrmOutbox(db, queue, TARGET, Date.now(), batches));
+}
+
+/** Drains until none of `ids` waits, as the every-minute job would (other tests' rows may be drained too). */
+async function drainAll(queue: WebhookQueue) {
+  while ((await drain(queue)) > 0);
+}
+
+/** One message of the crm-webhooks queue at its `attempts`-th delivery, with what the consumer did to it. */
+function delivery(body: CrmWebhookMessage, attempts: number) {
+  const seen = { acked: false, retried: null as null | { delaySeconds?: number } };
+  const message = {
+    id: crypto.randomUUID(),
+    timestamp: new Date(),
+    attempts,
+    body,
+    ack: () => {
+      seen.acked = true;
+    },
+    retry: (options?: { delaySeconds?: number }) => {
+      seen.retried = options ?? {};
+    },
+  };
+  return { message, seen };
+}
+
+function batchOf(queue: string, ...messages: { message: unknown }[]) {
+  let ackedAll = false;
+  const batch = {
+    queue,
+    messages: messages.map((m) => m.message),
+    ackAll: () => {
+      ackedAll = true;
+    },
+    retryAll() {},
+  } as unknown as MessageBatch<unknown>;
+  return { batch, ackedAll: () => ackedAll };
+}
+
+describe("the CRM outbox drain", () => {
+  it("sends every waiting row once, oldest first, with the endpoint, then marks it queued; a second drain finds nothing of them", async () => {
+    const ids = await record(events(5));
+    const queue = capturingQueue();
+    await drainAll(queue);
+    const mine = queue.sent.filter((m) => ids.includes(m.id));
+    expect(mine.map((m) => m.id)).toEqual(ids);
+    expect(mine[0]).toMatchObject({ v: 1, type: "member.points_earned", url: URL_OF_CRM, payload: { type: "member.points_earned" } });
+    expect([...(await rows(ids)).values()].every((r) => r.enqueued_at !== null && r.delivered_at === null)).toBe(true);
+    const again = capturingQueue();
+    await drainAll(again);
+    expect(again.sent.filter((m) => ids.includes(m.id))).toEqual([]);
+  });
+
+  it("leaves the rows waiting when the queue refuses them, and sends them at the next run", async () => {
+    const ids = await record(events(3));
+    const queue = capturingQueue();
+    queue.failing = true;
+    await expect(drain(queue)).rejects.toThrow(/Queue send failed/);
+    expect([...(await rows(ids)).values()].map((r) => r.enqueued_at)).toEqual([null, null, null]);
+    queue.failing = false;
+    await drainAll(queue);
+    expect(queue.sent.filter((m) => ids.includes(m.id)).map((m) => m.id)).toEqual(ids);
+  });
+
+  it("sends only the subscribed events; with nothing to drain it sends nothing", async () => {
+    const [tier] = await record(events(1, "member.tier_changed"));
+    const queue = capturingQueue();
+    await withDatabase(databaseSettings(env), (db) =>
+      drainCrmOutbox(db, queue, { url: URL_OF_CRM, events: ["member.price_protection_credited"] }, Date.now()),
+    );
+    expect(queue.sent.find((m) => m.id === tier)).toBeUndefined();
+    expect((await rows([tier!])).get(tier!)?.enqueued_at).toBeNull();
+    await drainAll(queue);
+    const empty = capturingQueue();
+    expect(await drain(empty)).toBe(0);
+    expect(empty.sent).toEqual([]);
+  });
+
+  it("drains at once from five runs send each row once (locked rows are skipped, not sent twice)", async () => {
+    const ids = await record(events(250));
+    const queue = capturingQueue();
+    await Promise.all(Array.from({ length: 5 }, () => drain(queue, 1)));
+    await drainAll(queue);
+    const mine = queue.sent.filter((m) => ids.includes(m.id)).map((m) => m.id);
+    expect(mine.length).toBe(250);
+    expect(new Set(mine).size).toBe(250);
+  });
+
+  it("goes onto the real CRM_WEBHOOKS queue binding", async () => {
+    const ids = await record(events(2));
+    await withDatabase(databaseSettings(env), (db) => drainCrmOutbox(db, env.CRM_WEBHOOKS as WebhookQueue, TARGET, Date.now()));
+    expect([...(await rows(ids)).values()].every((r) => r.enqueued_at !== null)).toBe(true);
+  });
+});
+
+describe("the CRM webhooks consumer", () => {
+  async function drained(count = 1): Promise<CrmWebhookMessage[]> {
+    const ids = await record(events(count, "member.benefit_granted"));
+    const queue = capturingQueue();
+    await drainAll(queue);
+    return queue.sent.filter((m) => ids.includes(m.id));
+  }
+
+  it("a CRM that times out three times and then answers grants exactly one benefit: same id, growing delays, delivered once", async () => {
+    const [webhook] = await drained();
+    const crm = new CountingCrm(SECRET, { hangFirst: 3 });
+    const delays: (number | undefined)[] = [];
+    let attempt = 1;
+    for (;;) {
+      const { message, seen } = delivery(webhook!, attempt);
+      await deliverWebhooks(batchOf("crm-webhooks", { message }).batch, consumerEnv, { fetch: crm.fetch });
+      if (seen.acked) break;
+      delays.push(seen.retried?.delaySeconds);
+      attempt++;
+    }
+    expect(delays).toEqual([30, 60, 120]);
+    // The fourth attempt reached the CRM; the three before it hung until the timeout.
+    expect(crm.requests).toEqual([{ id: webhook!.id, timestamp: expect.any(String), verified: true }]);
+    expect(crm.granted.size).toBe(1);
+    const row = (await rows([webhook!.id])).get(webhook!.id)!;
+    expect(row).toMatchObject({ attempts: 4, last_error: null, dead_at: null });
+    expect(row.delivered_at).not.toBeNull();
+
+    // The same webhook sent again (a drain marked late, a lost acknowledgement): the CRM drops it by webhook-id.
+    const { message } = delivery(webhook!, 1);
+    await deliverWebhooks(batchOf("crm-webhooks", { message }).batch, consumerEnv, { fetch: crm.fetch });
+    expect(crm.requests.map((r) => r.id)).toEqual([webhook!.id, webhook!.id]);
+    expect(crm.granted.size).toBe(1);
+  });
+
+  it("records the CRM's refusal, retries, and after the last attempt the dead-letter queue marks it dead; 'send again' sends the same id", async () => {
+    const [webhook] = await drained();
+    const refusing = async () => new Response("down for maintenance", { status: 503 });
+    const { message, seen } = delivery(webhook!, MAX_DELIVERY_ATTEMPTS);
+    await deliverWebhooks(batchOf("crm-webhooks", { message }).batch, consumerEnv, { fetch: refusing });
+    expect(seen.retried?.delaySeconds).toBe(21_600);
+    expect((await rows([webhook!.id])).get(webhook!.id)).toMatchObject({ attempts: 1, last_error: "HTTP 503", delivered_at: null });
+
+    const dead = batchOf("crm-webhooks-dlq", delivery(webhook!, 1));
+    await keepDeadWebhooks(dead.batch, consumerEnv);
+    expect(dead.ackedAll()).toBe(true);
+    expect((await rows([webhook!.id])).get(webhook!.id)?.dead_at).not.toBeNull();
+
+    expect(await withDatabase(databaseSettings(env), (db) => resendDead(db, webhook!.id))).toBe(true);
+    expect(await withDatabase(databaseSettings(env), (db) => resendDead(db, webhook!.id))).toBe(false);
+    const queue = capturingQueue();
+    await drainAll(queue);
+    expect(queue.sent.filter((m) => m.id === webhook!.id)).toHaveLength(1);
+    const crm = new CountingCrm(SECRET);
+    const again = delivery(queue.sent.find((m) => m.id === webhook!.id)!, 1);
+    await deliverWebhooks(batchOf("crm-webhooks", { message: again.message }).batch, consumerEnv, { fetch: crm.fetch });
+    expect(again.seen.acked).toBe(true);
+    expect((await rows([webhook!.id])).get(webhook!.id)).toMatchObject({ attempts: 2, dead_at: null, last_error: null });
+  });
+
+  it("without a signing secret nothing is sent, and the row says why", async () => {
+    const [webhook] = await drained();
+    const crm = new CountingCrm(SECRET);
+    const { message, seen } = delivery(webhook!, 1);
+    await deliverWebhooks(
+      batchOf("crm-webhooks", { message }).batch,
+      { ...consumerEnv, CRM_WEBHOOK_SECRET: undefined },
+      { fetch: crm.fetch },
+    );
+    expect(crm.requests).toEqual([]);
+    expect(seen.retried?.delaySeconds).toBe(30);
+    expect((await rows([webhook!.id])).get(webhook!.id)?.last_error).toMatch(/CRM_WEBHOOK_SECRET/);
+  });
+
+  it("a batch of webhooks is POSTed concurrently and recorded in one go", async () => {
+    const webhooks = await drained(20);
+    const crm = new CountingCrm(SECRET);
+    const deliveries = webhooks.map((w) => delivery(w, 1));
+    await deliverWebhooks(batchOf("crm-webhooks", ...deliveries).batch, consumerEnv, { fetch: crm.fetch });
+    expect(deliveries.every((d) => d.seen.acked)).toBe(true);
+    expect(crm.granted.size).toBe(20);
+    expect([...(await rows(webhooks.map((w) => w.id))).values()].every((r) => r.delivered_at !== null && r.attempts === 1)).toBe(true);
+  });
+});
