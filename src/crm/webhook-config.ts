@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { VersionedCatalog } from "../kv/versioned-catalog.ts";
 import { CRM_EVENT_TYPES } from "../membership/crm-events.ts";
 
 /**
@@ -43,33 +42,4 @@ export const UNCONFIGURED: CrmWebhookConfig = { id: CRM_CONFIG_ID, version: 0, u
 /** The event types to send, or null when webhooks are off. */
 export function deliveryTarget(config: CrmWebhookConfig): { url: string; events: string[] } | null {
   return config.url && config.events.length > 0 ? { url: config.url, events: [...new Set(config.events)] } : null;
-}
-
-/** The CRM's webhook configuration in KV, versioned like the coupon templates. */
-export class CrmConfigCatalog {
-  private readonly catalog: VersionedCatalog<CrmWebhookConfig>;
-
-  constructor(kv: KVNamespace) {
-    this.catalog = new VersionedCatalog(kv, {
-      prefix: "crm:",
-      historyPrefix: (id) => `crm-history:${id}:`,
-      schema: crmWebhookConfigSchema,
-    });
-  }
-
-  async current(): Promise<CrmWebhookConfig> {
-    return (await this.catalog.find(CRM_CONFIG_ID)) ?? UNCONFIGURED;
-  }
-
-  find(id: string): Promise<CrmWebhookConfig | null> {
-    return this.catalog.find(id);
-  }
-
-  put(config: CrmWebhookConfig): Promise<void> {
-    return this.catalog.put(config.id, config);
-  }
-
-  history(id: string, limit: number): Promise<CrmWebhookConfig[]> {
-    return this.catalog.history(id, limit);
-  }
 }

@@ -1,6 +1,7 @@
 import { databaseSettings } from "../../src/config.ts";
 import { drainCrmOutbox } from "../../src/crm/crm-outbox.ts";
-import { CrmConfigCatalog, deliveryTarget } from "../../src/crm/webhook-config.ts";
+import { CrmConfigCatalog } from "../../src/crm/crm-config-catalog.ts";
+import { deliveryTarget } from "../../src/crm/webhook-config.ts";
 import { withDatabase } from "../../src/db/client.ts";
 import type { ScheduledJob } from "./scheduled.ts";
 

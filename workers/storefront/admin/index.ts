@@ -13,6 +13,7 @@ import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { adminCoupons } from "./coupons.ts";
+import { adminCrm } from "./crm.ts";
 import { adminExperiments } from "./experiments.ts";
 import { adminMetrics } from "./metrics.ts";
 import { adminPropagation } from "./propagation.ts";
@@ -106,4 +107,5 @@ export const adminApi = contractApp()
   .route("/", adminPropagation)
   .route("/", adminStoreCouponStats)
   .route("/", adminStores)
-  .route("/", adminLivestreams);
+  .route("/", adminLivestreams)
+  .route("/", adminCrm);

@@ -4,6 +4,7 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
 import { coupons } from "./coupons.ts";
+import { crmApi } from "./crm.ts";
 import { events } from "./events.ts";
 import { experiments } from "./experiments.ts";
 import { geofence } from "./geofence.ts";
@@ -94,4 +95,5 @@ export const api = contractApp()
   .route("/", stores)
   .route("/", storeStaffApi)
   .route("/", livestreams)
-  .route("/", storeRedemptions);
+  .route("/", storeRedemptions)
+  .route("/", crmApi);
