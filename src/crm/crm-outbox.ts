@@ -12,7 +12,9 @@ export const DRAIN_BATCH = 100;
 export const DRAIN_BATCHES_PER_RUN = 20;
 
 /** Where drained webhooks go: the `CRM_WEBHOOKS` queue producer, or a stand-in in tests. */
-export type WebhookQueue = Pick<Queue<CrmWebhookMessage>, "sendBatch">;
+export interface WebhookQueue {
+  sendBatch(messages: Iterable<{ body: CrmWebhookMessage }>): Promise<unknown>;
+}
 
 /**
  * Moves the CRM outbox's waiting rows of the subscribed `events` onto the queue (issue 16),

@@ -20,6 +20,7 @@ import type { StaffIdentity } from "./console/api-types.ts";
 import { showAudit } from "./console/audit-view.ts";
 import { RoleGate } from "./console/capabilities.ts";
 import { CouponsView } from "./console/coupons-view.ts";
+import { CrmView } from "./console/crm-view.ts";
 import { credentials } from "./console/credentials.ts";
 import { showDeadLetters } from "./console/dead-letters-view.ts";
 import { details } from "./console/details.ts";
@@ -82,6 +83,8 @@ const storeCoupons = new StoreCouponsView(api);
 const stores = new StoresView(api);
 /** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
 const livestreams = new LivestreamsView(api);
+/** The CRM (issue 16): webhooks, deliveries and API keys; opened by "CRM" (or #crm). */
+const crm = new CrmView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -127,6 +130,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#store-coupons" && may(staff.role, "readSales")) storeCoupons.open();
   if (location.hash === "#stores" && may(staff.role, "readSales")) stores.open();
   if (location.hash === "#livestreams" && may(staff.role, "readSales")) livestreams.open();
+  if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -149,6 +153,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   storeCoupons.close();
   stores.close();
   livestreams.close();
+  crm.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -6,6 +6,7 @@ import type { Capability } from "../../../src/staff/roles.ts";
 import { assets } from "../assets.ts";
 import { pageLang } from "../pages/lang.ts";
 import { couponsSection } from "./console-coupons.ts";
+import { crmSection } from "./console-crm.ts";
 import { propagationWords } from "../../../src/propagation/propagation-words.ts";
 import { experimentForm } from "./console-experiments.ts";
 import { propagationSection } from "./console-propagation.ts";
@@ -100,6 +101,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-store-coupons" class="secondary" data-capability="${needs("readSales")}">${storeCouponWords(lang).storeCoupons}</button>
           <button type="button" id="show-stores" class="secondary" data-capability="${needs("readSales")}">${storeWords(lang).stores}</button>
           <button type="button" id="show-livestreams" class="secondary" data-capability="${needs("readSales")}">${livestreamWords(lang).livestreams}</button>
+          <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -113,6 +115,7 @@ function page(lang: Lang, nonce: string) {
         ${storeCouponsSection(lang)}
         ${storesSection(lang)}
         ${livestreamsSection(lang)}
+        ${crmSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
