@@ -53,7 +53,6 @@ async function signIn(page: Page, role: Role): Promise<void> {
 describe("the CRM view", () => {
   it("lets an owner configure webhooks, send a dead one again, and create and revoke an API key shown once", async () => {
     const context = await shop.newShopper("desktop");
-    await shop.watchCsp(context);
     const page = await context.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
@@ -61,10 +60,15 @@ describe("the CRM view", () => {
     await signIn(page, "owner");
     await expect.poll(() => page.locator("#crm").isVisible()).toBe(true);
 
+    await expect.poll(() => page.locator("#crm-version").textContent()).toBe("never saved: off");
     await page.fill("#crm-url", "https://crm.example.com/webhooks");
     await page.check("#crm-events input[value='member.benefit_granted']");
     await page.click("#crm-webhooks button[type=submit]");
     await expect.poll(() => page.locator("#crm-version").textContent()).toMatch(/^version 1 · /);
+    // Read back as saved.
+    expect(await page.inputValue("#crm-url")).toBe("https://crm.example.com/webhooks");
+    expect(await page.isChecked("#crm-events input[value='member.benefit_granted']")).toBe(true);
+    expect(await page.isChecked("#crm-events input[value='member.tier_changed']")).toBe(false);
 
     const row = page.locator(`#crm-deliveries tr[data-webhook="${DEAD}"] td`);
     await expect

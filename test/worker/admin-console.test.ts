@@ -176,6 +176,8 @@ describe("GET /admin: the marketer console", () => {
       livestreams: "readSales",
       "new-livestream": "editSales",
       "livestream-editor": "editSales",
+      "show-crm": "readCrm",
+      crm: "readCrm",
     });
   });
 
