@@ -8,8 +8,8 @@ type Executor = Pick<Database, "execute">;
 
 /** Rows moved to the queue per `sendBatch` (Cloudflare Queues take at most 100 messages, 256 KB, per call). */
 export const DRAIN_BATCH = 100;
-/** Batches one drain moves at most, so one run of the every-minute job stays short. */
-export const DRAIN_BATCHES_PER_RUN = 20;
+/** Batches one drain moves at most: 10,000 webhooks a minute (about 4 s of drain at the measured 2,300 rows/s), so one run stays short. */
+export const DRAIN_BATCHES_PER_RUN = 100;
 
 /** Where drained webhooks go: the `CRM_WEBHOOKS` queue producer, or a stand-in in tests. */
 export interface WebhookQueue {
