@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { databaseSettings } from "../../src/config.ts";
 import { MAX_DELIVERY_ATTEMPTS } from "../../src/crm/backoff.ts";
@@ -252,5 +253,89 @@ describe("the CRM webhooks consumer", () => {
     expect(deliveries.every((d) => d.seen.acked)).toBe(true);
     expect(crm.granted.size).toBe(20);
     expect([...(await rows(webhooks.map((w) => w.id))).values()].every((r) => r.delivered_at !== null && r.attempts === 1)).toBe(true);
+  });
+});
+
+/**
+ * A model-based property (fast-check) of a webhook's life: random interleavings of drains
+ * (the queue refusing some), delivery attempts (the CRM timing out on some), dead-lettering
+ * after the last attempt, "send again" and the same changes recorded again. Throughout, no
+ * row is marked queued unless it was sent; in the end, once the CRM answers and the job runs,
+ * every change was granted exactly once by a receiver that dedupes on webhook-id, and every
+ * row is delivered with as many attempts as were made.
+ */
+describe("a webhook's life, in any order", () => {
+  type Op =
+    | { kind: "drain"; queueFails: boolean }
+    | { kind: "deliver"; crmAnswers: boolean }
+    | { kind: "deadLetter" }
+    | { kind: "resend" }
+    | { kind: "recordAgain" };
+  const op: fc.Arbitrary<Op> = fc.oneof(
+    fc.record({ kind: fc.constant("drain" as const), queueFails: fc.boolean() }),
+    fc.record({ kind: fc.constant("deliver" as const), crmAnswers: fc.boolean() }),
+    fc.constant({ kind: "deadLetter" as const }),
+    fc.constant({ kind: "resend" as const }),
+    fc.constant({ kind: "recordAgain" as const }),
+  );
+
+  it("never marks what it did not send, and ends with each change granted once", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 4 }), async (ops, count) => {
+        const list = events(count, "member.benefit_granted");
+        const ids = await record(list);
+        const sentIds = new Set<string>();
+        /** What the queue holds: each message with its delivery count. */
+        let inQueue: { body: CrmWebhookMessage; attempts: number }[] = [];
+        const attemptsMade = new Map<string, number>(ids.map((id) => [id, 0]));
+        const crm = new CountingCrm(SECRET);
+        const queue = capturingQueue();
+        const mine = () => queue.sent.splice(0).filter((m) => ids.includes(m.id));
+        const deliverAll = async (answers: boolean) => {
+          const now = inQueue;
+          inQueue = [];
+          for (const entry of now) {
+            const fetch = answers ? crm.fetch : async () => new Promise<Response>(() => undefined);
+            const { message, seen } = delivery(entry.body, entry.attempts);
+            await deliverWebhooks(batchOf("crm-webhooks", { message }).batch, consumerEnv, { fetch });
+            attemptsMade.set(entry.body.id, attemptsMade.get(entry.body.id)! + 1);
+            if (!seen.acked) inQueue.push({ body: entry.body, attempts: entry.attempts + 1 });
+          }
+        };
+        for (const step of ops) {
+          if (step.kind === "drain") {
+            queue.failing = step.queueFails;
+            await drain(queue).catch(() => undefined);
+            queue.failing = false;
+            for (const m of mine()) {
+              sentIds.add(m.id);
+              inQueue.push({ body: m, attempts: 1 });
+            }
+          } else if (step.kind === "deliver") await deliverAll(step.crmAnswers);
+          else if (step.kind === "deadLetter" && inQueue.length > 0) {
+            // The queue gives up on the oldest message: it goes to the dead-letter queue.
+            const [dead] = inQueue.splice(0, 1);
+            await keepDeadWebhooks(batchOf("crm-webhooks-dlq", delivery(dead!.body, 1)).batch, consumerEnv);
+          } else if (step.kind === "resend") {
+            for (const id of ids) await withDatabase(databaseSettings(env), (db) => resendDead(db, id));
+          } else if (step.kind === "recordAgain") await record(list);
+          // Never marked queued without having been sent.
+          for (const row of (await rows(ids)).values()) if (row.enqueued_at !== null) expect(sentIds.has(row.id)).toBe(true);
+        }
+        // The CRM answers from now on; the job runs and the console sends the dead again until all is delivered.
+        for (let round = 0; round < 5; round++) {
+          for (const id of ids) await withDatabase(databaseSettings(env), (db) => resendDead(db, id));
+          await drainAll(queue);
+          for (const m of mine()) inQueue.push({ body: m, attempts: 1 });
+          await deliverAll(true);
+        }
+        const final = await rows(ids);
+        expect([...final.values()].every((r) => r.delivered_at !== null && r.dead_at === null)).toBe(true);
+        for (const id of ids) expect(final.get(id)!.attempts).toBe(attemptsMade.get(id));
+        expect([...crm.granted.keys()].sort()).toEqual([...ids].sort());
+        expect(crm.requests.every((r) => r.verified)).toBe(true);
+      }),
+      { numRuns: 12 },
+    );
   });
 });
