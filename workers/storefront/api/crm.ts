@@ -65,6 +65,16 @@ async function database<T>(env: Env, work: (db: Database) => Promise<T>): Promis
   }
 }
 
+/** The Idempotency-Key of a grant: the shop's one rule for the header, described for a CRM. */
+const grantKeyHeader = z.object({
+  "Idempotency-Key": idempotencyKeyHeader.shape["Idempotency-Key"].openapi({
+    param: {
+      description:
+        "one per intended grant (e.g. the CRM's own id for it), scoped to the API key; the same key again answers the grant it made",
+    },
+  }),
+});
+
 const shopperParams = z.object({
   shopperId: z
     .string()
@@ -129,7 +139,7 @@ const grantPoints = contractRoute({
   middleware: [shopperWrite, crmApiKey("points:write")],
   request: {
     params: shopperParams,
-    headers: idempotencyKeyHeader,
+    headers: grantKeyHeader,
     body: { required: true, content: { "application/json": { schema: pointsBody } } },
   },
   responses: {
@@ -168,7 +178,7 @@ const grantBenefit = contractRoute({
   middleware: [shopperWrite, crmApiKey("benefits:write")],
   request: {
     params: shopperParams,
-    headers: idempotencyKeyHeader,
+    headers: grantKeyHeader,
     body: { required: true, content: { "application/json": { schema: benefitBody } } },
   },
   responses: {
