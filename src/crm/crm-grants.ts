@@ -7,9 +7,9 @@ import { appendPoints, pointsBalance } from "../membership/points-ledger.ts";
 
 /**
  * What the inbound CRM API does (issue 16), on Postgres: a member's standing, and grants of
- * points and benefits. Every grant is keyed `crm:<apiKeyId>:<Idempotency-Key>` (the ledger's
- * and the grants' unique keys), so the same grant asked twice, or twenty times at once, is
- * granted once; asking again answers the grant that was made, and the same key with a
+ * points and benefits. A points grant is keyed `crm:<apiKeyId>:<Idempotency-Key>` in the
+ * ledger, a benefit `crm-benefit:<apiKeyId>:<Idempotency-Key>` in the grants (both unique), so
+ * the same grant asked twice, or twenty times at once, is granted once; asking again answers the grant that was made, and the same key with a
  * different grant is refused (422 `idempotency_conflict`), nothing granted.
  */
 
@@ -55,8 +55,14 @@ async function hasLedgerRows(db: Database, shopperId: string): Promise<boolean> 
   return found.rows.length > 0;
 }
 
-/** The grant's key in the ledger and the grants table. */
+/** A points grant's ledger key. */
 export const crmGrantKey = (apiKeyId: string, idempotencyKey: string) => `crm:${apiKeyId}:${idempotencyKey}`;
+/**
+ * A benefit grant's key: a prefix of its own, because delivering a `points` benefit appends to
+ * the ledger under the grant's key, which must not meet a points grant sent with the same
+ * Idempotency-Key.
+ */
+export const crmBenefitKey = (apiKeyId: string, idempotencyKey: string) => `crm-benefit:${apiKeyId}:${idempotencyKey}`;
 
 export interface PointsGrant {
   apiKeyId: string;
@@ -108,7 +114,7 @@ export async function grantCrmBenefit(
   db: Database,
   grant: CrmBenefitGrant,
 ): Promise<{ grantId: number; replayed: boolean; grantedAt: number; idempotencyKey: string }> {
-  const key = crmGrantKey(grant.apiKeyId, grant.idempotencyKey);
+  const key = crmBenefitKey(grant.apiKeyId, grant.idempotencyKey);
   const { granted } = await db.transaction((tx) =>
     recordBenefitGrant(tx, {
       shopperId: grant.shopperId,

@@ -192,7 +192,7 @@ describe("the CRM API", () => {
       webhooks: (await pool.query("select type from crm_outbox where shopper_id = $1", [member])).rows,
     }));
     expect(grants).toEqual([
-      { kind: "coupon", source: "crm", details: { templateId: "vip-20-off" }, idempotency_key: `crm:${key.id}:vip-coupon-1` },
+      { kind: "coupon", source: "crm", details: { templateId: "vip-20-off" }, idempotency_key: `crm-benefit:${key.id}:vip-coupon-1` },
     ]);
     expect(webhooks).toEqual([{ type: "member.benefit_granted" }]);
     const other = await crm(`/members/${member}/benefits`, {

@@ -174,7 +174,7 @@ const grantBenefit = contractRoute({
   tags: ["crm"],
   summary: "Grant a benefit (a coupon template's coupon, points, or a perk), recorded once per Idempotency-Key",
   description:
-    'Recorded in `benefit_grants` (source `crm`, key `crm:<keyId>:<Idempotency-Key>`) with its `member.benefit_granted` webhook. `delivered: false`: recorded only; the coupon or points are handed out by the benefits\' delivery when it lands (README, "CRM API and webhooks"). Same key, different grant: 422 `idempotency_conflict`.',
+    'Recorded in `benefit_grants` (source `crm`, key `crm-benefit:<keyId>:<Idempotency-Key>`) with its `member.benefit_granted` webhook. `delivered: false`: recorded only; the coupon or points are handed out by the benefits\' delivery when it lands (README, "CRM API and webhooks"). Same key, different grant: 422 `idempotency_conflict`.',
   middleware: [shopperWrite, crmApiKey("benefits:write")],
   request: {
     params: shopperParams,
