@@ -142,6 +142,20 @@ describe("the CRM API", () => {
     expect(await ledger(member)).toEqual([{ amount: 500, reason: "crm_grant", idempotency_key: `crm:${key.id}:bday-2026` }]);
   });
 
+  it("a points grant and a benefit grant may share an Idempotency-Key: each is its own grant", async () => {
+    const { secret } = await createKey(["points:write", "benefits:write"]);
+    const member = shopper();
+    const points = await crm(`/members/${member}/points`, { key: secret, body: { points: 300 }, idempotencyKey: "campaign-42" });
+    const benefit = await crm(`/members/${member}/benefits`, {
+      key: secret,
+      body: { kind: "points", details: { points: 700 } },
+      idempotencyKey: "campaign-42",
+    });
+    expect([points.status, benefit.status]).toEqual([201, 201]);
+    expect(await benefit.json()).toMatchObject({ replayed: false });
+    expect((await ledger(member)).map((r) => r.amount)).toEqual([300]);
+  });
+
   it("refuses negative, zero, fractional or non-numeric points and a missing Idempotency-Key (400), writing nothing", async () => {
     const { secret } = await createKey(["points:write"]);
     const member = shopper();
