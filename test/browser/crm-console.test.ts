@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vi
 import { openDatabase } from "../../src/db/client.ts";
 import { crmOutbox } from "../../src/db/schema.ts";
 import type { Role } from "../../src/staff/roles.ts";
+import { seededCrmConfig } from "../support/crm-receiver.ts";
 import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
 
 /**
@@ -23,9 +24,10 @@ beforeAll(async () => {
   const at = new Date();
   await database.db.insert(crmOutbox).values({
     id: DEAD,
-    type: "member.tier_changed",
+    // A type no other test drains, so "Send again" leaves it pending.
+    type: "member.price_protection_credited",
     shopperId: `shp_${run}`,
-    payload: { type: "member.tier_changed", timestamp: at.toISOString(), data: {} },
+    payload: { type: "member.price_protection_credited", timestamp: at.toISOString(), data: {} },
     createdAt: at,
     enqueuedAt: at,
     attempts: 13,
@@ -57,14 +59,16 @@ describe("the CRM view", () => {
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
     page.on("dialog", (dialog) => void dialog.accept());
+    const seed = seededCrmConfig();
+    await (await shop.mf.getKVNamespace("SALES")).put(seed.key, seed.value);
     await signIn(page, "owner");
     await expect.poll(() => page.locator("#crm").isVisible()).toBe(true);
 
-    await expect.poll(() => page.locator("#crm-version").textContent()).toBe("never saved: off");
+    await expect.poll(() => page.locator("#crm-version").textContent()).toMatch(new RegExp(`^version ${seed.version} · test seed`));
     await page.fill("#crm-url", "https://crm.example.com/webhooks");
     await page.check("#crm-events input[value='member.benefit_granted']");
     await page.click("#crm-webhooks button[type=submit]");
-    await expect.poll(() => page.locator("#crm-version").textContent()).toMatch(/^version 1 · /);
+    await expect.poll(() => page.locator("#crm-version").textContent()).toMatch(new RegExp(`^version ${seed.version + 1} · owner-`));
     // Read back as saved.
     expect(await page.inputValue("#crm-url")).toBe("https://crm.example.com/webhooks");
     expect(await page.isChecked("#crm-events input[value='member.benefit_granted']")).toBe(true);
@@ -73,7 +77,16 @@ describe("the CRM view", () => {
     const row = page.locator(`#crm-deliveries tr[data-webhook="${DEAD}"] td`);
     await expect
       .poll(() => row.allTextContents())
-      .toEqual(["member.tier_changed", `shp_${run}`, "dead", "13", "no answer within 10000 ms", expect.any(String), "–", "Send again"]);
+      .toEqual([
+        "member.price_protection_credited",
+        `shp_${run}`,
+        "dead",
+        "13",
+        "no answer within 10000 ms",
+        expect.any(String),
+        "–",
+        "Send again",
+      ]);
     await page.locator("#crm").screenshot({ path: screenshotPath("console-crm") });
     await page.click(`#crm-deliveries tr[data-webhook="${DEAD}"] button`);
     await expect.poll(() => row.nth(2).textContent()).toBe("pending");

@@ -1,5 +1,6 @@
-import { exports } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { seededCrmConfig } from "../support/crm-receiver.ts";
 import { admin } from "./admin-support.ts";
 import { withPostgres } from "./postgres-support.ts";
 
@@ -223,7 +224,10 @@ describe("the CRM API", () => {
 
 describe("the console's CRM routes", () => {
   it("saves the webhook configuration in versions, audited; a stale version is 409; a bad endpoint 400", async () => {
+    const seed = seededCrmConfig();
+    await env.SALES.put(seed.key, seed.value);
     const read = (await (await admin("/crm/webhooks")).json()) as { config: { version: number } };
+    expect(read.config.version).toBe(seed.version);
     const saved = await admin("/crm/webhooks", {
       method: "PUT",
       actor: "Wang Fang",
@@ -242,11 +246,12 @@ describe("the console's CRM routes", () => {
     await admin("/crm/webhooks", { method: "PUT", body: { url: null, events: [], expectedVersion: config.version } });
   });
 
+  // A type no other test drains (test/worker/crm-webhooks.test.ts drains the others), so "pending" stays pending.
   it("lists deliveries by status and sends a dead one again; a webhook that is not dead is 404", async () => {
     const id = `msg_test${crypto.randomUUID().replaceAll("-", "")}`;
     await withPostgres((pool) =>
       pool.query(
-        "insert into crm_outbox (id, type, shopper_id, payload, created_at, enqueued_at, attempts, last_error, dead_at) values ($1, 'member.tier_changed', 'shp_x', '{}', now(), now(), 13, 'HTTP 503', now())",
+        "insert into crm_outbox (id, type, shopper_id, payload, created_at, enqueued_at, attempts, last_error, dead_at) values ($1, 'member.price_protection_credited', 'shp_x', '{}', now(), now(), 13, 'HTTP 503', now())",
         [id],
       ),
     );
