@@ -23,11 +23,17 @@ import { withPostgres } from "./postgres-support.ts";
 
 const SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
 const URL_OF_CRM = "https://crm.example.com/webhooks";
-/** Every event type, so the drain here sends whatever these tests record. */
-const TARGET = { url: URL_OF_CRM, events: ["member.tier_changed", "member.benefit_granted", "member.points_earned"] };
+/**
+ * The tests' own event types: the test Postgres is shared by every test file (and project), so
+ * these drains move only rows of types no other test records; the drain and the consumer treat
+ * every type alike. `TEST_ONLY_OTHER` is one the drains here never ask for.
+ */
+const TEST_ONLY = "member.crm_test_event" as CrmEvent["type"];
+const TEST_ONLY_OTHER = "member.crm_test_unsubscribed" as CrmEvent["type"];
+const TARGET = { url: URL_OF_CRM, events: [TEST_ONLY] };
 const consumerEnv: CrmWebhooksEnv = { ...(env as unknown as CrmWebhooksEnv), CRM_WEBHOOK_SECRET: SECRET, CRM_WEBHOOK_TIMEOUT_MS: "50" };
 
-function events(count: number, type: CrmEvent["type"] = "member.points_earned"): CrmEvent[] {
+function events(count: number, type: CrmEvent["type"] = TEST_ONLY): CrmEvent[] {
   const shopperId = `shp_${crypto.randomUUID()}`;
   return Array.from({ length: count }, (_, i) => ({
     type,
@@ -122,7 +128,7 @@ describe("the CRM outbox drain", () => {
     await drainAll(queue);
     const mine = queue.sent.filter((m) => ids.includes(m.id));
     expect(mine.map((m) => m.id)).toEqual(ids);
-    expect(mine[0]).toMatchObject({ v: 1, type: "member.points_earned", url: URL_OF_CRM, payload: { type: "member.points_earned" } });
+    expect(mine[0]).toMatchObject({ v: 1, type: TEST_ONLY, url: URL_OF_CRM, payload: { type: TEST_ONLY } });
     expect([...(await rows(ids)).values()].every((r) => r.enqueued_at !== null && r.delivered_at === null)).toBe(true);
     const again = capturingQueue();
     await drainAll(again);
@@ -141,7 +147,7 @@ describe("the CRM outbox drain", () => {
   });
 
   it("sends only the subscribed events; with nothing to drain it sends nothing", async () => {
-    const [tier] = await record(events(1, "member.tier_changed"));
+    const [tier] = await record(events(1, TEST_ONLY_OTHER));
     const queue = capturingQueue();
     await withDatabase(databaseSettings(env), (db) =>
       drainCrmOutbox(db, queue, { url: URL_OF_CRM, events: ["member.not_subscribed_here"] }, Date.now()),
@@ -175,7 +181,7 @@ describe("the CRM outbox drain", () => {
 
 describe("the CRM webhooks consumer", () => {
   async function drained(count = 1): Promise<CrmWebhookMessage[]> {
-    const ids = await record(events(count, "member.benefit_granted"));
+    const ids = await record(events(count));
     const queue = capturingQueue();
     await drainAll(queue);
     return queue.sent.filter((m) => ids.includes(m.id));
@@ -284,7 +290,7 @@ describe("a webhook's life, in any order", () => {
   it("never marks what it did not send, and ends with each change granted once", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 14 }), fc.integer({ min: 1, max: 4 }), async (ops, count) => {
-        const list = events(count, "member.benefit_granted");
+        const list = events(count);
         const ids = await record(list);
         const sentIds = new Set<string>();
         /** What the queue holds: each message with its delivery count. */
