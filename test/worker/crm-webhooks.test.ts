@@ -110,15 +110,18 @@ function delivery(body: CrmWebhookMessage, attempts: number) {
 
 function batchOf(queue: string, ...messages: { message: unknown }[]) {
   let ackedAll = false;
+  let retriedAll = false;
   const batch = {
     queue,
     messages: messages.map((m) => m.message),
     ackAll: () => {
       ackedAll = true;
     },
-    retryAll() {},
+    retryAll: () => {
+      retriedAll = true;
+    },
   } as unknown as MessageBatch<unknown>;
-  return { batch, ackedAll: () => ackedAll };
+  return { batch, ackedAll: () => ackedAll, retriedAll: () => retriedAll };
 }
 
 describe("the CRM outbox drain", () => {
@@ -251,6 +254,28 @@ describe("the CRM webhooks consumer", () => {
     expect(crm.requests).toEqual([]);
     expect(seen.retried?.delaySeconds).toBe(30);
     expect((await rows([webhook!.id])).get(webhook!.id)?.last_error).toMatch(/CRM_WEBHOOK_SECRET/);
+  });
+
+  it("Postgres unreachable: a delivered webhook is sent again rather than left unmarked, and the dead-letter batch waits", async () => {
+    const [webhook] = await drained();
+    const crm = new CountingCrm(SECRET);
+    const noPostgres = { ...consumerEnv, DATABASE_URL: "" };
+    const { message, seen } = delivery(webhook!, 1);
+    await deliverWebhooks(batchOf("crm-webhooks", { message }).batch, noPostgres, { fetch: crm.fetch });
+    expect(crm.granted.has(webhook!.id)).toBe(true);
+    expect(seen.acked).toBe(false);
+    expect(seen.retried).toEqual({ delaySeconds: 0 });
+    // Delivered again once Postgres is back: the CRM drops the repeat, the row is marked.
+    const again = delivery(webhook!, 2);
+    await deliverWebhooks(batchOf("crm-webhooks", { message: again.message }).batch, consumerEnv, { fetch: crm.fetch });
+    expect(again.seen.acked).toBe(true);
+    expect(crm.requests.map((r) => r.id)).toEqual([webhook!.id, webhook!.id]);
+    expect(crm.granted.size).toBe(1);
+    expect((await rows([webhook!.id])).get(webhook!.id)?.delivered_at).not.toBeNull();
+
+    const dead = batchOf("crm-webhooks-dlq", delivery(webhook!, 1));
+    await keepDeadWebhooks(dead.batch, noPostgres);
+    expect([dead.ackedAll(), dead.retriedAll()]).toEqual([false, true]);
   });
 
   it("a batch of webhooks is POSTed concurrently and recorded in one go", async () => {
