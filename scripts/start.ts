@@ -2,7 +2,8 @@
  * `npm start`: the whole storefront on one machine, nothing else installed.
  * Starts the local stack (embedded Postgres, the Neon WebSocket proxy, the Upstash REST
  * gateway), applies migrations, seeds demo sales into local KV, then runs `wrangler dev`
- * with local Durable Objects, KV and Queues: the storefront and the events consumer Worker. Ctrl-C stops everything it started.
+ * with local Durable Objects, KV and Queues: the storefront, the events consumer and the CRM webhooks consumer Workers. Ctrl-C
+ * stops everything it started.
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -57,6 +58,9 @@ const APP_SECRETS = {
   ADMIN_TOKEN: env.ADMIN_TOKEN || `local-admin-${crypto.randomUUID()}`,
   METRICS_TOKEN: env.METRICS_TOKEN || `local-metrics-${crypto.randomUUID()}`,
 };
+
+/** The CRM webhooks' signing secret (issue 16): CRM_WEBHOOK_SECRET, else one for this run (printed, for a local receiver). */
+const CRM_WEBHOOK_SECRET = env.CRM_WEBHOOK_SECRET || `whsec_${Buffer.from(crypto.getRandomValues(new Uint8Array(24))).toString("base64")}`;
 
 /**
  * Web Push for "offers near me" (issue 15): the VAPID keys from the environment, else a pair
@@ -268,6 +272,11 @@ function writeConsumerVars(vars: LocalStack["vars"]): void {
     join(ROOT, "workers", "events", ".dev.vars"),
     `# Written by npm start for the events consumer; rewritten on every start.\n${lines.join("\n")}\n`,
   );
+  // The CRM webhooks consumer (issue 16): Postgres and its signing secret.
+  writeFileSync(
+    join(ROOT, "workers", "crm-webhooks", ".dev.vars"),
+    `# Written by npm start for the CRM webhooks consumer; rewritten on every start.\n${lines.slice(0, 2).join("\n")}\nCRM_WEBHOOK_SECRET=${JSON.stringify(CRM_WEBHOOK_SECRET)}\n`,
+  );
 }
 
 function runWranglerDev(vars: Record<string, string>): ChildProcess {
@@ -282,6 +291,8 @@ function runWranglerDev(vars: Record<string, string>): ChildProcess {
       "wrangler.toml",
       "-c",
       "workers/events/wrangler.toml",
+      "-c",
+      "workers/crm-webhooks/wrangler.toml",
       "--ip",
       HOST,
       "--port",
@@ -331,6 +342,7 @@ async function printBanner(running: LocalStack, vapidGenerated: boolean): Promis
       `│ Admin token  ${APP_SECRETS.ADMIN_TOKEN}${env.ADMIN_TOKEN ? " (ADMIN_TOKEN)" : " (fresh for this run; set ADMIN_TOKEN to choose)"}`,
       `│ Metrics      ${base}/metrics  (Authorization: Bearer ${APP_SECRETS.METRICS_TOKEN}${env.METRICS_TOKEN ? ", METRICS_TOKEN" : "; fresh for this run, set METRICS_TOKEN to choose"})`,
       `│ Dashboard    ${base}/admin/dashboard`,
+      `│ CRM webhooks ${base}/admin#crm  (set the endpoint there; signed with ${CRM_WEBHOOK_SECRET}${env.CRM_WEBHOOK_SECRET ? ", CRM_WEBHOOK_SECRET" : ", fresh for this run"})`,
       `│ Web Push     ${vapidGenerated ? "VAPID keys generated for this run (set VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY to keep subscriptions);" : "VAPID keys from the environment;"} pushes go to the browser's own push service, so only where this machine reaches it`,
       `│ Staff        ${base}/admin  (add an account: npm run staff -- add --email you@shop.test --role owner)`,
       ...running.summary.map((line) => `│ ${line}`),

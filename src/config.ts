@@ -6,7 +6,7 @@ import { AppError } from "./errors.ts";
 type ConfigEnv = Pick<Env, "DATABASE_URL" | "NEON_WS_PROXY" | "UPSTASH_REDIS_REST_URL" | "UPSTASH_REDIS_REST_TOKEN">;
 
 /** Postgres settings, or a clear error naming the missing secret. */
-export function databaseSettings(env: ConfigEnv): DatabaseSettings {
+export function databaseSettings(env: Pick<ConfigEnv, "DATABASE_URL" | "NEON_WS_PROXY">): DatabaseSettings {
   if (!env.DATABASE_URL) throw new AppError("dependency_unavailable", "DATABASE_URL is not configured");
   return { url: env.DATABASE_URL, localWsProxy: env.NEON_WS_PROXY };
 }

@@ -19,10 +19,14 @@ export const ERRORS = {
   unauthorized: {
     status: 401,
     meaning:
-      "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion); store staff: no valid staff token (missing, malformed, unknown, revoked, or its store closed down)",
+      "admin: no valid credential (bearer token, API key, session cookie or Cloudflare Access assertion); store staff: no valid staff token (missing, malformed, unknown, revoked, or its store closed down); CRM API: no valid CRM API key (missing, malformed, unknown or revoked)",
   },
   payment_declined: { status: 402, meaning: "the provider declined the charge; the order stays pending" },
-  forbidden: { status: 403, meaning: "admin: signed in, but this staff role may not make this call (`role`, `admits`)" },
+  forbidden: {
+    status: 403,
+    meaning:
+      "admin: signed in, but this staff role may not make this call (`role`, `admits`); CRM API: the key lacks the route's scope (`scope`, `scopes`)",
+  },
   forbidden_origin: {
     status: 403,
     meaning: "the request's Origin is not this server's own: a page of another site may not make this call; nothing was taken",
@@ -164,7 +168,8 @@ export const ERRORS = {
   },
   idempotency_conflict: {
     status: 422,
-    meaning: "the Idempotency-Key was already used with a different qty or different coupons (`orderId`)",
+    meaning:
+      "the Idempotency-Key was already used with a different qty or different coupons (`orderId`), or, on the CRM API, for a different grant (`shopperId`); nothing was granted",
   },
   invoice_damaged: {
     status: 422,

@@ -88,6 +88,13 @@ export function runBundle(
      * Without it the queue takes the events and nothing reads them.
      */
     eventsConsumer?: string;
+    /**
+     * The built CRM webhooks consumer (buildProductionBundle(root, CRM_WEBHOOKS_CONFIG), issue 16),
+     * run as a Worker of its own on the `crm-webhooks` queue, with `crmWebhooks` its variables
+     * (CRM_WEBHOOK_SECRET; tests shorten the backoff and the timeout).
+     */
+    crmWebhooksConsumer?: string;
+    crmWebhooks?: Record<string, string>;
   } = {},
 ): Miniflare {
   const text = (value: string) => ({ type: "text" as const, value });
@@ -123,6 +130,7 @@ export function runBundle(
     ...(secrets.STAFF_SESSION_SECRET ? { STAFF_SESSION_SECRET: text(secrets.STAFF_SESSION_SECRET) } : {}),
     PAYMENT_PROVIDER: text("local"),
     EVENTS: { type: "queue" as const, name: EVENTS_QUEUE },
+    CRM_WEBHOOKS: { type: "queue" as const, name: CRM_WEBHOOKS_QUEUE },
     ...settings,
   };
   const durableObjects = {
@@ -147,6 +155,9 @@ export function runBundle(
       },
       ...objects,
       ...(options.eventsConsumer ? [{ config: eventsConsumerConfig(options.eventsConsumer, vars) }] : []),
+      ...(options.crmWebhooksConsumer
+        ? [{ config: crmWebhooksConsumerConfig(options.crmWebhooksConsumer, vars, options.crmWebhooks ?? {}) }]
+        : []),
     ],
   });
 }
@@ -175,6 +186,38 @@ function eventsConsumerConfig(scriptPath: string, vars: LocalStackVars) {
         deadLetterQueue: EVENTS_DEAD_LETTERS,
       },
       { type: "queue" as const, name: EVENTS_DEAD_LETTERS, maxBatchSize: 100, maxBatchTimeout: 1 },
+    ],
+  };
+}
+
+/** The CRM webhooks consumer's configuration (issue 16). */
+export const CRM_WEBHOOKS_CONFIG = "workers/crm-webhooks/wrangler.toml";
+const CRM_WEBHOOKS_QUEUE = "crm-webhooks";
+const CRM_WEBHOOKS_DEAD_LETTERS = "crm-webhooks-dlq";
+
+/** The CRM webhooks consumer as workers/crm-webhooks/wrangler.toml deploys it: both queues, 13 attempts, the dead-letter queue. */
+function crmWebhooksConsumerConfig(scriptPath: string, vars: LocalStackVars, settings: Record<string, string>) {
+  const text = (value: string) => ({ type: "text" as const, value });
+  return {
+    name: "crm-webhooks",
+    compatibilityDate: "2026-11-01",
+    compatibilityFlags: ["nodejs_compat"],
+    manifest: { mainModule: "index.js", modules: { "index.js": { type: "esm" as const, contents: readFileSync(scriptPath, "utf8") } } },
+    env: {
+      DATABASE_URL: text(vars.DATABASE_URL),
+      NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
+      ...Object.fromEntries(Object.entries(settings).map(([name, value]) => [name, text(value)])),
+    },
+    triggers: [
+      {
+        type: "queue" as const,
+        name: CRM_WEBHOOKS_QUEUE,
+        maxBatchSize: 50,
+        maxBatchTimeout: 1,
+        maxRetries: 12,
+        deadLetterQueue: CRM_WEBHOOKS_DEAD_LETTERS,
+      },
+      { type: "queue" as const, name: CRM_WEBHOOKS_DEAD_LETTERS, maxBatchSize: 100, maxBatchTimeout: 1 },
     ],
   };
 }

@@ -47,6 +47,12 @@ export const ADMITS = {
    * configure promotions and advisers serve shoppers, neither moves money.
    */
   refundOrders: ["owner"],
+  /** The CRM's webhook configuration and deliveries (issue 16): what was told to the CRM, when. */
+  readCrm: ["owner", "marketer", "analyst"],
+  /** The CRM's webhook endpoint and events, and sending a dead webhook again (issue 16). */
+  editCrm: ["owner", "marketer"],
+  /** CRM API keys (issue 16): they grant points and benefits, so only an owner creates and revokes them. */
+  manageCrmKeys: ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -192,6 +192,8 @@ describe("GET /admin: the marketer console", () => {
       "member-lookup": "readShoppers",
       "member-tiers-editor": "editSales",
       "price-protection": "readSales",
+      "show-crm": "readCrm",
+      crm: "readCrm",
     });
   });
 

@@ -93,6 +93,7 @@ describe("GET /api/openapi.json", () => {
       cloudflareAccess: expect.objectContaining({ type: "apiKey", in: "header", name: "Cf-Access-Jwt-Assertion" }),
       metricsToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
       storeStaffToken: expect.objectContaining({ type: "http", scheme: "bearer" }),
+      crmApiKey: expect.objectContaining({ type: "http", scheme: "bearer" }),
     });
     for (const ref of collectRefs(doc)) expect(resolve(doc, ref), ref).toBeDefined();
   });
@@ -158,6 +159,8 @@ describe("GET /api/openapi.json", () => {
         "POST /api/orders/{id}/price-protection",
         "POST /admin/api/orders/{id}/refunds",
         "POST /api/orders/{id}/points",
+        "POST /api/crm/members/{shopperId}/points",
+        "POST /api/crm/members/{shopperId}/benefits",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -300,6 +303,15 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/orders/{id}/refunds": "refundOrders",
       "GET /admin/api/orders/{id}/refunds": "readSales",
       "GET /admin/api/shoppers/{id}/points": "readShoppers",
+      "GET /admin/api/crm/webhooks": "readCrm",
+      "PUT /admin/api/crm/webhooks": "editCrm",
+      "GET /admin/api/crm/deliveries": "readCrm",
+      "POST /admin/api/crm/deliveries/{id}/resend": "editCrm",
+      "GET /admin/api/crm/keys": "manageCrmKeys",
+      "POST /admin/api/crm/keys": "manageCrmKeys",
+      "DELETE /admin/api/crm/keys/{keyId}": "manageCrmKeys",
+      "GET /admin/api/crm/config/{id}/history": "readSales",
+      "GET /admin/api/crm/config/{id}/audit": "readAudit",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -20,6 +20,7 @@ import type { StaffIdentity } from "./console/api-types.ts";
 import { showAudit } from "./console/audit-view.ts";
 import { RoleGate } from "./console/capabilities.ts";
 import { CouponsView } from "./console/coupons-view.ts";
+import { CrmView } from "./console/crm-view.ts";
 import { credentials } from "./console/credentials.ts";
 import { showDeadLetters } from "./console/dead-letters-view.ts";
 import { details } from "./console/details.ts";
@@ -94,6 +95,8 @@ const livestreams = new LivestreamsView(api);
 const memberTiers = new MemberTiersView(api);
 /** Price protection (issue 16): the credits paid and their cost; opened by "Price protection" (or #price-protection). */
 const priceProtection = new PriceProtectionView(api);
+/** The CRM (issue 16): webhooks, deliveries and API keys; opened by "CRM" (or #crm). */
+const crm = new CrmView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -142,6 +145,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#invoices" && may(staff.role, "readShoppers")) invoices.open();
   if (location.hash === "#member-tiers" && may(staff.role, "readSales")) memberTiers.open();
   if (location.hash === "#price-protection" && may(staff.role, "readSales")) priceProtection.open();
+  if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -168,6 +172,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   invoices.close();
   memberTiers.close();
   priceProtection.close();
+  crm.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

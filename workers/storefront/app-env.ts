@@ -15,5 +15,7 @@ export type AppEnv = {
     staffStore: Store;
     /** Store staff: the id of the request's staff token. */
     staffTokenId: string;
+    /** CRM API: the id of the request's CRM API key (api/crm.ts). */
+    crmApiKeyId: string;
   };
 };

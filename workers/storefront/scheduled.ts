@@ -1,6 +1,7 @@
 import { PRICE_PROTECTION_JOB } from "./api/price-protection-scan.ts";
 import { TIER_JOB } from "./api/tier-recompute.ts";
 import { POINTS_JOB } from "./points-jobs.ts";
+import { crmOutboxDrain } from "./crm-drain.ts";
 
 /**
  * The storefront's Cron Trigger (wrangler.toml `[triggers]`, every minute): the jobs that run
@@ -16,7 +17,8 @@ export interface ScheduledJob {
 }
 
 /** Every job, in the order they run each minute. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [POINTS_JOB, TIER_JOB, PRICE_PROTECTION_JOB];
+// The CRM drain last: it sends what the jobs before it recorded this minute.
+export const SCHEDULED_JOBS: ScheduledJob[] = [POINTS_JOB, TIER_JOB, PRICE_PROTECTION_JOB, crmOutboxDrain];
 
 export async function runScheduledJobs(
   env: Env,

@@ -55,6 +55,7 @@ import type {
 import type { AdminInvoiceUploads } from "./api-types.ts";
 import type { OrderRefund, OrderRefunds, PointsStatement } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
+import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
 
 /** An answer of /admin/api: the typed body, or the refusal. */
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiProblem };
@@ -108,6 +109,15 @@ export class AdminApi {
   shopperProfile = (id: string) => this.call<ShopperProfile>("GET", `/shoppers/${encodeURIComponent(id)}/profile`);
   shopperEvents = (id: string) => this.call<ShopperEvents>("GET", `/shoppers/${encodeURIComponent(id)}/events?limit=50`);
   eventsOverview = () => this.call<EventsOverview>("GET", "/events/overview");
+  /** The CRM view (issue 16). */
+  crmWebhooks = () => this.call<CrmWebhooks>("GET", "/crm/webhooks");
+  saveCrmWebhooks = (body: { url: string | null; events: string[]; expectedVersion: number }) =>
+    this.call<{ config: CrmWebhooks["config"] }>("PUT", "/crm/webhooks", body);
+  crmDeliveries = (status: string) => this.call<CrmDeliveries>("GET", `/crm/deliveries?limit=100${status ? `&status=${status}` : ""}`);
+  resendCrmWebhook = (id: string) => this.call<{ id: string }>("POST", `/crm/deliveries/${encodeURIComponent(id)}/resend`);
+  crmKeys = () => this.call<CrmKeys>("GET", "/crm/keys");
+  createCrmKey = (label: string, scopes: string[]) => this.call<CrmKeyCreated>("POST", "/crm/keys", { label, scopes });
+  revokeCrmKey = (id: string) => this.call<{ key: CrmKeys["keys"][number] }>("DELETE", `/crm/keys/${encodeURIComponent(id)}`);
   propagationCampaigns = () => this.call<PropagationCampaigns>("GET", "/propagation");
   propagationReport = (campaign: string) => this.call<PropagationReport>("GET", `/propagation/${encodeURIComponent(campaign)}`);
   /** The store-coupon figures (issue 15) over `window` (`from`, `to`, `bucket` as the routes take them). */

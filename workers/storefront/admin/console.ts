@@ -6,6 +6,7 @@ import type { Capability } from "../../../src/staff/roles.ts";
 import { assets } from "../assets.ts";
 import { pageLang } from "../pages/lang.ts";
 import { couponsSection } from "./console-coupons.ts";
+import { crmSection } from "./console-crm.ts";
 import { propagationWords } from "../../../src/propagation/propagation-words.ts";
 import { experimentForm } from "./console-experiments.ts";
 import { propagationSection } from "./console-propagation.ts";
@@ -107,6 +108,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-invoices" class="secondary" data-capability="${needs("readShoppers")}">Invoices</button>
           <button type="button" id="show-member-tiers" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).memberTiers}</button>
           <button type="button" id="show-price-protection" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).priceProtection}</button>
+          <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -124,6 +126,7 @@ function page(lang: Lang, nonce: string) {
         ${invoicesSection()}
         ${memberTiersSection(lang)}
         ${priceProtectionSection(lang)}
+        ${crmSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

@@ -13,6 +13,7 @@ import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { adminCoupons } from "./coupons.ts";
+import { adminCrm } from "./crm.ts";
 import { adminExperiments } from "./experiments.ts";
 import { adminMetrics } from "./metrics.ts";
 import { adminPropagation } from "./propagation.ts";
@@ -114,4 +115,5 @@ export const adminApi = contractApp()
   .route("/", adminInvoices)
   .route("/", adminMemberTiers)
   .route("/", adminPriceProtection)
-  .route("/", adminPointsRefunds);
+  .route("/", adminPointsRefunds)
+  .route("/", adminCrm);

@@ -4,6 +4,7 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
 import { checkout } from "./checkout.ts";
 import { coupons } from "./coupons.ts";
+import { crmApi } from "./crm.ts";
 import { events } from "./events.ts";
 import { experiments } from "./experiments.ts";
 import { geofence } from "./geofence.ts";
@@ -100,4 +101,5 @@ export const api = contractApp()
   .route("/", livestreams)
   .route("/", storeRedemptions)
   .route("/", invoices)
-  .route("/", membership);
+  .route("/", membership)
+  .route("/", crmApi);

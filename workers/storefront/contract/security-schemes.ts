@@ -36,6 +36,12 @@ export const SECURITY_SCHEMES = {
     scheme: "bearer",
     description: "A store staff token (`sst_<tokenId>_<secret>`), issued in the console for one store (issue 15); revoked in the console",
   },
+  crmApiKey: {
+    type: "http",
+    scheme: "bearer",
+    description:
+      "A CRM API key (`crm_<keyId>_<secret>`, issue 16), created in the console with its scopes (`members:read`, `points:write`, `benefits:write`) and shown once; revoked there. The API is closed until a key exists",
+  },
   cloudflareAccess: {
     type: "apiKey",
     in: "header",
