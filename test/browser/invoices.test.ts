@@ -121,6 +121,8 @@ describe("the console's Invoices view", () => {
     const shopper = await shop.newShopper("desktop");
     const shopperPage = await shopper.newPage();
     await shopperPage.goto("/me");
+    // The page's first reads issue the session: an upload sent before them would be another shopper's.
+    await expect.poll(() => shopperPage.locator("#invoice-list li").first().textContent()).toBe("No invoices uploaded yet.");
     const png = Buffer.from(qrInvoicePng(qrPayloadOf(fields)));
     await shopperPage.locator("#invoice-file").setInputFiles({ name: "a.png", mimeType: "image/png", buffer: png });
     await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="queued"]').count()).toBe(1);
