@@ -1,7 +1,8 @@
 /**
- * `node scripts/invoices/generate.ts`: the generated invoice set (issue 16) — 24 invoice
+ * `node scripts/invoices/generate.ts`: the generated invoice set (issue 16) — 26 invoice
  * images in three layouts, rotated, blurred and noised by a seeded generator, some with a QR
- * code, some whose QR code is damaged or absent — written to test/fixtures/invoices/ with
+ * code, some whose QR code is damaged or absent, and two tampered ones whose QR code is not
+ * their print's (another, larger invoice's; the same invoice at ten times its amount) — written to test/fixtures/invoices/ with
  * their ground truth (truth.json). Fonts differ between machines (CI has none guaranteed), so
  * the images are committed; running this again on a machine with DejaVu Sans reproduces them.
  */
@@ -17,11 +18,14 @@ export const FIXTURES = fileURLToPath(new URL("../../test/fixtures/invoices/", i
 export interface InvoiceCase {
   file: string;
   layout: "stacked" | "columns" | "receipt";
-  qr: "intact" | "damaged" | "absent";
+  qr: "intact" | "damaged" | "absent" | "tampered";
   rotation: number;
   blur: number;
   noise: number;
+  /** What the print says (the truth OCR is measured against). */
   fields: InvoiceFields;
+  /** A tampered image's QR code, when it is not the print's. */
+  qrFields?: InvoiceFields;
 }
 
 /** A seeded PRNG (mulberry32): the same set every run. */
@@ -88,7 +92,7 @@ function svgOf(c: InvoiceCase): { svg: string; width: number; height: number } {
     `Date: ${f.date.replaceAll("-", "")}`,
     ...(f.checkCode ? [`Check code: ${f.checkCode.replace(/(\d{5})(?=\d)/g, "$1 ")}`] : []),
   ];
-  const payload = qrPayloadOf(f);
+  const payload = qrPayloadOf(c.qrFields ?? f);
   const qr = c.qr === "absent" ? "" : undefined;
   if (c.layout === "stacked") {
     const width = 900;
@@ -135,12 +139,15 @@ function frame(width: number, height: number, body: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#fff"/><g fill="#000">${body}</g></svg>`;
 }
 
-/** The 24 cases: every layout, QR state, rotation, blur and noise level mixed by the seed. */
+/**
+ * The 26 cases: every layout, QR state, rotation, blur and noise level mixed by the seed; the
+ * last two tampered (drawn after the first 24, so those stay as they were).
+ */
 export function invoiceCases(): InvoiceCase[] {
   const next = random(16);
   const layouts = ["stacked", "columns", "receipt"] as const;
   const qrStates = ["intact", "intact", "damaged", "absent"] as const;
-  return Array.from({ length: 24 }, (_, i) => {
+  const cases = Array.from({ length: 24 }, (_, i): InvoiceCase => {
     const rotation = [0, 2.5, -3.5, 5, -1.5, 0][i % 6]!;
     return {
       file: `invoice-${String(i + 1).padStart(2, "0")}.${i % 3 === 0 ? "png" : "jpg"}`,
@@ -152,6 +159,22 @@ export function invoiceCases(): InvoiceCase[] {
       fields: fieldsFor(next, i),
     };
   });
+  // A photo of a small invoice with the QR code of another, larger one pasted over its own…
+  const small = { ...fieldsFor(next, 24), amount: 1_000 + Math.floor(next() * 20_000) };
+  const large = { ...fieldsFor(next, 25), amount: 800_000 + Math.floor(next() * 100_000) };
+  // …and one whose QR code says the same invoice at ten times its amount.
+  const plain = fieldsFor(next, 26);
+  const tampered = (i: number, fields: InvoiceFields, qrFields: InvoiceFields): InvoiceCase => ({
+    file: `invoice-${i + 1}.${i % 3 === 0 ? "png" : "jpg"}`,
+    layout: layouts[i % 3]!,
+    qr: "tampered",
+    rotation: [0, 2.5][i % 2]!,
+    blur: 0,
+    noise: [0, 14][i % 2]!,
+    fields,
+    qrFields,
+  });
+  return [...cases, tampered(24, small, large), tampered(25, plain, { ...plain, amount: plain.amount * 10 })];
 }
 
 /** Draws one case: rendered, rotated, blurred, noised, grayscale PNG or JPEG. */

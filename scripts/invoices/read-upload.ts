@@ -1,8 +1,9 @@
 /**
  * Reading an uploaded invoice Node-side (issue 16): the reader's whole pipeline, also what the
- * measurement runs. An image: its QR code (the same decoder the Worker uses, with more time),
- * else OCR of the print. A PDF: its text layer (pdfjs-dist) and the QR code among its images,
- * both, so a PDF whose QR and text disagree is refused as a mismatch.
+ * measurement runs. An image: its QR code (as the Worker read it, else the same decoder with
+ * more time) and OCR of the print, both. A PDF: its text layer (pdfjs-dist) and the QR code
+ * among its images, both. So either kind whose QR and print disagree is refused as a mismatch
+ * (`verdictOf`, one comparison for both).
  */
 import { getDocument, OPS } from "pdfjs-dist/legacy/build/pdf.mjs";
 import { type InvoiceFields, parsePrintedText, parseQrPayload } from "../../src/invoices/invoice-fields.ts";
@@ -19,13 +20,23 @@ export function qrFieldsOf(image: Rgba): InvoiceFields | null {
   return parseQrPayload(readQrText(image, READER_QR_BUDGET_MS) ?? "");
 }
 
-/** Reads an upload: QR first; OCR only when an image has no readable QR; a PDF's text and QR both. */
-export async function readUpload(bytes: Uint8Array, type: InvoiceFileType, ocr: InvoiceOcr): Promise<InvoiceReading> {
+/**
+ * Reads an upload: a PDF's text and QR; an image's QR code (`heldQr`, what the Worker read, saves
+ * the search) and its print by OCR, always — the print is what a pasted QR code is checked against.
+ */
+export async function readUpload(
+  bytes: Uint8Array,
+  type: InvoiceFileType,
+  ocr: InvoiceOcr,
+  heldQr: InvoiceFields | null = null,
+): Promise<InvoiceReading> {
   if (type === "application/pdf") return readPdf(bytes);
-  const image = decodeImage(bytes, type);
-  const qr = image ? qrFieldsOf(image) : null;
-  if (qr) return { qr, printed: null, printedBy: null };
-  return { qr: null, printed: parsePrintedText(await ocr.text(bytes)), printedBy: "ocr" };
+  let qr = heldQr;
+  if (!qr) {
+    const image = decodeImage(bytes, type);
+    qr = image ? qrFieldsOf(image) : null;
+  }
+  return { qr, printed: parsePrintedText(await ocr.text(bytes)), printedBy: "ocr" };
 }
 
 /** A PDF's text layer (its first two pages) and the first QR code among its images. */

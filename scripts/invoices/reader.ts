@@ -1,7 +1,8 @@
 /**
- * The invoice reader (issue 16): a Node process that reads the uploads the Worker could not
- * decide at once — PDFs (text layer and QR image) and images without a readable QR code (OCR
- * with tesseract.js and its packaged English model) — and decides them. It leases `queued`
+ * The invoice reader (issue 16): a Node process that reads and decides the queued uploads —
+ * PDFs (text layer and QR image) and images (their QR code, as the Worker kept it or searched
+ * again, and OCR of the print with tesseract.js and its packaged English model, checked
+ * against each other). It leases `queued`
  * rows `for update skip locked` (claimed_at; a lease that runs out, from a reader that died,
  * is taken again), so any number of readers can run side by side.
  *
@@ -10,7 +11,7 @@
  * WebAssembly engine and ~50 MB of model that a Worker cannot hold.
  */
 import { type Database, type DatabaseSettings, openDatabase } from "../../src/db/client.ts";
-import { bytesOf, decideUpload, leaseQueued, MAX_READ_ATTEMPTS } from "../../src/invoices/invoice-uploads.ts";
+import { bytesOf, decideUpload, heldQrOf, leaseQueued, MAX_READ_ATTEMPTS } from "../../src/invoices/invoice-uploads.ts";
 import type { InvoiceFileType } from "../../src/invoices/upload-file.ts";
 import { redactSecrets } from "../../src/redact.ts";
 import { InvoiceOcr } from "./ocr.ts";
@@ -20,7 +21,8 @@ const FILE_TYPES: readonly InvoiceFileType[] = ["image/png", "image/jpeg", "appl
 
 /**
  * One pass: leases up to `limit` queued uploads, reads and decides each. An upload that fails
- * to be read is left to be leased again; after MAX_READ_ATTEMPTS it is refused as unreadable.
+ * to be read is left to be leased again; after MAX_READ_ATTEMPTS it is decided on the QR code the
+ * Worker kept (a print OCR cannot read is no disagreement), or refused as unreadable without one.
  * Returns how many were decided.
  */
 export async function readQueuedInvoices(
@@ -34,12 +36,19 @@ export async function readQueuedInvoices(
     const type = FILE_TYPES.find((t) => t === upload.contentType);
     try {
       if (!type || !upload.content) throw new Error(`upload ${upload.id} has no readable file`);
-      await decideUpload(db, upload.id, await readUpload(bytesOf(upload.content), type, ocr), now());
+      await decideUpload(db, upload.id, await readUpload(bytesOf(upload.content), type, ocr, heldQrOf(upload)), now());
       decided += 1;
     } catch (error) {
       console.error(`invoice ${upload.id} not read (attempt ${upload.attempts}): ${redactSecrets((error as Error).message)}`);
       if (upload.attempts >= MAX_READ_ATTEMPTS) {
-        await decideUpload(db, upload.id, { qr: null, printed: null, printedBy: null }, now(), type === "application/pdf" ? "pdf" : "ocr");
+        const qr = heldQrOf(upload);
+        await decideUpload(
+          db,
+          upload.id,
+          { qr, printed: null, printedBy: null },
+          now(),
+          qr ? "qr" : type === "application/pdf" ? "pdf" : "ocr",
+        );
         decided += 1;
       }
     }

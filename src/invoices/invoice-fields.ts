@@ -104,11 +104,31 @@ export function invoicePoints(amount: number): number {
 }
 export const INVOICE_POINTS_CAP = 200;
 
-/** The fields on which two readings of one invoice disagree (only fields both read). */
-export function disagreements(a: Partial<InvoiceFields>, b: Partial<InvoiceFields>): string[] {
-  return COMPARED_FIELDS.filter(
-    (name) => a[name] !== undefined && b[name] !== undefined && a[name] !== "" && b[name] !== "" && a[name] !== b[name],
-  );
+/**
+ * The fields on which two readings of one invoice disagree — the QR code's and the print's, for
+ * a PDF (its text layer) and an image (OCR) alike. Only fields both read are compared: a field
+ * one reading missed is not a disagreement. `ocr`: the second reading is OCR, which now and then
+ * misreads one digit of a long run (2 images of the generated set): a code, number or check code
+ * differing in one digit only is taken as that slip. The amount and the date must agree
+ * exactly, OCR or not: they are what a QR code pasted from another invoice changes for points.
+ */
+export function disagreements(a: Partial<InvoiceFields>, b: Partial<InvoiceFields>, options: { ocr?: boolean } = {}): string[] {
+  return COMPARED_FIELDS.filter((name) => {
+    const [x, y] = [a[name], b[name]];
+    if (x === undefined || y === undefined || x === "" || y === "" || x === y) return false;
+    return !(options.ocr && typeof x === "string" && typeof y === "string" && SLIP_TOLERANT.has(name) && oneDigitApart(x, y));
+  });
+}
+
+/** Identity fields whose single misread digit OCR is forgiven (the QR code's value is the one kept). */
+const SLIP_TOLERANT = new Set<string>(["code", "number", "checkCode"]);
+
+/** Same length, differing at exactly one position. */
+function oneDigitApart(x: string, y: string): boolean {
+  if (x.length !== y.length) return false;
+  let differ = 0;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) differ += 1;
+  return differ === 1;
 }
 
 /**

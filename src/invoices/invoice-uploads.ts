@@ -10,8 +10,8 @@ import type { InvoiceFileType } from "./upload-file.ts";
 /**
  * The life of an uploaded invoice in Postgres (issue 16): recorded `queued` once per
  * Idempotency-Key, then decided once — `accepted` with its points, or `refused` with the
- * reason — by whoever read it (the Worker when its QR code reads at once, else the Node
- * reader). Points once per invoice: the decision takes a transaction lock on the invoice key,
+ * reason — by the Node reader, which has the print (a PDF's text, OCR of an image) to check the
+ * QR code against; the Worker only refuses at once what no print could save. Points once per invoice: the decision takes a transaction lock on the invoice key,
  * and the partial unique index on accepted keys stands behind it.
  */
 export type InvoiceUploadRow = typeof invoiceUploads.$inferSelect;
@@ -89,7 +89,7 @@ export function verdictOf(
 ): { fields: InvoiceFields; method: ReadMethod } | { code: RefusalCode; message: string; details?: Record<string, unknown> } {
   const printed = reading.printed;
   if (reading.qr && printed) {
-    const differ = disagreements(reading.qr, printed);
+    const differ = disagreements(reading.qr, printed, { ocr: reading.printedBy === "ocr" });
     if (differ.length > 0) {
       return {
         code: "invoice_mismatch",
@@ -112,12 +112,50 @@ export function verdictOf(
  * of its key: the first is accepted, the rest refused as duplicates. An upload already
  * decided is answered as it stands.
  */
-export async function decideUpload(
+export function decideUpload(
   db: Database,
   uploadId: string,
   reading: InvoiceReading,
   at: number,
   methodHint?: ReadMethod,
+): Promise<InvoiceUploadRow> {
+  return settle(db, uploadId, reading, at, methodHint, "award");
+}
+
+/**
+ * The Worker's step for an image whose QR code it read: refused at once when no print could
+ * save it (the QR's data is invalid, or the invoice already earned points), else left queued
+ * with the QR's fields kept (`fields.qr`) for the reader, which OCRs the print and decides —
+ * an image is never accepted on its QR code alone, so a QR pasted from another invoice is
+ * caught as a mismatch.
+ */
+export function holdForPrintCheck(db: Database, uploadId: string, qr: InvoiceFields, at: number): Promise<InvoiceUploadRow> {
+  return settle(db, uploadId, { qr, printed: null, printedBy: null }, at, "qr", "hold");
+}
+
+/** The QR reading the Worker kept on a queued upload (`fields.qr`), or null. */
+export function heldQrOf(row: Pick<InvoiceUploadRow, "fields">): InvoiceFields | null {
+  const qr = (row.fields as { qr?: Partial<InvoiceFields> } | null)?.qr;
+  if (!qr || typeof qr !== "object") return null;
+  const { type, code, number, amount, date, checkCode } = qr;
+  return typeof type === "string" &&
+    typeof code === "string" &&
+    typeof number === "string" &&
+    typeof amount === "number" &&
+    typeof date === "string" &&
+    typeof checkCode === "string"
+    ? { type, code, number, amount, date, checkCode }
+    : null;
+}
+
+/** A decision (`award`: accepted or refused) or the Worker's screening (`hold`: refused, or kept queued with its QR reading). */
+async function settle(
+  db: Database,
+  uploadId: string,
+  reading: InvoiceReading,
+  at: number,
+  methodHint: ReadMethod | undefined,
+  mode: "award" | "hold",
 ): Promise<InvoiceUploadRow> {
   const today = new Date(at + CHINA_OFFSET_MS).toISOString().slice(0, 10);
   return db.transaction(async (tx) => {
@@ -159,6 +197,14 @@ export async function decideUpload(
         invoiceKey,
         at,
       );
+    }
+    if (mode === "hold") {
+      const [held] = await tx
+        .update(invoiceUploads)
+        .set({ fields: { qr: verdict.fields } })
+        .where(sql`${invoiceUploads.id} = ${upload.id}`)
+        .returning();
+      return held!;
     }
     const points = invoicePoints(verdict.fields.amount);
     if (points > 0) {
@@ -268,11 +314,17 @@ export function presentUpload(row: InvoiceUploadRow) {
             date: fields.date ?? "",
           }
         : null,
+    qr: row.status === "queued" ? presentedQr(heldQrOf(row)) : null,
     points: row.points,
     refusal: row.refusalCode ? { code: row.refusalCode, message: row.refusalMessage ?? "" } : null,
     createdAt: row.createdAt.getTime(),
     decidedAt: row.decidedAt?.getTime() ?? null,
   };
+}
+
+/** What the page shows of a QR reading while the print is checked. */
+function presentedQr(qr: InvoiceFields | null) {
+  return qr ? { type: qr.type, code: qr.code, number: qr.number, amount: qr.amount, date: qr.date } : null;
 }
 
 /** The base64 of bytes (the file as stored until it is read). */

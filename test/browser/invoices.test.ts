@@ -1,5 +1,8 @@
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { InvoiceOcr } from "../../scripts/invoices/ocr.ts";
+import { readQueuedInvoices } from "../../scripts/invoices/reader.ts";
+import { openDatabase } from "../../src/db/client.ts";
 import { qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
 import { freshInvoice, qrInvoicePng } from "../support/invoice-image.ts";
 import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
@@ -7,14 +10,26 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
 /**
  * Invoices in Chromium (issue 16): the order page's paper/electronic choice (phone, Chinese),
  * /me's uploads with each one's status (phone, English), and the console's Invoices view.
- * Nothing waits for time: the tests poll what the page shows.
+ * Nothing waits for time: the tests poll what the page shows, and run the invoice reader's
+ * pass themselves where `npm start` runs it every 2 s.
  */
 let shop: StorefrontUnderTest;
+let database: ReturnType<typeof openDatabase>;
+const ocr = new InvoiceOcr();
 
 beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
+  const vars = inject("stackVars");
+  shop = await StorefrontUnderTest.start(vars);
+  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
 });
-afterAll(() => shop?.stop());
+afterAll(async () => {
+  await ocr.close();
+  await database?.close();
+  await shop?.stop();
+});
+
+/** One pass of the invoice reader: the queued uploads read (QR checked against OCR of the print) and decided. */
+const readerPass = () => readQueuedInvoices(database.db, ocr, { limit: 8 });
 afterEach(() => {
   expect(shop.cspViolations.splice(0)).toEqual([]);
 });
@@ -57,9 +72,16 @@ describe("invoice uploads on /me", () => {
     expect(await page.locator("#invoices-title").textContent()).toBe("Invoices for points");
     await expect.poll(() => page.locator("#invoice-list li").first().textContent()).toBe("No invoices uploaded yet.");
 
-    // A photo whose QR code reads: accepted at once, with its points.
+    // A photo whose QR code reads: what it says shown at once while the reader checks the print…
     const fields = freshInvoice();
     await input.setInputFiles({ name: "fapiao.png", mimeType: "image/png", buffer: Buffer.from(qrInvoicePng(qrPayloadOf(fields))) });
+    const checking = page.locator('#invoice-list li[data-status="queued"]');
+    await expect.poll(() => checking.locator(".invoice-status").textContent()).toBe("QR read, checking the print…");
+    expect(await checking.locator("strong").textContent()).toBe(`Invoice ${fields.number}`);
+    expect(await checking.locator(".meta").textContent()).toBe("¥258.00 · 2026-01-15");
+    await page.locator("#invoices").screenshot({ path: screenshotPath("me-phone-invoice-checking") });
+    // …then, the reader's pass done (this photo has no print to disagree), accepted with its points.
+    await readerPass();
     const accepted = page.locator('#invoice-list li[data-status="accepted"]');
     await expect.poll(() => accepted.count()).toBe(1);
     expect(await accepted.locator("strong").textContent()).toBe(`Invoice ${fields.number}`);
@@ -99,8 +121,12 @@ describe("the console's Invoices view", () => {
     const shopper = await shop.newShopper("desktop");
     const shopperPage = await shopper.newPage();
     await shopperPage.goto("/me");
+    // The page's first reads issue the session: an upload sent before them would be another shopper's.
+    await expect.poll(() => shopperPage.locator("#invoice-list li").first().textContent()).toBe("No invoices uploaded yet.");
     const png = Buffer.from(qrInvoicePng(qrPayloadOf(fields)));
     await shopperPage.locator("#invoice-file").setInputFiles({ name: "a.png", mimeType: "image/png", buffer: png });
+    await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="queued"]').count()).toBe(1);
+    await readerPass();
     await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="accepted"]').count()).toBe(1);
 
     const context = await shop.newShopper("desktop");

@@ -3,19 +3,19 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDatabase } from "../../src/db/client.ts";
 import { invoiceUploads, pointsEntries } from "../../src/db/schema.ts";
-import { qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
-import { decideUpload, pointsKeyOf, recordUpload } from "../../src/invoices/invoice-uploads.ts";
+import { type InvoiceFields, invoiceKeyOf, invoicePoints, qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
+import { decideUpload, holdForPrintCheck, pointsKeyOf, presentUpload, recordUpload } from "../../src/invoices/invoice-uploads.ts";
 import type { InvoiceFileType } from "../../src/invoices/upload-file.ts";
 import { invoiceSet } from "../../scripts/invoices/evaluate.ts";
 import { FIXTURES } from "../../scripts/invoices/generate.ts";
 import { invoicePdf } from "../../scripts/invoices/invoice-pdf.ts";
 import { InvoiceOcr } from "../../scripts/invoices/ocr.ts";
 import { readQueuedInvoices } from "../../scripts/invoices/reader.ts";
-import { freshInvoice } from "../support/invoice-image.ts";
+import { freshInvoice, qrInvoicePng } from "../support/invoice-image.ts";
 
 /**
  * The Node reader against the test Postgres (issue 16): PDFs read by text layer and QR image,
- * images by OCR, the refusals, leases that never hand one upload to two readers, and points
+ * images by their QR code checked against OCR of the print, or by OCR alone, the refusals, leases that never hand one upload to two readers, and points
  * once per invoice under concurrent decisions.
  */
 let database: ReturnType<typeof openDatabase>;
@@ -49,6 +49,33 @@ async function readUntilDecided(ids: string[]): Promise<void> {
     if (rows.every((r) => r.status !== "queued")) return;
   }
 }
+
+/** An image uploaded as the Worker records it: its QR reading kept for the reader when it read one. */
+async function uploadImage(bytes: Uint8Array, type: InvoiceFileType, qr: InvoiceFields | null) {
+  const recorded = await upload(bytes, type);
+  return qr ? holdForPrintCheck(database.db, recorded.id, qr, NOW) : recorded;
+}
+
+/** Forgets an invoice accepted by an earlier run against this database (the fixtures' invoices are fixed). */
+async function forget(fields: InvoiceFields) {
+  await database.db.delete(invoiceUploads).where(sql`${invoiceUploads.invoiceKey} = ${invoiceKeyOf(fields)}`);
+  await database.db.delete(pointsEntries).where(sql`${pointsEntries.idempotencyKey} = ${pointsKeyOf(invoiceKeyOf(fields))}`);
+}
+
+const ledgerOf = (fields: InvoiceFields) =>
+  database.db
+    .select()
+    .from(pointsEntries)
+    .where(sql`${pointsEntries.idempotencyKey} = ${pointsKeyOf(invoiceKeyOf(fields))}`);
+
+const fixture = (file: string) => {
+  const c = invoiceSet().find((x) => x.file === file)!;
+  return {
+    c,
+    bytes: new Uint8Array(readFileSync(`${FIXTURES}${c.file}`)),
+    type: (file.endsWith(".png") ? "image/png" : "image/jpeg") as InvoiceFileType,
+  };
+};
 
 function printedLines(f: ReturnType<typeof freshInvoice>, overrides: { amount?: string } = {}): string[] {
   return [
@@ -87,6 +114,57 @@ describe("the invoice reader", () => {
     const again = await upload(bytes, "image/png");
     await readUntilDecided([again.id]);
     expect(await row(again.id)).toMatchObject({ status: "refused", refusalCode: "invoice_duplicate" });
+  });
+
+  it("accepts an image whose QR code the print agrees with on the QR's fields, its points once; the same invoice again is a duplicate", async () => {
+    const { c, bytes, type } = fixture("invoice-13.png");
+    await forget(c.fields);
+    const held = await uploadImage(bytes, type, c.fields);
+    expect(presentUpload(held)).toMatchObject({ status: "queued", qr: { code: c.fields.code, amount: c.fields.amount } });
+    await readUntilDecided([held.id]);
+    expect(await row(held.id)).toMatchObject({
+      status: "accepted",
+      method: "qr",
+      fields: c.fields,
+      points: invoicePoints(c.fields.amount),
+    });
+    const again = await uploadImage(bytes, type, null);
+    await readUntilDecided([again.id]);
+    expect(await row(again.id)).toMatchObject({ status: "refused", refusalCode: "invoice_duplicate", points: 0 });
+    expect((await ledgerOf(c.fields)).map((e) => [e.amount, e.reason])).toEqual([[invoicePoints(c.fields.amount), "invoice_upload"]]);
+  });
+
+  it("refuses a tampered image as invoice_mismatch naming the fields its QR code changed, with no points", async () => {
+    // invoice-25: the QR code of another, larger invoice, as the Worker read it; invoice-26: the
+    // same invoice at ten times its amount, its QR code found by the reader itself.
+    const pasted = fixture("invoice-25.png");
+    const inflated = fixture("invoice-26.jpg");
+    const a = await uploadImage(pasted.bytes, pasted.type, pasted.c.qrFields!);
+    const b = await uploadImage(inflated.bytes, inflated.type, null);
+    await readUntilDecided([a.id, b.id]);
+    expect(await row(a.id)).toMatchObject({
+      status: "refused",
+      method: "qr",
+      refusalCode: "invoice_mismatch",
+      refusalMessage: "the QR code and the printed invoice disagree on code, number, amount, date, checkCode",
+      points: 0,
+      content: null,
+    });
+    expect(await row(b.id)).toMatchObject({
+      status: "refused",
+      refusalCode: "invoice_mismatch",
+      refusalMessage: "the QR code and the printed invoice disagree on amount",
+      fields: { refusalDetails: { fields: ["amount"] } },
+    });
+    for (const f of [pasted.c.qrFields!, pasted.c.fields, inflated.c.fields]) expect(await ledgerOf(f)).toEqual([]);
+  });
+
+  it("accepts on its QR code an image whose print OCR cannot read (a field not read is no disagreement)", async () => {
+    const f = freshInvoice();
+    const held = await uploadImage(qrInvoicePng(qrPayloadOf(f)), "image/png", f);
+    await readUntilDecided([held.id]);
+    expect(await row(held.id)).toMatchObject({ status: "accepted", method: "qr", points: 25, invoiceKey: invoiceKeyOf(f) });
+    expect(await ledgerOf(f)).toHaveLength(1);
   });
 
   it("hands each queued upload to one reader: two readers side by side decide each once", async () => {

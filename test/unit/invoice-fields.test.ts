@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  COMPARED_FIELDS,
   checkFields,
   disagreements,
   type InvoiceFields,
@@ -129,5 +130,44 @@ describe("the verdict on a reading", () => {
   it("compares only fields both readings have", () => {
     expect(disagreements(invoice, { code: invoice.code })).toEqual([]);
     expect(disagreements(invoice, { number: "00000000" })).toEqual(["number"]);
+  });
+  it("forgives OCR one misread digit of the code, number or check code, never of the amount or date; a PDF's text none", () => {
+    const slipped = { ...invoice, code: "044031900171", number: "12345677", checkCode: "12345678901234567899" };
+    expect(disagreements(invoice, slipped, { ocr: true })).toEqual([]);
+    expect(disagreements(invoice, slipped)).toEqual(["code", "number", "checkCode"]);
+    expect(disagreements(invoice, { ...invoice, number: "12345699", amount: 12_346, date: "2025-03-07" }, { ocr: true })).toEqual([
+      "number",
+      "amount",
+      "date",
+    ]);
+    // Another length is another code, not a slip.
+    expect(disagreements(invoice, { code: "0440319001" }, { ocr: true })).toEqual(["code"]);
+    expect(verdictOf({ qr: invoice, printed: slipped, printedBy: "ocr" }, today)).toEqual({ fields: invoice, method: "qr" });
+  });
+  it("decides an image on its QR code when OCR read none of the fields it checks, and refuses one whose print names another amount", () => {
+    expect(verdictOf({ qr: invoice, printed: {}, printedBy: "ocr" }, today)).toEqual({ fields: invoice, method: "qr" });
+    expect(verdictOf({ qr: invoice, printed: { date: invoice.date }, printedBy: "ocr" }, today)).toEqual({ fields: invoice, method: "qr" });
+    expect(verdictOf({ qr: { ...invoice, amount: 10 * invoice.amount }, printed: { ...invoice }, printedBy: "ocr" }, today)).toMatchObject({
+      code: "invoice_mismatch",
+      message: "the QR code and the printed invoice disagree on amount",
+      details: { fields: ["amount"] },
+    });
+  });
+  it("never names a field both readings agree on, OCR or not (property)", () => {
+    const digitsArb = (n: number) => fc.array(fc.integer({ min: 0, max: 9 }), { minLength: n, maxLength: n }).map((d) => d.join(""));
+    fc.assert(
+      fc.property(
+        fc.record({ code: digitsArb(12), number: digitsArb(8), checkCode: digitsArb(20), amount: fc.integer({ min: 1, max: 1e8 }) }),
+        fc.boolean(),
+        (other, ocr) => {
+          const b = { ...invoice, ...other };
+          const named = disagreements(invoice, b, { ocr });
+          const differing = COMPARED_FIELDS.filter((n) => invoice[n] !== b[n]);
+          expect(named.every((name) => differing.some((n) => n === name))).toBe(true);
+          if (!ocr) expect(named).toEqual(differing);
+          if (invoice.amount !== b.amount) expect(named).toContain("amount");
+        },
+      ),
+    );
   });
 });

@@ -5,7 +5,11 @@ import type * as Console from "../../web/client/console/api-types.ts";
 import type { AdminInvoiceUploads } from "../../workers/storefront/admin/invoices.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
 import { qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
-import { base64Of } from "../../src/invoices/invoice-uploads.ts";
+import { sql } from "drizzle-orm";
+import { databaseSettings } from "../../src/config.ts";
+import { withDatabase } from "../../src/db/client.ts";
+import { invoiceUploads } from "../../src/db/schema.ts";
+import { base64Of, decideUpload, heldQrOf } from "../../src/invoices/invoice-uploads.ts";
 import { MAX_INVOICE_BYTES } from "../../src/invoices/upload-file.ts";
 import { freshInvoice, qrInvoicePng } from "../support/invoice-image.ts";
 import { eventually, withPostgres } from "./postgres-support.ts";
@@ -13,11 +17,29 @@ import { seedSale, Shopper, type ApiError, type ApiOrder } from "./support.ts";
 
 /**
  * Invoices (issue 16) through the Worker with real bindings and Postgres: the paper or
- * electronic choice at payment, and uploads — read by their QR code in the Worker, queued
- * when they have none, refused in the error shape when tampered, oversized, unsupported,
- * invalid or already awarded — with points once per invoice under a stampede.
+ * electronic choice at payment, and uploads — an image's QR code read in the Worker and kept
+ * for the reader's check of the print (202, nothing awarded yet), queued when there is none,
+ * refused in the error shape when tampered, oversized, unsupported, invalid or already
+ * awarded — with points once per invoice under a stampede.
  */
-type UploadAnswer = { upload: { id: string; status: string; method: string | null; points: number; invoice: unknown }; replayed: boolean };
+type UploadAnswer = {
+  upload: { id: string; status: string; method: string | null; points: number; invoice: unknown; qr: unknown };
+  replayed: boolean;
+};
+
+/**
+ * The reader's decision on uploads the Worker queued with their QR reading, when OCR read none
+ * of the print's fields (what `readQueuedInvoices` decides then; its own tests OCR real prints).
+ */
+const readerDecides = (uploadIds: string[]) =>
+  withDatabase(databaseSettings(env), (db) =>
+    Promise.all(
+      uploadIds.map(async (id) => {
+        const [row] = await db.select().from(invoiceUploads).where(sql`${invoiceUploads.id} = ${id}`);
+        return decideUpload(db, id, { qr: heldQrOf(row!), printed: {}, printedBy: "ocr" }, Date.now());
+      }),
+    ),
+  );
 
 const send = (shopper: Shopper, file: Uint8Array | string, key: string = crypto.randomUUID()) =>
   shopper.post("/api/invoices", { file: typeof file === "string" ? file : base64Of(file) }, { "Idempotency-Key": key });
@@ -62,38 +84,59 @@ describe("the invoice choice at payment", () => {
 });
 
 describe("invoice uploads", () => {
-  it("reads a QR code in the Worker and awards its points at once; a retry with the key is the same upload", async () => {
+  it("reads a QR code in the Worker and queues the image with its reading for the print check, awarding nothing yet", async () => {
     const shopper = await Shopper.create();
     const fields = freshInvoice();
     const png = qrInvoicePng(qrPayloadOf(fields));
     const key = crypto.randomUUID();
     const first = await send(shopper, png, key);
-    expect(first.status).toBe(201);
+    expect(first.status).toBe(202);
     const body = await first.json<UploadAnswer>();
-    expect(body).toMatchObject({
+    const qr = { type: "10", code: fields.code, number: fields.number, amount: 25_800, date: fields.date };
+    expect(body).toEqual({
       replayed: false,
-      upload: { status: "accepted", method: "qr", points: 25, invoice: { code: fields.code, number: fields.number, amount: 25_800 } },
+      upload: expect.objectContaining({ status: "queued", method: null, points: 0, invoice: null, qr, refusal: null }),
     });
     const retried = await send(shopper, png, key);
-    expect(await retried.json<UploadAnswer>()).toMatchObject({ replayed: true, upload: { id: body.upload.id } });
+    expect(retried.status).toBe(202);
+    expect(await retried.json<UploadAnswer>()).toMatchObject({ replayed: true, upload: { id: body.upload.id, qr } });
     const otherFile = await send(shopper, qrInvoicePng(qrPayloadOf(freshInvoice())), key);
     expect(otherFile.status).toBe(422);
     expect((await otherFile.json<ApiError>()).error.code).toBe("idempotency_conflict");
-    expect(await invoicePoints(shopper.id)).toBe(25);
+    expect(await invoicePoints(shopper.id)).toBe(0);
     const listed = await (await shopper.request("/api/invoices")).json<{ uploads: UploadAnswer["upload"][] }>();
-    expect(listed.uploads.map((u) => [u.id, u.status, u.points])).toEqual([[body.upload.id, "accepted", 25]]);
+    expect(listed.uploads.map((u) => [u.id, u.status, u.points, u.qr])).toEqual([[body.upload.id, "queued", 0, qr]]);
+    // The reader decides it (its print checked); the key then answers the accepted upload, 201.
+    await readerDecides([body.upload.id]);
+    const decided = await send(shopper, png, key);
+    expect(decided.status).toBe(201);
+    expect(await decided.json<UploadAnswer>()).toMatchObject({
+      replayed: true,
+      upload: {
+        status: "accepted",
+        method: "qr",
+        points: 25,
+        qr: null,
+        invoice: { code: fields.code, number: fields.number, amount: 25_800 },
+      },
+    });
+    expect(await invoicePoints(shopper.id)).toBe(25);
   });
 
   it("awards an invoice uploaded by many shoppers at once exactly once; the others hear invoice_duplicate", async () => {
     const png = qrInvoicePng(qrPayloadOf(freshInvoice()));
     const shoppers = await Promise.all(Array.from({ length: 8 }, () => Shopper.create()));
     const answers = await Promise.all(shoppers.map((s) => send(s, png)));
-    const statuses = answers.map((a) => a.status).sort();
-    expect(statuses).toEqual([201, 409, 409, 409, 409, 409, 409, 409]);
-    const refused = await Promise.all(answers.filter((a) => a.status === 409).map((a) => a.json<ApiError>()));
-    expect(new Set(refused.map((r) => r.error.code))).toEqual(new Set(["invoice_duplicate"]));
+    expect(answers.map((a) => a.status)).toEqual(shoppers.map(() => 202));
+    const queued = await Promise.all(answers.map((a) => a.json<UploadAnswer>()));
+    const decided = await readerDecides(queued.map((q) => q.upload.id));
+    expect(decided.map((r) => r.status).sort()).toEqual(["accepted", ...Array(7).fill("refused")]);
+    expect(new Set(decided.filter((r) => r.status === "refused").map((r) => r.refusalCode))).toEqual(new Set(["invoice_duplicate"]));
     const points = await Promise.all(shoppers.map((s) => invoicePoints(s.id)));
     expect(points.reduce((a, b) => a + b, 0)).toBe(25);
+    // Once awarded, the Worker refuses the invoice's QR code at once: no print could change that.
+    const late = await send(await Shopper.create(), png);
+    expect([late.status, (await late.json<ApiError>()).error.code]).toEqual([409, "invoice_duplicate"]);
   });
 
   it("refuses invalid data in the error shape, and queues an image without a QR code for the reader", async () => {
@@ -147,7 +190,8 @@ describe("GET /admin/api/invoices", () => {
     expectTypeOf<Console.AdminInvoiceUploads>().toEqualTypeOf<AdminInvoiceUploads>();
     const shopper = await Shopper.create();
     const fields = freshInvoice();
-    await send(shopper, qrInvoicePng(qrPayloadOf(fields)));
+    const sent = await (await send(shopper, qrInvoicePng(qrPayloadOf(fields)))).json<UploadAnswer>();
+    await readerDecides([sent.upload.id]);
     expect((await exports.default.fetch("https://shop.test/admin/api/invoices")).status).toBe(401);
     const answer = await exports.default.fetch("https://shop.test/admin/api/invoices?status=accepted", {
       headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` },

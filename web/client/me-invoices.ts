@@ -7,7 +7,8 @@ import { lang, t } from "./shared/i18n.ts";
  * /me's "Invoices for points" (issue 16): pick a photo (the phone's camera), a screenshot or
  * a PDF; it is uploaded as base64 JSON with an Idempotency-Key (one per file chosen, so a
  * retried send is the same upload) and its progress shown; then each upload's status —
- * being read, accepted with its points, refused with the reason. While any is being read
+ * being read, or its QR code read and the print being checked against it (what the QR says
+ * shown meanwhile), accepted with its points, refused with the reason. While any is being read
  * (the reader OCRs it), the list is read again every few seconds.
  */
 const MAX_BYTES = 1024 * 1024;
@@ -22,6 +23,8 @@ interface Upload {
   status: "queued" | "accepted" | "refused";
   method: "qr" | "pdf" | "ocr" | null;
   invoice: { code: string; number: string; amount: number; date: string } | null;
+  /** While queued: what its QR code says, read at upload; the reader is checking the print against it. */
+  qr: { code: string; number: string; amount: number; date: string } | null;
   points: number;
   refusal: { code: string; message: string } | null;
   createdAt: number;
@@ -136,18 +139,21 @@ async function list(): Promise<void> {
     li.dataset.upload = upload.id;
     li.dataset.status = upload.status;
     const title = document.createElement("strong");
-    title.textContent = upload.invoice ? t("invoiceNumber", { number: upload.invoice.number }) : dates.format(upload.createdAt);
+    const read = upload.invoice ?? upload.qr;
+    title.textContent = read ? t("invoiceNumber", { number: read.number }) : dates.format(upload.createdAt);
     const status = document.createElement("span");
     status.className = "invoice-status";
-    status.textContent = t(`invoiceStatus_${upload.status}`);
+    status.textContent = t(upload.qr ? "invoiceStatus_checking" : `invoiceStatus_${upload.status}`);
     const meta = document.createElement("span");
     meta.className = "meta";
     meta.textContent =
       upload.status === "accepted" && upload.invoice
         ? `${formatMoney(upload.invoice.amount)} · ${upload.invoice.date} · ${t("invoicePoints", { points: upload.points })}`
-        : upload.refusal
-          ? t(`error_${REFUSALS.find((code) => code === upload.refusal?.code) ?? "invoice_unreadable"}`)
-          : "";
+        : upload.qr
+          ? `${formatMoney(upload.qr.amount)} · ${upload.qr.date}`
+          : upload.refusal
+            ? t(`error_${REFUSALS.find((code) => code === upload.refusal?.code) ?? "invoice_unreadable"}`)
+            : "";
     li.append(title, status, meta);
     return li;
   });

@@ -5,7 +5,13 @@ import { withDatabase } from "../../../src/db/client.ts";
 import { invoiceUploads } from "../../../src/db/schema.ts";
 import { AppError } from "../../../src/errors.ts";
 import { parseQrPayload } from "../../../src/invoices/invoice-fields.ts";
-import { decideUpload, type InvoiceUploadRow, presentUpload, recordUpload, refusalCodeOf } from "../../../src/invoices/invoice-uploads.ts";
+import {
+  holdForPrintCheck,
+  type InvoiceUploadRow,
+  presentUpload,
+  recordUpload,
+  refusalCodeOf,
+} from "../../../src/invoices/invoice-uploads.ts";
 import { decodeImage, imageSize, MAX_PIXELS, type Rgba, readQrText } from "../../../src/invoices/read-qr.ts";
 import { MAX_INVOICE_BYTES, sniffInvoiceFile } from "../../../src/invoices/upload-file.ts";
 import { desc, eq } from "drizzle-orm";
@@ -42,7 +48,9 @@ const invoiceWrite = withContract(
 const uploadSchema = z
   .object({
     id: z.string(),
-    status: z.enum(["queued", "accepted", "refused"]).describe("queued: waiting for the reader (OCR or PDF); then accepted or refused"),
+    status: z
+      .enum(["queued", "accepted", "refused"])
+      .describe("queued: waiting for the reader (OCR of an image's print, a PDF's text); then accepted or refused"),
     method: z.enum(["qr", "pdf", "ocr"]).nullable().describe("how it was read: its QR code, a PDF's text layer, or OCR of the print"),
     contentType: z.string().describe("the type its bytes are (sniffed, not as sent)"),
     byteSize: z.number().int(),
@@ -56,6 +64,16 @@ const uploadSchema = z
       })
       .nullable()
       .describe("the invoice read, once accepted"),
+    qr: z
+      .object({
+        type: z.string(),
+        code: z.string(),
+        number: z.string(),
+        amount: z.number().int().describe("fen, before tax"),
+        date: z.string(),
+      })
+      .nullable()
+      .describe("while queued: what the image's QR code says, read in the Worker, while the reader checks the print against it"),
     points: z.number().int().describe("points it earned (0 unless accepted)"),
     refusal: z
       .object({ code: z.string(), message: z.string() })
@@ -79,16 +97,16 @@ const upload = contractRoute({
   tags: ["invoices"],
   summary: "Upload an invoice (fapiao) from another purchase to earn points",
   description:
-    "The file's type is told by its bytes. An image whose QR code reads is decided at once (201 accepted, or the refusal); otherwise the upload is queued (202) for the reader, which reads a PDF's text layer and QR image or OCRs the print, and `GET /api/invoices` shows its status. Points once per invoice (code + number), whoever uploads it. Retrying with the same Idempotency-Key answers the same upload.",
+    "The file's type is told by its bytes. Every upload is queued (202) for the reader, which reads a PDF's text layer and QR image, or an image's QR code and OCRs its print, refuses a QR code and print that disagree, and decides; `GET /api/invoices` shows its status. An image whose QR code reads here answers 202 with `upload.qr`, what the QR says, or at once the refusal no print could change (invalid data, an invoice already awarded). Points once per invoice (code + number), whoever uploads it. Retrying with the same Idempotency-Key answers the same upload.",
   middleware: [invoiceWrite, addressLimit, session, shopperLimit],
   request: { headers: idempotencyKeyHeader, body: { required: true, content: { "application/json": { schema: uploadBody } } } },
   responses: {
     201: {
-      description: "read and accepted",
+      description: "accepted (a replay of an upload the reader accepted)",
       content: { "application/json": { schema: z.object({ upload: uploadSchema, replayed: z.boolean() }) } },
     },
     202: {
-      description: "queued for the reader",
+      description: "queued for the reader (with `upload.qr` when the QR code read here)",
       content: { "application/json": { schema: z.object({ upload: uploadSchema, replayed: z.boolean() }) } },
     },
   },
@@ -142,10 +160,12 @@ export const invoices = contractApp()
         at,
       });
       if (recorded.replayed || image === null || image === "too large") return recorded;
-      // The QR code first, here: most e-invoices carry one, and the shopper hears at once.
+      // The QR code first, here: most e-invoices carry one, and the shopper sees at once what it
+      // says, or hears at once a refusal no print could change. It is not accepted on the QR
+      // alone: the reader checks the print against it (a QR pasted from another invoice).
       const qr = parseQrPayload(readQrText(image, WORKER_QR_BUDGET_MS) ?? "");
       if (!qr) return recorded;
-      return { row: await decideUpload(db, recorded.row.id, { qr, printed: null, printedBy: null }, at), replayed: false };
+      return { row: await holdForPrintCheck(db, recorded.row.id, qr, at), replayed: false };
     });
     if (row.status === "refused") throw refusalOf(row);
     const body = { upload: presentUpload(row), replayed };
