@@ -21,6 +21,21 @@ export interface RefundRequest {
   actor: string;
 }
 
+/** A refund as recorded. */
+export interface OrderRefund {
+  id: string;
+  orderId: string;
+  shopperId: string;
+  sku: string;
+  amount: number;
+  units: number;
+  reason: string;
+  idempotencyKey: string;
+  providerRef: string | null;
+  actor: string;
+  at: number;
+}
+
 /** What is left to refund of an order. */
 export interface Refundable {
   amount: number;

@@ -1,34 +1,15 @@
+import type { MemberStanding } from "../../src/membership/member-standing.ts";
 import { formatMoney } from "../../src/money.ts";
 import { ApiError, api } from "./shared/api.ts";
 import { lang, t } from "./shared/i18n.ts";
 
 /** The shopper's membership as `GET /api/me/membership` answers it (workers/storefront/api/membership.ts). */
-interface Membership {
-  tier: string | null;
-  tierName: { "zh-CN": string; en: string } | null;
-  spend12m: number;
-  points12m: number;
-  next: {
-    tier: string;
-    tierName: { "zh-CN": string; en: string };
-    spendToGo: number | null;
-    pointsToGo: number | null;
-    percent: number;
-  } | null;
-  benefits: {
-    protectionDays: number;
-    pointsMultiplierPercent: number;
-    memberPricePercentOff: number;
-    couponTemplates: string[];
-    welcomePoints: number;
-    perks: string[];
-  };
-  tierSince: number | null;
+type Membership = Omit<MemberStanding, "recomputedAt"> & {
   priceProtection: {
     total: number;
     credits: Array<{ orderId: string; sku: string; paidUnitPrice: number; dropPrice: number; amount: number; at: number }>;
   };
-}
+};
 
 const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium" });
 const local = (names: { "zh-CN": string; en: string }) => (lang === "zh-CN" ? names["zh-CN"] : names.en);

@@ -10,6 +10,7 @@
  */
 import type { CouponTemplate, couponDraftSchema } from "../../../src/coupons/coupon-template.ts";
 import type { DatabaseFailure } from "../../../src/db/errors.ts";
+import type { OrderRefund } from "../../../src/orders/refunds.ts";
 import type { DashboardSummary } from "../../../src/metrics/dashboard-summary.ts";
 import type { EventsOverview, RecentEvent } from "../../../src/events/event-views.ts";
 import type { ShopperProfile } from "../../../src/profile/shopper-profile.ts";
@@ -438,19 +439,7 @@ export interface MemberLookup {
 export type PriceProtectionReport = ClaimsReport & { timeZone: string };
 /** Points & refunds (issue 16): a shopper's points statement, and an order's refunds as recorded. */
 export type { PointsStatement } from "../../../src/membership/points-statement.ts";
-export interface OrderRefund {
-  id: string;
-  orderId: string;
-  shopperId: string;
-  sku: string;
-  amount: number;
-  units: number;
-  reason: string;
-  idempotencyKey: string;
-  providerRef: string | null;
-  actor: string;
-  at: number;
-}
+export type { OrderRefund };
 export interface OrderRefunds {
   orderId: string;
   refunds: OrderRefund[];

@@ -4,23 +4,10 @@ import { type Database, withDatabase } from "../../../src/db/client.ts";
 import { members, orderRefunds, orders } from "../../../src/db/schema.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { reverseOrderPoints } from "../../../src/membership/points-reversal.ts";
-import { checkRefund, type RefundRequest } from "../../../src/orders/refunds.ts";
-import { paymentProvider } from "../../../src/payments/index.ts";
+import { checkRefund, type OrderRefund, type RefundRequest } from "../../../src/orders/refunds.ts";
 
-/** A refund as recorded. */
-export interface OrderRefund {
-  id: string;
-  orderId: string;
-  shopperId: string;
-  sku: string;
-  amount: number;
-  units: number;
-  reason: string;
-  idempotencyKey: string;
-  providerRef: string | null;
-  actor: string;
-  at: number;
-}
+export type { OrderRefund };
+import { paymentProvider } from "../../../src/payments/index.ts";
 
 type Transaction = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
