@@ -44,28 +44,32 @@ describe("member tiers and price protection: the routes (issue 16)", () => {
       'tiers.0.benefits.couponTemplates.0: no coupon template "nope-nope"',
     ]);
 
-    const first = await admin("/membership/tiers", { method: "PUT", actor: "mia", body: { ...draft, expectedVersion: 0 } });
+    // Postgres is shared by every test file (the browser's tier saves too), and its audit log
+    // takes one row per version: start from a version no other test saves.
+    const base = 1_000 + Math.floor(Math.random() * 1_000_000);
+    await env.SALES.put(TIER_CONFIG_KEY, JSON.stringify({ ...testTiers(couponId), version: base }));
+    const first = await admin("/membership/tiers", { method: "PUT", actor: "mia", body: { ...draft, expectedVersion: base } });
     expect(first.status).toBe(200);
-    expect(((await first.json()) as Saved).tiers).toMatchObject({ version: 1, updatedBy: "mia" });
-    const stale = await admin("/membership/tiers", { method: "PUT", actor: "leo", body: { ...draft, expectedVersion: 0 } });
+    expect(((await first.json()) as Saved).tiers).toMatchObject({ version: base + 1, updatedBy: "mia" });
+    const stale = await admin("/membership/tiers", { method: "PUT", actor: "leo", body: { ...draft, expectedVersion: base } });
     expect(stale.status).toBe(409);
     const second = await admin("/membership/tiers", {
       method: "PUT",
       actor: "leo",
-      body: { ...draft, timeZone: "Asia/Hong_Kong", expectedVersion: 1 },
+      body: { ...draft, timeZone: "Asia/Hong_Kong", expectedVersion: base + 1 },
     });
     expect(second.status).toBe(200);
 
     const read = (await (await admin("/membership/tiers")).json()) as Saved;
-    expect(read.tiers).toMatchObject({ version: 2, timeZone: "Asia/Hong_Kong" });
+    expect(read.tiers).toMatchObject({ version: base + 2, timeZone: "Asia/Hong_Kong" });
     const history = (await (await admin("/membership/tiers/history")).json()) as { versions: TierConfig[] };
-    expect(history.versions.map((v) => v.version)).toEqual([2, 1]);
+    expect(history.versions.map((v) => v.version).slice(0, 2)).toEqual([base + 2, base + 1]);
     const audit = (await (await admin("/membership/tiers/audit")).json()) as {
-      entries: Array<{ actor: string; action: string }>;
+      entries: Array<{ actor: string; action: string; version: number }>;
     };
-    expect(audit.entries.slice(0, 2).map((e) => [e.actor, e.action])).toEqual([
-      ["leo", "update"],
-      ["mia", "create"],
+    expect(audit.entries.slice(0, 2).map((e) => [e.actor, e.action, e.version])).toEqual([
+      ["leo", "update", base + 2],
+      ["mia", "update", base + 1],
     ]);
     await env.SALES.delete(TIER_CONFIG_KEY);
   });
