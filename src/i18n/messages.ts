@@ -395,7 +395,7 @@ const en = {
   points_applying: "Applying points…",
   pointsLine: "Points",
   memberPriceLine: "Member price ({percent} % off)",
-  sale_memberPrice: "Your {tier} member price: {price} ({percent} % off)",
+  sale_memberPrice: "Member price ({tier}): {price}, {percent} % off",
 };
 
 export type MessageKey = keyof typeof en;
@@ -788,7 +788,7 @@ const zh: Messages = {
   points_applying: "正在使用积分…",
   pointsLine: "积分抵扣",
   memberPriceLine: "会员价（优惠 {percent}%）",
-  sale_memberPrice: "你的{tier}会员价：{price}（优惠 {percent}%）",
+  sale_memberPrice: "会员价（{tier}）：{price}，优惠 {percent}%",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };
