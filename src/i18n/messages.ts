@@ -394,6 +394,8 @@ const en = {
   points_available: "You have {n} points; this order can take up to {max}.",
   points_applying: "Applying points…",
   pointsLine: "Points",
+  memberPriceLine: "Member price ({percent} % off)",
+  sale_memberPrice: "Member price ({tier}): {price}, {percent} % off",
 };
 
 export type MessageKey = keyof typeof en;
@@ -785,6 +787,8 @@ const zh: Messages = {
   points_available: "你有 {n} 积分，本单最多可用 {max}。",
   points_applying: "正在使用积分…",
   pointsLine: "积分抵扣",
+  memberPriceLine: "会员价（优惠 {percent}%）",
+  sale_memberPrice: "会员价（{tier}）：{price}，优惠 {percent}%",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };

@@ -7,6 +7,7 @@ import type { SaleConfig } from "../sales/sale-config.ts";
 import type { StockUnits } from "../sales/stock-units.ts";
 import type { PointsTerms } from "../membership/points-holds.ts";
 import { type OrderPoints, type PointsOutcome, priceWithPoints, repricePoints } from "../membership/points-pricing.ts";
+import { type MemberTerms, priceWithMember } from "../membership/member-pricing.ts";
 import { HOLDING_STATUSES, type InvoiceKind, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
 import { MemoryOrderArchive, type OrderArchive, type OrderTally } from "./order-archive.ts";
 
@@ -21,6 +22,12 @@ export interface CheckoutRequest {
   coupons?: CouponTerms[];
   /** Points held for this checkout (issue 16): they take fen off after the coupons. A retry names the same hold. */
   points?: PointsTerms | null;
+  /**
+   * The shopper's tier and its member-price percent (issue 16), read by the Worker only for a
+   * sale with `memberPrices`; applied only if this object's configuration opts in too. A retry
+   * of the key replays its order whatever it names (the tier may have changed meanwhile).
+   */
+  member?: MemberTerms | null;
 }
 
 /** What changed in one operation: the Durable Object persists exactly this. */
@@ -186,7 +193,9 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       return remaining === 0 ? fail("sold_out", "sold out") : fail("insufficient_stock", `only ${remaining} left`, { remaining });
     }
     const price = priceUnits(sale, ranks);
-    const priced = priceWithCoupons(sale.sku, price.totalAmount, request.coupons ?? [], now);
+    // The member price first (issue 16): coupons' thresholds and percents see what is left of it.
+    const member = priceWithMember(price.totalAmount, request.member, sale.memberPrices);
+    const priced = priceWithCoupons(sale.sku, member.left, request.coupons ?? [], now);
     if (!priced.ok) {
       // Taken and given back in the same turn: as if the units had never moved.
       this.inventory.giveBack(ranks);
@@ -205,6 +214,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       shopperId: request.shopperId,
       qty: request.qty,
       unitPrices: price.unitPrices,
+      ...(member.memberPrice ? { memberPrice: member.memberPrice } : {}),
       discounts: priced.value.discounts,
       ...(withPoints.value.points ? { points: withPoints.value.points } : {}),
       ranks,
@@ -272,8 +282,9 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       return fail("order_not_payable", `the order is ${status}: its coupons can no longer change`, { status });
     }
     if (sameCoupons(order.discounts, coupons)) return succeed({ order, change: null, dropped: [] });
-    const subtotal = order.unitPrices.reduce((sum, price) => sum + price, 0);
-    const priced = priceWithCoupons(order.sku, subtotal, coupons, now);
+    // Coupons come after the member price, which the order keeps whatever its coupons.
+    const afterMember = order.unitPrices.reduce((sum, price) => sum + price, 0) - (order.memberPrice?.amount ?? 0);
+    const priced = priceWithCoupons(order.sku, afterMember, coupons, now);
     if (!priced.ok) return priced;
     const kept = new Set(coupons.map((c) => c.couponId));
     const repriced = repricePoints(priced.value.totalAmount, order.points);

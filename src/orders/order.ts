@@ -1,4 +1,5 @@
 import type { DiscountLine } from "../coupons/discount.ts";
+import type { MemberPriceLine } from "../membership/member-pricing.ts";
 import type { OrderPoints } from "../membership/points-pricing.ts";
 
 /**
@@ -16,6 +17,11 @@ export interface Order {
   qty: number;
   /** The price of each unit, in the order of its sale rank. */
   unitPrices: number[];
+  /**
+   * The member price (issue 16): the shopper's tier's percent off the units' prices, before
+   * the coupons, on a sale with `memberPrices`. Absent or null: none (and every order before it).
+   */
+  memberPrice?: MemberPriceLine | null;
   /**
    * The coupons the order carries (issue 14), each with the fen it takes off; `totalAmount`
    * is the units' prices less these. Orders stored before coupons existed have none.

@@ -38,6 +38,8 @@ export function demoSales(now: number): SaleConfigInput[] {
       tiers: [{ fromRank: 1, toRank: 50, unitPrice: 77_940, label: "First 50 at 40% off" }],
       perShopperLimit: 1,
       holdSeconds: 600,
+      // Member prices (issue 16): the demo's gold and diamond members pay 3 % and 5 % less.
+      memberPrices: true,
     },
   ];
 }

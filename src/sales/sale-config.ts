@@ -102,6 +102,12 @@ const draftFields = {
   shards: z.number().int("must be a whole number").min(1, "must be at least 1").max(MAX_SHARDS, `must be at most ${MAX_SHARDS}`).default(1),
   /** null (the default): no waiting room, checkouts need no ticket. */
   waitingRoom: waitingRoomSchema.nullable().default(null),
+  /**
+   * Member prices (issue 16): true takes the shopper's tier's `memberPricePercentOff` off the
+   * units' prices, before coupons and points. False (the default): every shopper pays the list
+   * price, and a checkout reads nothing about the shopper's tier.
+   */
+  memberPrices: z.boolean().default(false),
 };
 
 /**

@@ -307,6 +307,26 @@ describe("the marketer console in a real browser", () => {
     await context.close();
   });
 
+  it("opts a sale into member prices with its box in the edit form, the change in its history (issue 16)", async () => {
+    const sku = `console-mp-${crypto.randomUUID().slice(0, 8)}`;
+    await createLiveSale(sku);
+    const { context, page } = await signedIn("王芳");
+    const row = page.locator(`tr[data-sku="${sku}"]`);
+    await row.getByRole("button", { name: "Edit" }).click();
+    const box = page.locator("[name=memberPrices]");
+    expect(await box.isChecked()).toBe(false);
+    expect(await page.locator("label", { has: box }).textContent()).toContain("Member prices (会员价)");
+    await box.check();
+    await page.click("#save");
+    await expect.poll(() => page.locator("#flash").textContent()).toContain("(version 2)");
+    expect(((await (await adminGet(`/sales/${sku}`)).json()) as { sale: SaleConfig }).sale.memberPrices).toBe(true);
+    await row.getByRole("button", { name: "Edit" }).click();
+    expect(await page.locator("[name=memberPrices]").isChecked()).toBe(true);
+    await row.getByRole("button", { name: "History" }).click();
+    await expect.poll(() => page.locator('table[data-view="history"]').textContent()).toContain("member prices: off → on");
+    await context.close();
+  });
+
   it("shows the orders Postgres refused for a sale and writes them on retry once the cause is fixed (issue 10)", async () => {
     const sku = `dead-${crypto.randomUUID().slice(0, 8)}`;
     await createLiveSale(sku, { title: "Refused order sale" });

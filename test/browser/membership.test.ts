@@ -54,13 +54,20 @@ async function fillTier(page: Page, i: number, tier: { id: string; zh: string; e
   await page.fill(`[name=t${i}-protectionDays]`, tier.days);
 }
 
-/** Silver at ¥1,000 (30 days), diamond at ¥20,000 (365 days), saved through the admin API from whatever version is there. */
+/**
+ * Silver at ¥1,000 (30 days), diamond at ¥20,000 (365 days, member price 5 % off), saved through
+ * the admin API from whatever version is there.
+ */
 async function saveTiers(): Promise<void> {
   const auth = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
   const current = (await (await fetch(`${shop.baseUrl}/admin/api/membership/tiers`, { headers: auth })).json()) as {
     tiers: { version: number };
   };
-  const benefits = (protectionDays: number) => ({ protectionDays, pointsMultiplierPercent: 100, memberPricePercentOff: 0 });
+  const benefits = (protectionDays: number, memberPricePercentOff = 0) => ({
+    protectionDays,
+    pointsMultiplierPercent: 100,
+    memberPricePercentOff,
+  });
   const saved = await fetch(`${shop.baseUrl}/admin/api/membership/tiers`, {
     method: "PUT",
     headers: auth,
@@ -68,7 +75,7 @@ async function saveTiers(): Promise<void> {
       expectedVersion: current.tiers.version,
       tiers: [
         { id: "silver", name: { "zh-CN": "白银会员", en: "Silver" }, minSpend: 100_000, minPoints: null, benefits: benefits(30) },
-        { id: "diamond", name: { "zh-CN": "钻石会员", en: "Diamond" }, minSpend: 2_000_000, minPoints: null, benefits: benefits(365) },
+        { id: "diamond", name: { "zh-CN": "钻石会员", en: "Diamond" }, minSpend: 2_000_000, minPoints: null, benefits: benefits(365, 5) },
       ],
     }),
   });
@@ -174,5 +181,51 @@ describe("member tiers and price protection", () => {
     await expect.poll(() => admin.locator("[data-cell=total]").textContent()).toBe("1 credits, ¥50.00 in total");
     expect(await admin.locator('[data-view="price-protection-claims"] tbody tr').count()).toBe(1);
     await context.close();
+  });
+  it("shows a diamond member on a phone their member price on an opted-in sale, and the order carries it (zh-CN, en)", async () => {
+    await saveTiers();
+    const sale = await shop.seedSale({ tiers: [], listPrice: 39_900, memberPrices: true });
+    const context = await shop.newShopper("phone", "zh-CN");
+    const page = await context.newPage();
+    await page.goto(`/sales/${sale.sku}`);
+    await page.waitForFunction(() => document.querySelector("#buy")?.getAttribute("data-state") === "live");
+    const shopperId = await page.evaluate(
+      async () =>
+        (
+          (await (await fetch("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })).json()) as {
+            shopperId: string;
+          }
+        ).shopperId,
+    );
+    await db.query(
+      `insert into members (shopper_id, tier, protection_days, points_multiplier_percent, recompute_due, recomputed_at)
+       values ($1, 'diamond', 365, 100, false, now())
+       on conflict (shopper_id) do update set tier = 'diamond', recompute_due = false, recomputed_at = now()`,
+      [shopperId],
+    );
+    await page.reload();
+    // ¥399.00 less 5 %: ¥379.05, read from /api/me/membership; the cached page is everyone's.
+    await expect.poll(() => page.locator("#member-price").textContent()).toBe("会员价（钻石会员）：¥379.05，优惠 5%");
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    await page.screenshot({ path: screenshotPath("sale-member-price-phone-zh"), fullPage: true });
+    const orderId = await page.evaluate(async (sku) => {
+      const placed = await fetch("/api/checkout", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "Idempotency-Key": crypto.randomUUID() },
+        body: JSON.stringify({ sku, qty: 1 }),
+      });
+      return ((await placed.json()) as { order: { id: string } }).order.id;
+    }, sale.sku);
+    await page.goto(`/orders/${orderId}?lang=en`);
+    await expect.poll(() => page.locator("dd[data-field=member-price]").textContent()).toBe("−¥19.95");
+    expect(await page.locator("dd[data-field=member-price]").evaluate((dd) => dd.previousElementSibling?.textContent)).toBe(
+      "Member price (5 % off)",
+    );
+    expect(await page.locator("dd[data-field=total]").textContent()).toBe("¥379.05");
+    await page.screenshot({ path: screenshotPath("order-member-price-phone-en"), fullPage: true });
+    await page.goto(`/orders/${orderId}?lang=zh-CN`);
+    await expect
+      .poll(() => page.locator("dd[data-field=member-price]").evaluate((dd) => dd.previousElementSibling?.textContent))
+      .toBe("会员价（优惠 5%）");
   });
 });

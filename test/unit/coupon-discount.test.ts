@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CouponTerms, discountOf, priceWithCoupons } from "../../src/coupons/discount.ts";
+import { priceWithMember } from "../../src/membership/member-pricing.ts";
 
 const NOW = 1_000_000;
 const coupon = (overrides: Partial<CouponTerms> = {}): CouponTerms => ({
@@ -70,23 +71,38 @@ describe("pricing an order with coupons (src/coupons/discount.ts)", () => {
     });
   });
 
-  it("always accounts for every fen: total + discounts = subtotal, nothing negative", () => {
+  it("always accounts for every fen: total + member price + discounts = subtotal, nothing negative", () => {
     const terms = fc.record({
       type: fc.constantFrom("amount_off" as const, "percent_off" as const),
       amountOff: fc.integer({ min: 1, max: 1_000_000 }),
       percentOff: fc.integer({ min: 1, max: 99 }),
       maxDiscount: fc.integer({ min: 0, max: 100_000 }),
     });
+    // The member price (issue 16) comes off first, when there is one: 0 is none.
+    const memberPercent = fc.integer({ min: 0, max: 50 });
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 10_000_000_000 }), fc.array(terms, { minLength: 1, maxLength: 3 }), (subtotal, list) => {
-        const coupons = list.map((t, i) => coupon({ ...t, templateId: `t${i}`, couponId: `cpn_t${i}_aaaaaaaaaaaa`, stackable: true }));
-        const priced = priceWithCoupons("s", subtotal, coupons, NOW);
-        if (!priced.ok) return false;
-        const off = priced.value.discounts.reduce((sum, d) => sum + d.amount, 0);
-        return (
-          priced.value.totalAmount >= 0 && priced.value.discounts.every((d) => d.amount >= 0) && priced.value.totalAmount + off === subtotal
-        );
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 10_000_000_000 }),
+        memberPercent,
+        fc.array(terms, { minLength: 1, maxLength: 3 }),
+        (subtotal, percentOff, list) => {
+          const member = priceWithMember(subtotal, percentOff > 0 ? { tier: "gold", percentOff } : null, true);
+          const coupons = list.map((t, i) => coupon({ ...t, templateId: `t${i}`, couponId: `cpn_t${i}_aaaaaaaaaaaa`, stackable: true }));
+          const priced = priceWithCoupons("s", member.left, coupons, NOW);
+          if (!priced.ok) return false;
+          const memberOff = member.memberPrice?.amount ?? 0;
+          const off = priced.value.discounts.reduce((sum, d) => sum + d.amount, 0);
+          return (
+            priced.value.totalAmount >= 0 &&
+            memberOff >= 0 &&
+            // Rounded down: never more than the percent says, and short of it by less than a fen.
+            memberOff * 100 <= subtotal * percentOff &&
+            subtotal * percentOff - memberOff * 100 < 100 &&
+            priced.value.discounts.every((d) => d.amount >= 0) &&
+            priced.value.totalAmount + memberOff + off === subtotal
+          );
+        },
+      ),
     );
   });
 });

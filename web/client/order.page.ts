@@ -50,6 +50,8 @@ function render(): void {
     "units",
   );
   add(t("subtotal"), formatMoney(order.subtotalAmount), "subtotal");
+  if (order.memberPrice)
+    add(t("memberPriceLine", { percent: order.memberPrice.percentOff }), `−${formatMoney(order.memberPrice.amount)}`, "member-price");
   for (const line of order.discounts)
     add(t("discountLine", { title: line.title }), `−${formatMoney(line.amount)}`, "discount", line.couponId);
   if (order.pointsUsed > 0) add(t("pointsLine"), `−${formatMoney(order.pointsUsed)}`, "points");
@@ -79,7 +81,8 @@ function renderChooser(order: Order, pending: boolean): void {
     document.activeElement instanceof HTMLInputElement && document.activeElement.name === "coupon" ? document.activeElement.value : null;
   const options = [choice("", t("coupon_none"), [], carried.size === 0, false)];
   for (const coupon of choices) {
-    const discount = discountWith(coupon, order.sku, order.subtotalAmount);
+    // Coupons are weighed against the member price, as the order prices them.
+    const discount = discountWith(coupon, order.sku, order.subtotalAmount - (order.memberPrice?.amount ?? 0));
     const notes = [
       discount === null
         ? t("coupon_needsMin", { min: formatMoney(coupon.minSpend) })

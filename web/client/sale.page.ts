@@ -17,6 +17,7 @@ import { phaseAt, type ClientPhase } from "./shared/phase.ts";
 import { StaticCountdown } from "./shared/static-countdown.ts";
 import { QueuePlace } from "./shared/waiting-room.ts";
 import { mountSaleShare } from "./shared/share.ts";
+import { MemberPrice } from "./sale-member-price.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
@@ -67,6 +68,8 @@ const claiming = new Set<string>();
 /** Ticked (the default): the checkout takes the shopper's best coupon; unticked, none. */
 const useCoupon = $("use-coupon") as HTMLInputElement;
 const qtySelect = $("qty") as HTMLSelectElement;
+/** Member prices (issue 16): read after the session, only on a sale that opts in. */
+const memberPrice = new MemberPrice($("member-price"), root.dataset.memberPrices === "true");
 
 function render(): void {
   const phase = phaseAt(snapshot, clock.now());
@@ -79,6 +82,7 @@ function render(): void {
   $("stock-text").dataset.remaining = String(stock.remaining);
   $("price").textContent = price.unitPrice === null ? "—" : formatMoney(price.unitPrice);
   renderPromo(price.unitPrice);
+  memberPrice.render(price.unitPrice);
   renderCouponPrice();
   $("tier-note").textContent =
     price.unitsLeftInTier !== null && price.nextTier
@@ -147,10 +151,10 @@ function renderQueue(queueing: boolean, now: number): void {
   queueTick = window.setTimeout(render, (held.admitAt - now) % 1000 || 1000);
 }
 
-/** What the order would cost before coupons, as the page can tell: the current unit price × qty. */
+/** What the order would cost before coupons, as the page can tell: the current unit price × qty, less the member price. */
 function subtotalNow(): number | null {
   const unit = snapshot.price.unitPrice;
-  return unit === null ? null : unit * Number(qtySelect.value);
+  return unit === null ? null : memberPrice.subtotal(unit * Number(qtySelect.value));
 }
 
 /** The shopper's coupons that apply to this SKU and can be spent now. */
@@ -431,6 +435,7 @@ const sessionStarted = startSession();
 void sessionStarted.then(() => {
   experiments.load();
   void loadWallet();
+  void memberPrice.load().then(render);
 });
 void loadOffers();
 // Share links (issue 14): the landing recorded and the share panel, after the session too.

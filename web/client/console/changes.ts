@@ -42,6 +42,7 @@ const LABELS: Partial<Record<Written, string>> = {
   holdSeconds: "hold (s)",
   shards: "shards",
   waitingRoom: "waiting room",
+  memberPrices: "member prices",
 };
 
 /**
@@ -65,6 +66,8 @@ function show(key: keyof SaleConfig, sale: SaleConfig): string {
         : "none";
     case "waitingRoom":
       return sale.waitingRoom ? `${sale.waitingRoom.admitPerSecond}/s, tickets for ${sale.waitingRoom.ticketTtlSeconds} s` : "off";
+    case "memberPrices":
+      return sale.memberPrices ? "on" : "off";
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }

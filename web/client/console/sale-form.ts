@@ -38,6 +38,7 @@ export class SaleForm {
     setTime(this.input("startsAt"), sale?.startsAt);
     setTime(this.input("endsAt"), sale?.endsAt);
     this.input("paused").checked = sale?.paused ?? false;
+    this.input("memberPrices").checked = sale?.memberPrices ?? false;
     this.input("waitingRoomOn").checked = Boolean(sale?.waitingRoom);
     this.input("admitPerSecond").value = sale?.waitingRoom ? String(sale.waitingRoom.admitPerSecond) : "";
     this.input("ticketTtlSeconds").value = String(sale?.waitingRoom?.ticketTtlSeconds ?? 900);
@@ -88,6 +89,7 @@ export class SaleForm {
       holdSeconds: number(this.input("holdSeconds"), "holdSeconds"),
       shards: number(this.input("shards"), "shards"),
       paused: this.input("paused").checked,
+      memberPrices: this.input("memberPrices").checked,
       waitingRoom: this.input("waitingRoomOn").checked
         ? {
             admitPerSecond: number(this.input("admitPerSecond"), "waitingRoom.admitPerSecond"),

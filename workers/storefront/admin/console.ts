@@ -213,6 +213,7 @@ function saleForm() {
       <label>Limit per shopper <input name="perShopperLimit" data-path="perShopperLimit" inputmode="numeric" value="1" /></label>
       <label>Hold for payment (seconds) <input name="holdSeconds" data-path="holdSeconds" inputmode="numeric" value="600" /></label>
       <label>Shards (objects selling the stock; 1 unless one SKU takes more than ~1,000 checkouts/s) <input name="shards" data-path="shards" inputmode="numeric" value="1" /></label>
+      <label class="inline"><input name="memberPrices" data-path="memberPrices" type="checkbox" /> Member prices (会员价): members pay their tier's member price, before coupons (Member tiers)</label>
     </fieldset>
     <fieldset>
       <legend>When <span class="muted" id="timezone"></span></legend>

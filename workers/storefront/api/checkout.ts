@@ -9,7 +9,8 @@ import { edgeVerdict } from "./edge-verdict.ts";
 import { orderResultSchema, orderSchema, presentOrder } from "./present.ts";
 import { addressLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
-import { shopperObject } from "./sku-object.ts";
+import { memberTermsOf } from "./member-price.ts";
+import { saleDirectory, shopperObject } from "./sku-object.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 import { queueTicketHeader, waitingRoomGate } from "./waiting-room-gate.ts";
 
@@ -50,6 +51,7 @@ const tryCheckout = contractRoute({
     "Window, per-shopper limit, stock and price by sale rank are decided in one turn of the SKU's object. The hold lasts `holdSeconds`, then the object's alarm expires it. " +
     "Retrying with the same Idempotency-Key (same shopper, same SKU) and the same qty returns the same order, in whatever status it is now, with `Idempotent-Replayed: true`; a different qty is 422. " +
     "With `coupons`, each coupon's pool holds it for this checkout first and the order is priced with them (units at their rank's price, less the coupons; README, Coupons); any refusal gives back the holds it made. " +
+    "On a sale with `memberPrices`, a member whose tier has a member price gets its percent off the units' prices first (`memberPrice`), before coupons and points; the tier is read per isolate every 30 s, and a Postgres that does not answer means the list price. " +
     "With `points`, they are held from the shopper's balance for this checkout (409 `points_insufficient` with `available`) and take 1 fen each off what is left after the coupons, at most half of it (422 `points_over_cap` with `maxPoints`); a refusal gives them back.",
   middleware: [shopperWrite, edgeVerdict, addressLimit, session, waitingRoomGate, shopperLimit, botCheck],
   request: {
@@ -132,11 +134,22 @@ export const checkout = contractApp()
     const { sku, qty, coupons = [], points } = c.req.valid("json");
     const shopperId = c.get("shopperId");
     const object = await shopperObject(c.env, sku, shopperId);
+    // Member prices only for a sale that opts in (what shopperObject just learnt of it): any
+    // other checkout makes no call for them. The read fails open to the list price.
+    const sale = saleDirectory.peek(sku);
+    const member = sale?.kind === "sale" && sale.memberPrices ? memberTermsOf(c.env, shopperId) : null;
     const checkout = { shopperId, sku, idempotencyKey: key };
     const held = await holdCoupons(c.env, checkout, coupons);
     // Points only when asked for: a checkout without them makes no call for them.
     const heldPoints = points ? await holdCheckoutPoints(c.env, checkout, points).catch(givingBack(c.env, checkout, held.fresh)) : null;
-    const tried = await object.tryCheckout({ shopperId, idempotencyKey: key, qty, coupons: held.terms, points: heldPoints?.terms ?? null });
+    const tried = await object.tryCheckout({
+      shopperId,
+      idempotencyKey: key,
+      qty,
+      coupons: held.terms,
+      points: heldPoints?.terms ?? null,
+      member: await member,
+    });
     // A refusal took nothing: the coupons and points it held go back (a hold this Try did not make may be an order's).
     if (!tried.ok) {
       await releaseCoupons(c.env, checkout, held.fresh);

@@ -11,7 +11,15 @@ export const orderSchema = z
     sku: z.string(),
     qty: int.positive(),
     unitPrices: z.array(minorUnits).describe("each unit's price, in sale-rank order"),
-    subtotalAmount: minorUnits.describe("the units' prices added up, before coupons"),
+    subtotalAmount: minorUnits.describe("the units' prices added up, before the member price and coupons"),
+    memberPrice: z
+      .object({
+        tier: z.string(),
+        percentOff: int.describe("the tier's memberPricePercentOff"),
+        amount: minorUnits.describe("fen off the subtotal, rounded down; taken before the coupons"),
+      })
+      .nullable()
+      .describe("the member price, on a sale with memberPrices for a shopper whose tier has one; null for none"),
     discounts: z
       .array(
         z.object({
@@ -25,7 +33,9 @@ export const orderSchema = z
     pointsUsed: minorUnits.describe(
       "points taking 1 fen each off after the coupons (held while unpaid, spent once paid, given back when cancelled or expired); 0 for none",
     ),
-    totalAmount: minorUnits.describe("what the shopper pays: subtotalAmount less the discounts and pointsUsed, never below 0"),
+    totalAmount: minorUnits.describe(
+      "what the shopper pays: subtotalAmount less the memberPrice, the discounts and pointsUsed, never below 0",
+    ),
     currency: z.literal("CNY"),
     tier: z.string().nullable().describe("the price tier of the order's first unit, if it was in one"),
     status: orderStatusSchema,
@@ -55,6 +65,7 @@ export function presentOrder(order: Order): z.output<typeof orderSchema> {
     qty: order.qty,
     unitPrices: order.unitPrices,
     subtotalAmount: order.unitPrices.reduce((sum, price) => sum + price, 0),
+    memberPrice: order.memberPrice ?? null,
     discounts: order.discounts,
     pointsUsed: order.points?.used ?? 0,
     totalAmount: order.totalAmount,

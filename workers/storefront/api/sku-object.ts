@@ -32,7 +32,9 @@ export const edgeClock = new MovableClock();
  * that fails validation; it is still a sale (its object runs its last good configuration), but
  * its waiting room, if it has one, is not known here.
  */
-export type SaleAtEdge = ({ kind: "sale" } & Pick<SaleConfig, "startsAt" | "endsAt" | "waitingRoom" | "shards">) | { kind: "unreadable" };
+export type SaleAtEdge =
+  | ({ kind: "sale" } & Pick<SaleConfig, "startsAt" | "endsAt" | "waitingRoom" | "shards" | "memberPrices">)
+  | { kind: "unreadable" };
 
 /**
  * Whether a SKU has a sale, and what the edge needs of it, per isolate (issue 12): at most one
@@ -123,7 +125,14 @@ export async function saleAtEdge(env: Env, sku: string): Promise<SaleAtEdge | nu
 
 /** What the edge keeps of a sale's configuration. */
 export function atEdge(sale: SaleConfig): SaleAtEdge {
-  return { kind: "sale", startsAt: sale.startsAt, endsAt: sale.endsAt, waitingRoom: sale.waitingRoom, shards: sale.shards };
+  return {
+    kind: "sale",
+    startsAt: sale.startsAt,
+    endsAt: sale.endsAt,
+    waitingRoom: sale.waitingRoom,
+    shards: sale.shards,
+    memberPrices: sale.memberPrices,
+  };
 }
 
 /** Whether `sku` has a sale. KV unreachable with nothing known: yes, and the object decides, as before issue 12. */

@@ -8,7 +8,8 @@ import { invoiceChoice } from "./invoice-choice.ts";
  * The order page: a shell only. The order is personal, so the page is never cached and
  * its script reads the order through the API with the shopper's own session.
  *
- * Its lines show the subtotal, each coupon's discount and the total. While the order awaits
+ * Its lines show the subtotal, the member price (issue 16), each coupon's discount, the points
+ * and the total. While the order awaits
  * payment, #coupon-chooser lets the shopper pick one of their coupons for it, or none
  * (`POST /api/orders/{id}/coupons`), and the lines follow the order as priced again.
  * #points-chooser spends points on it (issue 16, web/client/order-points.ts).

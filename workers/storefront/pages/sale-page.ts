@@ -34,6 +34,10 @@ import { jsonForScript, type Markup } from "./layout.ts";
  * the Buy button's colour, the promotion label's wording (#promo) and what shows while the
  * live numbers load (a skeleton over the `data-live-value` parts, or #loading-note's spinner).
  *
+ * Member prices (issue 16): on a sale with `memberPrices`, #member-price (empty and hidden
+ * here, the same for every shopper) is filled by the script with the shopper's member price,
+ * read from `GET /api/me/membership` (web/client/sale-member-price.ts).
+ *
  * Share links (issue 14): #share below the buy area, empty and hidden: the script fills it
  * (web/client/shared/share.ts) for the sale's campaign, `data-campaign`.
  */
@@ -47,7 +51,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
   const live = state === "live";
   return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-category="${sale.category}" data-phase="${snapshot.phase}"
       data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}" data-list-price="${sale.listPrice}"
-      data-experiments="pending" data-live="pending">
+      data-member-prices="${String(sale.memberPrices)}" data-experiments="pending" data-live="pending">
     ${
       hero
         ? html`<picture class="hero"><img src="${hero}" srcset="${imageUrl(sale.images[0]!, 480)} 480w, ${hero} 960w"
@@ -63,6 +67,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
         <span class="promo" id="promo" hidden></span>
         <span class="list">${t.listPrice} <s>${formatMoney(sale.listPrice)}</s></span>
       </p>
+      <p class="member-price" id="member-price" hidden></p>
       <p class="tier-note" id="tier-note">${tierNote(lang, snapshot)}</p>
       <section class="coupons" id="coupons" aria-labelledby="coupons-title" hidden>
         <h2 id="coupons-title">${t.coupons}</h2>
