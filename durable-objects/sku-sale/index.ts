@@ -1,4 +1,4 @@
-import type { PointsTerms } from "../../src/membership/points-holds.ts";
+import type { PointsTerms } from "../../src/membership/points-pricing.ts";
 import type { PointsOutcome } from "../../src/membership/points-pricing.ts";
 import { DurableObject } from "cloudflare:workers";
 import { databaseSettings } from "../../src/config.ts";

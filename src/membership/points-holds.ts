@@ -3,21 +3,13 @@ import type { Database } from "../db/client.ts";
 import { pointsEntries } from "../db/schema.ts";
 import { AppError } from "../errors.ts";
 import { appendPoints } from "./points-ledger.ts";
+import type { PointsTerms } from "./points-pricing.ts";
 import { POINTS_HOLD_MS } from "./points-rules.ts";
+
+export type { PointsTerms };
 
 /** A transaction or the database. */
 type Executor = Pick<Database, "execute">;
-
-/**
- * Points held for a checkout (issue 16), as the SKU object prices with them: the hold's key,
- * the points, and until when the hold waits for its order (the settling job returns a hold
- * whose order never took it after this; the order refuses it from HOLD_MARGIN_MS before).
- */
-export interface PointsTerms {
-  holdKey: string;
-  points: number;
-  heldUntil: number;
-}
 
 /** The checkout a hold is for: its SKU, shopper and Idempotency-Key (what the SKU object finds the order by). */
 export interface PointsCheckout {

@@ -1,7 +1,17 @@
 import { HOLD_MARGIN_MS } from "../coupons/discount.ts";
 import { fail, type Result, succeed } from "../errors.ts";
-import type { PointsTerms } from "./points-holds.ts";
 import { fenOfPoints, pointsCap } from "./points-rules.ts";
+
+/**
+ * Points held for a checkout (issue 16), as the SKU object prices with them: the hold's key,
+ * the points, and until when the hold waits for its order (the settling job returns a hold
+ * whose order never took it after this; the order refuses it from HOLD_MARGIN_MS before).
+ */
+export interface PointsTerms {
+  holdKey: string;
+  points: number;
+  heldUntil: number;
+}
 
 /**
  * Points an order carries (issue 16): the hold they came from, how many it holds, and how many

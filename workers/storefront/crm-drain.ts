@@ -3,7 +3,7 @@ import { drainCrmOutbox } from "../../src/crm/crm-outbox.ts";
 import { CrmConfigCatalog } from "../../src/crm/crm-config-catalog.ts";
 import { deliveryTarget } from "../../src/crm/webhook-config.ts";
 import { withDatabase } from "../../src/db/client.ts";
-import type { ScheduledJob } from "./scheduled.ts";
+import type { ScheduledJob } from "./scheduled-job.ts";
 
 /**
  * The CRM outbox's drain (issue 16), every minute: when the console's CRM configuration names

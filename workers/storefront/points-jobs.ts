@@ -4,7 +4,7 @@ import { expirePoints } from "../../src/membership/points-expiry.ts";
 import { type DueHold, dueHolds, type HoldSettlement, settleHold } from "../../src/membership/points-holds.ts";
 import { redactSecrets } from "../../src/redact.ts";
 import { skuObject } from "./api/sku-object.ts";
-import type { ScheduledJob } from "./scheduled.ts";
+import type { ScheduledJob } from "./scheduled-job.ts";
 
 /** Holds settled per run, and earning rows lapsed per run: bounded batches, the next minute takes the rest. */
 const SETTLE_BATCH = 100;

@@ -2,22 +2,16 @@ import { PRICE_PROTECTION_JOB } from "./api/price-protection-scan.ts";
 import { TIER_JOB } from "./api/tier-recompute.ts";
 import { POINTS_JOB } from "./points-jobs.ts";
 import { crmOutboxDrain } from "./crm-drain.ts";
+import type { ScheduledJob } from "./scheduled-job.ts";
 
 /**
  * The storefront's Cron Trigger (wrangler.toml `[triggers]`, every minute): the jobs that run
  * on a schedule rather than in a request (issue 16: members' tiers, price protection's scan,
- * points' expiry and held points left behind, the CRM outbox's drain). Each job decides for
- * itself whether this minute is one of its minutes, does a bounded batch, and is safe to run
- * twice or concurrently (idempotency keys and row locks, never "ran once" flags). One job that
- * fails is logged and does not stop the others.
+ * points' expiry and held points left behind, the CRM outbox's drain), each a ScheduledJob
+ * (scheduled-job.ts). One job that fails is logged and does not stop the others.
  */
-export interface ScheduledJob {
-  name: string;
-  run(env: Env, at: number, ctx: ExecutionContext): Promise<void>;
-}
 
-/** Every job, in the order they run each minute. */
-// The CRM drain last: it sends what the jobs before it recorded this minute.
+/** Every job, in the order they run each minute; the CRM drain last: it sends what the jobs before it recorded. */
 export const SCHEDULED_JOBS: ScheduledJob[] = [POINTS_JOB, TIER_JOB, PRICE_PROTECTION_JOB, crmOutboxDrain];
 
 export async function runScheduledJobs(

@@ -5,7 +5,7 @@ import { recordSkuPrice, sellingPriceOf } from "../../../src/membership/price-hi
 import { ordersToProtect } from "../../../src/membership/protected-orders.ts";
 import { TierCatalog } from "../../../src/membership/tier-catalog.ts";
 import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
-import type { ScheduledJob } from "../scheduled.ts";
+import type { ScheduledJob } from "../scheduled-job.ts";
 import { claimPriceProtection } from "./price-credit.ts";
 import { skuObject } from "./sku-object.ts";
 

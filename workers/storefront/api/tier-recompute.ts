@@ -4,7 +4,7 @@ import { redactSecrets } from "../../../src/redact.ts";
 import { TierCatalog } from "../../../src/membership/tier-catalog.ts";
 import type { TierConfig } from "../../../src/membership/tier-config.ts";
 import { markDelivered, membersToRecompute, type Recomputed, recomputeMember } from "../../../src/membership/tier-recompute.ts";
-import type { ScheduledJob } from "../scheduled.ts";
+import type { ScheduledJob } from "../scheduled-job.ts";
 import { deliverBenefit } from "./benefit-delivery.ts";
 
 /** Members the tier job recomputes in one minute at most: the rest wait for the next minute. */
