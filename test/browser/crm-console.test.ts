@@ -52,6 +52,9 @@ async function signIn(page: Page, role: Role): Promise<void> {
   await page.locator("#app").waitFor();
 }
 
+/** A loaded CI machine (two test passes, every project at once) answers slower than a quiet one. */
+const POLL = { timeout: 15_000 };
+
 describe("the CRM view", () => {
   it("lets an owner configure webhooks, send a dead one again, and create and revoke an API key shown once", async () => {
     const context = await shop.newShopper("desktop");
@@ -62,13 +65,13 @@ describe("the CRM view", () => {
     const seed = seededCrmConfig();
     await (await shop.mf.getKVNamespace("SALES")).put(seed.key, seed.value);
     await signIn(page, "owner");
-    await expect.poll(() => page.locator("#crm").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#crm").isVisible(), POLL).toBe(true);
 
-    await expect.poll(() => page.locator("#crm-version").textContent()).toMatch(new RegExp(`^version ${seed.version} · test seed`));
+    await expect.poll(() => page.locator("#crm-version").textContent(), POLL).toMatch(new RegExp(`^version ${seed.version} · test seed`));
     await page.fill("#crm-url", "https://crm.example.com/webhooks");
     await page.check("#crm-events input[value='member.benefit_granted']");
     await page.click("#crm-webhooks button[type=submit]");
-    await expect.poll(() => page.locator("#crm-version").textContent()).toMatch(new RegExp(`^version ${seed.version + 1} · owner-`));
+    await expect.poll(() => page.locator("#crm-version").textContent(), POLL).toMatch(new RegExp(`^version ${seed.version + 1} · owner-`));
     // Read back as saved.
     expect(await page.inputValue("#crm-url")).toBe("https://crm.example.com/webhooks");
     expect(await page.isChecked("#crm-events input[value='member.benefit_granted']")).toBe(true);
@@ -89,7 +92,7 @@ describe("the CRM view", () => {
       ]);
     await page.locator("#crm").screenshot({ path: screenshotPath("console-crm") });
     await page.click(`#crm-deliveries tr[data-webhook="${DEAD}"] button`);
-    await expect.poll(() => row.nth(2).textContent()).toBe("pending");
+    await expect.poll(() => row.nth(2).textContent(), POLL).toBe("pending");
 
     await page.fill("#crm-key-label", "Salesforce");
     await page.check("#crm-key-form input[value='members:read']");
@@ -97,13 +100,13 @@ describe("the CRM view", () => {
     const secret = await page.locator("#crm-new-key-secret").textContent();
     expect(secret).toMatch(/^crm_[0-9a-z]{12}_[A-Za-z0-9_-]{43}$/);
     const keyId = secret!.split("_")[1]!;
-    await expect.poll(() => page.locator(`#crm-keys tr[data-key="${keyId}"] td`).nth(2).textContent()).toBe("members:read");
+    await expect.poll(() => page.locator(`#crm-keys tr[data-key="${keyId}"] td`).nth(2).textContent(), POLL).toBe("members:read");
     const lookup = () =>
       shop.mf.dispatchFetch(`http://shop.test/api/crm/members/shp_${run}`, { headers: { Authorization: `Bearer ${secret}` } });
     expect((await lookup()).status).toBe(404); // in: no such member, rather than 401
 
     await page.click(`#crm-keys tr[data-key="${keyId}"] button`);
-    await expect.poll(() => page.locator(`#crm-keys tr[data-key="${keyId}"] td`).nth(5).textContent()).toMatch(/^revoked /);
+    await expect.poll(() => page.locator(`#crm-keys tr[data-key="${keyId}"] td`).nth(5).textContent(), POLL).toMatch(/^revoked /);
     expect((await lookup()).status).toBe(401);
     // The secret is shown once: closing the view forgets it.
     await page.click("#close-crm");
@@ -116,8 +119,8 @@ describe("the CRM view", () => {
     const context = await shop.newShopper("desktop");
     const page = await context.newPage();
     await signIn(page, "marketer");
-    await expect.poll(() => page.locator("#crm").isVisible()).toBe(true);
-    await expect.poll(() => page.locator("#crm-counts").textContent()).toMatch(/pending \d+ · queued \d+ · delivered \d+ · dead \d+/);
+    await expect.poll(() => page.locator("#crm").isVisible(), POLL).toBe(true);
+    await expect.poll(() => page.locator("#crm-counts").textContent(), POLL).toMatch(/pending \d+ · queued \d+ · delivered \d+ · dead \d+/);
     expect(await page.locator("#crm-key-form").isVisible()).toBe(false);
     await context.close();
   });

@@ -36,6 +36,9 @@ afterEach(() => {
 
 const fitsThePhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
+/** A loaded CI machine (two test passes, every project at once) answers slower than a quiet one. */
+const POLL = { timeout: 15_000 };
+
 describe("the invoice choice on the order page", () => {
   it("offers a phone shopper in Chinese paper or electronic (double points), sends the choice with the payment and shows it once paid", async () => {
     const sale = await shop.seedSale();
@@ -56,7 +59,7 @@ describe("the invoice choice on the order page", () => {
     const pay = page.waitForRequest((request) => request.url().endsWith("/pay"));
     await page.locator("#pay").click();
     expect((await pay).postDataJSON()).toMatchObject({ invoice: "electronic" });
-    await expect.poll(() => page.locator('#order-lines dd[data-field="invoice"]').textContent()).toBe("电子发票（双倍积分）");
+    await expect.poll(() => page.locator('#order-lines dd[data-field="invoice"]').textContent(), POLL).toBe("电子发票（双倍积分）");
     expect(await page.locator("#pay-form").isHidden()).toBe(true);
     await context.close();
   });
@@ -70,34 +73,34 @@ describe("invoice uploads on /me", () => {
     const input = page.locator("#invoice-file");
     expect(await input.getAttribute("accept")).toBe("image/*,application/pdf");
     expect(await page.locator("#invoices-title").textContent()).toBe("Invoices for points");
-    await expect.poll(() => page.locator("#invoice-list li").first().textContent()).toBe("No invoices uploaded yet.");
+    await expect.poll(() => page.locator("#invoice-list li").first().textContent(), POLL).toBe("No invoices uploaded yet.");
 
     // A photo whose QR code reads: what it says shown at once while the reader checks the print…
     const fields = freshInvoice();
     await input.setInputFiles({ name: "fapiao.png", mimeType: "image/png", buffer: Buffer.from(qrInvoicePng(qrPayloadOf(fields))) });
     const checking = page.locator('#invoice-list li[data-status="queued"]');
-    await expect.poll(() => checking.locator(".invoice-status").textContent()).toBe("QR read, checking the print…");
+    await expect.poll(() => checking.locator(".invoice-status").textContent(), POLL).toBe("QR read, checking the print…");
     expect(await checking.locator("strong").textContent()).toBe(`Invoice ${fields.number}`);
     expect(await checking.locator(".meta").textContent()).toBe("¥258.00 · 2026-01-15");
     await page.locator("#invoices").screenshot({ path: screenshotPath("me-phone-invoice-checking") });
     // …then, the reader's pass done (this photo has no print to disagree), accepted with its points.
     await readerPass();
     const accepted = page.locator('#invoice-list li[data-status="accepted"]');
-    await expect.poll(() => accepted.count()).toBe(1);
+    await expect.poll(() => accepted.count(), POLL).toBe(1);
     expect(await accepted.locator("strong").textContent()).toBe(`Invoice ${fields.number}`);
     expect(await accepted.locator(".invoice-status").textContent()).toBe("Accepted");
     expect(await accepted.locator(".meta").textContent()).toBe("¥258.00 · 2026-01-15 · +25 points");
 
     // The same invoice again: refused, and said why.
     await input.setInputFiles({ name: "again.png", mimeType: "image/png", buffer: Buffer.from(qrInvoicePng(qrPayloadOf(fields))) });
-    await expect.poll(() => page.locator("#invoice-message").textContent()).toBe("This invoice has already earned points.");
+    await expect.poll(() => page.locator("#invoice-message").textContent(), POLL).toBe("This invoice has already earned points.");
     const refused = page.locator('#invoice-list li[data-status="refused"]');
-    await expect.poll(() => refused.count()).toBe(1);
+    await expect.poll(() => refused.count(), POLL).toBe(1);
     expect(await refused.locator(".invoice-status").textContent()).toBe("Refused");
 
     // A photo without an invoice QR code: queued for the reader, shown as being read.
     await input.setInputFiles({ name: "receipt.png", mimeType: "image/png", buffer: Buffer.from(qrInvoicePng("not an invoice")) });
-    await expect.poll(() => page.locator('#invoice-list li[data-status="queued"] .invoice-status').textContent()).toBe("Being read");
+    await expect.poll(() => page.locator('#invoice-list li[data-status="queued"] .invoice-status').textContent(), POLL).toBe("Being read");
 
     // Not an image at all, whatever it is called: refused before anything is stored.
     await input.setInputFiles({
@@ -122,12 +125,12 @@ describe("the console's Invoices view", () => {
     const shopperPage = await shopper.newPage();
     await shopperPage.goto("/me");
     // The page's first reads issue the session: an upload sent before them would be another shopper's.
-    await expect.poll(() => shopperPage.locator("#invoice-list li").first().textContent()).toBe("No invoices uploaded yet.");
+    await expect.poll(() => shopperPage.locator("#invoice-list li").first().textContent(), POLL).toBe("No invoices uploaded yet.");
     const png = Buffer.from(qrInvoicePng(qrPayloadOf(fields)));
     await shopperPage.locator("#invoice-file").setInputFiles({ name: "a.png", mimeType: "image/png", buffer: png });
-    await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="queued"]').count()).toBe(1);
+    await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="queued"]').count(), POLL).toBe(1);
     await readerPass();
-    await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="accepted"]').count()).toBe(1);
+    await expect.poll(() => shopperPage.locator('#invoice-list li[data-status="accepted"]').count(), POLL).toBe(1);
 
     const context = await shop.newShopper("desktop");
     const page = await context.newPage();
@@ -139,7 +142,7 @@ describe("the console's Invoices view", () => {
     await page.locator("#app").waitFor();
     await page.click("#show-invoices");
     const row = page.locator(`#invoices-table tr[data-status="accepted"]`, { hasText: fields.code + fields.number });
-    await expect.poll(() => row.count()).toBe(1);
+    await expect.poll(() => row.count(), POLL).toBe(1);
     expect(await row.locator('[data-field="method"]').textContent()).toBe("QR");
     expect(await row.locator('[data-field="points"]').textContent()).toBe("25");
     expect(Number(await page.locator('#invoices-totals [data-total="accepted"]').textContent())).toBeGreaterThanOrEqual(1);

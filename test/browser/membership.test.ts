@@ -82,12 +82,15 @@ async function saveTiers(): Promise<void> {
   expect(saved.status).toBe(200);
 }
 
+/** A loaded CI machine (two test passes, every project at once) answers slower than a quiet one. */
+const POLL = { timeout: 15_000 };
+
 describe("member tiers and price protection", () => {
   it("lets a marketer set up tiers in the console, refused at the field first, then lists them and their history; in Chinese too", async () => {
     const marketer = await shop.createStaff("marketer", "李娜");
     const page = await signedIn(marketer);
     await page.click("#show-member-tiers");
-    await expect.poll(() => page.locator("#member-tier-list").textContent()).toContain("version 0");
+    await expect.poll(() => page.locator("#member-tier-list").textContent(), POLL).toContain("version 0");
     await page.click("#edit-member-tiers");
     await page.click("#add-member-tier");
     await page.click("#add-member-tier");
@@ -95,19 +98,19 @@ describe("member tiers and price protection", () => {
     await fillTier(page, 1, { id: "diamond", zh: "钻石会员", en: "Diamond", spend: "500", days: "365" });
     await page.click("#save-member-tiers");
     const problem = page.locator('#member-tiers-editor .problem[data-for="tiers.1.minSpend"]');
-    await expect.poll(() => problem.textContent()).toMatch(/must be above 100000/);
+    await expect.poll(() => problem.textContent(), POLL).toMatch(/must be above 100000/);
 
     await page.fill("[name=t1-minSpend]", "20000");
     await page.click("#save-member-tiers");
-    await expect.poll(() => page.locator("#member-tier-list tr[data-tier]").count()).toBe(2);
+    await expect.poll(() => page.locator("#member-tier-list tr[data-tier]").count(), POLL).toBe(2);
     expect(await page.locator('tr[data-tier="diamond"] [data-cell=protection]').textContent()).toBe("365 days");
     await page.click("#member-tiers-history");
-    await expect.poll(() => page.locator("#details-body tr").count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator("#details-body tr").count(), POLL).toBeGreaterThan(1);
     await page.screenshot({ path: screenshotPath("console-member-tiers"), fullPage: true });
 
     const zh = await signedIn(marketer, "zh-CN");
     await zh.click("#show-member-tiers");
-    await expect.poll(() => zh.locator('tr[data-tier="diamond"] [data-cell=protection]').textContent()).toBe("365 天");
+    await expect.poll(() => zh.locator('tr[data-tier="diamond"] [data-cell=protection]').textContent(), POLL).toBe("365 天");
     expect(await zh.locator("#member-tiers h2").textContent()).toBe("会员等级");
   });
 
@@ -159,7 +162,7 @@ describe("member tiers and price protection", () => {
     const claim = page.locator("#claim-price-protection");
     await claim.waitFor();
     await claim.click();
-    await expect.poll(() => page.locator("#price-protection-status").textContent()).toBe("¥50.00 is on its way back to you.");
+    await expect.poll(() => page.locator("#price-protection-status").textContent(), POLL).toBe("¥50.00 is on its way back to you.");
     await claim.click();
     await expect
       .poll(() => page.locator("#price-protection-status").textContent())
@@ -178,7 +181,7 @@ describe("member tiers and price protection", () => {
     await admin.click("#show-price-protection");
     await admin.fill("#price-protection-filters [name=sku]", sale.sku);
     await admin.click("#price-protection-filters button[type=submit]");
-    await expect.poll(() => admin.locator("[data-cell=total]").textContent()).toBe("1 credits, ¥50.00 in total");
+    await expect.poll(() => admin.locator("[data-cell=total]").textContent(), POLL).toBe("1 credits, ¥50.00 in total");
     expect(await admin.locator('[data-view="price-protection-claims"] tbody tr').count()).toBe(1);
     await context.close();
   });
@@ -187,8 +190,15 @@ describe("member tiers and price protection", () => {
     const sale = await shop.seedSale({ tiers: [], listPrice: 39_900, memberPrices: true });
     const context = await shop.newShopper("phone", "zh-CN");
     const page = await context.newPage();
+    // The page asks for the shopper's standing once their session starts, and that first read
+    // computes it (no row yet: no tier). Wait for it to finish before making them diamond, or a
+    // slow first read (a loaded machine) would write its "no tier" over the row below.
+    const firstStanding = page.waitForResponse((response) => new URL(response.url()).pathname === "/api/me/membership", {
+      timeout: 30_000,
+    });
     await page.goto(`/sales/${sale.sku}`);
     await page.waitForFunction(() => document.querySelector("#buy")?.getAttribute("data-state") === "live");
+    await firstStanding;
     const shopperId = await page.evaluate(
       async () =>
         (
@@ -205,7 +215,7 @@ describe("member tiers and price protection", () => {
     );
     await page.reload();
     // ¥399.00 less 5 %: ¥379.05, read from /api/me/membership; the cached page is everyone's.
-    await expect.poll(() => page.locator("#member-price").textContent()).toBe("会员价（钻石会员）：¥379.05，优惠 5%");
+    await expect.poll(() => page.locator("#member-price").textContent(), POLL).toBe("会员价（钻石会员）：¥379.05，优惠 5%");
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
     await page.screenshot({ path: screenshotPath("sale-member-price-phone-zh"), fullPage: true });
     const orderId = await page.evaluate(async (sku) => {
@@ -217,7 +227,7 @@ describe("member tiers and price protection", () => {
       return ((await placed.json()) as { order: { id: string } }).order.id;
     }, sale.sku);
     await page.goto(`/orders/${orderId}?lang=en`);
-    await expect.poll(() => page.locator("dd[data-field=member-price]").textContent()).toBe("−¥19.95");
+    await expect.poll(() => page.locator("dd[data-field=member-price]").textContent(), POLL).toBe("−¥19.95");
     expect(await page.locator("dd[data-field=member-price]").evaluate((dd) => dd.previousElementSibling?.textContent)).toBe(
       "Member price (5 % off)",
     );

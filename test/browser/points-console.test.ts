@@ -54,6 +54,9 @@ async function signInAs(page: Page, email: string, password: string): Promise<vo
   await page.locator("#app").waitFor();
 }
 
+/** A loaded CI machine (two test passes, every project at once) answers slower than a quiet one. */
+const POLL = { timeout: 15_000 };
+
 describe("the console's Points & refunds view", () => {
   it("lets an owner read a shopper's points and refund their order in part, showing a refusal with what is left", async () => {
     const { shopperId, orderId } = await paidOrder();
@@ -64,18 +67,18 @@ describe("the console's Points & refunds view", () => {
     await page.click("#show-points");
     await page.fill("#points-shopper-id", shopperId);
     await page.click("#points-lookup button[type=submit]");
-    await expect.poll(() => page.locator('#points-result [data-field="balance"]').textContent()).toBe("299");
-    await expect.poll(() => page.locator('#points-result tr[data-reason="order_paid"]').count()).toBe(1);
+    await expect.poll(() => page.locator('#points-result [data-field="balance"]').textContent(), POLL).toBe("299");
+    await expect.poll(() => page.locator('#points-result tr[data-reason="order_paid"]').count(), POLL).toBe(1);
 
     await page.fill("#refund-order-id", orderId);
     await page.fill("#refund-amount", "100");
     await page.selectOption("#refund-reason", "goodwill");
     await page.click("#refund-form button[type=submit]");
-    await expect.poll(() => page.locator('[data-view="refund-done"]').textContent()).toMatch(/^Refunded ¥100\.00 of /);
-    await expect.poll(() => page.locator('[data-view="refunds"] tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-view="refund-done"]').textContent(), POLL).toMatch(/^Refunded ¥100\.00 of /);
+    await expect.poll(() => page.locator('[data-view="refunds"] tbody tr').count(), POLL).toBe(1);
     // A second click of the same form is the same refund.
     await page.click("#refund-form button[type=submit]");
-    await expect.poll(() => page.locator('[data-view="refunds"] tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('[data-view="refunds"] tbody tr').count(), POLL).toBe(1);
 
     await page.fill("#refund-amount", "500");
     await page.click("#refund-form button[type=submit]");
@@ -85,7 +88,7 @@ describe("the console's Points & refunds view", () => {
 
     // floor(299 × 10000 / 29950) = 99 points taken back.
     await page.click("#points-lookup button[type=submit]");
-    await expect.poll(() => page.locator('#points-result [data-field="balance"]').textContent()).toBe("200");
+    await expect.poll(() => page.locator('#points-result [data-field="balance"]').textContent(), POLL).toBe("200");
     expect(await page.locator('#points-result tr[data-reason="order_refunded"] td.num').textContent()).toBe("-99");
     await page.screenshot({ path: screenshotPath("console-points-refunds"), fullPage: true });
     await context.close();
@@ -100,7 +103,7 @@ describe("the console's Points & refunds view", () => {
     expect(await page.locator("#refund-form").isVisible()).toBe(false);
     await page.fill("#points-shopper-id", "not-a-shopper");
     await page.click("#points-lookup button[type=submit]");
-    await expect.poll(() => page.locator('[data-view="points-problem"]').textContent()).toBe("not a shopper id (shp_…)");
+    await expect.poll(() => page.locator('[data-view="points-problem"]').textContent(), POLL).toBe("not a shopper id (shp_…)");
     await context.close();
   });
 });

@@ -53,6 +53,9 @@ async function shopperWithOrder(locale: string, points: number) {
   return { context, page, orderId };
 }
 
+/** A loaded CI machine (two test passes, every project at once) answers slower than a quiet one. */
+const POLL = { timeout: 15_000 };
+
 describe("points on the order page and on /me", () => {
   it("a phone shopper in Chinese uses points on an unpaid order, pays, and sees them on /me", async () => {
     const { context, page, orderId } = await shopperWithOrder("zh-CN", 20_000);
@@ -64,14 +67,14 @@ describe("points on the order page and on /me", () => {
     expect(await page.locator("#points-available").textContent()).toBe("你有 20000 积分，本单最多可用 14975。");
     await page.locator("#points-input").fill("5000");
     await page.locator("#points-apply").click();
-    await expect.poll(() => page.locator('#order-lines dd[data-field="points"]').textContent()).toBe("−¥50.00");
+    await expect.poll(() => page.locator('#order-lines dd[data-field="points"]').textContent(), POLL).toBe("−¥50.00");
     expect(await page.locator('#order-lines dd[data-field="total"]').textContent()).toBe("¥249.50");
     expect(await page.locator("#order-lines dt", { hasText: "积分抵扣" }).count()).toBe(1);
 
     // Too many: the refusal is shown, the order stays as it was.
     await page.locator("#points-input").fill("20000");
     await page.locator("#points-apply").click();
-    await expect.poll(() => page.locator("#message").textContent()).toBe("积分最多抵扣本单应付金额的一半。");
+    await expect.poll(() => page.locator("#message").textContent(), POLL).toBe("积分最多抵扣本单应付金额的一半。");
     expect(await page.locator('#order-lines dd[data-field="total"]').textContent()).toBe("¥249.50");
     await page.screenshot({ path: screenshotPath("order-points-phone-zh"), fullPage: true });
 
