@@ -18,11 +18,8 @@ import type { AppEnv } from "../app-env.ts";
 import { auditActor } from "./auth.ts";
 import { readDatabase } from "./read-database.ts";
 import { JSON_INPUT_ERRORS, jsonInput } from "./request.ts";
+import { orderParams } from "../api/order-param.ts";
 import { knownForm, shopperParams } from "./shoppers.ts";
-
-const orderParams = z.object({
-  id: z.string().openapi({ param: { description: "an order id, `ord_<sku>_<random>`; one not of that form answers 404" } }),
-});
 
 const refundBody = z
   .object({

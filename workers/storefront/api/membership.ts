@@ -10,6 +10,7 @@ import { TierCatalog } from "../../../src/membership/tier-catalog.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
+import { orderParams } from "./order-param.ts";
 import { claimPriceProtection } from "./price-credit.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
@@ -80,8 +81,6 @@ const myMembership = contractRoute({
   },
   errors: ["dependency_unavailable"],
 });
-
-const orderParams = z.object({ id: z.string().openapi({ param: { description: "one of the shopper's orders" } }) });
 
 const claimRoute = contractRoute({
   method: "post",

@@ -13,6 +13,7 @@ import { recordCouponRedeemed, recordPayment } from "../metrics/recorder.ts";
 import { couponIdsSchema } from "./coupon-schema.ts";
 import { holdCoupons, releaseCoupons, spendCoupons } from "./coupon-holds.ts";
 import { holdCheckoutPoints, settleCheckoutPoints, settleOrderPoints } from "./points-holds.ts";
+import { orderParams } from "./order-param.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 export const payBody = z
@@ -30,16 +31,6 @@ export const payBody = z
   })
   .strict()
   .openapi("PayRequest");
-
-/**
- * The `{id}` path parameter. Not validated on the way in: an id that cannot be an order is
- * answered 404 by the lookup (`orderObject`), like one of another shopper.
- */
-const orderParams = z.object({
-  id: z.string().openapi({
-    param: { description: "an order id, `ord_<sku>_<random>`; one of another shopper, or not of this form, answers 404" },
-  }),
-});
 
 const orderChange = z
   .object({ order: orderSchema, changed: z.boolean().describe("false when the call repeated one already done") })

@@ -39,7 +39,7 @@ export async function holdCheckoutPoints(
 
 /**
  * Confirm or Cancel, for points: settles the hold once. Best effort, as coupons' release is:
- * a hold not settled here is settled by the scheduled job (points-hold-settler.ts) asking the
+ * a hold not settled here is settled by the scheduled points job (../points-jobs.ts) asking the
  * SKU object what became of its checkout.
  */
 export async function settleCheckoutPoints(env: Env, holdKey: string, settlement: HoldSettlement): Promise<void> {
