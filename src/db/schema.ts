@@ -640,3 +640,197 @@ export const crmApiKeys = pgTable("crm_api_keys", {
   revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
   lastUsedAt: timestamp("last_used_at", { withTimezone: true, mode: "date" }),
 });
+
+/**
+ * Each shopper's RFM scores (issue 17): recency (days since the last paid order), frequency
+ * (paid orders) and monetary (fen paid, less refunds) over the scoring window, each scored 1–5
+ * by tie-aware quintiles (src/rfm/), and the named segment they map to. A run rewrites every
+ * row; `previous_segment` is the segment before that run, so movement needs no second table.
+ */
+export const rfmScores = pgTable(
+  "rfm_scores",
+  {
+    shopperId: text("shopper_id").primaryKey(),
+    recencyDays: integer("recency_days").notNull(),
+    frequency: integer("frequency").notNull(),
+    monetary: bigint("monetary", { mode: "number" }).notNull(),
+    r: integer("r").notNull(),
+    f: integer("f").notNull(),
+    m: integer("m").notNull(),
+    segment: text("segment").notNull(),
+    previousSegment: text("previous_segment"),
+    runId: text("run_id").notNull(),
+    computedAt: timestamp("computed_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    index("rfm_scores_segment").on(table.segment),
+    check("rfm_scores_range", sql`${table.r} between 1 and 5 and ${table.f} between 1 and 5 and ${table.m} between 1 and 5`),
+  ],
+);
+
+/**
+ * The RFM runs (issue 17): when, why (the schedule or a person), how many shoppers, the size
+ * of each segment and the movement between segments since the run before.
+ */
+export const rfmRuns = pgTable("rfm_runs", {
+  id: text("id").primaryKey(),
+  startedAt: timestamp("started_at", { withTimezone: true, mode: "date" }).notNull(),
+  finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  trigger: text("trigger").notNull(),
+  actor: text("actor").notNull(),
+  shoppers: integer("shoppers").notNull().default(0),
+  sizes: jsonb("sizes").$type<Record<string, number>>().notNull().default({}),
+  movement: jsonb("movement").$type<Array<{ from: string | null; to: string; shoppers: number }>>().notNull().default([]),
+});
+
+/**
+ * What may start or end a follow-up sequence (issue 17), written in the same transaction as the
+ * change it tells of, once by its id (`<kind>:<source id>`): `order_paid` and
+ * `checkout_abandoned` (an order expired or cancelled unpaid) from the events the outbox
+ * writes, `team_failed` from the team events, `segment_entered` from an RFM run. The sequence
+ * engine takes pending rows (`taken_at` null), enrols or exits, and marks them taken.
+ */
+export const sequenceTriggers = pgTable(
+  "sequence_triggers",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull().default({}),
+    takenAt: timestamp("taken_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [index("sequence_triggers_pending").on(table.at).where(sql`${table.takenAt} is null`)],
+);
+
+/**
+ * A shopper enrolled in a follow-up sequence (issue 17), once per sequence and trigger. Its
+ * steps run in a FollowUp Durable Object of its own; this row is the durable record the console
+ * counts and the exit rules find.
+ */
+export const sequenceEnrolments = pgTable(
+  "sequence_enrolments",
+  {
+    id: text("id").primaryKey(),
+    sequenceId: text("sequence_id").notNull(),
+    sequenceVersion: integer("sequence_version").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    triggerId: text("trigger_id").notNull(),
+    status: text("status").$type<"active" | "completed" | "exited">().notNull(),
+    enrolledAt: timestamp("enrolled_at", { withTimezone: true, mode: "date" }).notNull(),
+    nextStep: integer("next_step").notNull().default(0),
+    nextAt: timestamp("next_at", { withTimezone: true, mode: "date" }),
+    exitReason: text("exit_reason"),
+    endedAt: timestamp("ended_at", { withTimezone: true, mode: "date" }),
+    context: jsonb("context").$type<Record<string, unknown>>().notNull().default({}),
+  },
+  (table) => [
+    uniqueIndex("sequence_enrolments_once").on(table.sequenceId, table.triggerId),
+    index("sequence_enrolments_shopper").on(table.shopperId, table.status),
+  ],
+);
+
+/** Each step of an enrolment sent (issue 17), once by its key `<enrolment id>:<step>`. */
+export const sequenceSends = pgTable(
+  "sequence_sends",
+  {
+    idempotencyKey: text("idempotency_key").primaryKey(),
+    enrolmentId: text("enrolment_id").notNull(),
+    step: integer("step").notNull(),
+    dueAt: timestamp("due_at", { withTimezone: true, mode: "date" }).notNull(),
+    sentAt: timestamp("sent_at", { withTimezone: true, mode: "date" }).notNull(),
+    channels: jsonb("channels").$type<string[]>().notNull().default([]),
+    couponId: text("coupon_id"),
+  },
+  (table) => [index("sequence_sends_enrolment").on(table.enrolmentId)],
+);
+
+/** The shopper's in-app inbox (issue 17): follow-ups and notices, once by key; unread until read. */
+export const inboxMessages = pgTable(
+  "inbox_messages",
+  {
+    id: text("id").primaryKey(),
+    shopperId: text("shopper_id").notNull(),
+    idempotencyKey: text("idempotency_key").notNull().unique(),
+    kind: text("kind").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    link: text("link"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    readAt: timestamp("read_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [
+    index("inbox_messages_shopper").on(table.shopperId, table.createdAt),
+    index("inbox_messages_unread").on(table.shopperId).where(sql`${table.readAt} is null`),
+  ],
+);
+
+/**
+ * Advisers (issue 17): staff accounts with the `adviser` role who serve shoppers one to one.
+ * `on_shift` is whether new shoppers may be assigned to them; `removed_at` set means they left
+ * (their shoppers are reassigned).
+ */
+export const advisers = pgTable("advisers", {
+  id: text("id").primaryKey(),
+  staffId: text("staff_id").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  onShift: boolean("on_shift").notNull().default(false),
+  createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  removedAt: timestamp("removed_at", { withTimezone: true, mode: "date" }),
+  lastAssignedAt: timestamp("last_assigned_at", { withTimezone: true, mode: "date" }),
+});
+
+/** Each shopper's adviser (issue 17): stable once given, changed only when the adviser leaves. */
+export const adviserAssignments = pgTable(
+  "adviser_assignments",
+  {
+    shopperId: text("shopper_id").primaryKey(),
+    adviserId: text("adviser_id").notNull(),
+    assignedAt: timestamp("assigned_at", { withTimezone: true, mode: "date" }).notNull(),
+    reason: text("reason").notNull(),
+  },
+  (table) => [index("adviser_assignments_adviser").on(table.adviserId)],
+);
+
+/**
+ * A conversation between a shopper and their adviser (issue 17), served live by a Conversation
+ * Durable Object. The times the response-time board measures are kept on the row:
+ * `first_message_at` (the shopper's first message), `first_response_at` (the adviser's first
+ * reply after it) and `resolved_at`.
+ */
+export const conversations = pgTable(
+  "conversations",
+  {
+    id: text("id").primaryKey(),
+    shopperId: text("shopper_id").notNull(),
+    adviserId: text("adviser_id").notNull(),
+    status: text("status").$type<"open" | "resolved">().notNull(),
+    openedAt: timestamp("opened_at", { withTimezone: true, mode: "date" }).notNull(),
+    firstMessageAt: timestamp("first_message_at", { withTimezone: true, mode: "date" }),
+    firstResponseAt: timestamp("first_response_at", { withTimezone: true, mode: "date" }),
+    resolvedAt: timestamp("resolved_at", { withTimezone: true, mode: "date" }),
+    lastMessageAt: timestamp("last_message_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [
+    index("conversations_shopper").on(table.shopperId, table.openedAt),
+    index("conversations_adviser").on(table.adviserId, table.status),
+  ],
+);
+
+/** The messages of a conversation (issue 17), once per (conversation, client key). */
+export const conversationMessages = pgTable(
+  "conversation_messages",
+  {
+    id: text("id").primaryKey(),
+    conversationId: text("conversation_id").notNull(),
+    author: text("author").$type<"shopper" | "adviser" | "system">().notNull(),
+    authorId: text("author_id").notNull(),
+    body: text("body").notNull(),
+    clientKey: text("client_key").notNull(),
+    at: timestamp("at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("conversation_messages_once").on(table.conversationId, table.clientKey),
+    index("conversation_messages_at").on(table.conversationId, table.at),
+  ],
+);
