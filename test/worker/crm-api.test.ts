@@ -1,6 +1,7 @@
 import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { seededCrmConfig } from "../support/crm-receiver.ts";
+import { CREDENTIAL_FAILURES } from "../../workers/storefront/api/credential-failures.ts";
 import { admin } from "./admin-support.ts";
 import { seedTierCoupon } from "./membership-support.ts";
 import { withPostgres } from "./postgres-support.ts";
@@ -19,8 +20,12 @@ async function createKey(scopes: string[], label = "Test CRM"): Promise<Key> {
   return (await response.json()) as Key;
 }
 
-function crm(path: string, init: { key?: string; method?: string; body?: unknown; idempotencyKey?: string } = {}): Promise<Response> {
+function crm(
+  path: string,
+  init: { key?: string; method?: string; body?: unknown; idempotencyKey?: string; from?: string } = {},
+): Promise<Response> {
   const headers = new Headers();
+  if (init.from) headers.set("CF-Connecting-IP", init.from);
   if (init.key) headers.set("Authorization", `Bearer ${init.key}`);
   if (init.body !== undefined) headers.set("Content-Type", "application/json");
   if (init.idempotencyKey) headers.set("Idempotency-Key", init.idempotencyKey);
@@ -79,6 +84,21 @@ describe("CRM API keys", () => {
     expect(forbidden.status).toBe(403);
     expect(await forbidden.json()).toMatchObject({ error: { code: "forbidden", scope: "points:write" } });
     expect(await ledger(member)).toEqual([]);
+  });
+
+  it(`refuses an address after ${CREDENTIAL_FAILURES.limit} wrong keys, even with a good one (429, Retry-After); other addresses go on`, async () => {
+    const reader = await createKey(["members:read"]);
+    const member = shopper();
+    const from = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const wrong = Array.from({ length: CREDENTIAL_FAILURES.limit }, (_, i) =>
+      i % 2 === 0 ? `crm_000000000000_${"A".repeat(43)}` : "crm_garbage",
+    );
+    for (const key of wrong) expect((await crm(`/members/${member}`, { key, from })).status).toBe(401);
+    const limited = await crm(`/members/${member}`, { key: reader.secret, from });
+    expect(limited.status).toBe(429);
+    expect(await limited.json()).toMatchObject({ error: { code: "rate_limited" } });
+    expect(Number(limited.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await crm(`/members/${member}`, { key: reader.secret, from: "203.0.113.9" })).status).not.toBe(429);
   });
 
   it("only an owner manages keys; bad scopes are 400", async () => {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { edgeClock } from "../../workers/storefront/api/sku-object.ts";
-import { STAFF_TOKEN_FAILURES } from "../../workers/storefront/api/staff-token-failures.ts";
+import { CREDENTIAL_FAILURES } from "../../workers/storefront/api/credential-failures.ts";
 import { STAFF_TOKEN_TTL_MS } from "../../workers/storefront/api/store-staff.ts";
 import { admin, readError } from "./admin-support.ts";
 import { withPostgres } from "./postgres-support.ts";
@@ -95,11 +95,11 @@ describe("store staff tokens (issue 15)", () => {
     expect(refused.status).toBe(409);
   });
 
-  it(`refuses an address after ${STAFF_TOKEN_FAILURES.limit} wrong tokens, even with a good one (429, Retry-After)`, async () => {
+  it(`refuses an address after ${CREDENTIAL_FAILURES.limit} wrong tokens, even with a good one (429, Retry-After)`, async () => {
     const store = await createStore();
     const { secret } = await issueToken(store.id);
     const from = `192.0.2.${Math.floor(Math.random() * 250) + 1}`;
-    for (let i = 0; i < STAFF_TOKEN_FAILURES.limit; i++) {
+    for (let i = 0; i < CREDENTIAL_FAILURES.limit; i++) {
       expect((await staffGet(`/stores/${store.id}/staff/me`, `sst_${"a".repeat(12)}_${"B".repeat(43)}`, from)).status).toBe(401);
     }
     const limited = await staffGet(`/stores/${store.id}/staff/me`, secret, from);

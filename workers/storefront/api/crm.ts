@@ -1,6 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { databaseSettings } from "../../../src/config.ts";
+import { clientAddressKey } from "../../../src/client-address.ts";
+import { databaseSettings, redisSettings } from "../../../src/config.ts";
 import { type CrmScope, hashCrmSecret, parseCrmKey } from "../../../src/crm/api-key.ts";
 import { findCrmKey, touchCrmKey } from "../../../src/crm/api-key-store.ts";
 import { crmMember, grantCrmBenefit, grantCrmPoints } from "../../../src/crm/crm-grants.ts";
@@ -9,12 +10,14 @@ import { describeDatabaseFailure } from "../../../src/db/errors.ts";
 import { constantTimeEqual } from "../../../src/encoding.ts";
 import { AppError } from "../../../src/errors.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
+import { openRedis } from "../../../src/redis/client.ts";
 import type { AppEnv } from "../app-env.ts";
 import { withContract } from "../contract/middleware-contract.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { deliverBenefit } from "./benefit-delivery.ts";
+import { CredentialFailures, failureLimitNote, tooManyFailures } from "./credential-failures.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 /**
@@ -27,14 +30,25 @@ import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 function crmApiKey(scope: CrmScope) {
   return withContract(
     createMiddleware<AppEnv>(async (c, next) => {
+      const address = clientAddressKey(c.req.header("CF-Connecting-IP"));
+      const failures = new CredentialFailures(openRedis(redisSettings(c.env)), "crm");
+      const wait = await failures.refusedFor(address);
+      if (wait !== null) tooManyFailures(c, "CRM API keys", wait);
       const presented = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header("Authorization") ?? "")?.[1];
-      const parts = presented ? parseCrmKey(presented) : null;
-      if (!parts) refuse(c, "no CRM API key: send Authorization: Bearer crm_…");
+      if (!presented) refuse(c, "no CRM API key: send Authorization: Bearer crm_…");
+      const parts = parseCrmKey(presented);
+      if (!parts) {
+        await failures.count(address);
+        refuse(c, "not a CRM API key: send Authorization: Bearer crm_…");
+      }
       const key = await database(c.env, (db) => findCrmKey(db, parts.keyId));
       const matches =
         key !== null &&
         constantTimeEqual(new TextEncoder().encode(await hashCrmSecret(parts.secret)), new TextEncoder().encode(key.secretHash));
-      if (!key || !matches) refuse(c, "not a valid CRM API key");
+      if (!key || !matches) {
+        await failures.count(address);
+        refuse(c, "not a valid CRM API key");
+      }
       if (key.revokedAt !== null) refuse(c, "this CRM API key was revoked");
       if (!key.scopes.includes(scope)) {
         throw new AppError("forbidden", `this CRM API key does not have the ${scope} scope`, { scope, scopes: key.scopes });
@@ -44,9 +58,9 @@ function crmApiKey(scope: CrmScope) {
       await next();
     }),
     {
-      errors: ["unauthorized", "forbidden", "dependency_unavailable"],
+      errors: ["unauthorized", "forbidden", "rate_limited", "dependency_unavailable"],
       security: [{ crmApiKey: [] }],
-      note: `CRM API key with the \`${scope}\` scope: \`Authorization: Bearer crm_<keyId>_<secret>\`, created in the console (401 \`unauthorized\` when missing, malformed, unknown or revoked; 403 \`forbidden\` without the scope).`,
+      note: `CRM API key with the \`${scope}\` scope: \`Authorization: Bearer crm_<keyId>_<secret>\`, created in the console (401 \`unauthorized\` when missing, malformed, unknown or revoked; 403 \`forbidden\` without the scope). ${failureLimitNote("keys")}`,
     },
   );
 }

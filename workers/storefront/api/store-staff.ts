@@ -17,7 +17,7 @@ import { withContract } from "../contract/middleware-contract.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { edgeClock } from "./sku-object.ts";
-import { STAFF_TOKEN_FAILURES, StaffTokenFailures } from "./staff-token-failures.ts";
+import { CredentialFailures, failureLimitNote, tooManyFailures } from "./credential-failures.ts";
 import { storeComponent } from "./store-schema.ts";
 import { findStaffTokenGrant, type StaffTokenGrant } from "./store-records.ts";
 
@@ -36,7 +36,6 @@ import { findStaffTokenGrant, type StaffTokenGrant } from "./store-records.ts";
  * request is judged on its token alone, as the shopper limits fail open.
  */
 export const STAFF_TOKEN_TTL_MS = 10_000;
-const LIMIT_WAIT_MS = 300;
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 const grants = new VerdictCache<StaffTokenGrant | null>({
@@ -57,12 +56,9 @@ function grantOf(env: Env, tokenId: string): Promise<StaffTokenGrant | null> {
 export const storeStaff = withContract(
   createMiddleware<AppEnv>(async (c, next) => {
     const address = clientAddressKey(c.req.header("CF-Connecting-IP"));
-    const failures = new StaffTokenFailures(openRedis(redisSettings(c.env)));
-    const wait = await bounded(failures.refusedFor(address), null);
-    if (wait !== null) {
-      c.header("Retry-After", String(wait));
-      throw new AppError("rate_limited", `too many wrong staff tokens from this address; try again in ${wait} s`, { retryAfter: wait });
-    }
+    const failures = new CredentialFailures(openRedis(redisSettings(c.env)), "store-staff");
+    const wait = await failures.refusedFor(address);
+    if (wait !== null) tooManyFailures(c, "staff tokens", wait);
     const presented = BEARER.exec(c.req.header("Authorization") ?? "")?.[1];
     if (!presented) refuse(c, "no staff token: send Authorization: Bearer sst_…");
     const parts = parseStaffToken(presented);
@@ -77,7 +73,7 @@ export const storeStaff = withContract(
       grant !== null &&
       constantTimeEqual(new TextEncoder().encode(await hashStaffSecret(parts.secret)), new TextEncoder().encode(grant.secretHash));
     if (!parts || !grant || !matches || grant.revoked || !grant.store.active) {
-      await bounded(failures.count(address), undefined);
+      await failures.count(address);
       refuse(c, grant?.revoked && matches ? "this staff token was revoked" : "not a valid staff token");
     }
     const storeId = c.req.param("storeId");
@@ -91,25 +87,13 @@ export const storeStaff = withContract(
   {
     errors: ["unauthorized", "wrong_store", "rate_limited", "dependency_unavailable"],
     security: [{ storeStaffToken: [] }],
-    note: `Store staff: \`Authorization: Bearer sst_<tokenId>_<secret>\`, a token issued in the console for one store (401 \`unauthorized\` when missing, malformed, unknown, revoked or the store is inactive; 403 \`wrong_store\` for another store's token). A revocation takes effect within ${STAFF_TOKEN_TTL_MS / 1000} s. ${STAFF_TOKEN_FAILURES.limit} wrong tokens from one address within ${STAFF_TOKEN_FAILURES.windowMs / 60_000} min: 429 \`rate_limited\` with \`Retry-After\` until the window ends.`,
+    note: `Store staff: \`Authorization: Bearer sst_<tokenId>_<secret>\`, a token issued in the console for one store (401 \`unauthorized\` when missing, malformed, unknown, revoked or the store is inactive; 403 \`wrong_store\` for another store's token). A revocation takes effect within ${STAFF_TOKEN_TTL_MS / 1000} s. ${failureLimitNote("tokens")}`,
   },
 );
 
 function refuse(c: Context<AppEnv>, message: string): never {
   c.header("WWW-Authenticate", 'Bearer realm="store"');
   throw new AppError("unauthorized", message);
-}
-
-/** The limiter's answer, or `fallback` when Redis fails or is slow: failing open, logged. */
-async function bounded<T>(work: Promise<T>, fallback: T): Promise<T> {
-  try {
-    return await withTimeout(work, LIMIT_WAIT_MS);
-  } catch (error) {
-    console.error(
-      `store staff: the failure limiter did not answer (${redactSecrets(error instanceof Error ? error.message : String(error))})`,
-    );
-    return fallback;
-  }
 }
 
 const staffMe = contractRoute({
