@@ -38,6 +38,7 @@ sale flags: --title --description --image (repeat) --list-price <yuan> --stock -
             --limit <per shopper> --hold-seconds --shards <1-16> --tier <from-to:yuan[:label]> (repeat) --no-tiers
             --gift <id,title,from,until,count> (repeat) --no-gifts --paused
             --waiting-room <per second>[,<ticket seconds>] --no-waiting-room
+            --member-prices (members pay their tier's price) --no-member-prices
 times:      2026-11-11T00:00+08:00, epoch ms, now, +30m, -1h, +2d (no offset: this machine's local time)
 a --file holds the API's JSON: prices in fen, times in epoch ms; flags given too override it
 global:     --url <storefront> (default http://127.0.0.1:8787)  --actor <name for the audit log>

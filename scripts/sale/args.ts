@@ -23,6 +23,8 @@ export const SALE_FLAGS = {
   paused: { type: "boolean" },
   "waiting-room": { type: "string" },
   "no-waiting-room": { type: "boolean" },
+  "member-prices": { type: "boolean" },
+  "no-member-prices": { type: "boolean" },
   "top-up": { type: "string" },
   extend: { type: "string" },
 } as const;
@@ -71,6 +73,9 @@ export function applySaleFlags(sale: Draft, flags: SaleFlags, now: number): Draf
   if (flags.paused !== undefined) next.paused = flags.paused;
   if (flags["no-waiting-room"]) next.waitingRoom = null;
   if (flags["waiting-room"] !== undefined) next.waitingRoom = parseWaitingRoom(flags["waiting-room"]);
+  if (flags["member-prices"] && flags["no-member-prices"]) throw new CliError("--member-prices and --no-member-prices: choose one");
+  if (flags["member-prices"]) next.memberPrices = true;
+  if (flags["no-member-prices"]) next.memberPrices = false;
   return next;
 }
 

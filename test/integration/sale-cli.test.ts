@@ -99,6 +99,7 @@ describe("npm run sale (scripts/sale.ts)", () => {
       "2",
       "--waiting-room",
       "500,600",
+      "--member-prices",
     ]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -115,6 +116,7 @@ describe("npm run sale (scripts/sale.ts)", () => {
       tiers: [{ fromRank: 1, toRank: 10, unitPrice: 29_900, label: "First ten" }],
       gifts: [{ id: "tote", title: "Tote bag", stock: 5 }],
       waitingRoom: { admitPerSecond: 500, ticketTtlSeconds: 600 },
+      memberPrices: true,
     });
     expect(request!.body.endsAt - request!.body.startsAt).toBe(2 * 3_600_000);
   });
@@ -136,11 +138,12 @@ describe("npm run sale (scripts/sale.ts)", () => {
       "200",
       "--shards",
       "4",
+      "--no-member-prices",
     ]);
     expect(result.code).toBe(0);
     const put = api.seen[1]!;
     expect(put).toMatchObject({ method: "PUT", url: "/admin/api/sales/cli-sale" });
-    expect(put.body).toMatchObject({ stock: 120, endsAt: current.endsAt + 3_600_000, shards: 4, expectedVersion: 3 });
+    expect(put.body).toMatchObject({ stock: 120, endsAt: current.endsAt + 3_600_000, shards: 4, expectedVersion: 3, memberPrices: false });
     expect(put.body).not.toHaveProperty("version");
     expect(put.body).not.toHaveProperty("updatedAt");
     expect(result.stdout).toContain("saved cli-sale version 4");
