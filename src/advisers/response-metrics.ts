@@ -153,6 +153,11 @@ function figuresOf(measured: Measured[]): Figures {
   };
 }
 
+/** The figures of no conversations: an adviser with nothing in the window. */
+export function emptyFigures(): Figures {
+  return figuresOf([]);
+}
+
 /** Where a conversation starts for the board: the shopper's first message, else its opening. */
 const startOf = (row: ConversationTimes) => row.firstMessageAt ?? row.openedAt;
 

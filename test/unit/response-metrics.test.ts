@@ -4,7 +4,6 @@ import { DEFAULT_BUSINESS_HOURS } from "../../src/advisers/business-hours.ts";
 import { boardPercentiles, nearestRank } from "../../src/advisers/percentiles.ts";
 import { BUCKETS, bucketOf, type ConversationTimes, responseFigures } from "../../src/advisers/response-metrics.ts";
 
-const MINUTE = 60_000;
 /** A Shanghai wall-clock time in November 2026 as epoch ms (UTC+8). */
 const shanghai = (day: number, hour: number, minute = 0) => Date.UTC(2026, 10, day, hour - 8, minute);
 
