@@ -1,6 +1,5 @@
 import { z } from "zod";
 import { isTimeZone } from "../calendar.ts";
-import { VersionedCatalog } from "../kv/versioned-catalog.ts";
 import { type CrossFieldIssue, validateListingEvery, versionedSchemas } from "../kv/versioned-schema.ts";
 import type { Validated } from "../sales/sale-config.ts";
 import { openingHoursSchema } from "../stores/store.ts";
@@ -63,33 +62,3 @@ export const DEFAULT_BOARD_SETTINGS: BoardSettings = {
   updatedAt: null,
   updatedBy: null,
 };
-
-/** The document in KV (src/kv/versioned-catalog.ts). */
-export class BoardSettingsCatalog {
-  private readonly catalog: VersionedCatalog<BoardSettings>;
-
-  constructor(kv: KVNamespace) {
-    this.catalog = new VersionedCatalog(kv, {
-      prefix: BOARD_SETTINGS_PREFIX,
-      historyPrefix: boardSettingsHistoryPrefix,
-      schema: boardSettingsSchema,
-    });
-  }
-
-  find(id: string = BOARD_SETTINGS_ID): Promise<BoardSettings | null> {
-    return this.catalog.find(id);
-  }
-
-  /** The settings in force: the stored ones, or the defaults. */
-  async current(): Promise<BoardSettings> {
-    return (await this.find()) ?? DEFAULT_BOARD_SETTINGS;
-  }
-
-  put(settings: BoardSettings): Promise<void> {
-    return this.catalog.put(settings.id, settings);
-  }
-
-  history(id: string, limit: number): Promise<BoardSettings[]> {
-    return this.catalog.history(id, limit);
-  }
-}

@@ -1,9 +1,9 @@
 import { z } from "@hono/zod-openapi";
 import type { BoardReport, RepeatFigures } from "../../../src/advisers/board-report.ts";
 import { boardReport } from "../../../src/advisers/board-report.ts";
+import { BoardSettingsCatalog } from "../../../src/advisers/board-settings-catalog.ts";
 import {
   type BoardSettings,
-  BoardSettingsCatalog,
   boardSettingsDraftSchema,
   boardSettingsSchema,
   validateBoardSettings,
