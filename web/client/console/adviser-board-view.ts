@@ -165,7 +165,7 @@ export class AdviserBoardView {
       h("h3", {}, w.repeat),
       table(
         "adviser-board-repeat",
-        [w.repeat, ""],
+        [w.col_shoppers, w.col_rate],
         [
           row({ "data-repeat": "with" }, [w.repeat_with, this.repeatLine(board.repeatPurchase.withConversation)]),
           row({ "data-repeat": "without" }, [w.repeat_without, this.repeatLine(board.repeatPurchase.withoutConversation)]),
