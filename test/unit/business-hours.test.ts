@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { BusinessClock, type BusinessHours, businessMs, DEFAULT_BUSINESS_HOURS } from "../../src/advisers/business-hours.ts";
+import { dayNumber, localDateTimeAt } from "../../src/calendar.ts";
 import { parseOpeningHours } from "../../src/stores/opening-hours-text.ts";
 import type { OpeningHours } from "../../src/stores/store.ts";
 
@@ -136,6 +137,17 @@ describe("business time: properties (fast-check)", () => {
     );
     const closed = new BusinessClock({ timeZone: "Asia/Shanghai", hours: week("") });
     fc.assert(fc.property(instant, span, (a, x) => closed.businessMs(a, a + x) === 0));
+  });
+
+  it("finds an instant's local day as the zone's calendar does, across daylight saving", () => {
+    fc.assert(
+      fc.property(hoursArb, fc.array(instant, { minLength: 1, maxLength: 20 }), (hours, instants) => {
+        // One clock for many instants: its day guesses carry over from one to the next.
+        const clock = new BusinessClock(hours);
+        for (const at of instants) expect(clock.dayOf(at)).toBe(dayNumber(localDateTimeAt(at, hours.timeZone)));
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it("is the wall time with hours round the clock every day", () => {
