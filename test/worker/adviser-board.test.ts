@@ -266,13 +266,29 @@ describe("the board's settings (a versioned KV document)", () => {
     await expectProblems(closed, ["hours"]);
     expect((await currentSettings()).version).toBe(saved.version);
 
+    // Five saves from one version at once: exactly one is stored, the others are told to read again.
+    const { version: _v2, updatedAt: _a2, updatedBy: _b2, ...latest } = await currentSettings();
+    const raced = await Promise.all(
+      [31, 32, 33, 34, 35].map((minutes) =>
+        admin("/adviser-board/settings", {
+          method: "PUT",
+          body: { ...latest, firstResponseSlaMinutes: minutes, expectedVersion: saved.version },
+        }),
+      ),
+    );
+    expect(raced.map((r) => r.status).sort()).toEqual([200, 409, 409, 409, 409]);
+    const winner = await currentSettings();
+    expect(winner.version).toBe(saved.version + 1);
+    expect([31, 32, 33, 34, 35]).toContain(winner.firstResponseSlaMinutes);
+    await saveSettings({ firstResponseSlaMinutes: 45 });
+
     const history = await admin("/adviser-board/settings/history");
-    expect((await history.json<{ versions: BoardSettings[] }>()).versions[0]).toMatchObject({
-      version: saved.version,
-      firstResponseSlaMinutes: 45,
-    });
+    const versions = (await history.json<{ versions: BoardSettings[] }>()).versions;
+    expect(versions.map((v) => v.version).slice(0, 3)).toEqual([saved.version + 2, saved.version + 1, saved.version]);
+    expect(versions[2]).toMatchObject({ firstResponseSlaMinutes: 45 });
     const audit = await admin("/adviser-board/settings/audit");
     const entries = (await audit.json<{ entries: Array<{ version: number; actor: string }> }>()).entries;
-    expect(entries[0]).toMatchObject({ version: saved.version, actor: "board-test" });
+    expect(entries.map((e) => e.version).slice(0, 3)).toEqual([saved.version + 2, saved.version + 1, saved.version]);
+    expect(entries[0]).toMatchObject({ actor: "board-test" });
   });
 });

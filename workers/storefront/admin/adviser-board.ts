@@ -1,6 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import type { BoardReport, RepeatFigures } from "../../../src/advisers/board-report.ts";
-import { boardReport } from "../../../src/advisers/board-report.ts";
+import { type BoardReport, boardReport, type RepeatFigures } from "../../../src/advisers/board-report.ts";
 import { BoardSettingsCatalog } from "../../../src/advisers/board-settings-catalog.ts";
 import {
   type BoardSettings,
