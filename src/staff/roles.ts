@@ -53,6 +53,13 @@ export const ADMITS = {
   editCrm: ["owner", "marketer"],
   /** CRM API keys (issue 16): they grant points and benefits, so only an owner creates and revokes them. */
   manageCrmKeys: ["owner"],
+  /**
+   * The advisers' response-time board (issue 17): response times per adviser and who is waiting
+   * now. Advisers see it too: the live board is theirs to act on.
+   */
+  readAdviserBoard: ["owner", "marketer", "analyst", "adviser"],
+  /** The board's business hours and first-response SLA (issue 17). */
+  editAdviserBoard: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

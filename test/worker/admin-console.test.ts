@@ -194,6 +194,10 @@ describe("GET /admin: the marketer console", () => {
       "price-protection": "readSales",
       "show-crm": "readCrm",
       crm: "readCrm",
+      "show-adviser-board": "readAdviserBoard",
+      "adviser-board": "readAdviserBoard",
+      "edit-adviser-board": "editAdviserBoard",
+      "adviser-board-editor": "editAdviserBoard",
     });
   });
 

@@ -312,6 +312,11 @@ describe("GET /api/openapi.json", () => {
       "DELETE /admin/api/crm/keys/{keyId}": "manageCrmKeys",
       "GET /admin/api/crm/config/{id}/history": "readSales",
       "GET /admin/api/crm/config/{id}/audit": "readAudit",
+      "GET /admin/api/adviser-board": "readAdviserBoard",
+      "GET /admin/api/adviser-board/settings": "readAdviserBoard",
+      "PUT /admin/api/adviser-board/settings": "editAdviserBoard",
+      "GET /admin/api/adviser-board/{id}/history": "readSales",
+      "GET /admin/api/adviser-board/{id}/audit": "readAudit",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

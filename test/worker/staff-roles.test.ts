@@ -97,6 +97,11 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /membership/:id/audit": "readAudit",
   "GET /members/:id": "readShoppers",
   "GET /price-protection/claims": "readSales",
+  "GET /adviser-board": "readAdviserBoard",
+  "GET /adviser-board/settings": "readAdviserBoard",
+  "PUT /adviser-board/settings": "editAdviserBoard",
+  "GET /adviser-board/:id/history": "readSales",
+  "GET /adviser-board/:id/audit": "readAudit",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

@@ -1,9 +1,22 @@
 import type { MessageChannel } from "../../src/channels/channel.ts";
+import { kvSentMemory, kvUserIds, WecomChannel, wecomSettings } from "../../src/channels/wecom.ts";
+import { kvCredentialCache } from "../../src/share/wechat-ticket.ts";
 
 /**
  * The channels configured beyond the inbox (issue 17), from the Worker's environment: none
- * unless configured. The WeCom adapter joins here when its settings are present.
+ * unless configured. WeCom (src/channels/wecom.ts) joins when WECOM_CORP_ID, WECOM_AGENT_ID and
+ * the secret WECOM_CORP_SECRET are all set; its token, sent keys and shoppers' userids live in
+ * the storefront's KV.
  */
-export function externalChannels(_env: Env): MessageChannel[] {
-  return [];
+export function externalChannels(env: Env): MessageChannel[] {
+  const wecom = wecomSettings(env);
+  if (!wecom) return [];
+  return [
+    new WecomChannel(wecom, {
+      cache: kvCredentialCache(env.SALES),
+      sent: kvSentMemory(env.SALES),
+      userIdOf: kvUserIds(env.SALES),
+      now: () => Date.now(),
+    }),
+  ];
 }

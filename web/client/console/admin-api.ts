@@ -53,6 +53,7 @@ import type {
   TeamCampaignWithFigures,
 } from "./api-types.ts";
 import type { AdminInvoiceUploads } from "./api-types.ts";
+import type { AdviserBoard, AdviserBoardSettings, AdviserBoardSettingsDraft } from "./api-types.ts";
 import type { OrderRefund, OrderRefunds, PointsStatement } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
@@ -151,6 +152,11 @@ export class AdminApi {
   memberTiersHistory = () => this.call<MemberTiersHistory>("GET", "/membership/tiers/history");
   memberTiersAudit = () => this.call<MemberTiersAuditTrail>("GET", "/membership/tiers/audit");
   member = (id: string) => this.call<MemberLookup>("GET", `/members/${encodeURIComponent(id)}`);
+  /** The advisers' response-time board (issue 17) over `window` (`from`, `to`). */
+  adviserBoard = (window: string) => this.call<AdviserBoard>("GET", `/adviser-board?${window}`);
+  adviserBoardSettings = () => this.call<{ settings: AdviserBoardSettings }>("GET", "/adviser-board/settings");
+  saveAdviserBoardSettings = (draft: AdviserBoardSettingsDraft, expectedVersion: number) =>
+    this.call<{ settings: AdviserBoardSettings }>("PUT", "/adviser-board/settings", { ...draft, expectedVersion });
   priceProtectionClaims = (query: string) => this.call<PriceProtectionReport>("GET", `/price-protection/claims?${query}`);
   teamCampaigns = () => this.call<TeamCampaignList>("GET", "/team-campaigns");
   createTeamCampaign = (draft: TeamCampaignDraftInput) => this.call<TeamCampaignWithFigures>("POST", "/team-campaigns", draft);

@@ -28,6 +28,7 @@ import type { StaffIdentity } from "../../../src/staff/identity.ts";
 import type { Store } from "../../../src/stores/store.ts";
 import type { TeamCampaign, teamCampaignDraftSchema } from "../../../src/teams/team-campaign.ts";
 import type { Livestream, livestreamDraftSchema } from "../../../src/livestreams/livestream.ts";
+import type { boardSettingsDraftSchema } from "../../../src/advisers/board-settings.ts";
 import type { z } from "zod";
 import type { ClaimsReport } from "../../../src/membership/claims-report.ts";
 import type { TierConfig, tierConfigDraftSchema } from "../../../src/membership/tier-config.ts";
@@ -444,3 +445,9 @@ export interface OrderRefunds {
   orderId: string;
   refunds: OrderRefund[];
 }
+/** The advisers' response-time board (issue 17): `GET /adviser-board`. */
+export type { BoardReport as AdviserBoard } from "../../../src/advisers/board-report.ts";
+/** `GET` and `PUT /adviser-board/settings`. */
+export type { BoardSettings as AdviserBoardSettings } from "../../../src/advisers/board-settings.ts";
+/** The settings as the console sends them (the save adds `expectedVersion`). */
+export type AdviserBoardSettingsDraft = z.input<typeof boardSettingsDraftSchema>;
