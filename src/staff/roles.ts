@@ -53,6 +53,10 @@ export const ADMITS = {
   editCrm: ["owner", "marketer"],
   /** CRM API keys (issue 16): they grant points and benefits, so only an owner creates and revokes them. */
   manageCrmKeys: ["owner"],
+  /** RFM segments (issue 17): sizes, movement, runs and a segment's CSV export (shopper ids: not for systems). */
+  readSegments: ["owner", "marketer", "analyst"],
+  /** Recomputing the RFM segments now (issue 17): writes every shopper's scores and follow-up triggers. */
+  runSegments: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;
