@@ -97,6 +97,11 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /membership/:id/audit": "readAudit",
   "GET /members/:id": "readShoppers",
   "GET /price-protection/claims": "readSales",
+  "GET /segments": "readSegments",
+  "GET /segments/runs": "readSegments",
+  "POST /segments/runs": "runSegments",
+  "GET /segments/shoppers/:id": "readShoppers",
+  "GET /segments/:segment/export.csv": "readSegments",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
