@@ -44,6 +44,7 @@ import { LivestreamsView } from "./console/livestreams-view.ts";
 import { InvoicesView } from "./console/invoices-view.ts";
 import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
+import { SegmentsView } from "./console/segments-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -97,6 +98,8 @@ const memberTiers = new MemberTiersView(api);
 const priceProtection = new PriceProtectionView(api);
 /** The CRM (issue 16): webhooks, deliveries and API keys; opened by "CRM" (or #crm). */
 const crm = new CrmView(api);
+/** RFM segments (issue 17): sizes, movement, run now, CSV exports; opened by "Segments" (or #segments). */
+const segments = new SegmentsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -146,6 +149,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#member-tiers" && may(staff.role, "readSales")) memberTiers.open();
   if (location.hash === "#price-protection" && may(staff.role, "readSales")) priceProtection.open();
   if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
+  if (location.hash === "#segments" && may(staff.role, "readSegments")) segments.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -173,6 +177,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   memberTiers.close();
   priceProtection.close();
   crm.close();
+  segments.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -19,6 +19,8 @@ import { storeWords } from "../../../src/stores/store-words.ts";
 import { livestreamsSection } from "./console-livestreams.ts";
 import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
 import { membershipWords } from "../../../src/membership/membership-words.ts";
+import { segmentsSection } from "./console-segments.ts";
+import { segmentWords } from "../../../src/rfm/segment-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 
 /**
@@ -109,6 +111,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-member-tiers" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).memberTiers}</button>
           <button type="button" id="show-price-protection" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).priceProtection}</button>
           <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
+          <button type="button" id="show-segments" class="secondary" data-capability="${needs("readSegments")}">${segmentWords(lang).segments}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -127,6 +130,7 @@ function page(lang: Lang, nonce: string) {
         ${memberTiersSection(lang)}
         ${priceProtectionSection(lang)}
         ${crmSection()}
+        ${segmentsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
