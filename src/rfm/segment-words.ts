@@ -35,7 +35,7 @@ const en = {
   lookupId: "Shopper id",
   lookupGo: "Look up",
   scoresLine:
-    "{segment}: R {r} · F {f} · M {m} — last paid {days} days ago, {frequency} orders, {money} in the window (before: {previous})",
+    "{segment}: R {r} · F {f} · M {m} — last paid {days} days ago; in the window: orders {frequency}, paid {money} (before: {previous})",
   gridTitle: "The score map (R × FM, FM = mean of F and M rounded up)",
   none: "none",
 };

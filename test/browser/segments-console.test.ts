@@ -68,7 +68,7 @@ describe("the console's Segments view", () => {
     await page.click("#segment-lookup button[type=submit]");
     await expect
       .poll(() => page.locator("#segment-lookup-result").textContent(), POLL)
-      .toMatch(/R \d · F \d · M \d — last paid 3 days ago, 1 orders, ¥888\.00 in the window \(before: none\)$/);
+      .toMatch(/R \d · F \d · M \d — last paid 3 days ago; in the window: orders 1, paid ¥888\.00 \(before: none\)$/);
 
     // The shopper's segment, from the API, and its CSV from the button in its row.
     const scores = (await (await page.request.get(`/admin/api/segments/shoppers/${shopperId}`)).json()) as { segment: string };
