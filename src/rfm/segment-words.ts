@@ -38,6 +38,7 @@ const en = {
     "{segment}: R {r} · F {f} · M {m} — last paid {days} days ago; in the window: orders {frequency}, paid {money} (before: {previous})",
   gridTitle: "The score map (R × FM, FM = mean of F and M rounded up)",
   none: "none",
+  audience: "Who may claim it: shoppers in these RFM segments (none ticked: everyone)",
 };
 
 export type SegmentWords = typeof en & { segment: Record<Segment, string> };
@@ -87,6 +88,7 @@ const zh: typeof en = {
   scoresLine: "{segment}：R {r} · F {f} · M {m} — 最近一次付款在 {days} 天前，窗口内 {frequency} 笔订单，{money}（之前：{previous}）",
   gridTitle: "评分矩阵（R × FM，FM 为 F 与 M 的平均值向上取整）",
   none: "无",
+  audience: "可领取人群：以下 RFM 分群的顾客（不勾选：所有人）",
 };
 
 const segmentNamesZh: Record<Segment, string> = {

@@ -83,6 +83,43 @@ describe("the console's Segments view", () => {
     await context.close();
   });
 
+  it("lets a marketer make a coupon for some segments in the Coupons form, and edit it with its audience ticked", async () => {
+    const marketer = await shop.createStaff("marketer", "Max Marketer");
+    const context = await shop.browser.newContext({ baseURL: shop.baseUrl, viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInAs(page, marketer.email, marketer.password);
+    await page.click("#show-coupons");
+    await page.click("#new-coupon");
+    const id = `seg-${crypto.randomUUID().slice(0, 8)}`;
+    const local = (ms: number) =>
+      page.evaluate((t) => {
+        const d = new Date(t);
+        const pad = (n: number) => String(n).padStart(2, "0");
+        return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+      }, ms);
+    await page.fill("#coupon-editor [name=id]", id);
+    await page.fill("#coupon-editor [name=title]", "Champions: ¥20 off");
+    await page.fill("#coupon-editor [name=amountOff]", "20");
+    await page.fill("#coupon-editor [name=validFrom]", await local(Date.now() - 60_000));
+    await page.fill("#coupon-editor [name=validUntil]", await local(Date.now() + 86_400_000));
+    await page.fill("#coupon-editor [name=totalQuantity]", "100");
+    await page.check('#coupon-editor input[name=segments][value="champions"]');
+    await page.check('#coupon-editor input[name=segments][value="loyal"]');
+    await page.click("#save-coupon");
+    await expect.poll(() => page.locator("#coupon-editor").isHidden(), POLL).toBe(true);
+    const list = (await (await page.request.get("/admin/api/coupons")).json()) as {
+      coupons: Array<{ template: { id: string; segments: string[] } }>;
+    };
+    expect(list.coupons.find((c) => c.template.id === id)?.template.segments).toEqual(["champions", "loyal"]);
+    // Editing it shows the audience ticked, and nothing else.
+    await page.locator(`tr[data-coupon="${id}"] [data-action="edit"]`).click();
+    const ticked = await page
+      .locator("#coupon-editor input[name=segments]:checked")
+      .evaluateAll((boxes) => boxes.map((b) => (b as HTMLInputElement).value));
+    expect(ticked).toEqual(["champions", "loyal"]);
+    await context.close();
+  });
+
   it("offers an analyst the figures and exports but not Run now; reads in Chinese", async () => {
     const analyst = await shop.createStaff("analyst", "Ana Analyst");
     const context = await shop.browser.newContext({ baseURL: shop.baseUrl, viewport: { width: 1280, height: 900 } });
