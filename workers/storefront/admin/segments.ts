@@ -78,6 +78,13 @@ const overviewSchema = z
   })
   .openapi("RfmOverview");
 
+/** What `GET /segments` answers, for the console's type (web/client/console/segment-types.ts). */
+export type SegmentOverviewBody = z.output<typeof overviewSchema>;
+
+const runResultSchema = z.object({ run: runSchema, triggers: int.describe("segment_entered triggers written") }).openapi("RfmRunResult");
+/** What `POST /segments/runs` answers. */
+export type SegmentRunBody = z.output<typeof runResultSchema>;
+
 const overviewRoute = adminRoute({
   method: "get",
   path: "/segments",
@@ -106,7 +113,7 @@ const runNowRoute = adminRoute({
     "One transaction: the scores, `segment_entered` follow-up triggers for every shopper whose segment is new or changed, and the run's sizes and movement. A run in progress (the schedule's or another person's) is waited for, up to 30 s (then 409 `conflict`). The same Idempotency-Key again answers the run it made (`Idempotent-Replayed: true`) and recomputes nothing.",
   request: { headers: idempotencyKeyHeader },
   responses: {
-    201: { description: "the run (new, or the one this key made)", content: json(z.object({ run: runSchema, triggers: int })) },
+    201: { description: "the run (new, or the one this key made)", content: json(runResultSchema) },
   },
   errors: ["conflict", "dependency_unavailable"],
 });
