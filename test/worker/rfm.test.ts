@@ -226,7 +226,10 @@ describe("RFM recompute (issue 17)", () => {
       );
     let at = Date.now() + 5;
     let outcomes: RecomputeOutcome[] = await fire(at);
-    for (let i = 0; i < 3 && outcomes.every((o) => !o.ran && o.reason === "running"); i++) outcomes = await fire((at = Date.now() + 5));
+    for (let i = 0; i < 3 && outcomes.every((o) => !o.ran && o.reason === "running"); i++) {
+      at = Date.now() + 5;
+      outcomes = await fire(at);
+    }
     const ran = outcomes.filter((o) => o.ran);
     expect(ran).toHaveLength(1);
     for (const o of outcomes.filter((o) => !o.ran)) expect(["running", "not_due"]).toContain(o.reason);
