@@ -222,6 +222,10 @@ describe("RFM recompute (issue 17)", () => {
     // Just ran: not due with the default 24 h.
     const notDue = await runRfmSchedule(env, Date.now());
     expect(notDue).toMatchObject({ ran: false, reason: "not_due" });
+    // Having seen that run, this isolate asks Postgres nothing more until the interval is up.
+    const unreachable = { ...env, DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:1/none" };
+    expect(await runRfmSchedule(unreachable, Date.now() + 60_000)).toEqual({ ran: false, reason: "not_due", run: null });
+    await expect(runRfmSchedule(unreachable, Date.now() + 25 * 3_600_000)).rejects.toThrow();
 
     // Due (the last run more than a millisecond before): five at once, one runs, nothing written
     // twice. Another file's Cron run holding the lock makes all five skip: then fire again.

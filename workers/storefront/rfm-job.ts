@@ -13,8 +13,9 @@ export async function rfmRunId(idempotencyKey?: string): Promise<string> {
 
 /**
  * The RFM job (issue 17), every minute: a run when the last started more than
- * RFM_INTERVAL_HOURS ago. Asking costs one short transaction a minute (the lock and the latest
- * run); two isolates firing at once make one run, the other skips (src/rfm/recompute.ts).
+ * RFM_INTERVAL_HOURS ago. Asking costs one short transaction (the lock and the latest run), and
+ * an isolate that has seen the last run asks nothing until the interval is up; two isolates
+ * firing at once make one run, the other skips (src/rfm/recompute.ts).
  */
 export const RFM_JOB: ScheduledJob = {
   name: "rfm-segments",
@@ -23,11 +24,19 @@ export const RFM_JOB: ScheduledJob = {
   },
 };
 
+/**
+ * When the schedule can next be due, as this isolate last learnt it (the last run's start plus
+ * the interval): before then the job asks Postgres nothing. A later run only moves it later, so
+ * skipping on it is never wrong; a new isolate starts at 0 and asks once.
+ */
+let notDueBefore = 0;
+
 /** The schedule's run at `at` (what the job does), for the job and its tests. */
 export async function runRfmSchedule(env: Env, at: number): Promise<RecomputeOutcome> {
+  if (at < notDueBefore) return { ran: false, reason: "not_due", run: null };
   const settings = rfmSettings(env);
   const runId = await rfmRunId();
-  return withDatabase(databaseSettings(env), (db) =>
+  const outcome = await withDatabase(databaseSettings(env), (db) =>
     recomputeRfm(db, {
       runId,
       at,
@@ -37,4 +46,6 @@ export async function runRfmSchedule(env: Env, at: number): Promise<RecomputeOut
       ifLastOlderThanMs: settings.intervalMs,
     }),
   );
+  if (outcome.run) notDueBefore = Math.max(notDueBefore, outcome.run.startedAt + settings.intervalMs);
+  return outcome;
 }
