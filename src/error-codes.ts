@@ -53,6 +53,11 @@ export const ERRORS = {
     status: 403,
     meaning: "livestream coupons: the claim code announced on air was missing or not this livestream's; nothing was claimed",
   },
+  not_in_segment: {
+    status: 403,
+    meaning:
+      "coupons: this coupon is for shoppers in some RFM segments (`segments`), and this shopper is in none of them (`segment`: theirs, null when not scored yet); nothing was claimed",
+  },
   not_found: { status: 404, meaning: "no such route, no sale for this SKU, or no such order of this shopper" },
   push_not_configured: {
     status: 404,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type CrossFieldIssue, validateListingEvery, versionedSchemas } from "../kv/versioned-schema.ts";
+import { SEGMENTS } from "../rfm/segment-names.ts";
 import { SALE_LIMITS, type Validated } from "../sales/sale-config.ts";
 import { COUPON_LIMITS, type CouponType } from "./limits.ts";
 
@@ -78,6 +79,16 @@ const draftFields = {
    * livestream, never listed or claimed through /api/coupons, refused at online checkout.
    */
   redeem: z.enum(REDEEM_KINDS).default("online"),
+  /**
+   * Who may claim it (issue 17): shoppers in one of these RFM segments (their segment after the
+   * last run, src/rfm/); empty (the default): everyone. A shopper outside is refused
+   * `not_in_segment`; a grant (a team's share, a tier's coupon) is not a claim and ignores it.
+   */
+  segments: z
+    .array(z.enum(SEGMENTS))
+    .max(SEGMENTS.length)
+    .refine((list) => new Set(list).size === list.length, "lists a segment twice")
+    .default([]),
 };
 
 const schemas = versionedSchemas(draftFields, crossFieldIssues);

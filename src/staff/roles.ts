@@ -60,6 +60,10 @@ export const ADMITS = {
   readAdviserBoard: ["owner", "marketer", "analyst", "adviser"],
   /** The board's business hours and first-response SLA (issue 17). */
   editAdviserBoard: ["owner", "marketer"],
+  /** RFM segments (issue 17): sizes, movement, runs and a segment's CSV export (shopper ids: not for systems). */
+  readSegments: ["owner", "marketer", "analyst"],
+  /** Recomputing the RFM segments now (issue 17): writes every shopper's scores and follow-up triggers. */
+  runSegments: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -40,6 +40,7 @@ export function teamCouponTemplate(campaign: TeamCampaign, previous: CouponTempl
     paused: false,
     claimable: false,
     redeem: "online",
+    segments: [],
     version: (previous?.version ?? 0) + 1,
     updatedAt: campaign.updatedAt,
     updatedBy: campaign.updatedBy,

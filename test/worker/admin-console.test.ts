@@ -19,6 +19,8 @@ import type {
   TeamCampaignWithFigures,
 } from "../../workers/storefront/admin/team-campaigns.ts";
 import type * as Console from "../../web/client/console/api-types.ts";
+import type * as SegmentConsole from "../../web/client/console/segment-types.ts";
+import type { SegmentOverviewBody, SegmentRunBody } from "../../workers/storefront/admin/segments.ts";
 import type { eventsOverview } from "../../src/events/events-overview.ts";
 import type { recentEvents } from "../../src/events/recent-events.ts";
 import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
@@ -198,6 +200,10 @@ describe("GET /admin: the marketer console", () => {
       "adviser-board": "readAdviserBoard",
       "edit-adviser-board": "editAdviserBoard",
       "adviser-board-editor": "editAdviserBoard",
+      "show-segments": "readSegments",
+      segments: "readSegments",
+      "run-segments": "runSegments",
+      "segment-lookup": "readShoppers",
     });
   });
 
@@ -241,6 +247,9 @@ describe("GET /admin: the marketer console", () => {
     // Member tiers and price protection (issue 16).
     expectTypeOf<Console.MemberTiersAuditTrail["entries"][number]>().toEqualTypeOf<TierConfigAuditEntry>();
     expectTypeOf<Omit<Console.PriceProtectionReport, "timeZone">>().toEqualTypeOf<Awaited<ReturnType<typeof claimsReport>>>();
+    // RFM segments (issue 17).
+    expectTypeOf<SegmentConsole.SegmentOverview>().toEqualTypeOf<SegmentOverviewBody>();
+    expectTypeOf<SegmentConsole.SegmentRunResult>().toEqualTypeOf<SegmentRunBody>();
   });
 });
 

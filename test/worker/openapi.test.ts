@@ -161,6 +161,7 @@ describe("GET /api/openapi.json", () => {
         "POST /api/orders/{id}/points",
         "POST /api/crm/members/{shopperId}/points",
         "POST /api/crm/members/{shopperId}/benefits",
+        "POST /admin/api/segments/runs",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -300,6 +301,11 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/membership/{id}/audit": "readAudit",
       "GET /admin/api/members/{id}": "readShoppers",
       "GET /admin/api/price-protection/claims": "readSales",
+      "GET /admin/api/segments": "readSegments",
+      "GET /admin/api/segments/runs": "readSegments",
+      "POST /admin/api/segments/runs": "runSegments",
+      "GET /admin/api/segments/shoppers/{id}": "readShoppers",
+      "GET /admin/api/segments/{segment}/export.csv": "readSegments",
       "POST /admin/api/orders/{id}/refunds": "refundOrders",
       "GET /admin/api/orders/{id}/refunds": "readSales",
       "GET /admin/api/shoppers/{id}/points": "readShoppers",

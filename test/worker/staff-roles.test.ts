@@ -102,6 +102,11 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "PUT /adviser-board/settings": "editAdviserBoard",
   "GET /adviser-board/:id/history": "readSales",
   "GET /adviser-board/:id/audit": "readAudit",
+  "GET /segments": "readSegments",
+  "GET /segments/runs": "readSegments",
+  "POST /segments/runs": "runSegments",
+  "GET /segments/shoppers/:id": "readShoppers",
+  "GET /segments/:segment/export.csv": "readSegments",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

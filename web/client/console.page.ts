@@ -45,6 +45,7 @@ import { InvoicesView } from "./console/invoices-view.ts";
 import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
 import { AdviserBoardView } from "./console/adviser-board-view.ts";
+import { SegmentsView } from "./console/segments-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -100,6 +101,8 @@ const priceProtection = new PriceProtectionView(api);
 const crm = new CrmView(api);
 /** Response times (issue 17): the advisers' live board and its hours and SLA; opened by "Response times" (or #response-times). */
 const adviserBoard = new AdviserBoardView(api);
+/** RFM segments (issue 17): sizes, movement, run now, CSV exports; opened by "Segments" (or #segments). */
+const segments = new SegmentsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -150,6 +153,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#price-protection" && may(staff.role, "readSales")) priceProtection.open();
   if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
   if (location.hash === "#response-times" && may(staff.role, "readAdviserBoard")) adviserBoard.open();
+  if (location.hash === "#segments" && may(staff.role, "readSegments")) segments.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -178,6 +182,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   priceProtection.close();
   crm.close();
   adviserBoard.close();
+  segments.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -57,6 +57,7 @@ import type { AdviserBoard, AdviserBoardSettings, AdviserBoardSettingsDraft } fr
 import type { OrderRefund, OrderRefunds, PointsStatement } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
+import type { Download, SegmentOverview, SegmentRunResult, ShopperScores } from "./segment-types.ts";
 
 /** An answer of /admin/api: the typed body, or the refusal. */
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiProblem };
@@ -184,13 +185,35 @@ export class AdminApi {
       headers: { "Idempotency-Key": idempotencyKey },
     });
 
-  private async call<T>(
-    method: "GET" | "POST" | "PUT" | "DELETE",
-    path: string,
-    body?: unknown,
-    options: CallOptions = {},
-  ): Promise<ApiResult<T>> {
-    const headers: Record<string, string> = { ...options.headers };
+  /** RFM segments (issue 17): sizes and movement, a run now, a shopper's scores, a segment's CSV. */
+  segments = () => this.call<SegmentOverview>("GET", "/segments");
+  runSegments = (idempotencyKey: string) =>
+    this.call<SegmentRunResult>("POST", "/segments/runs", undefined, { headers: { "Idempotency-Key": idempotencyKey } });
+  segmentScores = (id: string) => this.call<ShopperScores>("GET", `/segments/shoppers/${encodeURIComponent(id)}`);
+  segmentCsv = (segment: string) => this.download(`/segments/${encodeURIComponent(segment)}/export.csv`);
+
+  /**
+   * A file the API answers as an attachment (a segment's CSV), fetched with this console's
+   * credential (a bearer token cannot ride on a plain link), named as the API names it.
+   */
+  private async download(path: string): Promise<ApiResult<Download>> {
+    try {
+      const response = await fetch(`/admin/api${path}`, { headers: this.authHeaders(), credentials: "same-origin" });
+      if (!response.ok) {
+        const refusal = problemOf(await response.json().catch(() => null), null);
+        return { ok: false, status: response.status, error: refusal ?? { code: "http", message: `HTTP ${response.status}` } };
+      }
+      const filename = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") ?? "")?.[1] ?? "export.csv";
+      return { ok: true, status: response.status, data: { blob: await response.blob(), filename } };
+    } catch (error) {
+      const message = `the storefront did not answer: ${error instanceof Error ? error.message : String(error)}`;
+      return { ok: false, status: 0, error: { code: "network", message } };
+    }
+  }
+
+  /** The credential of a token sign-in (a bearer, and the name its changes are audited under); none for a session cookie. */
+  private authHeaders(): Record<string, string> {
+    const headers: Record<string, string> = {};
     const token = credentials.token();
     // No token, no header: a bearer outranks the session cookie, and an empty one would be refused.
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -198,6 +221,16 @@ export class AdminApi {
     // Only the admin token's changes are audited under a typed name; an account is its email.
     // Header values are bytes: a name like 王芳 travels percent-encoded, the API decodes it.
     if (token && actor) headers["X-Admin-Actor"] = encodeURIComponent(actor);
+    return headers;
+  }
+
+  private async call<T>(
+    method: "GET" | "POST" | "PUT" | "DELETE",
+    path: string,
+    body?: unknown,
+    options: CallOptions = {},
+  ): Promise<ApiResult<T>> {
+    const headers: Record<string, string> = { ...options.headers, ...this.authHeaders() };
     if (body !== undefined) headers["Content-Type"] = options.csv ? "text/csv; charset=utf-8" : "application/json";
     let response: Response;
     try {

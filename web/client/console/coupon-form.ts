@@ -1,4 +1,5 @@
 import type { CouponType } from "../../../src/coupons/limits.ts";
+import { SEGMENTS } from "../../../src/rfm/segment-names.ts";
 import type { CouponWords } from "../../../src/coupons/coupon-words.ts";
 import type { CouponDraftInput, CouponTemplate } from "./api-types.ts";
 import { byId } from "./dom.ts";
@@ -43,6 +44,7 @@ export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
     this.input("paused").checked = template?.paused ?? false;
     this.input("claimable").checked = template?.claimable ?? true;
     this.select("redeem").value = template?.redeem ?? "online";
+    for (const box of this.segmentBoxes()) box.checked = template?.segments?.some((segment) => segment === box.value) ?? false;
     this.showKind();
   }
 
@@ -72,6 +74,8 @@ export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
       paused: this.input("paused").checked,
       claimable: this.input("claimable").checked,
       redeem: this.select("redeem").value === "in_store" ? "in_store" : "online",
+      // The audience (issue 17): the segments ticked, in the API's order.
+      segments: SEGMENTS.filter((segment) => this.segmentBoxes().some((box) => box.checked && box.value === segment)),
     };
     return { draft, problems: fields.problems };
   }
@@ -89,6 +93,10 @@ export class CouponForm implements EditForm<CouponTemplate, CouponDraftInput> {
       label.hidden = !shown;
       for (const input of label.querySelectorAll("input")) input.disabled = !shown;
     }
+  }
+
+  private segmentBoxes(): HTMLInputElement[] {
+    return [...this.form.querySelectorAll<HTMLInputElement>('input[name="segments"]')];
   }
 
   private input(name: string): HTMLInputElement {

@@ -2,6 +2,8 @@ import { html } from "hono/html";
 import { COUPON_TYPES, REDEEM_KINDS } from "../../../src/coupons/coupon-template.ts";
 import { type CouponWords, couponWords } from "../../../src/coupons/coupon-words.ts";
 import type { Lang } from "../../../src/i18n/messages.ts";
+import { SEGMENTS } from "../../../src/rfm/segment-names.ts";
+import { segmentWords } from "../../../src/rfm/segment-words.ts";
 import type { Capability } from "../../../src/staff/roles.ts";
 
 /**
@@ -62,6 +64,10 @@ function couponForm(lang: Lang, w: CouponWords) {
       <label>${w.f_redeem}
         <select name="redeem" data-path="redeem">${REDEEM_KINDS.map((r) => html`<option value="${r}">${w[`redeem_${r}`]}</option>`)}</select>
       </label>
+    </fieldset>
+    <fieldset data-path="segments">
+      <legend>${segmentWords(lang).audience}</legend>
+      ${SEGMENTS.map((segment) => html`<label class="inline"><input name="segments" type="checkbox" value="${segment}" /> ${segmentWords(lang).segment[segment]}</label>`)}
     </fieldset>
     <button type="submit" id="save-coupon">${w.save}</button>
   </form>`;

@@ -19,6 +19,8 @@ import { storeWords } from "../../../src/stores/store-words.ts";
 import { livestreamsSection } from "./console-livestreams.ts";
 import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
 import { membershipWords } from "../../../src/membership/membership-words.ts";
+import { segmentsSection } from "./console-segments.ts";
+import { segmentWords } from "../../../src/rfm/segment-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 import { adviserBoardSection } from "./console-adviser-board.ts";
 import { boardWords } from "../../../src/advisers/board-words.ts";
@@ -112,6 +114,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-price-protection" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).priceProtection}</button>
           <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
           <button type="button" id="show-adviser-board" class="secondary" data-capability="${needs("readAdviserBoard")}">${boardWords(lang).responseTimes}</button>
+          <button type="button" id="show-segments" class="secondary" data-capability="${needs("readSegments")}">${segmentWords(lang).segments}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -131,6 +134,7 @@ function page(lang: Lang, nonce: string) {
         ${priceProtectionSection(lang)}
         ${crmSection()}
         ${adviserBoardSection(lang)}
+        ${segmentsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

@@ -30,6 +30,7 @@ import { adminMemberTiers } from "./member-tiers.ts";
 import { adminPriceProtection } from "./price-protection.ts";
 import { adminPointsRefunds } from "./points-refunds.ts";
 import { adminAdviserBoard } from "./adviser-board.ts";
+import { adminSegments } from "./segments.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -118,4 +119,5 @@ export const adminApi = contractApp()
   .route("/", adminPriceProtection)
   .route("/", adminPointsRefunds)
   .route("/", adminCrm)
-  .route("/", adminAdviserBoard);
+  .route("/", adminAdviserBoard)
+  .route("/", adminSegments);

@@ -8,6 +8,7 @@ import { AppError } from "../../../src/errors.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
 import { claimCoupon } from "./claim-coupon.ts";
+import { requireAudience } from "./coupon-audience.ts";
 import { couponPool, findTemplate } from "./coupon-holds.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
@@ -93,7 +94,7 @@ const claim = contractRoute({
   tags: ["coupons"],
   summary: "Claim one coupon from a template's pool",
   description:
-    "Exact under a stampede: the pool object counts the claim and the shopper's limit in one turn, so a pool of 100 hands out 100 whatever the crowd. Retrying with the same Idempotency-Key answers the coupon that key claimed (`replayed: true`).",
+    "Exact under a stampede: the pool object counts the claim and the shopper's limit in one turn, so a pool of 100 hands out 100 whatever the crowd. Retrying with the same Idempotency-Key answers the coupon that key claimed (`replayed: true`). A coupon for some RFM segments (`segments`) is refused `not_in_segment` to a shopper outside them (503 when their segment cannot be read).",
   middleware: [shopperWrite, addressLimit, session, shopperLimit],
   request: {
     params: z.object({ templateId: z.string().openapi({ param: { description: "the coupon template's id" } }) }),
@@ -105,7 +106,16 @@ const claim = contractRoute({
       content: { "application/json": { schema: z.object({ coupon: walletCouponSchema, replayed: z.boolean() }).openapi("CouponClaimed") } },
     },
   },
-  errors: ["not_found", "not_started", "sale_paused", "limit_exceeded", "coupons_gone", "coupon_expired"],
+  errors: [
+    "not_found",
+    "not_in_segment",
+    "not_started",
+    "sale_paused",
+    "limit_exceeded",
+    "coupons_gone",
+    "coupon_expired",
+    "dependency_unavailable",
+  ],
 });
 
 const wallet = contractRoute({
@@ -153,6 +163,7 @@ export const coupons = contractApp()
     // A coupon that is only granted (a team's red packet), or only claimed through its
     // livestream (a store coupon, issue 15), cannot be claimed here: as good as missing.
     if (!template?.claimable || template.redeem !== "online") throw new AppError("not_found", `no coupon "${templateId}" to claim`);
+    await requireAudience(c.env, template, c.get("shopperId"));
     const claimed = await claimCoupon(c, template, c.req.valid("header")["Idempotency-Key"]);
     return c.json({ coupon: presentCoupon(claimed.coupon, template, Date.now(), new Map()), replayed: claimed.replayed }, 201);
   })
