@@ -34,6 +34,7 @@ interface __BaseEnv_Env {
 	COUPON_POOL: DurableObjectNamespace<import("./workers/storefront/index").CouponPool>;
 	TEAM_UP: DurableObjectNamespace<import("./workers/storefront/index").TeamUp>;
 	TEAM_CAMPAIGN_ROSTER: DurableObjectNamespace<import("./workers/storefront/index").TeamCampaignRoster>;
+	FOLLOW_UP: DurableObjectNamespace<import("./workers/storefront/index").FollowUp>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {

@@ -2,6 +2,7 @@ import { PRICE_PROTECTION_JOB } from "./api/price-protection-scan.ts";
 import { TIER_JOB } from "./api/tier-recompute.ts";
 import { POINTS_JOB } from "./points-jobs.ts";
 import { crmOutboxDrain } from "./crm-drain.ts";
+import { FOLLOW_UP_JOB } from "./follow-up-job.ts";
 import type { ScheduledJob } from "./scheduled-job.ts";
 
 /**
@@ -12,7 +13,7 @@ import type { ScheduledJob } from "./scheduled-job.ts";
  */
 
 /** Every job, in the order they run each minute; the CRM drain last: it sends what the jobs before it recorded. */
-export const SCHEDULED_JOBS: ScheduledJob[] = [POINTS_JOB, TIER_JOB, PRICE_PROTECTION_JOB, crmOutboxDrain];
+export const SCHEDULED_JOBS: ScheduledJob[] = [POINTS_JOB, TIER_JOB, PRICE_PROTECTION_JOB, FOLLOW_UP_JOB, crmOutboxDrain];
 
 export async function runScheduledJobs(
   env: Env,
