@@ -53,6 +53,10 @@ export const ADMITS = {
   editCrm: ["owner", "marketer"],
   /** CRM API keys (issue 16): they grant points and benefits, so only an owner creates and revokes them. */
   manageCrmKeys: ["owner"],
+  /** Follow-up sequences and their figures (issue 17): advisers read what their shoppers are sent. */
+  readFollowUps: ["owner", "marketer", "analyst", "adviser"],
+  /** Building and editing follow-up sequences (issue 17): marketers, as with every promotion. */
+  editFollowUps: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

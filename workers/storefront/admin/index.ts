@@ -29,6 +29,7 @@ import { adminInvoices } from "./invoices.ts";
 import { adminMemberTiers } from "./member-tiers.ts";
 import { adminPriceProtection } from "./price-protection.ts";
 import { adminPointsRefunds } from "./points-refunds.ts";
+import { adminSequences } from "./sequences.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -116,4 +117,5 @@ export const adminApi = contractApp()
   .route("/", adminMemberTiers)
   .route("/", adminPriceProtection)
   .route("/", adminPointsRefunds)
-  .route("/", adminCrm);
+  .route("/", adminCrm)
+  .route("/", adminSequences);

@@ -7,12 +7,14 @@ import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { addressLimit, sessionLimit, shopperLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
-import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
+import { shopperWrite } from "./validation.ts";
 
 /**
  * The shopper's in-app inbox (issue 17): the follow-up sequences' messages (and any notice
  * written to `inbox_messages`), newest first, each unread until read. Every read and write is
  * the session's own shopper's: another shopper's message is 404, as one that does not exist.
+ * Marking read needs no Idempotency-Key: it is idempotent by itself (a message read again
+ * keeps the time it was first read), as unsubscribing from push is.
  */
 
 const messageSchema = z
@@ -72,7 +74,7 @@ const readRoute = contractRoute({
   tags: ["inbox"],
   summary: "Mark one message read (again: it keeps the time it was first read)",
   middleware: WRITE,
-  request: { params: idParams, headers: idempotencyKeyHeader, body: noBody },
+  request: { params: idParams, body: noBody },
   responses: { 200: { description: "read", content: json(z.object({ message: messageSchema, unread: int })) } },
   errors: ["not_found", "dependency_unavailable"],
 });
@@ -83,7 +85,7 @@ const readAllRoute = contractRoute({
   tags: ["inbox"],
   summary: "Mark every message read",
   middleware: WRITE,
-  request: { headers: idempotencyKeyHeader, body: noBody },
+  request: { body: noBody },
   responses: { 200: { description: "read", content: json(z.object({ marked: int.describe("how many were unread"), unread: z.literal(0) })) } },
   errors: ["dependency_unavailable"],
 });
