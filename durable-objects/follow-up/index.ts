@@ -7,7 +7,7 @@ import { withDatabase } from "../../src/db/client.ts";
 import { messages } from "../../src/i18n/messages.ts";
 import { redactSecrets } from "../../src/redact.ts";
 import { SaleCatalog } from "../../src/sales/sale-catalog.ts";
-import { dueStep, exited, nextWake, type Progress, START, stepSent } from "../../src/sequences/enrolment.ts";
+import { exited, nextWake, type Progress, runDueSteps, START, type StepOutcome, stepSent } from "../../src/sequences/enrolment.ts";
 import { recordChannels, recordStepSent, type StepSend, stepKey } from "../../src/sequences/enrolment-store.ts";
 import { stepTimes } from "../../src/sequences/schedule.ts";
 import type { Sequence } from "../../src/sequences/sequence.ts";
@@ -131,21 +131,19 @@ export class FollowUp extends DurableObject<Env> {
   }
 
   private async run(): Promise<void> {
-    let failed = false;
-    for (;;) {
-      const step = dueStep(this.state.progress, this.state.times, this.clock.now());
-      if (step === null) break;
-      if (!(await this.sendStep(step))) {
-        failed = true;
-        break;
-      }
-    }
-    if (!(await this.deliverChannels())) failed = true;
-    await this.schedule(failed);
+    const { failed } = await runDueSteps(
+      this.state.progress,
+      this.state.times,
+      () => this.clock.now(),
+      (step) => this.sendStep(step),
+      (progress) => this.save({ progress }),
+    );
+    const delivered = await this.deliverChannels();
+    await this.schedule(failed || !delivered);
   }
 
-  /** One step, its effects each keyed by the step; answers false when it must be tried again. */
-  private async sendStep(step: number): Promise<boolean> {
+  /** One step, its effects each keyed by the step (src/sequences/enrolment.ts's runDueSteps records the progress). */
+  private async sendStep(step: number): Promise<StepOutcome> {
     const { enrolment, sequence } = this.state as Required<State> & { enrolment: EnrolmentStart; sequence: Sequence };
     const key = stepKey(enrolment.id, step);
     const now = this.clock.now();
@@ -161,25 +159,38 @@ export class FollowUp extends DurableObject<Env> {
         sentAt: now,
         couponId,
         message: { shopperId: enrolment.shopperId, title: message.title, body: message.body, link: message.link },
-        after: { nextStep: after.nextStep, nextAt: nextWake(after, this.state.times), status: after.status === "completed" ? "completed" : "active" },
-        ...(then ? { then: then.enrolment } : {}),
+        after: {
+          nextStep: after.nextStep,
+          nextAt: nextWake(after, this.state.times),
+          status: after.status === "completed" ? "completed" : "active",
+        },
+        ...(then ? { handOver: then.enrolment } : {}),
       };
       const outcome = await withDatabase(databaseSettings(this.env), (db) => recordStepSent(db, send));
-      if (outcome.outcome === "ended") {
-        this.save({ progress: exited(this.state.progress, outcome.exitReason ?? outcome.status) });
-        return true;
-      }
+      if (outcome.outcome === "ended") return { outcome: "ended", reason: outcome.exitReason ?? outcome.status };
       const channels = externalChannels(this.env);
       const delivery =
         outcome.outcome === "sent" && channels.length > 0
-          ? [{ message: { idempotencyKey: key, shopperId: enrolment.shopperId, locale: enrolment.context.locale, ...message, link: message.link ?? undefined }, done: [], attempts: 0 }]
+          ? [
+              {
+                message: {
+                  idempotencyKey: key,
+                  shopperId: enrolment.shopperId,
+                  locale: enrolment.context.locale,
+                  ...message,
+                  link: message.link ?? undefined,
+                },
+                done: [],
+                attempts: 0,
+              },
+            ]
           : [];
-      this.save({ progress: after, channels: [...this.state.channels, ...delivery] });
+      this.save({ channels: [...this.state.channels, ...delivery] });
       if (then && outcome.outcome === "sent") await this.startNext(then.enrolment, then.sequence);
-      return true;
+      return outcome;
     } catch (error) {
       console.error(`follow-up ${enrolment.id}: step ${step} not sent, trying again: ${redactSecrets((error as Error).message)}`);
-      return false;
+      return { outcome: "failed" };
     }
   }
 
@@ -211,10 +222,10 @@ export class FollowUp extends DurableObject<Env> {
     return { title: renderTemplate(s.title[locale], values), body: renderTemplate(s.body[locale], values), link: s.link };
   }
 
-  /** The enrolment the `then` sequence takes over with, written with the last step; null when there is none to run. */
+  /** The enrolment the `thenEnrol` sequence takes over with, written with the last step; null when there is none to run. */
   private async handOver(sequence: Sequence, enrolment: EnrolmentStart, now: number) {
-    if (!sequence.then) return null;
-    const next = await new SequenceCatalog(this.env.SALES).find(sequence.then);
+    if (!sequence.thenEnrol) return null;
+    const next = await new SequenceCatalog(this.env.SALES).find(sequence.thenEnrol);
     if (!next?.active) return null;
     const start: EnrolmentStart = {
       id: newEnrolmentId(),
@@ -249,13 +260,18 @@ export class FollowUp extends DurableObject<Env> {
           await channel.send(delivery.message);
           done.push(channel.name);
         } catch (error) {
-          console.error(`follow-up: ${channel.name} did not take ${delivery.message.idempotencyKey}: ${redactSecrets((error as Error).message)}`);
+          console.error(
+            `follow-up: ${channel.name} did not take ${delivery.message.idempotencyKey}: ${redactSecrets((error as Error).message)}`,
+          );
         }
       }
-      await withDatabase(databaseSettings(this.env), (db) => recordChannels(db, delivery.message.idempotencyKey, done)).catch(() => undefined);
+      await withDatabase(databaseSettings(this.env), (db) => recordChannels(db, delivery.message.idempotencyKey, done)).catch(
+        () => undefined,
+      );
       const attempts = delivery.attempts + 1;
       if (done.length < channels.length && attempts < CHANNEL_RETRIES) left.push({ ...delivery, done, attempts });
-      else if (done.length < channels.length) console.error(`follow-up: ${delivery.message.idempotencyKey} given up on after ${attempts} tries`);
+      else if (done.length < channels.length)
+        console.error(`follow-up: ${delivery.message.idempotencyKey} given up on after ${attempts} tries`);
     }
     this.save({ channels: left });
     return left.length === 0;
@@ -265,7 +281,9 @@ export class FollowUp extends DurableObject<Env> {
   private async schedule(afterFailure = false): Promise<void> {
     const now = this.clock.now();
     const wake = nextWake(this.state.progress, this.state.times);
-    const candidates = [wake, afterFailure || this.state.channels.length > 0 ? now + RETRY_MS : null].filter((at): at is number => at !== null);
+    const candidates = [wake, afterFailure || this.state.channels.length > 0 ? now + RETRY_MS : null].filter(
+      (at): at is number => at !== null,
+    );
     const at = afterFailure && wake !== null && wake <= now ? now + RETRY_MS : candidates.length > 0 ? Math.min(...candidates) : null;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);

@@ -17,7 +17,15 @@ export interface InboxMessage {
 }
 
 type Executor = Pick<Database, "execute">;
-type Raw = { id: string; kind: string; title: string; body: string; link: string | null; created_at: string | Date; read_at: string | Date | null };
+type Raw = {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  created_at: string | Date;
+  read_at: string | Date | null;
+};
 
 const messageOf = (r: Raw): InboxMessage => ({
   id: r.id,

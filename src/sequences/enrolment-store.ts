@@ -18,7 +18,7 @@ export interface StepSend {
   /** The enrolment after this step: its next step and when, or completed. */
   after: { nextStep: number; nextAt: number | null; status: "active" | "completed" };
   /** Written with the last step: the enrolment of the sequence this one hands over to. */
-  then?: EnrolmentStart & { nextAt: number };
+  handOver?: EnrolmentStart & { nextAt: number };
 }
 
 export type SendOutcome =
@@ -36,36 +36,38 @@ export type SendOutcome =
  */
 export async function recordStepSent(db: Database, send: StepSend): Promise<SendOutcome> {
   const key = stepKey(send.enrolmentId, send.step);
-  return db.transaction(async (tx) => {
-    const { rows } = await tx.execute<{ status: EnrolmentStatus; exit_reason: string | null }>(sql`
+  return db
+    .transaction(async (tx) => {
+      const { rows } = await tx.execute<{ status: EnrolmentStatus; exit_reason: string | null }>(sql`
       select status, exit_reason from ${sequenceEnrolments} where id = ${send.enrolmentId} for update`);
-    const row = rows[0];
-    if (!row) return { outcome: "ended", status: "exited", exitReason: "missing" } as const;
-    const { rows: fresh } = await tx.execute<{ idempotency_key: string }>(sql`
+      const row = rows[0];
+      if (!row) return { outcome: "ended", status: "exited", exitReason: "missing" } as const;
+      const { rows: fresh } = await tx.execute<{ idempotency_key: string }>(sql`
       insert into ${sequenceSends} (idempotency_key, enrolment_id, step, due_at, sent_at, coupon_id)
       values (${key}, ${send.enrolmentId}, ${send.step}, ${iso(send.dueAt)}, ${iso(send.sentAt)}, ${send.couponId})
       on conflict (idempotency_key) do nothing
       returning idempotency_key`);
-    if (fresh.length === 0) return { outcome: "already_sent" } as const;
-    if (row.status !== "active") {
-      // Ended meanwhile (a purchase): the send row is taken back with the transaction.
-      throw new EndedEnrolment(row.status, row.exit_reason);
-    }
-    await tx.execute(sql`
+      if (fresh.length === 0) return { outcome: "already_sent" } as const;
+      if (row.status !== "active") {
+        // Ended meanwhile (a purchase): the send row is taken back with the transaction.
+        throw new EndedEnrolment(row.status, row.exit_reason);
+      }
+      await tx.execute(sql`
       insert into ${inboxMessages} (id, shopper_id, idempotency_key, kind, title, body, link, created_at)
       values (${`msg_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`}, ${send.message.shopperId}, ${key}, 'follow_up',
         ${send.message.title}, ${send.message.body}, ${send.message.link}, ${iso(send.sentAt)})
       on conflict (idempotency_key) do nothing`);
-    await tx.execute(sql`
+      await tx.execute(sql`
       update ${sequenceEnrolments} set next_step = ${send.after.nextStep}, next_at = ${send.after.nextAt === null ? null : iso(send.after.nextAt)},
         status = ${send.after.status}, ended_at = ${send.after.status === "completed" ? iso(send.sentAt) : null}
       where id = ${send.enrolmentId}`);
-    if (send.then) await insertEnrolment(tx, send.then);
-    return { outcome: "sent" } as const;
-  }).catch((error: unknown) => {
-    if (error instanceof EndedEnrolment) return { outcome: "ended", status: error.status, exitReason: error.exitReason } as const;
-    throw error;
-  });
+      if (send.handOver) await insertEnrolment(tx, send.handOver);
+      return { outcome: "sent" } as const;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof EndedEnrolment) return { outcome: "ended", status: error.status, exitReason: error.exitReason } as const;
+      throw error;
+    });
 }
 
 /** Thrown inside the send's transaction to roll it back when the enrolment has ended. */
@@ -140,7 +142,12 @@ export async function enrolmentRow(db: Pick<Database, "execute">, id: string): P
  * Active enrolments whose next step is overdue by more than `graceMs`: their object was never
  * started (the intake's call to it failed) or lost its alarm. The job starts them again.
  */
-export async function overdueEnrolments(db: Pick<Database, "execute">, now: number, graceMs: number, limit: number): Promise<EnrolmentRow[]> {
+export async function overdueEnrolments(
+  db: Pick<Database, "execute">,
+  now: number,
+  graceMs: number,
+  limit: number,
+): Promise<EnrolmentRow[]> {
   const { rows } = await db.execute<RawEnrolment>(sql`
     select id, sequence_id, sequence_version, shopper_id, trigger_id, status, enrolled_at, next_step, exit_reason, context
     from ${sequenceEnrolments}

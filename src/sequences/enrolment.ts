@@ -40,3 +40,28 @@ export function exited(progress: Progress, reason: string): Progress {
 export function nextWake(progress: Progress, times: readonly number[]): number | null {
   return progress.status === "active" ? (times[progress.nextStep] ?? null) : null;
 }
+
+/** What sending one step came to: sent now, found sent by an earlier try, the enrolment ended meanwhile, or to be tried again. */
+export type StepOutcome = { outcome: "sent" } | { outcome: "already_sent" } | { outcome: "ended"; reason: string } | { outcome: "failed" };
+
+/**
+ * Sends every step due at `now()`, in order, each through `send` (which must be keyed by the
+ * step, so that a step found already sent counts without being sent again), handing each new
+ * progress to `save` as it is reached. Stops at the first failure (tried again later) or exit.
+ */
+export async function runDueSteps(
+  start: Progress,
+  times: readonly number[],
+  now: () => number,
+  send: (step: number) => Promise<StepOutcome>,
+  save: (progress: Progress) => void,
+): Promise<{ progress: Progress; failed: boolean }> {
+  let progress = start;
+  for (let step = dueStep(progress, times, now()); step !== null; step = dueStep(progress, times, now())) {
+    const answer = await send(step);
+    if (answer.outcome === "failed") return { progress, failed: true };
+    progress = answer.outcome === "ended" ? exited(progress, answer.reason) : stepSent(progress, step, times.length);
+    save(progress);
+  }
+  return { progress, failed: false };
+}

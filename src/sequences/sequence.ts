@@ -11,7 +11,7 @@ import { TRIGGER_KINDS } from "./trigger-kinds.ts";
  * `sequence:<id>` (binding SALES) with every version at `sequence-history:<id>:<version>` and
  * every change audited in Postgres, as livestreams and coupon templates are. A trigger enrols a
  * shopper (once per sequence and trigger); each step is sent `after` the enrolment, deferred
- * past the quiet hours in the shopper's zone; the exit rules end it early; `then` enrols the
+ * past the quiet hours in the shopper's zone; the exit rules end it early; `thenEnrol` enrols the
  * shopper in another sequence when this one completes (the admin API refuses a loop).
  */
 
@@ -36,7 +36,11 @@ const stepSchema = z
     /** After the enrolment: `days` × 24 h + `hours`. Steps ascend strictly. */
     after: z
       .object({
-        days: z.number().int("must be a whole number").min(0, "must not be negative").max(SEQUENCE_LIMITS.maxDays, `at most ${SEQUENCE_LIMITS.maxDays}`),
+        days: z
+          .number()
+          .int("must be a whole number")
+          .min(0, "must not be negative")
+          .max(SEQUENCE_LIMITS.maxDays, `at most ${SEQUENCE_LIMITS.maxDays}`),
         hours: z.number().int("must be a whole number").min(0, "must not be negative").max(23, "at most 23 (use days)"),
       })
       .strict(),
@@ -68,10 +72,7 @@ const draftFields = {
       firstPurchaseOnly: z.boolean().default(false),
     })
     .strict(),
-  steps: z
-    .array(stepSchema)
-    .min(1, "has at least one step")
-    .max(SEQUENCE_LIMITS.maxSteps, `at most ${SEQUENCE_LIMITS.maxSteps} steps`),
+  steps: z.array(stepSchema).min(1, "has at least one step").max(SEQUENCE_LIMITS.maxSteps, `at most ${SEQUENCE_LIMITS.maxSteps} steps`),
   /** Local times in the shopper's zone when nothing is sent; a step due then goes out at `end`. Null: none. */
   quietHours: z
     .object({ start: z.string().regex(HHMM, "HH:MM, 00:00–23:59"), end: z.string().regex(HHMM, "HH:MM, 00:00–23:59") })
@@ -84,7 +85,7 @@ const draftFields = {
     .strict()
     .default({ onPurchase: true, onSegmentLeft: false }),
   /** Enrol the shopper in this sequence when this one completes; null: none. */
-  then: z.string().regex(SEQUENCE_ID, "a sequence id").nullable().default(null),
+  thenEnrol: z.string().regex(SEQUENCE_ID, "a sequence id").nullable().default(null),
 };
 
 const schemas = versionedSchemas(draftFields, crossFieldIssues);
@@ -116,7 +117,7 @@ export function minutesOf(hhmm: string): number {
 /**
  * The checks one field cannot make alone: steps in ascending order, placeholders known (and
  * `{coupon}` only where the step grants one), the trigger's options fitting its kind, quiet
- * hours that are a span, a `then` that is not the sequence itself.
+ * hours that are a span, a `thenEnrol` that is not the sequence itself.
  */
 function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   if (!isRecord(input)) return [];
@@ -139,8 +140,8 @@ function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   if (quiet && typeof quiet.start === "string" && quiet.start === quiet.end) {
     issues.push({ path: ["quietHours", "end"], message: "must differ from start (null for no quiet hours)" });
   }
-  if (typeof input.then === "string" && input.then === input.id) {
-    issues.push({ path: ["then"], message: "a sequence cannot enrol into itself: it would loop" });
+  if (typeof input.thenEnrol === "string" && input.thenEnrol === input.id) {
+    issues.push({ path: ["thenEnrol"], message: "a sequence cannot enrol into itself: it would loop" });
   }
   const steps = Array.isArray(input.steps) ? input.steps : [];
   let previous: number | null = null;
@@ -174,16 +175,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /**
- * Where following `then` from `candidate` leads back to a sequence already on the path, given
+ * Where following `thenEnrol` from `candidate` leads back to a sequence already on the path, given
  * every other stored sequence (`stored`, the candidate's own stored version replaced): the
- * cycle as ids (`a → b → a`), or null. A `then` naming no stored sequence ends the path (the
+ * cycle as ids (`a → b → a`), or null. A `thenEnrol` naming no stored sequence ends the path (the
  * admin API reports that as a problem of its own).
  */
-export function thenLoop(candidate: Pick<Sequence, "id" | "then">, stored: ReadonlyArray<Pick<Sequence, "id" | "then">>): string[] | null {
-  const next = new Map(stored.map((s) => [s.id, s.then]));
-  next.set(candidate.id, candidate.then);
+export function thenLoop(
+  candidate: Pick<Sequence, "id" | "thenEnrol">,
+  stored: ReadonlyArray<Pick<Sequence, "id" | "thenEnrol">>,
+): string[] | null {
+  const next = new Map(stored.map((s) => [s.id, s.thenEnrol]));
+  next.set(candidate.id, candidate.thenEnrol);
   const path = [candidate.id];
-  let at = candidate.then;
+  let at = candidate.thenEnrol;
   while (at !== null && at !== undefined) {
     path.push(at);
     if (path.indexOf(at) < path.length - 1) return path.slice(path.indexOf(at));

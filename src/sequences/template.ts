@@ -24,5 +24,7 @@ export function placeholderProblems(text: string, step: { couponGranted: boolean
 
 /** The template with each placeholder filled; unknown ones (never saved) are left as written. */
 export function renderTemplate(text: string, values: PlaceholderValues): string {
-  return text.replace(BRACES, (whole, name: string) => ((PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole));
+  return text.replace(BRACES, (whole, name: string) =>
+    (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole,
+  );
 }

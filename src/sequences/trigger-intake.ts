@@ -54,7 +54,12 @@ type TriggerRow = {
  * those that exit when their segment is left), and marks the triggers taken. Nothing half
  * written: a failure rolls the batch back and the next run takes it again.
  */
-export async function takeTriggers(db: Database, sequences: readonly Sequence[], now: number, batch = TRIGGER_BATCH): Promise<TakenTriggers> {
+export async function takeTriggers(
+  db: Database,
+  sequences: readonly Sequence[],
+  now: number,
+  batch = TRIGGER_BATCH,
+): Promise<TakenTriggers> {
   return db.transaction(async (tx) => {
     const { rows } = await tx.execute<TriggerRow>(sql`
       select t.id, t.kind, t.shopper_id, t.at, t.payload, e.locale

@@ -46,13 +46,15 @@ describe("sequences through the admin API", () => {
       active: true,
       quietHours: { start: "22:00", end: "08:00" },
       exit: { onPurchase: true, onSegmentLeft: false },
-      then: null,
+      thenEnrol: null,
       updatedBy: "marketer-1",
     });
     expect((await readError(await admin("/sequences", { body }))).code).toBe("conflict");
     const updated = await admin(`/sequences/${body.id}`, { method: "PUT", body: { ...body, active: false, expectedVersion: 1 } });
     expect(updated.status).toBe(200);
-    expect((await readError(await admin(`/sequences/${body.id}`, { method: "PUT", body: { ...body, expectedVersion: 1 } }))).code).toBe("conflict");
+    expect((await readError(await admin(`/sequences/${body.id}`, { method: "PUT", body: { ...body, expectedVersion: 1 } }))).code).toBe(
+      "conflict",
+    );
     const history = await (await admin(`/sequences/${body.id}/history`)).json<{ versions: Sequence[] }>();
     expect(history.versions.map((v) => [v.version, v.active])).toEqual([
       [2, false],
@@ -90,19 +92,22 @@ describe("sequences through the admin API", () => {
 
   it("refuses a `then` that names nothing or would loop, and a coupon template that does not exist; nothing saved", async () => {
     const a = draft();
-    const b = draft({ then: a.id });
+    const b = draft({ thenEnrol: a.id });
     expect((await admin("/sequences", { body: b })).status).toBe(400);
     expect((await admin("/sequences", { body: a })).status).toBe(201);
     expect((await admin("/sequences", { body: b })).status).toBe(201);
-    const looping = await admin(`/sequences/${a.id}`, { method: "PUT", body: { ...a, then: b.id, expectedVersion: 1 } });
-    const problems = await expectProblems(looping, ["then"]);
-    expect(problems).toContain(`then: the sequences would loop: ${a.id} → ${b.id} → ${a.id}`);
-    const self = await admin(`/sequences/${a.id}`, { method: "PUT", body: { ...a, then: a.id, expectedVersion: 1 } });
-    await expectProblems(self, ["then"]);
+    const looping = await admin(`/sequences/${a.id}`, { method: "PUT", body: { ...a, thenEnrol: b.id, expectedVersion: 1 } });
+    const problems = await expectProblems(looping, ["thenEnrol"]);
+    expect(problems).toContain(`thenEnrol: the sequences would loop: ${a.id} → ${b.id} → ${a.id}`);
+    const self = await admin(`/sequences/${a.id}`, { method: "PUT", body: { ...a, thenEnrol: a.id, expectedVersion: 1 } });
+    await expectProblems(self, ["thenEnrol"]);
     const noCoupon = draft({ steps: [{ ...step(0, 0, "{coupon}"), couponTemplate: "no-such-template" }] });
     const refused = await expectProblems(await admin("/sequences", { body: noCoupon }), ["steps.0.couponTemplate"]);
     expect(refused[0]).toMatch(/no coupon template "no-such-template"/);
-    expect((await (await admin(`/sequences/${a.id}`)).json<{ sequence: Sequence }>()).sequence).toMatchObject({ version: 1, then: null });
+    expect((await (await admin(`/sequences/${a.id}`)).json<{ sequence: Sequence }>()).sequence).toMatchObject({
+      version: 1,
+      thenEnrol: null,
+    });
   });
 
   it("counts enrolments and sends per step", async () => {

@@ -33,7 +33,12 @@ export async function seedSequence(overrides: Partial<SequenceInput> = {}): Prom
 }
 
 /** A pending trigger written as the event store or an RFM run would. */
-export async function insertTrigger(kind: TriggerKind, shopperId: string, at: number, payload: Record<string, unknown> = {}): Promise<string> {
+export async function insertTrigger(
+  kind: TriggerKind,
+  shopperId: string,
+  at: number,
+  payload: Record<string, unknown> = {},
+): Promise<string> {
   const id = triggerId(kind, freshId("src"));
   await withPostgres((pool) =>
     pool.query("insert into sequence_triggers (id, kind, shopper_id, at, payload) values ($1, $2, $3, $4, $5)", [
@@ -47,7 +52,14 @@ export async function insertTrigger(kind: TriggerKind, shopperId: string, at: nu
   return id;
 }
 
-export type EnrolmentDbRow = { id: string; sequence_id: string; status: string; next_step: number; exit_reason: string | null; trigger_id: string };
+export type EnrolmentDbRow = {
+  id: string;
+  sequence_id: string;
+  status: string;
+  next_step: number;
+  exit_reason: string | null;
+  trigger_id: string;
+};
 
 export const enrolmentsOf = (shopperId: string) =>
   rowsOf<EnrolmentDbRow>(

@@ -215,16 +215,21 @@ describe("the intake", () => {
 
   it("hands over to the `then` sequence when one completes", async () => {
     const next = await sequence({ name: "after", trigger: { kind: "checkout_abandoned" } });
-    await sequence({ then: next.id, steps: [{ after: { days: 0, hours: 0 }, title: { "zh-CN": "一", en: "One" }, body: { "zh-CN": "一", en: "One" } }] });
+    await sequence({
+      thenEnrol: next.id,
+      steps: [{ after: { days: 0, hours: 0 }, title: { "zh-CN": "一", en: "One" }, body: { "zh-CN": "一", en: "One" } }],
+    });
     const day0 = nextShanghaiTen();
     const { shopperId, enrolmentId } = await enrol(day0);
     await wakeAt(enrolmentId, day0);
     const enrolments = await enrolmentsOf(shopperId);
-    expect(enrolments.map((e) => [e.status, e.trigger_id])).toEqual([
-      ["completed", expect.stringMatching(/^team_failed:/)],
+    expect(enrolments.map((e) => [e.status, e.trigger_id]).sort()).toEqual([
       ["active", `then:${enrolmentId}`],
+      ["completed", expect.stringMatching(/^team_failed:/)],
     ]);
-    expect((await statusOf(enrolments[1]!.id)).times[0]).toBe(day0);
+    const handedOver = enrolments.find((e) => e.status === "active")!;
+    expect(handedOver.sequence_id).toBe(next.id);
+    expect((await statusOf(handedOver.id)).times[0]).toBe(day0);
   });
 
   it("the sweep starts an enrolment whose object was never started", async () => {

@@ -36,6 +36,7 @@ describe("team_failed", () => {
     const stub = env.TEAM_UP.getByName(team.id);
     const sent: ShopperEvent[] = [];
     await runInDurableObject(stub, (instance: TeamUp) => {
+      // biome-ignore lint/complexity/useLiteralKeys: the object's env is protected; TypeScript lets tests reach it by index
       vi.spyOn(instance["env"].EVENTS, "send").mockImplementation(async (message: unknown) => {
         sent.push(...(message as EventMessage).events);
         return undefined as never;

@@ -76,10 +76,15 @@ async function restart(env: Env, catalog: SequenceCatalog, row: EnrolmentRow): P
     console.error(`follow-up ${row.id}: version ${row.sequenceVersion} of ${row.sequenceId} is not kept; not restarted`);
     return false;
   }
-  const status = await env.FOLLOW_UP.getByName(row.id).start({ enrolment: row, sequence, nextStep: row.nextStep }).catch(() => null);
+  const status = await env.FOLLOW_UP.getByName(row.id)
+    .start({ enrolment: row, sequence, nextStep: row.nextStep })
+    .catch(() => null);
   if (!status) return false;
   // Started before and only its alarm was lost (or is late): wake it now.
-  if (status.alarm === null && status.progress.status === "active") await env.FOLLOW_UP.getByName(row.id).wake().catch(() => undefined);
+  if (status.alarm === null && status.progress.status === "active")
+    await env.FOLLOW_UP.getByName(row.id)
+      .wake()
+      .catch(() => undefined);
   return true;
 }
 

@@ -34,7 +34,7 @@ import {
  * are (./livestreams.ts): validated with every problem listed, versioned in KV
  * (`sequence:<id>`, each version kept: a running enrolment reads its own back), every change
  * audited in Postgres (config_audit_log, kind `sequence`). A save also checks what the sequence
- * names: each step's coupon template exists, and `then` names a stored sequence without
+ * names: each step's coupon template exists, and `thenEnrol` names a stored sequence without
  * making a loop. The figures count enrolments and sends per step.
  */
 
@@ -46,12 +46,14 @@ export type SequenceAuditEntry = AuditEntryOf<Sequence>;
 const sequenceComponent = component(
   "Sequence",
   sequenceSchema,
-  "A follow-up sequence as stored in KV (`sequence:<id>`): a `trigger` enrols a shopper once per trigger (`segment_entered` names its `segment`; `order_paid` with `firstPurchaseOnly` only on the shopper's first paid order); each step goes out `after` the enrolment (steps ascend), deferred past `quietHours` in the shopper's zone (default Asia/Shanghai), in the shopper's language, placeholders {name} {product} {coupon} filled, with the step's `couponTemplate` granted; `exit` ends it early; `then` enrols in another sequence when it completes. `version`, `updatedAt`, `updatedBy` are the server's",
+  "A follow-up sequence as stored in KV (`sequence:<id>`): a `trigger` enrols a shopper once per trigger (`segment_entered` names its `segment`; `order_paid` with `firstPurchaseOnly` only on the shopper's first paid order); each step goes out `after` the enrolment (steps ascend), deferred past `quietHours` in the shopper's zone (default Asia/Shanghai), in the shopper's language, placeholders {name} {product} {coupon} filled, with the step's `couponTemplate` granted; `exit` ends it early; `thenEnrol` enrols in another sequence when it completes. `version`, `updatedAt`, `updatedBy` are the server's",
 );
 
 const BODIES = {
   SequenceDraft: sequenceDraftSchema.describe("A new sequence: every field but the server's"),
-  SequenceUpdate: sequenceUpdateSchema.describe("A full edit: every field of the draft and expectedVersion, the version it was edited from"),
+  SequenceUpdate: sequenceUpdateSchema.describe(
+    "A full edit: every field of the draft and expectedVersion, the version it was edited from",
+  ),
 };
 
 const figuresSchema = z
@@ -70,14 +72,16 @@ const idParams = z.object({ id: z.string().openapi({ param: { description: "the 
 const NO_STORE = noStore("a sequence may be edited, and its figures change, at any time");
 const one = z.object({ sequence: sequenceComponent });
 const SAVE_NOTE =
-  "Every problem is listed in `problems`: unknown placeholders, steps out of order, oversized templates, a missing coupon template, a `then` naming no sequence or making a loop (`a → b → a`). Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict`. Enrolments already running keep the version they were enrolled under.";
+  "Every problem is listed in `problems`: unknown placeholders, steps out of order, oversized templates, a missing coupon template, a `thenEnrol` naming no sequence or making a loop (`a → b → a`). Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict`. Enrolments already running keep the version they were enrolled under.";
 
 const listRoute = adminRoute({
   method: "get",
   path: "/sequences",
   admits: "readFollowUps",
   summary: "Every follow-up sequence, by id",
-  responses: { 200: { description: "the sequences", headers: NO_STORE, content: json(z.object({ sequences: z.array(sequenceComponent) })) } },
+  responses: {
+    200: { description: "the sequences", headers: NO_STORE, content: json(z.object({ sequences: z.array(sequenceComponent) })) },
+  },
 });
 
 const createRoute = adminRoute({
@@ -107,7 +111,11 @@ const updateRoute = adminRoute({
   admits: "editFollowUps",
   summary: "Replace a sequence from the version it was read at",
   description: SAVE_NOTE,
-  request: { params: idParams, headers: adminActorHeader, body: handlerValidatedBody("SequenceUpdate", "the whole sequence and expectedVersion") },
+  request: {
+    params: idParams,
+    headers: adminActorHeader,
+    body: handlerValidatedBody("SequenceUpdate", "the whole sequence and expectedVersion"),
+  },
   responses: { 200: { description: "saved", content: json(one) } },
   errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
 });
@@ -145,7 +153,9 @@ export const adminSequences = contractApp()
     const actor = auditActor(c);
     const { id } = c.req.valid("param");
     const current = await existingVersion(c.env, SEQUENCES, id);
-    const draft = updatedDraft(SEQUENCES, await jsonInput(c), current, (input) => valid(validateSequence(sequenceUpdateSchema, input), "sequence"));
+    const draft = updatedDraft(SEQUENCES, await jsonInput(c), current, (input) =>
+      valid(validateSequence(sequenceUpdateSchema, input), "sequence"),
+    );
     await checkReferences(c.env, new SequenceCatalog(c.env.SALES), draft);
     const sequence: Sequence = { ...draft, version: current.version + 1, updatedAt: Date.now(), updatedBy: actor };
     await saveConfigVersion(c.env, SEQUENCES, { action: "update", actor, before: current, after: sequence });
@@ -159,26 +169,29 @@ export const adminSequences = contractApp()
     c.header("Cache-Control", "no-store");
     return c.json({ figures }, 200);
   })
-  .route("/", versionTrailRoutes(SEQUENCES, { path: "/sequences", component: sequenceComponent, historyKey: "sequence-history:<id>:<version>" }));
+  .route(
+    "/",
+    versionTrailRoutes(SEQUENCES, { path: "/sequences", component: sequenceComponent, historyKey: "sequence-history:<id>:<version>" }),
+  );
 
 for (const [name, schema] of Object.entries(BODIES)) adminSequences.openAPIRegistry.register(name, schema);
 
 /**
- * What the sequence names must exist: each step's coupon template, and the `then` sequence,
- * which must not lead back round (following `then` from the stored sequences, this one as
+ * What the sequence names must exist: each step's coupon template, and the `thenEnrol` sequence,
+ * which must not lead back round (following `thenEnrol` from the stored sequences, this one as
  * saved). Every problem listed at once, as the schema's are.
  */
-async function checkReferences(env: Env, catalog: SequenceCatalog, sequence: Pick<Sequence, "id" | "then" | "steps">): Promise<void> {
+async function checkReferences(env: Env, catalog: SequenceCatalog, sequence: Pick<Sequence, "id" | "thenEnrol" | "steps">): Promise<void> {
   const coupons = new CouponCatalog(env.SALES);
   const templates = await Promise.all(sequence.steps.map((step) => (step.couponTemplate ? coupons.find(step.couponTemplate) : null)));
   const problems = sequence.steps.flatMap((step, i) =>
     step.couponTemplate && !templates[i] ? [`steps.${i}.couponTemplate: no coupon template "${step.couponTemplate}"`] : [],
   );
-  if (sequence.then) {
+  if (sequence.thenEnrol) {
     const stored = await catalog.list();
-    if (!stored.some((s) => s.id === sequence.then)) problems.push(`then: no sequence "${sequence.then}"`);
+    if (!stored.some((s) => s.id === sequence.thenEnrol)) problems.push(`thenEnrol: no sequence "${sequence.thenEnrol}"`);
     const loop = thenLoop(sequence, stored);
-    if (loop) problems.push(`then: the sequences would loop: ${loop.join(" → ")}`);
+    if (loop) problems.push(`thenEnrol: the sequences would loop: ${loop.join(" → ")}`);
   }
   if (problems.length > 0) throw new AppError("invalid_request", `invalid sequence: ${problems.join("; ")}`, { problems });
 }

@@ -33,7 +33,12 @@ const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema
 const NO_STORE = noStore("a shopper's own inbox, as it is now");
 const WRITE = [shopperWrite, addressLimit, session, shopperLimit];
 const noBody = { required: false, content: { "application/json": { schema: z.unknown().describe("nothing: send `{}` or no body") } } };
-const idParams = z.object({ id: z.string().max(64).openapi({ param: { description: "the message's id, `msg_…`" } }) });
+const idParams = z.object({
+  id: z
+    .string()
+    .max(64)
+    .openapi({ param: { description: "the message's id, `msg_…`" } }),
+});
 
 const listRoute = contractRoute({
   method: "get",
@@ -86,7 +91,9 @@ const readAllRoute = contractRoute({
   summary: "Mark every message read",
   middleware: WRITE,
   request: { body: noBody },
-  responses: { 200: { description: "read", content: json(z.object({ marked: int.describe("how many were unread"), unread: z.literal(0) })) } },
+  responses: {
+    200: { description: "read", content: json(z.object({ marked: int.describe("how many were unread"), unread: z.literal(0) })) },
+  },
   errors: ["dependency_unavailable"],
 });
 
