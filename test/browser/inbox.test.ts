@@ -93,7 +93,10 @@ describe("the inbox", () => {
 
   it("in English, pages older messages, and a message with a link marks it read and goes there", async () => {
     const { context, page, shopperId } = await shopperOn("en-US");
-    const messages = Array.from({ length: 22 }, (_, i) => ({ title: `Message ${i}`, body: `Body ${i}` }));
+    const messages: Array<{ title: string; body: string; link?: string }> = Array.from({ length: 22 }, (_, i) => ({
+      title: `Message ${i}`,
+      body: `Body ${i}`,
+    }));
     messages.push({ title: "Your coupon", body: "Use it on the stores page", link: "/stores" });
     await deliver(shopperId, messages);
     await page.reload();

@@ -41,6 +41,7 @@ import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
 import { StoresView } from "./console/stores-view.ts";
 import { LivestreamsView } from "./console/livestreams-view.ts";
+import { FollowUpsView } from "./console/follow-ups-view.ts";
 import { InvoicesView } from "./console/invoices-view.ts";
 import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
@@ -91,6 +92,8 @@ const invoices = new InvoicesView(api);
 const stores = new StoresView(api);
 /** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
 const livestreams = new LivestreamsView(api);
+/** Follow-up sequences (issue 17): the builder with its preview, and each sequence's figures; opened by "Follow-ups" (or #follow-ups). */
+const followUps = new FollowUpsView(api);
 /** Member tiers (issue 16): the tier document, its form, history and audit, and the member lookup; opened by "Member tiers" (or #member-tiers). */
 const memberTiers = new MemberTiersView(api);
 /** Price protection (issue 16): the credits paid and their cost; opened by "Price protection" (or #price-protection). */
@@ -146,6 +149,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#member-tiers" && may(staff.role, "readSales")) memberTiers.open();
   if (location.hash === "#price-protection" && may(staff.role, "readSales")) priceProtection.open();
   if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
+  if (location.hash === "#follow-ups" && may(staff.role, "readFollowUps")) followUps.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -173,6 +177,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   memberTiers.close();
   priceProtection.close();
   crm.close();
+  followUps.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -17,6 +17,8 @@ import { storeCouponWords } from "../../../src/store-coupons/stats-words.ts";
 import { storesSection } from "./console-stores.ts";
 import { storeWords } from "../../../src/stores/store-words.ts";
 import { livestreamsSection } from "./console-livestreams.ts";
+import { followUpsSection } from "./console-follow-ups.ts";
+import { sequenceWords } from "../../../src/sequences/sequence-words.ts";
 import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
 import { membershipWords } from "../../../src/membership/membership-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
@@ -109,6 +111,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-member-tiers" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).memberTiers}</button>
           <button type="button" id="show-price-protection" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).priceProtection}</button>
           <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
+          <button type="button" id="show-follow-ups" class="secondary" data-capability="${needs("readFollowUps")}">${sequenceWords(lang).followUps}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -127,6 +130,7 @@ function page(lang: Lang, nonce: string) {
         ${memberTiersSection(lang)}
         ${priceProtectionSection(lang)}
         ${crmSection()}
+        ${followUpsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
