@@ -1,5 +1,5 @@
 import type { Sequence, sequenceDraftSchema } from "../../../src/sequences/sequence.ts";
-import { fillWords, type SequenceWords } from "../../../src/sequences/sequence-words.ts";
+import { fillWords, type SequenceWords, sequenceWords } from "../../../src/sequences/sequence-words.ts";
 import { renderTemplate } from "../../../src/sequences/template.ts";
 import type { z } from "zod";
 import type { CouponTemplate } from "./api-types.ts";
@@ -164,7 +164,11 @@ export class SequenceForm implements EditForm<Sequence, SequenceDraftInput> {
   private preview(row: HTMLElement): void {
     const w = this.words;
     const value = (name: string) => row.querySelector<HTMLInputElement | HTMLTextAreaElement>(`[name="${name}"]`)!.value;
-    const values = { name: w.sampleName, product: w.sampleProduct, coupon: value("couponTemplate") ? w.sampleCoupon : "" };
+    // Each language's message with that language's sample shopper and product.
+    const values = (lang: (typeof LANGS)[number]) => {
+      const sample = sequenceWords(lang);
+      return { name: sample.sampleName, product: sample.sampleProduct, coupon: value("couponTemplate") ? sample.sampleCoupon : "" };
+    };
     row
       .querySelector(".step-preview")!
       .replaceChildren(
@@ -173,8 +177,8 @@ export class SequenceForm implements EditForm<Sequence, SequenceDraftInput> {
           h(
             "div",
             { class: "step-preview-message", lang, "data-lang": lang },
-            h("strong", {}, renderTemplate(value(`title-${lang}`), values)),
-            h("p", {}, renderTemplate(value(`body-${lang}`), values)),
+            h("strong", {}, renderTemplate(value(`title-${lang}`), values(lang))),
+            h("p", {}, renderTemplate(value(`body-${lang}`), values(lang))),
           ),
         ),
       );
