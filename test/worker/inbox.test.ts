@@ -38,6 +38,14 @@ describe("the inbox API", () => {
     expect(await count.json()).toEqual({ unread: 5 });
   });
 
+  it("the badge's count issues no session: without a cookie it is 0, answered without one", async () => {
+    const stranger = new Shopper();
+    const answer = await stranger.request("/api/me/inbox/unread-count");
+    expect(answer.status).toBe(200);
+    expect(await answer.json()).toEqual({ unread: 0 });
+    expect(answer.headers.get("Set-Cookie")).toBeNull();
+  });
+
   it("marks one read (twice: the first time stays), then all", async () => {
     const shopper = await Shopper.create();
     const ids = await seedInbox(shopper.id, 3);
