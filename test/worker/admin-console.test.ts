@@ -194,6 +194,10 @@ describe("GET /admin: the marketer console", () => {
       "price-protection": "readSales",
       "show-crm": "readCrm",
       crm: "readCrm",
+      "show-follow-ups": "readFollowUps",
+      "follow-ups": "readFollowUps",
+      "new-sequence": "editFollowUps",
+      "sequence-editor": "editFollowUps",
     });
   });
 

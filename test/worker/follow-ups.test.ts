@@ -213,6 +213,26 @@ describe("the intake", () => {
     expect(enrolments.map((e) => [e.sequence_id, e.status, e.exit_reason])).toEqual([[seq.id, "exited", "purchase"]]);
   });
 
+  it("a segment sequence enrols on entering its segment and exits when the shopper enters another", async () => {
+    const seq = await sequence({
+      trigger: { kind: "segment_entered", segment: "at_risk" },
+      exit: { onPurchase: false, onSegmentLeft: true },
+    });
+    const day0 = nextShanghaiTen();
+    const shopperId = freshId("shp");
+    await insertTrigger("segment_entered", shopperId, day0 - DAY, { segment: "champions", runId: "r1" });
+    await insertTrigger("segment_entered", shopperId, day0, { segment: "at_risk", runId: "r2" });
+    await runFollowUps(env, day0);
+    expect((await enrolmentsOf(shopperId)).map((e) => [e.sequence_id, e.status])).toEqual([[seq.id, "active"]]);
+    // Not a purchase sequence: a paid order leaves it running.
+    await insertTrigger("order_paid", shopperId, day0 + HOUR, { orderId: freshId("ord") });
+    await runFollowUps(env, day0 + HOUR);
+    expect((await enrolmentsOf(shopperId))[0]).toMatchObject({ status: "active" });
+    await insertTrigger("segment_entered", shopperId, day0 + 2 * DAY, { segment: "loyal", runId: "r3" });
+    await runFollowUps(env, day0 + 2 * DAY);
+    expect((await enrolmentsOf(shopperId))[0]).toMatchObject({ status: "exited", exit_reason: "segment_left" });
+  });
+
   it("hands over to the `then` sequence when one completes", async () => {
     const next = await sequence({ name: "after", trigger: { kind: "checkout_abandoned" } });
     await sequence({
