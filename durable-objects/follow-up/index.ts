@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { OutboundMessage } from "../../src/channels/channel.ts";
+import type { MessageChannel, OutboundMessage } from "../../src/channels/channel.ts";
 import { MovableClock } from "../../src/clock.ts";
 import { databaseSettings } from "../../src/config.ts";
 import { CouponCatalog } from "../../src/coupons/coupon-catalog.ts";
@@ -70,6 +70,8 @@ export class FollowUp extends DurableObject<Env> {
   private state: State = EMPTY;
   /** The run under way: the alarm and a start arriving together share it. */
   private running: Promise<void> | null = null;
+  /** Where messages go beyond the inbox: the environment's channels (tests put stand-ins here). */
+  private outboundChannels: () => MessageChannel[] = () => externalChannels(this.env);
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -81,6 +83,11 @@ export class FollowUp extends DurableObject<Env> {
   /** The object's clock, for tests (src/clock.ts). Static: no part of its RPC surface. */
   static clockOf(followUp: FollowUp): MovableClock {
     return followUp.clock;
+  }
+
+  /** Replaces the object's channels (tests only: a stand-in that records or refuses). */
+  static useChannels(followUp: FollowUp, channels: MessageChannel[]): void {
+    followUp.outboundChannels = () => channels;
   }
 
   /**
@@ -168,7 +175,7 @@ export class FollowUp extends DurableObject<Env> {
       };
       const outcome = await withDatabase(databaseSettings(this.env), (db) => recordStepSent(db, send));
       if (outcome.outcome === "ended") return { outcome: "ended", reason: outcome.exitReason ?? outcome.status };
-      const channels = externalChannels(this.env);
+      const channels = this.outboundChannels();
       const delivery =
         outcome.outcome === "sent" && channels.length > 0
           ? [
@@ -251,7 +258,7 @@ export class FollowUp extends DurableObject<Env> {
   /** Sends what the channels still owe; answers false while some remain to try again. */
   private async deliverChannels(): Promise<boolean> {
     if (this.state.channels.length === 0) return true;
-    const channels = externalChannels(this.env);
+    const channels = this.outboundChannels();
     const left: ChannelDelivery[] = [];
     for (const delivery of this.state.channels) {
       const done = [...delivery.done];

@@ -2,6 +2,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { FollowUp } from "../../durable-objects/follow-up/index.ts";
+import type { MessageChannel, OutboundMessage } from "../../src/channels/channel.ts";
 import type { EnrolmentStart } from "../../src/sequences/trigger-intake.ts";
 import { SequenceCatalog } from "../../src/sequences/sequence-catalog.ts";
 import { CouponCatalog } from "../../src/coupons/coupon-catalog.ts";
@@ -278,5 +279,39 @@ describe("the intake", () => {
     await wakeAt(enrolmentId, day0);
     await wakeAt(enrolmentId, day0 + DAY);
     expect(await inboxOf(shopperId)).toHaveLength(2);
+  });
+});
+
+describe("channels beyond the inbox", () => {
+  it("sends each step to every channel once by its key, retries a channel that refused, and records who took it", async () => {
+    await sequence();
+    const day0 = nextShanghaiTen();
+    const { enrolmentId } = await enrol(day0);
+    const received: OutboundMessage[] = [];
+    let refuse = 1;
+    const flaky: MessageChannel = {
+      name: "flaky",
+      async send(message) {
+        if (refuse-- > 0) throw new Error("not now");
+        received.push(message);
+      },
+    };
+    const steady: MessageChannel = { name: "steady", send: async (message) => void received.push(message) };
+    await runInDurableObject(followUp(enrolmentId), (instance: FollowUp) => FollowUp.useChannels(instance, [flaky, steady]));
+    await wakeAt(enrolmentId, day0);
+    // steady took it; flaky refused once, so the object wakes again soon for it alone.
+    expect(received.map((m) => m.idempotencyKey)).toEqual([`${enrolmentId}:0`]);
+    const status = await statusOf(enrolmentId);
+    expect(status).toMatchObject({ channelsPending: 1, alarm: day0 + 60_000 });
+    await wakeAt(enrolmentId, day0 + 60_000);
+    expect(received.map((m) => m.idempotencyKey)).toEqual([`${enrolmentId}:0`, `${enrolmentId}:0`]);
+    expect(received[0]).toMatchObject({ locale: "zh-CN", title: "第 0 天", body: "亲爱的顾客，您的订单 怎么样？" });
+    expect(await statusOf(enrolmentId)).toMatchObject({ channelsPending: 0, alarm: day0 + DAY });
+    const [send] = await withPostgres(
+      async (pool) =>
+        (await pool.query<{ channels: string[] }>("select channels from sequence_sends where idempotency_key = $1", [`${enrolmentId}:0`]))
+          .rows,
+    );
+    expect(send!.channels.sort()).toEqual(["flaky", "steady"]);
   });
 });
