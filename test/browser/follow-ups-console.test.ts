@@ -111,6 +111,11 @@ describe("the console's Follow-ups view", () => {
     expect(await row.locator('[data-cell="completed"]').textContent()).toBe("1");
     await page.screenshot({ path: screenshotPath("follow-ups-list"), fullPage: true });
 
+    // Its audit log names who created it.
+    await row.locator('[data-action="audit"]').click();
+    await expect.poll(() => page.locator("#details").textContent(), POLL).toContain(`${id} v1`);
+    expect(await page.locator("#details").textContent()).toContain("create");
+
     // Edit: the builder opens with the saved steps, the id fixed.
     await row.locator('[data-action="edit"]').click();
     await expect.poll(() => page.locator("#sequence-editor [name=id]").isEditable(), POLL).toBe(false);

@@ -143,6 +143,18 @@ export class AdminApi {
   updateSequence = (id: string, draft: SequenceDraftInput, expectedVersion: number) =>
     this.call<{ sequence: Sequence }>("PUT", `/sequences/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
   sequenceFigures = (id: string) => this.call<{ figures: SequenceFigures }>("GET", `/sequences/${encodeURIComponent(id)}/figures`);
+  sequenceAudit = (id: string) =>
+    this.call<{
+      entries: Array<{
+        id: number;
+        at: number;
+        actor: string;
+        action: "create" | "update";
+        version: number;
+        before: Sequence | null;
+        after: Sequence;
+      }>;
+    }>("GET", `/sequences/${encodeURIComponent(id)}/audit`);
   sequenceHistory = (id: string) => this.call<{ id: string; versions: Sequence[] }>("GET", `/sequences/${encodeURIComponent(id)}/history`);
   createCoupon = (draft: CouponDraftInput) => this.call<CouponTemplateFigures>("POST", "/coupons", draft);
   updateCoupon = (id: string, draft: CouponDraftInput, expectedVersion: number) =>

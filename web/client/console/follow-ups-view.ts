@@ -5,6 +5,8 @@ import { fillWords, type SequenceWords, sequenceWords } from "../../../src/seque
 import type { AdminApi } from "./admin-api.ts";
 import { needs } from "./capabilities.ts";
 import { byId, h } from "./dom.ts";
+import { showAuditRows } from "./audit-view.ts";
+import { flash } from "./flash.ts";
 import { showVersions } from "./history-view.ts";
 import { type SequenceDraftInput, SequenceForm } from "./sequence-form.ts";
 import { VersionedEditor } from "./versioned-editor.ts";
@@ -14,7 +16,7 @@ import { VersionedEditor } from "./versioned-editor.ts";
  * (./livestreams-view.ts): every sequence with its trigger, its steps' times and its figures
  * (enrolled, sent per step, exited, completed: `GET /sequences/{id}/figures`); the builder to
  * create and edit them (./sequence-form.ts, with each step's preview in both languages); each
- * sequence's history. Read on opening, on "Refresh" and after every save.
+ * sequence's history and audit log. Read on opening, on "Refresh" and after every save.
  */
 export class FollowUpsView {
   private readonly api: AdminApi;
@@ -147,8 +149,21 @@ export class FollowUpsView {
           w.edit,
         ),
         h("button", { type: "button", class: "secondary", "data-action": "history", onclick: () => void this.history(s) }, w.history),
+        h(
+          "button",
+          { type: "button", class: "secondary", "data-action": "audit", ...needs("readAudit"), onclick: () => void this.audit(s) },
+          w.audit,
+        ),
       ),
     );
+  }
+
+  private async audit(s: Sequence): Promise<void> {
+    const w = this.words;
+    const result = await this.api.sequenceAudit(s.id);
+    if (!result.ok) return flash(fillWords(w.failedRead, { message: result.error.message }), true);
+    const rows = result.data.entries.map((entry) => ({ ...entry, subject: `${entry.after.id} v${entry.version}` }));
+    showAuditRows(`${s.name} (${s.id})`, rows, changedFields, [w.h_when, w.h_who, w.h_action, w.col_sequence, w.h_what]);
   }
 
   private async history(s: Sequence): Promise<void> {
