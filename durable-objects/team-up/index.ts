@@ -7,6 +7,7 @@ import { expireTeam, joinTeam, startTeam, type Team, teamAlarmAt } from "../../s
 import type { TeamCampaign } from "../../src/teams/team-campaign.ts";
 import { teamCouponId } from "../../src/teams/team-coupon.ts";
 import type { TeamSummary } from "../team-campaign-roster/index.ts";
+import { queueEvents } from "../../workers/storefront/api/event-queue.ts";
 
 /** What a start or a join answers: the team, whether this call completed it, and whether it is a retry's answer. */
 export interface TeamAnswer {
@@ -33,6 +34,8 @@ interface State {
   revision: number;
   /** The newest revision the roster confirmed. */
   rosterHeard: number;
+  /** Issue 17: the expired team's `team_failed` events are on the events queue (absent in state written before). */
+  failureTold?: boolean;
 }
 
 const STATE_KEY = "state";
@@ -186,7 +189,7 @@ export class TeamUp extends DurableObject<Env> {
   /** The alarm: now while anything is owed (later after a failed delivery), else at the team's expiry while open, else none. */
   private schedule(afterFailure: boolean): void {
     const now = this.clock.now();
-    const owed = this.state.pending.length > 0 || this.state.revision > this.state.rosterHeard;
+    const owed = this.owed();
     const expiry = this.state.team ? teamAlarmAt(this.state.team) : null;
     const candidates = [owed ? (afterFailure ? now + DELIVERY_RETRY_MS : now) : null, expiry].filter((at): at is number => at !== null);
     if (candidates.length === 0) void this.ctx.storage.deleteAlarm();
@@ -205,7 +208,8 @@ export class TeamUp extends DurableObject<Env> {
     // Joins keep changing the team while a delivery waits on a pool or the roster: go round
     // again for what they added, a few times, and leave the rest to the alarm.
     for (let round = 0; round < DELIVERY_ROUNDS && this.owed(); round++) {
-      const arrived = (this.state.pending.length === 0 || (await this.deliverGrants())) && (await this.noticeRoster());
+      const arrived =
+        (this.state.pending.length === 0 || (await this.deliverGrants())) && (await this.noticeRoster()) && (await this.tellFailure());
       if (!arrived) {
         this.schedule(true);
         return false;
@@ -216,7 +220,41 @@ export class TeamUp extends DurableObject<Env> {
   }
 
   private owed(): boolean {
-    return this.state.pending.length > 0 || this.state.revision > this.state.rosterHeard;
+    return this.state.pending.length > 0 || this.state.revision > this.state.rosterHeard || this.failureOwed();
+  }
+
+  /** An expired team whose members have not yet been told of (issue 17: a follow-up sequence's trigger). */
+  private failureOwed(): boolean {
+    return this.state.team?.status === "expired" && this.state.failureTold !== true;
+  }
+
+  /**
+   * Puts a `team_failed` event per member on the events queue, once (ids `<team>:failed:<seat>`,
+   * so a retry after a lost answer is the same events, stored once); its consumer writes each
+   * one's `team_failed` trigger beside it.
+   */
+  private async tellFailure(): Promise<boolean> {
+    if (!this.failureOwed()) return true;
+    const team = this.state.team!;
+    try {
+      await queueEvents(
+        this.env,
+        team.members.map((member, seat) => ({
+          id: `${team.id}:failed:${seat}`,
+          type: "team_failed" as const,
+          shopperId: member.shopperId,
+          at: team.expiresAt,
+          device: "unknown" as const,
+          teamId: team.id,
+          campaignId: team.campaignId,
+        })),
+      );
+    } catch (error) {
+      console.error(`team ${team.id}: its team_failed events were not queued: ${redactSecrets((error as Error).message)}`);
+      return false;
+    }
+    this.save({ failureTold: true });
+    return true;
   }
 
   /** Tells the roster the team's newest state, if it has not heard it. */

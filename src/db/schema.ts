@@ -727,6 +727,8 @@ export const sequenceEnrolments = pgTable(
   (table) => [
     uniqueIndex("sequence_enrolments_once").on(table.sequenceId, table.triggerId),
     index("sequence_enrolments_shopper").on(table.shopperId, table.status),
+    // The follow-up job's every-minute sweep for overdue steps reads only the active ones.
+    index("sequence_enrolments_due").on(table.nextAt).where(sql`${table.status} = 'active'`),
   ],
 );
 

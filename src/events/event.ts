@@ -98,6 +98,8 @@ const serverEvents = {
   /** `leaderId`: who leads the team the shopper joined, the join's inviter when no share link says otherwise. */
   team_joined: { teamId: shortText(96), campaignId: shortText(64), leaderId: shortText(96).optional() },
   team_completed: { teamId: shortText(96), campaignId: shortText(64), amount },
+  /** Issue 17: the shopper was in a team that ran out of time unfilled (written by the team's object when it expires). */
+  team_failed: { teamId: shortText(96), campaignId: shortText(64) },
 } as const;
 
 export type BrowserEventType = keyof typeof browserEvents;

@@ -397,6 +397,17 @@ const en = {
   pointsLine: "Points",
   memberPriceLine: "Member price ({percent} % off)",
   sale_memberPrice: "Member price ({tier}): {price}, {percent} % off",
+  followUp_nameFallback: "there",
+  followUp_productFallback: "your order",
+  inbox_link: "Inbox",
+  inbox_unread: "{n} unread",
+  inbox_title: "Inbox",
+  inbox_empty: "No messages yet. Offers and follow-ups after your orders arrive here.",
+  inbox_markAllRead: "Mark all as read",
+  inbox_markRead: "Mark as read",
+  inbox_new: "New",
+  inbox_open: "Open",
+  inbox_more: "Older messages",
 };
 
 export type MessageKey = keyof typeof en;
@@ -791,6 +802,17 @@ const zh: Messages = {
   pointsLine: "积分抵扣",
   memberPriceLine: "会员价（优惠 {percent}%）",
   sale_memberPrice: "会员价（{tier}）：{price}，优惠 {percent}%",
+  followUp_nameFallback: "亲爱的顾客",
+  followUp_productFallback: "您的订单",
+  inbox_link: "消息",
+  inbox_unread: "{n} 条未读",
+  inbox_title: "消息中心",
+  inbox_empty: "还没有消息。下单后的关怀和优惠会发到这里。",
+  inbox_markAllRead: "全部标为已读",
+  inbox_markRead: "标为已读",
+  inbox_new: "新",
+  inbox_open: "查看",
+  inbox_more: "更早的消息",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };

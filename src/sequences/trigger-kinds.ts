@@ -14,6 +14,7 @@ export const TRIGGER_OF_EVENT: Readonly<Record<string, TriggerKind>> = {
   order_paid: "order_paid",
   order_cancelled: "checkout_abandoned",
   order_expired: "checkout_abandoned",
+  team_failed: "team_failed",
 };
 
 /** A trigger's id: its kind and the id of what raised it, so each is written once. */

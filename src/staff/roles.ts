@@ -64,6 +64,10 @@ export const ADMITS = {
   readSegments: ["owner", "marketer", "analyst"],
   /** Recomputing the RFM segments now (issue 17): writes every shopper's scores and follow-up triggers. */
   runSegments: ["owner", "marketer"],
+  /** Follow-up sequences and their figures (issue 17): advisers read what their shoppers are sent. */
+  readFollowUps: ["owner", "marketer", "analyst", "adviser"],
+  /** Building and editing follow-up sequences (issue 17): marketers, as with every promotion. */
+  editFollowUps: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -204,6 +204,10 @@ describe("GET /admin: the marketer console", () => {
       segments: "readSegments",
       "run-segments": "runSegments",
       "segment-lookup": "readShoppers",
+      "show-follow-ups": "readFollowUps",
+      "follow-ups": "readFollowUps",
+      "new-sequence": "editFollowUps",
+      "sequence-editor": "editFollowUps",
     });
   });
 

@@ -323,6 +323,13 @@ describe("GET /api/openapi.json", () => {
       "PUT /admin/api/adviser-board/settings": "editAdviserBoard",
       "GET /admin/api/adviser-board/{id}/history": "readSales",
       "GET /admin/api/adviser-board/{id}/audit": "readAudit",
+      "GET /admin/api/sequences": "readFollowUps",
+      "POST /admin/api/sequences": "editFollowUps",
+      "GET /admin/api/sequences/{id}": "readFollowUps",
+      "PUT /admin/api/sequences/{id}": "editFollowUps",
+      "GET /admin/api/sequences/{id}/figures": "readFollowUps",
+      "GET /admin/api/sequences/{id}/history": "readSales",
+      "GET /admin/api/sequences/{id}/audit": "readAudit",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -107,6 +107,13 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "POST /segments/runs": "runSegments",
   "GET /segments/shoppers/:id": "readShoppers",
   "GET /segments/:segment/export.csv": "readSegments",
+  "GET /sequences": "readFollowUps",
+  "POST /sequences": "editFollowUps",
+  "GET /sequences/:id": "readFollowUps",
+  "PUT /sequences/:id": "editFollowUps",
+  "GET /sequences/:id/figures": "readFollowUps",
+  "GET /sequences/:id/history": "readSales",
+  "GET /sequences/:id/audit": "readAudit",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

@@ -41,6 +41,7 @@ import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
 import { StoresView } from "./console/stores-view.ts";
 import { LivestreamsView } from "./console/livestreams-view.ts";
+import { FollowUpsView } from "./console/follow-ups-view.ts";
 import { InvoicesView } from "./console/invoices-view.ts";
 import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
@@ -93,6 +94,8 @@ const invoices = new InvoicesView(api);
 const stores = new StoresView(api);
 /** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
 const livestreams = new LivestreamsView(api);
+/** Follow-up sequences (issue 17): the builder with its preview, and each sequence's figures; opened by "Follow-ups" (or #follow-ups). */
+const followUps = new FollowUpsView(api);
 /** Member tiers (issue 16): the tier document, its form, history and audit, and the member lookup; opened by "Member tiers" (or #member-tiers). */
 const memberTiers = new MemberTiersView(api);
 /** Price protection (issue 16): the credits paid and their cost; opened by "Price protection" (or #price-protection). */
@@ -154,6 +157,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
   if (location.hash === "#response-times" && may(staff.role, "readAdviserBoard")) adviserBoard.open();
   if (location.hash === "#segments" && may(staff.role, "readSegments")) segments.open();
+  if (location.hash === "#follow-ups" && may(staff.role, "readFollowUps")) followUps.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -183,6 +187,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   crm.close();
   adviserBoard.close();
   segments.close();
+  followUps.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

@@ -1,3 +1,6 @@
+import type { Sequence } from "../../../src/sequences/sequence.ts";
+import type { SequenceFigures } from "../../../src/sequences/sequence-figures.ts";
+import type { SequenceDraftInput } from "./sequence-form.ts";
 import type {
   ApiProblem,
   AuditTrail,
@@ -136,6 +139,25 @@ export class AdminApi {
     this.call<ExperimentSaved>("POST", `/experiments/${encodeURIComponent(key)}/${action}`);
   experimentResults = (key: string) => this.call<ExperimentResults>("GET", `/experiments/${encodeURIComponent(key)}/results`);
   coupons = () => this.call<CouponList>("GET", "/coupons");
+  /** Follow-up sequences (issue 17). */
+  sequences = () => this.call<{ sequences: Sequence[] }>("GET", "/sequences");
+  createSequence = (draft: SequenceDraftInput) => this.call<{ sequence: Sequence }>("POST", "/sequences", draft);
+  updateSequence = (id: string, draft: SequenceDraftInput, expectedVersion: number) =>
+    this.call<{ sequence: Sequence }>("PUT", `/sequences/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
+  sequenceFigures = (id: string) => this.call<{ figures: SequenceFigures }>("GET", `/sequences/${encodeURIComponent(id)}/figures`);
+  sequenceAudit = (id: string) =>
+    this.call<{
+      entries: Array<{
+        id: number;
+        at: number;
+        actor: string;
+        action: "create" | "update";
+        version: number;
+        before: Sequence | null;
+        after: Sequence;
+      }>;
+    }>("GET", `/sequences/${encodeURIComponent(id)}/audit`);
+  sequenceHistory = (id: string) => this.call<{ id: string; versions: Sequence[] }>("GET", `/sequences/${encodeURIComponent(id)}/history`);
   createCoupon = (draft: CouponDraftInput) => this.call<CouponTemplateFigures>("POST", "/coupons", draft);
   updateCoupon = (id: string, draft: CouponDraftInput, expectedVersion: number) =>
     this.call<CouponTemplateFigures>("PUT", `/coupons/${encodeURIComponent(id)}`, { ...draft, expectedVersion });

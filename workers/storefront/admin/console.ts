@@ -17,6 +17,8 @@ import { storeCouponWords } from "../../../src/store-coupons/stats-words.ts";
 import { storesSection } from "./console-stores.ts";
 import { storeWords } from "../../../src/stores/store-words.ts";
 import { livestreamsSection } from "./console-livestreams.ts";
+import { followUpsSection } from "./console-follow-ups.ts";
+import { sequenceWords } from "../../../src/sequences/sequence-words.ts";
 import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
 import { membershipWords } from "../../../src/membership/membership-words.ts";
 import { segmentsSection } from "./console-segments.ts";
@@ -115,6 +117,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
           <button type="button" id="show-adviser-board" class="secondary" data-capability="${needs("readAdviserBoard")}">${boardWords(lang).responseTimes}</button>
           <button type="button" id="show-segments" class="secondary" data-capability="${needs("readSegments")}">${segmentWords(lang).segments}</button>
+          <button type="button" id="show-follow-ups" class="secondary" data-capability="${needs("readFollowUps")}">${sequenceWords(lang).followUps}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -135,6 +138,7 @@ function page(lang: Lang, nonce: string) {
         ${crmSection()}
         ${adviserBoardSection(lang)}
         ${segmentsSection(lang)}
+        ${followUpsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

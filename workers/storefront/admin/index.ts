@@ -31,6 +31,7 @@ import { adminPriceProtection } from "./price-protection.ts";
 import { adminPointsRefunds } from "./points-refunds.ts";
 import { adminAdviserBoard } from "./adviser-board.ts";
 import { adminSegments } from "./segments.ts";
+import { adminSequences } from "./sequences.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -120,4 +121,5 @@ export const adminApi = contractApp()
   .route("/", adminPointsRefunds)
   .route("/", adminCrm)
   .route("/", adminAdviserBoard)
-  .route("/", adminSegments);
+  .route("/", adminSegments)
+  .route("/", adminSequences);

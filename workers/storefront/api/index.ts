@@ -25,6 +25,7 @@ import { storeStaffApi } from "./store-staff.ts";
 import { stores } from "./stores.ts";
 import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
+import { inbox } from "./inbox.ts";
 
 const sessionSchema = z.object({ shopperId: z.string() }).openapi("Session");
 
@@ -102,4 +103,5 @@ export const api = contractApp()
   .route("/", storeRedemptions)
   .route("/", invoices)
   .route("/", membership)
-  .route("/", crmApi);
+  .route("/", crmApi)
+  .route("/", inbox);

@@ -12,6 +12,7 @@ import { pageLang } from "./lang.ts";
 import { layout, pageResponse, preloadHeaders, type PageOptions } from "./layout.ts";
 import { notFoundPage } from "./not-found-page.ts";
 import { mePage } from "./me-page.ts";
+import { inboxPage } from "./inbox-page.ts";
 import { orderPage } from "./order-page.ts";
 import { HOME_PATH, PAGE_CACHE, pageCacheKey, salePagePath } from "./page-cache.ts";
 import { salePage } from "./sale-page.ts";
@@ -62,6 +63,8 @@ export const pages = new Hono<AppEnv>()
   })
   // The shopper's own profile (issue 13): a shell; its script reads /api/me/profile with the session.
   .get("/me", (c) => privatePage(c, (lang) => ({ title: messages(lang).profileTitle, body: mePage(lang), script: "me" })))
+  // The shopper's inbox (issue 17): a shell; its script reads /api/me/inbox with the session.
+  .get("/inbox", (c) => privatePage(c, (lang) => ({ title: messages(lang).inbox_title, body: inboxPage(lang), script: "inbox" })))
   // Team-up red packets (issue 14): the running campaigns, and a team's share page. The API says whether a team exists.
   .get("/teams", (c) => privatePage(c, (lang) => ({ title: messages(lang).teamsTitle, body: teamCampaignsPage(lang), script: "team" })))
   // The store finder (issue 15): a shell; its script reads /api/stores with the shopper's location or city.

@@ -3,6 +3,7 @@ import { html, raw } from "hono/html";
 import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } from "hono/utils/html";
 import { messages, type Lang, type Messages } from "../../../src/i18n/messages.ts";
 import { assets } from "../assets.ts";
+import { inboxLink } from "./inbox-page.ts";
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -68,6 +69,7 @@ export function layout(page: PageOptions): Markup {
         <a class="stores-link" href="/stores">${t.storesLink}</a>
         <a class="live-link" href="/live">${t.liveLink}</a>
         <a class="me" href="/me">${t.myProfile}</a>
+        ${inboxLink(t)}
         <a class="lang" href="${page.path}?lang=${other}" hreflang="${other}">${t.language}</a>
       </nav>
     </header>

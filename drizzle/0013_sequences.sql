@@ -1,0 +1,1 @@
+CREATE INDEX "sequence_enrolments_due" ON "sequence_enrolments" USING btree ("next_at") WHERE "sequence_enrolments"."status" = 'active';

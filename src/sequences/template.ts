@@ -1,0 +1,30 @@
+/**
+ * A step's message template (issue 17): text with placeholders in braces, filled per shopper
+ * when the step is sent. Only the names below exist; any other brace pair is refused when the
+ * sequence is saved ("unknown placeholder"), so a shopper never reads `{nmae}`.
+ */
+export const PLACEHOLDERS = ["name", "product", "coupon"] as const;
+export type Placeholder = (typeof PLACEHOLDERS)[number];
+export type PlaceholderValues = Record<Placeholder, string>;
+
+const BRACES = /\{([^{}]*)\}/g;
+
+/** What is wrong with a template's placeholders, each once; `{coupon}` needs the step to grant a coupon. */
+export function placeholderProblems(text: string, step: { couponGranted: boolean }): string[] {
+  const problems = new Set<string>();
+  for (const [, name] of text.matchAll(BRACES)) {
+    if (!(PLACEHOLDERS as readonly string[]).includes(name ?? "")) {
+      problems.add(`unknown placeholder {${name}}: use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
+    } else if (name === "coupon" && !step.couponGranted) {
+      problems.add("{coupon} needs the step to grant a coupon (couponTemplate)");
+    }
+  }
+  return [...problems];
+}
+
+/** The template with each placeholder filled; unknown ones (never saved) are left as written. */
+export function renderTemplate(text: string, values: PlaceholderValues): string {
+  return text.replace(BRACES, (whole, name: string) =>
+    (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole,
+  );
+}

@@ -1,0 +1,34 @@
+import { html } from "hono/html";
+import { type Messages, messages, type Lang } from "../../../src/i18n/messages.ts";
+import { assets } from "../assets.ts";
+import type { Markup } from "./layout.ts";
+
+/**
+ * The header's inbox link with its unread badge (issue 17), on every page: the badge is
+ * empty in the HTML (shared pages are cached at the edge for every shopper alike) and filled
+ * by its own small script (web/client/inbox-badge.page.ts) from `GET /api/me/inbox/unread-count`.
+ */
+export function inboxLink(t: Messages): Markup {
+  const script = assets.scripts["inbox-badge"];
+  return html`<a class="inbox-link" href="/inbox">${t.inbox_link}<span class="inbox-badge" id="inbox-badge" hidden></span></a>${
+    script ? html`<script type="module" src="${script}"></script>` : ""
+  }`;
+}
+
+/**
+ * The shopper's inbox (issue 17): a shell only, like the profile page; its script
+ * (web/client/inbox.page.ts) reads `/api/me/inbox` with the shopper's own session, marks a
+ * message read when it is opened, and all at once with the button.
+ */
+export function inboxPage(lang: Lang): Markup {
+  const t = messages(lang);
+  return html`<article class="inbox" id="inbox" data-state="loading">
+    <div class="inbox-head">
+      <h1>${t.inbox_title}</h1>
+      <button type="button" class="inbox-read-all" id="inbox-read-all" hidden>${t.inbox_markAllRead}</button>
+    </div>
+    <p class="status" id="inbox-status" role="status">${t.loading}</p>
+    <ol class="inbox-list" id="inbox-list"></ol>
+    <button type="button" class="inbox-more" id="inbox-more" hidden>${t.inbox_more}</button>
+  </article>`;
+}
