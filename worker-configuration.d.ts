@@ -34,11 +34,12 @@ interface __BaseEnv_Env {
 	COUPON_POOL: DurableObjectNamespace<import("./workers/storefront/index").CouponPool>;
 	TEAM_UP: DurableObjectNamespace<import("./workers/storefront/index").TeamUp>;
 	TEAM_CAMPAIGN_ROSTER: DurableObjectNamespace<import("./workers/storefront/index").TeamCampaignRoster>;
+	CONVERSATION: DurableObjectNamespace<import("./workers/storefront/index").Conversation>;
 }
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./workers/storefront/index");
-		durableNamespaces: "SkuSale" | "MetricsHub" | "CouponPool" | "TeamUp" | "TeamCampaignRoster";
+		durableNamespaces: "SkuSale" | "MetricsHub" | "CouponPool" | "TeamUp" | "TeamCampaignRoster" | "Conversation";
 	}
 	interface Env extends __BaseEnv_Env {}
 }

@@ -120,6 +120,7 @@ export function runBundle(
     COUPON_POOL: { type: "durable-object" as const, worker: objectsWorker, exportName: "CouponPool" },
     TEAM_UP: { type: "durable-object" as const, worker: objectsWorker, exportName: "TeamUp" },
     TEAM_CAMPAIGN_ROSTER: { type: "durable-object" as const, worker: objectsWorker, exportName: "TeamCampaignRoster" },
+    CONVERSATION: { type: "durable-object" as const, worker: objectsWorker, exportName: "Conversation" },
     DATABASE_URL: text(vars.DATABASE_URL),
     NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
     UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
@@ -139,6 +140,7 @@ export function runBundle(
     CouponPool: { type: "durable-object" as const, storage: "sqlite" as const },
     TeamUp: { type: "durable-object" as const, storage: "sqlite" as const },
     TeamCampaignRoster: { type: "durable-object" as const, storage: "sqlite" as const },
+    Conversation: { type: "durable-object" as const, storage: "sqlite" as const },
   };
   const objects = options.objectsApart ? [{ config: { ...config("objects"), env, exports: durableObjects } }] : [];
   return new Miniflare({

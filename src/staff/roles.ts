@@ -53,6 +53,10 @@ export const ADMITS = {
   editCrm: ["owner", "marketer"],
   /** CRM API keys (issue 16): they grant points and benefits, so only an owner creates and revokes them. */
   manageCrmKeys: ["owner"],
+  /** Adviser chat (issue 17): an adviser's own conversations, with the shopper's profile beside them; an owner sees every one. */
+  serveShoppers: ["owner", "adviser"],
+  /** The advisers' roster and shifts (issue 17): who serves shoppers, and whose shoppers move when one leaves. */
+  manageAdvisers: ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

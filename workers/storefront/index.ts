@@ -20,6 +20,7 @@ export { MetricsHub } from "../../durable-objects/metrics-hub/index.ts";
 export { CouponPool } from "../../durable-objects/coupon-pool/index.ts";
 export { TeamCampaignRoster } from "../../durable-objects/team-campaign-roster/index.ts";
 export { TeamUp } from "../../durable-objects/team-up/index.ts";
+export { Conversation } from "../../durable-objects/conversation/index.ts";
 
 /**
  * The storefront Worker: every edge route in one place.
