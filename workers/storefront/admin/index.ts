@@ -29,6 +29,8 @@ import { adminInvoices } from "./invoices.ts";
 import { adminMemberTiers } from "./member-tiers.ts";
 import { adminPriceProtection } from "./price-protection.ts";
 import { adminPointsRefunds } from "./points-refunds.ts";
+import { adminAdvisers } from "./advisers.ts";
+import { adminConversations } from "./conversations.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -116,4 +118,6 @@ export const adminApi = contractApp()
   .route("/", adminMemberTiers)
   .route("/", adminPriceProtection)
   .route("/", adminPointsRefunds)
-  .route("/", adminCrm);
+  .route("/", adminCrm)
+  .route("/", adminAdvisers)
+  .route("/", adminConversations);
