@@ -1,6 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
 import { adviserFor } from "../../src/advisers/assignment-store.ts";
-import { type Author, type ChatMessage, type ChatServerFrame, chatClientFrameSchema, type ConversationStatus } from "../../src/advisers/chat-frames.ts";
+import {
+  type Author,
+  type ChatMessage,
+  type ChatServerFrame,
+  chatClientFrameSchema,
+  type ConversationStatus,
+} from "../../src/advisers/chat-frames.ts";
 import { CHAT_LIMITS } from "../../src/advisers/chat-limits.ts";
 import {
   appendMessage,
@@ -139,7 +145,8 @@ export class Conversation extends DurableObject<Env> {
     return this.serially(async () => {
       const current = this.state.current;
       if (!this.state.ids.includes(conversationId)) return fail("not_found", "no such conversation");
-      if (current?.id !== conversationId) return fail("conversation_resolved", "a newer conversation of this shopper is open; work in that one");
+      if (current?.id !== conversationId)
+        return fail("conversation_resolved", "a newer conversation of this shopper is open; work in that one");
       const changed = await this.database(async (db) => succeed(await setStatus(db, conversationId, status, this.clock.now())));
       if (!changed.ok) return changed;
       this.state = { ...this.state, current: { id: conversationId, status } };
@@ -154,7 +161,10 @@ export class Conversation extends DurableObject<Env> {
     const side = request.headers.get(CHAT_ROLE_HEADER);
     const authorId = request.headers.get(CHAT_AUTHOR_HEADER);
     if ((side !== "shopper" && side !== "adviser") || !authorId || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
-      return Response.json({ error: { code: "invalid_request", message: "a chat socket is opened through /api/chat/socket" } }, { status: 400 });
+      return Response.json(
+        { error: { code: "invalid_request", message: "a chat socket is opened through /api/chat/socket" } },
+        { status: 400 },
+      );
     }
     if (side === "shopper") {
       const owned = this.claim(authorId);
@@ -162,7 +172,10 @@ export class Conversation extends DurableObject<Env> {
     }
     if (this.ctx.getWebSockets(side).length >= CHAT_LIMITS.socketsPerSide) {
       const message = `too many chat sockets on this conversation (at most ${CHAT_LIMITS.socketsPerSide}); close one and retry`;
-      return Response.json({ error: { code: "rate_limited", message } }, { status: statusOf("rate_limited"), headers: { "Retry-After": "5" } });
+      return Response.json(
+        { error: { code: "rate_limited", message } },
+        { status: statusOf("rate_limited"), headers: { "Retry-After": "5" } },
+      );
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [side]);
@@ -186,7 +199,11 @@ export class Conversation extends DurableObject<Env> {
     const frame = chatClientFrameSchema.safeParse(parsed);
     if (!frame.success) {
       const problem = frame.error.issues[0]?.message ?? "not a chat frame";
-      send(socket, { type: "error", code: "invalid_request", message: `expected {"type":"send","body","clientKey"} or {"type":"ping"}: ${problem}` });
+      send(socket, {
+        type: "error",
+        code: "invalid_request",
+        message: `expected {"type":"send","body","clientKey"} or {"type":"ping"}: ${problem}`,
+      });
       return;
     }
     if (frame.data.type === "ping") {
@@ -207,7 +224,8 @@ export class Conversation extends DurableObject<Env> {
       clientKey: frame.data.clientKey,
       conversationId: side === "adviser" ? this.state.current?.id : undefined,
     });
-    if (!posted.ok) send(socket, { type: "error", code: posted.error.code, message: posted.error.message, clientKey: frame.data.clientKey });
+    if (!posted.ok)
+      send(socket, { type: "error", code: posted.error.code, message: posted.error.message, clientKey: frame.data.clientKey });
     // A replay was not broadcast; its sender still learns it is stored.
     else if (posted.value.replayed) send(socket, { type: "message", message: posted.value.message });
   }

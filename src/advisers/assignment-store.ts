@@ -48,7 +48,10 @@ export async function adviserFor(db: Database, shopperId: string, now: number): 
         target: adviserAssignments.shopperId,
         set: { adviserId: pick.adviserId, assignedAt: new Date(now), reason: "round_robin" },
       });
-    await tx.update(advisers).set({ lastAssignedAt: new Date(stamp) }).where(eq(advisers.id, pick.adviserId));
+    await tx
+      .update(advisers)
+      .set({ lastAssignedAt: new Date(stamp) })
+      .where(eq(advisers.id, pick.adviserId));
     const [row] = await tx.select({ displayName: advisers.displayName }).from(advisers).where(eq(advisers.id, pick.adviserId));
     return succeed({ adviserId: pick.adviserId, displayName: row!.displayName, assigned: true });
   });
@@ -77,7 +80,10 @@ export async function removeAdviser(db: Database, adviserId: string, now: number
       served.map((row) => row.shopperId),
       now,
     );
-    await tx.update(advisers).set({ removedAt: new Date(now), onShift: false }).where(eq(advisers.id, adviserId));
+    await tx
+      .update(advisers)
+      .set({ removedAt: new Date(now), onShift: false })
+      .where(eq(advisers.id, adviserId));
     if (moves.size > 0) {
       const pairs = [...moves].map(([shopperId, to]) => sql`(${shopperId}, ${to})`);
       const moved = sql`(values ${sql.join(pairs, sql`, `)}) as moved(shopper_id, adviser_id)`;

@@ -15,7 +15,9 @@ export const messageBodySchema = z
   .max(CHAT_LIMITS.maxMessageChars, `a message is at most ${CHAT_LIMITS.maxMessageChars} characters`);
 
 /** The client's key of a message: a retry with the same key is the same message. */
-export const clientKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, "clientKey must be 8-128 characters of letters, digits, '_', '-', '.', ':'");
+export const clientKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{8,128}$/, "clientKey must be 8-128 characters of letters, digits, '_', '-', '.', ':'");
 
 export const chatClientFrameSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("send"), body: messageBodySchema, clientKey: clientKeySchema }),

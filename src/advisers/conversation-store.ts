@@ -123,7 +123,9 @@ export async function listConversations(
     .select({
       conversation: conversations,
       adviserName: advisers.displayName,
-      lastMessage: sql<string | null>`(select body from conversation_messages m where m.conversation_id = ${conversations.id} order by m.at desc limit 1)`,
+      lastMessage: sql<
+        string | null
+      >`(select body from conversation_messages m where m.conversation_id = ${conversations.id} order by m.at desc limit 1)`,
     })
     .from(conversations)
     .leftJoin(advisers, eq(advisers.id, conversations.adviserId))
@@ -149,5 +151,12 @@ function presentConversation(row: typeof conversations.$inferSelect, adviserName
 }
 
 function presentMessage(row: typeof conversationMessages.$inferSelect): ChatMessage {
-  return { id: row.id, conversationId: row.conversationId, author: row.author, body: row.body, clientKey: row.clientKey, at: row.at.getTime() };
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    author: row.author,
+    body: row.body,
+    clientKey: row.clientKey,
+    at: row.at.getTime(),
+  };
 }

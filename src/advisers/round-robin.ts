@@ -74,7 +74,9 @@ export function reassign(
   shoppers: readonly string[],
   now: number,
 ): { moves: Map<string, string>; roster: RosterEntry[] } {
-  let current = roster.map((adviser) => (adviser.id === leaving ? { ...adviser, onShift: false, removedAt: adviser.removedAt ?? now } : adviser));
+  let current = roster.map((adviser) =>
+    adviser.id === leaving ? { ...adviser, onShift: false, removedAt: adviser.removedAt ?? now } : adviser,
+  );
   const moves = new Map<string, string>();
   for (const shopperId of shoppers) {
     const pick = pickAdviser(current, now);

@@ -23,7 +23,14 @@ export async function shopperProfile(db: Database, shopperId: string): Promise<S
   const [scores, recent, totals] = await Promise.all([
     db.select().from(rfmScores).where(eq(rfmScores.shopperId, shopperId)).limit(1),
     db
-      .select({ id: orders.id, sku: orders.sku, qty: orders.qty, totalAmount: orders.totalAmount, status: orders.status, createdAt: orders.createdAt })
+      .select({
+        id: orders.id,
+        sku: orders.sku,
+        qty: orders.qty,
+        totalAmount: orders.totalAmount,
+        status: orders.status,
+        createdAt: orders.createdAt,
+      })
       .from(orders)
       .where(eq(orders.shopperId, shopperId))
       .orderBy(desc(orders.createdAt))
@@ -37,7 +44,14 @@ export async function shopperProfile(db: Database, shopperId: string): Promise<S
   return {
     shopperId,
     rfm: score
-      ? { segment: score.segment, previousSegment: score.previousSegment, r: score.r, f: score.f, m: score.m, computedAt: score.computedAt.getTime() }
+      ? {
+          segment: score.segment,
+          previousSegment: score.previousSegment,
+          r: score.r,
+          f: score.f,
+          m: score.m,
+          computedAt: score.computedAt.getTime(),
+        }
       : null,
     orders: recent.map((order) => ({ ...order, createdAt: order.createdAt.getTime() })),
     paidOrders: Number(totals[0]?.n ?? 0),

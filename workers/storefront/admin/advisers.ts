@@ -75,7 +75,10 @@ const addRoute = adminRoute({
   },
   responses: {
     201: { description: "added", content: { "application/json": { schema: z.object({ adviser: adviserSchema }) } } },
-    200: { description: "on the roster already, or back", content: { "application/json": { schema: z.object({ adviser: adviserSchema }) } } },
+    200: {
+      description: "on the roster already, or back",
+      content: { "application/json": { schema: z.object({ adviser: adviserSchema }) } },
+    },
   },
   errors: ["invalid_request", "not_found", "dependency_unavailable"],
 });
@@ -89,7 +92,10 @@ const shiftRoute = adminRoute({
   description: "On shift takes new shoppers; off shift keeps the shoppers they have.",
   request: {
     params: adviserParams,
-    body: { required: true, content: { "application/json": { schema: z.object({ onShift: z.boolean() }).strict().openapi("AdviserShift") } } },
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ onShift: z.boolean() }).strict().openapi("AdviserShift") } },
+    },
   },
   responses: { 200: { description: "the adviser now", content: { "application/json": { schema: z.object({ adviser: adviserSchema }) } } } },
   errors: ["invalid_request", "not_found", "dependency_unavailable"],
@@ -106,7 +112,11 @@ const removeRoute = adminRoute({
   responses: {
     200: {
       description: "removed",
-      content: { "application/json": { schema: z.object({ reassigned: int.describe("shoppers given to other advisers") }).openapi("AdviserRemoved") } },
+      content: {
+        "application/json": {
+          schema: z.object({ reassigned: int.describe("shoppers given to other advisers") }).openapi("AdviserRemoved"),
+        },
+      },
     },
   },
   errors: ["invalid_request", "not_found", "dependency_unavailable"],

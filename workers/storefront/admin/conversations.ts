@@ -69,7 +69,10 @@ const inbox = adminRoute({
   summary: "The signed-in adviser's conversations (an owner: every adviser's), open first, latest message first",
   request: {
     query: z.object({
-      status: z.enum(["open", "resolved", "all"]).default("open").openapi({ param: { description: "which; by default the open ones" } }),
+      status: z
+        .enum(["open", "resolved", "all"])
+        .default("open")
+        .openapi({ param: { description: "which; by default the open ones" } }),
     }),
   },
   responses: {
@@ -145,7 +148,9 @@ const statusRoute = (action: "resolve" | "reopen") =>
       200: {
         description: "the conversation now",
         content: {
-          "application/json": { schema: z.object({ conversation: conversationSchema, changed: z.boolean() }).openapi("ConversationStatusChange") },
+          "application/json": {
+            schema: z.object({ conversation: conversationSchema, changed: z.boolean() }).openapi("ConversationStatusChange"),
+          },
         },
       },
     },
@@ -207,7 +212,14 @@ async function couponsOf(env: Env, shopperId: string, now: number): Promise<Arra
     .flat()
     .map(({ coupon, template }) => {
       const shown = presentCoupon(coupon, template, now, new Map());
-      return { id: shown.id, title: shown.title, status: shown.status, usable: shown.usable, validUntil: shown.validUntil, claimedAt: shown.claimedAt };
+      return {
+        id: shown.id,
+        title: shown.title,
+        status: shown.status,
+        usable: shown.usable,
+        validUntil: shown.validUntil,
+        claimedAt: shown.claimedAt,
+      };
     })
     .sort((a, b) => b.claimedAt - a.claimedAt);
 }

@@ -47,10 +47,7 @@ export const sentSchema = z
 
 /** The socket's frames, documented beside the routes that carry them. */
 export const chatClientFrameDoc = z
-  .union([
-    z.object({ type: z.literal("send"), body: z.string(), clientKey: z.string() }),
-    z.object({ type: z.literal("ping") }),
-  ])
+  .union([z.object({ type: z.literal("send"), body: z.string(), clientKey: z.string() }), z.object({ type: z.literal("ping") })])
   .openapi("ChatClientFrame");
 
 export const chatServerFrameDoc = z
