@@ -143,8 +143,7 @@ export const ERRORS = {
   },
   conversation_resolved: {
     status: 409,
-    meaning:
-      "adviser chat: the conversation is resolved (reopen it to write), or the shopper has a newer one open; nothing was sent",
+    meaning: "adviser chat: the conversation is resolved (reopen it to write), or the shopper has a newer one open; nothing was sent",
   },
   conflict: {
     status: 409,

@@ -128,7 +128,7 @@ describe("a shopper's conversation", () => {
     expect((await sendAsShopper(shopper, "after a minute")).status).toBe(201);
   });
 
-  it("refuses another shopper's conversation (404 over HTTP and socket) and another adviser's (403); nothing written", async () => {
+  it("refuses another shopper's conversation (404 over HTTP and socket) and another adviser's (404); nothing written", async () => {
     const [serving] = await advisers(1);
     const [other] = await advisers(1, false);
     const owner = await Shopper.create();
@@ -147,17 +147,19 @@ describe("a shopper's conversation", () => {
     expect(rows.messages).toHaveLength(1);
     expect(rows.conversations).toHaveLength(1);
 
-    // The conversation is the serving adviser's (or one of the others on shift); an adviser whose it is not gets 403.
+    // The conversation is the serving adviser's (or one of the others on shift); an adviser whose it is not gets 404.
     const whose = rows.conversations[0]!.adviser_id;
     expect(whose).not.toBe(other!.id);
     const peek = await asAdviser(other!, `/conversations/${conversation.id}`);
-    expect(peek.status).toBe(403);
+    expect(peek.status).toBe(404);
     const write = await asAdviser(other!, `/conversations/${conversation.id}/messages`, {
       body: { body: "not mine" },
       headers: { "Idempotency-Key": crypto.randomUUID() },
     });
-    expect(write.status).toBe(403);
+    expect(write.status).toBe(404);
     expect((await chatRows([owner.id])).messages).toHaveLength(1);
+    const inbox = await (await asAdviser(other!, "/conversations?status=all")).json<{ conversations: Array<{ id: string }> }>();
+    expect(inbox.conversations.map((c) => c.id)).not.toContain(conversation.id);
     void serving;
   });
 });

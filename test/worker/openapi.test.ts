@@ -161,6 +161,8 @@ describe("GET /api/openapi.json", () => {
         "POST /api/orders/{id}/points",
         "POST /api/crm/members/{shopperId}/points",
         "POST /api/crm/members/{shopperId}/benefits",
+        "POST /api/chat/messages",
+        "POST /admin/api/conversations/{id}/messages",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -312,6 +314,16 @@ describe("GET /api/openapi.json", () => {
       "DELETE /admin/api/crm/keys/{keyId}": "manageCrmKeys",
       "GET /admin/api/crm/config/{id}/history": "readSales",
       "GET /admin/api/crm/config/{id}/audit": "readAudit",
+      "GET /admin/api/advisers": "manageAdvisers",
+      "POST /admin/api/advisers": "manageAdvisers",
+      "PATCH /admin/api/advisers/{id}": "manageAdvisers",
+      "DELETE /admin/api/advisers/{id}": "manageAdvisers",
+      "GET /admin/api/conversations": "serveShoppers",
+      "GET /admin/api/conversations/{id}": "serveShoppers",
+      "POST /admin/api/conversations/{id}/messages": "serveShoppers",
+      "POST /admin/api/conversations/{id}/resolve": "serveShoppers",
+      "POST /admin/api/conversations/{id}/reopen": "serveShoppers",
+      "GET /admin/api/conversations/{id}/socket": "serveShoppers",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

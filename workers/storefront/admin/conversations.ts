@@ -28,7 +28,8 @@ import { readDatabase } from "./read-database.ts";
  * The advisers' side of the chat (issue 17): their inbox of conversations, one conversation
  * with the shopper's profile beside it (RFM segment, latest orders, coupons), sending,
  * resolving and reopening, and the conversation's socket. An adviser works their own
- * conversations (another's is 403 `forbidden`, nothing written); an owner may open any.
+ * conversations: another adviser's is 404, as if it did not exist, and nothing is written (a
+ * staff account with the adviser role not on the roster has none); an owner may open any.
  */
 
 const conversationParams = z.object({
@@ -90,7 +91,7 @@ const oneConversation = adminRoute({
   path: "/conversations/{id}",
   admits: "serveShoppers",
   summary: "A conversation, its messages and the shopper's profile: RFM segment, latest orders, coupons",
-  description: `At most the latest ${CHAT_LIMITS.historyMessages} messages, oldest first. Another adviser's conversation is 403 \`forbidden\`.`,
+  description: `At most the latest ${CHAT_LIMITS.historyMessages} messages, oldest first. Another adviser's conversation is 404.`,
   request: { params: conversationParams },
   responses: {
     200: {
@@ -173,31 +174,29 @@ const adviserSocket = adminRoute({
       content: { "application/json": { schema: errorSchemaOf(["invalid_request"]) } },
     },
   },
-  errors: ["not_found", "rate_limited", "dependency_unavailable"],
+  errors: ["invalid_request", "not_found", "rate_limited", "dependency_unavailable"],
 });
 
 const READ = { what: "conversations", log: "conversations", timeoutMs: 5_000 };
 
-/** Whose conversations the caller works: an adviser's own (by their roster entry), or every one for an owner. */
-async function workerOf(c: Context<AppEnv>, db: Database): Promise<{ adviserId: string | null }> {
+/** Whose conversations the caller works: every one (an owner), or an adviser's own by their roster entry (none when not on it). */
+async function workerOf(c: Context<AppEnv>, db: Database): Promise<{ all: true } | { all: false; adviserId: string | null }> {
   const staff = c.get("staff");
-  if (staff.role === "owner") return { adviserId: null };
+  if (staff.role === "owner") return { all: true };
   const [row] = await db
     .select({ id: advisers.id })
     .from(advisers)
     .where(and(eq(advisers.staffId, staff.id), isNull(advisers.removedAt)))
     .limit(1);
-  if (!row) throw new AppError("forbidden", "you are not on the advisers' roster; an owner adds you there", { role: staff.role });
-  return { adviserId: row.id };
+  return { all: false, adviserId: row?.id ?? null };
 }
 
-/** The conversation, if the caller may work it: 404 when there is none, 403 when it is another adviser's. */
+/** The conversation, if the caller may work it; else 404, whether there is none or it is another adviser's. */
 async function conversationFor(c: Context<AppEnv>, db: Database, id: string): Promise<ConversationRow> {
-  const { adviserId } = await workerOf(c, db);
+  const worker = await workerOf(c, db);
   const conversation = await readConversation(db, id);
-  if (!conversation) throw new AppError("not_found", `no conversation "${id}"`);
-  if (adviserId !== null && conversation.adviserId !== adviserId) {
-    throw new AppError("forbidden", "this conversation is another adviser's", { role: c.get("staff").role });
+  if (!conversation || (!worker.all && conversation.adviserId !== worker.adviserId)) {
+    throw new AppError("not_found", `no conversation "${id}" of yours`);
   }
   return conversation;
 }
@@ -228,8 +227,13 @@ export const adminConversations = contractApp()
   .openapi(inbox, async (c) => {
     const { status } = c.req.valid("query");
     const rows = await readDatabase(c.env, READ, async (db) => {
-      const { adviserId } = await workerOf(c, db);
-      return listConversations(db, { adviserId, status: status === "all" ? null : status, limit: 200 });
+      const worker = await workerOf(c, db);
+      if (!worker.all && worker.adviserId === null) return [];
+      return listConversations(db, {
+        adviserId: worker.all ? null : worker.adviserId,
+        status: status === "all" ? null : status,
+        limit: 200,
+      });
     });
     c.header("Cache-Control", "no-store");
     return c.json({ conversations: rows }, 200);
