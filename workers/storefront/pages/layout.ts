@@ -3,6 +3,7 @@ import { html, raw } from "hono/html";
 import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } from "hono/utils/html";
 import { messages, type Lang, type Messages } from "../../../src/i18n/messages.ts";
 import { assets } from "../assets.ts";
+import { chatWidget } from "./chat-widget.ts";
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -72,6 +73,7 @@ export function layout(page: PageOptions): Markup {
       </nav>
     </header>
     <main>${page.body}</main>
+    ${chatWidget(t, page.script)}
     <script type="application/json" id="i18n">${raw(jsonForScript(t))}</script>
   </body>
 </html>`;
