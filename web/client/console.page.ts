@@ -44,6 +44,8 @@ import { LivestreamsView } from "./console/livestreams-view.ts";
 import { InvoicesView } from "./console/invoices-view.ts";
 import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
+import { AdvisersView } from "./console/advisers-view.ts";
+import { ConversationsView } from "./console/conversations-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -97,6 +99,9 @@ const memberTiers = new MemberTiersView(api);
 const priceProtection = new PriceProtectionView(api);
 /** The CRM (issue 16): webhooks, deliveries and API keys; opened by "CRM" (or #crm). */
 const crm = new CrmView(api);
+/** Adviser chat (issue 17): the inbox with the shopper's profile, opened by "Conversations" (or #conversations); the roster, by "Advisers" (or #advisers). */
+const conversations = new ConversationsView(api);
+const advisers = new AdvisersView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -146,6 +151,8 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#member-tiers" && may(staff.role, "readSales")) memberTiers.open();
   if (location.hash === "#price-protection" && may(staff.role, "readSales")) priceProtection.open();
   if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
+  if (location.hash === "#conversations" && may(staff.role, "serveShoppers")) conversations.open();
+  if (location.hash === "#advisers" && may(staff.role, "manageAdvisers")) advisers.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -173,6 +180,8 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   memberTiers.close();
   priceProtection.close();
   crm.close();
+  conversations.close();
+  advisers.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

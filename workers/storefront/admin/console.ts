@@ -7,6 +7,7 @@ import { assets } from "../assets.ts";
 import { pageLang } from "../pages/lang.ts";
 import { couponsSection } from "./console-coupons.ts";
 import { crmSection } from "./console-crm.ts";
+import { advisersSection, conversationsSection } from "./console-advisers.ts";
 import { propagationWords } from "../../../src/propagation/propagation-words.ts";
 import { experimentForm } from "./console-experiments.ts";
 import { propagationSection } from "./console-propagation.ts";
@@ -109,6 +110,8 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-member-tiers" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).memberTiers}</button>
           <button type="button" id="show-price-protection" class="secondary" data-capability="${needs("readSales")}">${membershipWords(lang).priceProtection}</button>
           <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
+          <button type="button" id="show-conversations" class="secondary" data-capability="${needs("serveShoppers")}">Conversations</button>
+          <button type="button" id="show-advisers" class="secondary" data-capability="${needs("manageAdvisers")}">Advisers</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -127,6 +130,8 @@ function page(lang: Lang, nonce: string) {
         ${memberTiersSection(lang)}
         ${priceProtectionSection(lang)}
         ${crmSection()}
+        ${conversationsSection()}
+        ${advisersSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
