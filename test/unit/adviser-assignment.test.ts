@@ -137,7 +137,10 @@ function check(model: Model): void {
 }
 
 class Join implements Command {
-  constructor(readonly id: string) {}
+  readonly id: string;
+  constructor(id: string) {
+    this.id = id;
+  }
   check = (m: Readonly<Model>) => !m.roster.some((a) => a.id === this.id);
   run(m: Model): void {
     m.now += 1;
@@ -148,10 +151,12 @@ class Join implements Command {
 }
 
 class Shift implements Command {
-  constructor(
-    readonly index: number,
-    readonly onShift: boolean,
-  ) {}
+  readonly index: number;
+  readonly onShift: boolean;
+  constructor(index: number, onShift: boolean) {
+    this.index = index;
+    this.onShift = onShift;
+  }
   check = (m: Readonly<Model>) => m.roster.length > 0;
   run(m: Model): void {
     const target = m.roster[this.index % m.roster.length]!;
@@ -162,7 +167,10 @@ class Shift implements Command {
 }
 
 class FirstMessage implements Command {
-  constructor(readonly shopper: string) {}
+  readonly shopper: string;
+  constructor(shopper: string) {
+    this.shopper = shopper;
+  }
   check = () => true;
   run(m: Model): void {
     m.now += 1;
@@ -189,7 +197,10 @@ class FirstMessage implements Command {
 }
 
 class Leave implements Command {
-  constructor(readonly index: number) {}
+  readonly index: number;
+  constructor(index: number) {
+    this.index = index;
+  }
   check = (m: Readonly<Model>) => m.roster.some((a) => a.removedAt === null);
   run(m: Model): void {
     m.now += 1;

@@ -35,7 +35,8 @@ const times = new Intl.DateTimeFormat(lang, { hour: "2-digit", minute: "2-digit"
 const shown = new Map<string, HTMLLIElement>();
 let socket: WebSocket | null = null;
 let loaded = false;
-let resolved = false;
+/** Whether the shopper has an open conversation: the first message of one goes over HTTP, which answers its adviser. */
+let open = false;
 
 function render(message: Pick<ChatMessage, "author" | "body" | "clientKey"> & { at?: number }, pending = false): void {
   const item = shown.get(message.clientKey) ?? document.createElement("li");
@@ -55,9 +56,13 @@ function render(message: Pick<ChatMessage, "author" | "body" | "clientKey"> & { 
 }
 
 function showConversation(conversation: Conversation | null): void {
-  resolved = conversation?.status === "resolved";
   adviserLine.textContent = conversation?.adviserName ? t("chatAdviser", { name: conversation.adviserName }) : t("chatEmpty");
-  status.textContent = resolved ? t("chatResolved") : "";
+  showStatus(conversation?.status ?? null);
+}
+
+function showStatus(now: "open" | "resolved" | null): void {
+  open = now === "open";
+  status.textContent = now === "resolved" ? t("chatResolved") : "";
 }
 
 async function load(): Promise<void> {
@@ -81,10 +86,8 @@ function connect(): void {
   opened.addEventListener("message", (event) => {
     const frame = JSON.parse(String(event.data)) as ChatServerFrame;
     if (frame.type === "message") render(frame.message);
-    else if (frame.type === "status") {
-      resolved = frame.status === "resolved";
-      status.textContent = resolved ? t("chatResolved") : "";
-    } else if (frame.type === "error") failed(frame.clientKey, frame.code);
+    else if (frame.type === "status") showStatus(frame.status);
+    else if (frame.type === "error") failed(frame.clientKey, frame.code);
   });
   opened.addEventListener("close", () => {
     if (socket === opened) socket = null;
@@ -102,7 +105,7 @@ function failed(clientKey: string | undefined, code: string): void {
 async function send(body: string): Promise<void> {
   const clientKey = crypto.randomUUID();
   render({ author: "shopper", body, clientKey }, true);
-  if (socket?.readyState === WebSocket.OPEN && !resolved) {
+  if (socket?.readyState === WebSocket.OPEN && open) {
     socket.send(JSON.stringify({ type: "send", body, clientKey }));
     return;
   }
@@ -120,7 +123,7 @@ async function send(body: string): Promise<void> {
   }
 }
 
-function open(opening: boolean): void {
+function togglePanel(opening: boolean): void {
   panel.hidden = !opening;
   toggle.setAttribute("aria-expanded", String(opening));
   if (opening) {
@@ -129,8 +132,8 @@ function open(opening: boolean): void {
   }
 }
 
-toggle.addEventListener("click", () => open(panel.hasAttribute("hidden")));
-$("chat-close").addEventListener("click", () => open(false));
+toggle.addEventListener("click", () => togglePanel(panel.hasAttribute("hidden")));
+$("chat-close").addEventListener("click", () => togglePanel(false));
 form.addEventListener("submit", (event) => {
   event.preventDefault();
   const body = input.value.trim();
