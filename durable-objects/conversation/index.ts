@@ -27,6 +27,8 @@ import { FrameBudget } from "../../src/live/socket-limits.ts";
 /** Who a socket speaks for: set by the Worker's route, which checked them, on the upgrade it forwards. */
 export const CHAT_ROLE_HEADER = "X-Chat-Role";
 export const CHAT_AUTHOR_HEADER = "X-Chat-Author";
+/** An adviser's socket is for one conversation, the one the route found theirs. */
+export const CHAT_CONVERSATION_HEADER = "X-Chat-Conversation";
 
 type Side = "shopper" | "adviser";
 
@@ -34,6 +36,8 @@ type Side = "shopper" | "adviser";
 interface SocketSide {
   side: Side;
   authorId: string;
+  /** An adviser's: the conversation they may write in (a newer one of the shopper's may be someone else's). */
+  conversationId: string | null;
 }
 
 /** What the object keeps: whose thread it is, its current conversation and every one it had. */
@@ -160,7 +164,9 @@ export class Conversation extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const side = request.headers.get(CHAT_ROLE_HEADER);
     const authorId = request.headers.get(CHAT_AUTHOR_HEADER);
-    if ((side !== "shopper" && side !== "adviser") || !authorId || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
+    const conversationId = request.headers.get(CHAT_CONVERSATION_HEADER);
+    const named = side === "shopper" || (side === "adviser" && conversationId !== null);
+    if (!named || !authorId || request.headers.get("Upgrade")?.toLowerCase() !== "websocket") {
       return Response.json(
         { error: { code: "invalid_request", message: "a chat socket is opened through /api/chat/socket" } },
         { status: 400 },
@@ -179,7 +185,7 @@ export class Conversation extends DurableObject<Env> {
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [side]);
-    server.serializeAttachment({ side, authorId } satisfies SocketSide);
+    server.serializeAttachment({ side, authorId, conversationId: side === "adviser" ? conversationId : null } satisfies SocketSide);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -210,9 +216,9 @@ export class Conversation extends DurableObject<Env> {
       send(socket, { type: "pong", serverTime: this.clock.now() });
       return;
     }
-    const { side, authorId } = socket.deserializeAttachment() as SocketSide;
+    const { side, authorId, conversationId } = socket.deserializeAttachment() as SocketSide;
     const shopperId = this.state.shopperId;
-    if (!shopperId || (side === "adviser" && !this.state.current)) {
+    if (!shopperId) {
       send(socket, { type: "error", code: "not_found", message: "no conversation yet", clientKey: frame.data.clientKey });
       return;
     }
@@ -222,7 +228,7 @@ export class Conversation extends DurableObject<Env> {
       authorId,
       body: frame.data.body,
       clientKey: frame.data.clientKey,
-      conversationId: side === "adviser" ? this.state.current?.id : undefined,
+      conversationId: conversationId ?? undefined,
     });
     if (!posted.ok)
       send(socket, { type: "error", code: posted.error.code, message: posted.error.message, clientKey: frame.data.clientKey });

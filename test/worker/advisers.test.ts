@@ -236,6 +236,12 @@ describe("live conversation", () => {
     const listed = (await inbox.json<{ conversations: Array<{ id: string }> }>()).conversations.map((c) => c.id);
     expect(listed).toContain(second.id);
     expect(listed).not.toContain(conversation.id);
+    // The adviser's socket was for the first conversation: it cannot write into the next.
+    adviserSide.socket.send(JSON.stringify({ type: "send", body: "old socket", clientKey: "old-socket-0001" }));
+    await adviserSide.until((frames) =>
+      frames.find((f) => f.type === "error" && f.clientKey === "old-socket-0001" && f.code === "conversation_resolved"),
+    );
+    expect((await chatRows([shopper.id])).messages.filter((m) => m.client_key === "old-socket-0001")).toEqual([]);
     shopperSide.socket.close(1000);
     adviserSide.socket.close(1000);
   });

@@ -275,7 +275,9 @@ export const adminConversations = contractApp()
     }
     const { id } = c.req.valid("param");
     const conversation = await readDatabase(c.env, READ, (db) => conversationFor(c, db, id));
-    return conversationObject(c.env, conversation.shopperId).fetch(socketRequest(c.req.url, "adviser", c.get("staff").id));
+    return conversationObject(c.env, conversation.shopperId).fetch(
+      socketRequest(c.req.url, { side: "adviser", authorId: c.get("staff").id, conversationId: id }),
+    );
   });
 
 async function changeStatus(c: Context<AppEnv>, id: string, status: "open" | "resolved") {

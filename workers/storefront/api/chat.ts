@@ -1,7 +1,7 @@
 import { z } from "@hono/zod-openapi";
 import { CHAT_LIMITS } from "../../../src/advisers/chat-limits.ts";
 import { unwrap } from "../../../src/errors.ts";
-import { CHAT_AUTHOR_HEADER, CHAT_ROLE_HEADER } from "../../../durable-objects/conversation/index.ts";
+import { CHAT_AUTHOR_HEADER, CHAT_CONVERSATION_HEADER, CHAT_ROLE_HEADER } from "../../../durable-objects/conversation/index.ts";
 import { errorSchemaOf } from "../contract/error-schema.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
@@ -134,12 +134,20 @@ export const chat = contractApp()
       const history = unwrap(await object.history(shopperId));
       if (history.conversation?.id !== conversationId) return c.json(errorBody("not_found", "no such conversation of this shopper"), 404);
     }
-    return object.fetch(socketRequest(c.req.url, "shopper", shopperId));
+    return object.fetch(socketRequest(c.req.url, { side: "shopper", authorId: shopperId }));
   });
 
-/** The upgrade the object sees: a fresh request naming the side and author the route checked, nothing of the client's but the upgrade. */
-export function socketRequest(url: string, side: "shopper" | "adviser", authorId: string): Request {
-  return new Request(url, { headers: { Upgrade: "websocket", [CHAT_ROLE_HEADER]: side, [CHAT_AUTHOR_HEADER]: authorId } });
+/**
+ * The upgrade the object sees: a fresh request naming the side and author the route checked
+ * (an adviser's, the conversation), nothing of the client's but the upgrade.
+ */
+export function socketRequest(
+  url: string,
+  who: { side: "shopper"; authorId: string } | { side: "adviser"; authorId: string; conversationId: string },
+): Request {
+  const headers: Record<string, string> = { Upgrade: "websocket", [CHAT_ROLE_HEADER]: who.side, [CHAT_AUTHOR_HEADER]: who.authorId };
+  if (who.side === "adviser") headers[CHAT_CONVERSATION_HEADER] = who.conversationId;
+  return new Request(url, { headers });
 }
 
 // The socket's frames, documented beside the routes that carry them.
