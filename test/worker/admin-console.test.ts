@@ -194,6 +194,10 @@ describe("GET /admin: the marketer console", () => {
       "price-protection": "readSales",
       "show-crm": "readCrm",
       crm: "readCrm",
+      "show-conversations": "serveShoppers",
+      "show-advisers": "manageAdvisers",
+      conversations: "serveShoppers",
+      advisers: "manageAdvisers",
     });
   });
 
