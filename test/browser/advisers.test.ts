@@ -132,6 +132,15 @@ describe("adviser chat", () => {
     await expect.poll(() => console.locator("#conversation-messages li.pending").count(), POLL).toBe(0);
     await console.locator("#conversations").screenshot({ path: screenshotPath("console-conversations") });
 
+    // A reply while the panel is closed marks the button; opening it clears the mark.
+    await shopperPage.click("#chat-close");
+    await console.fill("#conversation-input", "有问题随时找我。");
+    await console.click("#conversation-reply button[type=submit]");
+    await expect.poll(() => toggle.getAttribute("data-unread"), POLL).toBe("");
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute("data-unread")).toBeNull();
+    await expect.poll(() => replies.count(), POLL).toBe(2);
+
     await console.click("#conversation-resolve");
     await expect.poll(() => shopperPage.locator("#chat-status").textContent(), POLL).toContain("本次会话已结束");
     await expect.poll(() => console.locator("#conversation-reopen").isVisible(), POLL).toBe(true);

@@ -85,8 +85,11 @@ function connect(): void {
   socket = opened;
   opened.addEventListener("message", (event) => {
     const frame = JSON.parse(String(event.data)) as ChatServerFrame;
-    if (frame.type === "message") render(frame.message);
-    else if (frame.type === "status") showStatus(frame.status);
+    if (frame.type === "message") {
+      render(frame.message);
+      // A reply while the panel is closed marks the button until it is opened again.
+      if (frame.message.author === "adviser" && panel.hidden) toggle.dataset.unread = "";
+    } else if (frame.type === "status") showStatus(frame.status);
     else if (frame.type === "error") failed(frame.clientKey, frame.code);
   });
   opened.addEventListener("close", () => {
@@ -127,6 +130,7 @@ function togglePanel(opening: boolean): void {
   panel.hidden = !opening;
   toggle.setAttribute("aria-expanded", String(opening));
   if (opening) {
+    delete toggle.dataset.unread;
     if (!loaded) void load();
     input.focus();
   }
