@@ -141,6 +141,10 @@ describe("a shopper's conversation", () => {
     expect((await errorOf(into)).code).toBe("not_found");
     const socket = await intruder.request(`/api/chat/socket?conversationId=${conversation.id}`, { headers: { Upgrade: "websocket" } });
     expect(socket.status).toBe(404);
+    // Another site's page cannot open the owner's socket with their cookie.
+    const foreign = await owner.request("/api/chat/socket", { headers: { Upgrade: "websocket", Origin: "https://evil.test" } });
+    expect(foreign.status).toBe(403);
+    expect((await errorOf(foreign)).code).toBe("forbidden_origin");
     // The intruder's own thread is empty, and the owner's has one message.
     expect(await (await intruder.request("/api/chat")).json()).toEqual({ conversation: null, messages: [] });
     const rows = await chatRows([owner.id, intruder.id]);

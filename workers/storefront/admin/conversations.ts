@@ -13,7 +13,7 @@ import { conversationObject, socketRequest } from "../api/chat.ts";
 import { chatMessageSchema, conversationSchema, SOCKET_DESCRIPTION, sendBodySchema, sentSchema } from "../api/chat-schema.ts";
 import { couponPool } from "../api/coupon-holds.ts";
 import { presentCoupon } from "../api/coupons.ts";
-import { idempotencyKeyHeader } from "../api/validation.ts";
+import { idempotencyKeyHeader, requireSameOrigin } from "../api/validation.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import type { Describes, Holds } from "../contract/describes.ts";
 import { errorSchemaOf } from "../contract/error-schema.ts";
@@ -174,7 +174,7 @@ const adviserSocket = adminRoute({
       content: { "application/json": { schema: errorSchemaOf(["invalid_request"]) } },
     },
   },
-  errors: ["invalid_request", "not_found", "rate_limited", "dependency_unavailable"],
+  errors: ["invalid_request", "not_found", "rate_limited", "forbidden_origin", "dependency_unavailable"],
 });
 
 const READ = { what: "conversations", log: "conversations", timeoutMs: 5_000 };
@@ -273,6 +273,7 @@ export const adminConversations = contractApp()
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
       return c.json(errorBody("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket"), 426);
     }
+    requireSameOrigin(c);
     const { id } = c.req.valid("param");
     const conversation = await readDatabase(c.env, READ, (db) => conversationFor(c, db, id));
     return conversationObject(c.env, conversation.shopperId).fetch(

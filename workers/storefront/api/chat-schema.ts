@@ -64,4 +64,5 @@ export const SOCKET_DESCRIPTION =
   "Send `Upgrade: websocket`. Frames are JSON (ChatClientFrame, ChatServerFrame): send " +
   '`{"type":"send","body","clientKey"}` and every socket of the conversation, yours too, gets `{"type":"message"}` once the message is stored in Postgres; ' +
   'a refused message answers `{"type":"error","code","clientKey"}` to its sender only. ' +
+  "A browser's `Origin` must be this server's own (else 403 `forbidden_origin`): another site's page cannot follow a conversation with the reader's cookie. " +
   `A frame over ${CHAT_LIMITS.maxFrameBytes} bytes closes the socket (1009); at most ${CHAT_LIMITS.socketsPerSide} sockets per side of one conversation (else 429).`;

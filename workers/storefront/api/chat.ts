@@ -17,7 +17,7 @@ import {
 } from "./chat-schema.ts";
 import { addressLimit, sessionLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
-import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
+import { idempotencyKeyHeader, requireSameOrigin, shopperWrite } from "./validation.ts";
 
 /**
  * The shopper's side of the adviser chat (issue 17): their conversation and its history, a
@@ -100,7 +100,7 @@ const chatSocket = contractRoute({
       content: { "application/json": { schema: errorSchemaOf(["invalid_request"]) } },
     },
   },
-  errors: ["not_found", "rate_limited"],
+  errors: ["not_found", "rate_limited", "forbidden_origin"],
 });
 
 export const chat = contractApp()
@@ -127,6 +127,8 @@ export const chat = contractApp()
     if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
       return c.json(errorBody("invalid_request", "this endpoint is a WebSocket: send Upgrade: websocket"), 426);
     }
+    // A browser names the page that opens a socket: another site's page must not follow a shopper's chat with their cookie.
+    requireSameOrigin(c);
     const shopperId = c.get("shopperId");
     const object = conversationObject(c.env, shopperId);
     const { conversationId } = c.req.valid("query");
