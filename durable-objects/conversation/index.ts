@@ -1,7 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { adviserFor } from "../../src/advisers/assignment-store.ts";
 import {
-  type Author,
   type ChatMessage,
   type ChatServerFrame,
   chatClientFrameSchema,
@@ -11,6 +10,7 @@ import { CHAT_LIMITS } from "../../src/advisers/chat-limits.ts";
 import {
   appendMessage,
   type ConversationRow,
+  findMessage,
   insertConversation,
   readConversation,
   readMessages,
@@ -111,12 +111,15 @@ export class Conversation extends DurableObject<Env> {
     }
     return this.serially(async () => {
       const posted = await this.database(async (db) => {
+        const retried = await this.retryAfterResolution(db, request);
+        if (retried)
+          return succeed({ message: retried, conversation: (await readConversation(db, retried.conversationId))!, replayed: true });
         const conversation = await this.conversationFor(db, request);
         if (!conversation.ok) return conversation;
         const stored = await appendMessage(db, {
           id: `msg_${crypto.randomUUID()}`,
           conversationId: conversation.value,
-          author: request.author satisfies Author,
+          author: request.author,
           authorId: request.authorId,
           body: request.body,
           clientKey: request.clientKey,
@@ -241,6 +244,17 @@ export class Conversation extends DurableObject<Env> {
     socket.close(code === 1005 || code === 1006 ? 1000 : code, "closing");
   }
 
+  /**
+   * A shopper's retry of a message stored just before its conversation was resolved: the
+   * message stored then, not the first of a new conversation (the unique index is per
+   * conversation, so without this a retry could be stored twice).
+   */
+  private async retryAfterResolution(db: Database, request: PostRequest): Promise<ChatMessage | null> {
+    const current = this.state.current;
+    if (request.author !== "shopper" || current?.status !== "resolved") return null;
+    return findMessage(db, current.id, request.clientKey);
+  }
+
   /** The conversation a message goes to, opening one (and assigning the shopper's adviser) on the shopper's first message or the first after a resolution. */
   private async conversationFor(db: Database, request: PostRequest): Promise<Result<string>> {
     const current = this.state.current;
@@ -274,19 +288,17 @@ export class Conversation extends DurableObject<Env> {
   }
 
   /** One message from the shopper's budget, or the refusal. */
-  private spend(): { ok: false; error: { code: "rate_limited"; message: string; details: { retryAfter: number } } } | null {
+  private spend(): ReturnType<typeof fail> | null {
     const now = this.clock.now();
     this.budget ??= new FrameBudget(now, CHAT_LIMITS.shopperBurst, CHAT_LIMITS.shopperMessagesPerMinute / 60);
     if (this.budget.take(now)) return null;
     const retryAfter = Math.ceil(60 / CHAT_LIMITS.shopperMessagesPerMinute);
-    return {
-      ok: false,
-      error: {
-        code: "rate_limited",
-        message: `too many messages: at most ${CHAT_LIMITS.shopperBurst} at once, then ${CHAT_LIMITS.shopperMessagesPerMinute} a minute; try again in ${retryAfter} s`,
-        details: { retryAfter },
-      },
-    };
+    const { shopperBurst, shopperMessagesPerMinute } = CHAT_LIMITS;
+    return fail(
+      "rate_limited",
+      `too many messages: at most ${shopperBurst} at once, then ${shopperMessagesPerMinute} a minute; try again in ${retryAfter} s`,
+      { retryAfter },
+    );
   }
 
   private serially<T>(work: () => Promise<T>): Promise<T> {

@@ -72,11 +72,16 @@ export async function appendMessage(
     const { authorId: _, ...stored } = message;
     return { message: stored, replayed: false };
   }
-  const [existing] = await db
+  return { message: (await findMessage(db, message.conversationId, message.clientKey))!, replayed: true };
+}
+
+/** The message a client key stored in a conversation, or null. */
+export async function findMessage(db: Database, conversationId: string, clientKey: string): Promise<ChatMessage | null> {
+  const [row] = await db
     .select()
     .from(conversationMessages)
-    .where(and(eq(conversationMessages.conversationId, message.conversationId), eq(conversationMessages.clientKey, message.clientKey)));
-  return { message: presentMessage(existing!), replayed: true };
+    .where(and(eq(conversationMessages.conversationId, conversationId), eq(conversationMessages.clientKey, clientKey)));
+  return row ? presentMessage(row) : null;
 }
 
 /** A conversation with its adviser's name, or null. */

@@ -173,7 +173,8 @@ describe("live conversation", () => {
     await everyoneOffShift();
     const [adviser] = await advisers(1);
     const shopper = await Shopper.create();
-    const opened = await sendAsShopper(shopper, "在吗？");
+    const firstKey = crypto.randomUUID();
+    const opened = await sendAsShopper(shopper, "在吗？", firstKey);
     const { conversation } = await opened.json<Sent>();
     expect(conversation.adviserId).toBe(adviser!.id);
 
@@ -230,6 +231,11 @@ describe("live conversation", () => {
     });
     expect(late.status).toBe(409);
     expect((await errorOf(late)).code).toBe("conversation_resolved");
+
+    // A retry of the shopper's first message after the resolution is still that message, not a new conversation.
+    const retry = await sendAsShopper(shopper, "在吗？", firstKey);
+    expect(retry.status).toBe(200);
+    expect((await retry.json<Sent>()).conversation.id).toBe(conversation.id);
 
     // The shopper writes again: a new conversation, the same adviser.
     const next = await sendAsShopper(shopper, "又来了");
