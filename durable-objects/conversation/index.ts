@@ -1,11 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { adviserFor } from "../../src/advisers/assignment-store.ts";
-import {
-  type ChatMessage,
-  type ChatServerFrame,
-  chatClientFrameSchema,
-  type ConversationStatus,
-} from "../../src/advisers/chat-frames.ts";
+import { type ChatMessage, type ChatServerFrame, chatClientFrameSchema, type ConversationStatus } from "../../src/advisers/chat-frames.ts";
 import { CHAT_LIMITS } from "../../src/advisers/chat-limits.ts";
 import {
   appendMessage,
