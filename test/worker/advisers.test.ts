@@ -83,6 +83,26 @@ describe("assignment", () => {
     expect((await asOwner(`/advisers/${leaving.id}`, { method: "DELETE" })).status).toBe(404);
   });
 
+  it("never leaves a shopper with a departed adviser when one leaves while first messages arrive", async () => {
+    await everyoneOffShift();
+    const team = await advisers(3);
+    const shoppers = await Promise.all(Array.from({ length: 15 }, () => Shopper.create()));
+    const leaving = team[1]!;
+    const [removed, ...sent] = await Promise.all([
+      asOwner(`/advisers/${leaving.id}`, { method: "DELETE" }),
+      ...shoppers.map((shopper) => sendAsShopper(shopper, "first")),
+    ]);
+    expect(removed!.status).toBe(200);
+    expect(sent.map((r) => r.status)).toEqual(Array(15).fill(201));
+    const rows = await chatRows(shoppers.map((s) => s.id));
+    expect(rows.assignments).toHaveLength(15);
+    expect(rows.assignments.filter((row) => row.adviser_id === leaving.id)).toEqual([]);
+    expect(rows.conversations.filter((row) => row.adviser_id === leaving.id)).toEqual([]);
+    // Whoever was assigned before the departure was moved: what is left is the two who stay, spread within one.
+    const counts = [team[0]!, team[2]!].map((adviser) => rows.assignments.filter((row) => row.adviser_id === adviser.id).length);
+    expect(Math.abs(counts[0]! - counts[1]!)).toBeLessThanOrEqual(1);
+  });
+
   it("opens one conversation with one adviser when a shopper's first messages race", async () => {
     await advisers(2);
     const shopper = await Shopper.create();
