@@ -156,6 +156,8 @@ describe("adviser chat", () => {
     page.on("dialog", (dialog) => void dialog.accept());
     await signInAsOwner(page, "#advisers");
     await expect.poll(() => page.locator("#advisers").isVisible(), POLL).toBe(true);
+    // The adviser accounts not on the roster are offered by name.
+    await expect.poll(() => page.locator(`#adviser-accounts option[value="${staffId}"]`).textContent(), POLL).toMatch(/^Mei · adviser-/);
     await page.fill("#adviser-staff-id", staffId);
     await page.fill("#adviser-name", "小美");
     await page.click("#adviser-add button[type=submit]");

@@ -63,6 +63,7 @@ import type {
   ChatSent,
   ConversationInbox,
   ConversationStatusChange,
+  StaffAccounts,
 } from "./adviser-types.ts";
 
 /** An answer of /admin/api: the typed body, or the refusal. */
@@ -199,6 +200,8 @@ export class AdminApi {
   setConversationStatus = (id: string, action: "resolve" | "reopen") =>
     this.call<ConversationStatusChange>("POST", `/conversations/${encodeURIComponent(id)}/${action}`);
   advisers = () => this.call<AdviserRoster>("GET", "/advisers");
+  /** Staff accounts (the owner's): the Advisers view offers those with the adviser role. */
+  staffAccounts = () => this.call<StaffAccounts>("GET", "/staff");
   addAdviser = (staffId: string, displayName: string | undefined) =>
     this.call<AdviserSaved>("POST", "/advisers", displayName ? { staffId, displayName } : { staffId });
   setOnShift = (id: string, onShift: boolean) => this.call<AdviserSaved>("PATCH", `/advisers/${encodeURIComponent(id)}`, { onShift });

@@ -2,6 +2,7 @@ import type { ChatMessage } from "../../../src/advisers/chat-frames.ts";
 import type { ConversationRow } from "../../../src/advisers/conversation-store.ts";
 import type { RosterAdviser } from "../../../src/advisers/roster.ts";
 import type { ShopperProfile } from "../../../src/advisers/shopper-profile.ts";
+import type { PresentedAccount } from "../../../src/staff/present.ts";
 
 /** What /admin/api/conversations and /admin/api/advisers answer (workers/storefront/admin/conversations.ts, advisers.ts), from the domain's own types. */
 export interface ConversationInbox {
@@ -27,4 +28,7 @@ export interface AdviserRoster {
 }
 export interface AdviserSaved {
   adviser: RosterAdviser;
+}
+export interface StaffAccounts {
+  staff: PresentedAccount[];
 }

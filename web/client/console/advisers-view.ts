@@ -38,9 +38,17 @@ export class AdvisersView {
   }
 
   private async load(): Promise<void> {
-    const result = await this.api.advisers();
+    const [result, accounts] = await Promise.all([this.api.advisers(), this.api.staffAccounts()]);
     if (!result.ok) return this.say(`Could not read the roster: ${result.error.message}`);
     const { advisers } = result.data;
+    // The adviser accounts not on the roster yet, offered by name in the staff field.
+    const onRoster = new Set(advisers.map((adviser) => adviser.staffId));
+    const candidates = accounts.ok
+      ? accounts.data.staff.filter((account) => account.role === "adviser" && account.disabledAt === null && !onRoster.has(account.id))
+      : [];
+    byId("adviser-accounts").replaceChildren(
+      ...candidates.map((account) => h("option", { value: account.id }, `${account.name} · ${account.email ?? ""}`)),
+    );
     byId("adviser-roster").replaceChildren(
       advisers.length === 0
         ? h("p", { class: "muted" }, "Nobody on the roster yet.")

@@ -49,7 +49,8 @@ export function advisersSection() {
     </div>
     <p class="muted">New shoppers go round robin to the advisers on shift (least recently assigned first); a shopper keeps their adviser. Removing an adviser gives their shoppers to the others, round robin.</p>
     <form id="adviser-add" class="inline-form">
-      <label>Staff account id <input id="adviser-staff-id" name="staffId" required maxlength="64" placeholder="stf_…" /></label>
+      <label>Staff account <input id="adviser-staff-id" name="staffId" required maxlength="64" placeholder="stf_…" list="adviser-accounts" /></label>
+      <datalist id="adviser-accounts"></datalist>
       <label>Name shoppers see <input id="adviser-name" name="displayName" maxlength="60" placeholder="the account's name" /></label>
       <button type="submit">Add adviser</button>
     </form>
