@@ -24,6 +24,8 @@ export const CHAT_ROLE_HEADER = "X-Chat-Role";
 export const CHAT_AUTHOR_HEADER = "X-Chat-Author";
 /** An adviser's socket is for one conversation, the one the route found theirs. */
 export const CHAT_CONVERSATION_HEADER = "X-Chat-Conversation";
+/** The roster entry an adviser's socket writes as (absent for an owner, who may write in any). */
+export const CHAT_ADVISER_HEADER = "X-Chat-Adviser";
 
 type Side = "shopper" | "adviser";
 
@@ -33,6 +35,8 @@ interface SocketSide {
   authorId: string;
   /** An adviser's: the conversation they may write in (a newer one of the shopper's may be someone else's). */
   conversationId: string | null;
+  /** An adviser's roster entry: they write only while the conversation is theirs (null: an owner). */
+  asAdviser: string | null;
 }
 
 /** What the object keeps: whose thread it is, its current conversation and every one it had. */
@@ -54,6 +58,12 @@ export interface PostRequest {
   clientKey: string;
   /** The conversation the client means; absent means the current one. One not of this shopper is 404. */
   conversationId?: string | undefined;
+  /**
+   * An adviser's roster entry: the message is refused (404) unless the conversation is still
+   * theirs when it is stored (they may have left, and their shoppers moved, since the route or
+   * the socket checked). Null or absent: an owner, who may write in any.
+   */
+  asAdviser?: string | null | undefined;
 }
 
 /** A history: the conversation (null before the first message) and its latest messages. */
@@ -183,7 +193,12 @@ export class Conversation extends DurableObject<Env> {
     }
     const { 0: client, 1: server } = new WebSocketPair();
     this.ctx.acceptWebSocket(server, [side]);
-    server.serializeAttachment({ side, authorId, conversationId: side === "adviser" ? conversationId : null } satisfies SocketSide);
+    server.serializeAttachment({
+      side,
+      authorId,
+      conversationId: side === "adviser" ? conversationId : null,
+      asAdviser: side === "adviser" ? request.headers.get(CHAT_ADVISER_HEADER) : null,
+    } satisfies SocketSide);
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -214,7 +229,7 @@ export class Conversation extends DurableObject<Env> {
       send(socket, { type: "pong", serverTime: this.clock.now() });
       return;
     }
-    const { side, authorId, conversationId } = socket.deserializeAttachment() as SocketSide;
+    const { side, authorId, conversationId, asAdviser } = socket.deserializeAttachment() as SocketSide;
     const shopperId = this.state.shopperId;
     if (!shopperId) {
       send(socket, { type: "error", code: "not_found", message: "no conversation yet", clientKey: frame.data.clientKey });
@@ -227,6 +242,7 @@ export class Conversation extends DurableObject<Env> {
       body: frame.data.body,
       clientKey: frame.data.clientKey,
       conversationId: conversationId ?? undefined,
+      asAdviser,
     });
     if (!posted.ok)
       send(socket, { type: "error", code: posted.error.code, message: posted.error.message, clientKey: frame.data.clientKey });
@@ -258,6 +274,10 @@ export class Conversation extends DurableObject<Env> {
         return fail("conversation_resolved", "this conversation is resolved; the shopper's newer one is open");
       }
       if (current.status === "resolved") return fail("conversation_resolved", "this conversation is resolved; reopen it to write");
+      if (request.asAdviser) {
+        const row = await readConversation(db, current.id);
+        if (row?.adviserId !== request.asAdviser) return fail("not_found", "this conversation is no longer yours");
+      }
       return succeed(current.id);
     }
     if (current && current.status === "open") return succeed(current.id);

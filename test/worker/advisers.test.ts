@@ -276,3 +276,31 @@ describe("live conversation", () => {
     adviserSide.socket.close(1000);
   });
 });
+
+describe("an adviser who leaves", () => {
+  it("can no longer write on a socket they opened before, nor over HTTP; the shopper's new adviser can", async () => {
+    await everyoneOffShift();
+    const [first] = await advisers(1);
+    const shopper = await Shopper.create();
+    const { conversation } = await (await sendAsShopper(shopper, "hello")).json<Sent>();
+    expect(conversation.adviserId).toBe(first!.id);
+    const stale = await adviserSocket(first!, conversation.id);
+    const [next] = await advisers(1);
+    expect(await (await asOwner(`/advisers/${first!.id}`, { method: "DELETE" })).json()).toEqual({ reassigned: 1 });
+
+    stale.socket.send(JSON.stringify({ type: "send", body: "still here?", clientKey: "stale-socket-0001" }));
+    await stale.until((frames) => frames.find((f) => f.type === "error" && f.clientKey === "stale-socket-0001" && f.code === "not_found"));
+    const reply = await asAdviser(first!, `/conversations/${conversation.id}/messages`, {
+      body: { body: "still here?" },
+      headers: { "Idempotency-Key": crypto.randomUUID() },
+    });
+    expect(reply.status).toBe(404);
+    const answered = await asAdviser(next!, `/conversations/${conversation.id}/messages`, {
+      body: { body: "I'm your adviser now" },
+      headers: { "Idempotency-Key": crypto.randomUUID() },
+    });
+    expect(answered.status).toBe(201);
+    expect((await chatRows([shopper.id])).messages.map((m) => m.author)).toEqual(["shopper", "adviser"]);
+    stale.socket.close(1000);
+  });
+});

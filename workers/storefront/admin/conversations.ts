@@ -260,6 +260,7 @@ export const adminConversations = contractApp()
         shopperId: conversation.shopperId,
         author: "adviser",
         authorId: c.get("staff").id,
+        asAdviser: c.get("staff").role === "owner" ? null : conversation.adviserId,
         body: c.req.valid("json").body,
         clientKey: c.req.valid("header")["Idempotency-Key"],
         conversationId: id,
@@ -277,7 +278,12 @@ export const adminConversations = contractApp()
     const { id } = c.req.valid("param");
     const conversation = await readDatabase(c.env, READ, (db) => conversationFor(c, db, id));
     return conversationObject(c.env, conversation.shopperId).fetch(
-      socketRequest(c.req.url, { side: "adviser", authorId: c.get("staff").id, conversationId: id }),
+      socketRequest(c.req.url, {
+        side: "adviser",
+        authorId: c.get("staff").id,
+        conversationId: id,
+        asAdviser: c.get("staff").role === "owner" ? null : conversation.adviserId,
+      }),
     );
   });
 

@@ -1,7 +1,12 @@
 import { z } from "@hono/zod-openapi";
 import { CHAT_LIMITS } from "../../../src/advisers/chat-limits.ts";
 import { unwrap } from "../../../src/errors.ts";
-import { CHAT_AUTHOR_HEADER, CHAT_CONVERSATION_HEADER, CHAT_ROLE_HEADER } from "../../../durable-objects/conversation/index.ts";
+import {
+  CHAT_ADVISER_HEADER,
+  CHAT_AUTHOR_HEADER,
+  CHAT_CONVERSATION_HEADER,
+  CHAT_ROLE_HEADER,
+} from "../../../durable-objects/conversation/index.ts";
 import { errorSchemaOf } from "../contract/error-schema.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
@@ -145,10 +150,13 @@ export const chat = contractApp()
  */
 export function socketRequest(
   url: string,
-  who: { side: "shopper"; authorId: string } | { side: "adviser"; authorId: string; conversationId: string },
+  who: { side: "shopper"; authorId: string } | { side: "adviser"; authorId: string; conversationId: string; asAdviser: string | null },
 ): Request {
   const headers: Record<string, string> = { Upgrade: "websocket", [CHAT_ROLE_HEADER]: who.side, [CHAT_AUTHOR_HEADER]: who.authorId };
-  if (who.side === "adviser") headers[CHAT_CONVERSATION_HEADER] = who.conversationId;
+  if (who.side === "adviser") {
+    headers[CHAT_CONVERSATION_HEADER] = who.conversationId;
+    if (who.asAdviser !== null) headers[CHAT_ADVISER_HEADER] = who.asAdviser;
+  }
   return new Request(url, { headers });
 }
 
