@@ -146,6 +146,10 @@ export const ERRORS = {
     status: 409,
     meaning: "points: this checkout's held points were given back already (or their hold ran out, `heldUntil`); use a new Idempotency-Key",
   },
+  conversation_resolved: {
+    status: 409,
+    meaning: "adviser chat: the conversation is resolved (reopen it to write), or the shopper has a newer one open; nothing was sent",
+  },
   conflict: {
     status: 409,
     meaning:
@@ -214,6 +218,10 @@ export const ERRORS = {
   admin_closed: {
     status: 503,
     meaning: "admin: no way of signing in is configured (none of ADMIN_TOKEN, Cloudflare Access or STAFF_SESSION_SECRET)",
+  },
+  no_adviser: {
+    status: 503,
+    meaning: "adviser chat: the roster has no adviser to assign the shopper to yet; nothing was sent",
   },
 } as const satisfies Record<string, { status: number; meaning: string }>;
 

@@ -121,6 +121,7 @@ export function runBundle(
     TEAM_UP: { type: "durable-object" as const, worker: objectsWorker, exportName: "TeamUp" },
     TEAM_CAMPAIGN_ROSTER: { type: "durable-object" as const, worker: objectsWorker, exportName: "TeamCampaignRoster" },
     FOLLOW_UP: { type: "durable-object" as const, worker: objectsWorker, exportName: "FollowUp" },
+    CONVERSATION: { type: "durable-object" as const, worker: objectsWorker, exportName: "Conversation" },
     DATABASE_URL: text(vars.DATABASE_URL),
     NEON_WS_PROXY: text(vars.NEON_WS_PROXY),
     UPSTASH_REDIS_REST_URL: text(vars.UPSTASH_REDIS_REST_URL),
@@ -141,6 +142,7 @@ export function runBundle(
     TeamUp: { type: "durable-object" as const, storage: "sqlite" as const },
     TeamCampaignRoster: { type: "durable-object" as const, storage: "sqlite" as const },
     FollowUp: { type: "durable-object" as const, storage: "sqlite" as const },
+    Conversation: { type: "durable-object" as const, storage: "sqlite" as const },
   };
   const objects = options.objectsApart ? [{ config: { ...config("objects"), env, exports: durableObjects } }] : [];
   return new Miniflare({

@@ -68,6 +68,10 @@ export const ADMITS = {
   readFollowUps: ["owner", "marketer", "analyst", "adviser"],
   /** Building and editing follow-up sequences (issue 17): marketers, as with every promotion. */
   editFollowUps: ["owner", "marketer"],
+  /** Adviser chat (issue 17): an adviser's own conversations, with the shopper's profile beside them; an owner sees every one. */
+  serveShoppers: ["owner", "adviser"],
+  /** The advisers' roster and shifts (issue 17): who serves shoppers, and whose shoppers move when one leaves. */
+  manageAdvisers: ["owner"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -208,6 +208,10 @@ describe("GET /admin: the marketer console", () => {
       "follow-ups": "readFollowUps",
       "new-sequence": "editFollowUps",
       "sequence-editor": "editFollowUps",
+      "show-conversations": "serveShoppers",
+      "show-advisers": "manageAdvisers",
+      conversations: "serveShoppers",
+      advisers: "manageAdvisers",
     });
   });
 

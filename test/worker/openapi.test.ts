@@ -162,6 +162,8 @@ describe("GET /api/openapi.json", () => {
         "POST /api/crm/members/{shopperId}/points",
         "POST /api/crm/members/{shopperId}/benefits",
         "POST /admin/api/segments/runs",
+        "POST /api/chat/messages",
+        "POST /admin/api/conversations/{id}/messages",
       ].includes(where);
       const hasKey = parameters.some((p) => p.in === "header" && p.name === "Idempotency-Key" && p.required === true);
       expect(hasKey, `${where}: Idempotency-Key`).toBe(needsKey);
@@ -216,11 +218,15 @@ describe("GET /api/openapi.json", () => {
         expect.arrayContaining(["invalid_request", "payload_too_large", "unsupported_media_type"]),
       );
     }
-    // A GET never reads a body nor checks Origin.
+    // A GET never reads a body nor checks Origin; but the chat's sockets, which carry a person's
+    // conversation, check Origin, lest another site's page open one with their cookie (issue 17).
+    const chatSockets = ["GET /api/chat/socket", "GET /admin/api/conversations/{id}/socket"];
     for (const { where, method, operation } of operations(doc)) {
       if (method !== "get") continue;
-      for (const code of ["forbidden_origin", "payload_too_large", "unsupported_media_type"])
-        expect(operation["x-error-codes"], where).not.toContain(code);
+      for (const code of ["forbidden_origin", "payload_too_large", "unsupported_media_type"]) {
+        if (code === "forbidden_origin" && chatSockets.includes(where)) expect(operation["x-error-codes"], where).toContain(code);
+        else expect(operation["x-error-codes"], where).not.toContain(code);
+      }
     }
   });
 
@@ -330,6 +336,16 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/sequences/{id}/figures": "readFollowUps",
       "GET /admin/api/sequences/{id}/history": "readSales",
       "GET /admin/api/sequences/{id}/audit": "readAudit",
+      "GET /admin/api/advisers": "manageAdvisers",
+      "POST /admin/api/advisers": "manageAdvisers",
+      "PATCH /admin/api/advisers/{id}": "manageAdvisers",
+      "DELETE /admin/api/advisers/{id}": "manageAdvisers",
+      "GET /admin/api/conversations": "serveShoppers",
+      "GET /admin/api/conversations/{id}": "serveShoppers",
+      "POST /admin/api/conversations/{id}/messages": "serveShoppers",
+      "POST /admin/api/conversations/{id}/resolve": "serveShoppers",
+      "POST /admin/api/conversations/{id}/reopen": "serveShoppers",
+      "GET /admin/api/conversations/{id}/socket": "serveShoppers",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

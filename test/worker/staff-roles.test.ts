@@ -11,6 +11,16 @@ import { call, errorOf, freshAddress, makeAccount, makeApiKey, PASSWORD, signIn 
  * from this table fails the test: each new route must say who may call it.
  */
 const CAPABILITY_OF: Record<string, Capability | "public"> = {
+  "GET /advisers": "manageAdvisers",
+  "POST /advisers": "manageAdvisers",
+  "PATCH /advisers/:id": "manageAdvisers",
+  "DELETE /advisers/:id": "manageAdvisers",
+  "GET /conversations": "serveShoppers",
+  "GET /conversations/:id": "serveShoppers",
+  "POST /conversations/:id/messages": "serveShoppers",
+  "POST /conversations/:id/resolve": "serveShoppers",
+  "POST /conversations/:id/reopen": "serveShoppers",
+  "GET /conversations/:id/socket": "serveShoppers",
   "GET /reconciliation": "reconcile",
   "GET /sales": "readSales",
   "POST /sales": "editSales",

@@ -47,6 +47,8 @@ import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
 import { AdviserBoardView } from "./console/adviser-board-view.ts";
 import { SegmentsView } from "./console/segments-view.ts";
+import { AdvisersView } from "./console/advisers-view.ts";
+import { ConversationsView } from "./console/conversations-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
 import { whoIsSignedIn } from "./console/signed-in.ts";
 import { roleName } from "./console/staff-words.ts";
@@ -106,6 +108,9 @@ const crm = new CrmView(api);
 const adviserBoard = new AdviserBoardView(api);
 /** RFM segments (issue 17): sizes, movement, run now, CSV exports; opened by "Segments" (or #segments). */
 const segments = new SegmentsView(api);
+/** Adviser chat (issue 17): the inbox with the shopper's profile, opened by "Conversations" (or #conversations); the roster, by "Advisers" (or #advisers). */
+const conversations = new ConversationsView(api);
+const advisers = new AdvisersView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -158,6 +163,8 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#response-times" && may(staff.role, "readAdviserBoard")) adviserBoard.open();
   if (location.hash === "#segments" && may(staff.role, "readSegments")) segments.open();
   if (location.hash === "#follow-ups" && may(staff.role, "readFollowUps")) followUps.open();
+  if (location.hash === "#conversations" && may(staff.role, "serveShoppers")) conversations.open();
+  if (location.hash === "#advisers" && may(staff.role, "manageAdvisers")) advisers.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -188,6 +195,8 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   adviserBoard.close();
   segments.close();
   followUps.close();
+  conversations.close();
+  advisers.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

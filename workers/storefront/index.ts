@@ -21,6 +21,7 @@ export { CouponPool } from "../../durable-objects/coupon-pool/index.ts";
 export { TeamCampaignRoster } from "../../durable-objects/team-campaign-roster/index.ts";
 export { TeamUp } from "../../durable-objects/team-up/index.ts";
 export { FollowUp } from "../../durable-objects/follow-up/index.ts";
+export { Conversation } from "../../durable-objects/conversation/index.ts";
 
 /**
  * The storefront Worker: every edge route in one place.

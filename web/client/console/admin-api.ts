@@ -61,6 +61,15 @@ import type { OrderRefund, OrderRefunds, PointsStatement } from "./api-types.ts"
 import { credentials } from "./credentials.ts";
 import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
 import type { Download, SegmentOverview, SegmentRunResult, ShopperScores } from "./segment-types.ts";
+import type {
+  AdviserConversation,
+  AdviserRoster,
+  AdviserSaved,
+  ChatSent,
+  ConversationInbox,
+  ConversationStatusChange,
+  StaffAccounts,
+} from "./adviser-types.ts";
 
 /** An answer of /admin/api: the typed body, or the refusal. */
 export type ApiResult<T> = { ok: true; status: number; data: T } | { ok: false; status: number; error: ApiProblem };
@@ -233,6 +242,26 @@ export class AdminApi {
     }
   }
 
+  /** Adviser chat (issue 17): the inbox, a conversation with the shopper's profile, replies; the roster. */
+  conversations = (status: string) => this.call<ConversationInbox>("GET", `/conversations?status=${encodeURIComponent(status)}`);
+  conversation = (id: string) => this.call<AdviserConversation>("GET", `/conversations/${encodeURIComponent(id)}`);
+  replyToShopper = (id: string, body: string, idempotencyKey: string) =>
+    this.call<ChatSent>(
+      "POST",
+      `/conversations/${encodeURIComponent(id)}/messages`,
+      { body },
+      { headers: { "Idempotency-Key": idempotencyKey } },
+    );
+  setConversationStatus = (id: string, action: "resolve" | "reopen") =>
+    this.call<ConversationStatusChange>("POST", `/conversations/${encodeURIComponent(id)}/${action}`);
+  advisers = () => this.call<AdviserRoster>("GET", "/advisers");
+  /** Staff accounts (the owner's): the Advisers view offers those with the adviser role. */
+  staffAccounts = () => this.call<StaffAccounts>("GET", "/staff");
+  addAdviser = (staffId: string, displayName: string | undefined) =>
+    this.call<AdviserSaved>("POST", "/advisers", displayName ? { staffId, displayName } : { staffId });
+  setOnShift = (id: string, onShift: boolean) => this.call<AdviserSaved>("PATCH", `/advisers/${encodeURIComponent(id)}`, { onShift });
+  removeAdviser = (id: string) => this.call<{ reassigned: number }>("DELETE", `/advisers/${encodeURIComponent(id)}`);
+
   /** The credential of a token sign-in (a bearer, and the name its changes are audited under); none for a session cookie. */
   private authHeaders(): Record<string, string> {
     const headers: Record<string, string> = {};
@@ -247,7 +276,7 @@ export class AdminApi {
   }
 
   private async call<T>(
-    method: "GET" | "POST" | "PUT" | "DELETE",
+    method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE",
     path: string,
     body?: unknown,
     options: CallOptions = {},

@@ -7,6 +7,7 @@ import { assets } from "../assets.ts";
 import { pageLang } from "../pages/lang.ts";
 import { couponsSection } from "./console-coupons.ts";
 import { crmSection } from "./console-crm.ts";
+import { advisersSection, conversationsSection } from "./console-advisers.ts";
 import { propagationWords } from "../../../src/propagation/propagation-words.ts";
 import { experimentForm } from "./console-experiments.ts";
 import { propagationSection } from "./console-propagation.ts";
@@ -118,6 +119,8 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-adviser-board" class="secondary" data-capability="${needs("readAdviserBoard")}">${boardWords(lang).responseTimes}</button>
           <button type="button" id="show-segments" class="secondary" data-capability="${needs("readSegments")}">${segmentWords(lang).segments}</button>
           <button type="button" id="show-follow-ups" class="secondary" data-capability="${needs("readFollowUps")}">${sequenceWords(lang).followUps}</button>
+          <button type="button" id="show-conversations" class="secondary" data-capability="${needs("serveShoppers")}">Conversations</button>
+          <button type="button" id="show-advisers" class="secondary" data-capability="${needs("manageAdvisers")}">Advisers</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -139,6 +142,8 @@ function page(lang: Lang, nonce: string) {
         ${adviserBoardSection(lang)}
         ${segmentsSection(lang)}
         ${followUpsSection(lang)}
+        ${conversationsSection()}
+        ${advisersSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

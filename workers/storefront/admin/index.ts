@@ -32,6 +32,8 @@ import { adminPointsRefunds } from "./points-refunds.ts";
 import { adminAdviserBoard } from "./adviser-board.ts";
 import { adminSegments } from "./segments.ts";
 import { adminSequences } from "./sequences.ts";
+import { adminAdvisers } from "./advisers.ts";
+import { adminConversations } from "./conversations.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -122,4 +124,6 @@ export const adminApi = contractApp()
   .route("/", adminCrm)
   .route("/", adminAdviserBoard)
   .route("/", adminSegments)
-  .route("/", adminSequences);
+  .route("/", adminSequences)
+  .route("/", adminAdvisers)
+  .route("/", adminConversations);

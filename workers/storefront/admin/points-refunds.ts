@@ -50,7 +50,7 @@ export const refundSchema = z
 export type RefundSchemaMatchesCode = Holds<Describes<z.output<typeof refundSchema>, OrderRefund>>;
 
 /** Reads an admin JSON body within its limit before the route's schema validates that one parse. */
-const adminJsonBody = withContract(
+export const adminJsonBody = withContract(
   createMiddleware<AppEnv>(async (c, next) => {
     await jsonInput(c);
     await next();

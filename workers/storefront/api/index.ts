@@ -2,6 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { LIVE_NUMBERS } from "../contract/no-store.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { epochMs } from "../contract/units.ts";
+import { chat } from "./chat.ts";
 import { checkout } from "./checkout.ts";
 import { coupons } from "./coupons.ts";
 import { crmApi } from "./crm.ts";
@@ -104,4 +105,5 @@ export const api = contractApp()
   .route("/", invoices)
   .route("/", membership)
   .route("/", crmApi)
-  .route("/", inbox);
+  .route("/", inbox)
+  .route("/", chat);

@@ -4,6 +4,7 @@ import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } fro
 import { messages, type Lang, type Messages } from "../../../src/i18n/messages.ts";
 import { assets } from "../assets.ts";
 import { inboxLink } from "./inbox-page.ts";
+import { chatWidget } from "./chat-widget.ts";
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;
 
@@ -74,6 +75,7 @@ export function layout(page: PageOptions): Markup {
       </nav>
     </header>
     <main>${page.body}</main>
+    ${chatWidget(t, page.script)}
     <script type="application/json" id="i18n">${raw(jsonForScript(t))}</script>
   </body>
 </html>`;
