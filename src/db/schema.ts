@@ -663,7 +663,8 @@ export const rfmScores = pgTable(
     computedAt: timestamp("computed_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [
-    index("rfm_scores_segment").on(table.segment),
+    // A segment's export pages by shopper id within the segment: one index range a page.
+    index("rfm_scores_segment").on(table.segment, table.shopperId),
     check("rfm_scores_range", sql`${table.r} between 1 and 5 and ${table.f} between 1 and 5 and ${table.m} between 1 and 5`),
   ],
 );
@@ -816,6 +817,11 @@ export const conversations = pgTable(
   (table) => [
     index("conversations_shopper").on(table.shopperId, table.openedAt),
     index("conversations_adviser").on(table.adviserId, table.status),
+    // The response-time board's two reads (src/advisers/board-report.ts): a window's cohort, and who waits now.
+    index("conversations_cohort").on(sql`coalesce(${table.firstMessageAt}, ${table.openedAt})`),
+    index("conversations_waiting")
+      .on(table.firstMessageAt)
+      .where(sql`${table.status} = 'open' and ${table.firstMessageAt} is not null and ${table.firstResponseAt} is null`),
   ],
 );
 
