@@ -27,7 +27,8 @@ import type { MessageChannel, OutboundMessage } from "./channel.ts";
  *
  * Who gets it: WeCom's `message/send` reaches members of the corp by their WeCom userid. A
  * shopper is reached when the corp has them as a member whose userid is set (`wecom:userid:
- * <shopperId>` in KV, written when a shopper links WeCom), else under their shop id itself
+ * <shopperId>` in KV, written by their adviser from the conversation: PUT /admin/api/
+ * conversations/{id}/wecom-user), else under their shop id itself
  * (`shp_…` is a valid userid: a corp importing its members with the shop's ids needs no
  * mapping). The fetch and the API base are injected (WECOM_API_BASE): tests answer with a stand-in.
  */
@@ -305,7 +306,13 @@ export function kvSentMemory(kv: KvLike): SentMemory {
   };
 }
 
+/** Where a shopper's linked WeCom userid is kept in KV (an adviser links it from the conversation). */
+export const wecomUserIdKey = (shopperId: string) => `wecom:userid:${shopperId}`;
+
+/** WeCom's userid: 1–64 letters, digits and `_ - . @` (its member API's rule). */
+export const WECOM_USER_ID = /^[A-Za-z0-9_.@-]{1,64}$/;
+
 /** A shopper's WeCom userid: the linked one in KV (`wecom:userid:<shopperId>`), else their shop id. */
 export function kvUserIds(kv: KvLike): (shopperId: string) => Promise<string> {
-  return async (shopperId) => (await kv.get(`wecom:userid:${shopperId}`))?.trim() || shopperId;
+  return async (shopperId) => (await kv.get(wecomUserIdKey(shopperId)))?.trim() || shopperId;
 }

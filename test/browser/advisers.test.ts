@@ -132,6 +132,14 @@ describe("adviser chat", () => {
     await expect.poll(() => console.locator("#conversation-messages li.pending").count(), POLL).toBe(0);
     await console.locator("#conversations").screenshot({ path: screenshotPath("console-conversations") });
 
+    // The adviser links the shopper's WeCom userid beside the chat; a userid WeCom would refuse is told why.
+    await console.fill("#wecom-user-id", "has space");
+    await console.click("#wecom-user button[type=submit]");
+    await expect.poll(() => console.locator("#wecom-user-status").textContent(), POLL).toContain("WeCom userid");
+    await console.fill("#wecom-user-id", "li.na@brand");
+    await console.click("#wecom-user button[type=submit]");
+    await expect.poll(() => console.locator("#wecom-user-status").textContent(), POLL).toBe("Linked: follow-ups go to li.na@brand on WeCom.");
+
     // A reply while the panel is closed marks the button; opening it clears the mark.
     await shopperPage.click("#chat-close");
     await console.fill("#conversation-input", "有问题随时找我。");

@@ -345,6 +345,7 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/conversations/{id}/messages": "serveShoppers",
       "POST /admin/api/conversations/{id}/resolve": "serveShoppers",
       "POST /admin/api/conversations/{id}/reopen": "serveShoppers",
+      "PUT /admin/api/conversations/{id}/wecom-user": "serveShoppers",
       "GET /admin/api/conversations/{id}/socket": "serveShoppers",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));

@@ -20,6 +20,7 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "POST /conversations/:id/messages": "serveShoppers",
   "POST /conversations/:id/resolve": "serveShoppers",
   "POST /conversations/:id/reopen": "serveShoppers",
+  "PUT /conversations/:id/wecom-user": "serveShoppers",
   "GET /conversations/:id/socket": "serveShoppers",
   "GET /reconciliation": "reconcile",
   "GET /sales": "readSales",

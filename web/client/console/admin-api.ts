@@ -69,6 +69,7 @@ import type {
   ConversationInbox,
   ConversationStatusChange,
   StaffAccounts,
+  WecomUserLinked,
 } from "./adviser-types.ts";
 
 /** An answer of /admin/api: the typed body, or the refusal. */
@@ -252,6 +253,8 @@ export class AdminApi {
       { body },
       { headers: { "Idempotency-Key": idempotencyKey } },
     );
+  linkWecomUser = (id: string, userId: string | null) =>
+    this.call<WecomUserLinked>("PUT", `/conversations/${encodeURIComponent(id)}/wecom-user`, { userId });
   setConversationStatus = (id: string, action: "resolve" | "reopen") =>
     this.call<ConversationStatusChange>("POST", `/conversations/${encodeURIComponent(id)}/${action}`);
   advisers = () => this.call<AdviserRoster>("GET", "/advisers");

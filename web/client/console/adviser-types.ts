@@ -13,6 +13,12 @@ export interface AdviserConversation {
   messages: ChatMessage[];
   profile: ShopperProfile;
   coupons: Array<{ id: string; title: string; status: string; usable: boolean; validUntil: number; claimedAt: number }>;
+  /** The shopper's WeCom userid as linked by their adviser; null: none. */
+  wecomUserId: string | null;
+}
+export interface WecomUserLinked {
+  shopperId: string;
+  wecomUserId: string | null;
 }
 export interface ChatSent {
   message: ChatMessage;

@@ -164,7 +164,41 @@ export class ConversationsView {
             { "data-view": "profile-coupons" },
             ...coupons.map((c) => h("li", {}, `${c.title} · ${c.status}${c.usable ? " · usable" : ""}`)),
           ),
+      this.wecomLink(data),
     ];
+  }
+
+  /** The shopper's WeCom userid (follow-ups reach them there when WeCom is configured): shown, linked, unlinked. */
+  private wecomLink(data: AdviserConversation): Node {
+    const input = h("input", {
+      id: "wecom-user-id",
+      name: "wecomUserId",
+      placeholder: "WeCom userid",
+      value: data.wecomUserId ?? "",
+      maxlength: "64",
+    });
+    const status = h("span", { id: "wecom-user-status", class: "muted", role: "status" });
+    const form = h(
+      "form",
+      { id: "wecom-user", class: "toolbar" },
+      h("label", { for: "wecom-user-id" }, "WeCom userid"),
+      input,
+      h("button", { type: "submit", class: "secondary" }, "Link"),
+      status,
+    );
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      void (async () => {
+        const userId = input.value.trim() || null;
+        const result = await this.api.linkWecomUser(data.conversation.id, userId);
+        status.textContent = !result.ok
+          ? result.error.message
+          : result.data.wecomUserId
+            ? `Linked: follow-ups go to ${result.data.wecomUserId} on WeCom.`
+            : "Unlinked: follow-ups go to the shop id on WeCom.";
+      })();
+    });
+    return h("div", {}, h("h4", {}, "WeCom"), form);
   }
 
   private follow(id: string): void {

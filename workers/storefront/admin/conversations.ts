@@ -4,6 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { type ConversationRow, listConversations, readConversation, readMessages } from "../../../src/advisers/conversation-store.ts";
 import { CHAT_LIMITS } from "../../../src/advisers/chat-limits.ts";
 import { type ShopperProfile, shopperProfile } from "../../../src/advisers/shopper-profile.ts";
+import { WECOM_USER_ID, wecomUserIdKey } from "../../../src/channels/wecom.ts";
 import { CouponCatalog } from "../../../src/coupons/coupon-catalog.ts";
 import type { Database } from "../../../src/db/client.ts";
 import { advisers } from "../../../src/db/schema.ts";
@@ -105,6 +106,10 @@ const oneConversation = adminRoute({
               messages: z.array(chatMessageSchema),
               profile: profileSchema,
               coupons: z.array(couponSummarySchema).describe("the shopper's coupons, newest first"),
+              wecomUserId: z
+                .string()
+                .nullable()
+                .describe("the shopper's WeCom userid as their adviser linked it (follow-ups reach them there); null: none linked"),
             })
             .openapi("AdviserConversation"),
         },
@@ -132,6 +137,41 @@ const reply = adminRoute({
     200: { description: "a retry: the message stored first with this key", content: { "application/json": { schema: sentSchema } } },
   },
   errors: ["invalid_request", "not_found", "conversation_resolved", "dependency_unavailable"],
+});
+
+const wecomUser = adminRoute({
+  method: "put",
+  path: "/conversations/{id}/wecom-user",
+  admits: "serveShoppers",
+  middleware: [adminJsonBody],
+  summary: "Link the conversation's shopper to their WeCom userid (null unlinks)",
+  description:
+    "Follow-ups' WeCom messages (when WeCom is configured) go to this userid; unlinked, to the shopper's own id. A WeCom userid is 1–64 letters, digits and `_ - . @`. Setting the same userid again changes nothing.",
+  request: {
+    params: conversationParams,
+    body: {
+      required: true,
+      content: {
+        "application/json": {
+          schema: z
+            .object({ userId: z.string().regex(WECOM_USER_ID, "a WeCom userid is 1–64 letters, digits and _ - . @").nullable() })
+            .strict()
+            .openapi("WecomUserLink"),
+        },
+      },
+    },
+  },
+  responses: {
+    200: {
+      description: "linked (or unlinked)",
+      content: {
+        "application/json": {
+          schema: z.object({ shopperId: z.string(), wecomUserId: z.string().nullable() }).openapi("WecomUserLinked"),
+        },
+      },
+    },
+  },
+  errors: ["invalid_request", "not_found", "dependency_unavailable"],
 });
 
 const statusRoute = (action: "resolve" | "reopen") =>
@@ -248,9 +288,20 @@ export const adminConversations = contractApp()
       ]);
       return { conversation, messages, profile };
     });
-    const coupons = await couponsOf(c.env, read.conversation.shopperId, Date.now());
+    const [coupons, wecomUserId] = await Promise.all([
+      couponsOf(c.env, read.conversation.shopperId, Date.now()),
+      c.env.SALES.get(wecomUserIdKey(read.conversation.shopperId)),
+    ]);
     c.header("Cache-Control", "no-store");
-    return c.json({ ...read, coupons }, 200);
+    return c.json({ ...read, coupons, wecomUserId }, 200);
+  })
+  .openapi(wecomUser, async (c) => {
+    const { id } = c.req.valid("param");
+    const { userId } = c.req.valid("json");
+    const { shopperId } = await readDatabase(c.env, READ, (db) => conversationFor(c, db, id));
+    if (userId === null) await c.env.SALES.delete(wecomUserIdKey(shopperId));
+    else await c.env.SALES.put(wecomUserIdKey(shopperId), userId);
+    return c.json({ shopperId, wecomUserId: userId }, 200);
   })
   .openapi(reply, async (c) => {
     const { id } = c.req.valid("param");
