@@ -17,6 +17,9 @@ import { demoCoupons } from "../src/coupons/demo-coupons.ts";
 import { demoTeamCampaigns } from "../src/teams/demo-team-campaigns.ts";
 import { demoLivestreams, demoStoreCoupons } from "../src/livestreams/demo-livestreams.ts";
 import { demoTiers } from "../src/membership/demo-tiers.ts";
+import { historyKeyOf } from "../src/kv/history-key.ts";
+import { demoSequences } from "../src/sequences/demo-sequences.ts";
+import { SEQUENCE_KEY_PREFIX, sequenceHistoryPrefix, sequenceSchema } from "../src/sequences/sequence.ts";
 import { TIER_CONFIG_KEY, tierConfigSchema } from "../src/membership/tier-config.ts";
 import { livestreamKey, livestreamSchema } from "../src/livestreams/livestream.ts";
 import { teamCampaignKey, teamCampaignSchema } from "../src/teams/team-campaign.ts";
@@ -163,7 +166,7 @@ async function seedDemoSales(previousVersions: Map<string, number>): Promise<voi
 }
 
 /**
- * The seed's experiments (issue 13), coupons and team campaign (issue 14), member tiers (issue 16), written only when local KV has none
+ * The seed's experiments (issue 13), coupons and team campaign (issue 14), member tiers (issue 16), follow-up sequences (issue 17), written only when local KV has none
  * under their keys: unlike a demo sale, whose window must start now, these keep what the
  * console did to them (started, stopped, reweighted, edited) across restarts.
  */
@@ -198,7 +201,16 @@ async function seedDemoConfiguration(): Promise<void> {
   ];
   // Member tiers (issue 16): the one tier document, silver, gold and diamond.
   const tiers = [{ key: TIER_CONFIG_KEY, value: JSON.stringify(tierConfigSchema.parse(demoTiers())) }];
-  const entries = [...experiments, ...coupons, ...teams, ...live, ...tiers];
+  // Follow-up sequences (issue 17): each under its key and as version 1 in its history, which an enrolment reads back.
+  const sequences = demoSequences().flatMap((input) => {
+    const sequence = sequenceSchema.parse(input);
+    const value = JSON.stringify(sequence);
+    return [
+      { key: `${SEQUENCE_KEY_PREFIX}${sequence.id}`, value },
+      { key: historyKeyOf(sequenceHistoryPrefix(sequence.id), sequence.version), value },
+    ];
+  });
+  const entries = [...experiments, ...coupons, ...teams, ...live, ...tiers, ...sequences];
   const present = await localKvKeys(entries.map((entry) => entry.key));
   const missing = entries.filter((entry) => !present.has(entry.key));
   if (missing.length === 0) return;

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { historyKeyOf } from "./history-key.ts";
 
 /** Where one kind of configuration lives in KV, and how its values are checked. */
 export interface CatalogShape<T extends { version: number }> {
@@ -51,7 +52,7 @@ export class VersionedCatalog<T extends { version: number }> {
   }
 
   historyKey(key: string, version: number): string {
-    return `${this.shape.historyPrefix(key)}${String(version).padStart(10, "0")}`;
+    return historyKeyOf(this.shape.historyPrefix(key), version);
   }
 
   private async names(prefix: string): Promise<string[]> {

@@ -1,6 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { localDateTimeAt } from "../../src/calendar.ts";
+import { demoCoupons } from "../../src/coupons/demo-coupons.ts";
+import { demoSequences } from "../../src/sequences/demo-sequences.ts";
 import { deferPastQuietHours, stepTimes } from "../../src/sequences/schedule.ts";
 import { type SequenceInput, sequenceDraftSchema, thenLoop, validateSequence } from "../../src/sequences/sequence.ts";
 import { placeholderProblems, renderTemplate } from "../../src/sequences/template.ts";
@@ -38,6 +40,15 @@ describe("a sequence's validation", () => {
       exit: { onPurchase: true },
       active: true,
     });
+  });
+
+  it("takes the sequences npm start seeds, whose coupons are among the seeded coupons", () => {
+    const couponIds = new Set(demoCoupons(0).map((coupon) => coupon.id));
+    for (const input of demoSequences()) {
+      expect(problemsOf(input), input.id).toEqual([]);
+      for (const step of input.steps) if (step.couponTemplate) expect(couponIds.has(step.couponTemplate)).toBe(true);
+    }
+    expect(demoSequences().map((s) => s.steps.map((step) => step.after.days))).toContainEqual([0, 1, 3, 7]);
   });
 
   it("lists every problem at once, each at its path", () => {
