@@ -14,7 +14,7 @@ import type { Sequence } from "../../src/sequences/sequence.ts";
 import { SequenceCatalog } from "../../src/sequences/sequence-catalog.ts";
 import { renderTemplate } from "../../src/sequences/template.ts";
 import { type EnrolmentStart, newEnrolmentId } from "../../src/sequences/trigger-intake.ts";
-import { externalChannels } from "../../workers/storefront/channels.ts";
+import { externalChannels } from "../../src/channels/external-channels.ts";
 
 /** A step that could not be sent (Postgres, a pool, KV not answering) is tried again this much later. */
 const RETRY_MS = 60_000;

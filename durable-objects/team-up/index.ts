@@ -7,7 +7,7 @@ import { expireTeam, joinTeam, startTeam, type Team, teamAlarmAt } from "../../s
 import type { TeamCampaign } from "../../src/teams/team-campaign.ts";
 import { teamCouponId } from "../../src/teams/team-coupon.ts";
 import type { TeamSummary } from "../team-campaign-roster/index.ts";
-import { queueEvents } from "../../workers/storefront/api/event-queue.ts";
+import { queueEvents } from "../../src/events/event-message.ts";
 
 /** What a start or a join answers: the team, whether this call completed it, and whether it is a retry's answer. */
 export interface TeamAnswer {
@@ -238,7 +238,7 @@ export class TeamUp extends DurableObject<Env> {
     const team = this.state.team!;
     try {
       await queueEvents(
-        this.env,
+        this.env.EVENTS,
         team.members.map((member, seat) => ({
           id: `${team.id}:failed:${seat}`,
           type: "team_failed" as const,

@@ -28,3 +28,17 @@ export const eventMessageSchema = z
 export function eventMessage(events: ShopperEvent[], dropped: DropCounts = {}): EventMessage {
   return { v: 1, events, dropped };
 }
+
+/** The queue binding as this module uses it (the Node-side typecheck knows no workerd `Queue`). */
+export interface EventQueue {
+  send(message: EventMessage, options: { contentType: "json" }): Promise<unknown>;
+}
+
+/**
+ * Puts events on the `shopper-events` queue (issue 13; workers/events/ consumes it): from a
+ * route or from an object (a team that failed, issue 17). Throws when the queue refuses, so the
+ * caller can answer 503 or try again.
+ */
+export async function queueEvents(queue: EventQueue, events: ShopperEvent[], dropped: DropCounts = {}): Promise<void> {
+  await queue.send(eventMessage(events, dropped), { contentType: "json" });
+}

@@ -138,7 +138,9 @@ describe("adviser chat", () => {
     await expect.poll(() => console.locator("#wecom-user-status").textContent(), POLL).toContain("WeCom userid");
     await console.fill("#wecom-user-id", "li.na@brand");
     await console.click("#wecom-user button[type=submit]");
-    await expect.poll(() => console.locator("#wecom-user-status").textContent(), POLL).toBe("Linked: follow-ups go to li.na@brand on WeCom.");
+    await expect
+      .poll(() => console.locator("#wecom-user-status").textContent(), POLL)
+      .toBe("Linked: follow-ups go to li.na@brand on WeCom.");
 
     // A reply while the panel is closed marks the button; opening it clears the mark.
     await shopperPage.click("#chat-close");

@@ -2,11 +2,11 @@ import { env } from "cloudflare:workers";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { OutboundMessage } from "../../src/channels/channel.ts";
 import { WecomError } from "../../src/channels/wecom.ts";
-import { externalChannels } from "../../workers/storefront/channels.ts";
+import { externalChannels } from "../../src/channels/external-channels.ts";
 import { WecomStandIn } from "../support/wecom-stand-in.ts";
 
 /**
- * The WeCom (企业微信) channel as the Worker builds it (workers/storefront/channels.ts, issue
+ * The WeCom (企业微信) channel as the Worker builds it (src/channels/external-channels.ts, issue
  * 17), with its real KV (token cache, sent keys, userids) and WeCom's API answered by a local
  * stand-in at WECOM_API_BASE (test/support/wecom-stand-in.ts): gettoken once and cached,
  * refreshed on an expired token, each message once by its idempotency key, refusals thrown.

@@ -1,6 +1,5 @@
 import type { Sequence } from "../../../src/sequences/sequence.ts";
 import type { SequenceFigures } from "../../../src/sequences/sequence-figures.ts";
-import type { SequenceDraftInput } from "./sequence-form.ts";
 import type {
   ApiProblem,
   AuditTrail,
@@ -58,6 +57,7 @@ import type {
 import type { AdminInvoiceUploads } from "./api-types.ts";
 import type { AdviserBoard, AdviserBoardSettings, AdviserBoardSettingsDraft } from "./api-types.ts";
 import type { OrderRefund, OrderRefunds, PointsStatement } from "./api-types.ts";
+import type { SequenceDraftInput } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
 import type { Download, SegmentOverview, SegmentRunResult, ShopperScores } from "./segment-types.ts";

@@ -28,6 +28,7 @@ import type { StaffIdentity } from "../../../src/staff/identity.ts";
 import type { Store } from "../../../src/stores/store.ts";
 import type { TeamCampaign, teamCampaignDraftSchema } from "../../../src/teams/team-campaign.ts";
 import type { Livestream, livestreamDraftSchema } from "../../../src/livestreams/livestream.ts";
+import type { sequenceDraftSchema } from "../../../src/sequences/sequence.ts";
 import type { boardSettingsDraftSchema } from "../../../src/advisers/board-settings.ts";
 import type { z } from "zod";
 import type { ClaimsReport } from "../../../src/membership/claims-report.ts";
@@ -349,6 +350,8 @@ export interface StoreAuditTrail {
 
 /** A new livestream as the console sends it (`POST /livestreams`, issue 15); an edit adds `expectedVersion`. */
 export type LivestreamDraftInput = z.input<typeof livestreamDraftSchema>;
+/** What the Follow-ups form sends to create or edit a sequence (issue 17). */
+export type SequenceDraftInput = z.input<typeof sequenceDraftSchema>;
 
 /** `POST /livestreams`, `PUT /livestreams/:id`, `GET /livestreams/:id`. */
 export interface LivestreamSaved {

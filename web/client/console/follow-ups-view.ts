@@ -8,7 +8,8 @@ import { byId, h } from "./dom.ts";
 import { showAuditRows } from "./audit-view.ts";
 import { flash } from "./flash.ts";
 import { showVersions } from "./history-view.ts";
-import { type SequenceDraftInput, SequenceForm } from "./sequence-form.ts";
+import type { SequenceDraftInput } from "./api-types.ts";
+import { SequenceForm } from "./sequence-form.ts";
 import { VersionedEditor } from "./versioned-editor.ts";
 
 /**

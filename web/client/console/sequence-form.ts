@@ -1,13 +1,11 @@
-import type { Sequence, sequenceDraftSchema } from "../../../src/sequences/sequence.ts";
+import type { Sequence } from "../../../src/sequences/sequence.ts";
 import { fillWords, type SequenceWords, sequenceWords } from "../../../src/sequences/sequence-words.ts";
 import { renderTemplate } from "../../../src/sequences/template.ts";
-import type { z } from "zod";
-import type { CouponTemplate } from "./api-types.ts";
+import type { CouponTemplate, SequenceDraftInput } from "./api-types.ts";
 import { byId, h } from "./dom.ts";
 import { FormFields, input, select } from "./form-fields.ts";
 import type { EditForm } from "./versioned-editor.ts";
 
-export type SequenceDraftInput = z.input<typeof sequenceDraftSchema>;
 type StepInput = SequenceDraftInput["steps"][number];
 
 const LANGS = ["zh-CN", "en"] as const;

@@ -8,7 +8,7 @@ import type { AppEnv } from "../app-env.ts";
 import { withContract } from "../contract/middleware-contract.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { int } from "../contract/units.ts";
-import { queueEvents } from "./event-queue.ts";
+import { queueEvents } from "../../../src/events/event-message.ts";
 import { eventsLimit, sessionLimit } from "./rate-limit.ts";
 import { requestDevice } from "./request-device.ts";
 import { readJson } from "./request-body.ts";
@@ -75,7 +75,8 @@ export const events = contractApp().openapi(sendEvents, async (c) => {
     receivedAt: Date.now(),
   });
   try {
-    await queueEvents(c.env, accepted, dropped);
+    // The queue refusing: 503, so a page that can read the answer (fetch with keepalive) may send again.
+    await queueEvents(c.env.EVENTS, accepted, dropped);
   } catch (error) {
     throw new AppError("dependency_unavailable", `the events queue refused the beacon: ${redactSecrets((error as Error).message)}`);
   }

@@ -4,18 +4,6 @@ import { assets } from "../assets.ts";
 import type { Markup } from "./layout.ts";
 
 /**
- * The header's inbox link with its unread badge (issue 17), on every page: the badge is
- * empty in the HTML (shared pages are cached at the edge for every shopper alike) and filled
- * by its own small script (web/client/inbox-badge.page.ts) from `GET /api/me/inbox/unread-count`.
- */
-export function inboxLink(t: Messages): Markup {
-  const script = assets.scripts["inbox-badge"];
-  return html`<a class="inbox-link" href="/inbox">${t.inbox_link}<span class="inbox-badge" id="inbox-badge" hidden></span></a>${
-    script ? html`<script type="module" src="${script}"></script>` : ""
-  }`;
-}
-
-/**
  * The shopper's inbox (issue 17): a shell only, like the profile page; its script
  * (web/client/inbox.page.ts) reads `/api/me/inbox` with the shopper's own session, marks a
  * message read when it is opened, and all at once with the button.

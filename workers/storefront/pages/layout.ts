@@ -3,7 +3,7 @@ import { html, raw } from "hono/html";
 import { HtmlEscapedCallbackPhase, resolveCallback, type HtmlEscapedString } from "hono/utils/html";
 import { messages, type Lang, type Messages } from "../../../src/i18n/messages.ts";
 import { assets } from "../assets.ts";
-import { inboxLink } from "./inbox-page.ts";
+import { inboxLink } from "./inbox-link.ts";
 import { chatWidget } from "./chat-widget.ts";
 
 export type Markup = HtmlEscapedString | Promise<HtmlEscapedString>;

@@ -1,6 +1,6 @@
-import type { MessageChannel } from "../../src/channels/channel.ts";
-import { kvSentMemory, kvUserIds, WecomChannel, wecomSettings } from "../../src/channels/wecom.ts";
-import { kvCredentialCache } from "../../src/share/wechat-ticket.ts";
+import { kvCredentialCache } from "../share/wechat-ticket.ts";
+import type { MessageChannel } from "./channel.ts";
+import { kvSentMemory, kvUserIds, WecomChannel, wecomSettings } from "./wecom.ts";
 
 /**
  * The channels configured beyond the inbox (issue 17), from the Worker's environment: none
