@@ -1,6 +1,5 @@
 import { html } from "hono/html";
-import { type Messages, messages, type Lang } from "../../../src/i18n/messages.ts";
-import { assets } from "../assets.ts";
+import { messages, type Lang } from "../../../src/i18n/messages.ts";
 import type { Markup } from "./layout.ts";
 
 /**
