@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import type { BoardSettings } from "../../src/advisers/board-settings.ts";
+import { BOARD_SETTINGS_ID, BOARD_SETTINGS_PREFIX, type BoardSettings, DEFAULT_BOARD_SETTINGS } from "../../src/advisers/board-settings.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
 import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
 
@@ -24,8 +24,12 @@ const ALWAYS = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "su
 beforeAll(async () => {
   shop = await StorefrontUnderTest.start(inject("stackVars"));
   db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
+  // A version of this file's own: saves are audited once per version in the Postgres every test shares.
+  const start = { ...DEFAULT_BOARD_SETTINGS, version: 1_000_000 + Math.floor(Math.random() * 1_000_000_000) };
+  await shop.putConfig(`${BOARD_SETTINGS_PREFIX}${BOARD_SETTINGS_ID}`, start);
   const current = await fetch(`${shop.baseUrl}/admin/api/adviser-board/settings`, { headers: AUTH });
   const { settings } = (await current.json()) as { settings: BoardSettings };
+  expect(settings.version).toBe(start.version);
   const saved = await fetch(`${shop.baseUrl}/admin/api/adviser-board/settings`, {
     method: "PUT",
     headers: AUTH,

@@ -106,6 +106,11 @@ export class StorefrontUnderTest {
     });
   }
 
+  /** Writes a value to the storefront's KV (binding SALES) as a test's starting point. */
+  async putConfig(key: string, value: unknown): Promise<void> {
+    await (await this.mf.getKVNamespace("SALES")).put(key, JSON.stringify(value));
+  }
+
   async seedSale(overrides: Partial<SaleConfigInput> = {}): Promise<SaleConfig> {
     const now = Date.now();
     const sale = saleConfigSchema.parse({

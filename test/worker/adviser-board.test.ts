@@ -1,6 +1,7 @@
-import { describe, expect, it } from "vitest";
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { BoardReport } from "../../src/advisers/board-report.ts";
-import type { BoardSettings } from "../../src/advisers/board-settings.ts";
+import { BOARD_SETTINGS_ID, BOARD_SETTINGS_PREFIX, type BoardSettings, DEFAULT_BOARD_SETTINGS } from "../../src/advisers/board-settings.ts";
 import { admin, expectProblems, readError } from "./admin-support.ts";
 import { freshId, insertOrder } from "./membership-support.ts";
 import { withPostgres } from "./postgres-support.ts";
@@ -103,6 +104,18 @@ async function board(from: number, to: number): Promise<BoardReport> {
   expect(response.headers.get("Cache-Control")).toBe("no-store");
   return response.json<BoardReport>();
 }
+
+/**
+ * The settings are one document, and every save is audited in Postgres once per version: the
+ * test Postgres is shared with the other files and projects (the console's browser test saves
+ * them too), while each file's KV starts empty. So this file's document starts at a version
+ * of its own, far from any other's.
+ */
+beforeAll(async () => {
+  const version = 1_000_000 + Math.floor(Math.random() * 1_000_000_000);
+  const settings = { ...DEFAULT_BOARD_SETTINGS, version };
+  await env.SALES.put(`${BOARD_SETTINGS_PREFIX}${BOARD_SETTINGS_ID}`, JSON.stringify(settings));
+});
 
 describe("the response-time board (GET /admin/api/adviser-board)", () => {
   it("measures first response and resolution in business hours per adviser and overall: the issue's 17:50 → 09:10 is 20 minutes", async () => {
