@@ -46,6 +46,16 @@ type TriggerRow = {
 };
 
 /**
+ * Which pending triggers an intake takes: a batch of at most `batch` (TRIGGER_BATCH), of every
+ * shopper or only of `shoppers` (an intake run again for some shoppers, and the tests, which
+ * share one Postgres and must not take each other's triggers).
+ */
+export interface IntakeScope {
+  batch?: number;
+  shoppers?: readonly string[];
+}
+
+/**
  * Takes a batch of pending `sequence_triggers` (issue 17), oldest first, in one transaction:
  * locked `for update skip locked` (two runs at once take different rows), enrols each shopper
  * in every active sequence the trigger starts (once per sequence and trigger: the unique
@@ -58,13 +68,17 @@ export async function takeTriggers(
   db: Database,
   sequences: readonly Sequence[],
   now: number,
-  batch = TRIGGER_BATCH,
+  options: IntakeScope = {},
 ): Promise<TakenTriggers> {
+  const batch = options.batch ?? TRIGGER_BATCH;
+  const scope = options.shoppers
+    ? sql`and t.shopper_id in (select jsonb_array_elements_text(${JSON.stringify(options.shoppers)}::jsonb))`
+    : sql``;
   return db.transaction(async (tx) => {
     const { rows } = await tx.execute<TriggerRow>(sql`
       select t.id, t.kind, t.shopper_id, t.at, t.payload, e.locale
       from ${sequenceTriggers} t left join ${events} e on e.id = t.payload->>'eventId'
-      where t.taken_at is null and t.at <= ${new Date(now).toISOString()}
+      where t.taken_at is null and t.at <= ${new Date(now).toISOString()} ${scope}
       order by t.at, t.id
       limit ${batch}
       for update of t skip locked`);

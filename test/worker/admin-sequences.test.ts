@@ -117,13 +117,13 @@ describe("sequences through the admin API", () => {
     const day0 = nextShanghaiTen();
     const shoppers = [freshId("shp"), freshId("shp"), freshId("shp")];
     for (const shopper of shoppers) await insertTrigger("checkout_abandoned", shopper, day0, { sku: "t-abandoned" });
-    await runFollowUps(env, day0);
+    await runFollowUps(env, day0, { shoppers });
     const ids = await Promise.all(shoppers.map(async (s) => (await enrolmentsOf(s))[0]!.id));
     await Promise.all(ids.map((id) => wakeAt(id, day0)));
     // The first buys on day 2 (exits before step 2); the second runs to the end; the third waits.
     await insertTrigger("order_paid", shoppers[0]!, day0 + 2 * DAY, { orderId: freshId("ord") });
     await wakeAt(ids[0]!, day0 + DAY);
-    await runFollowUps(env, day0 + 2 * DAY);
+    await runFollowUps(env, day0 + 2 * DAY, { shoppers });
     await wakeAt(ids[1]!, day0 + DAY);
     await wakeAt(ids[1]!, day0 + 3 * DAY);
     const answer = await admin(`/sequences/${body.id}/figures`);

@@ -37,7 +37,7 @@ async function sequence(overrides: Parameters<typeof seedSequence>[0] = {}) {
 /** Enrols a fresh shopper by a team_failed trigger at `at`, through the job; answers the enrolment's id. */
 async function enrol(at: number, shopperId = freshId("shp")) {
   await insertTrigger("team_failed", shopperId, at, { teamId: freshId("tm") });
-  const run = await runFollowUps(env, at);
+  const run = await runFollowUps(env, at, { shoppers: [shopperId] });
   expect(run.enrolled).toBeGreaterThanOrEqual(1);
   const [enrolment] = await enrolmentsOf(shopperId);
   return { shopperId, enrolmentId: enrolment!.id };
@@ -77,7 +77,7 @@ describe("the issue's worked example (day 0, 1, 3, 7; a purchase on day 2; quiet
     await wakeAt(enrolmentId, day0);
     await wakeAt(enrolmentId, day0 + DAY);
     await insertTrigger("order_paid", shopperId, day0 + 2 * DAY, { orderId: freshId("ord"), sku: "t-sku", amount: 100 });
-    const run = await runFollowUps(env, day0 + 2 * DAY);
+    const run = await runFollowUps(env, day0 + 2 * DAY, { shoppers: [shopperId] });
     expect(run.exited).toBeGreaterThanOrEqual(1);
     const [row] = await enrolmentsOf(shopperId);
     expect(row).toMatchObject({ status: "exited", exit_reason: "purchase", next_step: 2 });
@@ -196,7 +196,8 @@ describe("the intake", () => {
     const day0 = nextShanghaiTen();
     const shopperId = freshId("shp");
     await insertTrigger("team_failed", shopperId, day0);
-    await Promise.all([runFollowUps(env, day0), runFollowUps(env, day0), runFollowUps(env, day0)]);
+    const mine = { shoppers: [shopperId] };
+    await Promise.all([runFollowUps(env, day0, mine), runFollowUps(env, day0, mine), runFollowUps(env, day0, mine)]);
     expect(await enrolmentsOf(shopperId)).toHaveLength(1);
   });
 
@@ -208,7 +209,7 @@ describe("the intake", () => {
     const second = await insertOrder({ shopperId, sku: "t-first", total: 1_000, paidAt: day0 });
     await insertTrigger("order_paid", shopperId, day0 - DAY, { orderId: first, sku: "t-first" });
     await insertTrigger("order_paid", shopperId, day0, { orderId: second, sku: "t-first" });
-    await runFollowUps(env, day0);
+    await runFollowUps(env, day0, { shoppers: [shopperId] });
     const enrolments = await enrolmentsOf(shopperId);
     // The second purchase also ends the first-purchase enrolment (it exits on purchase).
     expect(enrolments.map((e) => [e.sequence_id, e.status, e.exit_reason])).toEqual([[seq.id, "exited", "purchase"]]);
@@ -223,14 +224,14 @@ describe("the intake", () => {
     const shopperId = freshId("shp");
     await insertTrigger("segment_entered", shopperId, day0 - DAY, { segment: "champions", runId: "r1" });
     await insertTrigger("segment_entered", shopperId, day0, { segment: "at_risk", runId: "r2" });
-    await runFollowUps(env, day0);
+    await runFollowUps(env, day0, { shoppers: [shopperId] });
     expect((await enrolmentsOf(shopperId)).map((e) => [e.sequence_id, e.status])).toEqual([[seq.id, "active"]]);
     // Not a purchase sequence: a paid order leaves it running.
     await insertTrigger("order_paid", shopperId, day0 + HOUR, { orderId: freshId("ord") });
-    await runFollowUps(env, day0 + HOUR);
+    await runFollowUps(env, day0 + HOUR, { shoppers: [shopperId] });
     expect((await enrolmentsOf(shopperId))[0]).toMatchObject({ status: "active" });
     await insertTrigger("segment_entered", shopperId, day0 + 2 * DAY, { segment: "loyal", runId: "r3" });
-    await runFollowUps(env, day0 + 2 * DAY);
+    await runFollowUps(env, day0 + 2 * DAY, { shoppers: [shopperId] });
     expect((await enrolmentsOf(shopperId))[0]).toMatchObject({ status: "exited", exit_reason: "segment_left" });
   });
 
@@ -265,7 +266,7 @@ describe("the intake", () => {
         [id, seq.id, shopperId, `team_failed:${freshId("src")}`, new Date(day0)],
       ),
     );
-    const run = await runFollowUps(env, day0 + 10 * 60_000);
+    const run = await runFollowUps(env, day0 + 10 * 60_000, { shoppers: [shopperId] });
     expect(run.restarted).toBeGreaterThanOrEqual(1);
     await wakeAt(id, day0 + 10 * 60_000);
     expect((await inboxOf(shopperId)).map((m) => m.title)).toEqual(["Day 0"]);

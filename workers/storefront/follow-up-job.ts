@@ -4,7 +4,7 @@ import { redactSecrets } from "../../src/redact.ts";
 import { type EnrolmentRow, overdueEnrolments } from "../../src/sequences/enrolment-store.ts";
 import type { Sequence } from "../../src/sequences/sequence.ts";
 import { SequenceCatalog } from "../../src/sequences/sequence-catalog.ts";
-import { type EnrolmentStart, TRIGGER_BATCH, takeTriggers } from "../../src/sequences/trigger-intake.ts";
+import { type EnrolmentStart, type IntakeScope, TRIGGER_BATCH, takeTriggers } from "../../src/sequences/trigger-intake.ts";
 import type { ScheduledJob } from "./scheduled-job.ts";
 
 /** Batches of triggers one run takes at most: a backlog drains over a few minutes, never in one long run. */
@@ -29,13 +29,13 @@ export interface FollowUpRun {
  * the sweep at the end starts every enrolment that is overdue by OVERDUE_GRACE_MS again
  * (`start` on a started object changes nothing).
  */
-export async function runFollowUps(env: Env, at: number): Promise<FollowUpRun> {
+export async function runFollowUps(env: Env, at: number, scope: Pick<IntakeScope, "shoppers"> = {}): Promise<FollowUpRun> {
   const catalog = new SequenceCatalog(env.SALES);
   const sequences = await catalog.list();
   const run: FollowUpRun = { taken: 0, enrolled: 0, exited: 0, restarted: 0 };
   await withDatabase(databaseSettings(env), async (db) => {
     for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
-      const taken = await takeTriggers(db, sequences, at);
+      const taken = await takeTriggers(db, sequences, at, scope);
       run.taken += taken.taken;
       run.enrolled += taken.enrolled.length;
       run.exited += taken.exited.length;
