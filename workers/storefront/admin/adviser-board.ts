@@ -17,6 +17,7 @@ import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
+import { windowQueryFields } from "../contract/window-query.ts";
 import { auditActor } from "./auth.ts";
 import { readDatabase } from "./read-database.ts";
 import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
@@ -130,20 +131,7 @@ const boardSchema = z
   .openapi("AdviserBoard");
 export type BoardMatchesCode = Holds<Describes<z.output<typeof boardSchema>, BoardReport>>;
 
-const windowQuery = z.object({
-  from: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .openapi({ param: { description: "epoch ms; default: 7 days before `to`" } }),
-  to: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .openapi({ param: { description: "epoch ms, exclusive; default: now" } }),
-});
+const windowQuery = z.object(windowQueryFields);
 
 const LIVE = noStore("the board changes with every message");
 const BODY = boardSettingsDraftSchema.extend({

@@ -11,7 +11,7 @@ import { advisers } from "../../../src/db/schema.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import type { AppEnv } from "../app-env.ts";
 import { conversationObject, socketRequest } from "../api/chat.ts";
-import { chatMessageSchema, conversationSchema, SOCKET_DESCRIPTION, sendBodySchema, sentSchema } from "../api/chat-schema.ts";
+import { chatMessageSchema, conversationSchema, SOCKET_DESCRIPTION, sendBody, sentResponses } from "../api/chat-schema.ts";
 import { couponPool } from "../api/coupon-holds.ts";
 import { presentCoupon } from "../api/coupons.ts";
 import { idempotencyKeyHeader, requireSameOrigin } from "../api/validation.ts";
@@ -130,12 +130,9 @@ const reply = adminRoute({
   request: {
     params: conversationParams,
     headers: idempotencyKeyHeader,
-    body: { required: true, content: { "application/json": { schema: sendBodySchema } } },
+    body: sendBody,
   },
-  responses: {
-    201: { description: "stored and sent", content: { "application/json": { schema: sentSchema } } },
-    200: { description: "a retry: the message stored first with this key", content: { "application/json": { schema: sentSchema } } },
-  },
+  responses: sentResponses,
   errors: ["invalid_request", "not_found", "conversation_resolved", "dependency_unavailable"],
 });
 

@@ -12,6 +12,7 @@ import type { Describes, Holds } from "../contract/describes.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
+import { windowQueryFields } from "../contract/window-query.ts";
 import { readDatabase } from "./read-database.ts";
 
 /**
@@ -103,18 +104,7 @@ const storeSchema = z
 export type StoreSchemaMatchesCode = Holds<Describes<z.output<typeof storeSchema>, StoreReport>>;
 
 const windowQuery = z.object({
-  from: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .openapi({ param: { description: "epoch ms; default: 7 days before `to`" } }),
-  to: z.coerce
-    .number()
-    .int()
-    .nonnegative()
-    .optional()
-    .openapi({ param: { description: "epoch ms, exclusive; default: now" } }),
+  ...windowQueryFields,
   bucket: z
     .enum(BUCKETS)
     .optional()

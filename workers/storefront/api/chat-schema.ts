@@ -46,6 +46,13 @@ export const sentSchema = z
   .openapi("ChatSent");
 
 /** The socket's frames, documented beside the routes that carry them. */
+/** A message sent over HTTP, by the shopper or their adviser: its body, and the answers of a first send and of a retry. */
+export const sendBody = { required: true, content: { "application/json": { schema: sendBodySchema } } } as const;
+export const sentResponses = {
+  201: { description: "stored and sent", content: { "application/json": { schema: sentSchema } } },
+  200: { description: "a retry: the message stored first with this key", content: { "application/json": { schema: sentSchema } } },
+};
+
 export const chatClientFrameDoc = z
   .union([z.object({ type: z.literal("send"), body: z.string(), clientKey: z.string() }), z.object({ type: z.literal("ping") })])
   .openapi("ChatClientFrame");

@@ -17,8 +17,8 @@ import {
   chatServerFrameDoc,
   conversationSchema,
   SOCKET_DESCRIPTION,
-  sendBodySchema,
-  sentSchema,
+  sendBody,
+  sentResponses,
 } from "./chat-schema.ts";
 import { addressLimit, sessionLimit } from "./rate-limit.ts";
 import { session } from "./session.ts";
@@ -78,12 +78,9 @@ const sendMessage = contractRoute({
   request: {
     headers: idempotencyKeyHeader,
     query: conversationQuery,
-    body: { required: true, content: { "application/json": { schema: sendBodySchema } } },
+    body: sendBody,
   },
-  responses: {
-    201: { description: "stored and sent", content: { "application/json": { schema: sentSchema } } },
-    200: { description: "a retry: the message stored first with this key", content: { "application/json": { schema: sentSchema } } },
-  },
+  responses: sentResponses,
   errors: ["not_found", "rate_limited", "no_adviser", "dependency_unavailable"],
 });
 
