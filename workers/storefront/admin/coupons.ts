@@ -9,14 +9,11 @@ import {
 } from "../../../src/coupons/coupon-template.ts";
 import { AppError, unwrap } from "../../../src/errors.ts";
 import { couponPool, couponTemplateSaved } from "../api/coupon-holds.ts";
-import { adminRoute } from "../contract/admin-route.ts";
 import { component } from "../contract/component.ts";
-import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
-import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { int } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
-import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
+import { jsonInput, valid } from "./request.ts";
 import {
   type AuditEntryOf,
   type ConfigKind,
@@ -25,6 +22,7 @@ import {
   updatedDraft,
   versionTrailRoutes,
 } from "./version-trail.ts";
+import { versionedEditRoutes } from "./versioned-edit-routes.ts";
 
 /**
  * Coupon templates under /admin/api (issue 14), designed as sales and experiments are:
@@ -63,54 +61,25 @@ const withPool = z.object({ template: templateComponent, pool: poolSchema }).ope
 /** A template's pool figures, and a template with them: what the console reads (web/client/console/api-types.ts). */
 export type CouponPoolFigures = z.output<typeof poolSchema>;
 export type CouponTemplateFigures = z.output<typeof withPool>;
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const idParams = z.object({ id: z.string().openapi({ param: { description: "the coupon template's id" } }) });
-const NO_STORE = noStore("coupon figures change with every claim");
-const SAVE_NOTE =
-  "Every problem is listed in `problems`. Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.";
-
-const listRoute = adminRoute({
-  method: "get",
+const { listRoute, createRoute, getRoute, updateRoute } = versionedEditRoutes({
   path: "/coupons",
-  admits: "readSales",
-  summary: "Every coupon template with its pool's figures (claimed, held, used, redemption rate)",
-  responses: { 200: { description: "the templates", headers: NO_STORE, content: json(z.object({ coupons: z.array(withPool) })) } },
-});
-
-const createRoute = adminRoute({
-  method: "post",
-  path: "/coupons",
-  admits: "editSales",
-  summary: "Create a coupon template (version 1); its pool opens at validFrom",
-  description: SAVE_NOTE,
-  request: { headers: adminActorHeader, body: handlerValidatedBody("CouponDraft", "the coupon template") },
-  responses: { 201: { description: "created", content: json(withPool) } },
-  errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
-});
-
-const getRoute = adminRoute({
-  method: "get",
-  path: "/coupons/{id}",
-  admits: "readSales",
-  summary: "One coupon template and its pool's figures (its version is the next update's expectedVersion)",
-  request: { params: idParams },
-  responses: { 200: { description: "the template", headers: NO_STORE, content: json(withPool) } },
-  errors: ["not_found"],
-});
-
-const updateRoute = adminRoute({
-  method: "put",
-  path: "/coupons/{id}",
-  admits: "editSales",
-  summary: "Replace a coupon template from the version it was read at",
-  description: `Coupons already claimed keep the terms of the version they are priced with at checkout; \`totalQuantity\` may not drop below the coupons claimed (409 \`conflict\`, \`problems\`). ${SAVE_NOTE}`,
-  request: {
-    params: idParams,
-    headers: adminActorHeader,
-    body: handlerValidatedBody("CouponUpdate", "the whole template and expectedVersion"),
+  noun: "coupon template",
+  plural: "templates",
+  admits: { read: "readSales", edit: "editSales" },
+  one: withPool,
+  listed: z.object({ coupons: z.array(withPool) }),
+  bodies: { draft: "CouponDraft", update: "CouponUpdate" },
+  noStoreReason: "coupon figures change with every claim",
+  summaries: {
+    list: "Every coupon template with its pool's figures (claimed, held, used, redemption rate)",
+    create: "Create a coupon template (version 1); its pool opens at validFrom",
+    get: "One coupon template and its pool's figures (its version is the next update's expectedVersion)",
+    update: "Replace a coupon template from the version it was read at",
   },
-  responses: { 200: { description: "saved", content: json(withPool) } },
-  errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
+  saveNote:
+    "Every problem is listed in `problems`. Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.",
+  updateNote:
+    "Coupons already claimed keep the terms of the version they are priced with at checkout; `totalQuantity` may not drop below the coupons claimed (409 `conflict`, `problems`).",
 });
 
 export const adminCoupons = contractApp()

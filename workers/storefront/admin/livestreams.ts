@@ -11,13 +11,10 @@ import {
 } from "../../../src/livestreams/livestream.ts";
 import { LivestreamCatalog } from "../../../src/livestreams/livestream-catalog.ts";
 import { activeStores } from "../api/store-directory.ts";
-import { adminRoute } from "../contract/admin-route.ts";
 import { component } from "../contract/component.ts";
-import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
-import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { auditActor } from "./auth.ts";
-import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
+import { jsonInput, valid } from "./request.ts";
 import {
   type AuditEntryOf,
   type ConfigKind,
@@ -26,6 +23,7 @@ import {
   updatedDraft,
   versionTrailRoutes,
 } from "./version-trail.ts";
+import { versionedEditRoutes } from "./versioned-edit-routes.ts";
 
 /**
  * Livestreams under /admin/api (issue 15), designed as coupon templates and team campaigns are
@@ -53,57 +51,26 @@ const BODIES = {
   ),
 };
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const idParams = z.object({ id: z.string().openapi({ param: { description: "the livestream's id" } }) });
-const NO_STORE = noStore("a livestream may be edited at any time");
 const one = z.object({ livestream: livestreamComponent });
-const SAVE_NOTE =
-  "Every problem is listed in `problems`, including coupon templates that are missing or not in_store and stores that are not active. Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.";
 
-const listRoute = adminRoute({
-  method: "get",
+const { listRoute, createRoute, getRoute, updateRoute } = versionedEditRoutes({
   path: "/livestreams",
-  admits: "readSales",
-  summary: "Every livestream, the soonest first",
-  responses: {
-    200: { description: "the livestreams", headers: NO_STORE, content: json(z.object({ livestreams: z.array(livestreamComponent) })) },
+  noun: "livestream",
+  plural: "livestreams",
+  admits: { read: "readSales", edit: "editSales" },
+  one,
+  listed: z.object({ livestreams: z.array(livestreamComponent) }),
+  bodies: { draft: "LivestreamDraft", update: "LivestreamUpdate" },
+  noStoreReason: "a livestream may be edited at any time",
+  summaries: {
+    list: "Every livestream, the soonest first",
+    create: "Schedule a livestream (version 1)",
+    get: "One livestream (its version is the next update's expectedVersion)",
+    update: "Replace a livestream from the version it was read at",
   },
-});
-
-const createRoute = adminRoute({
-  method: "post",
-  path: "/livestreams",
-  admits: "editSales",
-  summary: "Schedule a livestream (version 1)",
-  description: SAVE_NOTE,
-  request: { headers: adminActorHeader, body: handlerValidatedBody("LivestreamDraft", "the livestream") },
-  responses: { 201: { description: "created", content: json(one) } },
-  errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
-});
-
-const getRoute = adminRoute({
-  method: "get",
-  path: "/livestreams/{id}",
-  admits: "readSales",
-  summary: "One livestream (its version is the next update's expectedVersion)",
-  request: { params: idParams },
-  responses: { 200: { description: "the livestream", headers: NO_STORE, content: json(one) } },
-  errors: ["not_found"],
-});
-
-const updateRoute = adminRoute({
-  method: "put",
-  path: "/livestreams/{id}",
-  admits: "editSales",
-  summary: "Replace a livestream from the version it was read at",
-  description: `Coupons already claimed keep the stores they were stamped with. ${SAVE_NOTE}`,
-  request: {
-    params: idParams,
-    headers: adminActorHeader,
-    body: handlerValidatedBody("LivestreamUpdate", "the whole livestream and expectedVersion"),
-  },
-  responses: { 200: { description: "saved", content: json(one) } },
-  errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
+  saveNote:
+    "Every problem is listed in `problems`, including coupon templates that are missing or not in_store and stores that are not active. Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.",
+  updateNote: "Coupons already claimed keep the stores they were stamped with.",
 });
 
 export const adminLivestreams = contractApp()

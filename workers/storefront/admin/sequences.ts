@@ -13,13 +13,12 @@ import { SequenceCatalog } from "../../../src/sequences/sequence-catalog.ts";
 import { sequenceFigures } from "../../../src/sequences/sequence-figures.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import { component } from "../contract/component.ts";
-import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { int } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
 import { readDatabase } from "./read-database.ts";
-import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
+import { jsonInput, valid } from "./request.ts";
 import {
   type AuditEntryOf,
   type ConfigKind,
@@ -28,6 +27,7 @@ import {
   updatedDraft,
   versionTrailRoutes,
 } from "./version-trail.ts";
+import { versionedEditRoutes } from "./versioned-edit-routes.ts";
 
 /**
  * Follow-up sequences under /admin/api (issue 17), designed as livestreams and coupon templates
@@ -67,57 +67,23 @@ const figuresSchema = z
   })
   .openapi("SequenceFigures");
 
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const idParams = z.object({ id: z.string().openapi({ param: { description: "the sequence's id" } }) });
-const NO_STORE = noStore("a sequence may be edited, and its figures change, at any time");
-const one = z.object({ sequence: sequenceComponent });
-const SAVE_NOTE =
-  "Every problem is listed in `problems`: unknown placeholders, steps out of order, oversized templates, a missing coupon template, a `thenEnrol` naming no sequence or making a loop (`a → b → a`). Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict`. Enrolments already running keep the version they were enrolled under.";
-
-const listRoute = adminRoute({
-  method: "get",
+const { listRoute, createRoute, getRoute, updateRoute, idParams } = versionedEditRoutes({
   path: "/sequences",
-  admits: "readFollowUps",
-  summary: "Every follow-up sequence, by id",
-  responses: {
-    200: { description: "the sequences", headers: NO_STORE, content: json(z.object({ sequences: z.array(sequenceComponent) })) },
+  noun: "sequence",
+  plural: "sequences",
+  admits: { read: "readFollowUps", edit: "editFollowUps" },
+  one: z.object({ sequence: sequenceComponent }),
+  listed: z.object({ sequences: z.array(sequenceComponent) }),
+  bodies: { draft: "SequenceDraft", update: "SequenceUpdate" },
+  noStoreReason: "a sequence may be edited, and its figures change, at any time",
+  summaries: {
+    list: "Every follow-up sequence, by id",
+    create: "Create a follow-up sequence (version 1)",
+    get: "One sequence (its version is the next update's expectedVersion)",
+    update: "Replace a sequence from the version it was read at",
   },
-});
-
-const createRoute = adminRoute({
-  method: "post",
-  path: "/sequences",
-  admits: "editFollowUps",
-  summary: "Create a follow-up sequence (version 1)",
-  description: SAVE_NOTE,
-  request: { headers: adminActorHeader, body: handlerValidatedBody("SequenceDraft", "the sequence") },
-  responses: { 201: { description: "created", content: json(one) } },
-  errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
-});
-
-const getRoute = adminRoute({
-  method: "get",
-  path: "/sequences/{id}",
-  admits: "readFollowUps",
-  summary: "One sequence (its version is the next update's expectedVersion)",
-  request: { params: idParams },
-  responses: { 200: { description: "the sequence", headers: NO_STORE, content: json(one) } },
-  errors: ["not_found"],
-});
-
-const updateRoute = adminRoute({
-  method: "put",
-  path: "/sequences/{id}",
-  admits: "editFollowUps",
-  summary: "Replace a sequence from the version it was read at",
-  description: SAVE_NOTE,
-  request: {
-    params: idParams,
-    headers: adminActorHeader,
-    body: handlerValidatedBody("SequenceUpdate", "the whole sequence and expectedVersion"),
-  },
-  responses: { 200: { description: "saved", content: json(one) } },
-  errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
+  saveNote:
+    "Every problem is listed in `problems`: unknown placeholders, steps out of order, oversized templates, a missing coupon template, a `thenEnrol` naming no sequence or making a loop (`a → b → a`). Audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict`. Enrolments already running keep the version they were enrolled under.",
 });
 
 const figuresRoute = adminRoute({
@@ -126,7 +92,13 @@ const figuresRoute = adminRoute({
   admits: "readFollowUps",
   summary: "A sequence's enrolments (enrolled, active, completed, exited by reason) and, per step, messages sent and exits before it",
   request: { params: idParams },
-  responses: { 200: { description: "the figures", headers: NO_STORE, content: json(z.object({ figures: figuresSchema })) } },
+  responses: {
+    200: {
+      description: "the figures",
+      headers: noStore("a sequence's figures change with every enrolment and send"),
+      content: { "application/json": { schema: z.object({ figures: figuresSchema }) } },
+    },
+  },
   errors: ["not_found", "dependency_unavailable"],
 });
 

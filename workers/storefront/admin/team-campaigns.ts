@@ -12,16 +12,14 @@ import {
 } from "../../../src/teams/team-campaign.ts";
 import { TeamCampaignCatalog } from "../../../src/teams/team-campaign-catalog.ts";
 import { teamCouponId, teamCouponTemplate } from "../../../src/teams/team-coupon.ts";
-import { adminRoute } from "../contract/admin-route.ts";
 import { component } from "../contract/component.ts";
-import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
-import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { int, minorUnits } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
-import { adminActorHeader, JSON_INPUT_ERRORS, jsonInput, valid } from "./request.ts";
+import { jsonInput, valid } from "./request.ts";
 import { saveVersion } from "./save-version.ts";
 import { type AuditEntryOf, type ConfigKind, existingVersion, updatedDraft, versionTrailRoutes } from "./version-trail.ts";
+import { versionedEditRoutes } from "./versioned-edit-routes.ts";
 
 /**
  * Team-up red packet campaigns under /admin/api (issue 14), designed as coupon templates are
@@ -72,56 +70,24 @@ const withFigures = z.object({ campaign: campaignComponent, figures: figuresSche
 /** A campaign's figures, and a campaign with them: what the console reads (web/client/console/api-types.ts). */
 export type TeamCampaignFigures = z.output<typeof figuresSchema>;
 export type TeamCampaignWithFigures = z.output<typeof withFigures>;
-const json = <T extends z.ZodType>(schema: T) => ({ "application/json": { schema } });
-const idParams = z.object({ id: z.string().openapi({ param: { description: "the team campaign's id" } }) });
-const NO_STORE = noStore("a campaign's figures change with every team");
-const SAVE_NOTE =
-  "Every problem is listed in `problems`. The campaign and its coupon template (`team-<id>`) are audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.";
-
-const listRoute = adminRoute({
-  method: "get",
+const { listRoute, createRoute, getRoute, updateRoute } = versionedEditRoutes({
   path: "/team-campaigns",
-  admits: "readSales",
-  summary: "Every team campaign with its figures (teams started, completed, expired; members; coupons granted and their total)",
-  responses: {
-    200: { description: "the campaigns", headers: NO_STORE, content: json(z.object({ campaigns: z.array(withFigures) })) },
+  noun: "team campaign",
+  plural: "campaigns",
+  admits: { read: "readSales", edit: "editSales" },
+  one: withFigures,
+  listed: z.object({ campaigns: z.array(withFigures) }),
+  bodies: { draft: "TeamCampaignDraft", update: "TeamCampaignUpdate" },
+  noStoreReason: "a campaign's figures change with every team",
+  summaries: {
+    list: "Every team campaign with its figures (teams started, completed, expired; members; coupons granted and their total)",
+    create: "Create a team campaign (version 1) and its coupon template `team-<id>`",
+    get: "One team campaign and its figures (its version is the next update's expectedVersion)",
+    update: "Replace a team campaign from the version it was read at",
   },
-});
-
-const createRoute = adminRoute({
-  method: "post",
-  path: "/team-campaigns",
-  admits: "editSales",
-  summary: "Create a team campaign (version 1) and its coupon template `team-<id>`",
-  description: SAVE_NOTE,
-  request: { headers: adminActorHeader, body: handlerValidatedBody("TeamCampaignDraft", "the team campaign") },
-  responses: { 201: { description: "created", content: json(withFigures) } },
-  errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
-});
-
-const getRoute = adminRoute({
-  method: "get",
-  path: "/team-campaigns/{id}",
-  admits: "readSales",
-  summary: "One team campaign and its figures (its version is the next update's expectedVersion)",
-  request: { params: idParams },
-  responses: { 200: { description: "the campaign", headers: NO_STORE, content: json(withFigures) } },
-  errors: ["not_found"],
-});
-
-const updateRoute = adminRoute({
-  method: "put",
-  path: "/team-campaigns/{id}",
-  admits: "editSales",
-  summary: "Replace a team campaign from the version it was read at",
-  description: `Teams already started keep the terms they started with (size, pool, split, join rule, coupon terms). ${SAVE_NOTE}`,
-  request: {
-    params: idParams,
-    headers: adminActorHeader,
-    body: handlerValidatedBody("TeamCampaignUpdate", "the whole campaign and expectedVersion"),
-  },
-  responses: { 200: { description: "saved", content: json(withFigures) } },
-  errors: [...JSON_INPUT_ERRORS, "not_found", "conflict", "dependency_unavailable"],
+  saveNote:
+    "Every problem is listed in `problems`. The campaign and its coupon template (`team-<id>`) are audited in Postgres and stored in KV in one transaction: Postgres unreachable or KV refusing, nothing is saved (503). Two saves from one version: the second is 409 `conflict` with the current `version`.",
+  updateNote: "Teams already started keep the terms they started with (size, pool, split, join rule, coupon terms).",
 });
 
 export const adminTeamCampaigns = contractApp()
