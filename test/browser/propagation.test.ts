@@ -73,7 +73,11 @@ async function pick(page: Page, campaign: string): Promise<void> {
   await page.locator(`#propagation-campaign option[value="${campaign}"]`).waitFor({ state: "attached" });
   await page.selectOption("#propagation-campaign", campaign);
   await page.click("#propagation-pick button[type=submit]");
-  await expect.poll(() => page.locator("#propagation-report").getAttribute("data-campaign")).toBe(campaign);
+  // The pick's own report drawn (the view's opening refresh may have drawn one before it).
+  const report = page.locator("#propagation-report");
+  await expect
+    .poll(async () => `${await report.getAttribute("data-campaign")} ${await report.getAttribute("data-state")}`)
+    .toBe(`${campaign} ready`);
 }
 
 const figure = (page: Page, name: string) => page.locator(`[data-figure=${name}] dd`).first().textContent();

@@ -32,8 +32,14 @@ export class PropagationView {
   private readonly api: AdminApi;
   private readonly w: PropagationWords;
   private cy: Core | null = null;
-  /** The campaign shown, and the latest one asked for (an answer for an older pick is dropped). */
+  /** The campaign shown, and the latest one asked for. */
   private asked: string | null = null;
+  /**
+   * Counts the reports asked for: only the latest is drawn, so two asks overlapping (the
+   * view's opening refresh and a pick of the same campaign) draw once, never one over the
+   * other. The report says `data-state` loading, then ready when the latest is drawn.
+   */
+  private turn = 0;
 
   constructor(api: AdminApi) {
     this.api = api;
@@ -61,6 +67,7 @@ export class PropagationView {
   close(): void {
     byId("propagation").hidden = true;
     this.asked = null;
+    this.turn++;
     this.cy?.destroy();
     this.cy = null;
     byId("propagation-report").hidden = true;
@@ -98,10 +105,12 @@ export class PropagationView {
   /** A campaign's report: figures, spreaders, graph. */
   async show(campaign: string): Promise<void> {
     this.asked = campaign;
+    const turn = ++this.turn;
     const status = byId("propagation-status");
     status.textContent = this.w.loading;
+    byId("propagation-report").dataset.state = "loading";
     const result = await this.api.propagationReport(campaign);
-    if (this.asked !== campaign) return; // another campaign was picked meanwhile
+    if (turn !== this.turn) return; // asked again meanwhile: the later answer is drawn
     if (!result.ok) {
       status.textContent = fill(this.w.couldNotRead, { message: result.error.message });
       return;
@@ -113,7 +122,8 @@ export class PropagationView {
     this.notes(report);
     this.figures(report);
     this.spreaders(report);
-    await this.draw(report);
+    await this.draw(report, turn);
+    if (turn === this.turn) byId("propagation-report").dataset.state = "ready";
   }
 
   private notes(report: PropagationReport): void {
@@ -193,7 +203,7 @@ export class PropagationView {
   }
 
   /** The graph, drawn anew: the tree laid out breadth first from its roots, touches drawn over it. */
-  private async draw(report: PropagationReport): Promise<void> {
+  private async draw(report: PropagationReport, turn: number): Promise<void> {
     const container = byId("propagation-graph");
     this.cy?.destroy();
     this.cy = null;
@@ -209,7 +219,7 @@ export class PropagationView {
     if (!document.getElementById(CYTOSCAPE_STYLESHEET_ID))
       document.head.append(h("meta", { id: CYTOSCAPE_STYLESHEET_ID, name: "cytoscape" }));
     const { default: cytoscape } = await import("cytoscape");
-    if (this.asked !== report.campaign) return;
+    if (turn !== this.turn) return;
     const elements: ElementDefinition[] = [
       ...report.graph.nodes.map((n) => ({
         group: "nodes" as const,
