@@ -28,11 +28,11 @@ const FILE_TYPES: readonly InvoiceFileType[] = ["image/png", "image/jpeg", "appl
 export async function readQueuedInvoices(
   db: Database,
   ocr: InvoiceOcr,
-  options: { limit?: number; now?: () => number } = {},
+  options: { limit?: number; now?: () => number; only?: readonly string[] } = {},
 ): Promise<number> {
   const now = options.now ?? Date.now;
   let decided = 0;
-  for (const upload of await leaseQueued(db, options.limit ?? 4, now())) {
+  for (const upload of await leaseQueued(db, options.limit ?? 4, now(), undefined, options.only)) {
     const type = FILE_TYPES.find((t) => t === upload.contentType);
     try {
       if (!type || !upload.content) throw new Error(`upload ${upload.id} has no readable file`);

@@ -269,12 +269,20 @@ async function refuse(
  * (a reader that died), `for update skip locked` so readers side by side never take one row
  * twice. Each lease counts an attempt.
  */
-export async function leaseQueued(db: Database, limit: number, at: number, leaseMs = 5 * 60_000): Promise<InvoiceUploadRow[]> {
+export async function leaseQueued(
+  db: Database,
+  limit: number,
+  at: number,
+  leaseMs = 5 * 60_000,
+  only?: readonly string[],
+): Promise<InvoiceUploadRow[]> {
+  // `only`: these uploads and no others (a pass for some uploads; tests sharing one Postgres).
+  const scope = only ? sql`and id in (select jsonb_array_elements_text(${JSON.stringify(only)}::jsonb))` : sql``;
   const result = await db.execute<{ id: string }>(sql`
     update ${invoiceUploads} set claimed_at = ${new Date(at).toISOString()}, attempts = attempts + 1
     where id in (
       select id from ${invoiceUploads}
-      where status = 'queued' and (claimed_at is null or claimed_at < ${new Date(at - leaseMs).toISOString()})
+      where status = 'queued' and (claimed_at is null or claimed_at < ${new Date(at - leaseMs).toISOString()}) ${scope}
       order by created_at
       limit ${limit}
       for update skip locked)
