@@ -82,11 +82,7 @@ async function signedIn(staff: TestStaff, lang = "en"): Promise<Page> {
     route.continue({ headers: { ...route.request().headers(), "cf-connecting-ip": address } }),
   );
   const page = await context.newPage();
-  await page.goto(`/admin?lang=${lang}`);
-  await page.fill("#password-sign-in [name=email]", staff.email);
-  await page.fill("#password-sign-in [name=password]", staff.password);
-  await page.click("#password-sign-in button[type=submit]");
-  await page.locator("#app").waitFor();
+  await shop.signInToConsole(page, staff, `/admin?lang=${lang}`);
   return page;
 }
 

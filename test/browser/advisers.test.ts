@@ -62,11 +62,7 @@ afterEach(() => {
 
 async function signInAsOwner(page: Page, hash: string): Promise<void> {
   const staff = await shop.createStaff("owner", "Olu Owner");
-  await page.goto(`/admin${hash}`);
-  await page.fill("#password-sign-in [name=email]", staff.email);
-  await page.fill("#password-sign-in [name=password]", staff.password);
-  await page.click("#password-sign-in button[type=submit]");
-  await page.locator("#app").waitFor();
+  await shop.signInToConsole(page, staff, `/admin${hash}`);
 }
 
 describe("adviser chat", () => {

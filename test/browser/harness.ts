@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Miniflare } from "miniflare";
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { buildProductionBundle, EVENTS_CONSUMER_CONFIG, runBundle } from "../../scripts/local/worker-bundle.ts";
 import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
 import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
@@ -104,6 +104,15 @@ export class StorefrontUnderTest {
     context.on("console", (message) => {
       if (/Content Security Policy/i.test(message.text())) this.cspViolations.push(`${message.location().url} console: ${message.text()}`);
     });
+  }
+
+  /** Signs a staff member in at the console with their password and waits for it (`path` may carry ?lang= and a #view). */
+  async signInToConsole(page: Page, staff: { email: string; password: string }, path = "/admin"): Promise<void> {
+    await page.goto(path);
+    await page.fill("#password-sign-in [name=email]", staff.email);
+    await page.fill("#password-sign-in [name=password]", staff.password);
+    await page.click("#password-sign-in button[type=submit]");
+    await page.locator("#app").waitFor();
   }
 
   /** Writes a value to the storefront's KV (binding SALES) as a test's starting point. */

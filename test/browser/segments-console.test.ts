@@ -37,11 +37,7 @@ async function paidShopper(total: number, daysAgo: number): Promise<string> {
 }
 
 async function signInAs(page: Page, email: string, password: string, path = "/admin"): Promise<void> {
-  await page.goto(path);
-  await page.fill("#password-sign-in [name=email]", email);
-  await page.fill("#password-sign-in [name=password]", password);
-  await page.click("#password-sign-in button[type=submit]");
-  await page.locator("#app").waitFor();
+  await shop.signInToConsole(page, { email, password }, path);
 }
 
 const POLL = { timeout: 15_000 };
