@@ -266,7 +266,8 @@ export async function runBenchmark(
           const sChecks = check(await contender.settle(sSku, stock), sellOut.accepted, connections, true);
           level.sellOut = { ...sellOut, checks: sChecks };
 
-          // Shoppers who have not bought this SKU yet, so refusals are sold_out, not limit_exceeded.
+          // Shoppers who have not bought this SKU yet, so refusals are sold_out, not limit_exceeded:
+          // past the sell-out's, and when the pool wraps the walk comes back to this first one.
           const soldOutPath = await measure(sSku, connections, options.soldOutSeconds, {
             firstShopper: sellOut.requests - sellOut.retries + 2 * connections + 1_000,
           });

@@ -4,7 +4,8 @@
 -- wrk ... -s checkout.lua <url> -- <cookie file> <sku> <run id> <threads> <retry every> <stop after sold out> [route] [first shopper]
 --   cookie file         one signed `fs_session` value per line; thread i takes lines i, i+n, ...
 --                       and walks them in turn, so every request is a different shopper
---                       (until the pool wraps around)
+--                       (until the pool wraps around, back to the first shopper: lines
+--                       before it, other runs' shoppers, are never reached)
 --   retry every         0, or N: every Nth request re-sends that connection's previous
 --                       request unchanged (same shopper, same key), like a client retrying
 --   stop after sold out 0, or N: a thread stops once it has seen N `sold_out` answers and
@@ -28,6 +29,7 @@ end
 
 local cookies = {}
 local cookie_at = 1
+local wrap_to = 1 -- where the walk starts again when the pool wraps: this run's first shopper
 local sku, run_id, retry_every, stop_after, fixed_method, fixed_path
 local sent = 0
 local previous = nil
@@ -54,6 +56,7 @@ function init(args)
   end
   if #cookies == 0 then error("no session cookies for thread " .. thread_index) end
   cookie_at = math.floor((tonumber(args[8]) or 0) / n) % #cookies + 1
+  wrap_to = cookie_at
   body = '{"sku":"' .. sku .. '","qty":1}'
   local route = args[7] or "checkout"
   if route ~= "checkout" then
@@ -70,7 +73,7 @@ function request()
   end
   local cookie = cookies[cookie_at]
   cookie_at = cookie_at + 1
-  if cookie_at > #cookies then cookie_at = 1 end
+  if cookie_at > #cookies then cookie_at = wrap_to end
   if fixed_method then
     -- JSON, as every state-changing call must be (a GET ignores it)
     return wrk.format(fixed_method, fixed_path, { ["Host"] = "bench.local", ["Content-Type"] = "application/json", ["Cookie"] = "fs_session=" .. cookie })
