@@ -842,3 +842,57 @@ export const conversationMessages = pgTable(
     index("conversation_messages_at").on(table.conversationId, table.at),
   ],
 );
+
+// Issue 18: Lookalike audiences
+/**
+ * Lookalike audiences (issue 18): a seed (an RFM segment, the buyers of a SKU, or an uploaded
+ * list of shopper ids) and a size in tenths of a percent of the pool; built Node-side by
+ * scripts/audiences/lookalike.ts, which leases `queued` rows by `claimed_at`
+ * (`for update skip locked`) and writes the members below. `percent_tenths` 10–100 is 1.0–10.0 %.
+ */
+export const lookalikeAudiences = pgTable(
+  "lookalike_audiences",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    seedKind: text("seed_kind").$type<"segment" | "sku" | "list">().notNull(),
+    /** The segment or the SKU; for an uploaded list, null (the ids are in `seed_ids`). */
+    seedSource: text("seed_source"),
+    /** An uploaded list's shopper ids (deduplicated), else null. */
+    seedIds: jsonb("seed_ids").$type<string[]>(),
+    percentTenths: integer("percent_tenths").notNull(),
+    status: text("status").$type<"queued" | "building" | "built" | "failed">().notNull(),
+    /** 0–100 while building. */
+    progress: integer("progress").notNull().default(0),
+    seedCount: integer("seed_count").notNull(),
+    poolSize: integer("pool_size"),
+    size: integer("size"),
+    error: text("error"),
+    idempotencyKey: text("idempotency_key").notNull(),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true, mode: "date" }),
+    attempts: integer("attempts").notNull().default(0),
+    builtAt: timestamp("built_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [
+    uniqueIndex("lookalike_audiences_idempotency_key").on(table.idempotencyKey),
+    index("lookalike_audiences_status").on(table.status, table.createdAt),
+    check("lookalike_audiences_percent", sql`${table.percentTenths} between 10 and 100`),
+    check("lookalike_audiences_progress", sql`${table.progress} between 0 and 100`),
+  ],
+);
+
+/** A built audience's shoppers, most similar first (`rank` 1…size); the export reads them in rank order. */
+export const lookalikeAudienceMembers = pgTable(
+  "lookalike_audience_members",
+  {
+    audienceId: text("audience_id")
+      .notNull()
+      .references(() => lookalikeAudiences.id, { onDelete: "cascade" }),
+    rank: integer("rank").notNull(),
+    shopperId: text("shopper_id").notNull(),
+    score: doublePrecision("score").notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.audienceId, table.rank] }), uniqueIndex("lookalike_audience_members_once").on(table.audienceId, table.shopperId)],
+);
