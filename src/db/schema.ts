@@ -894,5 +894,8 @@ export const lookalikeAudienceMembers = pgTable(
     shopperId: text("shopper_id").notNull(),
     score: doublePrecision("score").notNull(),
   },
-  (table) => [primaryKey({ columns: [table.audienceId, table.rank] }), uniqueIndex("lookalike_audience_members_once").on(table.audienceId, table.shopperId)],
+  (table) => [
+    primaryKey({ columns: [table.audienceId, table.rank] }),
+    uniqueIndex("lookalike_audience_members_once").on(table.audienceId, table.shopperId),
+  ],
 );
