@@ -33,6 +33,7 @@ import { assertPortFree, PortInUseError } from "./local/ports.ts";
 import { migrateDatabase } from "./migrate.ts";
 import { generateVapidKeys } from "../src/push/vapid.ts";
 import { seedDemoStores } from "./local/seed-stores.ts";
+import { startLookalikeJob } from "./audiences/lookalike.ts";
 import { startInvoiceReader } from "./invoices/reader.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
@@ -120,6 +121,8 @@ async function main(): Promise<void> {
   await seedDemoStores({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting the invoice reader (OCR and PDFs of uploaded invoices, issue 16)");
   startInvoiceReader({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+  step("starting the lookalike job (builds queued lookalike audiences, issue 18)");
+  startLookalikeJob({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
   const { generated, ...vapid } = await localVapid();

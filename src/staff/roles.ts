@@ -72,6 +72,10 @@ export const ADMITS = {
   serveShoppers: ["owner", "adviser"],
   /** The advisers' roster and shifts (issue 17): who serves shoppers, and whose shoppers move when one leaves. */
   manageAdvisers: ["owner"],
+  /** Lookalike audiences (issue 18): their seeds, sizes and hashed exports for ad platforms; not for systems. */
+  readAudiences: ["owner", "marketer", "analyst"],
+  /** Creating lookalike audiences (issue 18): marketers, as with every campaign. */
+  editAudiences: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

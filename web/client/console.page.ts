@@ -47,6 +47,7 @@ import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
 import { AdviserBoardView } from "./console/adviser-board-view.ts";
 import { SegmentsView } from "./console/segments-view.ts";
+import { AudiencesView } from "./console/audiences-view.ts";
 import { AdvisersView } from "./console/advisers-view.ts";
 import { ConversationsView } from "./console/conversations-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
@@ -108,6 +109,8 @@ const crm = new CrmView(api);
 const adviserBoard = new AdviserBoardView(api);
 /** RFM segments (issue 17): sizes, movement, run now, CSV exports; opened by "Segments" (or #segments). */
 const segments = new SegmentsView(api);
+/** Lookalike audiences (issue 18): create, progress, hashed exports; opened by "Audiences" (or #audiences). */
+const audiences = new AudiencesView(api);
 /** Adviser chat (issue 17): the inbox with the shopper's profile, opened by "Conversations" (or #conversations); the roster, by "Advisers" (or #advisers). */
 const conversations = new ConversationsView(api);
 const advisers = new AdvisersView(api);
@@ -162,6 +165,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#crm" && may(staff.role, "readCrm")) crm.open();
   if (location.hash === "#response-times" && may(staff.role, "readAdviserBoard")) adviserBoard.open();
   if (location.hash === "#segments" && may(staff.role, "readSegments")) segments.open();
+  if (location.hash === "#audiences" && may(staff.role, "readAudiences")) audiences.open();
   if (location.hash === "#follow-ups" && may(staff.role, "readFollowUps")) followUps.open();
   if (location.hash === "#conversations" && may(staff.role, "serveShoppers")) conversations.open();
   if (location.hash === "#advisers" && may(staff.role, "manageAdvisers")) advisers.open();
@@ -194,6 +198,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   crm.close();
   adviserBoard.close();
   segments.close();
+  audiences.close();
   followUps.close();
   conversations.close();
   advisers.close();

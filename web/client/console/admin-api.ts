@@ -61,6 +61,7 @@ import type { SequenceDraftInput } from "./api-types.ts";
 import { credentials } from "./credentials.ts";
 import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
 import type { Download, SegmentOverview, SegmentRunResult, ShopperScores } from "./segment-types.ts";
+import type { AudienceList, AudienceView } from "./audience-types.ts";
 import type {
   AdviserConversation,
   AdviserRoster,
@@ -223,6 +224,11 @@ export class AdminApi {
     this.call<SegmentRunResult>("POST", "/segments/runs", undefined, { headers: { "Idempotency-Key": idempotencyKey } });
   segmentScores = (id: string) => this.call<ShopperScores>("GET", `/segments/shoppers/${encodeURIComponent(id)}`);
   segmentCsv = (segment: string) => this.download(`/segments/${encodeURIComponent(segment)}/export.csv`);
+  /** Lookalike audiences (issue 18): the list, a create (one Idempotency-Key per press), a built one's hashed CSV. */
+  audiences = () => this.call<AudienceList>("GET", "/audiences");
+  createAudience = (body: unknown, idempotencyKey: string) =>
+    this.call<AudienceView>("POST", "/audiences", body, { headers: { "Idempotency-Key": idempotencyKey } });
+  audienceCsv = (id: string) => this.download(`/audiences/${encodeURIComponent(id)}/export.csv`);
 
   /**
    * A file the API answers as an attachment (a segment's CSV), fetched with this console's

@@ -23,6 +23,8 @@ import { sequenceWords } from "../../../src/sequences/sequence-words.ts";
 import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
 import { membershipWords } from "../../../src/membership/membership-words.ts";
 import { segmentsSection } from "./console-segments.ts";
+import { audiencesSection } from "./console-audiences.ts";
+import { audienceWords } from "../../../src/audiences/audience-words.ts";
 import { segmentWords } from "../../../src/rfm/segment-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 import { adviserBoardSection } from "./console-adviser-board.ts";
@@ -118,6 +120,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-crm" class="secondary" data-capability="${needs("readCrm")}">CRM</button>
           <button type="button" id="show-adviser-board" class="secondary" data-capability="${needs("readAdviserBoard")}">${boardWords(lang).responseTimes}</button>
           <button type="button" id="show-segments" class="secondary" data-capability="${needs("readSegments")}">${segmentWords(lang).segments}</button>
+          <button type="button" id="show-audiences" class="secondary" data-capability="${needs("readAudiences")}">${audienceWords(lang).audiences}</button>
           <button type="button" id="show-follow-ups" class="secondary" data-capability="${needs("readFollowUps")}">${sequenceWords(lang).followUps}</button>
           <button type="button" id="show-conversations" class="secondary" data-capability="${needs("serveShoppers")}">Conversations</button>
           <button type="button" id="show-advisers" class="secondary" data-capability="${needs("manageAdvisers")}">Advisers</button>
@@ -141,6 +144,7 @@ function page(lang: Lang, nonce: string) {
         ${crmSection()}
         ${adviserBoardSection(lang)}
         ${segmentsSection(lang)}
+        ${audiencesSection(lang)}
         ${followUpsSection(lang)}
         ${conversationsSection()}
         ${advisersSection()}
