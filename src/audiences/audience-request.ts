@@ -69,7 +69,7 @@ export function listedIds(seed: { shopperIds?: string[] | undefined; csv?: strin
   if (seed.shopperIds !== undefined && seed.csv !== undefined) problems.push("seed: send shopperIds or csv, not both");
   for (const [i, id] of (seed.shopperIds ?? []).entries()) entries.push({ where: `seed.shopperIds.${i}`, id });
   if (seed.csv !== undefined) {
-    const parsed = Papa.parse<string[]>(seed.csv.replace(/^\uFEFF/, ""), { skipEmptyLines: "greedy" });
+    const parsed = Papa.parse<string[]>(seed.csv.replace(/^\uFEFF/, ""), { delimiter: ",", skipEmptyLines: "greedy" });
     for (const error of parsed.errors) problems.push(`seed.csv: line ${(error.row ?? 0) + 1}: ${error.message}`);
     const rows = parsed.data;
     const header = rows[0]?.[0]?.trim().toLowerCase();
