@@ -162,6 +162,7 @@ describe("GET /api/openapi.json", () => {
         "POST /api/crm/members/{shopperId}/points",
         "POST /api/crm/members/{shopperId}/benefits",
         "POST /admin/api/segments/runs",
+        "POST /admin/api/audiences",
         "POST /api/chat/messages",
         "POST /admin/api/conversations/{id}/messages",
       ].includes(where);
@@ -312,6 +313,10 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/segments/runs": "runSegments",
       "GET /admin/api/segments/shoppers/{id}": "readShoppers",
       "GET /admin/api/segments/{segment}/export.csv": "readSegments",
+      "GET /admin/api/audiences": "readAudiences",
+      "POST /admin/api/audiences": "editAudiences",
+      "GET /admin/api/audiences/{id}": "readAudiences",
+      "GET /admin/api/audiences/{id}/export.csv": "readAudiences",
       "POST /admin/api/orders/{id}/refunds": "refundOrders",
       "GET /admin/api/orders/{id}/refunds": "readSales",
       "GET /admin/api/shoppers/{id}/points": "readShoppers",
