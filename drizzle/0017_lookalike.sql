@@ -18,6 +18,7 @@ CREATE TABLE "lookalike_audiences" (
 	"seed_count" integer NOT NULL,
 	"pool_size" integer,
 	"size" integer,
+	"holdout_recall" double precision,
 	"error" text,
 	"idempotency_key" text NOT NULL,
 	"created_by" text NOT NULL,

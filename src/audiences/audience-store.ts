@@ -24,6 +24,7 @@ export function presentAudience(row: AudienceRow) {
     progress: row.progress,
     poolSize: row.poolSize,
     size: row.size,
+    holdoutRecall: row.holdoutRecall,
     error: row.error,
     createdBy: row.createdBy,
     createdAt: row.createdAt.getTime(),
@@ -170,7 +171,13 @@ export async function markFailed(db: Database, id: string, message: string): Pro
 const MEMBER_BATCH = 1_000;
 
 /** Writes a built audience in one transaction: its members (replacing any of an earlier attempt), size, pool and status. */
-export async function saveBuilt(db: Database, id: string, lookalike: Lookalike, at: number): Promise<void> {
+export async function saveBuilt(
+  db: Database,
+  id: string,
+  lookalike: Lookalike,
+  at: number,
+  holdoutRecall: number | null = null,
+): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.delete(lookalikeAudienceMembers).where(sql`${lookalikeAudienceMembers.audienceId} = ${id}`);
     for (let i = 0; i < lookalike.members.length; i += MEMBER_BATCH) {
@@ -189,6 +196,7 @@ export async function saveBuilt(db: Database, id: string, lookalike: Lookalike, 
         progress: 100,
         size: lookalike.members.length,
         poolSize: lookalike.poolSize,
+        holdoutRecall,
         error: null,
         builtAt: new Date(at),
       })

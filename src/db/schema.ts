@@ -867,6 +867,11 @@ export const lookalikeAudiences = pgTable(
     seedCount: integer("seed_count").notNull(),
     poolSize: integer("pool_size"),
     size: integer("size"),
+    /**
+     * The quality estimate: the share of held-out seeds (a fifth) that the other seeds rank within
+     * the audience's size (src/audiences/lookalike.ts holdoutRecall); null until built.
+     */
+    holdoutRecall: doublePrecision("holdout_recall"),
     error: text("error"),
     idempotencyKey: text("idempotency_key").notNull(),
     createdBy: text("created_by").notNull(),

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { audienceSize, buildLookalike, meanOfLargest, percentInTenths } from "../../src/audiences/lookalike.ts";
+import { audienceSize, buildLookalike, holdoutRecall, meanOfLargest, percentInTenths } from "../../src/audiences/lookalike.ts";
 import { featureMatrix, poolCategories, rawVector, type ShopperFacts, standardise } from "../../src/audiences/features.ts";
 import { generatePopulation, precisionOf } from "../../src/audiences/population.ts";
 
@@ -155,6 +155,18 @@ describe("the kNN vote", () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe("the held-out estimate", () => {
+  it("finds held-out planted seeds far above chance, the same each time, and is null with under 5 seeds", () => {
+    const p = generatePopulation({ shoppers: 2_000, planted: 300, seeds: 100, seed: 11 });
+    const recall = holdoutRecall(p.shoppers, p.seeds, 50);
+    // Chance: a 5 % audience holds about 5 % of the held-out seeds.
+    expect(recall).toBeGreaterThan(0.25);
+    expect(recall).toBeLessThanOrEqual(1);
+    expect(holdoutRecall(p.shoppers, p.seeds, 50)).toBe(recall);
+    expect(holdoutRecall(p.shoppers, new Set([...p.seeds].slice(0, 4)), 50)).toBeNull();
   });
 });
 

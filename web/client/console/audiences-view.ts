@@ -131,7 +131,11 @@ export class AudiencesView {
       h(
         "thead",
         {},
-        h("tr", {}, ...[w.col_name, w.col_seed, w.col_percent, w.col_status, w.col_size, w.col_export].map((c) => h("th", {}, c))),
+        h(
+          "tr",
+          {},
+          ...[w.col_name, w.col_seed, w.col_percent, w.col_status, w.col_size, w.col_recall, w.col_export].map((c) => h("th", {}, c)),
+        ),
       ),
       h(
         "tbody",
@@ -145,6 +149,7 @@ export class AudiencesView {
             h("td", {}, `${a.percent} %`),
             h("td", { "data-cell": "status" }, this.statusOf(a)),
             h("td", { "data-cell": "size" }, a.size === null ? "–" : format(w.sizeOf, { size: a.size, pool: a.poolSize ?? 0 })),
+            h("td", { "data-cell": "recall" }, a.holdoutRecall === null ? "–" : `${Math.round(a.holdoutRecall * 100)} %`),
             h(
               "td",
               {},

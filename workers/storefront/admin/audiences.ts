@@ -56,6 +56,12 @@ const audienceSchema = z
     progress: int.describe("0–100 while building"),
     poolSize: int.nullable().describe("shoppers compared (seeds included); null until built"),
     size: int.nullable().describe("shoppers in the audience (never a seed); null until built"),
+    holdoutRecall: z
+      .number()
+      .nullable()
+      .describe(
+        "the quality estimate: the share of a held-out fifth of the seeds that an audience of the same percent built from the rest contains (a random audience: about the percent); null until built or with fewer than 5 seeds",
+      ),
     error: z.string().nullable().describe("why it failed"),
     createdBy: z.string(),
     createdAt: epochMs,
