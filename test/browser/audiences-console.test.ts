@@ -84,6 +84,9 @@ describe("the console's Audiences view", () => {
     expect(await buildQueuedAudiences(job.db, { only: [id], pool: p.ids })).toBe(1);
     await expect.poll(() => row.getAttribute("data-status"), POLL).toBe("built");
     expect(await row.locator('[data-cell="size"]').textContent()).toBe("15 of 300");
+    // The held-out estimate, as the API holds it, in percent.
+    const read = (await (await page.request.get(`/admin/api/audiences/${id}`)).json()) as { holdoutRecall: number };
+    expect(await row.locator('[data-cell="recall"]').textContent()).toBe(`${Math.round(read.holdoutRecall * 100)} %`);
 
     const [download] = await Promise.all([page.waitForEvent("download"), row.locator("button[data-export]").click()]);
     expect(download.suggestedFilename()).toBe(`lookalike-${id}-5pct.csv`);
