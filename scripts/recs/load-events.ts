@@ -15,8 +15,8 @@ export interface LoadedLog {
   segments: Map<string, string>;
 }
 
-/** Reads the log since `since` (epoch ms) with an open database handle. */
-export async function loadEventLog(db: Database, since: number): Promise<LoadedLog> {
+/** Reads the log since `since` (epoch ms) with an open database handle; `shopperIds` limits it (tests). */
+export async function loadEventLog(db: Database, since: number, shopperIds?: string[]): Promise<LoadedLog> {
   const rows = await db
     .select({
       shopperId: events.shopperId,
@@ -28,7 +28,13 @@ export async function loadEventLog(db: Database, since: number): Promise<LoadedL
       props: events.props,
     })
     .from(events)
-    .where(and(inArray(events.type, [...INTERACTION_TYPES]), gte(events.at, new Date(since))))
+    .where(
+      and(
+        inArray(events.type, [...INTERACTION_TYPES]),
+        gte(events.at, new Date(since)),
+        shopperIds ? inArray(events.shopperId, shopperIds) : undefined,
+      ),
+    )
     .orderBy(events.at);
   const categoryOf = new Map<string, string>();
   for (const row of rows) if (row.sku && row.category) categoryOf.set(row.sku, row.category);

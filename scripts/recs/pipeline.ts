@@ -2,10 +2,11 @@
  * Train on the log before the hold-out, evaluate on the sessions after it (issue 18, part D):
  * the one path `npm run train:recs`, `npm run eval:recs` and the integration test share.
  */
+import { type GeneratorOptions, generateLog } from "../../src/recs/generated-log.ts";
 import { evaluateRankers, phonesAfterThreePhoneViews } from "../../src/recs/evaluation.ts";
 import { evaluationCases, type Interaction, popularityRanking, trainingExamples } from "../../src/recs/interactions.ts";
 import { decodeModel, type RecItem, type RecModel, type RecModelArtifact } from "../../src/recs/model.ts";
-import { FRESHNESS_TAU_DAYS } from "../../src/recs/ranking-math.ts";
+import { DAY_MS, FRESHNESS_TAU_DAYS } from "../../src/recs/ranking-math.ts";
 import { type TrainOptions, trainTwoTower } from "./two-tower.ts";
 
 export interface PipelineInput {
@@ -61,4 +62,38 @@ export async function trainAndEvaluate(input: PipelineInput): Promise<PipelineRe
     },
   };
   return { artifact, model: { ...decoded.value, metrics: artifact.metrics } };
+}
+
+/** The generated log `npm run eval:recs` measures on (the README's table). */
+export const EVAL_GENERATOR = { seed: 18, shoppers: 1_000, itemsPerCategory: 40, days: 28, start: Date.UTC(2026, 9, 1) } as const;
+/** The small generated log the integration test trains on (quick on one core). */
+export const TEST_GENERATOR = { seed: 3, shoppers: 250, itemsPerCategory: 20, days: 28, start: Date.UTC(2026, 9, 1) } as const;
+/** Days at the end of a log held out of training and evaluated on. */
+export const HOLD_OUT_DAYS = 4;
+
+/** The pipeline's input for a generated log: the last HOLD_OUT_DAYS held out, trained at its end. */
+export function generatedInput(generator: GeneratorOptions, version: string, training?: PipelineInput["training"]): PipelineInput {
+  const generated = generateLog(generator);
+  const end = generator.start + generator.days * DAY_MS;
+  return {
+    items: generated.items,
+    log: generated.log,
+    segments: generated.segments,
+    holdOutFrom: end - HOLD_OUT_DAYS * DAY_MS,
+    source: "generated",
+    version,
+    trainedAt: end,
+    ...(training ? { training } : {}),
+  };
+}
+
+/** The measured table as Markdown (what the README shows). */
+export function metricsTable(metrics: NonNullable<RecModelArtifact["metrics"]>): string {
+  const popularity = metrics.rows.find((row) => row.ranker === "popularity")?.recallAtK ?? 0;
+  const lines = [`| Ranker | Recall@${metrics.k} | NDCG@${metrics.k} | Recall vs popularity |`, "|---|---:|---:|---:|"];
+  for (const row of metrics.rows)
+    lines.push(
+      `| ${row.ranker} | ${row.recallAtK.toFixed(3)} | ${row.ndcgAtK.toFixed(3)} | ${popularity > 0 ? `${(row.recallAtK / popularity).toFixed(2)}×` : "—"} |`,
+    );
+  return lines.join("\n");
 }
