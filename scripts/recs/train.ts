@@ -21,9 +21,9 @@ import { cliDatabaseSettings, unreachable } from "../staff/database.ts";
 import { loadEventLogFrom } from "./load-events.ts";
 import { EVAL_GENERATOR, generatedInput, metricsTable, type PipelineInput, trainAndEvaluate, versionAt } from "./pipeline.ts";
 
-const USAGE = `usage: npm run train:recs -- [--generated] [--out model.json] [--publish [--url URL]]
+const USAGE = `usage: npm run train:recs -- [--generated [--shoppers 1000]] [--out model.json] [--publish [--url URL]]
                              [--days 90] [--hold-out-days 1] [--epochs 3] [--seed 1]
-env:   DATABASE_URL (+ NEON_WS_PROXY) for the events; ADMIN_TOKEN for --publish`;
+env:   DATABASE_URL (+ NEON_WS_PROXY) for the events; ADMIN_TOKEN (and ADMIN_ACTOR) for --publish`;
 
 await runCli(async (args) => {
   const { values } = parseArgs({
@@ -37,6 +37,7 @@ await runCli(async (args) => {
       "hold-out-days": { type: "string", default: "1" },
       epochs: { type: "string", default: "3" },
       seed: { type: "string", default: "1" },
+      shoppers: { type: "string" },
     },
   });
   const problems: string[] = [];
@@ -49,6 +50,8 @@ await runCli(async (args) => {
   const holdOutDays = whole("hold-out-days", values["hold-out-days"], 1);
   const epochs = whole("epochs", values.epochs, 1);
   const seed = whole("seed", values.seed, 0);
+  const shoppers = values.shoppers === undefined ? EVAL_GENERATOR.shoppers : whole("shoppers", values.shoppers, 10);
+  if (values.shoppers !== undefined && !values.generated) problems.push("--shoppers is for --generated only");
   if (!values.out && !values.publish) problems.push("say where the model goes: --out <file> and/or --publish");
   const token = process.env.ADMIN_TOKEN;
   if (values.publish && !token) problems.push("--publish needs ADMIN_TOKEN (the storefront's admin token; npm start prints it)");
@@ -60,7 +63,7 @@ await runCli(async (args) => {
   const training: PipelineInput["training"] = { epochs, seed, onProgress: (line) => console.log(line) };
   let input: PipelineInput;
   if (values.generated) {
-    input = generatedInput({ ...EVAL_GENERATOR, seed: seed || EVAL_GENERATOR.seed }, version, training);
+    input = generatedInput({ ...EVAL_GENERATOR, shoppers, seed: seed || EVAL_GENERATOR.seed }, version, training);
   } else {
     const settings = cliDatabaseSettings(process.env);
     const loaded = await loadEventLogFrom(settings, now - days * DAY_MS).catch((error: unknown) => {
@@ -84,7 +87,11 @@ await runCli(async (args) => {
     const url = new URL("/admin/api/recommendations/models", values.url);
     const response = await fetch(url, {
       method: "POST",
-      headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", "Idempotency-Key": `rec-model-${artifact.version}` },
+      headers: {
+        Authorization: `Bearer ${token}`,
+        "Content-Type": "application/json",
+        ...(process.env.ADMIN_ACTOR ? { "X-Admin-Actor": process.env.ADMIN_ACTOR } : {}),
+      },
       body: json,
     }).catch((error: Error) => {
       throw new CliError(`could not reach ${values.url}: ${error.message}`, 2);

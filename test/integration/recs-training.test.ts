@@ -3,7 +3,13 @@
 // the issue's two targets asserted. Then the Postgres path: this test's own shoppers' events
 // read back from the shared Postgres as the training log.
 
+import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadEventLog } from "../../scripts/recs/load-events.ts";
 import { generatedInput, TEST_GENERATOR, trainAndEvaluate } from "../../scripts/recs/pipeline.ts";
@@ -95,4 +101,64 @@ describe("the training log from Postgres", () => {
     expect(loaded.log[3]!.amount).toBe(300_000);
     expect(loaded.items).toEqual([{ sku: sku("phone"), category: "phones", priceBand: "premium", tags: [] }]); // ¥1,500 a unit
   });
+});
+
+describe("npm run train:recs", () => {
+  it("trains on the generated log, writes the artifact and publishes it to the admin API with the token", async () => {
+    const received: Array<{ path: string; auth: string | undefined; actor: string | undefined; body: string }> = [];
+    const server = createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => {
+        body += chunk;
+      });
+      request.on("end", () => {
+        received.push({
+          path: request.url ?? "",
+          auth: request.headers.authorization,
+          actor: request.headers["x-admin-actor"] as string | undefined,
+          body,
+        });
+        response.writeHead(201, { "Content-Type": "application/json" }).end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    const dir = mkdtempSync(join(tmpdir(), "recs-train-"));
+    try {
+      const args = [
+        "scripts/recs/train.ts",
+        "--generated",
+        "--shoppers",
+        "60",
+        "--epochs",
+        "1",
+        "--out",
+        join(dir, "model.json"),
+        "--publish",
+        "--url",
+        `http://127.0.0.1:${port}`,
+      ];
+      const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ADMIN_TOKEN: "token-recs", ADMIN_ACTOR: "trainer" } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => {
+        stdout += chunk;
+      });
+      child.stderr.on("data", (chunk) => {
+        stderr += chunk;
+      });
+      const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+      expect({ code, stderr: stderr.split("\n").filter((line) => !line.includes("tfjs-node") && line.trim()) }).toMatchObject({ code: 0 });
+      expect(stdout).toContain("epoch 1/1: loss");
+      expect(stdout).toMatch(/published model \d{8}-\d{4}-[0-9a-z]{4}/);
+      expect(received).toHaveLength(1);
+      expect(received[0]).toMatchObject({ path: "/admin/api/recommendations/models", auth: "Bearer token-recs", actor: "trainer" });
+      const published = decodeModel(JSON.parse(received[0]!.body));
+      expect(published.ok).toBe(true);
+      expect(readFileSync(join(dir, "model.json"), "utf8")).toBe(received[0]!.body);
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 300_000);
 });
