@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   buildArtifact,
@@ -182,5 +183,72 @@ describe("the recommender artifact (src/recs/model.ts)", () => {
     const schema = decodeModel({ ...artifact, dims: 1, version: "Bad Version" });
     expect(schema.ok).toBe(false);
     if (!schema.ok) expect(schema.problems).toHaveLength(2);
+  });
+
+  it("returns exactly a full sort's top list, best first, never an excluded SKU (property)", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 60 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.integer({ min: 0, max: 15 }),
+        fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+        (n, dims, limit, seed) => {
+          let state = seed;
+          const next = () => {
+            state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+            // Coarse values, so ties happen and their order is checked too.
+            return Math.round((state / 2 ** 32) * 8) / 4 - 1;
+          };
+          const many = Array.from({ length: n }, (_, i) => ({ sku: `p-${i}`, category: "c", priceBand: "b", tags: [] }));
+          const model = {
+            items: many,
+            dims,
+            embeddings: Float32Array.from({ length: n * dims }, next),
+            skuIndex: new Map(many.map((item, i) => [item.sku, i] as const)),
+          };
+          const vector = Float32Array.from({ length: dims }, next);
+          const exclude = many.filter((_, i) => i % 3 === seed % 3).map((item) => item.sku);
+          const scores = many.map((item, i) => {
+            let score = 0;
+            for (let d = 0; d < dims; d++) score += model.embeddings[i * dims + d]! * vector[d]!;
+            return { sku: item.sku, score, i };
+          });
+          const expected = scores
+            .filter((r) => !exclude.includes(r.sku))
+            .sort((a, b) => b.score - a.score || a.i - b.i)
+            .slice(0, limit)
+            .map(({ sku, score }) => ({ sku, score }));
+          expect(rankItems(model, vector, { limit, exclude })).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it("encodes shares that sum to 1 over the window's known SKUs and categories (property)", () => {
+    const model = tinyModel();
+    const view = fc.record({ sku: fc.constantFrom("phone-a", "phone-b", "shoe-c"), minutesAgo: fc.integer({ min: 0, max: 29 }) });
+    fc.assert(
+      fc.property(fc.array(view, { minLength: 1, maxLength: 8 }), (views) => {
+        const input = encodeShopper(
+          {
+            views: views.map((v) => ({
+              sku: v.sku,
+              category: v.sku.startsWith("shoe") ? "shoes" : "phones",
+              at: NOW - v.minutesAgo * MIN,
+            })),
+            segment: null,
+            paidOrders: 0,
+            spentFen: 0,
+            now: NOW,
+          },
+          model,
+        );
+        const sum = (from: number, to: number) => Array.from(input.subarray(from, to)).reduce((a, b) => a + b, 0);
+        expect(sum(0, 3)).toBeCloseTo(1, 5);
+        expect(sum(3, 5)).toBeCloseTo(1, 5);
+        expect(sum(5, 7)).toBeCloseTo(1, 5);
+        expect(input[11]).toBeCloseTo(new Set(views.map((v) => v.sku)).size / 10, 6);
+      }),
+    );
   });
 });
