@@ -94,7 +94,9 @@ export async function trainTwoTower(options: TrainOptions): Promise<RecModelArti
   const byCategory = new Map<number, number[]>();
   items.forEach((item, i) => {
     const c = categoryIndex.get(item.category)!;
-    byCategory.set(c, [...(byCategory.get(c) ?? []), i]);
+    const pool = byCategory.get(c);
+    if (pool) pool.push(i);
+    else byCategory.set(c, [i]);
   });
   const oneHot = (index: (i: number) => number, width: number) => {
     const values = new Float32Array(items.length * width);
