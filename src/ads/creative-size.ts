@@ -1,6 +1,6 @@
 import { deviceClass } from "../events/device-class.ts";
 import type { DeviceClass } from "../events/event.ts";
-import { type CreativeSize, PLACEMENT_SIZES, type Placement } from "./campaign.ts";
+import { type CreativeSize, PLACEMENT_SIZES, type Placement } from "./placements.ts";
 
 /**
  * Which rendered width of a creative a request gets (issue 18), pure. User-Agent Client Hints

@@ -1,5 +1,5 @@
 import type { AdWords } from "../../../src/ads/ad-words.ts";
-import { adImageUrl, CREATIVE_VARIANTS, PLACEMENT_SIZES, PLACEMENTS } from "../../../src/ads/campaign.ts";
+import { adImageUrl, CREATIVE_VARIANTS, PLACEMENT_SIZES, PLACEMENTS } from "../../../src/ads/placements.ts";
 import { fill } from "../../../src/coupons/coupon-words.ts";
 import type { AdminApi } from "./admin-api.ts";
 import type { AdCampaign, AdCampaignDraftInput, AdImage } from "./ads-types.ts";

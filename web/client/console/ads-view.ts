@@ -1,5 +1,5 @@
 import { type AdWords, adWords } from "../../../src/ads/ad-words.ts";
-import { adImageUrl, PLACEMENT_SIZES } from "../../../src/ads/campaign.ts";
+import { adImageUrl, PLACEMENT_SIZES } from "../../../src/ads/placements.ts";
 import { fill } from "../../../src/coupons/coupon-words.ts";
 import type { Lang } from "../../../src/i18n/messages.ts";
 import { AdCampaignForm } from "./ad-campaign-form.ts";
