@@ -9,11 +9,12 @@ import {
   recordAdImage,
   renderedSizesOf,
 } from "../../src/ads/ad-images.ts";
-import { RENDERED_SIZES } from "../../src/ads/campaign.ts";
+import { adCampaignSchema, RENDERED_SIZES } from "../../src/ads/campaign.ts";
 import { sniffImage } from "../../src/ads/image-sniff.ts";
 import { openDatabase } from "../../src/db/client.ts";
 import { demoCreativePng } from "../../scripts/ads/demo-creative.ts";
 import { renderQueuedCreatives, renderVariants } from "../../scripts/ads/render-creatives.ts";
+import { seedDemoAds } from "../../scripts/ads/seed-demo-ads.ts";
 
 /**
  * The Node renderer against the test Postgres (issue 18): a queued upload drawn at every
@@ -111,5 +112,21 @@ describe("the creative renderer", () => {
     const [after] = await findAdImages(database.db, [image.id]);
     expect(after?.status).toBe("failed");
     expect(after?.error).toBeTruthy();
+  });
+});
+
+describe("the demo ad npm start seeds", () => {
+  it("renders the generated creative once and answers the campaign's KV entries naming it; a second start answers the same image", async () => {
+    const settings = { url: inject("stackVars").DATABASE_URL, localWsProxy: inject("stackVars").NEON_WS_PROXY };
+    const first = await seedDemoAds(settings, NOW);
+    const second = await seedDemoAds(settings, NOW + 60_000);
+    const campaign = adCampaignSchema.parse(JSON.parse(first[0]?.value ?? "null"));
+    expect(first.map((e) => e.key)).toEqual(["ad-campaign:demo-double11", "ad-campaign-history:demo-double11:0000000001"]);
+    expect(campaign).toMatchObject({ status: "active", placements: ["home_banner", "sale_slot"], version: 1 });
+    const imageId = campaign.creatives[0]?.imageId ?? "";
+    expect(adCampaignSchema.parse(JSON.parse(second[0]?.value ?? "null")).creatives[0]?.imageId).toBe(imageId);
+    const [image] = await findAdImages(database.db, [imageId]);
+    expect(image).toMatchObject({ status: "rendered", width: 1600, height: 900, contentType: "image/png" });
+    expect(await renderedSizesOf(database.db, imageId)).toHaveLength(RENDERED_SIZES.length * 2);
   });
 });

@@ -231,3 +231,18 @@ describe("ad campaigns through the admin API", () => {
     expect((await admin(`/ad-campaigns/${draft.id}`)).status).toBe(404);
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("declares the ads routes with their capabilities and every error they answer", async () => {
+    const document = await (await exports.default.fetch("https://shop.test/api/openapi.json")).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; "x-admits"?: string }>>;
+    }>();
+    const upload = document.paths["/admin/api/ad-creatives"]?.post;
+    expect(upload?.["x-admits"]).toBe("editAds");
+    expect(Object.keys(upload?.responses ?? {})).toEqual(expect.arrayContaining(["200", "201", "400", "413", "415", "422", "503"]));
+    expect(document.paths["/admin/api/ad-campaigns"]?.post?.["x-admits"]).toBe("editAds");
+    expect(document.paths["/admin/api/ad-campaigns/{id}"]?.put?.responses).toHaveProperty("409");
+    expect(document.paths["/admin/api/ad-campaigns/{id}/export"]?.get?.["x-admits"]).toBe("readAds");
+    expect(document.paths["/admin/api/ad-campaigns/{id}/history"]?.get).toBeDefined();
+  });
+});
