@@ -76,6 +76,10 @@ export const ADMITS = {
   readAudiences: ["owner", "marketer", "analyst"],
   /** Creating lookalike audiences (issue 18): marketers, as with every campaign. */
   editAudiences: ["owner", "marketer"],
+  /** Ad campaigns, their creatives and exported creative sets (issue 18): reading only. */
+  readAds: ["owner", "marketer", "analyst"],
+  /** Creating and editing ad campaigns and uploading creative images (issue 18): marketers, as with every promotion. */
+  editAds: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -6,6 +6,7 @@ import { adminApi } from "./admin/index.ts";
 import { api } from "./api/index.ts";
 import { atTheDoor } from "./api/refusal-door.ts";
 import { staticFiles } from "./assets.ts";
+import { adImageFiles } from "./ad-image-files.ts";
 import { openapiDocumentRoute, serveDocument } from "./contract/document.ts";
 import { contractApp } from "./contract/route.ts";
 import { errorBody, handleError } from "./errors.ts";
@@ -52,6 +53,7 @@ app.openapi(openapiDocumentRoute, serveDocument(app));
 app.route("/admin/dashboard", adminDashboard);
 app.route("/admin", adminConsole);
 app.route("/", staticFiles);
+app.route("/ads/img", adImageFiles);
 app.route("/", pages);
 
 const isApi = (c: Context) => /^\/(api|admin\/api|healthz|metrics)(\/|$)/.test(c.req.path);
