@@ -14,6 +14,8 @@ export const SURFACES = {
   promo_label: ["amount_off", "discount"],
   /** What the sale page and the home page show while their live numbers load. */
   loading: ["spinner", "skeleton"],
+  /** Issue 18: what ranks "Recommended for you" on the home and sale pages: popularity, or the two-tower model. */
+  recommendations: ["popularity", "two_tower"],
 } as const satisfies Record<string, readonly [string, string, ...string[]]>;
 
 export type Surface = keyof typeof SURFACES;
@@ -27,8 +29,8 @@ export function controlOf<S extends Surface>(surface: S): VariantOf<S> {
 
 /** Which surfaces each page shows, so a page asks for, applies and reports only its own. */
 export const PAGE_SURFACES = {
-  sale: ["countdown", "buy_button", "promo_label", "loading"],
-  home: ["promo_label", "loading"],
+  sale: ["countdown", "buy_button", "promo_label", "loading", "recommendations"],
+  home: ["promo_label", "loading", "recommendations"],
 } as const satisfies Record<string, readonly Surface[]>;
 
 export type ExperimentPage = keyof typeof PAGE_SURFACES;

@@ -72,6 +72,10 @@ export const ADMITS = {
   serveShoppers: ["owner", "adviser"],
   /** The advisers' roster and shifts (issue 17): who serves shoppers, and whose shoppers move when one leaves. */
   manageAdvisers: ["owner"],
+  /** Issue 18: the recommender's model versions, their metrics and CTR per arm (no shopper in them). */
+  readRecs: ["owner", "marketer", "analyst", "integration"],
+  /** Issue 18: uploading a model version, activating one, rolling back: what every shopper is shown, so people (the trainer publishes with ADMIN_TOKEN). */
+  editRecs: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -34,6 +34,7 @@ import { adminSegments } from "./segments.ts";
 import { adminSequences } from "./sequences.ts";
 import { adminAdvisers } from "./advisers.ts";
 import { adminConversations } from "./conversations.ts";
+import { adminRecommendations } from "./recommendations.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -126,4 +127,5 @@ export const adminApi = contractApp()
   .route("/", adminSegments)
   .route("/", adminSequences)
   .route("/", adminAdvisers)
-  .route("/", adminConversations);
+  .route("/", adminConversations)
+  .route("/", adminRecommendations);
