@@ -5,8 +5,7 @@ import { z } from "zod";
  * kept whole under its version, and one pointer saying which version the shop serves.
  *
  * - `rec-model:<version>`: the model's description (version, when trained, sizes, metrics, who
- *   uploaded it, how many chunks), also as the key's KV metadata, so listing the versions
- *   reads no value;
+ *   uploaded it, how many chunks): what the console lists, without reading any artifact;
  * - `rec-model-chunk:<version>:<n>`: the artifact's JSON text in pieces of at most CHUNK_CHARS.
  *   KV takes values up to 25 MiB; a 10,000-item model of 64 dimensions is about 3.5 MB of
  *   base64, a bigger one is split rather than refused. Chunks are written before the
@@ -68,9 +67,7 @@ export class RecModelStore {
     for (let n = 0; n < chunks; n++)
       await this.kv.put(chunkKey(description.version, n), text.slice(n * this.chunkChars, (n + 1) * this.chunkChars));
     const stored: ModelDescription = { ...description, chunks, size: text.length };
-    // The metrics are left out of the metadata (KV keeps at most 1 KiB there); the list reads them from the value.
-    const { metrics: _metrics, ...metadata } = stored;
-    await this.kv.put(`${DESCRIPTION_PREFIX}${description.version}`, JSON.stringify(stored), { metadata });
+    await this.kv.put(`${DESCRIPTION_PREFIX}${description.version}`, JSON.stringify(stored));
     return stored;
   }
 
