@@ -150,3 +150,12 @@ export function ctrByArm(
     return { arm, impressions, clicks, ctr: impressions > 0 ? clicks / impressions : null };
   });
 }
+
+/** What `GET /api/recommendations` answers (its zod schema in workers/storefront/api/recommendations.ts is held to this), for the page's script. */
+export interface RecommendationsAnswer {
+  arm: RecArm;
+  experiment: string | null;
+  source: "model" | "popularity";
+  modelVersion: string | null;
+  items: Array<Recommendation & { url: string; image: string | null }>;
+}

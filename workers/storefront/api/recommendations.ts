@@ -9,7 +9,7 @@ import { type EventGroup, paidSkus } from "../../../src/profile/lifetime.ts";
 import { shopperEventGroups } from "../../../src/profile/lifetime-query.ts";
 import { ViewWindowStore } from "../../../src/profile/view-window-store.ts";
 import type { ProductView } from "../../../src/profile/view-window.ts";
-import { REC_ARMS, type RecArm, recommend } from "../../../src/recs/serving.ts";
+import { REC_ARMS, type RecArm, type RecommendationsAnswer, recommend } from "../../../src/recs/serving.ts";
 import { redactSecrets } from "../../../src/redact.ts";
 import { openRedis } from "../../../src/redis/client.ts";
 import { shopperSegment } from "../../../src/rfm/segment-reads.ts";
@@ -17,6 +17,7 @@ import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
 import { withTimeout } from "../../../src/timeout.ts";
 import { imageUrl } from "../assets.ts";
 import { noStore } from "../contract/no-store.ts";
+import type { Describes, Holds } from "../contract/describes.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { activeModel } from "../recs/active-model.ts";
 import { shopPopularity } from "../recs/shop-popularity.ts";
@@ -73,6 +74,7 @@ const answerSchema = z
   .openapi("Recommendations");
 
 export type RecommendationsBody = z.output<typeof answerSchema>;
+export type AnswerSchemaMatchesCode = Holds<Describes<RecommendationsBody, RecommendationsAnswer>>;
 
 const route = contractRoute({
   method: "get",
