@@ -51,6 +51,7 @@ export async function mountRecommendations(page: "home" | "sale", sku: string | 
         link.append(img);
       }
       const title = document.createElement("strong");
+      title.className = "rec-title";
       title.textContent = item.title;
       const reason = document.createElement("small");
       reason.className = `rec-reason rec-reason-${item.reason.kind}`;
