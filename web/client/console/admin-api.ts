@@ -1,3 +1,4 @@
+import type { RecCtrBody, RecModelsBody } from "./recommendation-types.ts";
 import type { Sequence } from "../../../src/sequences/sequence.ts";
 import type { SequenceFigures } from "../../../src/sequences/sequence-figures.ts";
 import type {
@@ -223,6 +224,13 @@ export class AdminApi {
     this.call<SegmentRunResult>("POST", "/segments/runs", undefined, { headers: { "Idempotency-Key": idempotencyKey } });
   segmentScores = (id: string) => this.call<ShopperScores>("GET", `/segments/shoppers/${encodeURIComponent(id)}`);
   segmentCsv = (segment: string) => this.download(`/segments/${encodeURIComponent(segment)}/export.csv`);
+
+  /** Recommendations (issue 18, part E): model versions, activate, roll back, CTR per arm. */
+  recModels = () => this.call<RecModelsBody>("GET", "/recommendations/models");
+  activateRecModel = (version: string) =>
+    this.call<{ active: RecModelsBody["active"] }>("POST", `/recommendations/models/${encodeURIComponent(version)}/activate`);
+  rollbackRecModel = () => this.call<{ active: RecModelsBody["active"] }>("POST", "/recommendations/models/rollback");
+  recCtr = () => this.call<RecCtrBody>("GET", "/recommendations/ctr?days=7");
 
   /**
    * A file the API answers as an attachment (a segment's CSV), fetched with this console's

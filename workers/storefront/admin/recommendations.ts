@@ -11,6 +11,8 @@ import { adminRoute } from "../contract/admin-route.ts";
 import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
+import type { Describes, Holds } from "../contract/describes.ts";
+import type { RecCtrBody as ConsoleCtr, RecModelsBody as ConsoleModels } from "../../../web/client/console/recommendation-types.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { modelsChanged } from "../recs/active-model.ts";
 import { type ActivePointer, type ModelDescription, RecModelStore } from "../recs/model-store.ts";
@@ -179,9 +181,11 @@ const ctrRoute = adminRoute({
   errors: ["dependency_unavailable"],
 });
 
-/** What `GET /recommendations/models` answers, for the console. */
+/** What `GET /recommendations/models` and `/ctr` answer; the console's types (web/client/console/recommendation-types.ts) are held to them. */
 export type RecModelsBody = { active: ActivePointer | null; models: ModelDescription[] };
 export type RecCtrBody = z.output<(typeof ctrRoute)["responses"][200]["content"]["application/json"]["schema"]>;
+export type ConsoleModelsMatch = Holds<Describes<ConsoleModels, RecModelsBody>>;
+export type ConsoleCtrMatch = Holds<Describes<ConsoleCtr, RecCtrBody>>;
 
 const store = (env: Env) => new RecModelStore(env.SALES);
 
