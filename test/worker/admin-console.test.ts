@@ -212,6 +212,9 @@ describe("GET /admin: the marketer console", () => {
       "show-advisers": "manageAdvisers",
       conversations: "serveShoppers",
       advisers: "manageAdvisers",
+      "show-recommendations": "readRecs",
+      recommendations: "readRecs",
+      "rollback-recs": "editRecs",
     });
   });
 

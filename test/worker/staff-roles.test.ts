@@ -125,6 +125,13 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /sequences/:id/figures": "readFollowUps",
   "GET /sequences/:id/history": "readSales",
   "GET /sequences/:id/audit": "readAudit",
+  // Issue 18, part E: recommendations.
+  "GET /recommendations/models": "readRecs",
+  "POST /recommendations/models": "editRecs",
+  "POST /recommendations/models/:version/activate": "editRecs",
+  "POST /recommendations/models/rollback": "editRecs",
+  "GET /recommendations/audit": "readAudit",
+  "GET /recommendations/ctr": "readRecs",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
