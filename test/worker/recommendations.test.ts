@@ -173,6 +173,18 @@ describe("the model store through the admin API", () => {
     ).toBe(403);
   });
 
+  it("takes a model far bigger than other admin bodies (here about 1 MB) and lists it", async () => {
+    const big = fixtureModel(
+      Array.from({ length: 8_000 }, (_, i) => ({ sku: `big-${i}-${crypto.randomUUID().slice(0, 8)}`, category: `c${i % 4}` })),
+    );
+    const text = JSON.stringify(big);
+    expect(text.length).toBeGreaterThan(512 * 1024);
+    const response = await upload(big);
+    expect(response.status, await response.clone().text()).toBe(201);
+    expect((await response.json<{ model: { items: number; size: number } }>()).model).toMatchObject({ items: 8_000, size: text.length });
+    expect(await new RecModelStore(env.SALES).text(big.version)).toBe(text);
+  });
+
   it("stores a model bigger than one KV value in chunks and reads it back whole", async () => {
     const store = new RecModelStore(env.SALES, 1_000);
     const artifact = catalogue();
@@ -226,6 +238,45 @@ describe("GET /api/recommendations", () => {
       expect(body).toMatchObject({ source: "popularity", modelVersion: null });
       expect(body.items.length).toBeGreaterThan(0);
       expect(warn.mock.calls.map((call) => String(call[0])).join("\n")).toContain(`model ${model.version} is not valid JSON`);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
+  it("without a model ranks by the shop's own popularity (paid orders, then add-to-carts), warning that none is stored", async () => {
+    const store = new RecModelStore(env.SALES);
+    const current = (await store.active())!;
+    await store.setActive({ ...current, model: `gone-${crypto.randomUUID().slice(0, 8)}` });
+    modelsChanged();
+    const [bought, carted] = await Promise.all([
+      seedSale({ title: "热销耳机", category: "audio" }),
+      seedSale({ title: "加购耳机", category: "audio" }),
+    ]);
+    const at = new Date();
+    await withPostgres(async (pool) => {
+      for (const [type, sku, n] of [
+        ["order_paid", bought.sku, 2],
+        ["add_to_cart", carted.sku, 3],
+      ] as const)
+        for (let i = 0; i < n; i++)
+          await pool.query(
+            "insert into events (id, type, shopper_id, at, received_at, sku, device) values ($1, $2, $3, $4, $4, $5, 'phone')",
+            [crypto.randomUUID(), type, `shp_${crypto.randomUUID().replaceAll("-", "")}`, at, sku],
+          );
+    });
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    try {
+      const body = await recommendationsFor(await Shopper.create());
+      expect(body).toMatchObject({ arm: "two_tower", source: "popularity", modelVersion: null });
+      const order = body.items.map((item) => item.sku);
+      expect(order.indexOf(bought.sku)).toBeGreaterThanOrEqual(0);
+      expect(order.indexOf(bought.sku)).toBeLessThan(order.indexOf(carted.sku));
+      // Every other SKU of this file has no events: both come before them.
+      const others = order.filter((sku) => [...phones, ...shoes].some((s) => s.sku === sku)).map((sku) => order.indexOf(sku));
+      expect(Math.min(...others)).toBeGreaterThan(order.indexOf(carted.sku));
+      expect(warn.mock.calls.map((call) => String(call[0])).join("\n")).toMatch(
+        /answering with popularity: model gone-\w+ is active but not stored whole/,
+      );
     } finally {
       warn.mockRestore();
     }
