@@ -1,5 +1,5 @@
 /**
- * `npm run bench:recs` (issue 18, part E): what ranking costs the Worker. A generated model of
+ * `npm run bench:recs-serving` (issue 18, part E): what ranking costs the Worker. A generated model of
  * `--items` items (default 10,000) × `--dims` dimensions (default 32 and 64), its shopper tower
  * one dense layer over the full input (a slot per SKU: the biggest tower the contract allows
  * for this catalogue), then, `--runs` times each (default 300), medians and p95:

@@ -11,7 +11,7 @@ import { benchRanking, generatedModel } from "../../bench/recs-rank.ts";
  * The serving side at catalogue scale, in Node (issue 18, part E): a generated 10,000-item model
  * survives the trip through JSON and `decodeModel` as the admin API stores it, `recommend` over
  * all of it gives ten distinct SKUs on sale with reasons, the ranking's top 10 is exactly a
- * full sort's, and `npm run bench:recs` runs end to end (a smoke: its figures are the
+ * full sort's, and `npm run bench:recs-serving` runs end to end (a smoke: its figures are the
  * benchmark's to report, never asserted here).
  */
 describe("recommendations at catalogue scale", () => {
