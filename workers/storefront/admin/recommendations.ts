@@ -79,7 +79,13 @@ const uploadRoute = adminRoute({
   summary: "Upload a trained model (the artifact `npm run train:recs` writes); it is served once activated",
   description: `The artifact is validated whole (\`decodeModel\`: the schema, then matrix sizes, the layer chain, unique SKUs, popularity SKUs known), every problem listed in one 400. At most ${MODEL_BODY_LIMIT / 1024 / 1024} MiB. A version already uploaded is 409 \`conflict\`: models are never overwritten, a new one is a new version. The upload is audited.`,
   request: { headers: adminActorHeader, body: handlerValidatedBody("RecModelArtifact", "the model artifact") },
-  responses: { 201: { description: "stored", content: json(z.object({ model: descriptionSchema })) } },
+  responses: {
+    200: {
+      description: "the same artifact was stored already (a retried upload): what was stored",
+      content: json(z.object({ model: descriptionSchema })),
+    },
+    201: { description: "stored", content: json(z.object({ model: descriptionSchema })) },
+  },
   errors: [...JSON_INPUT_ERRORS, "conflict", "dependency_unavailable"],
 });
 
@@ -239,8 +245,12 @@ export const adminRecommendations = contractApp()
     const input = await readJson(c, MODEL_BODY_LIMIT);
     const model = valid(decodeModel(input), "model");
     const models = store(c.env);
-    if (await models.describe(model.version))
-      throw new AppError("conflict", `model ${model.version} was uploaded already; a new model needs a new version`);
+    const existing = await models.describe(model.version);
+    if (existing) {
+      // A retried upload (the trainer's --publish after a lost answer) of the very same artifact answers what it stored.
+      if ((await models.text(model.version)) === JSON.stringify(input)) return c.json({ model: existing }, 200);
+      throw new AppError("conflict", `model ${model.version} was uploaded already with other contents; a new model needs a new version`);
+    }
     const now = Date.now();
     let stored: ModelDescription | undefined;
     const description = {
