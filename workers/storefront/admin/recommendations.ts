@@ -77,7 +77,7 @@ const uploadRoute = adminRoute({
   path: "/recommendations/models",
   admits: "editRecs",
   summary: "Upload a trained model (the artifact `npm run train:recs` writes); it is served once activated",
-  description: `The artifact is validated whole (\`decodeModel\`: the schema, then matrix sizes, the layer chain, unique SKUs, popularity SKUs known), every problem listed in one 400. At most ${MODEL_BODY_LIMIT / 1024 / 1024} MiB. A version already uploaded is 409 \`conflict\`: models are never overwritten, a new one is a new version. The upload is audited.`,
+  description: `The artifact is validated whole (\`decodeModel\`: the schema, then matrix sizes, the layer chain, unique SKUs, popularity SKUs known), every problem listed in one 400. At most ${MODEL_BODY_LIMIT / 1024 / 1024} MiB. The same artifact again (a retry) answers 200 with what was stored; another artifact under a version already uploaded is 409 \`conflict\`: models are never overwritten, a new one is a new version. The upload is audited.`,
   request: { headers: adminActorHeader, body: handlerValidatedBody("RecModelArtifact", "the model artifact") },
   responses: {
     200: {
