@@ -68,6 +68,25 @@ const browserEvents = {
   share: { sku: sku.optional(), channel: z.enum(["link", "wechat", "weibo", "system", "other"]) },
   /** The shopper saw an experiment's variant (sent once per page; kept once per shopper and experiment). */
   experiment_exposure: { experiment: shortText(64), variant: shortText(64) },
+  /**
+   * Issue 18: a "Recommended for you" card shown (one per card) and one tapped. `arm`: what ranked
+   * the list (`popularity`, `two_tower`); `source`: what actually ranked it (`model`, or
+   * `popularity` when the model had nothing); `position` from 0; `modelVersion` when a model ranked it.
+   */
+  rec_impression: {
+    sku,
+    arm: z.enum(["popularity", "two_tower"]),
+    source: z.enum(["model", "popularity"]),
+    position: z.number().int().min(0).max(49),
+    modelVersion: shortText(64).optional(),
+  },
+  rec_click: {
+    sku,
+    arm: z.enum(["popularity", "two_tower"]),
+    source: z.enum(["model", "popularity"]),
+    position: z.number().int().min(0).max(49),
+    modelVersion: shortText(64).optional(),
+  },
 } as const;
 
 /** Server events, by type. */

@@ -66,5 +66,24 @@ export function demoExperiments(now: number): ExperimentConfigInput[] {
       updatedAt: now,
       updatedBy: "npm start",
     },
+    {
+      // Issue 18, part E: "Recommended for you" ranked by popularity (the control) or the two-tower model.
+      key: "recs-popularity-vs-two-tower",
+      seed: "recs-popularity-vs-two-tower",
+      name: "Recommended for you: popularity or the model (为你推荐)",
+      description: "What ranks the home and sale pages' shelf. A draft: start it from the console once a model is active.",
+      surface: "recommendations",
+      primaryMetric: "checkout",
+      variants: [
+        { key: "popularity", name: "Popularity", weight: 50 },
+        { key: "two_tower", name: "Two-tower model", weight: 50 },
+      ],
+      status: "draft",
+      startedAt: null,
+      stoppedAt: null,
+      version: 1,
+      updatedAt: now,
+      updatedBy: "npm start",
+    },
   ];
 }

@@ -16,6 +16,8 @@ export const SURFACES = {
   loading: ["spinner", "skeleton"],
   /** Issue 18: an ad campaign's creative, by its variant letter (src/ads/campaign.ts); on no page's list, asked for by ad serving. */
   ad_creative: ["a", "b", "c", "d"],
+  /** Issue 18: what ranks "Recommended for you" on the home and sale pages: popularity, or the two-tower model. */
+  recommendations: ["popularity", "two_tower"],
 } as const satisfies Record<string, readonly [string, string, ...string[]]>;
 
 export type Surface = keyof typeof SURFACES;
@@ -29,8 +31,8 @@ export function controlOf<S extends Surface>(surface: S): VariantOf<S> {
 
 /** Which surfaces each page shows, so a page asks for, applies and reports only its own. */
 export const PAGE_SURFACES = {
-  sale: ["countdown", "buy_button", "promo_label", "loading"],
-  home: ["promo_label", "loading"],
+  sale: ["countdown", "buy_button", "promo_label", "loading", "recommendations"],
+  home: ["promo_label", "loading", "recommendations"],
 } as const satisfies Record<string, readonly Surface[]>;
 
 export type ExperimentPage = keyof typeof PAGE_SURFACES;

@@ -423,6 +423,10 @@ const en = {
   inbox_new: "New",
   inbox_open: "Open",
   inbox_more: "Older messages",
+  // Issue 18, part E: "Recommended for you" on the home and sale pages.
+  recs_title: "Recommended for you",
+  recs_because: "Because you viewed {title}",
+  recs_popular: "Popular now",
 };
 
 export type MessageKey = keyof typeof en;
@@ -843,6 +847,10 @@ const zh: Messages = {
   inbox_new: "新",
   inbox_open: "查看",
   inbox_more: "更早的消息",
+  // Issue 18, part E: "为你推荐" on the home and sale pages.
+  recs_title: "为你推荐",
+  recs_because: "因为你看过 {title}",
+  recs_popular: "当下热门",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };

@@ -80,6 +80,10 @@ export const ADMITS = {
   readAds: ["owner", "marketer", "analyst"],
   /** Creating and editing ad campaigns and uploading creative images (issue 18): marketers, as with every promotion. */
   editAds: ["owner", "marketer"],
+  /** Issue 18: the recommender's model versions, their metrics and CTR per arm (no shopper in them). */
+  readRecs: ["owner", "marketer", "analyst", "integration"],
+  /** Issue 18: uploading a model version, activating one, rolling back: what every shopper is shown, so people (the trainer publishes with ADMIN_TOKEN). */
+  editRecs: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -219,6 +219,9 @@ describe("GET /admin: the marketer console", () => {
       ads: "readAds",
       "new-ad-campaign": "editAds",
       "ad-campaign-editor": "editAds",
+      "show-recommendations": "readRecs",
+      recommendations: "readRecs",
+      "rollback-recs": "editRecs",
     });
   });
 

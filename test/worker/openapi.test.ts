@@ -351,6 +351,13 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/conversations/{id}/resolve": "serveShoppers",
       "POST /admin/api/conversations/{id}/reopen": "serveShoppers",
       "PUT /admin/api/conversations/{id}/wecom-user": "serveShoppers",
+      // Issue 18, part E: recommendations.
+      "GET /admin/api/recommendations/models": "readRecs",
+      "POST /admin/api/recommendations/models": "editRecs",
+      "POST /admin/api/recommendations/models/{version}/activate": "editRecs",
+      "POST /admin/api/recommendations/models/rollback": "editRecs",
+      "GET /admin/api/recommendations/audit": "readAudit",
+      "GET /admin/api/recommendations/ctr": "readRecs",
       "GET /admin/api/conversations/{id}/socket": "serveShoppers",
       // Issue 18, part A.
       "GET /admin/api/ad-campaigns": "readAds",

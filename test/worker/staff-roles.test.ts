@@ -140,6 +140,13 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "POST /ad-creatives": "editAds",
   "GET /ad-creatives": "readAds",
   "GET /ad-creatives/:id": "readAds",
+  // Issue 18, part E: recommendations.
+  "GET /recommendations/models": "readRecs",
+  "POST /recommendations/models": "editRecs",
+  "POST /recommendations/models/:version/activate": "editRecs",
+  "POST /recommendations/models/rollback": "editRecs",
+  "GET /recommendations/audit": "readAudit",
+  "GET /recommendations/ctr": "readRecs",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

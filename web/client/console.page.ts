@@ -49,6 +49,7 @@ import { PriceProtectionView } from "./console/price-protection-view.ts";
 import { AdviserBoardView } from "./console/adviser-board-view.ts";
 import { SegmentsView } from "./console/segments-view.ts";
 import { AudiencesView } from "./console/audiences-view.ts";
+import { RecommendationsView } from "./console/recommendations-view.ts";
 import { AdvisersView } from "./console/advisers-view.ts";
 import { ConversationsView } from "./console/conversations-view.ts";
 import { passwordRefusal } from "./console/sign-in-problems.ts";
@@ -117,6 +118,8 @@ const conversations = new ConversationsView(api);
 const advisers = new AdvisersView(api);
 /** Ads (issue 18): campaigns, their creatives (uploaded, previewed at every size), history and audit; opened by "Ads" (or #ads). */
 const ads = new AdsView(api);
+/** Recommendations (issue 18): model versions, activate/roll back, CTR per arm; opened by "Recommendations" (or #recommendations). */
+const recommendations = new RecommendationsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -173,6 +176,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#follow-ups" && may(staff.role, "readFollowUps")) followUps.open();
   if (location.hash === "#conversations" && may(staff.role, "serveShoppers")) conversations.open();
   if (location.hash === "#advisers" && may(staff.role, "manageAdvisers")) advisers.open();
+  if (location.hash === "#recommendations" && may(staff.role, "readRecs")) recommendations.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -207,6 +211,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   followUps.close();
   conversations.close();
   advisers.close();
+  recommendations.close();
   table.clear();
   byId("updated").textContent = "";
   byId("app").hidden = true;

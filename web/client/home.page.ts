@@ -7,6 +7,7 @@ import { syncOverHttp } from "./shared/time-sync.ts";
 import { pageEvents } from "./shared/events.ts";
 import { PageExperiments } from "./shared/experiments.ts";
 import { recordLanding } from "./shared/landing.ts";
+import { mountRecommendations } from "./shared/recommendations.ts";
 
 const REFRESH_MS = 5_000;
 const clock = new ServerClock();
@@ -75,6 +76,7 @@ experiments.onSettled(render);
 const assigned = experiments.load();
 // Share links (issue 14): a landing is recorded after the assignments, whose call issued the session.
 void recordLanding(assigned);
+void mountRecommendations("home", null, assigned);
 await syncOverHttp(clock);
 await refresh();
 home.dataset.live = "ready"; // even when the refresh failed: the numbers shown are the server's

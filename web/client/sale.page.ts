@@ -18,6 +18,7 @@ import { StaticCountdown } from "./shared/static-countdown.ts";
 import { QueuePlace } from "./shared/waiting-room.ts";
 import { mountSaleShare } from "./shared/share.ts";
 import { MemberPrice } from "./sale-member-price.ts";
+import { mountRecommendations } from "./shared/recommendations.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
@@ -440,5 +441,6 @@ void sessionStarted.then(() => {
 void loadOffers();
 // Share links (issue 14): the landing recorded and the share panel, after the session too.
 mountSaleShare(sku, sessionStarted);
+void mountRecommendations("sale", sku, sessionStarted);
 pageEvents.record({ type: "page_view" });
 pageEvents.record({ type: "product_view", sku, category });

@@ -1,3 +1,4 @@
+import type { RecCtrBody, RecModelsBody } from "./recommendation-types.ts";
 import type { Sequence } from "../../../src/sequences/sequence.ts";
 import type { SequenceFigures } from "../../../src/sequences/sequence-figures.ts";
 import type {
@@ -239,6 +240,13 @@ export class AdminApi {
   createAudience = (body: unknown, idempotencyKey: string) =>
     this.call<AudienceView>("POST", "/audiences", body, { headers: { "Idempotency-Key": idempotencyKey } });
   audienceCsv = (id: string) => this.download(`/audiences/${encodeURIComponent(id)}/export.csv`);
+
+  /** Recommendations (issue 18, part E): model versions, activate, roll back, CTR per arm. */
+  recModels = () => this.call<RecModelsBody>("GET", "/recommendations/models");
+  activateRecModel = (version: string) =>
+    this.call<{ active: RecModelsBody["active"] }>("POST", `/recommendations/models/${encodeURIComponent(version)}/activate`);
+  rollbackRecModel = () => this.call<{ active: RecModelsBody["active"] }>("POST", "/recommendations/models/rollback");
+  recCtr = () => this.call<RecCtrBody>("GET", "/recommendations/ctr?days=7");
 
   /**
    * A file the API answers as an attachment (a segment's CSV), fetched with this console's

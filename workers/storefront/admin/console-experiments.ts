@@ -48,6 +48,7 @@ const SURFACE_LABELS: Record<(typeof SURFACE_NAMES)[number], string> = {
   promo_label: "Promotion wording (立减 or 折)",
   loading: "Loading animation (spinner or skeleton)",
   ad_creative: "Ad creative (a, b, c or d of the campaign naming this experiment)",
+  recommendations: "Recommended for you: popularity or the two-tower model (issue 18)",
 };
 
 const METRIC_LABELS: Record<(typeof PRIMARY_METRICS)[number], string> = {

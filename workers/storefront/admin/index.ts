@@ -37,6 +37,7 @@ import { adminConversations } from "./conversations.ts";
 import { adminAudiences } from "./audiences.ts";
 import { adminAdCampaigns } from "./ad-campaigns.ts";
 import { adminAdCreatives } from "./ad-creatives.ts";
+import { adminRecommendations } from "./recommendations.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -132,4 +133,5 @@ export const adminApi = contractApp()
   .route("/", adminConversations)
   .route("/", adminAudiences)
   .route("/", adminAdCampaigns)
-  .route("/", adminAdCreatives);
+  .route("/", adminAdCreatives)
+  .route("/", adminRecommendations);

@@ -5,6 +5,7 @@ import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import { imageUrl } from "../assets.ts";
 import type { Markup } from "./layout.ts";
+import { recommendedSection } from "./recommended-section.ts";
 
 /**
  * The home page: live and upcoming sales, each with its countdown and stock bar (kept live by
@@ -40,6 +41,7 @@ export function homePage(lang: Lang, sales: Array<{ sale: SaleConfig; snapshot: 
         </li>`;
       })}
     </ul>
+    ${recommendedSection(lang)}
     <p class="loading-note" id="loading-note" role="status"><span class="spinner" aria-hidden="true"></span>${t.loading_live}</p>
   </section>`;
 }

@@ -6,6 +6,7 @@ import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import { imageUrl } from "../assets.ts";
 import { jsonForScript, type Markup } from "./layout.ts";
+import { recommendedSection } from "./recommended-section.ts";
 
 /**
  * The sale page. It is cached at the edge, so what it renders is the configuration and a
@@ -124,6 +125,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
           : ""
       }
     </section>
+    ${recommendedSection(lang)}
     <script type="application/json" id="initial-snapshot">${raw(jsonForScript(snapshot))}</script>
   </article>`;
 }
