@@ -904,6 +904,8 @@ export const lookalikeAudienceMembers = pgTable(
     primaryKey({ columns: [table.audienceId, table.rank] }),
     uniqueIndex("lookalike_audience_members_once").on(table.audienceId, table.shopperId),
   ],
+);
+
 // Issue 18: ad campaigns and creatives (part A)
 /** Raw bytes; read and written as base64 through `encode`/`decode` in SQL, so no driver's bytea handling matters. */
 const bytea = customType<{ data: string; driverData: string }>({ dataType: () => "bytea" });
