@@ -85,5 +85,24 @@ export function demoExperiments(now: number): ExperimentConfigInput[] {
       updatedAt: now,
       updatedBy: "npm start",
     },
+    {
+      // Issue 18, part A: an ad campaign's creatives by their variant letter; a campaign names it to split its shoppers.
+      key: "ad-creative-a-vs-b",
+      seed: "ad-creative-a-vs-b",
+      name: "Ad creative: A or B (广告素材 A/B)",
+      description: "Which of a campaign's creatives a shopper sees. A draft: name it in a campaign with creatives a and b, then start it.",
+      surface: "ad_creative",
+      primaryMetric: "checkout",
+      variants: [
+        { key: "a", name: "Creative A", weight: 50 },
+        { key: "b", name: "Creative B", weight: 50 },
+      ],
+      status: "draft",
+      startedAt: null,
+      stoppedAt: null,
+      version: 1,
+      updatedAt: now,
+      updatedBy: "npm start",
+    },
   ];
 }

@@ -32,9 +32,9 @@ describe("experiment configuration (src/experiments/experiment-config.ts)", () =
     fc.assert(
       fc.property(
         fc.constantFrom(...SURFACE_NAMES),
-        fc.array(fc.double({ min: 0, max: 1_000_000, noNaN: true }), { minLength: 2, maxLength: 2 }),
+        fc.array(fc.double({ min: 0, max: 1_000_000, noNaN: true }), { minLength: 4, maxLength: 4 }),
         (surface, weights) => {
-          fc.pre(weights[0]! + weights[1]! > 0);
+          fc.pre(weights.slice(0, SURFACES[surface].length).reduce((sum, w) => sum + w, 0) > 0);
           const variants = SURFACES[surface].map((key, i) => ({ key, name: key, weight: weights[i]! }));
           expect(validateExperiment(experimentDraftSchema, draft({ surface, variants })).ok).toBe(true);
         },
@@ -105,7 +105,7 @@ describe("experiment configuration (src/experiments/experiment-config.ts)", () =
     );
   });
 
-  it("seeds the storefront's four experiments, each valid as stored", () => {
+  it("seeds one experiment per surface, each valid as stored, three of them running", () => {
     const seeded = demoExperiments(1_000);
     expect(seeded.map((e) => e.surface).sort()).toEqual([...SURFACE_NAMES].sort());
     for (const experiment of seeded) expect(experimentConfigSchema.safeParse(experiment).success, experiment.key).toBe(true);
