@@ -118,7 +118,7 @@ export class FrequencyCapStore {
     const pipeline = this.#redis.pipeline();
     for (const id of campaignIds) pipeline.get(budgetKey(id));
     const values = await pipeline.exec();
-    campaignIds.forEach((id, i) => result.set(id, Number(values[i] ?? 0)));
+    for (const [i, id] of campaignIds.entries()) result.set(id, Number(values[i] ?? 0));
     return result;
   }
 }
