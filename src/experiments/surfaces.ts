@@ -14,6 +14,8 @@ export const SURFACES = {
   promo_label: ["amount_off", "discount"],
   /** What the sale page and the home page show while their live numbers load. */
   loading: ["spinner", "skeleton"],
+  /** Issue 18: an ad campaign's creative, by its variant letter (src/ads/campaign.ts); on no page's list, asked for by ad serving. */
+  ad_creative: ["a", "b", "c", "d"],
 } as const satisfies Record<string, readonly [string, string, ...string[]]>;
 
 export type Surface = keyof typeof SURFACES;

@@ -47,6 +47,7 @@ const SURFACE_LABELS: Record<(typeof SURFACE_NAMES)[number], string> = {
   buy_button: "Buy button colour (red or blue)",
   promo_label: "Promotion wording (立减 or 折)",
   loading: "Loading animation (spinner or skeleton)",
+  ad_creative: "Ad creative (a, b, c or d of the campaign naming this experiment)",
 };
 
 const METRIC_LABELS: Record<(typeof PRIMARY_METRICS)[number], string> = {
