@@ -48,7 +48,11 @@ export function campaignsToTry(campaigns: readonly AdCampaign[], request: AdRequ
  * shopper, when it has one and the shopper is enrolled; else a stable pick per shopper, so a
  * shopper keeps seeing the same creative of a campaign.
  */
-export function chooseCreative(campaign: Pick<AdCampaign, "id" | "creatives">, shopperId: string, assignedVariant: string | null): AdCreative {
+export function chooseCreative(
+  campaign: Pick<AdCampaign, "id" | "creatives">,
+  shopperId: string,
+  assignedVariant: string | null,
+): AdCreative {
   const assigned = assignedVariant ? creativeForVariant(campaign, assignedVariant) : null;
   if (assigned) return assigned;
   return campaign.creatives[fnv1a(`${shopperId}|${campaign.id}|creative`) % campaign.creatives.length]!;

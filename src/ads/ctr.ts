@@ -47,3 +47,10 @@ export function sumCounts(groups: readonly CtrCounts[]): CtrCounts {
     clicks: 0,
   });
 }
+
+/** Rows grouped by a key and summed, each group with its figures, in first-seen order. */
+export function ctrBy<R extends CtrCounts>(rows: readonly R[], key: (row: R) => string): Array<{ key: string } & CtrFigures> {
+  const groups = new Map<string, CtrCounts[]>();
+  for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
+  return [...groups].map(([k, counts]) => ({ key: k, ...ctrFigures(sumCounts(counts)) }));
+}

@@ -72,6 +72,10 @@ export const ADMITS = {
   serveShoppers: ["owner", "adviser"],
   /** The advisers' roster and shifts (issue 17): who serves shoppers, and whose shoppers move when one leaves. */
   manageAdvisers: ["owner"],
+  /** Ad campaigns, their creatives and exported creative sets (issue 18): reading only. */
+  readAds: ["owner", "marketer", "analyst"],
+  /** Creating and editing ad campaigns and uploading creative images (issue 18): marketers, as with every promotion. */
+  editAds: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -52,7 +52,11 @@ const STORE_WAIT_MS = 800;
 const FRESH_MS = 5_000;
 
 const catalog = (kv: KVNamespace) =>
-  new VersionedCatalog<AdCampaign>(kv, { prefix: AD_CAMPAIGN_KEY_PREFIX, historyPrefix: adCampaignHistoryPrefix, schema: adCampaignSchema });
+  new VersionedCatalog<AdCampaign>(kv, {
+    prefix: AD_CAMPAIGN_KEY_PREFIX,
+    historyPrefix: adCampaignHistoryPrefix,
+    schema: adCampaignSchema,
+  });
 
 let cached: { at: number; campaigns: Promise<AdCampaign[]> } | null = null;
 
@@ -149,7 +153,14 @@ export const ads = contractApp().openapi(serveRoute, async (c) => {
       const creative = chooseCreative(campaign, shopperId, variant);
       const impressionId = crypto.randomUUID();
       const verdict = await withTimeout(
-        store.serve({ campaignId: campaign.id, shopperId, impressionId, cap: campaign.frequencyCap, budget: campaign.budget.impressions, now }),
+        store.serve({
+          campaignId: campaign.id,
+          shopperId,
+          impressionId,
+          cap: campaign.frequencyCap,
+          budget: campaign.budget.impressions,
+          now,
+        }),
         STORE_WAIT_MS,
       );
       if (!verdict.served) continue;

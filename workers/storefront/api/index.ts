@@ -27,6 +27,7 @@ import { stores } from "./stores.ts";
 import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
 import { inbox } from "./inbox.ts";
+import { ads } from "./ads.ts";
 
 const sessionSchema = z.object({ shopperId: z.string() }).openapi("Session");
 
@@ -106,4 +107,5 @@ export const api = contractApp()
   .route("/", membership)
   .route("/", crmApi)
   .route("/", inbox)
-  .route("/", chat);
+  .route("/", chat)
+  .route("/", ads);
