@@ -422,6 +422,10 @@ const en = {
   inbox_new: "New",
   inbox_open: "Open",
   inbox_more: "Older messages",
+  // Issue 18, part B: the storefront's ad slots (an ad is labelled as one, as advertising law requires).
+  ad_label: "Ad",
+  ad_slotLabel: "Sponsored",
+  ad_report: "Report",
 };
 
 export type MessageKey = keyof typeof en;
@@ -841,6 +845,10 @@ const zh: Messages = {
   inbox_new: "新",
   inbox_open: "查看",
   inbox_more: "更早的消息",
+  // Issue 18, part B
+  ad_label: "广告",
+  ad_slotLabel: "推广",
+  ad_report: "报告",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };

@@ -33,7 +33,10 @@ class RecordingQueue {
 class Browser {
   cookie = "";
   readonly queue = new RecordingQueue();
-  constructor(readonly userAgent = PHONE_UA) {}
+  readonly userAgent: string;
+  constructor(userAgent = PHONE_UA) {
+    this.userAgent = userAgent;
+  }
 
   async get(path: string, headers: Record<string, string> = {}): Promise<Response> {
     const ctx = createExecutionContext();
