@@ -54,3 +54,13 @@ export function ctrBy<R extends CtrCounts>(rows: readonly R[], key: (row: R) => 
   for (const row of rows) groups.set(key(row), [...(groups.get(key(row)) ?? []), row]);
   return [...groups].map(([k, counts]) => ({ key: k, ...ctrFigures(sumCounts(counts)) }));
 }
+
+/** A campaign's report (`GET /admin/api/ad-campaigns/{id}/report`), as the console reads it. */
+export interface AdCampaignReport {
+  campaignId: string;
+  name: string;
+  budget: { impressions: number; spent: number | null };
+  total: CtrFigures;
+  creatives: Array<{ creativeId: string; variant: string | null; headline: { "zh-CN": string; en: string } | null } & CtrFigures>;
+  placements: Array<{ placement: string } & CtrFigures>;
+}

@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import { AD_CAMPAIGN_KEY_PREFIX, type AdCampaign, adCampaignHistoryPrefix, adCampaignSchema } from "../../../src/ads/campaign.ts";
 import { campaignCtrRows } from "../../../src/ads/ctr-query.ts";
 import { CLICK_TTL_MS } from "../../../src/ads/ad-serving-click.ts";
-import { ctrBy, ctrFigures, sumCounts } from "../../../src/ads/ctr.ts";
+import { type AdCampaignReport, ctrBy, ctrFigures, sumCounts } from "../../../src/ads/ctr.ts";
 import { FrequencyCapStore } from "../../../src/ads/frequency-cap.ts";
 import { redisSettings } from "../../../src/config.ts";
 import { AppError } from "../../../src/errors.ts";
@@ -11,6 +11,7 @@ import { redactSecrets } from "../../../src/redact.ts";
 import { openRedis } from "../../../src/redis/client.ts";
 import { withTimeout } from "../../../src/timeout.ts";
 import { adminRoute } from "../contract/admin-route.ts";
+import type { Describes, Holds } from "../contract/describes.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { int } from "../contract/units.ts";
@@ -54,6 +55,7 @@ const reportSchema = z
     placements: z.array(z.object({ placement: z.string(), ...figures })),
   })
   .openapi("AdCampaignReport");
+export type ReportSchemaMatchesCode = Holds<Describes<z.output<typeof reportSchema>, AdCampaignReport>>;
 
 const reportRoute = adminRoute({
   method: "get",

@@ -23,6 +23,7 @@ import { sequenceWords } from "../../../src/sequences/sequence-words.ts";
 import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
 import { membershipWords } from "../../../src/membership/membership-words.ts";
 import { segmentsSection } from "./console-segments.ts";
+import { adReportSection } from "./console-ad-report.ts";
 import { segmentWords } from "../../../src/rfm/segment-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 import { adviserBoardSection } from "./console-adviser-board.ts";
@@ -121,6 +122,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-follow-ups" class="secondary" data-capability="${needs("readFollowUps")}">${sequenceWords(lang).followUps}</button>
           <button type="button" id="show-conversations" class="secondary" data-capability="${needs("serveShoppers")}">Conversations</button>
           <button type="button" id="show-advisers" class="secondary" data-capability="${needs("manageAdvisers")}">Advisers</button>
+          <button type="button" id="show-ad-report" class="secondary" data-capability="${needs("readAds")}">Ad report</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -144,6 +146,7 @@ function page(lang: Lang, nonce: string) {
         ${followUpsSection(lang)}
         ${conversationsSection()}
         ${advisersSection()}
+        ${adReportSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
