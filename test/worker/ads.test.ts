@@ -8,6 +8,7 @@ import consumer from "../../workers/events/index.ts";
 import { adCampaignsChanged } from "../../workers/storefront/api/ads.ts";
 import worker from "../../workers/storefront/index.ts";
 import { makeApiKey } from "./staff-support.ts";
+import { seedSale } from "./support.ts";
 
 /**
  * Issue 18's ad serving in workerd with the real KV, Redis (the local Upstash gateway) and
@@ -214,6 +215,19 @@ describe("GET /api/ads", () => {
     expect(error.code).toBe("invalid_request");
     expect(JSON.stringify(error)).toContain("placement");
     expect(JSON.stringify(error)).toContain("locale");
+  });
+});
+
+describe("the ad slots in the pages", () => {
+  it("puts an empty, hidden, labelled slot in the shared home and sale pages (the ad itself is per shopper, from /api/ads)", async () => {
+    const browser = new Browser();
+    const home = await (await browser.get("/?lang=zh-CN")).text();
+    expect(home).toContain('<aside class="ad-slot ad-home_banner" data-ad-placement="home_banner" aria-label="推广" hidden></aside>');
+    const english = await (await browser.get("/?lang=en")).text();
+    expect(english).toContain('data-ad-placement="home_banner" aria-label="Sponsored" hidden');
+    const sale = await seedSale();
+    const salePage = await (await browser.get(`/sales/${sale.sku}?lang=en`)).text();
+    expect(salePage).toContain('<aside class="ad-slot ad-sale_slot" data-ad-placement="sale_slot" aria-label="Sponsored" hidden></aside>');
   });
 });
 
