@@ -34,6 +34,8 @@ import { migrateDatabase } from "./migrate.ts";
 import { generateVapidKeys } from "../src/push/vapid.ts";
 import { seedDemoStores } from "./local/seed-stores.ts";
 import { startInvoiceReader } from "./invoices/reader.ts";
+import { startCreativeRenderer } from "./ads/render-creatives.ts";
+import { seedDemoAds } from "./ads/seed-demo-ads.ts";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const HOST = "127.0.0.1";
@@ -114,12 +116,16 @@ async function main(): Promise<void> {
   await migrateDatabase({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("seeding demo sales into local KV");
   await seedDemoSales(await previousVersions);
+  step("rendering the demo ad creative with sharp into local Postgres (issue 18)");
+  const demoAds = await seedDemoAds({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("seeding the demo A/B experiments, coupons and team campaign into local KV (those not there yet)");
-  await seedDemoConfiguration();
+  await seedDemoConfiguration(demoAds);
   step("seeding the demo stores into local Postgres (those not there yet)");
   await seedDemoStores({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting the invoice reader (OCR and PDFs of uploaded invoices, issue 16)");
   startInvoiceReader({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+  step("starting the creative renderer (ad images at every size, sharp, issue 18)");
+  startCreativeRenderer({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting wrangler dev");
   writeConsumerVars(stack.vars);
   const { generated, ...vapid } = await localVapid();
@@ -170,7 +176,7 @@ async function seedDemoSales(previousVersions: Map<string, number>): Promise<voi
  * under their keys: unlike a demo sale, whose window must start now, these keep what the
  * console did to them (started, stopped, reweighted, edited) across restarts.
  */
-async function seedDemoConfiguration(): Promise<void> {
+async function seedDemoConfiguration(extra: Array<{ key: string; value: string }> = []): Promise<void> {
   const experiments = demoExperiments(Date.now()).map((experiment) => {
     const valid = experimentConfigSchema.parse(experiment);
     return { key: experimentKey(valid.key), value: JSON.stringify(valid) };
@@ -210,7 +216,7 @@ async function seedDemoConfiguration(): Promise<void> {
       { key: historyKeyOf(sequenceHistoryPrefix(sequence.id), sequence.version), value },
     ];
   });
-  const entries = [...experiments, ...coupons, ...teams, ...live, ...tiers, ...sequences];
+  const entries = [...experiments, ...coupons, ...teams, ...live, ...tiers, ...sequences, ...extra];
   const present = await localKvKeys(entries.map((entry) => entry.key));
   const missing = entries.filter((entry) => !present.has(entry.key));
   if (missing.length === 0) return;

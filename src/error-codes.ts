@@ -180,6 +180,11 @@ export const ERRORS = {
     meaning:
       "the Idempotency-Key was already used with a different qty or different coupons (`orderId`), or, on the CRM API, for a different grant (`shopperId`); nothing was granted",
   },
+  ad_image_invalid: {
+    status: 422,
+    meaning:
+      "admin ad creatives: the upload is not a PNG, JPEG or WebP image told by its bytes, or its dimensions are out of range (`problems` lists each); nothing was stored",
+  },
   invoice_damaged: {
     status: 422,
     meaning:

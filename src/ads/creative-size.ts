@@ -1,6 +1,6 @@
 import { deviceClass } from "../events/device-class.ts";
 import type { DeviceClass } from "../events/event.ts";
-import { type CreativeSize, PLACEMENT_SIZES, type Placement } from "./campaign.ts";
+import { type CreativeSize, PLACEMENT_SIZES, type Placement } from "./placements.ts";
 
 /**
  * Which rendered width of a creative a request gets (issue 18), pure. User-Agent Client Hints
@@ -66,6 +66,6 @@ export function chooseCreativeSize(placement: Placement, hints: Partial<SizeHint
   const dpr = Math.min(hintedDpr ?? defaults.dpr, 3);
   const needed = Math.ceil(cssWidth * dpr);
   const sizes: readonly CreativeSize[] = PLACEMENT_SIZES[placement];
-  const chosen = sizes.find((size) => size.width >= needed) ?? sizes[sizes.length - 1];
+  const chosen = sizes.find((size) => size.width >= needed) ?? (sizes[sizes.length - 1] as CreativeSize);
   return { width: chosen.width, height: chosen.height, device, cssWidth, dpr, fromHints: viewport !== null || hintedDpr !== null };
 }

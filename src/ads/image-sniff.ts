@@ -39,7 +39,7 @@ function readHeader(b: Uint8Array): SniffedImage | null {
   if (b.length >= 24 && startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) && ascii(b, 12, 4) === "IHDR") {
     return { type: "png", width: u32be(b, 16), height: u32be(b, 20) };
   }
-  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return jpegSize(b);
+  if (b.length >= 4 && (b[0] ?? 0) === 0xff && (b[1] ?? 0) === 0xd8 && (b[2] ?? 0) === 0xff) return jpegSize(b);
   if (b.length >= 30 && ascii(b, 0, 4) === "RIFF" && ascii(b, 8, 4) === "WEBP") return webpSize(b);
   return null;
 }
@@ -48,8 +48,8 @@ function readHeader(b: Uint8Array): SniffedImage | null {
 function jpegSize(b: Uint8Array): SniffedImage | null {
   let at = 2;
   while (at + 4 <= b.length) {
-    if (b[at] !== 0xff) return null;
-    const marker = b[at + 1];
+    if ((b[at] ?? 0) !== 0xff) return null;
+    const marker = b[at + 1] ?? 0;
     if (marker === 0xff) {
       at += 1;
       continue;
@@ -58,12 +58,12 @@ function jpegSize(b: Uint8Array): SniffedImage | null {
       at += 2;
       continue;
     }
-    const length = (b[at + 2] << 8) | b[at + 3];
+    const length = ((b[at + 2] ?? 0) << 8) | (b[at + 3] ?? 0);
     if (length < 2) return null;
     const isFrame = marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc;
     if (isFrame) {
       if (at + 9 > b.length) return null;
-      return { type: "jpeg", height: (b[at + 5] << 8) | b[at + 6], width: (b[at + 7] << 8) | b[at + 8] };
+      return { type: "jpeg", height: ((b[at + 5] ?? 0) << 8) | (b[at + 6] ?? 0), width: ((b[at + 7] ?? 0) << 8) | (b[at + 8] ?? 0) };
     }
     if (marker === 0xd9 || marker === 0xda) return null;
     at += 2 + length;
@@ -75,12 +75,12 @@ function webpSize(b: Uint8Array): SniffedImage | null {
   const chunk = ascii(b, 12, 4);
   if (chunk === "VP8 ") {
     // A key frame's start code, then 14-bit width and height.
-    if (b[23] !== 0x9d || b[24] !== 0x01 || b[25] !== 0x2a) return null;
+    if ((b[23] ?? 0) !== 0x9d || (b[24] ?? 0) !== 0x01 || (b[25] ?? 0) !== 0x2a) return null;
     return { type: "webp", width: u16le(b, 26) & 0x3fff, height: u16le(b, 28) & 0x3fff };
   }
   if (chunk === "VP8L") {
-    if (b[20] !== 0x2f) return null;
-    const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
+    if ((b[20] ?? 0) !== 0x2f) return null;
+    const bits = (b[21] ?? 0) | ((b[22] ?? 0) << 8) | ((b[23] ?? 0) << 16) | ((b[24] ?? 0) << 24);
     return { type: "webp", width: (bits & 0x3fff) + 1, height: ((bits >>> 14) & 0x3fff) + 1 };
   }
   if (chunk === "VP8X") {
@@ -90,17 +90,17 @@ function webpSize(b: Uint8Array): SniffedImage | null {
 }
 
 function startsWith(b: Uint8Array, prefix: number[]): boolean {
-  return prefix.every((byte, i) => b[i] === byte);
+  return prefix.every((byte, i) => (b[i] ?? 0) === byte);
 }
 function ascii(b: Uint8Array, at: number, length: number): string {
   return String.fromCharCode(...b.subarray(at, at + length));
 }
 function u32be(b: Uint8Array, at: number): number {
-  return ((b[at] << 24) >>> 0) + (b[at + 1] << 16) + (b[at + 2] << 8) + b[at + 3];
+  return (((b[at] ?? 0) << 24) >>> 0) + ((b[at + 1] ?? 0) << 16) + ((b[at + 2] ?? 0) << 8) + (b[at + 3] ?? 0);
 }
 function u16le(b: Uint8Array, at: number): number {
-  return b[at] | (b[at + 1] << 8);
+  return (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8);
 }
 function u24le(b: Uint8Array, at: number): number {
-  return b[at] | (b[at + 1] << 8) | (b[at + 2] << 16);
+  return (b[at] ?? 0) | ((b[at + 1] ?? 0) << 8) | ((b[at + 2] ?? 0) << 16);
 }

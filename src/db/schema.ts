@@ -5,6 +5,7 @@ import {
   doublePrecision,
   boolean,
   check,
+  customType,
   index,
   integer,
   jsonb,
@@ -841,4 +842,53 @@ export const conversationMessages = pgTable(
     uniqueIndex("conversation_messages_once").on(table.conversationId, table.clientKey),
     index("conversation_messages_at").on(table.conversationId, table.at),
   ],
+);
+
+// Issue 18: ad campaigns and creatives (part A)
+/** Raw bytes; read and written as base64 through `encode`/`decode` in SQL, so no driver's bytea handling matters. */
+const bytea = customType<{ data: string; driverData: string }>({ dataType: () => "bytea" });
+
+/**
+ * Creative images marketers upload (issue 18): the original (PNG, JPEG or WebP, told by its bytes)
+ * until the Node renderer (scripts/ads/render-creatives.ts) has drawn every placement's and
+ * off-site channel's size; `queued` rows are leased by `claimed_at` (for update skip locked).
+ * `sha256` is unique: uploading the same bytes again (a retry) answers the image already kept.
+ */
+export const adImages = pgTable(
+  "ad_images",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    contentType: text("content_type").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    sha256: text("sha256").notNull(),
+    original: bytea("original").notNull(),
+    status: text("status").$type<"queued" | "rendered" | "failed">().notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    error: text("error"),
+    claimedAt: timestamp("claimed_at", { withTimezone: true, mode: "date" }),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    createdBy: text("created_by"),
+    renderedAt: timestamp("rendered_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [uniqueIndex("ad_images_sha256").on(table.sha256), index("ad_images_status").on(table.status, table.createdAt)],
+);
+
+/** Each rendered size of a creative image, as WebP and JPEG: served at `/ads/img/<id>.<webp|jpg>`, immutable. */
+export const adImageVariants = pgTable(
+  "ad_image_variants",
+  {
+    /** `<imageId>-<width>x<height>` (src/ads/campaign.ts adImageVariantId). */
+    id: text("id").notNull(),
+    format: text("format").$type<"webp" | "jpg">().notNull(),
+    imageId: text("image_id").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    byteSize: integer("byte_size").notNull(),
+    content: bytea("content").notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.id, table.format] }), index("ad_image_variants_image").on(table.imageId)],
 );

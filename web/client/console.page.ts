@@ -41,6 +41,7 @@ import { StoreCouponsView } from "./console/store-coupons-view.ts";
 import { TeamsView } from "./console/teams-view.ts";
 import { StoresView } from "./console/stores-view.ts";
 import { LivestreamsView } from "./console/livestreams-view.ts";
+import { AdsView } from "./console/ads-view.ts";
 import { FollowUpsView } from "./console/follow-ups-view.ts";
 import { InvoicesView } from "./console/invoices-view.ts";
 import { AdReportView } from "./console/ad-report-view.ts";
@@ -114,6 +115,8 @@ const segments = new SegmentsView(api);
 /** Adviser chat (issue 17): the inbox with the shopper's profile, opened by "Conversations" (or #conversations); the roster, by "Advisers" (or #advisers). */
 const conversations = new ConversationsView(api);
 const advisers = new AdvisersView(api);
+/** Ads (issue 18): campaigns, their creatives (uploaded, previewed at every size), history and audit; opened by "Ads" (or #ads). */
+const ads = new AdsView(api);
 const panel = new SignInPanel({ password: passwordSignIn, token: tokenSignIn });
 /** Who the console is signed in as; null while signed out (or not yet known). */
 let signedIn: StaffIdentity | null = null;
@@ -159,6 +162,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#store-coupons" && may(staff.role, "readSales")) storeCoupons.open();
   if (location.hash === "#stores" && may(staff.role, "readSales")) stores.open();
   if (location.hash === "#livestreams" && may(staff.role, "readSales")) livestreams.open();
+  if (location.hash === "#ads" && may(staff.role, "readAds")) ads.open();
   if (location.hash === "#invoices" && may(staff.role, "readShoppers")) invoices.open();
   if (location.hash === "#member-tiers" && may(staff.role, "readSales")) memberTiers.open();
   if (location.hash === "#price-protection" && may(staff.role, "readSales")) priceProtection.open();
@@ -192,6 +196,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   storeCoupons.close();
   stores.close();
   livestreams.close();
+  ads.close();
   invoices.close();
   adReport.close();
   memberTiers.close();

@@ -7,6 +7,7 @@ import { adClicks } from "./api/ads.ts";
 import { api } from "./api/index.ts";
 import { atTheDoor } from "./api/refusal-door.ts";
 import { staticFiles } from "./assets.ts";
+import { adImageFiles } from "./ad-image-files.ts";
 import { openapiDocumentRoute, serveDocument } from "./contract/document.ts";
 import { contractApp } from "./contract/route.ts";
 import { errorBody, handleError } from "./errors.ts";
@@ -54,6 +55,7 @@ app.route("/admin/dashboard", adminDashboard);
 app.route("/admin", adminConsole);
 app.route("/ads/click", adClicks);
 app.route("/", staticFiles);
+app.route("/ads/img", adImageFiles);
 app.route("/", pages);
 
 const isApi = (c: Context) => /^\/(api|admin\/api|healthz|metrics)(\/|$)/.test(c.req.path);

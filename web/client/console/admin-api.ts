@@ -59,6 +59,16 @@ import type { AdminInvoiceUploads } from "./api-types.ts";
 import type { AdviserBoard, AdviserBoardSettings, AdviserBoardSettingsDraft } from "./api-types.ts";
 import type { OrderRefund, OrderRefunds, PointsStatement } from "./api-types.ts";
 import type { SequenceDraftInput } from "./api-types.ts";
+import type {
+  AdCampaignAuditTrail,
+  AdCampaignDraftInput,
+  AdCampaignHistory,
+  AdCampaignList,
+  AdCampaignSaved,
+  AdImageDetail,
+  AdImageList,
+  AdImageUploaded,
+} from "./ads-types.ts";
 import { credentials } from "./credentials.ts";
 import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
 import type { Download, SegmentOverview, SegmentRunResult, ShopperScores } from "./segment-types.ts";
@@ -267,6 +277,16 @@ export class AdminApi {
     this.call<AdviserSaved>("POST", "/advisers", displayName ? { staffId, displayName } : { staffId });
   setOnShift = (id: string, onShift: boolean) => this.call<AdviserSaved>("PATCH", `/advisers/${encodeURIComponent(id)}`, { onShift });
   removeAdviser = (id: string) => this.call<{ reassigned: number }>("DELETE", `/advisers/${encodeURIComponent(id)}`);
+  // Issue 18, part A: ad campaigns and creative images (./ads-types.ts).
+  adCampaigns = () => this.call<AdCampaignList>("GET", "/ad-campaigns");
+  createAdCampaign = (draft: AdCampaignDraftInput) => this.call<AdCampaignSaved>("POST", "/ad-campaigns", draft);
+  updateAdCampaign = (id: string, draft: AdCampaignDraftInput, expectedVersion: number) =>
+    this.call<AdCampaignSaved>("PUT", `/ad-campaigns/${encodeURIComponent(id)}`, { ...draft, expectedVersion });
+  adCampaignHistory = (id: string) => this.call<AdCampaignHistory>("GET", `/ad-campaigns/${encodeURIComponent(id)}/history`);
+  adCampaignAudit = (id: string) => this.call<AdCampaignAuditTrail>("GET", `/ad-campaigns/${encodeURIComponent(id)}/audit`);
+  adImages = () => this.call<AdImageList>("GET", "/ad-creatives");
+  adImage = (id: string) => this.call<AdImageDetail>("GET", `/ad-creatives/${encodeURIComponent(id)}`);
+  uploadAdImage = (name: string, file: string) => this.call<AdImageUploaded>("POST", "/ad-creatives", { name, file });
 
   /** The credential of a token sign-in (a bearer, and the name its changes are audited under); none for a session cookie. */
   private authHeaders(): Record<string, string> {

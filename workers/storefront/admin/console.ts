@@ -18,6 +18,8 @@ import { storeCouponWords } from "../../../src/store-coupons/stats-words.ts";
 import { storesSection } from "./console-stores.ts";
 import { storeWords } from "../../../src/stores/store-words.ts";
 import { livestreamsSection } from "./console-livestreams.ts";
+import { adsSection } from "./console-ads.ts";
+import { adWords } from "../../../src/ads/ad-words.ts";
 import { followUpsSection } from "./console-follow-ups.ts";
 import { sequenceWords } from "../../../src/sequences/sequence-words.ts";
 import { memberTiersSection, priceProtectionSection } from "./console-membership.ts";
@@ -122,6 +124,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-follow-ups" class="secondary" data-capability="${needs("readFollowUps")}">${sequenceWords(lang).followUps}</button>
           <button type="button" id="show-conversations" class="secondary" data-capability="${needs("serveShoppers")}">Conversations</button>
           <button type="button" id="show-advisers" class="secondary" data-capability="${needs("manageAdvisers")}">Advisers</button>
+          <button type="button" id="show-ads" class="secondary" data-capability="${needs("readAds")}">${adWords(lang).ads}</button>
           <button type="button" id="show-ad-report" class="secondary" data-capability="${needs("readAds")}">Ad report</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
@@ -146,6 +149,7 @@ function page(lang: Lang, nonce: string) {
         ${followUpsSection(lang)}
         ${conversationsSection()}
         ${advisersSection()}
+        ${adsSection(lang)}
         ${adReportSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>

@@ -35,6 +35,8 @@ import { adminSegments } from "./segments.ts";
 import { adminSequences } from "./sequences.ts";
 import { adminAdvisers } from "./advisers.ts";
 import { adminConversations } from "./conversations.ts";
+import { adminAdCampaigns } from "./ad-campaigns.ts";
+import { adminAdCreatives } from "./ad-creatives.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -128,4 +130,6 @@ export const adminApi = contractApp()
   .route("/", adminSequences)
   .route("/", adminAdvisers)
   .route("/", adminConversations)
+  .route("/", adminAdCampaigns)
+  .route("/", adminAdCreatives)
   .route("/", adminAdReport);
