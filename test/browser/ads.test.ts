@@ -1,55 +1,89 @@
 import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { adCampaignKey, adCampaignSchema } from "../../src/ads/campaign.ts";
+import { renderQueuedCreatives } from "../../scripts/ads/render-creatives.ts";
+import { type Database, openDatabase } from "../../src/db/client.ts";
+import { TEST_SECRETS } from "../support/test-secrets.ts";
 import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
 
 /**
  * Issue 18, part B in Chromium: a phone shopper sees the home banner, drawn client-side from
  * `/api/ads` at the phone's size with its headline as alt text, labelled as an ad; a tap goes
  * through the signed click link to the creative's target; an analyst's console report then
- * counts the impression and the click (events through the real queue and consumer).
- *
- * The creative's image bytes are part A's (upload, renderer, `/ads/img/…`): here each
- * `/ads/img/<id>-<w>x<h>.<ext>` request is answered with a PNG of that size, made by sharp.
+ * counts the impression and the click (events through the real queue and consumer). The
+ * creative is uploaded and the campaign saved through the admin API, the image rendered by
+ * part A's renderer for this test's upload only, and served by the Worker's `/ads/img/…`.
  */
 const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 const POLL = { timeout: 30_000 };
 
 let shop: StorefrontUnderTest;
+let database: { db: Database; close(): Promise<void> };
 
 beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"), { eventsConsumer: true });
+  const vars = inject("stackVars");
+  shop = await StorefrontUnderTest.start(vars, { eventsConsumer: true });
+  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
 });
 afterAll(async () => {
+  await database?.close();
   await shop?.stop();
 });
+
+/** An admin API call with the test token; fails the test unless it answers `status`. */
+async function admin<T>(path: string, body: unknown, status: number): Promise<T> {
+  const response = await fetch(`${shop.baseUrl}/admin/api${path}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  expect(response.status, await response.clone().text()).toBe(status);
+  return (await response.json()) as T;
+}
+
+/** Uploads a 1600 × 900 PNG of this test's own colour and renders it at every size; its image id. */
+async function renderedCreative(): Promise<string> {
+  const [r, g, b] = crypto.getRandomValues(new Uint8Array(3));
+  const png = await sharp({ create: { width: 1600, height: 900, channels: 3, background: { r: r ?? 0, g: g ?? 0, b: b ?? 0 } } })
+    .png()
+    .toBuffer();
+  const { image } = await admin<{ image: { id: string } }>(
+    "/ad-creatives",
+    { name: `banner-${r}-${g}-${b}.png`, file: png.toString("base64") },
+    201,
+  );
+  await renderQueuedCreatives(database.db, { only: [image.id] });
+  return image.id;
+}
 
 describe("the storefront's ads", () => {
   it("shows a phone the home banner at the phone's size; a tap reaches the target and the console report counts it", async () => {
     const sale = await shop.seedSale({ title: "Spring Earbuds" });
+    const imageId = await renderedCreative();
     const now = Date.now();
-    const campaign = adCampaignSchema.parse({
-      id: `b-${crypto.randomUUID().slice(0, 12)}`,
-      name: "Spring banner",
-      version: 1 + Math.floor(Math.random() * 1_000),
-      status: "active",
-      startsAt: now - 60_000,
-      endsAt: now + 3_600_000,
-      budget: { impressions: 100 },
-      placements: ["home_banner"],
-      targeting: { segments: "all", devices: ["phone"], locales: ["en"] },
-      creatives: [
-        {
-          id: "spring",
-          variant: "a",
-          headline: { "zh-CN": "春季耳机特卖", en: "Spring earbuds sale" },
-          targetUrl: `/sales/${sale.sku}`,
-          imageId: "springbanner01",
-        },
-      ],
-    });
-    await shop.putConfig(adCampaignKey(campaign.id), campaign);
+    const { campaign } = await admin<{ campaign: { id: string } }>(
+      "/ad-campaigns",
+      {
+        id: `b-${crypto.randomUUID().slice(0, 12)}`,
+        name: "Spring banner",
+        status: "active",
+        startsAt: now - 60_000,
+        endsAt: now + 3_600_000,
+        budget: { impressions: 100 },
+        placements: ["home_banner"],
+        targeting: { segments: "all", devices: ["phone"], locales: ["en"] },
+        creatives: [
+          {
+            id: "spring",
+            variant: "a",
+            headline: { "zh-CN": "春季耳机特卖", en: "Spring earbuds sale" },
+            targetUrl: `/sales/${sale.sku}`,
+            imageId,
+          },
+        ],
+      },
+      201,
+    );
 
     const context = await shop.browser.newContext({
       baseURL: shop.baseUrl,
@@ -60,12 +94,6 @@ describe("the storefront's ads", () => {
       locale: "en-US",
     });
     await shop.watchCsp(context);
-    await context.route("**/ads/img/**", async (route) => {
-      const [, width, height, ext] = /-(\d+)x(\d+)\.(webp|jpg)$/.exec(new URL(route.request().url()).pathname)!;
-      const image = sharp({ create: { width: Number(width), height: Number(height), channels: 3, background: "#e1251b" } });
-      const body = ext === "webp" ? await image.webp().toBuffer() : await image.jpeg().toBuffer();
-      await route.fulfill({ status: 200, contentType: ext === "webp" ? "image/webp" : "image/jpeg", body });
-    });
     const page = await context.newPage();
     await page.goto("/?lang=en");
 
@@ -77,7 +105,7 @@ describe("the storefront's ads", () => {
     expect([await img.getAttribute("width"), await img.getAttribute("height")]).toEqual(["1080", "450"]);
     await expect
       .poll(() => img.evaluate((el: HTMLImageElement) => el.currentSrc), POLL)
-      .toMatch(/\/ads\/img\/springbanner01-1080x450\.webp$/);
+      .toBe(`${shop.baseUrl}/ads/img/${imageId}-1080x450.webp`);
     await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth), POLL).toBe(1080);
     // Phone first: the banner fills the screen's width and keeps its 12:5 ratio.
     const box = (await img.boundingBox())!;
@@ -97,9 +125,11 @@ describe("the storefront's ads", () => {
     const staffContext = await shop.browser.newContext({ baseURL: shop.baseUrl, viewport: { width: 1280, height: 900 } });
     await shop.watchCsp(staffContext);
     const console = await staffContext.newPage();
-    await shop.signInToConsole(console, analyst, "/admin#ad-report");
+    // From the Ads view (part A): the campaign's "Report" button opens this part's report on it.
+    await shop.signInToConsole(console, analyst, "/admin?lang=en#ads");
+    await console.locator(`tr[data-ad-campaign="${campaign.id}"] button[data-action="report"]`).click();
     await expect.poll(() => console.locator("#ad-report").isVisible(), POLL).toBe(true);
-    await console.fill("#ad-report-campaign", campaign.id);
+    expect(await console.locator("#ad-report-campaign").inputValue()).toBe(campaign.id);
     // Events reach Postgres through the queue and its consumer: ask again until both are in.
     await expect
       .poll(async () => {
@@ -113,7 +143,7 @@ describe("the storefront's ads", () => {
     const row = console.locator('#ad-report-creatives tr[data-row="spring"]');
     expect(await row.locator('[data-field="ctr"]').textContent()).toMatch(/^100\.0 % \[\d+\.\d %, 100\.0 %\]$/);
     expect(await console.locator('#ad-report-placements tr[data-row="home_banner"] [data-field="clicks"]').textContent()).toBe("1");
-    await console.screenshot({ path: screenshotPath("ads-report-console"), fullPage: false });
+    await console.locator("#ad-report").screenshot({ path: screenshotPath("ads-report-console") });
     await staffContext.close();
     expect(shop.cspViolations).toEqual([]);
   });

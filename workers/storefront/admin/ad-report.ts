@@ -1,12 +1,11 @@
 import { z } from "@hono/zod-openapi";
-import { AD_CAMPAIGN_KEY_PREFIX, type AdCampaign, adCampaignHistoryPrefix, adCampaignSchema } from "../../../src/ads/campaign.ts";
+import { AdCampaignCatalog } from "../../../src/ads/campaign-catalog.ts";
 import { campaignCtrRows } from "../../../src/ads/ctr-query.ts";
 import { CLICK_TTL_MS } from "../../../src/ads/ad-serving-click.ts";
 import { type AdCampaignReport, ctrBy, ctrFigures, sumCounts } from "../../../src/ads/ctr.ts";
 import { FrequencyCapStore } from "../../../src/ads/frequency-cap.ts";
 import { redisSettings } from "../../../src/config.ts";
 import { AppError } from "../../../src/errors.ts";
-import { VersionedCatalog } from "../../../src/kv/versioned-catalog.ts";
 import { redactSecrets } from "../../../src/redact.ts";
 import { openRedis } from "../../../src/redis/client.ts";
 import { withTimeout } from "../../../src/timeout.ts";
@@ -80,12 +79,7 @@ const READ = { what: "the ad report", log: "ad-campaigns/report", timeoutMs: 10_
 
 export const adminAdReport = contractApp().openapi(reportRoute, async (c) => {
   const { id } = c.req.valid("param");
-  const catalog = new VersionedCatalog<AdCampaign>(c.env.SALES, {
-    prefix: AD_CAMPAIGN_KEY_PREFIX,
-    historyPrefix: adCampaignHistoryPrefix,
-    schema: adCampaignSchema,
-  });
-  const campaign = await catalog.find(id);
+  const campaign = await new AdCampaignCatalog(c.env.SALES).find(id);
   if (!campaign) throw new AppError("not_found", `no ad campaign ${id}`);
   const rows = await readDatabase(c.env, READ, (db) =>
     campaignCtrRows(db, id, { from: campaign.startsAt, to: campaign.endsAt + CLICK_TTL_MS }),

@@ -2,17 +2,9 @@ import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
 import { campaignsToTry, chooseCreative, safeTarget } from "../../../src/ads/ad-serving.ts";
 import { type ClickRecord, signClick, verifyClick } from "../../../src/ads/ad-serving-click.ts";
-import {
-  AD_CAMPAIGN_KEY_PREFIX,
-  type AdCampaign,
-  adCampaignHistoryPrefix,
-  adCampaignSchema,
-  adImageUrl,
-  campaignLiveAt,
-  PLACEMENTS,
-  type Placement,
-} from "../../../src/ads/campaign.ts";
+import { type AdCampaign, adImageUrl, campaignLiveAt, PLACEMENTS, type Placement } from "../../../src/ads/campaign.ts";
 import { ACCEPT_CH, chooseCreativeSize, SIZE_VARY, sizeHintsFrom } from "../../../src/ads/creative-size.ts";
+import { AdCampaignCatalog } from "../../../src/ads/campaign-catalog.ts";
 import { FrequencyCapStore } from "../../../src/ads/frequency-cap.ts";
 import { databaseSettings, redisSettings } from "../../../src/config.ts";
 import { withDatabase } from "../../../src/db/client.ts";
@@ -21,7 +13,6 @@ import { AppError } from "../../../src/errors.ts";
 import type { ShopperEvent } from "../../../src/events/event.ts";
 import { enrolShopper } from "../../../src/experiments/enrol.ts";
 import { StickyStore } from "../../../src/experiments/sticky-store.ts";
-import { VersionedCatalog } from "../../../src/kv/versioned-catalog.ts";
 import { redactSecrets } from "../../../src/redact.ts";
 import { openRedis } from "../../../src/redis/client.ts";
 import { shopperSegment } from "../../../src/rfm/segment-reads.ts";
@@ -51,12 +42,7 @@ const STORE_WAIT_MS = 800;
 /** How long this isolate keeps the campaigns it read from KV. */
 const FRESH_MS = 5_000;
 
-const catalog = (kv: KVNamespace) =>
-  new VersionedCatalog<AdCampaign>(kv, {
-    prefix: AD_CAMPAIGN_KEY_PREFIX,
-    historyPrefix: adCampaignHistoryPrefix,
-    schema: adCampaignSchema,
-  });
+const catalog = (kv: KVNamespace) => new AdCampaignCatalog(kv);
 
 let cached: { at: number; campaigns: Promise<AdCampaign[]> } | null = null;
 
