@@ -7,6 +7,7 @@ import { TEST_SECRETS } from "../support/test-secrets.ts";
 import consumer from "../../workers/events/index.ts";
 import { adCampaignsChanged } from "../../workers/storefront/api/ads.ts";
 import worker from "../../workers/storefront/index.ts";
+import { withRunningExperiment } from "./experiment-support.ts";
 import { makeApiKey } from "./staff-support.ts";
 import { seedSale } from "./support.ts";
 
@@ -208,6 +209,38 @@ describe("GET /api/ads", () => {
     }
   });
 
+  it("shows the creative the campaign's ad_creative experiment assigns, and the impression carries the variant", async () => {
+    await withRunningExperiment(
+      {
+        surface: "ad_creative",
+        name: "Banner creative",
+        variants: [
+          { key: "a", name: "Spring", weight: 0 },
+          { key: "b", name: "Flash", weight: 100 },
+        ],
+      },
+      async (experiment) => {
+        const campaign = await seedCampaign({
+          experiment: experiment.key,
+          targeting: { segments: "all", devices: ["desktop"], locales: ["zh-CN"] },
+          creatives: [
+            { id: "c1", variant: "a", headline: { "zh-CN": "春季大促", en: "Spring sale" }, targetUrl: "/sales/a", imageId: "img12345678" },
+            { id: "c2", variant: "b", headline: { "zh-CN": "限时抢购", en: "Flash deal" }, targetUrl: "/sales/b", imageId: "img87654321" },
+          ],
+        });
+        for (let i = 0; i < 3; i++) {
+          const browser = new Browser(DESKTOP_UA);
+          const ad = await adOf(browser, campaign.id, "placement=home_banner&locale=zh-CN");
+          expect(ad).toMatchObject({ creativeId: "c2", variant: "b", headline: "限时抢购" });
+          expect(browser.events.find((e) => e.id === `adimp:${ad!.impressionId}`)).toMatchObject({
+            variant: "b",
+            experiments: { [experiment.key]: "b" },
+          });
+        }
+      },
+    );
+  });
+
   it("refuses an unknown placement and locale in the one error shape, listing both", async () => {
     const response = await new Browser().get("/api/ads?placement=sidebar&locale=fr");
     expect(response.status).toBe(400);
@@ -215,6 +248,20 @@ describe("GET /api/ads", () => {
     expect(error.code).toBe("invalid_request");
     expect(JSON.stringify(error)).toContain("placement");
     expect(JSON.stringify(error)).toContain("locale");
+  });
+});
+
+describe("the OpenAPI document", () => {
+  it("describes GET /api/ads and the report with their errors, and not the click link (a page, not API)", async () => {
+    const doc = await (await new Browser().get("/api/openapi.json")).json<{
+      paths: Record<string, Record<string, { responses: Record<string, unknown>; "x-roles"?: string[] }>>;
+    }>();
+    const serve = doc.paths["/api/ads"]!.get!;
+    expect(Object.keys(serve.responses).sort()).toEqual(expect.arrayContaining(["200", "204", "400", "429", "503"]));
+    const report = doc.paths["/admin/api/ad-campaigns/{id}/report"]!.get!;
+    expect(Object.keys(report.responses)).toEqual(expect.arrayContaining(["200", "401", "403", "404", "503"]));
+    expect(report["x-roles"]).toEqual(["owner", "marketer", "analyst"]);
+    expect(Object.keys(doc.paths).filter((path) => path.includes("/click"))).toEqual([]);
   });
 });
 
