@@ -111,9 +111,10 @@ describe("an ad campaign's configuration", () => {
   });
 
   it("the experiment's variant letter picks the creative with that letter", () => {
+    const base = { headline: { "zh-CN": "一", en: "One" }, targetUrl: "/", imageId: "abcdef0123" };
     const creatives = [
-      { ...draft.creatives[0], id: "one", variant: "a" as const },
-      { ...draft.creatives[0], id: "two", variant: "c" as const },
+      { ...base, id: "one", variant: "a" as const },
+      { ...base, id: "two", variant: "c" as const },
     ];
     expect(creativeForVariant({ creatives }, "c")?.id).toBe("two");
     expect(creativeForVariant({ creatives }, "b")).toBeNull();

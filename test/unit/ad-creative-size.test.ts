@@ -66,7 +66,7 @@ describe("the creative size a request gets", () => {
           const sizes = PLACEMENT_SIZES[placement];
           expect(sizes).toContainEqual({ width: chosen.width, height: chosen.height });
           const needed = Math.ceil(chosen.cssWidth * chosen.dpr);
-          const widest = sizes[sizes.length - 1].width;
+          const widest = sizes[sizes.length - 1]?.width ?? 0;
           if (widest >= needed) {
             expect(chosen.width).toBeGreaterThanOrEqual(needed);
             // The next narrower size would not have covered it.

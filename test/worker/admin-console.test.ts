@@ -212,6 +212,10 @@ describe("GET /admin: the marketer console", () => {
       "show-advisers": "manageAdvisers",
       conversations: "serveShoppers",
       advisers: "manageAdvisers",
+      "show-ads": "readAds",
+      ads: "readAds",
+      "new-ad-campaign": "editAds",
+      "ad-campaign-editor": "editAds",
     });
   });
 

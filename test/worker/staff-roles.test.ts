@@ -125,6 +125,17 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /sequences/:id/figures": "readFollowUps",
   "GET /sequences/:id/history": "readSales",
   "GET /sequences/:id/audit": "readAudit",
+  // Issue 18, part A: ad campaigns and creative images.
+  "GET /ad-campaigns": "readAds",
+  "POST /ad-campaigns": "editAds",
+  "GET /ad-campaigns/:id": "readAds",
+  "PUT /ad-campaigns/:id": "editAds",
+  "GET /ad-campaigns/:id/export": "readAds",
+  "GET /ad-campaigns/:id/history": "readSales",
+  "GET /ad-campaigns/:id/audit": "readAudit",
+  "POST /ad-creatives": "editAds",
+  "GET /ad-creatives": "readAds",
+  "GET /ad-creatives/:id": "readAds",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */
