@@ -70,8 +70,8 @@ describe("the storefront's ads", () => {
         startsAt: now - 60_000,
         endsAt: now + 3_600_000,
         budget: { impressions: 100 },
-        placements: ["home_banner"],
-        targeting: { segments: "all", devices: ["phone"], locales: ["en"] },
+        placements: ["home_banner", "sale_slot"],
+        targeting: { segments: "all", devices: ["phone"], locales: ["en", "zh-CN"] },
         creatives: [
           {
             id: "spring",
@@ -119,7 +119,35 @@ describe("the storefront's ads", () => {
     await banner.locator("a").click();
     await page.waitForURL(`**/sales/${sale.sku}`);
     expect(new URL(page.url()).pathname).toBe(`/sales/${sale.sku}`);
+    // The sale page's slot: the same campaign's second impression for this shopper, at the slot's phone size (390 × 2 → 960 × 480).
+    const slot = page.locator('.ad-slot[data-ad-placement="sale_slot"]');
+    await expect.poll(() => slot.getAttribute("data-ad-state"), POLL).toBe("shown");
+    expect([await slot.locator("img").getAttribute("width"), await slot.locator("img").getAttribute("height")]).toEqual(["960", "480"]);
     await context.close();
+
+    // A shopper reading Chinese on a phone sees the slot in Chinese.
+    const chinese = await shop.browser.newContext({
+      baseURL: shop.baseUrl,
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      userAgent: IPHONE_UA,
+      locale: "zh-CN",
+    });
+    await shop.watchCsp(chinese);
+    const salePage = await chinese.newPage();
+    await salePage.goto(`/sales/${sale.sku}?lang=zh-CN`);
+    const chineseSlot = salePage.locator('.ad-slot[data-ad-placement="sale_slot"]');
+    await expect.poll(() => chineseSlot.getAttribute("data-ad-state"), POLL).toBe("shown");
+    expect(await chineseSlot.getAttribute("aria-label")).toBe("推广");
+    expect(await chineseSlot.locator("img").getAttribute("alt")).toBe("春季耳机特卖");
+    expect(await chineseSlot.locator(".ad-label").textContent()).toBe("广告");
+    const slotBox = (await chineseSlot.locator("img").boundingBox())!;
+    expect(slotBox.width).toBeLessThanOrEqual(390);
+    expect(slotBox.height / slotBox.width).toBeCloseTo(0.5, 2);
+    await chineseSlot.scrollIntoViewIfNeeded();
+    await salePage.screenshot({ path: screenshotPath("ads-sale-slot-phone-zh") });
+    await chinese.close();
 
     const analyst = await shop.createStaff("analyst", "Ana Analyst");
     const staffContext = await shop.browser.newContext({ baseURL: shop.baseUrl, viewport: { width: 1280, height: 900 } });
@@ -138,11 +166,20 @@ describe("the storefront's ads", () => {
         return console.locator('#ad-report-totals [data-total="clicks"]').textContent();
       }, POLL)
       .toBe("1");
-    expect(await console.locator('#ad-report-totals [data-total="impressions"]').textContent()).toBe("1");
-    expect(await console.locator('#ad-report-totals [data-total="budget"]').textContent()).toBe("1 / 100");
+    // 3 impressions: the banner, and the slot for each shopper; 1 click.
+    await expect
+      .poll(async () => {
+        await console.click("#ad-report-form button[type=submit]");
+        await console.locator("#ad-report-status").filter({ hasText: campaign.id }).waitFor();
+        return console.locator('#ad-report-totals [data-total="impressions"]').textContent();
+      }, POLL)
+      .toBe("3");
+    expect(await console.locator('#ad-report-totals [data-total="budget"]').textContent()).toBe("3 / 100");
     const row = console.locator('#ad-report-creatives tr[data-row="spring"]');
-    expect(await row.locator('[data-field="ctr"]').textContent()).toMatch(/^100\.0 % \[\d+\.\d %, 100\.0 %\]$/);
+    expect(await row.locator('[data-field="ctr"]').textContent()).toMatch(/^33\.3 % \[\d+\.\d %, \d+\.\d %\]$/);
     expect(await console.locator('#ad-report-placements tr[data-row="home_banner"] [data-field="clicks"]').textContent()).toBe("1");
+    expect(await console.locator('#ad-report-placements tr[data-row="sale_slot"] [data-field="impressions"]').textContent()).toBe("2");
+    expect(await console.locator('#ad-report-placements tr[data-row="sale_slot"] [data-field="clicks"]').textContent()).toBe("0");
     await console.locator("#ad-report").screenshot({ path: screenshotPath("ads-report-console") });
     await staffContext.close();
     expect(shop.cspViolations).toEqual([]);

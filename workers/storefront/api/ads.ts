@@ -37,8 +37,15 @@ import { session } from "./session.ts";
  * cannot be counted (Redis down) is not shown: 204, like a shopper with nothing to see.
  */
 
-/** How long serving may wait for Postgres (the segment) or Redis (the cap) before showing nothing. */
+/** How long serving may wait for Postgres (the segment) or for an experiment's assignment before going on without it. */
 const STORE_WAIT_MS = 800;
+/**
+ * How long serving waits for the campaigns (KV) and the cap's script before showing nothing. Longer: the
+ * ad loads after the page, so a slow Redis delays only the slot, while giving up early would show
+ * nothing for an impression the script may still record (it then counts against the cap and the
+ * budget unseen: the cap errs towards fewer impressions, never more).
+ */
+const CAP_WAIT_MS = 2_500;
 /** How long this isolate keeps the campaigns it read from KV. */
 const FRESH_MS = 5_000;
 
@@ -120,7 +127,7 @@ export const ads = contractApp().openapi(serveRoute, async (c) => {
   const device = requestDevice(c);
   let campaigns: AdCampaign[];
   try {
-    campaigns = await withTimeout(liveCampaigns(c.env, now), STORE_WAIT_MS);
+    campaigns = await withTimeout(liveCampaigns(c.env, now), CAP_WAIT_MS);
   } catch (error) {
     console.error(`ads: no campaigns read (${redactSecrets((error as Error).message)})`);
     return c.body(null, 204);
@@ -147,7 +154,7 @@ export const ads = contractApp().openapi(serveRoute, async (c) => {
           budget: campaign.budget.impressions,
           now,
         }),
-        STORE_WAIT_MS,
+        CAP_WAIT_MS,
       );
       if (!verdict.served) continue;
       const chosenVariant = variant && variant === creative.variant ? variant : null;
