@@ -69,3 +69,20 @@ export function chooseCreativeSize(placement: Placement, hints: Partial<SizeHint
   const chosen = sizes.find((size) => size.width >= needed) ?? (sizes[sizes.length - 1] as CreativeSize);
   return { width: chosen.width, height: chosen.height, device, cssWidth, dpr, fromHints: viewport !== null || hintedDpr !== null };
 }
+
+/**
+ * Marks a response whose content depends on the size chosen here: asks the browser for the
+ * hints on its next requests (`Accept-CH`) and tells caches what it varies by (`Vary`, added to
+ * whatever the response varies by already).
+ */
+export function varyBySizeHints(headers: Headers): void {
+  headers.set("Accept-CH", ACCEPT_CH);
+  const vary = new Set(
+    (headers.get("Vary") ?? "")
+      .split(",")
+      .map((name) => name.trim())
+      .filter(Boolean),
+  );
+  for (const name of SIZE_VARY.split(", ")) vary.add(name);
+  headers.set("Vary", [...vary].join(", "));
+}

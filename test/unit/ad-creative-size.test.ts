@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PLACEMENT_SIZES, PLACEMENTS } from "../../src/ads/campaign.ts";
-import { chooseCreativeSize, type SizeHints, sizeHintsFrom } from "../../src/ads/creative-size.ts";
+import { chooseCreativeSize, type SizeHints, sizeHintsFrom, varyBySizeHints } from "../../src/ads/creative-size.ts";
 
 const IPHONE =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
@@ -47,6 +47,13 @@ describe("the creative size a request gets", () => {
     const chosen = chooseCreativeSize(placement, hints);
     expect(chosen.width).toBe(width);
     expect(PLACEMENT_SIZES[placement]).toContainEqual({ width: chosen.width, height: chosen.height });
+  });
+
+  it("a response chosen by the hints asks for them and varies by them, keeping what it varied by already", () => {
+    const headers = new Headers({ Vary: "Accept-Language" });
+    varyBySizeHints(headers);
+    expect(headers.get("Accept-CH")).toBe("Sec-CH-UA-Mobile, Sec-CH-Viewport-Width, Sec-CH-DPR");
+    expect(headers.get("Vary")).toBe("Accept-Language, Sec-CH-UA-Mobile, Sec-CH-Viewport-Width, Sec-CH-DPR, User-Agent");
   });
 
   it("reads the hints from request headers", () => {

@@ -347,6 +347,17 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/conversations/{id}/reopen": "serveShoppers",
       "PUT /admin/api/conversations/{id}/wecom-user": "serveShoppers",
       "GET /admin/api/conversations/{id}/socket": "serveShoppers",
+      // Issue 18, part A.
+      "GET /admin/api/ad-campaigns": "readAds",
+      "POST /admin/api/ad-campaigns": "editAds",
+      "GET /admin/api/ad-campaigns/{id}": "readAds",
+      "PUT /admin/api/ad-campaigns/{id}": "editAds",
+      "GET /admin/api/ad-campaigns/{id}/export": "readAds",
+      "GET /admin/api/ad-campaigns/{id}/history": "readSales",
+      "GET /admin/api/ad-campaigns/{id}/audit": "readAudit",
+      "POST /admin/api/ad-creatives": "editAds",
+      "GET /admin/api/ad-creatives": "readAds",
+      "GET /admin/api/ad-creatives/{id}": "readAds",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {
