@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { campaignsToTry, chooseCreative, safeTarget } from "../../../src/ads/ad-serving.ts";
 import { type ClickRecord, signClick, verifyClick } from "../../../src/ads/ad-serving-click.ts";
 import { type AdCampaign, adImageUrl, campaignLiveAt, PLACEMENTS, type Placement } from "../../../src/ads/campaign.ts";
-import { ACCEPT_CH, chooseCreativeSize, SIZE_VARY, sizeHintsFrom } from "../../../src/ads/creative-size.ts";
+import { chooseCreativeSize, sizeHintsFrom, varyBySizeHints } from "../../../src/ads/creative-size.ts";
 import { AdCampaignCatalog } from "../../../src/ads/campaign-catalog.ts";
 import { FrequencyCapStore } from "../../../src/ads/frequency-cap.ts";
 import { databaseSettings, redisSettings } from "../../../src/config.ts";
@@ -122,8 +122,7 @@ export const ads = contractApp().openapi(serveRoute, async (c) => {
   const shopperId = c.get("shopperId");
   const now = Date.now();
   c.header("Cache-Control", "no-store");
-  c.header("Accept-CH", ACCEPT_CH);
-  c.header("Vary", SIZE_VARY);
+  varyBySizeHints(c.res.headers);
   const device = requestDevice(c);
   let campaigns: AdCampaign[];
   try {
