@@ -216,6 +216,9 @@ describe("GET /admin: the marketer console", () => {
       ads: "readAds",
       "new-ad-campaign": "editAds",
       "ad-campaign-editor": "editAds",
+      // Issue 18, part B.
+      "show-ad-report": "readAds",
+      "ad-report": "readAds",
     });
   });
 
