@@ -426,7 +426,6 @@ const en = {
   // Issue 18, part B: the storefront's ad slots (an ad is labelled as one, as advertising law requires).
   ad_label: "Ad",
   ad_slotLabel: "Sponsored",
-  ad_report: "Report",
 };
 
 export type MessageKey = keyof typeof en;
@@ -850,7 +849,6 @@ const zh: Messages = {
   // Issue 18, part B
   ad_label: "广告",
   ad_slotLabel: "推广",
-  ad_report: "报告",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };
