@@ -119,6 +119,10 @@ const serverEvents = {
   team_completed: { teamId: shortText(96), campaignId: shortText(64), amount },
   /** Issue 17: the shopper was in a team that ran out of time unfilled (written by the team's object when it expires). */
   team_failed: { teamId: shortText(96), campaignId: shortText(64) },
+  /** Issue 18: an ad served to the shopper (`/api/ads`); `variant`: the creative's letter when its campaign's experiment chose it. */
+  ad_impression: { campaignId: shortText(64), creativeId: shortText(64), placement: shortText(32), variant: shortText(8).optional() },
+  /** Issue 18: the shopper followed an ad's signed click link (`/ads/click/…`); the same id as its impression's, prefixed. */
+  ad_click: { campaignId: shortText(64), creativeId: shortText(64), placement: shortText(32), variant: shortText(8).optional() },
 } as const;
 
 export type BrowserEventType = keyof typeof browserEvents;

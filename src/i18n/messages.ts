@@ -427,6 +427,9 @@ const en = {
   recs_title: "Recommended for you",
   recs_because: "Because you viewed {title}",
   recs_popular: "Popular now",
+  // Issue 18, part B: the storefront's ad slots (an ad is labelled as one, as advertising law requires).
+  ad_label: "Ad",
+  ad_slotLabel: "Sponsored",
 };
 
 export type MessageKey = keyof typeof en;
@@ -851,6 +854,9 @@ const zh: Messages = {
   recs_title: "为你推荐",
   recs_because: "因为你看过 {title}",
   recs_popular: "当下热门",
+  // Issue 18, part B
+  ad_label: "广告",
+  ad_slotLabel: "推广",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };

@@ -222,6 +222,9 @@ describe("GET /admin: the marketer console", () => {
       "show-recommendations": "readRecs",
       recommendations: "readRecs",
       "rollback-recs": "editRecs",
+      // Issue 18, part B.
+      "show-ad-report": "readAds",
+      "ad-report": "readAds",
     });
   });
 

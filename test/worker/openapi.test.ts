@@ -370,6 +370,8 @@ describe("GET /api/openapi.json", () => {
       "POST /admin/api/ad-creatives": "editAds",
       "GET /admin/api/ad-creatives": "readAds",
       "GET /admin/api/ad-creatives/{id}": "readAds",
+      // Issue 18, part B.
+      "GET /admin/api/ad-campaigns/{id}/report": "readAds",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

@@ -44,6 +44,7 @@ import { LivestreamsView } from "./console/livestreams-view.ts";
 import { AdsView } from "./console/ads-view.ts";
 import { FollowUpsView } from "./console/follow-ups-view.ts";
 import { InvoicesView } from "./console/invoices-view.ts";
+import { AdReportView } from "./console/ad-report-view.ts";
 import { MemberTiersView } from "./console/member-tiers-view.ts";
 import { PriceProtectionView } from "./console/price-protection-view.ts";
 import { AdviserBoardView } from "./console/adviser-board-view.ts";
@@ -95,6 +96,8 @@ const teams = new TeamsView(api);
 const storeCoupons = new StoreCouponsView(api);
 /** Invoice uploads (issue 16): status, how each was read, refusals, points; opened by "Invoices" (or #invoices). */
 const invoices = new InvoicesView(api);
+/** Ad campaign reports (issue 18, part B): CTR per creative and placement; opened by "Ad report", #ad-report, or the Ads view's "Report". */
+const adReport = new AdReportView(api);
 /** Stores (issue 15): the list, the form, the CSV import and staff tokens; opened by "Stores" (or #stores). */
 const stores = new StoresView(api);
 /** Livestreams (issue 15): their windows, coupons, stores and claim codes, the form, history and audit; opened by "Livestreams" (or #livestreams). */
@@ -177,6 +180,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#conversations" && may(staff.role, "serveShoppers")) conversations.open();
   if (location.hash === "#advisers" && may(staff.role, "manageAdvisers")) advisers.open();
   if (location.hash === "#recommendations" && may(staff.role, "readRecs")) recommendations.open();
+  if (location.hash === "#ad-report" && may(staff.role, "readAds")) adReport.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -202,6 +206,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   livestreams.close();
   ads.close();
   invoices.close();
+  adReport.close();
   memberTiers.close();
   priceProtection.close();
   crm.close();

@@ -1,3 +1,4 @@
+import { fillAdSlots } from "./shared/ad-slot.ts";
 import { promoWording } from "../../src/experiments/promo-wording.ts";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { ServerClock } from "./shared/clock.ts";
@@ -77,6 +78,8 @@ const assigned = experiments.load();
 // Share links (issue 14): a landing is recorded after the assignments, whose call issued the session.
 void recordLanding(assigned);
 void mountRecommendations("home", null, assigned);
+// Ads (issue 18): after the assignments, whose call issued the session.
+void assigned.then(() => fillAdSlots());
 await syncOverHttp(clock);
 await refresh();
 home.dataset.live = "ready"; // even when the refresh failed: the numbers shown are the server's

@@ -1,3 +1,4 @@
+import { fillAdSlots } from "./shared/ad-slot.ts";
 import { promoWording } from "../../src/experiments/promo-wording.ts";
 import { formatMoney } from "../../src/money.ts";
 import { TURNSTILE_TOKEN_HEADER } from "../../src/bot-check/widget.ts";
@@ -442,5 +443,7 @@ void loadOffers();
 // Share links (issue 14): the landing recorded and the share panel, after the session too.
 mountSaleShare(sku, sessionStarted);
 void mountRecommendations("sale", sku, sessionStarted);
+// Ads (issue 18): after the session, so the slot never issues a second identity.
+void sessionStarted.then(() => fillAdSlots());
 pageEvents.record({ type: "page_view" });
 pageEvents.record({ type: "product_view", sku, category });

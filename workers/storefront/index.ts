@@ -3,6 +3,7 @@ import { AppError } from "../../src/errors.ts";
 import { adminConsole } from "./admin/console.ts";
 import { adminDashboard } from "./admin/dashboard.ts";
 import { adminApi } from "./admin/index.ts";
+import { adClicks } from "./api/ads.ts";
 import { api } from "./api/index.ts";
 import { atTheDoor } from "./api/refusal-door.ts";
 import { staticFiles } from "./assets.ts";
@@ -52,6 +53,7 @@ app.openapi(openapiDocumentRoute, serveDocument(app));
 // Before the console: its own page under its own policy, not the console's middleware.
 app.route("/admin/dashboard", adminDashboard);
 app.route("/admin", adminConsole);
+app.route("/ads/click", adClicks);
 app.route("/", staticFiles);
 app.route("/ads/img", adImageFiles);
 app.route("/", pages);

@@ -1,4 +1,5 @@
 import type { RecCtrBody, RecModelsBody } from "./recommendation-types.ts";
+import type { AdCampaignReport } from "../../../src/ads/ctr.ts";
 import type { Sequence } from "../../../src/sequences/sequence.ts";
 import type { SequenceFigures } from "../../../src/sequences/sequence-figures.ts";
 import type {
@@ -150,6 +151,8 @@ export class AdminApi {
   /** The store-coupon figures (issue 15) over `window` (`from`, `to`, `bucket` as the routes take them). */
   storeCouponStats = (window: string) => this.call<StoreCouponReport>("GET", `/store-coupons/stats?${window}`);
   invoiceUploads = (query: string) => this.call<AdminInvoiceUploads>("GET", `/invoices?${query}`);
+  /** Issue 18, part B: an ad campaign's CTR report. */
+  adCampaignReport = (id: string) => this.call<AdCampaignReport>("GET", `/ad-campaigns/${encodeURIComponent(id)}/report`);
   livestreamStats = (id: string, window: string) =>
     this.call<LivestreamReport>("GET", `/livestreams/${encodeURIComponent(id)}/stats?${window}`);
   storeStats = (id: string, window: string) => this.call<StoreReport>("GET", `/stores/${encodeURIComponent(id)}/stats?${window}`);

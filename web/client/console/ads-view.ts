@@ -172,6 +172,18 @@ export class AdsView {
           { type: "button", class: "secondary", "data-action": "audit", ...needs("readAudit"), onclick: () => void this.audit(campaign) },
           w.audit,
         ),
+        // Issue 18, part B: the campaign's CTR report (web/client/console/ad-report-view.ts).
+        h(
+          "button",
+          {
+            type: "button",
+            class: "secondary",
+            "data-action": "report",
+            ...needs("readAds"),
+            onclick: () => document.dispatchEvent(new CustomEvent("open-ad-report", { detail: campaign.id })),
+          },
+          w.report,
+        ),
         campaign.offsite.map((channel) =>
           h(
             "a",

@@ -30,6 +30,7 @@ import {
   versionTrailRoutes,
 } from "./version-trail.ts";
 import { versionedEditRoutes } from "./versioned-edit-routes.ts";
+import { adCampaignsChanged } from "../api/ads.ts";
 
 /**
  * Ad campaigns under /admin/api (issue 18), designed as livestreams and sequences are: validated
@@ -138,6 +139,7 @@ export const adminAdCampaigns = contractApp()
       throw new AppError("conflict", `an ad campaign "${draft.id}" exists already`);
     const campaign: AdCampaign = { ...draft, version: 1, updatedAt: Date.now(), updatedBy: actor };
     await saveConfigVersion(c.env, AD_CAMPAIGNS, { action: "create", actor, before: null, after: campaign });
+    adCampaignsChanged();
     return c.json({ campaign }, 201);
   })
   .openapi(getRoute, async (c) => {
@@ -154,6 +156,7 @@ export const adminAdCampaigns = contractApp()
     await checkReferences(c.env, draft);
     const campaign: AdCampaign = { ...draft, version: current.version + 1, updatedAt: Date.now(), updatedBy: actor };
     await saveConfigVersion(c.env, AD_CAMPAIGNS, { action: "update", actor, before: current, after: campaign });
+    adCampaignsChanged();
     return c.json({ campaign }, 200);
   })
   .openapi(exportRoute, async (c) => {

@@ -28,6 +28,7 @@ import { segmentsSection } from "./console-segments.ts";
 import { audiencesSection } from "./console-audiences.ts";
 import { audienceWords } from "../../../src/audiences/audience-words.ts";
 import { recommendationsSection } from "./console-recommendations.ts";
+import { adReportSection } from "./console-ad-report.ts";
 import { segmentWords } from "../../../src/rfm/segment-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 import { adviserBoardSection } from "./console-adviser-board.ts";
@@ -129,6 +130,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-advisers" class="secondary" data-capability="${needs("manageAdvisers")}">Advisers</button>
           <button type="button" id="show-ads" class="secondary" data-capability="${needs("readAds")}">${adWords(lang).ads}</button>
           <button type="button" id="show-recommendations" class="secondary" data-capability="${needs("readRecs")}">Recommendations</button>
+          <button type="button" id="show-ad-report" class="secondary" data-capability="${needs("readAds")}">Ad report</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -155,6 +157,7 @@ function page(lang: Lang, nonce: string) {
         ${advisersSection()}
         ${adsSection(lang)}
         ${recommendationsSection()}
+        ${adReportSection()}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>

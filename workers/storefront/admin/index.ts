@@ -26,6 +26,7 @@ import { adminStores } from "./stores.ts";
 import { adminTeamCampaigns } from "./team-campaigns.ts";
 import { adminLivestreams } from "./livestreams.ts";
 import { adminInvoices } from "./invoices.ts";
+import { adminAdReport } from "./ad-report.ts";
 import { adminMemberTiers } from "./member-tiers.ts";
 import { adminPriceProtection } from "./price-protection.ts";
 import { adminPointsRefunds } from "./points-refunds.ts";
@@ -134,4 +135,5 @@ export const adminApi = contractApp()
   .route("/", adminAudiences)
   .route("/", adminAdCampaigns)
   .route("/", adminAdCreatives)
-  .route("/", adminRecommendations);
+  .route("/", adminRecommendations)
+  .route("/", adminAdReport);

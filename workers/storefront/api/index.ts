@@ -28,6 +28,7 @@ import { shopperWrite } from "./validation.ts";
 import { waitingRoom } from "./waiting-room.ts";
 import { inbox } from "./inbox.ts";
 import { recommendations } from "./recommendations.ts";
+import { ads } from "./ads.ts";
 
 const sessionSchema = z.object({ shopperId: z.string() }).openapi("Session");
 
@@ -108,4 +109,5 @@ export const api = contractApp()
   .route("/", crmApi)
   .route("/", inbox)
   .route("/", chat)
-  .route("/", recommendations);
+  .route("/", recommendations)
+  .route("/", ads);

@@ -4,6 +4,7 @@ import { formatMoney } from "../../../src/money.ts";
 import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import { imageUrl } from "../assets.ts";
+import { adSlot } from "./ad-slot.ts";
 import type { Markup } from "./layout.ts";
 import { recommendedSection } from "./recommended-section.ts";
 
@@ -16,6 +17,7 @@ import { recommendedSection } from "./recommended-section.ts";
 export function homePage(lang: Lang, sales: Array<{ sale: SaleConfig; snapshot: SkuSnapshot }>): Markup {
   const t = messages(lang);
   return html`<section class="home" id="home" data-experiments="pending" data-live="pending">
+    ${adSlot(lang, "home_banner")}
     <h1>${t.liveAndUpcoming}</h1>
     ${sales.length === 0 ? html`<p class="card">${t.noSales}</p>` : ""}
     <ul class="sales" id="sales">

@@ -5,6 +5,7 @@ import { formatMoney } from "../../../src/money.ts";
 import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import type { SkuSnapshot } from "../../../src/sales/snapshot.ts";
 import { imageUrl } from "../assets.ts";
+import { adSlot } from "./ad-slot.ts";
 import { jsonForScript, type Markup } from "./layout.ts";
 import { recommendedSection } from "./recommended-section.ts";
 
@@ -110,6 +111,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
       <p class="limit" id="session-note" role="status" ${live ? "" : "hidden"}>${t.session_pending}</p>
       <p class="message" id="message" role="alert"></p>
       <p class="limit">${format(t.limitPerShopper, { n: sale.perShopperLimit })}</p>
+      ${adSlot(lang, "sale_slot")}
       <section class="share" id="share" data-campaign="${sale.sku}" aria-labelledby="share-title" hidden></section>
       ${
         sale.tiers.length

@@ -1,0 +1,116 @@
+import type { AdCampaignReport, CtrFigures } from "../../../src/ads/ctr.ts";
+import type { AdminApi } from "./admin-api.ts";
+import { byId, h } from "./dom.ts";
+
+/**
+ * The console's "Ad report" view (issue 18, part B): one campaign's impressions, clicks and
+ * click-through rate per creative and per placement, with the 95 % interval, and its budget
+ * spent. Read on demand and on Refresh, never polled. The Ads view's "Report" button opens it
+ * on a campaign with one line, without importing this view:
+ * `document.dispatchEvent(new CustomEvent(OPEN_AD_REPORT, { detail: campaignId }))`.
+ */
+/** The event that opens the report on a campaign (`detail`: the campaign's id). */
+export const OPEN_AD_REPORT = "open-ad-report";
+
+export class AdReportView {
+  private readonly api: AdminApi;
+  private asked = 0;
+
+  constructor(api: AdminApi) {
+    this.api = api;
+    byId("show-ad-report").addEventListener("click", () => this.open());
+    byId("close-ad-report").addEventListener("click", () => this.close());
+    byId("refresh-ad-report").addEventListener("click", () => void this.refresh());
+    document.addEventListener(OPEN_AD_REPORT, (event) => {
+      const id = (event as CustomEvent<unknown>).detail;
+      if (typeof id === "string") this.open(id);
+    });
+    byId("ad-report-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      void this.refresh();
+    });
+  }
+
+  /** Shows the view, and the report of `campaignId` when one is given. */
+  open(campaignId?: string): void {
+    if (campaignId) byId("ad-report-campaign", HTMLInputElement).value = campaignId;
+    byId("ad-report").hidden = false;
+    byId("ad-report").scrollIntoView({ behavior: "smooth" });
+    if (byId("ad-report-campaign", HTMLInputElement).value) void this.refresh();
+  }
+
+  close(): void {
+    byId("ad-report").hidden = true;
+    this.asked += 1;
+  }
+
+  async refresh(): Promise<void> {
+    const id = byId("ad-report-campaign", HTMLInputElement).value.trim();
+    if (!id) return;
+    const turn = ++this.asked;
+    const line = byId("ad-report-status");
+    line.textContent = "Loading…";
+    const result = await this.api.adCampaignReport(id);
+    if (turn !== this.asked) return;
+    if (!result.ok) {
+      line.textContent = `Could not read the report: ${result.error.message}`;
+      for (const part of ["ad-report-totals", "ad-report-creatives", "ad-report-placements"]) byId(part).replaceChildren();
+      return;
+    }
+    line.textContent = `${result.data.name} (${result.data.campaignId})`;
+    line.dataset.campaign = result.data.campaignId;
+    this.render(result.data);
+  }
+
+  private render(report: AdCampaignReport): void {
+    const figure = (label: string, value: string, key: string) => [h("dt", {}, label), h("dd", { "data-total": key }, value)];
+    const { total, budget } = report;
+    byId("ad-report-totals").replaceChildren(
+      ...figure("Impressions", String(total.impressions), "impressions"),
+      ...figure("Clicks", String(total.clicks), "clicks"),
+      ...figure("CTR", rate(total), "ctr"),
+      ...figure("Budget spent", `${budget.spent ?? "?"} / ${budget.impressions}`, "budget"),
+    );
+    byId("ad-report-creatives").replaceChildren(
+      table(
+        ["Creative", "Variant", "Headline", "Impressions", "Clicks", "CTR (95 % interval)"],
+        report.creatives.map((c) => ({
+          key: c.creativeId,
+          cells: [c.creativeId, c.variant ?? "—", c.headline ? `${c.headline["zh-CN"]} / ${c.headline.en}` : "(removed)"],
+          figures: c,
+        })),
+      ),
+    );
+    byId("ad-report-placements").replaceChildren(
+      table(
+        ["Placement", "Impressions", "Clicks", "CTR (95 % interval)"],
+        report.placements.map((p) => ({ key: p.placement, cells: [p.placement], figures: p })),
+      ),
+    );
+  }
+}
+
+function percent(x: number): string {
+  return `${(x * 100).toFixed(1)} %`;
+}
+
+function rate(f: CtrFigures): string {
+  if (f.ctr === null) return "—";
+  return `${percent(f.ctr)} [${percent(f.low!)}, ${percent(f.high!)}]`;
+}
+
+function table(headings: string[], rows: Array<{ key: string; cells: string[]; figures: CtrFigures }>): HTMLElement {
+  if (rows.length === 0) return h("p", { class: "muted" }, "No impressions yet.");
+  const head = h("tr", {}, ...headings.map((t) => h("th", {}, t)));
+  const body = rows.map((row) =>
+    h(
+      "tr",
+      { "data-row": row.key },
+      ...row.cells.map((cell) => h("td", {}, cell)),
+      h("td", { "data-field": "impressions" }, String(row.figures.impressions)),
+      h("td", { "data-field": "clicks" }, String(row.figures.clicks)),
+      h("td", { "data-field": "ctr" }, rate(row.figures)),
+    ),
+  );
+  return h("table", { class: "table" }, h("thead", {}, head), h("tbody", {}, ...body));
+}
