@@ -151,6 +151,13 @@ export function ctrByArm(
   });
 }
 
+/** What `GET /admin/api/recommendations/ctr` answers (its zod schema in workers/storefront/admin/recommendations.ts is held to this), for the console. */
+export interface RecCtrReport {
+  since: number;
+  arms: Array<{ arm: RecArm; impressions: number; clicks: number; ctr: number | null; low: number | null; high: number | null }>;
+  sources: Array<{ source: string; impressions: number; clicks: number; ctr: number | null }>;
+}
+
 /** What `GET /api/recommendations` answers (its zod schema in workers/storefront/api/recommendations.ts is held to this), for the page's script. */
 export interface RecommendationsAnswer {
   arm: RecArm;

@@ -7,7 +7,7 @@ import { eventMessage } from "../../src/events/event-message.ts";
 import { ViewWindowStore } from "../../src/profile/view-window-store.ts";
 import { openRedis } from "../../src/redis/client.ts";
 import consumer from "../../workers/events/index.ts";
-import type { RecCtrBody, RecModelsBody } from "../../workers/storefront/admin/recommendations.ts";
+import type { RecCtrBody, RecModelsBody } from "../../web/client/console/recommendation-types.ts";
 import type { RecommendationsBody } from "../../workers/storefront/api/recommendations.ts";
 import { modelsChanged } from "../../workers/storefront/recs/active-model.ts";
 import { RecModelStore } from "../../workers/storefront/recs/model-store.ts";

@@ -4,7 +4,7 @@ import { AppError } from "../../../src/errors.ts";
 import { proportionEstimate } from "../../../src/experiments/statistics.ts";
 import { CONFIG_SAME_VERSION, configAuditTrail, recordConfigChange } from "../../../src/kv/config-audit.ts";
 import { decodeModel, recModelArtifactSchema } from "../../../src/recs/model.ts";
-import { ctrByArm, REC_ARMS } from "../../../src/recs/serving.ts";
+import { ctrByArm, REC_ARMS, type RecCtrReport } from "../../../src/recs/serving.ts";
 import { readJson } from "../api/request-body.ts";
 import { requireJsonContentType } from "../api/validation.ts";
 import { adminRoute } from "../contract/admin-route.ts";
@@ -12,7 +12,6 @@ import { handlerValidatedBody } from "../contract/handler-validated-body.ts";
 import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import type { Describes, Holds } from "../contract/describes.ts";
-import type { RecCtrBody as ConsoleCtr, RecModelsBody as ConsoleModels } from "../../../web/client/console/recommendation-types.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { modelsChanged } from "../recs/active-model.ts";
 import { type ActivePointer, type ModelDescription, RecModelStore } from "../recs/model-store.ts";
@@ -187,11 +186,9 @@ const ctrRoute = adminRoute({
   errors: ["dependency_unavailable"],
 });
 
-/** What `GET /recommendations/models` and `/ctr` answer; the console's types (web/client/console/recommendation-types.ts) are held to them. */
-export type RecModelsBody = { active: ActivePointer | null; models: ModelDescription[] };
-export type RecCtrBody = z.output<(typeof ctrRoute)["responses"][200]["content"]["application/json"]["schema"]>;
-export type ConsoleModelsMatch = Holds<Describes<ConsoleModels, RecModelsBody>>;
-export type ConsoleCtrMatch = Holds<Describes<ConsoleCtr, RecCtrBody>>;
+/** What `/ctr` answers is what the console reads (src/recs/serving.ts RecCtrReport). */
+type RecCtrBody = z.output<(typeof ctrRoute)["responses"][200]["content"]["application/json"]["schema"]>;
+export type CtrSchemaMatchesCode = Holds<Describes<RecCtrReport, RecCtrBody>>;
 
 const store = (env: Env) => new RecModelStore(env.SALES);
 

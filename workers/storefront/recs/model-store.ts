@@ -1,4 +1,10 @@
-import { z } from "zod";
+import {
+  type ActivePointer,
+  activePointerSchema,
+  MODEL_VERSION,
+  type ModelDescription,
+  modelDescriptionSchema,
+} from "../../../src/recs/model-versions.ts";
 
 /**
  * The recommender's published models in Workers KV (issue 18, part E): each uploaded artifact
@@ -18,38 +24,13 @@ import { z } from "zod";
  * is written by people and tools too.
  */
 
-/** What an uploaded version is called: letters, digits and `._-`, as it goes in KV keys and URLs. */
-export const MODEL_VERSION = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export { type ActivePointer, activePointerSchema, MODEL_VERSION, type ModelDescription, modelDescriptionSchema };
+
 /** Characters of JSON per KV value: well under KV's 25 MiB (a character is at most 3 bytes of UTF-8; the artifact is ASCII). */
 export const CHUNK_CHARS = 8 * 1024 * 1024;
 const ACTIVE_KEY = "rec-model:active";
 const DESCRIPTION_PREFIX = "rec-model:";
 const chunkKey = (version: string, n: number) => `rec-model-chunk:${version}:${n}`;
-
-export const modelDescriptionSchema = z.object({
-  version: z.string().regex(MODEL_VERSION),
-  trainedAt: z.number().int().nonnegative(),
-  dims: z.number().int().positive(),
-  items: z.number().int().nonnegative(),
-  /** The evaluation table the trainer published with the model (recall@10, NDCG@10…), as it sent it. */
-  metrics: z.unknown(),
-  uploadedAt: z.number().int().nonnegative(),
-  uploadedBy: z.string(),
-  chunks: z.number().int().positive(),
-  /** Characters of JSON in all. */
-  size: z.number().int().positive(),
-});
-export type ModelDescription = z.infer<typeof modelDescriptionSchema>;
-
-export const activePointerSchema = z.object({
-  model: z.string().regex(MODEL_VERSION),
-  revision: z.number().int().positive(),
-  /** The version served before this one: what a rollback goes back to. */
-  previous: z.string().regex(MODEL_VERSION).nullable(),
-  activatedAt: z.number().int().nonnegative(),
-  activatedBy: z.string(),
-});
-export type ActivePointer = z.infer<typeof activePointerSchema>;
 
 /** The KV calls of the model store, and only those. */
 export class RecModelStore {
