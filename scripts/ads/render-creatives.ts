@@ -12,8 +12,9 @@
 import sharp from "sharp";
 import { leaseQueuedAdImages, type RenderedVariant, recordRenderFailure, saveRenderedAdImage } from "../../src/ads/ad-images.ts";
 import { type CreativeSize, RENDERED_SIZES } from "../../src/ads/campaign.ts";
-import { type Database, type DatabaseSettings, openDatabase } from "../../src/db/client.ts";
+import type { Database, DatabaseSettings } from "../../src/db/client.ts";
 import { redactSecrets } from "../../src/redact.ts";
+import { type QueueJob, runQueueJobAsMain, startQueuePasses } from "../cli/queue-passes.ts";
 
 /** Quality 80 for both: a 1440-wide banner photo stays near 100 KB (a truncated or corrupt file fails, never renders half grey). */
 const WEBP_QUALITY = 80;
@@ -58,36 +59,11 @@ export async function renderQueuedCreatives(
 }
 
 /** Runs passes every `intervalMs` (at once again while a pass found work) until stopped. */
-export function startCreativeRenderer(settings: DatabaseSettings, intervalMs = 2000): { stop: () => Promise<void> } {
-  const { db, close } = openDatabase(settings);
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const pass = async () => {
-    let found = 0;
-    try {
-      found = await renderQueuedCreatives(db);
-    } catch (error) {
-      console.error(`creative renderer pass failed: ${redactSecrets((error as Error).message)}`);
-    }
-    if (!stopped) timer = setTimeout(pass, found > 0 ? 0 : intervalMs);
-  };
-  timer = setTimeout(pass, 0);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await close();
-    },
-  };
+export function startCreativeRenderer(settings: DatabaseSettings, intervalMs = 2000): QueueJob {
+  return startQueuePasses(settings, "creative renderer", (db) => renderQueuedCreatives(db), { intervalMs });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is not set: the renderer reads queued ad images from Postgres.");
-    process.exit(2);
-  }
-  const renderer = startCreativeRenderer({ url, localWsProxy: process.env.NEON_WS_PROXY });
-  console.log("creative renderer: rendering queued ad images");
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void renderer.stop().then(() => process.exit(0)));
-}
+runQueueJobAsMain(import.meta.url, startCreativeRenderer, {
+  needs: "the renderer reads queued ad images from Postgres.",
+  running: "creative renderer: rendering queued ad images",
+});

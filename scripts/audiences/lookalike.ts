@@ -19,8 +19,9 @@ import {
   setProgress,
 } from "../../src/audiences/audience-store.ts";
 import { buildLookalike, holdoutRecall, MIN_SEEDS } from "../../src/audiences/lookalike.ts";
-import { type Database, type DatabaseSettings, openDatabase } from "../../src/db/client.ts";
+import type { Database, DatabaseSettings } from "../../src/db/client.ts";
 import { redactSecrets } from "../../src/redact.ts";
+import { type QueueJob, runQueueJobAsMain, startQueuePasses } from "../cli/queue-passes.ts";
 
 export interface PassOptions {
   limit?: number;
@@ -87,36 +88,11 @@ export async function buildQueuedAudiences(db: Database, options: PassOptions = 
 export const MAX_BUILD_ATTEMPTS = 3;
 
 /** Runs passes every `intervalMs` (at once again while a pass found work) until stopped. */
-export function startLookalikeJob(settings: DatabaseSettings, intervalMs = 2000): { stop: () => Promise<void> } {
-  const { db, close } = openDatabase(settings);
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const pass = async () => {
-    let found = 0;
-    try {
-      found = await buildQueuedAudiences(db);
-    } catch (error) {
-      console.error(`lookalike pass failed: ${redactSecrets((error as Error).message)}`);
-    }
-    if (!stopped) timer = setTimeout(pass, found > 0 ? 0 : intervalMs);
-  };
-  timer = setTimeout(pass, 0);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await close();
-    },
-  };
+export function startLookalikeJob(settings: DatabaseSettings, intervalMs = 2000): QueueJob {
+  return startQueuePasses(settings, "lookalike", (db) => buildQueuedAudiences(db), { intervalMs });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is not set: the job builds queued lookalike audiences from Postgres.");
-    process.exit(2);
-  }
-  const job = startLookalikeJob({ url, localWsProxy: process.env.NEON_WS_PROXY });
-  console.log("lookalike job: building queued audiences");
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void job.stop().then(() => process.exit(0)));
-}
+runQueueJobAsMain(import.meta.url, startLookalikeJob, {
+  needs: "the job builds queued lookalike audiences from Postgres.",
+  running: "lookalike job: building queued audiences",
+});

@@ -10,10 +10,11 @@
  * `DATABASE_URL=… npm run invoices:reader`), next to Postgres, since OCR needs Node, a
  * WebAssembly engine and ~50 MB of model that a Worker cannot hold.
  */
-import { type Database, type DatabaseSettings, openDatabase } from "../../src/db/client.ts";
+import type { Database, DatabaseSettings } from "../../src/db/client.ts";
 import { bytesOf, decideUpload, heldQrOf, leaseQueued, MAX_READ_ATTEMPTS } from "../../src/invoices/invoice-uploads.ts";
 import type { InvoiceFileType } from "../../src/invoices/upload-file.ts";
 import { redactSecrets } from "../../src/redact.ts";
+import { type QueueJob, runQueueJobAsMain, startQueuePasses } from "../cli/queue-passes.ts";
 import { InvoiceOcr } from "./ocr.ts";
 import { readUpload } from "./read-upload.ts";
 
@@ -57,38 +58,12 @@ export async function readQueuedInvoices(
 }
 
 /** Runs passes every `intervalMs` (at once again while a pass found work) until stopped. */
-export function startInvoiceReader(settings: DatabaseSettings, intervalMs = 2000): { stop: () => Promise<void> } {
-  const { db, close } = openDatabase(settings);
+export function startInvoiceReader(settings: DatabaseSettings, intervalMs = 2000): QueueJob {
   const ocr = new InvoiceOcr();
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  const pass = async () => {
-    let found = 0;
-    try {
-      found = await readQueuedInvoices(db, ocr);
-    } catch (error) {
-      console.error(`invoice reader pass failed: ${redactSecrets((error as Error).message)}`);
-    }
-    if (!stopped) timer = setTimeout(pass, found > 0 ? 0 : intervalMs);
-  };
-  timer = setTimeout(pass, 0);
-  return {
-    stop: async () => {
-      stopped = true;
-      clearTimeout(timer);
-      await ocr.close();
-      await close();
-    },
-  };
+  return startQueuePasses(settings, "invoice reader", (db) => readQueuedInvoices(db, ocr), { intervalMs, close: () => ocr.close() });
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const url = process.env.DATABASE_URL;
-  if (!url) {
-    console.error("DATABASE_URL is not set: the reader reads queued invoice uploads from Postgres.");
-    process.exit(2);
-  }
-  const reader = startInvoiceReader({ url, localWsProxy: process.env.NEON_WS_PROXY });
-  console.log("invoice reader: reading queued uploads");
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void reader.stop().then(() => process.exit(0)));
-}
+runQueueJobAsMain(import.meta.url, startInvoiceReader, {
+  needs: "the reader reads queued invoice uploads from Postgres.",
+  running: "invoice reader: reading queued uploads",
+});
