@@ -26,6 +26,7 @@ import { noStore } from "../contract/no-store.ts";
 import { contractApp } from "../contract/route.ts";
 import { epochMs, int } from "../contract/units.ts";
 import { auditActor } from "./auth.ts";
+import { pagedExport } from "./paged-export.ts";
 import { readDatabase } from "./read-database.ts";
 import { JSON_INPUT_ERRORS } from "./request.ts";
 
@@ -213,7 +214,6 @@ adminAudiences.openAPIRegistry.register("LookalikeAudienceRequest", audienceRequ
  */
 async function exportStream(env: Env, id: string): Promise<{ body: ReadableStream<Uint8Array>; row: AudienceRow }> {
   const { db, close } = openDatabase(databaseSettings(env));
-  const encoder = new TextEncoder();
   let row: AudienceRow | null;
   let page: Array<{ rank: number; shopperId: string }> | null;
   try {
@@ -229,32 +229,14 @@ async function exportStream(env: Env, id: string): Promise<{ body: ReadableStrea
     if (!row) throw new AppError("not_found", `no lookalike audience ${id}`);
     throw new AppError("conflict", `audience ${id} is ${row.status}, not built; export it once it is built`);
   }
-  let sentHeader = false;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (!sentHeader) {
-          sentHeader = true;
-          controller.enqueue(encoder.encode(customAudienceHeader()));
-          return;
-        }
-        if (page === null) {
-          await close().catch(() => undefined);
-          controller.close();
-          return;
-        }
-        controller.enqueue(encoder.encode(await customAudienceLines(page.map((m) => m.shopperId))));
-        const last = page.at(-1);
-        page = page.length < EXPORT_PAGE || !last ? null : await membersPage(db, id, last.rank, EXPORT_PAGE);
-      } catch (error) {
-        console.error(`audiences: the export stopped (${describeDatabaseFailure(error).summary})`);
-        await close().catch(() => undefined);
-        controller.error(new Error("the export stopped: Postgres could not be read"));
-      }
-    },
-    async cancel() {
-      await close().catch(() => undefined);
-    },
+  const body = pagedExport({
+    log: "audiences",
+    header: customAudienceHeader(),
+    first: page,
+    pageSize: EXPORT_PAGE,
+    lines: (members) => customAudienceLines(members.map((m) => m.shopperId)),
+    next: (last) => membersPage(db, id, last.rank, EXPORT_PAGE),
+    close,
   });
   return { body, row };
 }

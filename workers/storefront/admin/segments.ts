@@ -17,6 +17,7 @@ import { contractApp } from "../contract/route.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
 import { rfmRunId } from "../rfm-job.ts";
 import { auditActor } from "./auth.ts";
+import { pagedExport } from "./paged-export.ts";
 import { readDatabase } from "./read-database.ts";
 import { knownForm, shopperParams } from "./shoppers.ts";
 
@@ -229,7 +230,6 @@ function segmentNamed(name: string): Segment {
  */
 async function segmentCsvStream(env: Env, segment: Segment): Promise<{ body: ReadableStream<Uint8Array>; runAt: number }> {
   const { db, close } = openDatabase(databaseSettings(env));
-  const encoder = new TextEncoder();
   let first: ShopperScores[];
   let runAt: number;
   try {
@@ -240,33 +240,14 @@ async function segmentCsvStream(env: Env, segment: Segment): Promise<{ body: Rea
     console.error(`segments: the export could not be read (${describeDatabaseFailure(error).summary})`);
     throw new AppError("dependency_unavailable", "the segment (Postgres) cannot be read; try again shortly");
   }
-  let page: ShopperScores[] | null = first;
-  let sentHeader = false;
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        if (!sentHeader) {
-          sentHeader = true;
-          controller.enqueue(encoder.encode(segmentCsvHeader()));
-          return;
-        }
-        if (page === null) {
-          await close().catch(() => undefined);
-          controller.close();
-          return;
-        }
-        controller.enqueue(encoder.encode(segmentCsvRows(page)));
-        const last = page.at(-1);
-        page = page.length < EXPORT_PAGE || !last ? null : await segmentPage(db, segment, last.shopperId, EXPORT_PAGE);
-      } catch (error) {
-        console.error(`segments: the export stopped (${describeDatabaseFailure(error).summary})`);
-        await close().catch(() => undefined);
-        controller.error(new Error("the export stopped: Postgres could not be read"));
-      }
-    },
-    async cancel() {
-      await close().catch(() => undefined);
-    },
+  const body = pagedExport({
+    log: "segments",
+    header: segmentCsvHeader(),
+    first,
+    pageSize: EXPORT_PAGE,
+    lines: segmentCsvRows,
+    next: (last) => segmentPage(db, segment, last.shopperId, EXPORT_PAGE),
+    close,
   });
   return { body, runAt };
 }
