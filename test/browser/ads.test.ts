@@ -181,6 +181,18 @@ describe("the storefront's ads", () => {
     expect(await console.locator('#ad-report-placements tr[data-row="sale_slot"] [data-field="impressions"]').textContent()).toBe("2");
     expect(await console.locator('#ad-report-placements tr[data-row="sale_slot"] [data-field="clicks"]').textContent()).toBe("0");
     await console.locator("#ad-report").screenshot({ path: screenshotPath("ads-report-console") });
+    // The same report in Chinese (?lang=zh-CN; the session carries over): the view's words, the same figures.
+    const chineseConsole = await staffContext.newPage();
+    await chineseConsole.goto("/admin?lang=zh-CN");
+    await chineseConsole.locator("#app").waitFor();
+    expect(await chineseConsole.locator("#show-ad-report").textContent()).toBe("广告报告");
+    await chineseConsole.click("#show-ad-report");
+    expect(await chineseConsole.locator("#ad-report h2").textContent()).toBe("广告报告");
+    await chineseConsole.fill("#ad-report-campaign", campaign.id);
+    await chineseConsole.click("#ad-report-form button[type=submit]");
+    await chineseConsole.locator("#ad-report-status").filter({ hasText: campaign.id }).waitFor();
+    expect(await chineseConsole.locator("#ad-report-totals dt").first().textContent()).toBe("展示");
+    expect(await chineseConsole.locator('#ad-report-totals [data-total="impressions"]').textContent()).toBe("3");
     await staffContext.close();
     expect(shop.cspViolations).toEqual([]);
   });

@@ -117,6 +117,14 @@ describe("Recommended for you", () => {
       .poll(async () => Number(await console_.locator('#recs-ctr tr[data-arm="two_tower"] [data-role="clicks"]').textContent()), POLL)
       .toBeGreaterThanOrEqual(1);
     await console_.screenshot({ path: screenshotPath("recommendations-console"), fullPage: true });
+    // The same view in Chinese (?lang=zh-CN; the session carries over).
+    const chineseConsole = await staff.newPage();
+    await chineseConsole.goto("/admin?lang=zh-CN");
+    await chineseConsole.locator("#app").waitFor();
+    await chineseConsole.click("#show-recommendations");
+    expect(await chineseConsole.locator("#recommendations h2").textContent()).toBe("个性化推荐");
+    await expect.poll(() => chineseConsole.locator("#recs-status").textContent(), POLL).toContain(`正在使用 ${model.version}`);
+    expect(await chineseConsole.locator(`#recs-models tr[data-version="${model.version}"]`).textContent()).toContain("使用中");
     await shopperContext.close();
     await staff.close();
   });

@@ -1,9 +1,11 @@
+import { type AdReportWords, adReportWords } from "../../../src/ads/ad-report-words.ts";
 import type { AdCampaignReport, CtrFigures } from "../../../src/ads/ctr.ts";
+import { format, type Lang } from "../../../src/i18n/messages.ts";
 import type { AdminApi } from "./admin-api.ts";
 import { byId, h } from "./dom.ts";
 
 /**
- * The console's "Ad report" view (issue 18, part B): one campaign's impressions, clicks and
+ * The console's "Ad report" view (issue 18, part B), in the page's language (src/ads/ad-report-words.ts): one campaign's impressions, clicks and
  * click-through rate per creative and per placement, with the 95 % interval, and its budget
  * spent. Read on demand and on Refresh, never polled. The Ads view's "Report" button opens it
  * on a campaign with one line, without importing this view:
@@ -14,6 +16,8 @@ export const OPEN_AD_REPORT = "open-ad-report";
 
 export class AdReportView {
   private readonly api: AdminApi;
+  private readonly lang: Lang = byId("ad-report").lang === "zh-CN" ? "zh-CN" : "en";
+  private readonly w: AdReportWords = adReportWords(this.lang);
   private asked = 0;
 
   constructor(api: AdminApi) {
@@ -49,11 +53,11 @@ export class AdReportView {
     if (!id) return;
     const turn = ++this.asked;
     const line = byId("ad-report-status");
-    line.textContent = "Loading…";
+    line.textContent = this.w.loading;
     const result = await this.api.adCampaignReport(id);
     if (turn !== this.asked) return;
     if (!result.ok) {
-      line.textContent = `Could not read the report: ${result.error.message}`;
+      line.textContent = format(this.w.couldNotRead, { message: result.error.message });
       for (const part of ["ad-report-totals", "ad-report-creatives", "ad-report-placements"]) byId(part).replaceChildren();
       return;
     }
@@ -65,25 +69,28 @@ export class AdReportView {
   private render(report: AdCampaignReport): void {
     const figure = (label: string, value: string, key: string) => [h("dt", {}, label), h("dd", { "data-total": key }, value)];
     const { total, budget } = report;
+    const w = this.w;
     byId("ad-report-totals").replaceChildren(
-      ...figure("Impressions", String(total.impressions), "impressions"),
-      ...figure("Clicks", String(total.clicks), "clicks"),
-      ...figure("CTR", rate(total), "ctr"),
-      ...figure("Budget spent", `${budget.spent ?? "?"} / ${budget.impressions}`, "budget"),
+      ...figure(w.impressions, String(total.impressions), "impressions"),
+      ...figure(w.clicks, String(total.clicks), "clicks"),
+      ...figure(w.ctr, rate(total), "ctr"),
+      ...figure(w.budgetSpent, `${budget.spent ?? "?"} / ${budget.impressions}`, "budget"),
     );
     byId("ad-report-creatives").replaceChildren(
       table(
-        ["Creative", "Variant", "Headline", "Impressions", "Clicks", "CTR (95 % interval)"],
+        w,
+        [w.col_creative, w.col_variant, w.col_headline, w.impressions, w.clicks, w.col_ctrInterval],
         report.creatives.map((c) => ({
           key: c.creativeId,
-          cells: [c.creativeId, c.variant ?? "—", c.headline ? `${c.headline["zh-CN"]} / ${c.headline.en}` : "(removed)"],
+          cells: [c.creativeId, c.variant ?? "—", c.headline ? `${c.headline["zh-CN"]} / ${c.headline.en}` : w.removed],
           figures: c,
         })),
       ),
     );
     byId("ad-report-placements").replaceChildren(
       table(
-        ["Placement", "Impressions", "Clicks", "CTR (95 % interval)"],
+        w,
+        [w.col_placement, w.impressions, w.clicks, w.col_ctrInterval],
         report.placements.map((p) => ({ key: p.placement, cells: [p.placement], figures: p })),
       ),
     );
@@ -99,8 +106,8 @@ function rate(f: CtrFigures): string {
   return `${percent(f.ctr)} [${percent(f.low!)}, ${percent(f.high!)}]`;
 }
 
-function table(headings: string[], rows: Array<{ key: string; cells: string[]; figures: CtrFigures }>): HTMLElement {
-  if (rows.length === 0) return h("p", { class: "muted" }, "No impressions yet.");
+function table(w: AdReportWords, headings: string[], rows: Array<{ key: string; cells: string[]; figures: CtrFigures }>): HTMLElement {
+  if (rows.length === 0) return h("p", { class: "muted" }, w.noImpressions);
   const head = h("tr", {}, ...headings.map((t) => h("th", {}, t)));
   const body = rows.map((row) =>
     h(

@@ -28,7 +28,9 @@ import { segmentsSection } from "./console-segments.ts";
 import { audiencesSection } from "./console-audiences.ts";
 import { audienceWords } from "../../../src/audiences/audience-words.ts";
 import { recommendationsSection } from "./console-recommendations.ts";
+import { recWords } from "../../../src/recs/rec-words.ts";
 import { adReportSection } from "./console-ad-report.ts";
+import { adReportWords } from "../../../src/ads/ad-report-words.ts";
 import { segmentWords } from "../../../src/rfm/segment-words.ts";
 import { livestreamWords } from "../../../src/livestreams/livestream-words.ts";
 import { adviserBoardSection } from "./console-adviser-board.ts";
@@ -129,8 +131,8 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-conversations" class="secondary" data-capability="${needs("serveShoppers")}">Conversations</button>
           <button type="button" id="show-advisers" class="secondary" data-capability="${needs("manageAdvisers")}">Advisers</button>
           <button type="button" id="show-ads" class="secondary" data-capability="${needs("readAds")}">${adWords(lang).ads}</button>
-          <button type="button" id="show-recommendations" class="secondary" data-capability="${needs("readRecs")}">Recommendations</button>
-          <button type="button" id="show-ad-report" class="secondary" data-capability="${needs("readAds")}">Ad report</button>
+          <button type="button" id="show-recommendations" class="secondary" data-capability="${needs("readRecs")}">${recWords(lang).recommendations}</button>
+          <button type="button" id="show-ad-report" class="secondary" data-capability="${needs("readAds")}">${adReportWords(lang).adReport}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -156,8 +158,8 @@ function page(lang: Lang, nonce: string) {
         ${conversationsSection()}
         ${advisersSection()}
         ${adsSection(lang)}
-        ${recommendationsSection()}
-        ${adReportSection()}
+        ${recommendationsSection(lang)}
+        ${adReportSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
