@@ -65,7 +65,9 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   )
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
-    // The console is in English; its Coupons, Team red packets, Propagation and Stores views also in Chinese, by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
+    // The console's frame is in English; the views built since issue 14 (Coupons, Team red packets, Propagation, Stores,
+    // Livestreams, Members, Segments, Follow-ups, Response times, Audiences, Ads, Ad report, Recommendations) also in Chinese,
+    // by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
     return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
 
