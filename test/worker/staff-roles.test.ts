@@ -137,6 +137,8 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "GET /ad-campaigns/:id/export": "readAds",
   "GET /ad-campaigns/:id/history": "readSales",
   "GET /ad-campaigns/:id/audit": "readAudit",
+  // Issue 18, part B: a campaign's CTR report.
+  "GET /ad-campaigns/:id/report": "readAds",
   "POST /ad-creatives": "editAds",
   "GET /ad-creatives": "readAds",
   "GET /ad-creatives/:id": "readAds",
