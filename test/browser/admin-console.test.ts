@@ -3,7 +3,7 @@ import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, StorefrontUnderTest, type TestStaff, pausePageClock } from "./harness.ts";
 
 let shop: StorefrontUnderTest;
 
@@ -155,7 +155,7 @@ describe("the marketer console in a real browser", () => {
       "signed in with admin token",
     ]);
     // From here on, the 2-second refresh runs only when the test moves the clock on (runFor).
-    await page.clock.pauseAt(Date.now() + 1_000);
+    await pausePageClock(page, 1_000);
 
     // A sale with several mistakes: each problem appears next to its own field, nothing is saved.
     const sku = `console-${crypto.randomUUID().slice(0, 8)}`;

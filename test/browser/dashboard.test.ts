@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, StorefrontUnderTest, pausePageClock } from "./harness.ts";
 
 /**
  * The live dashboard (/admin/dashboard, issue 13) in Chromium, on the production bundle: the
@@ -82,7 +82,7 @@ describe("the live dashboard", () => {
     expect(await page.locator("#chart-payments .u-legend").textContent()).toContain("阈值");
 
     // From here on the 5-second refresh runs only when the test moves the page's clock.
-    await page.clock.pauseAt(Date.now() + 1_000);
+    await pausePageClock(page, 1_000);
     expect(await buyAndPay(sale.sku, "pm_local_decline")).toBe(402);
     expect(await payments.getAttribute("data-state")).toBe("ok"); // not refreshed yet
     await page.clock.runFor(REFRESH_MS);

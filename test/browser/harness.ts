@@ -170,3 +170,13 @@ export function recordPaint(page: string, firstContentfulPaintMs: number): void 
 }
 
 export const screenshotPath = (name: string) => join(ARTIFACTS, "screenshots", `${name}.png`);
+
+/**
+ * Stops the page's installed clock `aheadMs` past the PAGE's now (not this process's): the page's
+ * fake clock and Node's can drift apart on a loaded machine, and pausing at a time the page has
+ * already passed is refused ("Cannot fast-forward to the past").
+ */
+export async function pausePageClock(page: Page, aheadMs: number): Promise<void> {
+  const pageNow = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(pageNow + aheadMs);
+}

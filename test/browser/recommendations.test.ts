@@ -111,6 +111,24 @@ describe("Recommended for you", () => {
     ]);
     expect(impressions.rows[0].n).toBeGreaterThanOrEqual(await cards.count().catch(() => 1));
 
+    // On the sale page the shelf fills under the product and never widens the page's grid, on a
+    // phone or on a desktop's two columns: the page does not scroll sideways, and what is under
+    // the Buy button's centre is the button.
+    const desktop = await (await shop.newShopper("desktop")).newPage();
+    for (const view of [page, desktop]) {
+      if (view === desktop) await desktop.goto(`/sales/${firstSku}`);
+      await view.waitForSelector('#recs[data-recs="ready"]:not([hidden])');
+      expect(await view.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      expect(
+        await view.locator("#buy").evaluate((buy) => {
+          buy.scrollIntoView({ block: "center" });
+          const box = buy.getBoundingClientRect();
+          return box.width > 0 && document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2)?.closest("#buy") === buy;
+        }),
+      ).toBe(true);
+    }
+    await desktop.context().close();
+
     // The console's CTR per arm counts it.
     await console_.click("#refresh-recs");
     await expect

@@ -1,7 +1,7 @@
 import type { Page, Response as PageResponse } from "playwright-core";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { recordPaint, screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { recordPaint, screenshotPath, StorefrontUnderTest, pausePageClock } from "./harness.ts";
 
 let shop: StorefrontUnderTest;
 
@@ -409,7 +409,7 @@ describe("the waiting room (issue 12)", () => {
     const buy = page.locator("#buy");
     await expect.poll(() => note.getAttribute("data-place")).toBe("2");
     // From here the page's time moves only when the test moves it.
-    await page.clock.pauseAt(Date.now() + 100);
+    await pausePageClock(page, 100);
     const seconds = Number(await note.getAttribute("data-seconds"));
     expect(seconds).toBeGreaterThanOrEqual(2);
     expect(await note.textContent()).toBe(`您排在第 2 位 · 预计约 ${seconds} 秒`);
