@@ -31,7 +31,9 @@ async function paidOrders(prefix: string, sku: string, n: number, total: number,
 }
 
 describe("member tiers and price protection: a minute's batch (issue 16)", () => {
-  it(`recomputes ${TIER_BATCH} members in one tier job's batch, each to the tier their spend reaches, granting once`, async () => {
+  it(`recomputes ${TIER_BATCH} members in one tier job's batch, each to the tier their spend reaches, granting once`, {
+    timeout: 120_000,
+  }, async () => {
     const couponId = await seedTierCoupon();
     const tiers = testTiers(couponId);
     const prefix = `shp_scale${crypto.randomUUID().slice(0, 6)}`;
@@ -51,7 +53,9 @@ describe("member tiers and price protection: a minute's batch (issue 16)", () =>
     expect(Number(grants[0]?.n)).toBe(3 * TIER_BATCH);
   });
 
-  it(`credits ${SCAN_BATCH} orders in one scan's batch, exactly once each`, async () => {
+  // Against a real Postgres on a loaded 2-core machine a scan of 200 claims took 65 s (6 s on the
+  // embedded one); the test checks exactness, its time is printed, not asserted.
+  it(`credits ${SCAN_BATCH} orders in one scan's batch, exactly once each`, { timeout: 240_000 }, async () => {
     const sku = `t-scale-${crypto.randomUUID().slice(0, 8)}`;
     const prefix = `shp_scan${crypto.randomUUID().slice(0, 6)}`;
     const now = Date.now();
