@@ -174,11 +174,15 @@ describe("storefront in a real browser", () => {
     await expect.poll(async () => (await beaconBodies()).length).toBe(1);
     const bodies = await beaconBodies();
     const sent = JSON.parse(bodies[0]!) as { sentAt: number; events: Array<Record<string, unknown>> };
-    expect(sent.events.map((e) => e.type)).toEqual(["page_view", "product_view"]);
+    // The page's own two events come first; the recommendations shelf may add its impressions after them
+    // when other tests' sales make something popular, so those are allowed but nothing else is.
+    const types = sent.events.map((e) => e.type);
+    expect(types.slice(0, 2)).toEqual(["page_view", "product_view"]);
+    expect(types.slice(2).every((type) => type === "rec_impression")).toBe(true);
     expect(sent.events[1]).toMatchObject({ sku: sale.sku, category: "shoes", locale: "zh-CN", utm: { source: "wechat", campaign: "d11" } });
     const answer = await request.response();
     expect(answer?.status()).toBe(202);
-    expect(await answer?.json()).toEqual({ accepted: 2, dropped: {} });
+    expect(await answer?.json()).toEqual({ accepted: sent.events.length, dropped: {} });
     await context.close();
   });
 });
