@@ -19,7 +19,9 @@ import {
 import type { DiscountLine } from "../coupons/discount.ts";
 import type { ExperimentConfig } from "../experiments/experiment-config.ts";
 import type { ExperimentAction } from "../experiments/lifecycle.ts";
+import type { ForecastRecord, ForecastRunStatus } from "../forecast/forecast-record.ts";
 import type { OrderStatus } from "../orders/order.ts";
+import type { PaymentLineKind, PresaleLine } from "../presale/presale-terms.ts";
 import { EDGE_KINDS, type EdgeKind } from "../propagation/graph.ts";
 import type { SaleConfig } from "../sales/sale-config.ts";
 import { ROLES, type Role } from "../staff/roles.ts";
@@ -69,6 +71,8 @@ export const orders = pgTable(
      * order double points. Null: not chosen (orders before issue 16, or unpaid).
      */
     invoiceKind: text("invoice_kind").$type<"paper" | "electronic">(),
+    /** A presale order's deposit and balance (issue 19, src/presale/presale-terms.ts); null for any other order. */
+    presale: jsonb("presale").$type<PresaleLine>(),
   },
   (table) => [
     // An Idempotency-Key is scoped to a shopper and a SKU: each SKU's object dedupes its own.
@@ -953,4 +957,67 @@ export const adImageVariants = pgTable(
     createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
   },
   (table) => [primaryKey({ columns: [table.id, table.format] }), index("ad_image_variants_image").on(table.imageId)],
+);
+
+// Issue 19: presale deposits and demand forecasting
+/**
+ * Every payment of an order as a line (issue 19): one `full` line for an ordinary order, a
+ * `deposit` and then a `balance` line for a presale order. Written by the outbox with the
+ * order's status, once per (order, kind).
+ */
+export const orderPayments = pgTable(
+  "order_payments",
+  {
+    orderId: text("order_id")
+      .notNull()
+      .references(() => orders.id),
+    kind: text("kind").$type<PaymentLineKind>().notNull(),
+    amount: bigint("amount", { mode: "number" }).notNull(),
+    paymentRef: text("payment_ref"),
+    paidAt: timestamp("paid_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.orderId, table.kind] }), check("order_payments_amount", sql`${table.amount} >= 0`)],
+);
+
+/**
+ * Forecast runs (issue 19): queued by the console, the daily Cron Trigger or `npm run forecast`,
+ * run Node-side by scripts/forecast/ (which leases `queued` rows by `claimed_at`, for update
+ * skip locked), their forecasts below.
+ */
+export const forecastRuns = pgTable(
+  "forecast_runs",
+  {
+    id: text("id").primaryKey(),
+    status: text("status").$type<ForecastRunStatus>().notNull(),
+    /** "console", "schedule" or "cli". */
+    source: text("source").notNull(),
+    requestedBy: text("requested_by"),
+    /** 0–100 while running. */
+    progress: integer("progress").notNull().default(0),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+    claimedAt: timestamp("claimed_at", { withTimezone: true, mode: "date" }),
+    attempts: integer("attempts").notNull().default(0),
+    finishedAt: timestamp("finished_at", { withTimezone: true, mode: "date" }),
+  },
+  (table) => [index("forecast_runs_status").on(table.status, table.createdAt)],
+);
+
+/** One forecast of a run, per SKU or category (src/forecast/forecast-record.ts). */
+export const demandForecasts = pgTable(
+  "demand_forecasts",
+  {
+    id: text("id").primaryKey(),
+    runId: text("run_id")
+      .notNull()
+      .references(() => forecastRuns.id, { onDelete: "cascade" }),
+    targetKind: text("target_kind").$type<"sku" | "category">().notNull(),
+    targetKey: text("target_key").notNull(),
+    record: jsonb("record").$type<ForecastRecord>().notNull(),
+    createdAt: timestamp("created_at", { withTimezone: true, mode: "date" }).notNull(),
+  },
+  (table) => [
+    uniqueIndex("demand_forecasts_once").on(table.runId, table.targetKind, table.targetKey),
+    index("demand_forecasts_latest").on(table.targetKind, table.targetKey, table.createdAt),
+  ],
 );

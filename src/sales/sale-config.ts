@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { presaleSchema } from "../presale/presale-terms.ts";
 import { MAX_SHARDS } from "./shards.ts";
 
 /**
@@ -108,6 +109,11 @@ const draftFields = {
    * price, and a checkout reads nothing about the shopper's tier.
    */
   memberPrices: z.boolean().default(false),
+  /**
+   * A presale (issue 19, src/presale/presale-terms.ts): a deposit window before the sale opens
+   * and a balance window inside it. null (the default): an ordinary sale.
+   */
+  presale: presaleSchema.nullable().default(null),
 };
 
 /**
