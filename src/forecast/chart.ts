@@ -91,9 +91,10 @@ export function chartGeometry(series: ChartSeries, options: ChartOptions = {}): 
   const plot = { left: MARGIN.left, top: MARGIN.top, right: width - MARGIN.right, bottom: height - MARGIN.bottom };
   const periods = series.history.length + series.points.length;
   const xOf = (index: number) => (periods <= 1 ? plot.left : plot.left + (index / (periods - 1)) * (plot.right - plot.left));
-  const indexOfDate = new Map<string, number>();
-  series.history.forEach((d, i) => indexOfDate.set(d.date, i));
-  series.points.forEach((p, i) => indexOfDate.set(p.date, series.history.length + i));
+  const indexOfDate = new Map<string, number>([
+    ...series.history.map((d, i) => [d.date, i] as const),
+    ...series.points.map((p, i) => [p.date, series.history.length + i] as const),
+  ]);
   const actual = (series.actual ?? []).flatMap((d) => {
     const index = indexOfDate.get(d.date);
     return index === undefined ? [] : [{ index, units: d.units }];
