@@ -57,6 +57,8 @@ export interface ChartGeometry {
   /** x of the first forecast period, where the forecast starts (null without points). */
   forecastStartX: number | null;
   yTicks: Array<{ y: number; value: number }>;
+  /** The legend's entries and where each starts (its text's baseline). */
+  legend: Array<{ key: LegendKey; label: string; x: number; y: number }>;
   xTicks: Array<{ x: number; label: string }>;
   yMax: number;
 }
@@ -84,13 +86,18 @@ function bandPath(upper: ReadonlyArray<readonly [number, number]>, lower: Readon
   return `${linePath([...upper, ...[...lower].reverse()])} Z`;
 }
 
+export type LegendKey = "history" | "forecast" | "actual" | "band80" | "band95";
+
+/** About 6.5 px a character at 11 px (11 for CJK): room enough without measuring text. */
+const labelWidth = (label: string) => [...label].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 11 : 6.5), 0);
+const LEGEND_ROW = 16;
+
 /** Where everything goes: pure arithmetic, tested without a DOM. */
 export function chartGeometry(series: ChartSeries, options: ChartOptions = {}): ChartGeometry {
   const width = options.width ?? 640;
   const height = options.height ?? 260;
-  const plot = { left: MARGIN.left, top: MARGIN.top, right: width - MARGIN.right, bottom: height - MARGIN.bottom };
+  const words = options.words ?? ENGLISH_CHART_WORDS;
   const periods = series.history.length + series.points.length;
-  const xOf = (index: number) => (periods <= 1 ? plot.left : plot.left + (index / (periods - 1)) * (plot.right - plot.left));
   const indexOfDate = new Map<string, number>([
     ...series.history.map((d, i) => [d.date, i] as const),
     ...series.points.map((p, i) => [p.date, series.history.length + i] as const),
@@ -99,6 +106,30 @@ export function chartGeometry(series: ChartSeries, options: ChartOptions = {}): 
     const index = indexOfDate.get(d.date);
     return index === undefined ? [] : [{ index, units: d.units }];
   });
+
+  // The legend above the plot, in as many rows as the width needs (a phone's chart is narrow).
+  const keys: LegendKey[] = ["history", "forecast", ...(actual.length > 0 ? (["actual"] as const) : []), "band80", "band95"];
+  const labelOf: Record<LegendKey, string> = {
+    history: words.history,
+    forecast: words.forecast,
+    actual: words.actual,
+    band80: words.band80,
+    band95: words.band95,
+  };
+  const legend: ChartGeometry["legend"] = [];
+  let lx = MARGIN.left;
+  let ly = 14;
+  for (const key of keys) {
+    const itemWidth = 26 + labelWidth(labelOf[key]);
+    if (lx > MARGIN.left && lx + itemWidth - 8 > width - MARGIN.right) {
+      lx = MARGIN.left;
+      ly += LEGEND_ROW;
+    }
+    legend.push({ key, label: labelOf[key], x: lx, y: ly });
+    lx += itemWidth;
+  }
+  const plot = { left: MARGIN.left, top: MARGIN.top + (ly - 14), right: width - MARGIN.right, bottom: height - MARGIN.bottom };
+  const xOf = (index: number) => (periods <= 1 ? plot.left : plot.left + (index / (periods - 1)) * (plot.right - plot.left));
 
   const highest = Math.max(
     0,
@@ -125,10 +156,11 @@ export function chartGeometry(series: ChartSeries, options: ChartOptions = {}): 
   }
   const dates = [...series.history.map((d) => d.date), ...series.points.map((p) => p.date)];
   const tickIndexes = [...new Set([0, series.history.length, periods - 1])].filter((i) => i >= 0 && i < periods && dates[i] !== undefined);
-  // A tick too close to the one before would print over it: keep the later, more telling one.
+  // A label is about 65 px wide (centred, or ending at the last tick): a tick closer than 100 px
+  // to the next would print over it, so the later, more telling one is kept.
   const xTicks = tickIndexes
     .map((i) => ({ x: xOf(i), label: dates[i] ?? "" }))
-    .filter((tick, i, all) => i === all.length - 1 || (all[i + 1]?.x ?? Number.POSITIVE_INFINITY) - tick.x >= 70);
+    .filter((tick, i, all) => i === all.length - 1 || (all[i + 1]?.x ?? Number.POSITIVE_INFINITY) - tick.x >= 100);
 
   return {
     width,
@@ -148,6 +180,7 @@ export function chartGeometry(series: ChartSeries, options: ChartOptions = {}): 
     forecastStartX: series.points.length > 0 ? xOf(offset) : null,
     yTicks,
     xTicks,
+    legend,
     yMax: scale.max,
   };
 }
@@ -204,27 +237,25 @@ export function forecastChartSvg(series: ChartSeries, options: ChartOptions = {}
     parts.push(
       `<path data-series="forecast" d="${g.forecast}" fill="none" stroke="${c.forecast}" stroke-width="2" stroke-dasharray="5 3"/>`,
     );
-  parts.push(text(g.plot.left - 6, 14, words.units, "end"));
-  parts.push(legend(g, words, series.actual !== undefined && g.actual !== ""));
+  parts.push(text(g.plot.left - 6, g.plot.top - 12, words.units, "end"));
+  parts.push(legend(g));
   parts.push("</svg>");
   return parts.join("");
 }
 
-function legend(g: ChartGeometry, words: ChartWords, withActual: boolean): string {
-  const entries: Array<{ label: string; swatch: string }> = [
-    { label: words.history, swatch: `<rect width="14" height="3" y="-2" fill="${CHART_COLOURS.history}"/>` },
-    { label: words.forecast, swatch: `<rect width="14" height="3" y="-2" fill="${CHART_COLOURS.forecast}"/>` },
-    ...(withActual ? [{ label: words.actual, swatch: `<rect width="14" height="3" y="-2" fill="${CHART_COLOURS.actual}"/>` }] : []),
-    { label: words.band80, swatch: `<rect width="14" height="10" y="-6" fill="${CHART_COLOURS.band80}"/>` },
-    { label: words.band95, swatch: `<rect width="14" height="10" y="-6" fill="${CHART_COLOURS.band95}"/>` },
-  ];
-  let x = g.plot.left;
-  const items = entries.map((entry) => {
-    const item = `<g transform="translate(${fixed(x)} 14)">${entry.swatch}<text x="18" y="4" font-size="11" fill="${CHART_COLOURS.text}">${escapeXml(entry.label)}</text></g>`;
-    // About 6.5 px a character at 11 px (wider for CJK): room enough without measuring text.
-    x += 26 + [...entry.label].reduce((w, ch) => w + (ch.charCodeAt(0) > 0x2e80 ? 11 : 6.5), 0);
-    return item;
-  });
+const SWATCHES: Record<LegendKey, string> = {
+  history: `<rect width="14" height="3" y="-2" fill="${CHART_COLOURS.history}"/>`,
+  forecast: `<rect width="14" height="3" y="-2" fill="${CHART_COLOURS.forecast}"/>`,
+  actual: `<rect width="14" height="3" y="-2" fill="${CHART_COLOURS.actual}"/>`,
+  band80: `<rect width="14" height="10" y="-6" fill="${CHART_COLOURS.band80}"/>`,
+  band95: `<rect width="14" height="10" y="-6" fill="${CHART_COLOURS.band95}"/>`,
+};
+
+function legend(g: ChartGeometry): string {
+  const items = g.legend.map(
+    (entry) =>
+      `<g data-legend-key="${entry.key}" transform="translate(${fixed(entry.x)} ${fixed(entry.y)})">${SWATCHES[entry.key]}<text x="18" y="4" font-size="11" fill="${CHART_COLOURS.text}">${escapeXml(entry.label)}</text></g>`,
+  );
   return `<g data-legend="">${items.join("")}</g>`;
 }
 

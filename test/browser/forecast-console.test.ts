@@ -64,6 +64,10 @@ describe("the console's Forecast view", () => {
     expect(await row.locator('[data-cell="accuracy"]').textContent()).toBe("91.6 %");
     expect(await row.locator('[data-cell="stock"]').textContent()).toBe("182");
 
+    // The list fits a phone: no sideways scrolling.
+    const list = await page.locator("#forecasts-list").evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+    expect(list.scroll).toBeLessThanOrEqual(list.client);
+
     await row.locator("button[data-show]").click();
     const detail = page.locator("#forecast-detail");
     await expect.poll(() => detail.getAttribute("data-target"), POLL).toBe(`sku:${sku}`);

@@ -53,7 +53,10 @@ describe("chartGeometry", () => {
 
   it("ticks the axis every step from 0 to the top and labels the first day, the forecast's start and its end", () => {
     expect(g.yTicks.map((t) => t.value)).toEqual([0, 10, 20, 30, 40]);
-    expect(g.xTicks.map((t) => t.label)).toEqual(["2026-11-01", "2026-11-04", "2026-11-05"]);
+    // 97 px from the forecast's start to its end: too close for two labels, the end's is kept.
+    expect(g.xTicks.map((t) => t.label)).toEqual(["2026-11-01", "2026-11-05"]);
+    const wide = chartGeometry(series, { width: 640, height: 164 });
+    expect(wide.xTicks.map((t) => t.label)).toEqual(["2026-11-01", "2026-11-04", "2026-11-05"]);
   });
 
   it("matches actual units to the forecast's days by date and leaves out days it does not know", () => {
@@ -68,7 +71,9 @@ describe("chartGeometry", () => {
       },
       { width: 448, height: 164 },
     );
-    expect(withActual.actual).toBe("M339 38 L436 78");
+    // "Actual" in the legend takes a second row: the plot starts at 44, so y = 128 − u × 84 / 40.
+    expect(withActual.plot.top).toBe(44);
+    expect(withActual.actual).toBe("M339 52.4 L436 86");
     expect(withActual.yMax).toBe(40);
   });
 
@@ -77,6 +82,28 @@ describe("chartGeometry", () => {
     expect(g2.history).toBe("");
     expect(g2.band95).toContain("L48 128");
     expect(chartGeometry({ history: [], points: [] }).forecast).toBe("");
+  });
+});
+
+describe("the legend", () => {
+  it("fits one row when there is room, the plot right under it", () => {
+    const g = chartGeometry(series, { width: 448, height: 164 });
+    expect(g.legend.map((e) => [e.key, e.x, e.y])).toEqual([
+      ["history", 48, 14],
+      ["forecast", 119.5, 14],
+      ["band80", 197.5, 14],
+      ["band95", 308, 14],
+    ]);
+    expect(g.plot.top).toBe(28);
+  });
+
+  it("wraps into rows on a narrow (phone) chart and moves the plot down by the rows added", () => {
+    const g = chartGeometry({ ...series, actual: [{ date: "2026-11-04", units: 31 }] }, { width: 320, height: 200 });
+    expect(g.legend.map((e) => e.key)).toEqual(["history", "forecast", "actual", "band80", "band95"]);
+    expect(g.legend.map((e) => e.y)).toEqual([14, 14, 14, 30, 30]);
+    expect(g.legend[3]?.x).toBe(48);
+    expect(g.plot.top).toBe(44);
+    for (const entry of g.legend) expect(entry.x).toBeLessThan(g.plot.right);
   });
 });
 

@@ -10,6 +10,7 @@ import { when } from "./format.ts";
 const POLL_MS = 1_500;
 
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
+const day = (ms: number) => new Date(ms).toLocaleDateString();
 const units = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 /**
@@ -110,7 +111,10 @@ export class ForecastView {
     else if (run.status === "queued") status.textContent = format(this.w.run_queued, { id: run.id });
     else if (run.status === "running") status.textContent = format(this.w.run_running, { id: run.id, progress: run.progress });
     else if (run.status === "done")
-      status.textContent = format(this.w.run_done, { id: run.id, when: when(run.finishedAt), forecasts: run.forecasts ?? "–" });
+      status.textContent =
+        run.forecasts === null
+          ? format(this.w.run_finished, { id: run.id, when: when(run.finishedAt) })
+          : format(this.w.run_done, { id: run.id, when: when(run.finishedAt), forecasts: run.forecasts });
     else status.textContent = "";
   }
 
@@ -118,6 +122,7 @@ export class ForecastView {
     return kind === "category" ? this.w.kind_category : this.w.kind_sku;
   }
 
+  /** Four columns, so a phone shows the list without scrolling sideways: the target opens its chart. */
   private table(forecasts: ForecastSummary[]): HTMLElement {
     const w = this.w;
     return h(
@@ -130,11 +135,9 @@ export class ForecastView {
           "tr",
           {},
           h("th", {}, w.col_target),
-          h("th", { class: "num" }, w.col_expected),
-          h("th", { class: "num" }, w.col_range),
-          h("th", { class: "num" }, w.col_accuracy),
-          h("th", { class: "num" }, w.col_stock),
-          h("th", {}, w.col_show),
+          h("th", { class: "num", title: w.col_expected_long }, w.col_expected),
+          h("th", { class: "num", title: w.stockingAccuracy }, w.col_accuracy),
+          h("th", { class: "num", title: w.recommended }, w.col_stock),
         ),
       ),
       h(
@@ -144,20 +147,32 @@ export class ForecastView {
           h(
             "tr",
             { "data-target": `${f.target.kind}:${f.target.key}` },
-            h("td", {}, h("span", { class: "muted" }, `${this.kindName(f.target.kind)} `), f.target.key),
-            h("td", { class: "num", "data-cell": "expected", title: format(w.days, { days: f.horizonDays }) }, units(f.expectedUnits)),
-            h("td", { class: "num", "data-cell": "range" }, `${units(f.lower80Units)}–${units(f.upper80Units)}`),
-            h("td", { class: "num", "data-cell": "accuracy" }, f.backtest ? percent(f.backtest.stockingAccuracy) : "–"),
-            h("td", { class: "num", "data-cell": "stock" }, f.stock ? String(f.stock.recommendedUnits) : "–"),
             h(
               "td",
               {},
+              h("span", { class: "muted" }, this.kindName(f.target.kind)),
+              " ",
               h(
                 "button",
-                { type: "button", class: "secondary", "data-show": "", onclick: () => void this.show(f.target.kind, f.target.key) },
-                w.show,
+                {
+                  type: "button",
+                  class: "forecast-target",
+                  "data-show": "",
+                  title: w.show,
+                  onclick: () => void this.show(f.target.kind, f.target.key),
+                },
+                f.target.key,
               ),
             ),
+            h(
+              "td",
+              { class: "num", title: format(w.days, { days: f.horizonDays }) },
+              h("span", { "data-cell": "expected" }, units(f.expectedUnits)),
+              h("br", {}),
+              h("small", { class: "muted", "data-cell": "range" }, `${units(f.lower80Units)}–${units(f.upper80Units)}`),
+            ),
+            h("td", { class: "num", "data-cell": "accuracy" }, f.backtest ? percent(f.backtest.stockingAccuracy) : "–"),
+            h("td", { class: "num", "data-cell": "stock" }, f.stock ? String(f.stock.recommendedUnits) : "–"),
           ),
         ),
       ),
@@ -180,13 +195,18 @@ export class ForecastView {
     detail.replaceChildren(
       h("h3", {}, title),
       h("p", { class: "muted" }, format(w.madeAt, { when: when(record.createdAt), run: record.runId, model: record.model })),
-      h("div", { id: "forecast-chart", class: "forecast-chart" }, chart(record, forecastChartWords(w, title))),
+      h("div", { id: "forecast-chart", class: "forecast-chart" }, chart(record, forecastChartWords(w, title), this.chartWidth())),
       this.backtest(record),
       ...(stock ? [stock] : []),
       this.daily(record),
     );
     detail.dataset.target = `${kind}:${key}`;
     detail.hidden = false;
+  }
+
+  /** The chart is drawn at the card's width (320–760 px), so its words stay legible on a phone rather than shrunk. */
+  private chartWidth(): number {
+    return Math.round(Math.max(320, Math.min(760, byId("forecasts-list").clientWidth || 640)));
   }
 
   private backtest(record: ForecastRecord): HTMLElement {
@@ -224,7 +244,7 @@ export class ForecastView {
     return h(
       "section",
       { "data-section": "stock" },
-      h("h4", {}, format(w.stock, { from: when(s.startsAt), until: when(s.endsAt) })),
+      h("h4", {}, format(w.stock, { from: day(s.startsAt), until: day(s.endsAt) })),
       h(
         "dl",
         { class: "figures" },
@@ -297,8 +317,8 @@ function figure(label: string, value: string, name: string, hint?: string): HTML
  * The chart as an SVG element: chart.ts's markup (every text in it escaped there) parsed as
  * SVG, never as HTML, and adopted into the page.
  */
-function chart(record: ForecastRecord, words: ReturnType<typeof forecastChartWords>): Node {
-  const svg = forecastChartSvg({ history: record.history, points: record.points }, { width: 640, height: 280, words });
+function chart(record: ForecastRecord, words: ReturnType<typeof forecastChartWords>, width: number): Node {
+  const svg = forecastChartSvg({ history: record.history, points: record.points }, { width, height: width < 480 ? 240 : 280, words });
   const parsed = new DOMParser().parseFromString(svg, "image/svg+xml").documentElement;
   return document.importNode(parsed, true);
 }
