@@ -21,6 +21,8 @@ import type {
 import type * as Console from "../../web/client/console/api-types.ts";
 import type * as SegmentConsole from "../../web/client/console/segment-types.ts";
 import type { SegmentOverviewBody, SegmentRunBody } from "../../workers/storefront/admin/segments.ts";
+import type * as ForecastConsole from "../../web/client/console/forecast-types.ts";
+import type { ForecastListBody } from "../../workers/storefront/admin/forecasts.ts";
 import type { eventsOverview } from "../../src/events/events-overview.ts";
 import type { recentEvents } from "../../src/events/recent-events.ts";
 import type { readProfile } from "../../workers/storefront/api/read-profile.ts";
@@ -275,6 +277,7 @@ describe("GET /admin: the marketer console", () => {
     // RFM segments (issue 17).
     expectTypeOf<SegmentConsole.SegmentOverview>().toEqualTypeOf<SegmentOverviewBody>();
     expectTypeOf<SegmentConsole.SegmentRunResult>().toEqualTypeOf<SegmentRunBody>();
+    expectTypeOf<ForecastConsole.ForecastList>().toEqualTypeOf<ForecastListBody>();
   });
 });
 
