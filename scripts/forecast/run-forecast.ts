@@ -97,14 +97,14 @@ export async function readCategories(db: Database): Promise<Map<string, string>>
 }
 
 /** Presale orders whose balance window has closed, by how they ended. */
-export async function readEndedPresales(db: Database, now: number): Promise<EndedPresaleOrder[]> {
-  const rows = await rowsOf<{ qty: number | string; status: string }>(
+export async function readEndedPresales(db: Database, now: number): Promise<(EndedPresaleOrder & { sku: string })[]> {
+  const rows = await rowsOf<{ sku: string; qty: number | string; status: string }>(
     db,
-    sql`select qty, status from orders
+    sql`select sku, qty, status from orders
         where presale is not null and status in ('paid', 'forfeited')
           and (presale->>'balanceClosesAt')::bigint <= ${now}`,
   );
-  return rows.map((row) => ({ qty: Number(row.qty), outcome: row.status === "paid" ? "paid" : "forfeited" }));
+  return rows.map((row) => ({ sku: row.sku, qty: Number(row.qty), outcome: row.status === "paid" ? "paid" : "forfeited" }));
 }
 
 /** Presales still open, per SKU: the balance window and the units deposited (deposit paid or balance paid). */
@@ -221,7 +221,13 @@ export async function runForecast(
 
   const demand = await readDemand(db);
   const categories = await readCategories(db);
-  const conversion = conversionRate(await readEndedPresales(db, now));
+  // Conversion per SKU from its own ended presales; a SKU without any takes the shop's.
+  const ended = await readEndedPresales(db, now);
+  const shopConversion = conversionRate(ended);
+  const conversionOf = (sku: string) => {
+    const own = conversionRate(ended.filter((order) => order.sku === sku));
+    return own.basis > 0 ? own : shopConversion;
+  };
   const upcoming = new Map<string, UpcomingSale & { depositUnits?: number }>();
   for (const sale of options.upcomingSales ?? (await readOpenPresales(db, now))) upcoming.set(sale.sku, sale);
   await progress(5);
@@ -271,7 +277,13 @@ export async function runForecast(
       skipped.push({ target, reason: result });
     } else {
       const stock = sale
-        ? stockFor(sale, sale.depositUnits ?? (await depositUnitsOf(db, sale.sku, now)), result.points, serviceLevel, conversion)
+        ? stockFor(
+            sale,
+            sale.depositUnits ?? (await depositUnitsOf(db, sale.sku, now)),
+            result.points,
+            serviceLevel,
+            conversionOf(sale.sku),
+          )
         : null;
       const record: ForecastRecord = {
         id: randomUUID(),
