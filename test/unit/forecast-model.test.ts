@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { dailyForecast, mstlForecast } from "../../scripts/forecast/model.ts";
 import { rollingOrigin } from "../../src/forecast/backtest.ts";
 import { dayNumber } from "../../src/forecast/festivals.ts";
-import { improvement, mape, wape } from "../../src/forecast/metrics.ts";
+import { improvement, mape } from "../../src/forecast/metrics.ts";
 import { seasonalNaive } from "../../src/forecast/seasonal-naive.ts";
 import { airPassengers } from "../fixtures/forecast/airpassengers.ts";
 import { retailSeries } from "../fixtures/forecast/retail-series.ts";
