@@ -34,6 +34,7 @@ import { migrateDatabase } from "./migrate.ts";
 import { generateVapidKeys } from "../src/push/vapid.ts";
 import { seedDemoStores } from "./local/seed-stores.ts";
 import { startLookalikeJob } from "./audiences/lookalike.ts";
+import { startForecastJob } from "./forecast/forecast-job.ts";
 import { startInvoiceReader } from "./invoices/reader.ts";
 import { startCreativeRenderer } from "./ads/render-creatives.ts";
 import { seedDemoAds } from "./ads/seed-demo-ads.ts";
@@ -127,6 +128,8 @@ async function main(): Promise<void> {
   startInvoiceReader({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting the lookalike job (builds queued lookalike audiences, issue 18)");
   startLookalikeJob({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
+  step("starting the forecast job (runs queued demand forecasts: run now and the daily 03:00 run, issue 19)");
+  startForecastJob({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting the creative renderer (ad images at every size, sharp, issue 18)");
   startCreativeRenderer({ url: stack.vars.DATABASE_URL, localWsProxy: stack.vars.NEON_WS_PROXY });
   step("starting wrangler dev");

@@ -84,6 +84,10 @@ export const ADMITS = {
   readRecs: ["owner", "marketer", "analyst", "integration"],
   /** Issue 18: uploading a model version, activating one, rolling back: what every shopper is shown, so people (the trainer publishes with ADMIN_TOKEN). */
   editRecs: ["owner", "marketer"],
+  /** Issue 19: demand forecasts, their backtests and stock recommendations (no shopper in them). */
+  readForecasts: ["owner", "marketer", "analyst"],
+  /** Issue 19: queueing a forecast run now (the daily run needs nobody). */
+  editForecasts: ["owner", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Capability = keyof typeof ADMITS;

@@ -163,6 +163,7 @@ describe("GET /api/openapi.json", () => {
         "POST /api/crm/members/{shopperId}/benefits",
         "POST /admin/api/segments/runs",
         "POST /admin/api/audiences",
+        "POST /admin/api/forecasts/runs",
         "POST /api/chat/messages",
         "POST /admin/api/conversations/{id}/messages",
       ].includes(where);
@@ -372,6 +373,11 @@ describe("GET /api/openapi.json", () => {
       "GET /admin/api/ad-creatives/{id}": "readAds",
       // Issue 18, part B.
       "GET /admin/api/ad-campaigns/{id}/report": "readAds",
+      // Issue 19: demand forecasts.
+      "GET /admin/api/forecasts": "readForecasts",
+      "GET /admin/api/forecasts/{kind}/{key}": "readForecasts",
+      "POST /admin/api/forecasts/runs": "editForecasts",
+      "GET /admin/api/forecasts/runs/{id}": "readForecasts",
     };
     const admin = operations(doc).filter((o) => o.path.startsWith("/admin/api/"));
     for (const { where, operation } of admin) {

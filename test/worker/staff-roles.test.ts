@@ -149,6 +149,11 @@ const CAPABILITY_OF: Record<string, Capability | "public"> = {
   "POST /recommendations/models/rollback": "editRecs",
   "GET /recommendations/audit": "readAudit",
   "GET /recommendations/ctr": "readRecs",
+  // Issue 19: demand forecasts.
+  "GET /forecasts": "readForecasts",
+  "GET /forecasts/:kind/:key": "readForecasts",
+  "POST /forecasts/runs": "editForecasts",
+  "GET /forecasts/runs/:id": "readForecasts",
 };
 
 /** "METHOD /path" of every route the admin API serves (middleware registered for all methods left out). */

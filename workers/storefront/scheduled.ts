@@ -4,6 +4,7 @@ import { POINTS_JOB } from "./points-jobs.ts";
 import { crmOutboxDrain } from "./crm-drain.ts";
 import { RFM_JOB } from "./rfm-job.ts";
 import { FOLLOW_UP_JOB } from "./follow-up-job.ts";
+import { FORECAST_JOB } from "./forecast-schedule.ts";
 import type { ScheduledJob } from "./scheduled-job.ts";
 
 /**
@@ -17,7 +18,15 @@ import type { ScheduledJob } from "./scheduled-job.ts";
  * Every job, in the order they run each minute: the follow-ups after the RFM run, so a segment
  * entered is taken the same minute; the CRM drain last: it sends what the jobs before it recorded.
  */
-export const SCHEDULED_JOBS: ScheduledJob[] = [POINTS_JOB, TIER_JOB, PRICE_PROTECTION_JOB, RFM_JOB, FOLLOW_UP_JOB, crmOutboxDrain];
+export const SCHEDULED_JOBS: ScheduledJob[] = [
+  POINTS_JOB,
+  TIER_JOB,
+  PRICE_PROTECTION_JOB,
+  RFM_JOB,
+  FOLLOW_UP_JOB,
+  FORECAST_JOB,
+  crmOutboxDrain,
+];
 
 export async function runScheduledJobs(
   env: Env,

@@ -39,6 +39,7 @@ import { adminAudiences } from "./audiences.ts";
 import { adminAdCampaigns } from "./ad-campaigns.ts";
 import { adminAdCreatives } from "./ad-creatives.ts";
 import { adminRecommendations } from "./recommendations.ts";
+import { adminForecasts } from "./forecasts.ts";
 
 const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
 
@@ -136,4 +137,5 @@ export const adminApi = contractApp()
   .route("/", adminAdCampaigns)
   .route("/", adminAdCreatives)
   .route("/", adminRecommendations)
-  .route("/", adminAdReport);
+  .route("/", adminAdReport)
+  .route("/", adminForecasts);
