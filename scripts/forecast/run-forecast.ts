@@ -236,11 +236,16 @@ export async function runForecast(
   const lastDay = shopDay(now) - 1;
   const bySku = new Map<string, UnitsAt[]>();
   const byCategory = new Map<string, UnitsAt[]>();
+  const push = (map: Map<string, UnitsAt[]>, key: string, unitsAt: UnitsAt) => {
+    const list = map.get(key);
+    if (list) list.push(unitsAt);
+    else map.set(key, [unitsAt]);
+  };
   for (const row of demand) {
     const unitsAt = { at: row.at, units: row.qty };
-    bySku.set(row.sku, [...(bySku.get(row.sku) ?? []), unitsAt]);
+    push(bySku, row.sku, unitsAt);
     const category = categories.get(row.sku);
-    if (category !== undefined) byCategory.set(category, [...(byCategory.get(category) ?? []), unitsAt]);
+    if (category !== undefined) push(byCategory, category, unitsAt);
   }
   const targets: { target: ForecastTarget; rows: UnitsAt[] }[] = [];
   const wantSku = options.skus ? new Set(options.skus) : null;

@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inject } from "vitest";
@@ -172,5 +174,65 @@ describe("runForecast", () => {
     await expect(runForecast(database.db, runId, { horizonDays: 0, now: () => NOW }, async () => undefined)).rejects.toThrow(
       "horizon must be a whole number of days from 1 to 366; got 0",
     );
+  });
+});
+
+const CLI = fileURLToPath(new URL("../../scripts/forecast/forecast.ts", import.meta.url));
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const vars = inject("stackVars");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH, DATABASE_URL: vars.DATABASE_URL, NEON_WS_PROXY: vars.NEON_WS_PROXY },
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk) => {
+      stdout += chunk;
+    });
+    child.stderr.on("data", (chunk) => {
+      stderr += chunk;
+    });
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm run forecast", () => {
+  it("records a cli run, writes the SKU's forecast and prints its backtest", async () => {
+    const sku = `fc-cli-${tag()}`;
+    const now = Date.now();
+    const rows: OrderRow[] = [];
+    // 42 days: origins 14 and 28 days in (a third would leave no history).
+    for (let d = 42; d >= 1; d -= 1) rows.push(order(sku, 3 + (d % 7 === 0 ? 5 : 0), now - d * DAY, "paid"));
+    await database.db.insert(orders).values(rows);
+    const { code, stdout, stderr } = await runCli(["--sku", sku, "--horizon", "14", "--backtest"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    expect(stdout).toMatch(
+      new RegExp(`\\| sku ${sku} \\| 2 × 14 \\| [0-9.]+ % \\| [0-9.]+ % \\| [0-9.]+ % \\| [0-9.]+ % \\| [0-9.]+ % \\|`),
+    );
+    const runId = /run (fcr_cli_[0-9a-f-]+): 1 forecasts/.exec(stdout)?.[1];
+    expect(runId).toBeDefined();
+    const run = (await database.db.execute(sql`select status, source, progress from forecast_runs where id = ${runId}`)).rows[0];
+    expect(run).toEqual({ status: "done", source: "cli", progress: 100 });
+    const stored = await database.db.execute(sql`select target_key from demand_forecasts where run_id = ${runId}`);
+    expect(stored.rows).toEqual([{ target_key: sku }]);
+  });
+
+  it("refuses bad flags with every problem (exit 2), and too little history with how much is needed (exit 1, the run failed)", async () => {
+    const bad = await runCli(["--horizon", "400", "--service-level", "1.5"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--horizon must be a whole number of days from 1 to 366; got 400");
+    expect(bad.stderr).toContain("--service-level must be between 0 and 1 (e.g. 0.9 for P90); got 1.5");
+
+    const sku = `fc-cli-short-${tag()}`;
+    await database.db.insert(orders).values([order(sku, 1, Date.now() - 2 * DAY, "paid"), order(sku, 1, Date.now() - 6 * DAY, "paid")]);
+    const short = await runCli(["--sku", sku]);
+    expect(short.code).toBe(1);
+    expect(short.stderr).toContain(`sku ${sku}: needs at least 2 × 7 days of history for weekly seasonality; has 6`);
+    const failed = await database.db.execute(
+      sql`select status, source from forecast_runs where error like ${`%sku ${sku}: needs at least 2 × 7 days%`}`,
+    );
+    expect(failed.rows).toEqual([{ status: "failed", source: "cli" }]);
   });
 });
