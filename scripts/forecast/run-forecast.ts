@@ -277,7 +277,14 @@ export async function runForecast(
     const sale = target.kind === "sku" ? upcoming.get(target.key) : undefined;
     // A sale further ahead than the horizon is forecast up to its last day.
     const horizon = sale ? Math.min(366, Math.max(horizonDays, shopDay(sale.endsAt) - lastDay)) : horizonDays;
-    const result = forecastSeries(series, horizon, options.backtest ?? true);
+    // The model failing on one series (the WASM refusing it) skips that target, not the run;
+    // Postgres failing below still fails the run, so the job can try it again.
+    let result: ReturnType<typeof forecastSeries>;
+    try {
+      result = forecastSeries(series, horizon, options.backtest ?? true);
+    } catch (error) {
+      result = `the model failed on this series: ${(error as Error).message}`;
+    }
     if (typeof result === "string") {
       skipped.push({ target, reason: result });
     } else {

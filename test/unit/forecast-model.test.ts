@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { dailyForecast, mstlForecast } from "../../scripts/forecast/model.ts";
+import { forecastSeries } from "../../scripts/forecast/run-forecast.ts";
 import { rollingOrigin } from "../../src/forecast/backtest.ts";
 import { dayNumber } from "../../src/forecast/festivals.ts";
 import { improvement, mape } from "../../src/forecast/metrics.ts";
@@ -75,5 +76,34 @@ describe("generated daily retail series (weekly, yearly, festivals, noise)", () 
     expect(Math.abs(peak.mean - actualPeak) / actualPeak).toBeLessThan(0.3);
     expect(actualPeak).toBeGreaterThanOrEqual(peak.lower95);
     expect(actualPeak).toBeLessThanOrEqual(peak.upper95);
+  });
+});
+
+describe("awkward shop series", () => {
+  const firstDay = dayNumber("2026-01-05");
+
+  it("a constant, a nearly empty and a sparse series give finite, non-negative, nested forecasts", () => {
+    const series = {
+      constant: Array(30).fill(5),
+      "one sale then nothing": [3, ...Array(29).fill(0)],
+      sparse: Array.from({ length: 60 }, (_, i) => (i % 13 === 0 ? 1 : 0)),
+    };
+    for (const [name, values] of Object.entries(series)) {
+      const result = forecastSeries({ firstDay, values }, 10, true);
+      if (typeof result === "string") throw new Error(`${name}: ${result}`);
+      expect(result.points).toHaveLength(10);
+      for (const p of result.points) {
+        for (const v of [p.mean, p.lower80, p.upper80, p.lower95, p.upper95]) expect(Number.isFinite(v) && v >= 0).toBe(true);
+        expect(p.lower95 <= p.lower80 && p.lower80 <= p.mean && p.mean <= p.upper80 && p.upper80 <= p.upper95).toBe(true);
+      }
+    }
+    const constant = forecastSeries({ firstDay, values: Array(30).fill(5) }, 3, false);
+    expect(typeof constant !== "string" && constant.points.map((p) => Math.round(p.mean))).toEqual([5, 5, 5]);
+  });
+
+  it("too little history is the message, not a forecast", () => {
+    expect(forecastSeries({ firstDay, values: Array(9).fill(1) }, 10, true)).toBe(
+      "needs at least 2 × 7 days of history for weekly seasonality; has 9",
+    );
   });
 });
