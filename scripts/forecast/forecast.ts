@@ -9,6 +9,11 @@
  *
  * `--backtest` prints the rolling-origin evaluation instead: MAPE and WAPE against seasonal-naive
  * per target, the stocking accuracy (1 − WAPE), and the totals over every target's held-out days.
+ * Upcoming sales: with ADMIN_TOKEN set, the sales in phase `upcoming` are read from the admin
+ * API (`--url`, default http://127.0.0.1:8787, as `npm run sale` does: KV is the Worker's), each
+ * sized over its own window against its configured stock; without it, the presales with deposits
+ * in Postgres stand in (their balance window, stock unknown).
+ *
  * Exit 2 on bad flags or no DATABASE_URL, 1 when nothing could be forecast (the reason printed).
  */
 import { randomUUID } from "node:crypto";
@@ -17,11 +22,22 @@ import { sql } from "drizzle-orm";
 import { openDatabase } from "../../src/db/client.ts";
 import type { ForecastRecord } from "../../src/forecast/forecast-record.ts";
 import { redactSecrets } from "../../src/redact.ts";
-import { DEFAULT_HORIZON_DAYS, DEFAULT_SERVICE_LEVEL, type RunForecastOptions, runForecast } from "./run-forecast.ts";
+import type { SaleConfig } from "../../src/sales/sale-config.ts";
+import { AdminClient } from "../sale/client.ts";
+import { DEFAULT_HORIZON_DAYS, DEFAULT_SERVICE_LEVEL, type RunForecastOptions, runForecast, type UpcomingSale } from "./run-forecast.ts";
+
+/** The admin API's upcoming sales as the run sizes them: each sale's window and configured stock. */
+export function upcomingFromAdmin(list: {
+  sales: readonly { sale: Pick<SaleConfig, "sku" | "startsAt" | "endsAt" | "stock"> }[];
+}): UpcomingSale[] {
+  return list.sales.map(({ sale }) => ({ sku: sale.sku, startsAt: sale.startsAt, endsAt: sale.endsAt, currentStock: sale.stock }));
+}
 
 export interface ForecastArgs {
   options: RunForecastOptions;
   backtest: boolean;
+  /** The storefront whose admin API lists the upcoming sales. */
+  url: string;
 }
 
 /** The flags, or every problem with them. */
@@ -46,7 +62,7 @@ export function parseForecastArgs(argv: readonly string[]): { ok: true; args: Fo
   const options: RunForecastOptions = { horizonDays: horizon, serviceLevel };
   if (values.sku?.length) options.skus = values.sku;
   if (values.category?.length) options.categories = values.category;
-  return { ok: true, args: { options, backtest: values.backtest ?? false } };
+  return { ok: true, args: { options, backtest: values.backtest ?? false, url: values.url ?? "http://127.0.0.1:8787" } };
 }
 
 function parse(argv: readonly string[]) {
@@ -58,6 +74,7 @@ function parse(argv: readonly string[]) {
       horizon: { type: "string" },
       "service-level": { type: "string" },
       backtest: { type: "boolean" },
+      url: { type: "string" },
     },
     strict: true,
   });
@@ -112,6 +129,16 @@ async function main(): Promise<void> {
   if (!url) {
     console.error("DATABASE_URL is not set: the forecast reads order history from Postgres and writes its forecasts there.");
     process.exit(2);
+  }
+  const token = process.env.ADMIN_TOKEN;
+  if (token) {
+    const client = new AdminClient({ url: parsed.args.url, token, actor: undefined });
+    try {
+      parsed.args.options.upcomingSales = upcomingFromAdmin(await client.get("/sales?phase=upcoming"));
+    } catch (error) {
+      console.error(`upcoming sales not read from ${parsed.args.url}: ${(error as Error).message}`);
+      process.exit(2);
+    }
   }
   const { db, close } = openDatabase({ url, localWsProxy: process.env.NEON_WS_PROXY });
   const runId = `fcr_cli_${randomUUID()}`;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { backtestTable, forecastTable, parseForecastArgs } from "../../scripts/forecast/forecast.ts";
+import { backtestTable, forecastTable, parseForecastArgs, upcomingFromAdmin } from "../../scripts/forecast/forecast.ts";
 import type { ForecastRecord } from "../../src/forecast/forecast-record.ts";
 
 /** `npm run forecast`'s flags (every problem listed) and its two tables. */
@@ -9,9 +9,16 @@ describe("npm run forecast", () => {
       parseForecastArgs(["--sku", "a", "--sku", "b", "--category", "tea", "--horizon", "45", "--service-level", "0.95", "--backtest"]),
     ).toEqual({
       ok: true,
-      args: { options: { horizonDays: 45, serviceLevel: 0.95, skus: ["a", "b"], categories: ["tea"] }, backtest: true },
+      args: {
+        options: { horizonDays: 45, serviceLevel: 0.95, skus: ["a", "b"], categories: ["tea"] },
+        backtest: true,
+        url: "http://127.0.0.1:8787",
+      },
     });
-    expect(parseForecastArgs([])).toEqual({ ok: true, args: { options: { horizonDays: 30, serviceLevel: 0.9 }, backtest: false } });
+    expect(parseForecastArgs(["--url", "https://shop.example.com"])).toEqual({
+      ok: true,
+      args: { options: { horizonDays: 30, serviceLevel: 0.9 }, backtest: false, url: "https://shop.example.com" },
+    });
   });
 
   it("lists every problem with the flags", () => {
@@ -63,6 +70,12 @@ describe("npm run forecast", () => {
     ).toEqual([
       "| sku tea-1 | 3 × 28 | 10.0 % | 30.0 % | 8.0 % | 25.0 % | 92.0 % |",
       "| category tea | too little history for one origin | – | – | – | – | – |",
+    ]);
+  });
+
+  it("sizes the admin API's upcoming sales over their own windows against their configured stock", () => {
+    expect(upcomingFromAdmin({ sales: [{ sale: { sku: "tea-1", startsAt: 10, endsAt: 20, stock: 300 } }] })).toEqual([
+      { sku: "tea-1", startsAt: 10, endsAt: 20, currentStock: 300 },
     ]);
   });
 });
