@@ -225,6 +225,10 @@ describe("GET /admin: the marketer console", () => {
       // Issue 18, part B.
       "show-ad-report": "readAds",
       "ad-report": "readAds",
+      // Issue 19.
+      "show-forecasts": "readForecasts",
+      forecasts: "readForecasts",
+      "run-forecast": "editForecasts",
     });
   });
 

@@ -148,7 +148,7 @@ describe("reading forecasts", () => {
     expect(response.status).toBe(400);
     const error = await readError(response);
     expect(error.code).toBe("invalid_request");
-    expect(error.problems?.length).toBe(2);
+    expect(error.problems).toHaveLength(2);
   });
 });
 

@@ -50,6 +50,7 @@ import { PriceProtectionView } from "./console/price-protection-view.ts";
 import { AdviserBoardView } from "./console/adviser-board-view.ts";
 import { SegmentsView } from "./console/segments-view.ts";
 import { AudiencesView } from "./console/audiences-view.ts";
+import { ForecastView } from "./console/forecast-view.ts";
 import { RecommendationsView } from "./console/recommendations-view.ts";
 import { AdvisersView } from "./console/advisers-view.ts";
 import { ConversationsView } from "./console/conversations-view.ts";
@@ -116,6 +117,8 @@ const adviserBoard = new AdviserBoardView(api);
 const segments = new SegmentsView(api);
 /** Lookalike audiences (issue 18): create, progress, hashed exports; opened by "Audiences" (or #audiences). */
 const audiences = new AudiencesView(api);
+/** Demand forecasts (issue 19): targets, a chart with 80/95 % bands, backtest, stock, run now; opened by "Forecast" (or #forecasts). */
+const forecasts = new ForecastView(api);
 /** Adviser chat (issue 17): the inbox with the shopper's profile, opened by "Conversations" (or #conversations); the roster, by "Advisers" (or #advisers). */
 const conversations = new ConversationsView(api);
 const advisers = new AdvisersView(api);
@@ -181,6 +184,7 @@ function enter(staff: StaffIdentity): void {
   if (location.hash === "#advisers" && may(staff.role, "manageAdvisers")) advisers.open();
   if (location.hash === "#recommendations" && may(staff.role, "readRecs")) recommendations.open();
   if (location.hash === "#ad-report" && may(staff.role, "readAds")) adReport.open();
+  if (location.hash === "#forecasts" && may(staff.role, "readForecasts")) forecasts.open();
   clearInterval(poll);
   // A hidden tab skips its turn: nobody is looking, and the next visible refresh catches up.
   poll = setInterval(() => document.hidden || void refresh(), POLL_MS);
@@ -213,6 +217,7 @@ function signOut(reason: string, options: { offerToken?: boolean } = {}): void {
   adviserBoard.close();
   segments.close();
   audiences.close();
+  forecasts.close();
   followUps.close();
   conversations.close();
   advisers.close();

@@ -74,6 +74,7 @@ import { credentials } from "./credentials.ts";
 import type { CrmDeliveries, CrmKeyCreated, CrmKeys, CrmWebhooks } from "./crm-types.ts";
 import type { Download, SegmentOverview, SegmentRunResult, ShopperScores } from "./segment-types.ts";
 import type { AudienceList, AudienceView } from "./audience-types.ts";
+import type { ForecastList, ForecastRecord, ForecastRunView } from "./forecast-types.ts";
 import type {
   AdviserConversation,
   AdviserRoster,
@@ -243,6 +244,13 @@ export class AdminApi {
   createAudience = (body: unknown, idempotencyKey: string) =>
     this.call<AudienceView>("POST", "/audiences", body, { headers: { "Idempotency-Key": idempotencyKey } });
   audienceCsv = (id: string) => this.download(`/audiences/${encodeURIComponent(id)}/export.csv`);
+  /** Demand forecasts (issue 19): each target's newest, one whole, run now (one Idempotency-Key per press), a run's progress. */
+  forecasts = () => this.call<ForecastList>("GET", "/forecasts");
+  forecast = (kind: string, key: string) =>
+    this.call<ForecastRecord>("GET", `/forecasts/${encodeURIComponent(kind)}/${encodeURIComponent(key)}`);
+  runForecast = (idempotencyKey: string) =>
+    this.call<ForecastRunView>("POST", "/forecasts/runs", undefined, { headers: { "Idempotency-Key": idempotencyKey } });
+  forecastRun = (id: string) => this.call<ForecastRunView>("GET", `/forecasts/runs/${encodeURIComponent(id)}`);
 
   /** Recommendations (issue 18, part E): model versions, activate, roll back, CTR per arm. */
   recModels = () => this.call<RecModelsBody>("GET", "/recommendations/models");

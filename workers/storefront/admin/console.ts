@@ -27,6 +27,8 @@ import { membershipWords } from "../../../src/membership/membership-words.ts";
 import { segmentsSection } from "./console-segments.ts";
 import { audiencesSection } from "./console-audiences.ts";
 import { audienceWords } from "../../../src/audiences/audience-words.ts";
+import { forecastsSection } from "./console-forecasts.ts";
+import { forecastWords } from "../../../src/forecast/forecast-words.ts";
 import { recommendationsSection } from "./console-recommendations.ts";
 import { recWords } from "../../../src/recs/rec-words.ts";
 import { adReportSection } from "./console-ad-report.ts";
@@ -66,7 +68,7 @@ export const adminConsole = new Hono<{ Bindings: Env; Variables: SecureHeadersVa
   .get("/", (c) => {
     c.header("Cache-Control", "no-store");
     // The console's frame is in English; the views built since issue 14 (Coupons, Team red packets, Propagation, Stores,
-    // Livestreams, Members, Segments, Follow-ups, Response times, Audiences, Ads, Ad report, Recommendations) also in Chinese,
+    // Livestreams, Members, Segments, Follow-ups, Response times, Audiences, Ads, Ad report, Recommendations, Forecast) also in Chinese,
     // by the shop's choice of language (`?lang=`, the cookie, Accept-Language).
     return c.html(page(pageLang(c).lang, c.get("secureHeadersNonce") ?? ""));
   });
@@ -135,6 +137,7 @@ function page(lang: Lang, nonce: string) {
           <button type="button" id="show-ads" class="secondary" data-capability="${needs("readAds")}">${adWords(lang).ads}</button>
           <button type="button" id="show-recommendations" class="secondary" data-capability="${needs("readRecs")}">${recWords(lang).recommendations}</button>
           <button type="button" id="show-ad-report" class="secondary" data-capability="${needs("readAds")}">${adReportWords(lang).adReport}</button>
+          <button type="button" id="show-forecasts" class="secondary" data-capability="${needs("readForecasts")}">${forecastWords(lang).forecast}</button>
           <a id="open-dashboard" class="button secondary" href="/admin/dashboard" data-capability="${needs("readMetrics")}">Live dashboard</a>
           <span id="updated" class="muted"></span>
         </div>
@@ -162,6 +165,7 @@ function page(lang: Lang, nonce: string) {
         ${adsSection(lang)}
         ${recommendationsSection(lang)}
         ${adReportSection(lang)}
+        ${forecastsSection(lang)}
         <section id="details" class="card" hidden>
           <div class="toolbar"><h2 id="details-title"></h2><button type="button" id="close-details" class="secondary">Close</button></div>
           <div id="details-body"></div>
