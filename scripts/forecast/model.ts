@@ -12,8 +12,18 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { initSync, MSTL } from "@bsull/augurs/mstl";
-import { dateOfDay, type FestivalEffects, festivalCalendar, learnFestivalEffects, multiplierOf } from "../../src/forecast/festivals.ts";
+import {
+  dateOfDay,
+  type FestivalEffects,
+  festivalCalendar,
+  learnFestivalEffects,
+  multiplierOf,
+  spreadOf,
+} from "../../src/forecast/festivals.ts";
 import type { ForecastPoint } from "../../src/forecast/forecast-record.ts";
+
+const Z80 = 1.2815515655446004;
+const Z95 = 1.959963984540054;
 
 let ready = false;
 
@@ -83,15 +93,24 @@ export function dailyForecast(values: readonly number[], firstDay: number, optio
   const bands = mstlForecast(cleaned, options.periods, options.horizon, "log1p");
   const ahead = useFestivals ? festivalCalendar(lastDay + 1, lastDay + options.horizon) : new Map();
   return bands.mean.map((_, h) => {
-    const m = multiplierOf(effects, ahead.get(lastDay + 1 + h));
-    const put = (v: number) => Math.max(0, (v + 1) * m - 1);
+    const festivalDay = ahead.get(lastDay + 1 + h);
+    const m = multiplierOf(effects, festivalDay);
+    const spread = spreadOf(effects, festivalDay);
+    const mean = bands.mean[h] as number;
+    // On a festival day the multiplier's own year-to-year spread adds to the model's: in
+    // log(1 + units), where the bands are symmetric, the half-widths add in quadrature.
+    const center = Math.log1p(Math.max(0, mean)) + Math.log(m);
+    const band = (bound: number, z: number, sign: 1 | -1) => {
+      const half = Math.abs(Math.log1p(Math.max(0, bound)) - Math.log1p(Math.max(0, mean)));
+      return Math.max(0, Math.expm1(center + sign * Math.sqrt(half ** 2 + (z * spread) ** 2)));
+    };
     return {
       date: dateOfDay(lastDay + 1 + h),
-      mean: put(bands.mean[h] as number),
-      lower80: put(bands.lower80[h] as number),
-      upper80: put(bands.upper80[h] as number),
-      lower95: put(bands.lower95[h] as number),
-      upper95: put(bands.upper95[h] as number),
+      mean: Math.max(0, Math.expm1(center)),
+      lower80: band(bands.lower80[h] as number, Z80, -1),
+      upper80: band(bands.upper80[h] as number, Z80, 1),
+      lower95: band(bands.lower95[h] as number, Z95, -1),
+      upper95: band(bands.upper95[h] as number, Z95, 1),
     };
   });
 }

@@ -97,14 +97,14 @@ export async function readCategories(db: Database): Promise<Map<string, string>>
 }
 
 /** Presale orders whose balance window has closed, by how they ended. */
-export async function readEndedPresales(db: Database, now: number): Promise<EndedPresaleOrder[]> {
-  const rows = await rowsOf<{ qty: number | string; status: string }>(
+export async function readEndedPresales(db: Database, now: number): Promise<(EndedPresaleOrder & { sku: string })[]> {
+  const rows = await rowsOf<{ sku: string; qty: number | string; status: string }>(
     db,
-    sql`select qty, status from orders
+    sql`select sku, qty, status from orders
         where presale is not null and status in ('paid', 'forfeited')
           and (presale->>'balanceClosesAt')::bigint <= ${now}`,
   );
-  return rows.map((row) => ({ qty: Number(row.qty), outcome: row.status === "paid" ? "paid" : "forfeited" }));
+  return rows.map((row) => ({ sku: row.sku, qty: Number(row.qty), outcome: row.status === "paid" ? "paid" : "forfeited" }));
 }
 
 /** Presales still open, per SKU: the balance window and the units deposited (deposit paid or balance paid). */
@@ -221,7 +221,13 @@ export async function runForecast(
 
   const demand = await readDemand(db);
   const categories = await readCategories(db);
-  const conversion = conversionRate(await readEndedPresales(db, now));
+  // Conversion per SKU from its own ended presales; a SKU without any takes the shop's.
+  const ended = await readEndedPresales(db, now);
+  const shopConversion = conversionRate(ended);
+  const conversionOf = (sku: string) => {
+    const own = conversionRate(ended.filter((order) => order.sku === sku));
+    return own.basis > 0 ? own : shopConversion;
+  };
   const upcoming = new Map<string, UpcomingSale & { depositUnits?: number }>();
   for (const sale of options.upcomingSales ?? (await readOpenPresales(db, now))) upcoming.set(sale.sku, sale);
   await progress(5);
@@ -230,11 +236,16 @@ export async function runForecast(
   const lastDay = shopDay(now) - 1;
   const bySku = new Map<string, UnitsAt[]>();
   const byCategory = new Map<string, UnitsAt[]>();
+  const push = (map: Map<string, UnitsAt[]>, key: string, unitsAt: UnitsAt) => {
+    const list = map.get(key);
+    if (list) list.push(unitsAt);
+    else map.set(key, [unitsAt]);
+  };
   for (const row of demand) {
     const unitsAt = { at: row.at, units: row.qty };
-    bySku.set(row.sku, [...(bySku.get(row.sku) ?? []), unitsAt]);
+    push(bySku, row.sku, unitsAt);
     const category = categories.get(row.sku);
-    if (category !== undefined) byCategory.set(category, [...(byCategory.get(category) ?? []), unitsAt]);
+    if (category !== undefined) push(byCategory, category, unitsAt);
   }
   const targets: { target: ForecastTarget; rows: UnitsAt[] }[] = [];
   const wantSku = options.skus ? new Set(options.skus) : null;
@@ -266,12 +277,25 @@ export async function runForecast(
     const sale = target.kind === "sku" ? upcoming.get(target.key) : undefined;
     // A sale further ahead than the horizon is forecast up to its last day.
     const horizon = sale ? Math.min(366, Math.max(horizonDays, shopDay(sale.endsAt) - lastDay)) : horizonDays;
-    const result = forecastSeries(series, horizon, options.backtest ?? true);
+    // The model failing on one series (the WASM refusing it) skips that target, not the run;
+    // Postgres failing below still fails the run, so the job can try it again.
+    let result: ReturnType<typeof forecastSeries>;
+    try {
+      result = forecastSeries(series, horizon, options.backtest ?? true);
+    } catch (error) {
+      result = `the model failed on this series: ${(error as Error).message}`;
+    }
     if (typeof result === "string") {
       skipped.push({ target, reason: result });
     } else {
       const stock = sale
-        ? stockFor(sale, sale.depositUnits ?? (await depositUnitsOf(db, sale.sku, now)), result.points, serviceLevel, conversion)
+        ? stockFor(
+            sale,
+            sale.depositUnits ?? (await depositUnitsOf(db, sale.sku, now)),
+            result.points,
+            serviceLevel,
+            conversionOf(sale.sku),
+          )
         : null;
       const record: ForecastRecord = {
         id: randomUUID(),

@@ -32,8 +32,15 @@ export interface DailySeries {
  */
 export function dailySeries(rows: readonly UnitsAt[], range: { fromDay?: number; toDay?: number } = {}): DailySeries {
   const days = rows.map((row) => shopDay(row.at));
-  const fromDay = range.fromDay ?? (days.length ? Math.min(...days) : 0);
-  const toDay = range.toDay ?? (days.length ? Math.max(...days) : fromDay - 1);
+  // A loop, not Math.min(...days): a spread of 10⁵ arguments overflows the stack.
+  let first = Number.POSITIVE_INFINITY;
+  let last = Number.NEGATIVE_INFINITY;
+  for (const day of days) {
+    if (day < first) first = day;
+    if (day > last) last = day;
+  }
+  const fromDay = range.fromDay ?? (days.length ? first : 0);
+  const toDay = range.toDay ?? (days.length ? last : fromDay - 1);
   const values = new Array<number>(Math.max(0, toDay - fromDay + 1)).fill(0);
   rows.forEach((row, i) => {
     const index = (days[i] as number) - fromDay;

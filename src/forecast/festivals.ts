@@ -100,11 +100,25 @@ function key(festivalDay: FestivalDay): string {
   return `${festivalDay.festival}:${festivalDay.offset}`;
 }
 
-/** Learned multipliers, by festival and offset; a day without one has multiplier 1. */
-export type FestivalEffects = Map<string, number>;
+/**
+ * A learned festival day: its multiplier, and how much the log of it varied from year to year
+ * (the sample standard deviation; 0 from one year), which widens the day's forecast bands.
+ */
+export interface FestivalEffect {
+  multiplier: number;
+  logSpread: number;
+  years: number;
+}
+
+/** Learned effects, by festival and offset; a day without one has multiplier 1. */
+export type FestivalEffects = Map<string, FestivalEffect>;
 
 export function multiplierOf(effects: FestivalEffects, festivalDay: FestivalDay | undefined): number {
-  return festivalDay === undefined ? 1 : (effects.get(key(festivalDay)) ?? 1);
+  return festivalDay === undefined ? 1 : (effects.get(key(festivalDay))?.multiplier ?? 1);
+}
+
+export function spreadOf(effects: FestivalEffects, festivalDay: FestivalDay | undefined): number {
+  return festivalDay === undefined ? 0 : (effects.get(key(festivalDay))?.logSpread ?? 0);
 }
 
 /**
@@ -134,6 +148,10 @@ export function learnFestivalEffects(values: readonly number[], firstDay: number
     logs.set(key(festivalDay), list);
   }
   const effects: FestivalEffects = new Map();
-  for (const [k, list] of logs) effects.set(k, Math.exp(list.reduce((s, v) => s + v, 0) / list.length));
+  for (const [k, list] of logs) {
+    const mean = list.reduce((s, v) => s + v, 0) / list.length;
+    const variance = list.length > 1 ? list.reduce((s, v) => s + (v - mean) ** 2, 0) / (list.length - 1) : 0;
+    effects.set(k, { multiplier: Math.exp(mean), logSpread: Math.sqrt(variance), years: list.length });
+  }
   return effects;
 }
