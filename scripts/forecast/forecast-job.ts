@@ -16,13 +16,13 @@ import { describeDatabaseFailure, isRefusedForData } from "../../src/db/errors.t
 import { leaseQueuedRuns, markRunDone, markRunFailed, requeueRun, setRunProgress } from "../../src/forecast/run-queue.ts";
 import { redactSecrets } from "../../src/redact.ts";
 import { type QueueJob, runQueueJobAsMain, startQueuePasses } from "../cli/queue-passes.ts";
-import { runForecast } from "./run-forecast.ts";
+import { type RunForecastOptions, runForecast } from "./run-forecast.ts";
 
 /** What the job calls for a run: runForecast, or a stand-in in tests. */
 export type Forecaster = (
   db: Database,
   runId: string,
-  options: { horizonDays?: number; serviceLevel?: number },
+  options: RunForecastOptions,
   progress: (percent: number) => Promise<void>,
 ) => Promise<{ forecasts: number }>;
 
@@ -32,6 +32,8 @@ export interface PassOptions {
   /** These runs and no others (tests sharing one Postgres). */
   only?: readonly string[];
   forecaster?: Forecaster;
+  /** What each run forecasts; default {} (every SKU and category, 30 days, service level 0.9). Tests scope it to their SKUs. */
+  forecastOptions?: RunForecastOptions;
 }
 
 /** Attempts after which a run that keeps failing for a passing reason (Postgres away) is marked failed. */
@@ -63,7 +65,7 @@ export async function runQueuedForecasts(db: Database, options: PassOptions = {}
     try {
       // Progress is written only when it moves a whole point: a row update per few targets.
       let written = 0;
-      const result = await forecaster(db, run.id, {}, async (percent) => {
+      const result = await forecaster(db, run.id, options.forecastOptions ?? {}, async (percent) => {
         const rounded = Math.max(0, Math.min(99, Math.floor(percent)));
         if (rounded > written) {
           written = rounded;

@@ -127,6 +127,67 @@ describe("the forecast job", () => {
   });
 });
 
+describe("the forecast job with the real forecaster", () => {
+  // Noon in Shanghai on 1 June 2026: 31 May is the last whole day of history.
+  const NOW = Date.parse("2026-06-01T04:00:00Z");
+  const DAY = 86_400_000;
+
+  /** `days` days of paid orders to 31 May for `sku`: 12 units on weekends, 6 on weekdays. */
+  async function history(sku: string, days: number): Promise<void> {
+    for (let d = days; d >= 1; d -= 1) {
+      const at = NOW - d * DAY - 2 * 3_600_000;
+      const weekday = new Date(at + 8 * 3_600_000).getUTCDay();
+      const qty = weekday === 0 || weekday === 6 ? 12 : 6;
+      const id = `ord_fcj_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+      await database.db.execute(
+        sql`insert into orders (id, sku, shopper_id, qty, unit_prices, total_amount, status, idempotency_key, created_at, updated_at)
+            values (${id}, ${sku}, ${`shp_${id}`}, ${qty}, ${JSON.stringify(Array(qty).fill(1000))}::jsonb, ${qty * 1000}, 'paid', ${id},
+                    ${new Date(at).toISOString()}, ${new Date(at).toISOString()})`,
+      );
+    }
+  }
+
+  it("runs runForecast for a queued run: done, its forecast stored with both intervals and a backtest", async () => {
+    const sku = `fcj-${crypto.randomUUID().slice(0, 8)}`;
+    await history(sku, 70);
+    const id = await queued();
+    const finished = await runQueuedForecasts(database.db, {
+      only: [id],
+      forecastOptions: { skus: [sku], now: () => NOW },
+    });
+    expect(finished).toBe(1);
+    expect(await readRun(database.db, id)).toMatchObject({ status: "done", progress: 100, error: null });
+    const rows = (await database.db.execute(sql`select record from demand_forecasts where run_id = ${id}`)).rows as Array<{
+      record: {
+        target: { key: string };
+        points: Array<{ mean: number; lower95: number; lower80: number; upper80: number; upper95: number }>;
+        backtest: unknown;
+      };
+    }>;
+    expect(rows.map((r) => r.record.target.key)).toEqual([sku]);
+    const points = rows[0]?.record.points ?? [];
+    expect(points).toHaveLength(30);
+    for (const p of points) {
+      expect(p.lower95).toBeLessThanOrEqual(p.lower80);
+      expect(p.lower80).toBeLessThanOrEqual(p.mean);
+      expect(p.mean).toBeLessThanOrEqual(p.upper80);
+      expect(p.upper80).toBeLessThanOrEqual(p.upper95);
+    }
+    expect(rows[0]?.record.backtest).not.toBeNull();
+  });
+
+  it("fails a run whose only SKU has 9 days of history, saying how much is needed", async () => {
+    const sku = `fcj-short-${crypto.randomUUID().slice(0, 8)}`;
+    await history(sku, 9);
+    const id = await queued();
+    expect(await runQueuedForecasts(database.db, { only: [id], forecastOptions: { skus: [sku], now: () => NOW } })).toBe(1);
+    const run = await readRun(database.db, id);
+    expect(run).toMatchObject({ status: "failed", attempts: 1 });
+    expect(run?.error).toContain(sku);
+    expect(run?.error).toMatch(/needs at least .*; has 9/);
+  });
+});
+
 describe("mayPass", () => {
   it("tells Postgres and the network going away from the data being refused", () => {
     expect(mayPass(Object.assign(new Error("reset"), { code: "ECONNRESET" }))).toBe(true);
