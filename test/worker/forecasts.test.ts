@@ -168,8 +168,9 @@ describe("the daily schedule", () => {
     const { day, at } = freshDay();
     const id = scheduledRunId(day);
     forgetForecastSchedule();
-    // 02:59 Shanghai: not due.
-    expect(await runForecastSchedule(env, at - 60_000)).toBeNull();
+    // 02:59 Shanghai: not due, and no connection made (an unreachable Postgres would throw).
+    const unreachable = { ...env, DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:1/none" };
+    expect(await runForecastSchedule(unreachable, at - 60_000)).toBeNull();
     expect(await runRows(id)).toEqual([]);
 
     // 03:00: five isolates at once (none has seen the day's run), one row.
@@ -180,8 +181,7 @@ describe("the daily schedule", () => {
     const [row] = await rowsOf<{ source: string }>("select source from forecast_runs where id = $1", [id]);
     expect(row?.source).toBe("schedule");
 
-    // Later that day this isolate asks Postgres nothing (an unreachable one would throw).
-    const unreachable = { ...env, DATABASE_URL: "postgres://nobody:nothing@127.0.0.1:1/none" };
+    // Later that day this isolate asks Postgres nothing.
     expect(await runForecastSchedule(unreachable, at + 20 * 3_600_000)).toBeNull();
     // A new isolate later that day finds the run and makes none.
     forgetForecastSchedule();

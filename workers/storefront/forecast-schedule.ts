@@ -1,6 +1,6 @@
 import { databaseSettings } from "../../src/config.ts";
 import { withDatabase } from "../../src/db/client.ts";
-import { type ForecastRunRow, nextDailyRunAt, queueDailyRun } from "../../src/forecast/run-queue.ts";
+import { DAILY_RUN_HOUR, type ForecastRunRow, nextDailyRunAt, queueDailyRun, shanghaiDay } from "../../src/forecast/run-queue.ts";
 import type { ScheduledJob } from "./scheduled-job.ts";
 
 /**
@@ -26,6 +26,11 @@ let notDueBefore = 0;
 /** The schedule at `at`: the day's run if this call queued it (`created`) or found it, null when not due yet. */
 export async function runForecastSchedule(env: Env, at: number): Promise<{ row: ForecastRunRow; created: boolean } | null> {
   if (at < notDueBefore) return null;
+  // Before 03:00 the day's run is not due: no connection at all until then.
+  if (shanghaiDay(at).hour < DAILY_RUN_HOUR) {
+    notDueBefore = Math.max(notDueBefore, nextDailyRunAt(at) - 24 * 3_600_000);
+    return null;
+  }
   const outcome = await withDatabase(databaseSettings(env), (db) => queueDailyRun(db, at));
   if (outcome) notDueBefore = Math.max(notDueBefore, nextDailyRunAt(at));
   return outcome;
