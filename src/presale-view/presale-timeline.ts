@@ -76,3 +76,14 @@ export function presalePayButton(presale: PresaleOrderView, now: number): Presal
   if (now >= presale.balanceClosesAt) return null;
   return { payment: "balance", amount: presale.balance, enabled: now >= presale.balanceOpensAt, opensAt: presale.balanceOpensAt };
 }
+
+/** One of the shopper's presale orders as `GET /api/me/presale-orders` lists it (the /me page's list). */
+export interface PresaleOrderSummary {
+  id: string;
+  sku: string;
+  qty: number;
+  totalAmount: number;
+  status: string;
+  expiresAt: number | null;
+  presale: PresaleOrderView;
+}
