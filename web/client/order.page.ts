@@ -11,9 +11,11 @@ import { recordLanding } from "./shared/landing.ts";
 import { chosenInvoice } from "./order-invoice.ts";
 import { mountPriceProtection } from "./order-price-protection.ts";
 import { mountOrderPoints } from "./order-points.ts";
+import { mountOrderPresale } from "./order-presale.ts";
+import type { PresaleOrderView } from "../../src/presale-view/presale-timeline.ts";
 
-/** An order as the API shows it to its shopper. */
-type Order = ReturnType<typeof presentOrder>;
+/** An order as the API shows it to its shopper; a presale order carries its line and state (issue 19). */
+type Order = ReturnType<typeof presentOrder> & { presale?: PresaleOrderView | null };
 
 const $ = (id: string) => document.getElementById(id)!;
 const orderId = $("order").dataset.orderId!;
@@ -27,11 +29,14 @@ let wallet: WalletCoupon[] = [];
 const orderPoints = mountOrderPoints(orderId, (work) => act(work));
 const chooser = $("coupon-chooser") as HTMLFieldSetElement;
 const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+/** Presale (issue 19): the deposit and balance, their deadlines, and what Pay pays. */
+const presale = mountOrderPresale(clock, () => void load());
 
 function render(): void {
   if (!order) return;
   $("order").dataset.status = order.status;
-  const note = { paid: t("paidThanks"), cancelled: t("cancelledNote"), expired: t("expiredNote"), pending_payment: "" }[order.status];
+  const notes: Record<string, string> = { paid: t("paidThanks"), cancelled: t("cancelledNote"), expired: t("expiredNote") };
+  const note = notes[order.status] ?? "";
   $("order-status").textContent = `${t(`orderStatus_${order.status}`)}${note ? ` · ${note}` : ""}`;
   const lines = $("order-lines");
   lines.replaceChildren();
@@ -59,11 +64,19 @@ function render(): void {
   if (order.invoiceKind) add(t("invoiceChoice"), t(`invoiceKind_${order.invoiceKind}`), "invoice");
   $("order").dataset.coupons = order.discounts.map((line) => line.couponId).join(" ");
   const pending = order.status === "pending_payment";
-  renderChooser(order, pending);
+  // A presale order's coupons and points are the presale's business (README "Presale"): no chooser.
+  const ofPresale = presale.render(order);
+  renderChooser(order, pending && !ofPresale.presale);
   orderPoints.render(order);
-  $("pay-form").hidden = !pending;
-  $("hold").hidden = !pending;
-  if (pending && order.expiresAt) countdown.countTo(order.expiresAt, () => void load());
+  if (ofPresale.presale) $("points-chooser").hidden = true;
+  $("pay-form").hidden = !ofPresale.payable;
+  ($("pay") as HTMLButtonElement).disabled = presale.waiting;
+  // A paid deposit cannot be cancelled here: it is kept or refunded by the forfeit rule.
+  $("cancel").hidden = !pending;
+  if (!ofPresale.presale) ($("pay") as HTMLButtonElement).textContent = t("payNow");
+  // The presale's own countdown says how long the deposit's hold lasts.
+  $("hold").hidden = !pending || ofPresale.presale;
+  if (pending && !ofPresale.presale && order.expiresAt) countdown.countTo(order.expiresAt, () => void load());
   ($("back") as HTMLAnchorElement).href = `/sales/${encodeURIComponent(order.sku)}`;
 }
 
@@ -154,7 +167,7 @@ async function act(work: () => Promise<{ order: Order }>): Promise<void> {
   try {
     order = (await work()).order;
   } catch (error) {
-    message.textContent = error instanceof ApiError ? error.message : t("error_internal");
+    message.textContent = presale.explain(error) ?? (error instanceof ApiError ? error.message : t("error_internal"));
     await load();
   } finally {
     for (const button of document.querySelectorAll<HTMLButtonElement>("#pay-form button")) button.disabled = false;
