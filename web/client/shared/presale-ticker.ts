@@ -8,7 +8,8 @@ import type { Lang } from "../../../src/i18n/messages.ts";
  */
 export class PresaleTicker {
   private timer: ReturnType<typeof setInterval> | null = null;
-  private readonly fired = new WeakSet<Element>();
+  /** The moment each element last reached: an element counting to a new moment fires again. */
+  private readonly fired = new WeakMap<Element, number>();
   private readonly root: ParentNode;
   private readonly now: () => number;
   private readonly lang: Lang;
@@ -29,10 +30,11 @@ export class PresaleTicker {
   tick(): void {
     const now = this.now();
     for (const element of this.root.querySelectorAll<HTMLElement>("[data-countdown-to]")) {
-      const left = Number(element.dataset.countdownTo) - now;
+      const target = Number(element.dataset.countdownTo);
+      const left = target - now;
       element.textContent = countdownText(left, this.lang);
-      if (left <= 0 && !this.fired.has(element)) {
-        this.fired.add(element);
+      if (left <= 0 && this.fired.get(element) !== target) {
+        this.fired.set(element, target);
         this.onZero();
       }
     }
