@@ -26,6 +26,7 @@ const SCHEMA_STEPS: readonly SchemaStep[] = [
   ageTombstonesAndParkDeadLetters,
   createStockTransfers,
   indexOrdersForLookups,
+  indexPaidDeposits,
 ];
 
 /** The schema version this code reads and writes: one per step. */
@@ -108,6 +109,20 @@ function indexOrdersForLookups(sql: Sql): void {
   sql.exec(`UPDATE sale_state SET tally = NULL`);
   sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_shopper_key ON orders (shopper_id, idempotency_key)`);
   sql.exec(`CREATE INDEX IF NOT EXISTS orders_pending ON orders (id) WHERE status = 'pending_payment'`);
+}
+
+/**
+ * Version 6 (issue 19): a presale order whose deposit is paid holds its units until its balance
+ * window closes, so it is a live hold too (read on wake, forfeited by the alarm); and a forfeited
+ * deposit to refund is kept until the provider has refunded it, once (`forfeit:<orderId>`).
+ */
+function indexPaidDeposits(sql: Sql): void {
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_deposit_paid ON orders (id) WHERE status = 'deposit_paid'`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS forfeit_refunds (
+    order_id TEXT PRIMARY KEY,
+    deposit_ref TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    refunded_at INTEGER)`);
 }
 
 function columnsOf(sql: Sql, table: string): string[] {

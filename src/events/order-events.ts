@@ -7,6 +7,9 @@ const EVENT_OF_STATUS = {
   paid: "order_paid",
   cancelled: "order_cancelled",
   expired: "order_expired",
+  // Issue 19: a presale's deposit paid, and its balance window closed unpaid.
+  deposit_paid: "presale_deposit_paid",
+  forfeited: "presale_forfeited",
 } as const satisfies Record<OrderStatus, ShopperEvent["type"]>;
 
 /**

@@ -149,7 +149,7 @@ export async function orderTotalsBySku(db: Database, sku: string): Promise<Order
     .groupBy(orders.status);
   const totals: OrderTotals = {
     orders: 0,
-    unitsByStatus: { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 },
+    unitsByStatus: { pending_payment: 0, deposit_paid: 0, paid: 0, cancelled: 0, expired: 0, forfeited: 0 },
   };
   for (const row of rows) {
     totals.orders += row.orders;

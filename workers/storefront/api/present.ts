@@ -2,7 +2,7 @@ import { z } from "@hono/zod-openapi";
 import type { Order } from "../../../src/orders/order.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
 
-export const orderStatusSchema = z.enum(["pending_payment", "paid", "cancelled", "expired"]);
+export const orderStatusSchema = z.enum(["pending_payment", "deposit_paid", "paid", "cancelled", "expired", "forfeited"]);
 
 /** An order as the API shows its shopper: the component `Order` of the contracts. */
 export const orderSchema = z
