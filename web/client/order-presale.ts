@@ -106,7 +106,7 @@ export function mountOrderPresale(clock: ServerClock, reload: () => void) {
     },
     /** The message for a refusal, when it is the presale's: a 409 `balance_not_open` says when it opens. */
     explain(error: unknown): string | null {
-      if (!(error instanceof ApiError) || (error.code as string) !== "balance_not_open") return null;
+      if (!(error instanceof ApiError) || error.code !== "balance_not_open") return null;
       const when = Number(error.details.opensAt);
       return Number.isFinite(when) && when > 0 ? t("presale_balanceOpensAt", { time: deadlineText(when, lang as Lang) }) : error.message;
     },

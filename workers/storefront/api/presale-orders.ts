@@ -3,7 +3,7 @@ import { and, desc, eq, isNotNull } from "drizzle-orm";
 import { databaseSettings } from "../../../src/config.ts";
 import { withDatabase } from "../../../src/db/client.ts";
 import { orders } from "../../../src/db/schema.ts";
-import type { PresaleLine, PresaleState } from "../../../src/presale/presale-terms.ts";
+import { presaleState } from "../../../src/presale/presale-state.ts";
 import type { PresaleOrderSummary } from "../../../src/presale-view/presale-timeline.ts";
 import { contractApp, contractRoute } from "../contract/route.ts";
 import { sessionLimit } from "./rate-limit.ts";
@@ -57,27 +57,6 @@ const list = contractRoute({
   },
 });
 
-/**
- * Where a stored presale order stands. The SKU object's own reading (P1's presaleState) is the
- * same rule; a row only has the stored status and the line, so `deposit_paid` and `balance_due`
- * are told apart by the clock here too.
- */
-export function storedPresaleState(status: string, line: PresaleLine, now: number): PresaleState {
-  switch (status) {
-    case "pending_payment":
-      return "deposit_pending";
-    case "deposit_paid":
-      return now < line.balanceOpensAt ? "deposit_paid" : "balance_due";
-    case "paid":
-    case "forfeited":
-    case "cancelled":
-    case "expired":
-      return status;
-    default:
-      return "deposit_pending";
-  }
-}
-
 /** "My presale orders" on /me (issue 19). */
 export const presaleOrders = contractApp().openapi(list, async (c) => {
   const rows = await withDatabase(databaseSettings(c.env), (db) =>
@@ -99,7 +78,11 @@ export const presaleOrders = contractApp().openapi(list, async (c) => {
             totalAmount: row.totalAmount,
             status: row.status,
             expiresAt: row.expiresAt?.getTime() ?? null,
-            presale: { ...row.presale, state: storedPresaleState(row.status, row.presale, now) },
+            // The SKU object's rule (a closed window reads forfeited before the alarm writes it).
+            presale: {
+              ...row.presale,
+              state: presaleState({ status: row.status, expiresAt: row.expiresAt?.getTime() ?? null, presale: row.presale }, now),
+            },
           },
         ]
       : [],
