@@ -120,3 +120,13 @@ describe("deadlineText", () => {
     expect(deadlineText(T0, "zh-CN")).toBe("11月1日 20:00");
   });
 });
+
+describe("orderLink (the balance reminder's link)", () => {
+  it("fills {order} with the enrolment's order, leaves other links alone, and falls back to the inbox without an order", async () => {
+    const { orderLink } = await import("../../src/sequences/template.ts");
+    expect(orderLink("/orders/{order}", "ord_sku-1_abc")).toBe("/orders/ord_sku-1_abc");
+    expect(orderLink("/me", "ord_sku-1_abc")).toBe("/me");
+    expect(orderLink("/orders/{order}", undefined)).toBeNull();
+    expect(orderLink(null, "ord_sku-1_abc")).toBeNull();
+  });
+});
