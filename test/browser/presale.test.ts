@@ -164,6 +164,9 @@ describe("the order page of a presale order", () => {
     expect(await page.locator("#presale-state").textContent()).toBe("待付定金");
     expect(await page.locator('#presale-lines dd[data-field="deposit"]').textContent()).toBe("¥50.00 (抵 ¥150.00)");
     expect(await page.locator('#presale-lines dd[data-field="balance"]').textContent()).toBe("¥149.50");
+    // ¥299.50 less the ¥100 the deposit is worth beyond itself: ¥199.50 in all.
+    expect(await page.locator('#order-lines dd[data-field="presale-worth"]').textContent()).toBe("−¥100.00");
+    expect(await page.locator('#order-lines dd[data-field="total"]').textContent()).toBe("¥199.50");
     expect(await page.locator("#presale-deadline-label").textContent()).toBe("请在此时间内支付定金");
     await expect.poll(() => page.locator("#presale-countdown").textContent(), POLL).toMatch(/^00:(09|10):\d\d$/);
     expect(await page.locator("#pay").textContent()).toBe("支付定金 ¥50.00");

@@ -60,6 +60,9 @@ function render(): void {
   for (const line of order.discounts)
     add(t("discountLine", { title: line.title }), `−${formatMoney(line.amount)}`, "discount", line.couponId);
   if (order.pointsUsed > 0) add(t("pointsLine"), `−${formatMoney(order.pointsUsed)}`, "points");
+  // A presale's deposit worth more than it is paid (膨胀): the difference is what the total saves.
+  if (order.presale && order.presale.depositWorth > order.presale.deposit)
+    add(t("presale_worthLine"), `−${formatMoney(order.presale.depositWorth - order.presale.deposit)}`, "presale-worth");
   add(t("total"), formatMoney(order.totalAmount), "total");
   if (order.invoiceKind) add(t("invoiceChoice"), t(`invoiceKind_${order.invoiceKind}`), "invoice");
   $("order").dataset.coupons = order.discounts.map((line) => line.couponId).join(" ");
