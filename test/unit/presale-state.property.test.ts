@@ -122,12 +122,16 @@ function checkInvariants(m: Model, r: Real): void {
 }
 
 class TryCommand implements fc.Command<Model, Real> {
-  constructor(
-    readonly shopper: string,
-    readonly key: string,
-    readonly qty: number,
-    readonly dt: Step,
-  ) {}
+  readonly shopper: string;
+  readonly key: string;
+  readonly qty: number;
+  readonly dt: Step;
+  constructor(shopper: string, key: string, qty: number, dt: Step) {
+    this.shopper = shopper;
+    this.key = key;
+    this.qty = qty;
+    this.dt = dt;
+  }
   check = () => true;
   run(m: Model, r: Real): void {
     advance(m, this.dt);
@@ -154,7 +158,15 @@ class TryCommand implements fc.Command<Model, Real> {
       const order = result.value.order;
       expect(order).toMatchObject({ status: "pending_payment", expiresAt: m.now + HOLD_MS });
       expect(Boolean(order.presale)).toBe(inDeposits);
-      m.orders.push({ id: order.id, shopper: this.shopper, key: this.key, qty: this.qty, presale: inDeposits, ...order });
+      m.orders.push({
+        id: order.id,
+        shopper: this.shopper,
+        key: this.key,
+        qty: this.qty,
+        presale: inDeposits,
+        status: "pending_payment",
+        expiresAt: m.now + HOLD_MS,
+      });
     }
     checkInvariants(m, r);
   }
@@ -166,11 +178,14 @@ class TryCommand implements fc.Command<Model, Real> {
  * always names the deposit (a retried first payment arriving late).
  */
 class PayCommand implements fc.Command<Model, Real> {
-  constructor(
-    readonly pick: number,
-    readonly dt: Step,
-    readonly naming: "due" | "deposit",
-  ) {}
+  readonly pick: number;
+  readonly dt: Step;
+  readonly naming: "due" | "deposit";
+  constructor(pick: number, dt: Step, naming: "due" | "deposit") {
+    this.pick = pick;
+    this.dt = dt;
+    this.naming = naming;
+  }
   check = (m: Readonly<Model>) => m.orders.length > 0;
   run(m: Model, r: Real): void {
     advance(m, this.dt);
@@ -209,7 +224,10 @@ class PayCommand implements fc.Command<Model, Real> {
 }
 
 class CancelCommand implements fc.Command<Model, Real> {
-  constructor(readonly pick: number) {}
+  readonly pick: number;
+  constructor(pick: number) {
+    this.pick = pick;
+  }
   check = (m: Readonly<Model>) => m.orders.length > 0;
   run(m: Model, r: Real): void {
     const o = m.orders[this.pick % m.orders.length]!;
@@ -228,7 +246,10 @@ class CancelCommand implements fc.Command<Model, Real> {
 
 /** Time passes and the alarm runs: unpaid holds expire, paid deposits past their balance window are forfeited, once. */
 class AlarmCommand implements fc.Command<Model, Real> {
-  constructor(readonly dt: Step) {}
+  readonly dt: Step;
+  constructor(dt: Step) {
+    this.dt = dt;
+  }
   check = () => true;
   run(m: Model, r: Real): void {
     advance(m, this.dt);

@@ -31,7 +31,14 @@ const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "s
 function render(): void {
   if (!order) return;
   $("order").dataset.status = order.status;
-  const note = { paid: t("paidThanks"), cancelled: t("cancelledNote"), expired: t("expiredNote"), pending_payment: "" }[order.status];
+  const note = {
+    paid: t("paidThanks"),
+    cancelled: t("cancelledNote"),
+    expired: t("expiredNote"),
+    pending_payment: "",
+    deposit_paid: "",
+    forfeited: "",
+  }[order.status];
   $("order-status").textContent = `${t(`orderStatus_${order.status}`)}${note ? ` · ${note}` : ""}`;
   const lines = $("order-lines");
   lines.replaceChildren();
