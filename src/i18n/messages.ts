@@ -55,6 +55,8 @@ const en = {
   orderStatus_paid: "Paid",
   orderStatus_cancelled: "Cancelled",
   orderStatus_expired: "Expired",
+  orderStatus_deposit_paid: "Deposit paid",
+  orderStatus_forfeited: "Forfeited",
   holdExpiresIn: "Your units are held for",
   total: "Total",
   payNow: "Pay now",
@@ -472,8 +474,6 @@ const en = {
   presale_myOrders: "My presale orders",
   presale_none: "No presale orders yet.",
   presale_nextDeadline: "{what} {time}",
-  orderStatus_deposit_paid: "Deposit paid",
-  orderStatus_forfeited: "Forfeited",
 };
 
 export type MessageKey = keyof typeof en;
@@ -530,6 +530,8 @@ const zh: Messages = {
   orderStatus_paid: "已支付",
   orderStatus_cancelled: "已取消",
   orderStatus_expired: "已过期",
+  orderStatus_deposit_paid: "定金已付",
+  orderStatus_forfeited: "已失效（尾款未付）",
   holdExpiresIn: "库存为您保留",
   total: "合计",
   payNow: "立即支付",
@@ -943,8 +945,6 @@ const zh: Messages = {
   presale_myOrders: "我的预售订单",
   presale_none: "暂无预售订单。",
   presale_nextDeadline: "{what} {time}",
-  orderStatus_deposit_paid: "已付定金",
-  orderStatus_forfeited: "已失效",
 };
 
 const MESSAGES: Record<Lang, Messages> = { en, "zh-CN": zh };

@@ -338,6 +338,41 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     return succeed(this.transition(order, "paid", now, { paymentRef, invoiceKind, reason: "payment confirmed" }));
   }
 
+  /**
+   * What a presale order owes now, before anything is charged (issue 19): its deposit, or its
+   * balance in the balance window; 409 `balance_not_open` before it, `order_not_payable` once
+   * closed or when the order is cancelled, expired or forfeited. Null: nothing (paid already).
+   */
+  presaleDue(
+    orderId: string,
+    shopperId: string,
+    now: number,
+  ): Result<{ order: Order; due: { kind: PaymentLineKind; amount: number } | null }> {
+    const found = this.get(orderId, shopperId);
+    if (!found.ok) return found;
+    const order = found.value;
+    const line = order.presale;
+    if (!line) return fail("order_not_payable", "the order is not a presale order", { status: order.status });
+    if (order.status === "paid") return succeed({ order, due: null });
+    if (order.status === "pending_payment") {
+      if (order.expiresAt !== null && now >= order.expiresAt)
+        return fail("order_not_payable", "the hold on this order expired", { status: "expired" });
+      return succeed({ order, due: { kind: "deposit", amount: line.deposit } });
+    }
+    if (order.status === "deposit_paid") {
+      if (now >= line.balanceClosesAt)
+        return fail("order_not_payable", "the balance window closed: the order is forfeited", { status: "forfeited" });
+      if (now < line.balanceOpensAt) {
+        return fail("balance_not_open", "the balance can be paid from when its window opens", {
+          opensAt: line.balanceOpensAt,
+          closesAt: line.balanceClosesAt,
+        });
+      }
+      return succeed({ order, due: { kind: "balance", amount: line.balance } });
+    }
+    return fail("order_not_payable", `the order is ${order.status}`, { status: order.status });
+  }
+
   /** Confirm of a presale order's deposit or balance; a retry of either is a no-op. */
   private confirmPresale(
     order: Order,

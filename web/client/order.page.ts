@@ -12,10 +12,9 @@ import { chosenInvoice } from "./order-invoice.ts";
 import { mountPriceProtection } from "./order-price-protection.ts";
 import { mountOrderPoints } from "./order-points.ts";
 import { mountOrderPresale } from "./order-presale.ts";
-import type { PresaleOrderView } from "../../src/presale-view/presale-timeline.ts";
 
 /** An order as the API shows it to its shopper; a presale order carries its line and state (issue 19). */
-type Order = ReturnType<typeof presentOrder> & { presale?: PresaleOrderView | null };
+type Order = ReturnType<typeof presentOrder>;
 
 const $ = (id: string) => document.getElementById(id)!;
 const orderId = $("order").dataset.orderId!;
