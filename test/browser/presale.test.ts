@@ -254,6 +254,47 @@ describe("the order page of a presale order", () => {
   });
 });
 
+describe("a presale end to end (the real API)", () => {
+  it("a phone shopper pays the deposit from the sale page; the order then waits for the balance window, disabled, counting down", async () => {
+    const sale = await shop.seedSale(presaleNow(Date.now()));
+    const context = await shop.newShopper("phone", "en-US");
+    const page = await context.newPage();
+    await page.goto(`/sales/${sale.sku}`);
+    const buy = page.locator("#buy");
+    await expect.poll(() => buy.getAttribute("data-state"), POLL).toBe("deposit");
+    await buy.click();
+    await page.waitForURL(/\/orders\//, POLL);
+    await page.locator("#presale").waitFor(POLL);
+    expect(await page.locator("#presale-state").textContent()).toBe("Deposit to pay");
+    expect(await page.locator("#pay").textContent()).toBe("Pay deposit ¥50.00");
+    // One unit at ¥299.50 (rank 1): ¥50 now, ¥149.50 later.
+    expect(await page.locator('#presale-lines dd[data-field="balance"]').textContent()).toBe("¥149.50");
+    await page.locator("#pay").click();
+    await expect.poll(() => page.locator("#presale-state").textContent(), POLL).toBe("Deposit paid");
+    expect(await page.locator("#order-status").textContent()).toBe("Deposit paid");
+    const pay = page.locator("#pay");
+    expect(await pay.textContent()).toBe("Pay balance ¥149.50");
+    expect(await pay.isDisabled()).toBe(true);
+    expect(await page.locator("#presale-opens").isVisible()).toBe(true);
+    await expect.poll(() => page.locator("#presale-opens-countdown").textContent(), POLL).toMatch(/^2d 23:5\d:\d\d$/);
+    // Asked anyway (as a stale page would), the server refuses with the opening time, which the page shows.
+    const orderId = page.url().split("/orders/")[1]!;
+    const refused = await page.evaluate(async (id) => {
+      const response = await fetch(`/api/orders/${id}/pay`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: "{}",
+      });
+      return { status: response.status, body: (await response.json()) as { error: { code: string; opensAt?: number } } };
+    }, decodeURIComponent(orderId));
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.code).toBe("balance_not_open");
+    expect(refused.body.error.opensAt).toBe(sale.presale!.balanceStartsAt);
+    await page.screenshot({ path: screenshotPath("presale-e2e-deposit-paid-phone-en"), fullPage: true });
+    await context.close();
+  });
+});
+
 describe("My presale orders on /me", () => {
   it("lists the shopper's presale orders from Postgres with their state and next deadline, not their other orders", async () => {
     const context = await shop.newShopper("phone", "en-US");
