@@ -29,6 +29,7 @@ export function orderShopperEvent({ order }: OrderEvent): ShopperEvent {
     sku: order.sku,
     orderId: order.id,
     qty: order.qty,
-    amount: order.totalAmount,
+    // A presale's deposit events carry the deposit: what was paid, or what the forfeit is about.
+    amount: order.presale && (order.status === "deposit_paid" || order.status === "forfeited") ? order.presale.deposit : order.totalAmount,
   };
 }
