@@ -72,6 +72,14 @@ export const ERRORS = {
   no_waiting_room: { status: 409, meaning: "the sale has no waiting room: check out without a queue ticket" },
   order_not_payable: { status: 409, meaning: "the order is cancelled or expired, or its hold ran out (`status`)" },
   order_paid: { status: 409, meaning: "the order is paid and can no longer be cancelled" },
+  balance_not_open: {
+    status: 409,
+    meaning: "presale: the order's deposit is paid, but its balance window has not opened yet (`opensAt`, `closesAt`); pay then",
+  },
+  presale_no_discounts: {
+    status: 422,
+    meaning: "presale: coupons and points do not apply to a presale order (its deposit may be worth more instead); check out without them",
+  },
   team_full: {
     status: 409,
     meaning: "team-up red packets: every seat of the team is taken (the team completed when the last one was); nothing was joined",

@@ -6,6 +6,9 @@ import { openDatabase } from "../../src/db/client.ts";
 import { statusOf } from "../../src/error-codes.ts";
 import { fail, succeed, type Result } from "../../src/errors.ts";
 import type { InvoiceKind, Order, OrderStatus } from "../../src/orders/order.ts";
+import type { PaymentLineKind } from "../../src/presale/presale-terms.ts";
+import { forfeitRefundKey } from "../../src/presale/presale-state.ts";
+import { paymentProvider } from "../../src/payments/index.ts";
 import type { Change, CheckoutRequest, OrderBook } from "../../src/orders/order-book.ts";
 import { writeOrderEvents } from "../../src/orders/order-sink.ts";
 import type { CheckoutOutcome } from "../../src/coupons/coupon.ts";
@@ -36,6 +39,9 @@ const FLUSH_TIMEOUT_MS = 10_000;
 const CONFIG_TTL_MS = 5_000;
 /** A shard tells its primary it changed at most this often: the sale's live feed is pushed from there. */
 const SHARD_NOTICE_MS = 250;
+/** A forfeited deposit's refund the provider did not take is asked again this soon (issue 19). */
+const FORFEIT_REFUND_RETRY_MS = 30_000;
+
 /** A lease or recall left unanswered is asked again this soon, by the alarm. */
 const TRANSFER_RETRY_MS = 1_000;
 
@@ -228,14 +234,25 @@ export class SkuSale extends DurableObject<Env> {
     }
   }
 
-  /** Confirm, once the payment provider has taken the money. */
+  /** Confirm, once the payment provider has taken the money; a presale order names the line paid (issue 19). */
   async confirm(
     orderId: string,
     shopperId: string,
     paymentRef: string,
     invoiceKind: InvoiceKind = "paper",
+    kind: PaymentLineKind = "full",
   ): Promise<Result<{ order: Order; changed: boolean }>> {
-    return this.apply((book, now) => book.confirm(orderId, shopperId, paymentRef, now, invoiceKind));
+    return this.apply((book, now) => book.confirm(orderId, shopperId, paymentRef, now, invoiceKind, kind));
+  }
+
+  /** What a presale order owes now, on this object's clock: asked before charging (OrderBook.presaleDue). */
+  async presaleDue(
+    orderId: string,
+    shopperId: string,
+  ): Promise<Result<{ order: Order; due: { kind: PaymentLineKind; amount: number } | null }>> {
+    const book = await this.openBook();
+    if (!book.ok) return book;
+    return book.value.presaleDue(orderId, shopperId, this.clock.now());
   }
 
   /** Cancel: release the order's units. */
@@ -574,7 +591,39 @@ export class SkuSale extends DurableObject<Env> {
       this.live.changed();
     }
     await this.drainOutbox();
+    await this.refundForfeits();
     this.scheduleNextAlarm();
+  }
+
+  /**
+   * Refunds the deposits of forfeited presale orders whose sale refunds them (issue 19), each
+   * once: the refund was queued with the forfeit in one write (SaleStore.record), the provider
+   * is asked under `forfeit:<orderId>` (asking twice refunds once), and it is marked done after.
+   * One the provider does not take now is asked again by a later alarm.
+   */
+  private async refundForfeits(): Promise<void> {
+    const due = this.store.forfeitRefundsDue();
+    if (due.length === 0) return;
+    let failed = false;
+    for (const refund of due) {
+      try {
+        const provider = paymentProvider(this.env.PAYMENT_PROVIDER);
+        await provider.refund(refund.depositRef, "presale forfeited: the deposit is refunded by the sale's rule", {
+          amount: refund.amount,
+          idempotencyKey: forfeitRefundKey(refund.orderId),
+        });
+        this.store.markForfeitRefunded(refund.orderId);
+      } catch (error) {
+        failed = true;
+        console.warn(`presale: refund of the deposit of ${refund.orderId} failed, asked again later: ${(error as Error).message}`);
+      }
+    }
+    if (failed) this.scheduleAlarm(this.clock.now() + FORFEIT_REFUND_RETRY_MS);
+  }
+
+  /** The forfeit refunds this object still owes, and those done: for the console and tests. */
+  async forfeitRefunds(): Promise<Array<{ orderId: string; amount: number; refundedAt: number | null }>> {
+    return this.store.forfeitRefunds();
   }
 
   /** Runs one book operation and persists whatever it changed. */

@@ -167,7 +167,14 @@ export function saleUnits(
 
 /** The sale's totals from its shards' reports and the units the primary still holds. */
 export function sumReports(reports: readonly ShardReport[], primary: { available: number; nextRank: number | null }) {
-  const unitsByStatus: Record<OrderStatus, number> = { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
+  const unitsByStatus: Record<OrderStatus, number> = {
+    pending_payment: 0,
+    deposit_paid: 0,
+    paid: 0,
+    cancelled: 0,
+    expired: 0,
+    forfeited: 0,
+  };
   let available = primary.available;
   let nextRank = primary.nextRank;
   let ordersPlaced = 0;
@@ -198,7 +205,7 @@ function emptyReport(shard: number): ShardReport {
     shard,
     available: 0,
     nextRank: null,
-    unitsByStatus: { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 },
+    unitsByStatus: { pending_payment: 0, deposit_paid: 0, paid: 0, cancelled: 0, expired: 0, forfeited: 0 },
     ordersPlaced: 0,
     outbox: { pending: 0, deadLettered: 0 },
   };

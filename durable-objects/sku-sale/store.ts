@@ -26,6 +26,7 @@ const SCHEMA_STEPS: readonly SchemaStep[] = [
   ageTombstonesAndParkDeadLetters,
   createStockTransfers,
   indexOrdersForLookups,
+  indexPaidDeposits,
 ];
 
 /** The schema version this code reads and writes: one per step. */
@@ -108,6 +109,20 @@ function indexOrdersForLookups(sql: Sql): void {
   sql.exec(`UPDATE sale_state SET tally = NULL`);
   sql.exec(`CREATE INDEX IF NOT EXISTS orders_by_shopper_key ON orders (shopper_id, idempotency_key)`);
   sql.exec(`CREATE INDEX IF NOT EXISTS orders_pending ON orders (id) WHERE status = 'pending_payment'`);
+}
+
+/**
+ * Version 6 (issue 19): a presale order whose deposit is paid holds its units until its balance
+ * window closes, so it is a live hold too (read on wake, forfeited by the alarm); and a forfeited
+ * deposit to refund is kept until the provider has refunded it, once (`forfeit:<orderId>`).
+ */
+function indexPaidDeposits(sql: Sql): void {
+  sql.exec(`CREATE INDEX IF NOT EXISTS orders_deposit_paid ON orders (id) WHERE status = 'deposit_paid'`);
+  sql.exec(`CREATE TABLE IF NOT EXISTS forfeit_refunds (
+    order_id TEXT PRIMARY KEY,
+    deposit_ref TEXT NOT NULL,
+    amount INTEGER NOT NULL,
+    refunded_at INTEGER)`);
 }
 
 function columnsOf(sql: Sql, table: string): string[] {
@@ -275,6 +290,16 @@ export class SaleStore {
           data,
         );
         this.sql.exec(`INSERT INTO outbox (data, reason) VALUES (?, ?)`, data, reason);
+        // A forfeited deposit the sale refunds is owed from this very write (issue 19), once.
+        const line = order.presale;
+        if (order.status === "forfeited" && line?.forfeit === "refund" && line.depositRef !== null) {
+          this.sql.exec(
+            `INSERT OR IGNORE INTO forfeit_refunds (order_id, deposit_ref, amount, refunded_at) VALUES (?, ?, ?, NULL)`,
+            order.id,
+            line.depositRef,
+            line.deposit,
+          );
+        }
       }
       this.sql.exec(`UPDATE sale_state SET inventory = ?, tally = ? WHERE id = 1`, JSON.stringify(inventory.state), JSON.stringify(tally));
     });
@@ -363,6 +388,31 @@ export class SaleStore {
       }
       this.sql.exec(`DELETE FROM outbox WHERE seq <= ?`, seq);
     });
+  }
+
+  /** Forfeited deposits still to refund (issue 19). */
+  forfeitRefundsDue(): Array<{ orderId: string; depositRef: string; amount: number }> {
+    if (!this.ready) return [];
+    return this.sql
+      .exec<{ order_id: string; deposit_ref: string; amount: number }>(
+        `SELECT order_id, deposit_ref, amount FROM forfeit_refunds WHERE refunded_at IS NULL ORDER BY order_id`,
+      )
+      .toArray()
+      .map((row) => ({ orderId: row.order_id, depositRef: row.deposit_ref, amount: row.amount }));
+  }
+
+  markForfeitRefunded(orderId: string): void {
+    this.sql.exec(`UPDATE forfeit_refunds SET refunded_at = ? WHERE order_id = ? AND refunded_at IS NULL`, this.now(), orderId);
+  }
+
+  forfeitRefunds(): Array<{ orderId: string; amount: number; refundedAt: number | null }> {
+    if (!this.ready) return [];
+    return this.sql
+      .exec<{ order_id: string; amount: number; refunded_at: number | null }>(
+        `SELECT order_id, amount, refunded_at FROM forfeit_refunds ORDER BY order_id`,
+      )
+      .toArray()
+      .map((row) => ({ orderId: row.order_id, amount: row.amount, refundedAt: row.refunded_at }));
   }
 
   get outboxSize(): number {

@@ -69,9 +69,12 @@ export class StoredOrders implements OrderArchive {
     return counted;
   }
 
+  /** Unpaid holds, and presale orders whose deposit is paid (issue 19): each on its partial index. */
   liveHolds(): Order[] {
     return this.sql
-      .exec<{ data: string }>(`SELECT data FROM orders WHERE status = 'pending_payment'`)
+      .exec<{ data: string }>(
+        `SELECT data FROM orders WHERE status = 'pending_payment' UNION ALL SELECT data FROM orders WHERE status = 'deposit_paid'`,
+      )
       .toArray()
       .map((row) => readOrder(row.data));
   }

@@ -95,6 +95,9 @@ const serverEvents = {
   order_paid: { sku, orderId, qty, amount },
   order_cancelled: { sku, orderId, qty, amount },
   order_expired: { sku, orderId, qty, amount },
+  /** Issue 19: a presale order's deposit paid (`amount`: the deposit, fen), and one forfeited when its balance window closed unpaid. */
+  presale_deposit_paid: { sku, orderId, qty, amount },
+  presale_forfeited: { sku, orderId, qty, amount },
   payment_failed: { sku, orderId, amount, reason: shortText(64) },
   /** `livestreamId`, `templateId` (issue 15): a store coupon claimed during a livestream; the console's store-coupon figures count these. */
   coupon_claimed: {

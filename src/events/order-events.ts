@@ -7,6 +7,9 @@ const EVENT_OF_STATUS = {
   paid: "order_paid",
   cancelled: "order_cancelled",
   expired: "order_expired",
+  // Issue 19: a presale's deposit paid, and its balance window closed unpaid.
+  deposit_paid: "presale_deposit_paid",
+  forfeited: "presale_forfeited",
 } as const satisfies Record<OrderStatus, ShopperEvent["type"]>;
 
 /**
@@ -26,6 +29,7 @@ export function orderShopperEvent({ order }: OrderEvent): ShopperEvent {
     sku: order.sku,
     orderId: order.id,
     qty: order.qty,
-    amount: order.totalAmount,
+    // A presale's deposit events carry the deposit: what was paid, or what the forfeit is about.
+    amount: order.presale && (order.status === "deposit_paid" || order.status === "forfeited") ? order.presale.deposit : order.totalAmount,
   };
 }

@@ -28,7 +28,7 @@ export interface OrderTally {
 
 /** No units in any status: the tally of no orders. */
 export function noUnits(): Record<OrderStatus, number> {
-  return { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 };
+  return { pending_payment: 0, deposit_paid: 0, paid: 0, cancelled: 0, expired: 0, forfeited: 0 };
 }
 
 /**
@@ -80,6 +80,6 @@ export class MemoryOrderArchive implements OrderArchive {
   }
 
   liveHolds(): Order[] {
-    return [...this.orders.values()].filter((order) => order.status === "pending_payment");
+    return [...this.orders.values()].filter((order) => order.status === "pending_payment" || order.status === "deposit_paid");
   }
 }

@@ -8,7 +8,9 @@ import type { StockUnits } from "../sales/stock-units.ts";
 import { type OrderPoints, type PointsOutcome, type PointsTerms, priceWithPoints, repricePoints } from "../membership/points-pricing.ts";
 import { type MemberTerms, priceWithMember } from "../membership/member-pricing.ts";
 import { HOLDING_STATUSES, type InvoiceKind, newOrderId, type Order, type OrderGift, type OrderStatus } from "./order.ts";
-import { MemoryOrderArchive, type OrderArchive, type OrderTally } from "./order-archive.ts";
+import { MemoryOrderArchive, noUnits, type OrderArchive, type OrderTally } from "./order-archive.ts";
+import { newPresaleLine } from "../presale/presale-state.ts";
+import type { PaymentLineKind, PresaleLine } from "../presale/presale-terms.ts";
 
 export interface CheckoutRequest {
   shopperId: string;
@@ -60,7 +62,10 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
   /** How each shopper's units in holding statuses moved since the last write: added to the archive's. */
   private readonly unitsDelta = new Map<string, number>();
   private readonly cancelledKeys: CancelledKeys;
-  /** Orders awaiting payment, by id: the only ones expiry has to look at. */
+  /**
+   * Orders awaiting payment, by id: the only ones expiry has to look at. A presale order whose
+   * deposit is paid waits here too, until its balance window closes (then it is forfeited).
+   */
   private readonly pending = new Map<string, Order>();
   /** Gifts out with orders that hold or bought units, by gift id: what gift stock counts. */
   private readonly giftsOut: Map<string, number>;
@@ -80,7 +85,8 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     this.archive = archive;
     const tally = archive.tally();
     this.placed = tally.orders;
-    this.unitsByStatus = { ...tally.unitsByStatus };
+    // A tally written before presales (issue 19) has no deposit_paid or forfeited: none then.
+    this.unitsByStatus = { ...noUnits(), ...tally.unitsByStatus };
     this.giftsOut = new Map(Object.entries(tally.giftsOut));
     for (const order of archive.liveHolds()) this.pending.set(order.id, order);
     this.cancelledKeys = new CancelledKeys(cancelledKeys);
@@ -102,7 +108,11 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
 
   /** Units sold (paid) and held (awaiting payment). */
   get totals() {
-    return { sold: this.unitsByStatus.paid, held: this.unitsByStatus.pending_payment, unitsByStatus: { ...this.unitsByStatus } };
+    return {
+      sold: this.unitsByStatus.paid,
+      held: this.unitsByStatus.pending_payment + this.unitsByStatus.deposit_paid,
+      unitsByStatus: { ...this.unitsByStatus },
+    };
   }
 
   /** Orders ever placed here, whatever became of them: the console's orders per second. */
@@ -153,7 +163,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     if (this.findByKey(request.shopperId, request.idempotencyKey)) return false;
     if (this.cancelledKeys.has(request.shopperId, request.idempotencyKey)) return false;
     const sale = this.sale;
-    if (now < sale.startsAt || now >= sale.endsAt || sale.paused) return false;
+    if (this.closedAt(now) !== null || sale.paused) return false;
     return this.unitsHeldBy(request.shopperId) + request.qty <= sale.perShopperLimit;
   }
 
@@ -176,9 +186,17 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       return fail("checkout_cancelled", "this checkout was cancelled before it was placed; use a new Idempotency-Key to buy");
     }
     const sale = this.sale;
-    if (now < sale.startsAt) return fail("not_started", "the sale has not started yet", { startsAt: sale.startsAt });
-    if (now >= sale.endsAt) return fail("ended", "the sale has ended", { endedAt: sale.endsAt });
+    const closed = this.closedAt(now);
+    if (closed?.kind === "not_started") return fail("not_started", "the sale has not started yet", { startsAt: closed.at });
+    if (closed?.kind === "ended") return fail("ended", "the sale has ended", { endedAt: closed.at });
     if (sale.paused) return fail("sale_paused", "the sale is paused for a moment; try again shortly");
+    // A presale's deposit window (issue 19): the order holds its units for a deposit. Coupons and
+    // points are refused rather than left out (their holds go back), and member prices left out:
+    // the deposit's "worth more" is the presale's discount.
+    const presale = sale.presale !== null && now < sale.startsAt ? sale.presale : null;
+    if (presale && ((request.coupons?.length ?? 0) > 0 || request.points)) {
+      return fail("presale_no_discounts", "coupons and points do not apply to a presale's deposit; check out without them");
+    }
     const holding = this.unitsHeldBy(request.shopperId);
     if (holding + request.qty > sale.perShopperLimit) {
       return fail("limit_exceeded", `at most ${sale.perShopperLimit} per shopper`, {
@@ -192,6 +210,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       return remaining === 0 ? fail("sold_out", "sold out") : fail("insufficient_stock", `only ${remaining} left`, { remaining });
     }
     const price = priceUnits(sale, ranks);
+    if (presale) return this.placePresale(request, ranks, price, now);
     // The member price first (issue 16): coupons' thresholds and percents see what is left of it.
     const member = priceWithMember(price.totalAmount, request.member, sale.memberPrices);
     const priced = priceWithCoupons(sale.sku, member.left, request.coupons ?? [], now);
@@ -234,6 +253,56 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     return succeed({ order, replayed: false, change: { order, reason: "checkout" } });
   }
 
+  /**
+   * When a checkout at `now` is refused for the window, and since or until when; null when it
+   * is open. A presale's deposit window opens checkouts before the sale's start; between it and
+   * the start they are refused as not started (until the start).
+   */
+  private closedAt(now: number): { kind: "not_started" | "ended"; at: number } | null {
+    const { presale, startsAt, endsAt } = this.sale;
+    if (presale && now >= presale.depositStartsAt && now < presale.depositEndsAt) return null;
+    if (now < startsAt) {
+      return { kind: "not_started", at: presale && now < presale.depositStartsAt ? presale.depositStartsAt : startsAt };
+    }
+    return now >= endsAt ? { kind: "ended", at: endsAt } : null;
+  }
+
+  /** A presale order of these units: held for the deposit, `totalAmount` the deposit and the balance. */
+  private placePresale(
+    request: CheckoutRequest,
+    ranks: number[],
+    price: ReturnType<typeof priceUnits>,
+    now: number,
+  ): Result<{ order: Order; replayed: boolean; change: Change | null }> {
+    const sale = this.sale;
+    const presale = newPresaleLine(sale.presale!, price.unitPrices);
+    const offered = this.giftOnOffer(now);
+    const order: Order = {
+      id: newOrderId(this.objectName),
+      sku: sale.sku,
+      shopperId: request.shopperId,
+      qty: request.qty,
+      unitPrices: price.unitPrices,
+      discounts: [],
+      ranks,
+      totalAmount: presale.deposit + presale.balance,
+      presale,
+      currency: sale.currency,
+      tier: price.tier,
+      status: "pending_payment",
+      idempotencyKey: request.idempotencyKey,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + sale.holdSeconds * 1000,
+      paymentRef: null,
+      version: 1,
+      gift: offered ? { id: offered.id, title: offered.title } : null,
+      invoiceKind: null,
+    };
+    this.account(null, order);
+    return succeed({ order, replayed: false, change: { order, reason: "presale checkout" } });
+  }
+
   /** The shopper's own order; another shopper's is as good as missing. */
   get(orderId: string, shopperId: string): Result<Order> {
     const order = this.recent.get(orderId) ?? this.pending.get(orderId) ?? this.archive.byId(orderId);
@@ -241,17 +310,23 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     return succeed(order);
   }
 
-  /** Confirm: the order is paid. Repeating it is a no-op; after cancel or expiry it is refused. */
+  /**
+   * Confirm: the order is paid. Repeating it is a no-op; after cancel or expiry it is refused.
+   * A presale order is confirmed twice, naming what was paid (`kind`, from presale-state's
+   * paymentDue): its deposit, then its balance, in the balance window only.
+   */
   confirm(
     orderId: string,
     shopperId: string,
     paymentRef: string,
     now: number,
     invoiceKind: InvoiceKind = "paper",
+    kind: PaymentLineKind = "full",
   ): Result<{ order: Order; change: Change | null }> {
     const found = this.get(orderId, shopperId);
     if (!found.ok) return found;
     const order = found.value;
+    if (order.presale) return this.confirmPresale(order, order.presale, paymentRef, now, invoiceKind, kind);
     if (order.status === "pending_payment" && order.expiresAt !== null && now >= order.expiresAt) {
       // The expiry alarm is due and will release the units; payment is already too late.
       return fail("order_not_payable", "the hold on this order expired", { status: "expired" });
@@ -261,6 +336,78 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       return fail("order_not_payable", `the order is ${order.status}`, { status: order.status });
     }
     return succeed(this.transition(order, "paid", now, { paymentRef, invoiceKind, reason: "payment confirmed" }));
+  }
+
+  /**
+   * What a presale order owes now, before anything is charged (issue 19): its deposit, or its
+   * balance in the balance window; 409 `balance_not_open` before it, `order_not_payable` once
+   * closed or when the order is cancelled, expired or forfeited. Null: nothing (paid already).
+   */
+  presaleDue(
+    orderId: string,
+    shopperId: string,
+    now: number,
+  ): Result<{ order: Order; due: { kind: PaymentLineKind; amount: number } | null }> {
+    const found = this.get(orderId, shopperId);
+    if (!found.ok) return found;
+    const order = found.value;
+    const line = order.presale;
+    if (!line) return fail("order_not_payable", "the order is not a presale order", { status: order.status });
+    if (order.status === "paid") return succeed({ order, due: null });
+    if (order.status === "pending_payment") {
+      if (order.expiresAt !== null && now >= order.expiresAt)
+        return fail("order_not_payable", "the hold on this order expired", { status: "expired" });
+      return succeed({ order, due: { kind: "deposit", amount: line.deposit } });
+    }
+    if (order.status === "deposit_paid") {
+      if (now >= line.balanceClosesAt)
+        return fail("order_not_payable", "the balance window closed: the order is forfeited", { status: "forfeited" });
+      if (now < line.balanceOpensAt) {
+        return fail("balance_not_open", "the balance can be paid from when its window opens", {
+          opensAt: line.balanceOpensAt,
+          closesAt: line.balanceClosesAt,
+        });
+      }
+      return succeed({ order, due: { kind: "balance", amount: line.balance } });
+    }
+    return fail("order_not_payable", `the order is ${order.status}`, { status: order.status });
+  }
+
+  /** Confirm of a presale order's deposit or balance; a retry of either is a no-op. */
+  private confirmPresale(
+    order: Order,
+    line: PresaleLine,
+    paymentRef: string,
+    now: number,
+    invoiceKind: InvoiceKind,
+    kind: PaymentLineKind,
+  ): Result<{ order: Order; change: Change | null }> {
+    const paidDeposit = order.status === "deposit_paid" || order.status === "paid";
+    if (kind === "deposit" && paidDeposit) return succeed({ order, change: null });
+    if (order.status === "paid") return succeed({ order, change: null });
+    const due = order.expiresAt !== null && now >= order.expiresAt;
+    if (order.status === "pending_payment") {
+      if (due) return fail("order_not_payable", "the hold on this order expired", { status: "expired" });
+      if (kind !== "deposit") return fail("order_not_payable", "the deposit is not paid yet", { status: order.status });
+      const next = { ...line, depositPaidAt: now, depositRef: paymentRef };
+      return succeed(
+        this.transition(order, "deposit_paid", now, { presale: next, expiresAt: line.balanceClosesAt, reason: "deposit paid" }),
+      );
+    }
+    if (order.status === "deposit_paid") {
+      if (now >= line.balanceClosesAt)
+        return fail("order_not_payable", "the balance window closed: the order is forfeited", { status: "forfeited" });
+      if (now < line.balanceOpensAt) {
+        return fail("balance_not_open", "the balance can be paid from when its window opens", {
+          opensAt: line.balanceOpensAt,
+          closesAt: line.balanceClosesAt,
+        });
+      }
+      if (kind !== "balance") return fail("order_not_payable", "the deposit is paid: the balance is due", { status: order.status });
+      const next = { ...line, balancePaidAt: now };
+      return succeed(this.transition(order, "paid", now, { presale: next, paymentRef, invoiceKind, reason: "balance paid" }));
+    }
+    return fail("order_not_payable", `the order is ${order.status}`, { status: order.status });
   }
 
   /**
@@ -276,6 +423,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     const found = this.get(orderId, shopperId);
     if (!found.ok) return found;
     const order = found.value;
+    if (order.presale) return fail("presale_no_discounts", "coupons and points do not apply to a presale order");
     if (order.status !== "pending_payment" || (order.expiresAt !== null && now >= order.expiresAt)) {
       const status = order.status === "pending_payment" ? "expired" : order.status;
       return fail("order_not_payable", `the order is ${status}: its coupons can no longer change`, { status });
@@ -330,6 +478,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     const found = this.get(orderId, shopperId);
     if (!found.ok) return found;
     const order = found.value;
+    if (order.presale) return fail("presale_no_discounts", "coupons and points do not apply to a presale order");
     if (order.status !== "pending_payment" || (order.expiresAt !== null && now >= order.expiresAt)) {
       const status = order.status === "pending_payment" ? "expired" : order.status;
       return fail("order_not_payable", `the order is ${status}: its points can no longer change`, { status });
@@ -368,6 +517,9 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     if (!found.ok) return found;
     const order = found.value;
     if (order.status === "paid") return fail("order_paid", "the order is paid and can no longer be cancelled");
+    // A paid deposit is left to the balance window: paid, or forfeited by the sale's rule.
+    if (order.status === "deposit_paid")
+      return fail("order_paid", "the deposit is paid: the order is kept until its balance window closes");
     if (order.status !== "pending_payment") return succeed({ order, change: null });
     return succeed(this.transition(order, "cancelled", now, { reason: "cancelled by shopper" }));
   }
@@ -417,13 +569,21 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     return this.cancelledKeys.size;
   }
 
-  /** Expires every unpaid order whose hold has run out, returning its units to sale. */
+  /**
+   * Expires every unpaid order whose hold has run out, and forfeits every presale order whose
+   * balance window closed unpaid, returning their units to sale.
+   */
   expireDue(now: number): Change[] {
     const changes: Change[] = [];
     for (const order of [...this.pending.values()]) {
-      if (order.expiresAt !== null && order.expiresAt <= now) {
-        changes.push(this.transition(order, "expired", now, { reason: "hold expired" }).change!);
-      }
+      if (order.expiresAt === null || order.expiresAt > now) continue;
+      // A paid deposit's balance window closed unpaid: forfeited, its units back on sale.
+      const forfeited = order.status === "deposit_paid";
+      changes.push(
+        this.transition(order, forfeited ? "forfeited" : "expired", now, {
+          reason: forfeited ? "balance window closed unpaid" : "hold expired",
+        }).change!,
+      );
     }
     return changes;
   }
@@ -443,13 +603,14 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     order: Order,
     status: OrderStatus,
     now: number,
-    extra: { paymentRef?: string; invoiceKind?: InvoiceKind; reason?: string } = {},
+    extra: { paymentRef?: string; invoiceKind?: InvoiceKind; reason?: string; presale?: Order["presale"]; expiresAt?: number } = {},
   ) {
     const next: Order = {
       ...order,
+      ...(extra.presale ? { presale: extra.presale } : {}),
       status,
       updatedAt: now,
-      expiresAt: null,
+      expiresAt: extra.expiresAt ?? null,
       paymentRef: extra.paymentRef ?? order.paymentRef,
       invoiceKind: extra.invoiceKind ?? order.invoiceKind,
       version: order.version + 1,
@@ -476,7 +637,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     this.count(after, +1);
     this.recent.set(after.id, after);
     this.recentByKey.set(keyOf(after.shopperId, after.idempotencyKey), after);
-    if (after.status === "pending_payment") this.pending.set(after.id, after);
+    if (after.status === "pending_payment" || after.status === "deposit_paid") this.pending.set(after.id, after);
     else this.pending.delete(after.id);
   }
 

@@ -1,10 +1,11 @@
 import { count, eq, sql, sum } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
-import { orderStatusHistory, orders } from "../db/schema.ts";
+import { orderPayments, orderStatusHistory, orders } from "../db/schema.ts";
 import { insertEvents } from "../events/event-store.ts";
 import { orderShopperEvent } from "../events/order-events.ts";
 import { earnOrderPoints } from "../membership/points-earning.ts";
-import type { OrderEvent, OrderStatus } from "./order.ts";
+import type { PaymentLineKind } from "../presale/presale-terms.ts";
+import type { Order, OrderEvent, OrderStatus } from "./order.ts";
 
 /**
  * Writes a batch of outbox events to Postgres in one transaction (the group commit of a
@@ -46,6 +47,7 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
     gift_id: order.gift?.id ?? null,
     discount_lines: order.discounts,
     invoice_kind: order.invoiceKind,
+    presale: order.presale ?? null,
   }));
 
   // One row per (order, status), the earliest event's: that is when the order entered it.
@@ -61,6 +63,11 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
     reason,
     at: new Date(order.updatedAt).toISOString(),
   }));
+
+  // The payments the batch's snapshots record (issue 19), one row per (order, kind): any snapshot
+  // from the payment on tells of it, and the table keeps the first written.
+  const paymentRows = new Map<string, PaymentRow>();
+  for (const { order } of events) for (const row of paymentLines(order)) paymentRows.set(`${row.order_id}\u0000${row.kind}`, row);
 
   await db.transaction(async (tx) => {
     // `order by` the key: concurrent writers lock shared rows in the same order and cannot deadlock.
@@ -81,6 +88,16 @@ export async function writeOrderEvents(db: Database, events: OrderEvent[]): Prom
         as r(order_id text, status text, reason text, at timestamptz)
       order by r.order_id collate "C", r.status collate "C"
       on conflict (order_id, status) do nothing`);
+    // The payment lines with the status that says they were paid, in the same transaction.
+    if (paymentRows.size > 0) {
+      await tx.execute(sql`
+        insert into ${orderPayments} (order_id, kind, amount, payment_ref, paid_at)
+        select r.order_id, r.kind, r.amount, r.payment_ref, r.paid_at
+        from jsonb_to_recordset(${JSON.stringify([...paymentRows.values()])}::jsonb)
+          as r(order_id text, kind text, amount bigint, payment_ref text, paid_at timestamptz)
+        order by r.order_id collate "C", r.kind collate "C"
+        on conflict (order_id, kind) do nothing`);
+    }
     // The shopper events of the same changes (issue 13): order_created, order_paid, …
     await insertEvents(tx, [...firstEntered.values()].map(orderShopperEvent), Date.now());
     // Points for the orders paid (issue 16): one statement for the batch, nothing without a payment.
@@ -112,6 +129,7 @@ const ORDER_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ["gift_id", "text"],
   ["discount_lines", "jsonb"],
   ["invoice_kind", "text"],
+  ["presale", "jsonb"],
 ];
 
 /** Identity (id, sku, shopper, idempotency key, creation time) and the gift never change; coupons may, until paid. */
@@ -129,7 +147,31 @@ const MUTABLE_ORDER_COLUMNS = [
   "version",
   "discount_lines",
   "invoice_kind",
+  "presale",
 ];
+
+type PaymentRow = { order_id: string; kind: PaymentLineKind; amount: number; payment_ref: string | null; paid_at: string };
+
+/**
+ * The payments an order's snapshot tells of: an ordinary paid order its one `full` line; a
+ * presale order its `deposit` line once the deposit is paid and its `balance` line once the
+ * balance is (issue 19). A forfeited order keeps its deposit line: the money was taken.
+ */
+export function paymentLines(order: Order): PaymentRow[] {
+  const line = order.presale;
+  if (!line) {
+    if (order.status !== "paid") return [];
+    return [row(order.id, "full", order.totalAmount, order.paymentRef, order.updatedAt)];
+  }
+  const rows: PaymentRow[] = [];
+  if (line.depositPaidAt !== null) rows.push(row(order.id, "deposit", line.deposit, line.depositRef, line.depositPaidAt));
+  if (line.balancePaidAt !== null) rows.push(row(order.id, "balance", line.balance, order.paymentRef, line.balancePaidAt));
+  return rows;
+}
+
+function row(orderId: string, kind: PaymentLineKind, amount: number, ref: string | null, at: number): PaymentRow {
+  return { order_id: orderId, kind, amount, payment_ref: ref, paid_at: new Date(at).toISOString() };
+}
 
 /** What Postgres holds for one SKU: orders, and units by status. */
 export interface OrderTotals {
@@ -149,7 +191,7 @@ export async function orderTotalsBySku(db: Database, sku: string): Promise<Order
     .groupBy(orders.status);
   const totals: OrderTotals = {
     orders: 0,
-    unitsByStatus: { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 },
+    unitsByStatus: { pending_payment: 0, deposit_paid: 0, paid: 0, cancelled: 0, expired: 0, forfeited: 0 },
   };
   for (const row of rows) {
     totals.orders += row.orders;

@@ -1,14 +1,19 @@
 import type { DiscountLine } from "../coupons/discount.ts";
 import type { MemberPriceLine } from "../membership/member-pricing.ts";
 import type { OrderPoints } from "../membership/points-pricing.ts";
+import type { PresaleLine } from "../presale/presale-terms.ts";
 
 /**
  * An order as the SKU's Durable Object holds it: the TCC record of one checkout.
  * Try creates it in `pending_payment` holding `qty` units; Confirm makes it `paid`;
  * Cancel (by the shopper) makes it `cancelled`; the hold running out makes it `expired`.
+ * A presale order (issue 19) pays twice: Confirm of its deposit makes it `deposit_paid`, which
+ * holds its units like an unpaid order and counts against the shopper's limit, until Confirm of
+ * its balance makes it `paid`, or its balance window closing unpaid makes it `forfeited` (final,
+ * the units back on sale).
  * Money is integer minor units (fen); times are epoch milliseconds, server time.
  */
-export type OrderStatus = "pending_payment" | "paid" | "cancelled" | "expired";
+export type OrderStatus = "pending_payment" | "deposit_paid" | "paid" | "cancelled" | "expired" | "forfeited";
 
 export interface Order {
   id: string;
@@ -35,6 +40,11 @@ export interface Order {
   /** The sale ranks (1-based) of the units this order holds or bought. */
   ranks: number[];
   totalAmount: number;
+  /**
+   * A presale order's deposit and balance (issue 19), fixed when it is placed: `totalAmount`
+   * is `deposit + balance`. Absent or null: an ordinary order (and every order before presales).
+   */
+  presale?: PresaleLine | null;
   currency: "CNY";
   /** The label of the price tier of the order's first unit, if it was in a tier. */
   tier: string | null;
@@ -71,10 +81,13 @@ export interface OrderGift {
 }
 
 /** Statuses an order never leaves. */
-export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["paid", "cancelled", "expired"]);
+export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(["paid", "cancelled", "expired", "forfeited"]);
 
 /** Statuses whose units count against stock and against the shopper's limit. */
-export const HOLDING_STATUSES: ReadonlySet<OrderStatus> = new Set(["pending_payment", "paid"]);
+export const HOLDING_STATUSES: ReadonlySet<OrderStatus> = new Set(["pending_payment", "deposit_paid", "paid"]);
+
+/** Every status, in the order an order can reach them. */
+export const ORDER_STATUSES: readonly OrderStatus[] = ["pending_payment", "deposit_paid", "paid", "cancelled", "expired", "forfeited"];
 
 /** `ord_<sku>[~<shard>]_<random>`: a sharded sale's order names its shard too (src/sales/shards.ts). */
 const ORDER_ID = /^ord_([a-z0-9][a-z0-9-]{1,62})(~\d{1,2})?_([0-9A-Za-z]{16,32})$/;

@@ -1,6 +1,6 @@
-import type { OrderStatus } from "./order.ts";
+import { ORDER_STATUSES, type OrderStatus } from "./order.ts";
 
-export const ORDER_STATUSES: readonly OrderStatus[] = ["pending_payment", "paid", "cancelled", "expired"];
+export { ORDER_STATUSES };
 
 /** One SKU's units by status as its object counts them and as Postgres records them. */
 export interface SkuReconciliation {

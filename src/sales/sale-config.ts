@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { presaleIssues } from "../presale/presale-rules.ts";
 import { presaleSchema } from "../presale/presale-terms.ts";
 import { MAX_SHARDS } from "./shards.ts";
 
@@ -195,7 +196,7 @@ function crossFieldIssues(input: unknown): Issue[] {
   }
   if (Array.isArray(input.tiers)) issues.push(...tierIssues(input.tiers, positive(input.stock)));
   if (Array.isArray(input.gifts)) issues.push(...giftIssues(input.gifts, startsAt, endsAt));
-  issues.push(...orderTotalIssues(input), ...shardIssues(input));
+  issues.push(...orderTotalIssues(input), ...shardIssues(input), ...presaleIssues(input));
   return issues;
 }
 

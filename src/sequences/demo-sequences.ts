@@ -3,7 +3,9 @@ import type { SequenceInput } from "./sequence.ts";
 /**
  * The follow-up sequences `npm start` seeds (issue 17): the seed's 7-day SOP after a first
  * purchase (day 0, 1, 3 with the demo ¥50-off coupon, 7), and a reminder an hour after a
- * checkout was abandoned. Both end when the shopper buys again.
+ * checkout was abandoned. Both end when the shopper buys again. And (issue 19) the presale
+ * balance reminder: when a deposit-paid order's balance window opens, a message linking to the
+ * order (`{order}` in the link); it ends when the shopper pays (the balance paid is an order paid).
  */
 export function demoSequences(): SequenceInput[] {
   return [
@@ -60,6 +62,24 @@ export function demoSequences(): SequenceInput[] {
             "zh-CN": "{name}，{product}还在等您，库存有限，尽快下单吧。",
             en: "Hi {name}, {product} is still there, but stock is limited.",
           },
+        },
+      ],
+    },
+    {
+      id: "presale-balance-reminder",
+      name: "预售尾款提醒 · Presale balance reminder",
+      trigger: { kind: "balance_window_opened", segment: null, firstPurchaseOnly: false },
+      // Reminders must reach the shopper inside the window, quiet hours or not: the window may be short.
+      quietHours: null,
+      steps: [
+        {
+          after: { days: 0, hours: 0 },
+          title: { "zh-CN": "尾款开始支付啦", en: "Your balance can be paid now" },
+          body: {
+            "zh-CN": "{name}，您预订的{product}已开始支付尾款，请在截止前付清，逾期订单失效。",
+            en: "Hi {name}, the balance for {product} can be paid now. Pay it before the window closes, or the order is forfeited.",
+          },
+          link: "/orders/{order}",
         },
       ],
     },

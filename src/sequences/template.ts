@@ -28,3 +28,12 @@ export function renderTemplate(text: string, values: PlaceholderValues): string 
     (PLACEHOLDERS as readonly string[]).includes(name) ? values[name as Placeholder] : whole,
   );
 }
+
+/**
+ * A step's link with `{order}` filled by the order that raised the enrolment (issue 19: the
+ * presale balance reminder links to the order to pay); with no order, the inbox itself (null).
+ */
+export function orderLink(link: string | null, orderId: string | undefined): string | null {
+  if (link === null || !link.includes("{order}")) return link;
+  return orderId ? link.replaceAll("{order}", encodeURIComponent(orderId)) : null;
+}

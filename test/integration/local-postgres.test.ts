@@ -415,7 +415,10 @@ function orderOf(sku: string, j: number): Order {
 }
 
 function totalsOf(orders: Order[]): OrderTotals {
-  const totals: OrderTotals = { orders: 0, unitsByStatus: { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 } };
+  const totals: OrderTotals = {
+    orders: 0,
+    unitsByStatus: { pending_payment: 0, deposit_paid: 0, paid: 0, cancelled: 0, expired: 0, forfeited: 0 },
+  };
   for (const order of orders) {
     totals.orders += 1;
     totals.unitsByStatus[order.status] += order.qty;

@@ -337,11 +337,11 @@ describe("orderTotalsBySku", () => {
 
     expect(await orderTotalsBySku(database.db, sku)).toEqual({
       orders: 7,
-      unitsByStatus: { pending_payment: 3, paid: 12, cancelled: 7, expired: 6 },
+      unitsByStatus: { pending_payment: 3, paid: 12, cancelled: 7, expired: 6, deposit_paid: 0, forfeited: 0 },
     });
     expect(await orderTotalsBySku(database.db, uniqueSku())).toEqual({
       orders: 0,
-      unitsByStatus: { pending_payment: 0, paid: 0, cancelled: 0, expired: 0 },
+      unitsByStatus: { pending_payment: 0, paid: 0, cancelled: 0, expired: 0, deposit_paid: 0, forfeited: 0 },
     });
   });
 });

@@ -111,7 +111,7 @@ describe("OrderBook over an archive (issue 12)", () => {
 
     expect(s.archive.byId(order.id)?.status).toBe("cancelled");
     expect(s.book.get(order.id, "shp_a")).toMatchObject({ ok: true, value: { status: "cancelled", version: 2 } });
-    expect(s.book.totals.unitsByStatus).toEqual({ pending_payment: 0, paid: 0, cancelled: 2, expired: 0 });
+    expect(s.book.totals.unitsByStatus).toEqual({ pending_payment: 0, paid: 0, cancelled: 2, expired: 0, deposit_paid: 0, forfeited: 0 });
     expect(s.book.giftsGiven).toEqual({});
     // Its units and its gift are back: the next order gets both, and the shopper's limit is whole again.
     expect(s.buy("shp_a", "key-2", 3)).toMatchObject({ ranks: [1, 2, 3], gift: { id: "tote" } });
@@ -147,7 +147,7 @@ describe("OrderBook over an archive (issue 12)", () => {
     expect(s.book.expireDue(T0 + 2 * HOLD_MS)).toEqual([]);
     expect(s.book.nextExpiry()).toBeNull();
     expect(s.book.get(expiring.id, "shp_a")).toMatchObject({ ok: true, value: { status: "expired" } });
-    expect(s.book.totals.unitsByStatus).toEqual({ pending_payment: 0, paid: 1, cancelled: 0, expired: 1 });
+    expect(s.book.totals.unitsByStatus).toEqual({ pending_payment: 0, paid: 1, cancelled: 0, expired: 1, deposit_paid: 0, forfeited: 0 });
     // Paying or cancelling a settled, written order is refused or a no-op, as ever.
     expect(s.pay(expiring, T0 + 2 * HOLD_MS)).toMatchObject({ ok: false, error: { code: "order_not_payable" } });
     expect(s.cancel(paying, T0 + 2 * HOLD_MS)).toMatchObject({ ok: false, error: { code: "order_paid" } });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { reconcile } from "../../src/orders/reconcile.ts";
 
-const counts = (paid: number, held: number) => ({ pending_payment: held, paid, cancelled: 0, expired: 0 });
+const counts = (paid: number, held: number) => ({ pending_payment: held, deposit_paid: 0, paid, cancelled: 0, expired: 0, forfeited: 0 });
 
 describe("reconcile", () => {
   it("is consistent only when Postgres matches and nothing is pending or parked", () => {

@@ -120,7 +120,7 @@ describe.each([1, 2, 4, 8])("a sale sold by %i shard(s) (issue 12)", (shards) =>
     expect(counts.ok && counts.value).toMatchObject({
       stock: 60,
       available: 0,
-      unitsByStatus: { paid: 20, pending_payment: 40, cancelled: 10, expired: 30 },
+      unitsByStatus: { paid: 20, pending_payment: 40, cancelled: 10, expired: 30, deposit_paid: 0, forfeited: 0 },
     });
   });
 });

@@ -139,7 +139,14 @@ describe("an object woken on a sale with orders (issue 12)", () => {
     const view = await stub.adminView();
     expect(view.ok && { placed: view.value.ordersPlaced, gifts: view.value.giftsGiven }).toEqual({ placed: 4, gifts: { tote: 2 } });
     const counts = await stub.counts();
-    expect(counts.ok && counts.value.unitsByStatus).toEqual({ pending_payment: 4, paid: 1, cancelled: 1, expired: 0 });
+    expect(counts.ok && counts.value.unitsByStatus).toEqual({
+      pending_payment: 4,
+      paid: 1,
+      cancelled: 1,
+      expired: 0,
+      deposit_paid: 0,
+      forfeited: 0,
+    });
 
     // The hold is paid or cancelled as any other: cancelled, its gift and units come back.
     expect((await holder.post(`/api/orders/${held.id}/cancel`, {})).status).toBe(200);

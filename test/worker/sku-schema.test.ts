@@ -209,11 +209,12 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     const stub = await freshObject();
     expect((await stub.ping()).schemaVersion).toBe(SCHEMA_VERSION);
     // Versions 2 and 3 are "the versions before" the tests below write by hand: a new step needs its own.
-    expect(SCHEMA_VERSION).toBe(5);
+    expect(SCHEMA_VERSION).toBe(6);
     const { tables, indexes } = await shapeOf(stub);
     expect(Object.keys(tables)).toEqual([
       "cancelled_keys",
       "dead_letters",
+      "forfeit_refunds",
       "orders",
       "outbox",
       "sale_state",
@@ -222,7 +223,7 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     ]);
     expect(tables.cancelled_keys).toContainEqual({ name: "cancelled_at", type: "INTEGER", notnull: 1, dflt_value: "0", pk: 0 });
     expect(tables.sale_state).toContainEqual({ name: "tally", type: "TEXT", notnull: 0, dflt_value: null, pk: 0 });
-    expect(indexes.map((index) => index.name)).toEqual(["orders_by_shopper_key", "orders_pending"]);
+    expect(indexes.map((index) => index.name)).toEqual(["orders_by_shopper_key", "orders_deposit_paid", "orders_pending"]);
   });
 
   it("upgrades an object written by version 2: its orders and tombstones are there after the upgrade, through the API", async () => {
@@ -336,7 +337,14 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     expect(over.status).toBe(409);
     expect((await over.json<ApiError>()).error).toMatchObject({ code: "limit_exceeded", limit: 3, holding: 3 });
     const counts = await stub.counts();
-    expect(counts.ok && counts.value.unitsByStatus).toEqual({ pending_payment: 2, paid: 1, cancelled: 2, expired: 1 });
+    expect(counts.ok && counts.value.unitsByStatus).toEqual({
+      pending_payment: 2,
+      paid: 1,
+      cancelled: 2,
+      expired: 1,
+      deposit_paid: 0,
+      forfeited: 0,
+    });
     const view = await stub.adminView();
     expect(view.ok && { placed: view.value.ordersPlaced, gifts: view.value.giftsGiven }).toEqual({ placed: 4, gifts: { tote: 2 } });
 
@@ -351,7 +359,7 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     // The tally, counted from version 3's orders on the upgrade's wake, is written with the new order.
     expect(await storedTally(stub)).toEqual({
       orders: 5,
-      unitsByStatus: { pending_payment: 5, paid: 1, cancelled: 2, expired: 1 },
+      unitsByStatus: { pending_payment: 5, paid: 1, cancelled: 2, expired: 1, deposit_paid: 0, forfeited: 0 },
       giftsOut: { tote: 3 },
     });
     expect(await shapeOf(stub)).toEqual(await shapeOf(await freshObject()));
@@ -375,11 +383,18 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     // like any other, in the units, the other shopper's limit and the gift's stock.
     expect(await storedTally(stub)).toEqual({
       orders: 5,
-      unitsByStatus: { pending_payment: 2, paid: 2, cancelled: 2, expired: 1 },
+      unitsByStatus: { pending_payment: 2, paid: 2, cancelled: 2, expired: 1, deposit_paid: 0, forfeited: 0 },
       giftsOut: { tote: 3 },
     });
     const counts = await stub.counts();
-    expect(counts.ok && counts.value.unitsByStatus).toEqual({ pending_payment: 2, paid: 2, cancelled: 2, expired: 1 });
+    expect(counts.ok && counts.value.unitsByStatus).toEqual({
+      pending_payment: 2,
+      paid: 2,
+      cancelled: 2,
+      expired: 1,
+      deposit_paid: 0,
+      forfeited: 0,
+    });
     const over = await other.checkout(sale.sku, 3);
     expect((await over.json<ApiError>()).error).toMatchObject({ code: "limit_exceeded", holding: 1 });
     expect((await snapshot(sale.sku)).gift).toBeNull();

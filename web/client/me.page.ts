@@ -10,6 +10,9 @@ import { mountNearMeIfPresent } from "./shared/near-me.ts";
 import { mountInvoices } from "./me-invoices.ts";
 import { mountMembership } from "./me-membership.ts";
 import { loadMePoints } from "./me-points.ts";
+import { mountPresaleOrders } from "./me-presale.ts";
+import { ServerClock } from "./shared/clock.ts";
+import { syncOverHttp } from "./shared/time-sync.ts";
 import { qrSvg } from "./shared/qr-svg.ts";
 
 /**
@@ -172,12 +175,18 @@ async function load(): Promise<void> {
   await loadWallet();
   await mountMembership();
   await loadMePoints();
+  await loadPresaleOrders();
 }
+
+/** "My presale orders" (issue 19): deadlines counted on server time. */
+const presaleClock = new ServerClock();
+const loadPresaleOrders = mountPresaleOrders(presaleClock);
 
 // "Offers near me" (issue 15): its opt-in, before the profile's reads.
 mountNearMeIfPresent();
 mountInvoices(load);
 await loadTitles();
+await syncOverHttp(presaleClock);
 await load();
 // Share links (issue 14): after the profile's read, which issued the session.
 void recordLanding(Promise.resolve());

@@ -11,8 +11,9 @@ import { recordLanding } from "./shared/landing.ts";
 import { chosenInvoice } from "./order-invoice.ts";
 import { mountPriceProtection } from "./order-price-protection.ts";
 import { mountOrderPoints } from "./order-points.ts";
+import { mountOrderPresale } from "./order-presale.ts";
 
-/** An order as the API shows it to its shopper. */
+/** An order as the API shows it to its shopper; a presale order carries its line and state (issue 19). */
 type Order = ReturnType<typeof presentOrder>;
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -27,11 +28,14 @@ let wallet: WalletCoupon[] = [];
 const orderPoints = mountOrderPoints(orderId, (work) => act(work));
 const chooser = $("coupon-chooser") as HTMLFieldSetElement;
 const dates = new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" });
+/** Presale (issue 19): the deposit and balance, their deadlines, and what Pay pays. */
+const presale = mountOrderPresale(clock, () => void load());
 
 function render(): void {
   if (!order) return;
   $("order").dataset.status = order.status;
-  const note = { paid: t("paidThanks"), cancelled: t("cancelledNote"), expired: t("expiredNote"), pending_payment: "" }[order.status];
+  const notes: Record<string, string> = { paid: t("paidThanks"), cancelled: t("cancelledNote"), expired: t("expiredNote") };
+  const note = notes[order.status] ?? "";
   $("order-status").textContent = `${t(`orderStatus_${order.status}`)}${note ? ` · ${note}` : ""}`;
   const lines = $("order-lines");
   lines.replaceChildren();
@@ -55,15 +59,26 @@ function render(): void {
   for (const line of order.discounts)
     add(t("discountLine", { title: line.title }), `−${formatMoney(line.amount)}`, "discount", line.couponId);
   if (order.pointsUsed > 0) add(t("pointsLine"), `−${formatMoney(order.pointsUsed)}`, "points");
+  // A presale's deposit worth more than it is paid (膨胀): the difference is what the total saves.
+  if (order.presale && order.presale.depositWorth > order.presale.deposit)
+    add(t("presale_worthLine"), `−${formatMoney(order.presale.depositWorth - order.presale.deposit)}`, "presale-worth");
   add(t("total"), formatMoney(order.totalAmount), "total");
   if (order.invoiceKind) add(t("invoiceChoice"), t(`invoiceKind_${order.invoiceKind}`), "invoice");
   $("order").dataset.coupons = order.discounts.map((line) => line.couponId).join(" ");
   const pending = order.status === "pending_payment";
-  renderChooser(order, pending);
+  // A presale order's coupons and points are the presale's business (README "Presale"): no chooser.
+  const ofPresale = presale.render(order);
+  renderChooser(order, pending && !ofPresale.presale);
   orderPoints.render(order);
-  $("pay-form").hidden = !pending;
-  $("hold").hidden = !pending;
-  if (pending && order.expiresAt) countdown.countTo(order.expiresAt, () => void load());
+  if (ofPresale.presale) $("points-chooser").hidden = true;
+  $("pay-form").hidden = !ofPresale.payable;
+  ($("pay") as HTMLButtonElement).disabled = presale.waiting;
+  // A paid deposit cannot be cancelled here: it is kept or refunded by the forfeit rule.
+  $("cancel").hidden = !pending;
+  if (!ofPresale.presale) ($("pay") as HTMLButtonElement).textContent = t("payNow");
+  // The presale's own countdown says how long the deposit's hold lasts.
+  $("hold").hidden = !pending || ofPresale.presale;
+  if (pending && !ofPresale.presale && order.expiresAt) countdown.countTo(order.expiresAt, () => void load());
   ($("back") as HTMLAnchorElement).href = `/sales/${encodeURIComponent(order.sku)}`;
 }
 
@@ -154,7 +169,7 @@ async function act(work: () => Promise<{ order: Order }>): Promise<void> {
   try {
     order = (await work()).order;
   } catch (error) {
-    message.textContent = error instanceof ApiError ? error.message : t("error_internal");
+    message.textContent = presale.explain(error) ?? (error instanceof ApiError ? error.message : t("error_internal"));
     await load();
   } finally {
     for (const button of document.querySelectorAll<HTMLButtonElement>("#pay-form button")) button.disabled = false;

@@ -20,6 +20,7 @@ import { QueuePlace } from "./shared/waiting-room.ts";
 import { mountSaleShare } from "./shared/share.ts";
 import { MemberPrice } from "./sale-member-price.ts";
 import { mountRecommendations } from "./shared/recommendations.ts";
+import { SalePresale } from "./sale-presale.ts";
 
 const root = document.getElementById("sale")!;
 const sku = root.dataset.sku!;
@@ -72,6 +73,8 @@ const useCoupon = $("use-coupon") as HTMLInputElement;
 const qtySelect = $("qty") as HTMLSelectElement;
 /** Member prices (issue 16): read after the session, only on a sale that opts in. */
 const memberPrice = new MemberPrice($("member-price"), root.dataset.memberPrices === "true");
+/** Presale (issue 19): its windows by server time; in the deposit window Buy pays a deposit. */
+const presale = new SalePresale(clock, () => render());
 
 function render(): void {
   const phase = phaseAt(snapshot, clock.now());
@@ -94,17 +97,21 @@ function render(): void {
     const next = price.tier ? price.tier.fromRank : snapshot.stock.total - snapshot.stock.remaining + 1;
     row.classList.toggle("current", next >= Number(row.dataset.from) && next <= Number(row.dataset.to));
   }
-  const state = snapshot.paused ? "paused" : phase === "upcoming" ? "waiting" : phase;
   const now = clock.now();
+  const depositing = phase === "upcoming" && presale.depositOpen(now);
+  const state = snapshot.paused ? "paused" : depositing ? "deposit" : phase === "upcoming" ? "waiting" : phase;
+  presale.render(price.unitPrice);
+  // Buy works in a live sale, and in a presale's deposit window (a presale order).
+  const open = state === "live" || state === "deposit";
   const queueing = snapshot.waitingRoom !== null && queue.state !== "off" && (phase === "upcoming" || phase === "live");
   // Joined outside this render: joining renders again.
   if (queueing && session === "ready") queueMicrotask(() => queue.join());
-  const waitingForSession = state === "live" && session !== "ready";
-  const waitingForTurn = state === "live" && !waitingForSession && queueing && !queue.admitted(now);
-  const waitingForBotCheck = state === "live" && !waitingForSession && !waitingForTurn && !buying && botCheck !== null && !botCheck.ready;
+  const waitingForSession = open && session !== "ready";
+  const waitingForTurn = open && !waitingForSession && queueing && !queue.admitted(now);
+  const waitingForBotCheck = open && !waitingForSession && !waitingForTurn && !buying && botCheck !== null && !botCheck.ready;
   buyButton.dataset.state = waitingForSession ? "session" : waitingForTurn ? "queue" : waitingForBotCheck ? "bot_check" : state;
   const cooling = now < coolingUntil;
-  buyButton.disabled = buying || cooling || state !== "live" || waitingForSession || waitingForTurn || waitingForBotCheck;
+  buyButton.disabled = buying || cooling || !open || waitingForSession || waitingForTurn || waitingForBotCheck;
   buyButton.textContent = buying ? t("buying") : waitingForTurn ? t("buy_queue") : t(`buy_${state}`);
   renderQueue(queueing && session === "ready", now);
   const sessionNote = $("session-note");

@@ -4,6 +4,7 @@ import { redactSecrets } from "../../src/redact.ts";
 import { type EnrolmentRow, overdueEnrolments } from "../../src/sequences/enrolment-store.ts";
 import type { Sequence } from "../../src/sequences/sequence.ts";
 import { SequenceCatalog } from "../../src/sequences/sequence-catalog.ts";
+import { raiseBalanceWindowTriggers } from "../../src/sequences/presale-balance-scan.ts";
 import { type EnrolmentStart, type IntakeScope, TRIGGER_BATCH, takeTriggers } from "../../src/sequences/trigger-intake.ts";
 import type { ScheduledJob } from "./scheduled-job.ts";
 
@@ -15,6 +16,8 @@ const SWEEP_LIMIT = 100;
 
 /** What one run did, for the tests and the log. */
 export interface FollowUpRun {
+  /** Presale balance windows opened since the last run (issue 19): triggers raised, one per order. */
+  raised: number;
   taken: number;
   enrolled: number;
   exited: number;
@@ -22,7 +25,8 @@ export interface FollowUpRun {
 }
 
 /**
- * The follow-up sequences' intake (issue 17), each minute: takes the pending triggers in
+ * The follow-up sequences' intake (issue 17), each minute: raises the presale balance windows
+ * opened (issue 19, src/sequences/presale-balance-scan.ts), takes the pending triggers in
  * batches (src/sequences/trigger-intake.ts: enrol, exit, mark taken, one transaction each),
  * then starts a FollowUp object per new enrolment and stops those the exit rules ended. A
  * start that fails is not lost: the enrolment's row is active with its next step's time, and
@@ -32,8 +36,10 @@ export interface FollowUpRun {
 export async function runFollowUps(env: Env, at: number, scope: Pick<IntakeScope, "shoppers"> = {}): Promise<FollowUpRun> {
   const catalog = new SequenceCatalog(env.SALES);
   const sequences = await catalog.list();
-  const run: FollowUpRun = { taken: 0, enrolled: 0, exited: 0, restarted: 0 };
+  const run: FollowUpRun = { raised: 0, taken: 0, enrolled: 0, exited: 0, restarted: 0 };
   await withDatabase(databaseSettings(env), async (db) => {
+    // First, so a window that opened this minute is taken this minute.
+    run.raised = await raiseBalanceWindowTriggers(db, at);
     for (let batch = 0; batch < BATCHES_PER_RUN; batch++) {
       const taken = await takeTriggers(db, sequences, at, scope);
       run.taken += taken.taken;
@@ -93,6 +99,6 @@ export const FOLLOW_UP_JOB: ScheduledJob = {
   name: "follow-up-sequences",
   async run(env, at) {
     const run = await runFollowUps(env, at);
-    if (run.taken + run.restarted > 0) console.log(`follow-ups: ${JSON.stringify(run)}`);
+    if (run.raised + run.taken + run.restarted > 0) console.log(`follow-ups: ${JSON.stringify(run)}`);
   },
 };

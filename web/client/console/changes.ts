@@ -68,6 +68,10 @@ function show(key: keyof SaleConfig, sale: SaleConfig): string {
       return sale.waitingRoom ? `${sale.waitingRoom.admitPerSecond}/s, tickets for ${sale.waitingRoom.ticketTtlSeconds} s` : "off";
     case "memberPrices":
       return sale.memberPrices ? "on" : "off";
+    case "presale":
+      return sale.presale
+        ? `deposit ${money(sale.presale.depositPerUnit)} worth ${money(sale.presale.depositWorthPerUnit)}, deposits ${when(sale.presale.depositStartsAt)} – ${when(sale.presale.depositEndsAt)}, balance ${when(sale.presale.balanceStartsAt)} – ${when(sale.presale.balanceEndsAt)}, forfeit: ${sale.presale.forfeit}`
+        : "none";
     default:
       return typeof value === "string" ? value : JSON.stringify(value);
   }

@@ -20,6 +20,7 @@ export class SaleForm {
     byId("add-tier").addEventListener("click", () => this.addTier());
     byId("add-gift").addEventListener("click", () => this.addGift());
     this.input("waitingRoomOn").addEventListener("change", () => this.showWaitingRoom());
+    this.input("presaleOn").addEventListener("change", () => this.showPresale());
   }
 
   /** Fills the form from a sale, or with a new sale's defaults; the SKU of a saved sale is fixed. */
@@ -43,6 +44,13 @@ export class SaleForm {
     this.input("admitPerSecond").value = sale?.waitingRoom ? String(sale.waitingRoom.admitPerSecond) : "";
     this.input("ticketTtlSeconds").value = String(sale?.waitingRoom?.ticketTtlSeconds ?? 900);
     this.showWaitingRoom();
+    const presale = sale?.presale ?? null;
+    this.input("presaleOn").checked = presale !== null;
+    this.input("depositPerUnit").value = presale ? yuanInput(presale.depositPerUnit) : "";
+    this.input("depositWorthPerUnit").value = presale ? yuanInput(presale.depositWorthPerUnit) : "";
+    for (const field of PRESALE_TIMES) setTime(this.input(field), presale?.[field]);
+    this.select("forfeit").value = presale?.forfeit ?? "keep";
+    this.showPresale();
     this.tiers.replaceChildren();
     this.gifts.replaceChildren();
     for (const tier of sale?.tiers ?? []) this.addTier(tier);
@@ -94,6 +102,18 @@ export class SaleForm {
         ? {
             admitPerSecond: number(this.input("admitPerSecond"), "waitingRoom.admitPerSecond"),
             ticketTtlSeconds: number(this.input("ticketTtlSeconds"), "waitingRoom.ticketTtlSeconds"),
+          }
+        : null,
+      // Presale (issue 19): the API judges the windows against the sale and the deposit against the prices.
+      presale: this.input("presaleOn").checked
+        ? {
+            depositPerUnit: amount(this.input("depositPerUnit"), "presale.depositPerUnit"),
+            depositWorthPerUnit: amount(this.input("depositWorthPerUnit"), "presale.depositWorthPerUnit"),
+            depositStartsAt: time(this.input("depositStartsAt"), "presale.depositStartsAt"),
+            depositEndsAt: time(this.input("depositEndsAt"), "presale.depositEndsAt"),
+            balanceStartsAt: time(this.input("balanceStartsAt"), "presale.balanceStartsAt"),
+            balanceEndsAt: time(this.input("balanceEndsAt"), "presale.balanceEndsAt"),
+            forfeit: this.select("forfeit").value === "refund" ? "refund" : "keep",
           }
         : null,
       tiers: rowsOf(this.tiers).map((cell, i) => {
@@ -162,6 +182,13 @@ export class SaleForm {
     this.input("ticketTtlSeconds").disabled = !on;
   }
 
+  /** The presale's terms are asked for only while it is on: off, the sale has none (`null`). */
+  private showPresale(): void {
+    const on = this.input("presaleOn").checked;
+    for (const name of ["depositPerUnit", "depositWorthPerUnit", ...PRESALE_TIMES]) this.input(name).disabled = !on;
+    this.select("forfeit").disabled = !on;
+  }
+
   private removeButton(): HTMLTableCellElement {
     const button = h("button", { type: "button", class: "secondary" }, "Remove");
     button.addEventListener("click", () => {
@@ -192,12 +219,20 @@ export class SaleForm {
     return el;
   }
 
+  private select(name: string): HTMLSelectElement {
+    const el = this.form.elements.namedItem(name);
+    if (!(el instanceof HTMLSelectElement)) throw new Error(`the sale form has no select "${name}"`);
+    return el;
+  }
+
   private textarea(name: string): HTMLTextAreaElement {
     const el = this.form.elements.namedItem(name);
     if (!(el instanceof HTMLTextAreaElement)) throw new Error(`the sale form has no textarea "${name}"`);
     return el;
   }
 }
+
+const PRESALE_TIMES = ["depositStartsAt", "depositEndsAt", "balanceStartsAt", "balanceEndsAt"] as const;
 
 /** Each row of a tier or gift table, as a lookup of its inputs by field name. */
 function rowsOf(body: HTMLElement): Array<(field: string) => HTMLInputElement> {

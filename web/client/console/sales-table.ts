@@ -148,10 +148,30 @@ export class SalesTable {
         {},
         h("span", { class: `phase phase-${phase}` }, phaseBadge(phase)),
         " ",
+        sale.presale && h("span", { class: "badge presale", "data-presale": "true", title: presaleTitle(sale.presale) }, "Presale 预售"),
+        sale.presale && " ",
         h("strong", {}, sale.title),
         h("div", { class: "muted" }, `${sale.sku} · v${sale.version}${lagging} · ${money(sale.listPrice)}`),
       ),
-      h("td", {}, when(sale.startsAt), h("br"), `→ ${when(sale.endsAt)}`),
+      h(
+        "td",
+        {},
+        sale.presale &&
+          h(
+            "div",
+            { class: "muted", "data-field": "deposit-window" },
+            `deposits ${when(sale.presale.depositStartsAt)} → ${when(sale.presale.depositEndsAt)}`,
+          ),
+        when(sale.startsAt),
+        h("br"),
+        `→ ${when(sale.endsAt)}`,
+        sale.presale &&
+          h(
+            "div",
+            { class: "muted", "data-field": "balance-window" },
+            `balance ${when(sale.presale.balanceStartsAt)} → ${when(sale.presale.balanceEndsAt)}`,
+          ),
+      ),
       (["sold", "held", "remaining", "rate"] as const).map((name) => h("td", { class: "num", "data-field": name }, cells[name])),
       h("td", { "data-field": "gift" }, cells.gift),
       h("td", { "data-field": "outbox" }, cells.outbox),
@@ -177,6 +197,11 @@ export class SalesTable {
       ),
     );
   }
+}
+
+/** A presale's terms in a line, for the badge's tooltip. */
+function presaleTitle(presale: NonNullable<SaleConfig["presale"]>): string {
+  return `deposit ${money(presale.depositPerUnit)} worth ${money(presale.depositWorthPerUnit)}; forfeited deposits are ${presale.forfeit === "refund" ? "refunded" : "kept"}`;
 }
 
 /** How the sale's orders stand in Postgres: written, on their way, or refused and parked. */

@@ -260,6 +260,22 @@ function saleForm() {
       <label>Ends <input name="endsAt" data-path="endsAt" type="datetime-local" /></label>
       <label class="inline"><input name="paused" data-path="paused" type="checkbox" /> Paused (no checkouts until resumed)</label>
     </fieldset>
+    <fieldset data-path="presale" id="presale-fields">
+      <legend>Presale (预售): a deposit (定金) holds units before the sale, the balance (尾款) is paid in its window; unpaid at its close, the order is forfeited</legend>
+      <label class="inline"><input name="presaleOn" type="checkbox" /> This sale is a presale (needs 1 shard)</label>
+      <label>Deposit per unit (yuan) <input name="depositPerUnit" data-path="presale.depositPerUnit" inputmode="decimal" placeholder="50.00" disabled /></label>
+      <label>Deposit worth per unit (yuan, 膨胀: what it takes off the price; at least the deposit) <input name="depositWorthPerUnit" data-path="presale.depositWorthPerUnit" inputmode="decimal" placeholder="150.00" disabled /></label>
+      <label>Deposits from <input name="depositStartsAt" data-path="presale.depositStartsAt" type="datetime-local" disabled /></label>
+      <label>Deposits until (at or before the sale starts) <input name="depositEndsAt" data-path="presale.depositEndsAt" type="datetime-local" disabled /></label>
+      <label>Balance from (at or after the sale starts) <input name="balanceStartsAt" data-path="presale.balanceStartsAt" type="datetime-local" disabled /></label>
+      <label>Balance until (at or before the sale ends) <input name="balanceEndsAt" data-path="presale.balanceEndsAt" type="datetime-local" disabled /></label>
+      <label>Deposit of a forfeited order
+        <select name="forfeit" data-path="presale.forfeit" disabled>
+          <option value="keep">kept (定金不退)</option>
+          <option value="refund">refunded</option>
+        </select>
+      </label>
+    </fieldset>
     <fieldset data-path="waitingRoom">
       <legend>Waiting room (排队): when more shoppers arrive than this rate, they queue and are let through in order</legend>
       <label class="inline"><input name="waitingRoomOn" type="checkbox" /> Queue shoppers (each checkout then needs a queue ticket)</label>

@@ -41,7 +41,9 @@ import { adminAdCreatives } from "./ad-creatives.ts";
 import { adminRecommendations } from "./recommendations.ts";
 import { adminForecasts } from "./forecasts.ts";
 
-const unitsByStatus = z.object({ pending_payment: int, paid: int, cancelled: int, expired: int }).describe("units by order status");
+const unitsByStatus = z
+  .object({ pending_payment: int, deposit_paid: int, paid: int, cancelled: int, expired: int, forfeited: int })
+  .describe("units by order status");
 
 const skuReconciliationSchema = z
   .object({

@@ -21,6 +21,7 @@ import { livestreams } from "./livestreams.ts";
 import { membership } from "./membership.ts";
 import { storeRedemptions } from "./store-redemptions.ts";
 import { invoices } from "./invoices.ts";
+import { presaleOrders } from "./presale-orders.ts";
 import { share } from "./share.ts";
 import { storeStaffApi } from "./store-staff.ts";
 import { stores } from "./stores.ts";
@@ -105,6 +106,7 @@ export const api = contractApp()
   .route("/", livestreams)
   .route("/", storeRedemptions)
   .route("/", invoices)
+  .route("/", presaleOrders)
   .route("/", membership)
   .route("/", crmApi)
   .route("/", inbox)

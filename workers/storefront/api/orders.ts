@@ -14,6 +14,7 @@ import { couponIdsSchema } from "./coupon-schema.ts";
 import { holdCoupons, releaseCoupons, spendCoupons } from "./coupon-holds.ts";
 import { holdCheckoutPoints, settleCheckoutPoints, settleOrderPoints } from "./points-holds.ts";
 import { orderParams } from "./order-param.ts";
+import { chargeKey } from "../../../src/presale/presale-state.ts";
 import { idempotencyKeyHeader, shopperWrite } from "./validation.ts";
 
 export const payBody = z
@@ -56,11 +57,12 @@ const payOrder = contractRoute({
   tags: ["orders"],
   summary: "Confirm: charge, then mark the order paid",
   description:
-    "Charges through PAYMENT_PROVIDER, then confirms. If the hold ran out in between, the charge is refunded and the answer is 409. Paying a paid order is a no-op (`changed: false`). The body is optional.",
+    "Charges through PAYMENT_PROVIDER, then confirms. If the hold ran out in between, the charge is refunded and the answer is 409. Paying a paid order is a no-op (`changed: false`). The body is optional. " +
+    "A presale order (issue 19) is paid twice: first its deposit (charged under `<id>:deposit`; the order becomes `deposit_paid`), then in the balance window its balance (under `<id>:balance`; `paid`). Before the balance window: 409 `balance_not_open` with `opensAt`, nothing charged; after it: 409 `order_not_payable` (`forfeited`).",
   middleware: [shopperWrite, addressLimit, session, shopperLimit],
   request: { params: orderParams, body: { required: false, content: { "application/json": { schema: payBody } } } },
   responses: { 200: { description: "paid", content: { "application/json": { schema: orderChange } } } },
-  errors: ["invalid_request", "payment_declined", "not_found", "order_not_payable", "dependency_unavailable"],
+  errors: ["invalid_request", "payment_declined", "not_found", "order_not_payable", "balance_not_open", "dependency_unavailable"],
 });
 
 const applyCoupons = contractRoute({
@@ -154,14 +156,18 @@ export const orders = contractApp()
     const { id } = c.req.valid("param");
     const shopperId = c.get("shopperId");
     const object = await orderObject(c.env, id);
-    const order = await ownOrder(c.env, id, shopperId);
+    const found = await ownOrder(c.env, id, shopperId);
+    // A presale order owes its deposit or its balance, as its object's clock says (409 before the window: nothing charged).
+    const { order, due } = found.presale ? unwrap(await object.presaleDue(id, shopperId)) : { order: found, due: null };
     if (order.status === "paid") return c.json({ order: presentOrder(order), changed: false }, 200);
-    if (order.status !== "pending_payment") {
+    if (!due && order.status !== "pending_payment") {
       throw new AppError("order_not_payable", `the order is ${order.status}`, { status: order.status });
     }
+    const kind = due?.kind ?? "full";
+    const amount = due?.amount ?? order.totalAmount;
     const provider = unavailableCounted(() => paymentProvider(c.env.PAYMENT_PROVIDER));
     const charge = await provider
-      .charge({ orderId: id, amount: order.totalAmount, currency: order.currency, paymentMethod: c.req.valid("json").paymentMethod })
+      .charge({ orderId: chargeKey(id, kind), amount, currency: order.currency, paymentMethod: c.req.valid("json").paymentMethod })
       .catch((error: Error) => {
         if (error instanceof AppError) throw error;
         recordPayment("failed");
@@ -177,12 +183,12 @@ export const orders = contractApp()
         device: requestDevice(c),
         sku: order.sku,
         orderId: id,
-        amount: order.totalAmount,
+        amount,
         reason: charge.reason.slice(0, 64),
       });
       throw new AppError("payment_declined", charge.reason);
     }
-    const confirmed = await object.confirm(id, shopperId, charge.reference, c.req.valid("json").invoice);
+    const confirmed = await object.confirm(id, shopperId, charge.reference, c.req.valid("json").invoice, kind);
     try {
       const { order: paid, changed } = unwrap(confirmed);
       recordPayment("succeeded");

@@ -1,8 +1,29 @@
 import { z } from "@hono/zod-openapi";
 import type { Order } from "../../../src/orders/order.ts";
+import { presaleState } from "../../../src/presale/presale-state.ts";
 import { epochMs, int, minorUnits } from "../contract/units.ts";
 
-export const orderStatusSchema = z.enum(["pending_payment", "paid", "cancelled", "expired"]);
+/** A presale order's line as its shopper sees it: the money, both deadlines, and where it stands now. */
+export const presaleLineSchema = z
+  .object({
+    deposit: minorUnits.describe("qty × the deposit per unit, fen: paid first"),
+    depositWorth: minorUnits.describe("what the deposit takes off the price (worth more than it: 膨胀金), fen"),
+    balance: minorUnits.describe("the units' prices less depositWorth, fen: paid in the balance window"),
+    balanceOpensAt: epochMs,
+    balanceClosesAt: epochMs.describe("unpaid by then, the order is forfeited: its units go back on sale"),
+    forfeit: z.enum(["keep", "refund"]).describe("what a forfeited order's deposit becomes"),
+    depositPaidAt: epochMs.nullable(),
+    depositRef: z.string().nullable(),
+    balancePaidAt: epochMs.nullable(),
+    state: z
+      .enum(["deposit_pending", "deposit_paid", "balance_due", "paid", "forfeited", "cancelled", "expired"])
+      .describe("where it stands at the server's time: deposit_paid and balance_due are one stored status told apart by the clock"),
+    depositDueBy: epochMs.nullable().describe("while the deposit is unpaid: when its hold runs out"),
+    balanceDueBy: epochMs.describe("when the balance window closes (= balanceClosesAt)"),
+  })
+  .openapi("PresaleLine");
+
+export const orderStatusSchema = z.enum(["pending_payment", "deposit_paid", "paid", "cancelled", "expired", "forfeited"]);
 
 /** An order as the API shows its shopper: the component `Order` of the contracts. */
 export const orderSchema = z
@@ -51,6 +72,7 @@ export const orderSchema = z
       .enum(["paper", "electronic"])
       .nullable()
       .describe("the invoice (fapiao) chosen when paying; electronic earns double points. Null until paid"),
+    presale: presaleLineSchema.nullable().describe("a presale order's deposit and balance (issue 19); null for an ordinary order"),
   })
   .openapi("Order", { description: "A checkout as its shopper sees it: the TCC record, priced by sale rank" });
 
@@ -58,7 +80,7 @@ export const orderSchema = z
 export const orderResultSchema = z.object({ order: orderSchema }).openapi("OrderResult");
 
 /** An order as the API shows it to its shopper; typed by the schema, so the two cannot part. */
-export function presentOrder(order: Order): z.output<typeof orderSchema> {
+export function presentOrder(order: Order, now: number = Date.now()): z.output<typeof orderSchema> {
   return {
     id: order.id,
     sku: order.sku,
@@ -78,5 +100,13 @@ export function presentOrder(order: Order): z.output<typeof orderSchema> {
     paymentRef: order.paymentRef,
     gift: order.gift,
     invoiceKind: order.invoiceKind,
+    presale: order.presale
+      ? {
+          ...order.presale,
+          state: presaleState(order, now),
+          depositDueBy: order.status === "pending_payment" ? order.expiresAt : null,
+          balanceDueBy: order.presale.balanceClosesAt,
+        }
+      : null,
   };
 }

@@ -10,6 +10,7 @@ import { invoicesSection } from "./me-invoices-section.ts";
  * `/api/me/coupons` for "My coupons" (issue 14): each coupon, available, held or used, with its dates.
  * `#near-me` holds the "offers near me" opt-in (issue 15, web/client/shared/near-me.ts).
  * `#me-points` shows the shopper's points (issue 16, web/client/me-points.ts).
+ * `#me-presale` lists the shopper's presale orders with the next deadline (issue 19, web/client/me-presale.ts).
  */
 export function mePage(lang: Lang): Markup {
   const t = messages(lang);
@@ -32,6 +33,11 @@ export function mePage(lang: Lang): Markup {
     </section>
     <section class="card" id="membership" aria-labelledby="membership-title"><h2 id="membership-title">${t.membershipTitle}</h2><p>${t.loading}</p></section>
     <section class="card" id="near-me"></section>
+    <section class="card presale-orders" id="me-presale" aria-labelledby="presale-title">
+      <h2 id="presale-title">${t.presale_myOrders}</h2>
+      <p id="presale-status" role="status">${t.loading}</p>
+      <ul class="presale-list" id="presale-orders"></ul>
+    </section>
     ${invoicesSection(t)}
     <section class="card" aria-labelledby="wallet-title">
       <h2 id="wallet-title">${t.myCoupons}</h2>

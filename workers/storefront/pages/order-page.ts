@@ -13,6 +13,11 @@ import { invoiceChoice } from "./invoice-choice.ts";
  * payment, #coupon-chooser lets the shopper pick one of their coupons for it, or none
  * (`POST /api/orders/{id}/coupons`), and the lines follow the order as priced again.
  * #points-chooser spends points on it (issue 16, web/client/order-points.ts).
+ *
+ * A presale order (issue 19) shows #presale: the deposit and its worth, the balance, both
+ * balance deadlines with a countdown to the next, and the forfeit rule (or its outcome); Pay
+ * pays the deposit, then the balance, disabled with "opens in …" until the balance window
+ * opens (web/client/order-presale.ts).
  */
 export function orderPage(lang: Lang, orderId: string): Markup {
   const t = messages(lang);
@@ -20,6 +25,14 @@ export function orderPage(lang: Lang, orderId: string): Markup {
     <h1>${t.yourOrder}</h1>
     <p class="status" id="order-status">${t.loading}</p>
     <dl class="order-lines" id="order-lines"></dl>
+    <section class="presale" id="presale" aria-labelledby="presale-title" hidden>
+      <h2 id="presale-title">${t.presale_badge} · <span id="presale-state"></span></h2>
+      <dl class="order-lines" id="presale-lines"></dl>
+      <p class="presale-deadline" id="presale-deadline" hidden>
+        <span id="presale-deadline-label"></span> <strong class="presale-countdown" id="presale-countdown"></strong>
+      </p>
+      <p class="meta" id="presale-forfeit"></p>
+    </section>
     <fieldset class="coupon-chooser" id="coupon-chooser" data-state="ready" hidden>
       <legend>${t.coupon_chooser}</legend>
       <div class="coupon-options" id="coupon-options"></div>
@@ -49,6 +62,9 @@ export function orderPage(lang: Lang, orderId: string): Markup {
         </select>
       </label>
       <button type="submit" id="pay">${t.payNow}</button>
+      <p class="presale-opens" id="presale-opens" role="status" hidden>
+        <span id="presale-opens-label"></span> <strong id="presale-opens-countdown"></strong>
+      </p>
       <button type="button" id="cancel" class="secondary">${t.cancelOrder}</button>
     </form>
     <section class="price-protection" id="price-protection" hidden>

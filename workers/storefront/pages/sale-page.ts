@@ -8,6 +8,8 @@ import { imageUrl } from "../assets.ts";
 import { adSlot } from "./ad-slot.ts";
 import { jsonForScript, type Markup } from "./layout.ts";
 import { recommendedSection } from "./recommended-section.ts";
+import { presaleSection } from "./presale-section.ts";
+import { presaleWindowAt } from "../../../src/presale-view/presale-timeline.ts";
 
 /**
  * The sale page. It is cached at the edge, so what it renders is the configuration and a
@@ -42,6 +44,9 @@ import { recommendedSection } from "./recommended-section.ts";
  *
  * Share links (issue 14): #share below the buy area, empty and hidden: the script fills it
  * (web/client/shared/share.ts) for the sale's campaign, `data-campaign`.
+ *
+ * Presales (issue 19): #presale shows the deposit, its worth, the balance and both windows with
+ * a countdown (./presale-section.ts); in the deposit window Buy says "Pay deposit" (state `deposit`).
  */
 export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, turnstileSiteKey = ""): Markup {
   const t = messages(lang);
@@ -49,9 +54,11 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
   const gifts = sale.gifts.filter((g) => g.endsAt > snapshot.serverTime);
   const { stock, price } = snapshot;
   // As the page's script shows it; a live sale waits for the shopper's session first.
-  const state: ButtonState = snapshot.paused ? "paused" : buttonState(snapshot.phase);
-  const live = state === "live";
-  return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-category="${sale.category}" data-phase="${snapshot.phase}"
+  const depositing =
+    sale.presale !== null && snapshot.phase === "upcoming" && presaleWindowAt(sale.presale, snapshot.serverTime).window === "deposit";
+  const state: ButtonState = snapshot.paused ? "paused" : depositing ? "deposit" : buttonState(snapshot.phase);
+  const live = state === "live" || state === "deposit";
+  return html`<article class="sale" id="sale" data-sku="${sale.sku}" data-presale="${String(sale.presale !== null)}" data-category="${sale.category}" data-phase="${snapshot.phase}"
       data-starts-at="${sale.startsAt}" data-ends-at="${sale.endsAt}" data-limit="${sale.perShopperLimit}" data-list-price="${sale.listPrice}"
       data-member-prices="${String(sale.memberPrices)}" data-experiments="pending" data-live="pending">
     ${
@@ -70,6 +77,7 @@ export function salePage(lang: Lang, sale: SaleConfig, snapshot: SkuSnapshot, tu
         <span class="list">${t.listPrice} <s>${formatMoney(sale.listPrice)}</s></span>
       </p>
       <p class="member-price" id="member-price" hidden></p>
+      ${sale.presale ? presaleSection(lang, sale.presale, price.unitPrice, snapshot.serverTime) : ""}
       <p class="tier-note" id="tier-note">${tierNote(lang, snapshot)}</p>
       <section class="coupons" id="coupons" aria-labelledby="coupons-title" hidden>
         <h2 id="coupons-title">${t.coupons}</h2>
@@ -143,9 +151,9 @@ function turnstileWidget(lang: Lang, siteKey: string): Markup {
         data-language="${lang === "zh-CN" ? "zh-cn" : "en"}"></div>`;
 }
 
-type ButtonState = "waiting" | "live" | "sold_out" | "ended" | "paused";
+type ButtonState = "waiting" | "live" | "sold_out" | "ended" | "paused" | "deposit";
 
-function buttonState(phase: SkuSnapshot["phase"]): Exclude<ButtonState, "paused"> {
+function buttonState(phase: SkuSnapshot["phase"]): Exclude<ButtonState, "paused" | "deposit"> {
   return phase === "upcoming" ? "waiting" : phase;
 }
 

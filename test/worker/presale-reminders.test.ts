@@ -1,0 +1,91 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import { demoSequences } from "../../src/sequences/demo-sequences.ts";
+import { sequenceSchema } from "../../src/sequences/sequence.ts";
+import { SequenceCatalog } from "../../src/sequences/sequence-catalog.ts";
+import { runFollowUps } from "../../workers/storefront/follow-up-job.ts";
+import { enrolmentsOf, HOUR, inboxOf } from "./follow-up-support.ts";
+import { DAY, freshId, rowsOf } from "./membership-support.ts";
+import { withPostgres } from "./postgres-support.ts";
+
+/**
+ * Presale balance reminders (issue 19) through the follow-up sequences: the every-minute scan
+ * raises one `balance_window_opened` trigger per deposit-paid order whose balance window has
+ * opened (never twice, never for an order paid, forfeited or not yet open), the intake enrols
+ * the shopper in the demo "presale balance reminder" once, and its day-0 message links to the order.
+ */
+const SEQUENCE_ID = "presale-balance-reminder";
+
+afterEach(async () => {
+  await env.SALES.delete(`sequence:${SEQUENCE_ID}`);
+});
+
+async function storeDemoReminder() {
+  const demo = demoSequences().find((s) => s.id === SEQUENCE_ID)!;
+  await new SequenceCatalog(env.SALES).put(sequenceSchema.parse(demo));
+}
+
+/** A presale order row as the order sink writes it. */
+async function insertPresaleOrder(shopperId: string, status: string, opensAt: number, closesAt: number): Promise<string> {
+  const id = `ord_b-presale-rem_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+  const presale = {
+    deposit: 5_000,
+    depositWorth: 15_000,
+    balance: 14_950,
+    balanceOpensAt: opensAt,
+    balanceClosesAt: closesAt,
+    forfeit: "keep",
+    depositPaidAt: opensAt - DAY,
+    depositRef: "local_dep",
+    balancePaidAt: status === "paid" ? opensAt + HOUR : null,
+  };
+  const at = new Date(opensAt - DAY);
+  await withPostgres((pool) =>
+    pool.query(
+      `insert into orders (id, sku, shopper_id, qty, unit_prices, ranks, total_amount, status, idempotency_key, created_at, updated_at, presale)
+       values ($1, 'b-presale-rem', $2, 1, '[29950]', '[1]', 19950, $3, $4, $5, $5, $6)`,
+      [id, shopperId, status, crypto.randomUUID(), at, JSON.stringify(presale)],
+    ),
+  );
+  return id;
+}
+
+const triggersOf = (shopperId: string) =>
+  rowsOf<{ id: string; kind: string; at: Date; payload: Record<string, unknown> }>(
+    "select id, kind, at, payload from sequence_triggers where shopper_id = $1 order by id",
+    [shopperId],
+  );
+
+describe("presale balance reminders", () => {
+  it("raises one trigger per order whose balance window opened, enrols once, and links the message to the order", async () => {
+    await storeDemoReminder();
+    const shopperId = freshId("shp");
+    const now = Date.now();
+    const opensAt = now - 10 * 60_000;
+    const open = await insertPresaleOrder(shopperId, "deposit_paid", opensAt, now + DAY);
+    // Not yet open, already paid, closed (forfeited by the clock): none of these is reminded.
+    await insertPresaleOrder(shopperId, "deposit_paid", now + HOUR, now + DAY);
+    await insertPresaleOrder(shopperId, "paid", opensAt, now + DAY);
+    await insertPresaleOrder(shopperId, "deposit_paid", now - 2 * DAY, now - DAY);
+
+    const first = await runFollowUps(env, now, { shoppers: [shopperId] });
+    expect(first.raised).toBeGreaterThanOrEqual(1);
+    // Run again (the next minute, or another isolate the same minute): nothing new.
+    await runFollowUps(env, now + 60_000, { shoppers: [shopperId] });
+    await runFollowUps(env, now + 60_000, { shoppers: [shopperId] });
+    const triggers = await triggersOf(shopperId);
+    expect(triggers.map((t) => [t.id, t.kind])).toEqual([[`balance_window_opened:${open}`, "balance_window_opened"]]);
+    // Dated when the window opened, not when the scan ran.
+    expect(triggers[0]!.at.getTime()).toBe(opensAt);
+    expect(triggers[0]!.payload).toMatchObject({ orderId: open, sku: "b-presale-rem" });
+
+    // Day 0 is due when the window opened: it goes out as the object starts (no quiet hours: the
+    // window may be short), once, linking to the order; the one-step sequence is then complete.
+    const enrolments = await enrolmentsOf(shopperId);
+    expect(enrolments.map((e) => [e.sequence_id, e.status])).toEqual([[SEQUENCE_ID, "completed"]]);
+    const inbox = await inboxOf(shopperId);
+    expect(inbox.map((m) => m.title)).toEqual(["尾款开始支付啦"]);
+    const [link] = await rowsOf<{ link: string | null }>("select link from inbox_messages where shopper_id = $1", [shopperId]);
+    expect(link!.link).toBe(`/orders/${open}`);
+  });
+});
