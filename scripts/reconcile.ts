@@ -30,8 +30,9 @@ if (!response.ok) {
 const rows = body.skus.map((r) => ({
   sku: r.sku,
   "paid (object/pg)": `${r.object.paid}/${r.postgres.paid}`,
-  "held (object/pg)": `${r.object.pending_payment}/${r.postgres.pending_payment}`,
-  "released (object/pg)": `${r.object.cancelled + r.object.expired}/${r.postgres.cancelled + r.postgres.expired}`,
+  // A presale's paid deposits hold units as unpaid orders do; a forfeit releases them (issue 19).
+  "held (object/pg)": `${r.object.pending_payment + r.object.deposit_paid}/${r.postgres.pending_payment + r.postgres.deposit_paid}`,
+  "released (object/pg)": `${r.object.cancelled + r.object.expired + r.object.forfeited}/${r.postgres.cancelled + r.postgres.expired + r.postgres.forfeited}`,
   outbox: r.outboxPending,
   parked: r.deadLettered,
   result: verdict(r),

@@ -160,7 +160,7 @@ export function saleUnits(
     total: primary.total,
     remaining: totals.available,
     sold: totals.unitsByStatus.paid,
-    held: totals.unitsByStatus.pending_payment,
+    held: totals.unitsByStatus.pending_payment + totals.unitsByStatus.deposit_paid,
     nextRank: totals.nextRank,
   };
 }

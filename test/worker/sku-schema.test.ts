@@ -400,6 +400,39 @@ describe("the SKU object's schema upgrades step by step (issue 11)", () => {
     expect((await snapshot(sale.sku)).gift).toBeNull();
   });
 
+  it("takes an object written by version 5 to 6 (issue 19): the paid-deposit index and the forfeit refunds, its tally without the new statuses read as none", async () => {
+    const shopper = await Shopper.create();
+    const sale = await seedSale({ perShopperLimit: 3 });
+    const stub = env.SKU_SALE.getByName(sale.sku);
+    expect((await shopper.checkout(sale.sku, 2)).status).toBe(201);
+    await stub.flushOutbox();
+    // Version 5 as it shipped: no index, no table, and a tally that never heard of deposit_paid or forfeited.
+    await runInDurableObject(stub, (_: SkuSale, state) => {
+      state.storage.sql.exec(`DROP INDEX orders_deposit_paid`);
+      state.storage.sql.exec(`DROP TABLE forfeit_refunds`);
+      state.storage.sql.exec(
+        `UPDATE sale_state SET tally = ?`,
+        JSON.stringify({ orders: 1, unitsByStatus: { pending_payment: 2, paid: 0, cancelled: 0, expired: 0 }, giftsOut: {} }),
+      );
+      state.storage.sql.exec(`UPDATE schema_meta SET version = 5`);
+    });
+    await evictDurableObject(stub);
+    expect((await stub.ping()).schemaVersion).toBe(6);
+    expect(await shapeOf(stub)).toEqual(await shapeOf(await freshObject()));
+    const counts = await stub.counts();
+    expect(counts.ok && counts.value.unitsByStatus).toEqual({
+      pending_payment: 2,
+      deposit_paid: 0,
+      paid: 0,
+      cancelled: 0,
+      expired: 0,
+      forfeited: 0,
+    });
+    // The shopper's hold still counts against the limit after the upgrade.
+    const over = await shopper.checkout(sale.sku, 2);
+    expect((await over.json<ApiError>()).error).toMatchObject({ code: "limit_exceeded", holding: 2 });
+  });
+
   it("refuses storage newer than the code, loudly, and leaves it as it is", async () => {
     const sale = await seedSale();
     const stub = env.SKU_SALE.getByName(sale.sku);
