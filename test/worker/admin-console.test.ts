@@ -5,6 +5,7 @@ import type { SkuSale } from "../../durable-objects/sku-sale/index.ts";
 import { couponDraftSchema } from "../../src/coupons/coupon-template.ts";
 import { experimentDraftSchema, targetingSchema } from "../../src/experiments/experiment-config.ts";
 import { saleDraftSchema, waitingRoomSchema } from "../../src/sales/sale-config.ts";
+import { presaleSchema } from "../../src/presale/presale-terms.ts";
 import type { StaffIdentity } from "../../src/staff/identity.ts";
 import { teamCampaignDraftSchema } from "../../src/teams/team-campaign.ts";
 import { livestreamDraftSchema } from "../../src/livestreams/livestream.ts";
@@ -81,9 +82,12 @@ describe("GET /admin: the marketer console", () => {
     const markup = page.slice(start, page.indexOf("</form>", start));
     const paths = [...markup.matchAll(/data-path="([^"]+)"/g)].map((m) => m[1]);
     // Currency is fixed (CNY); rows of tiers and gifts get their paths in the browser; the
-    // waiting room is a fieldset with a field for each of its own.
+    // waiting room and the presale are fieldsets with a field for each of their own.
     const fields = Object.keys(saleDraftSchema.shape).filter((key) => key !== "currency");
-    const nested = Object.keys(waitingRoomSchema.shape).map((key) => `waitingRoom.${key}`);
+    const nested = [
+      ...Object.keys(waitingRoomSchema.shape).map((key) => `waitingRoom.${key}`),
+      ...Object.keys(presaleSchema.shape).map((key) => `presale.${key}`),
+    ];
     expect(paths.sort()).toEqual([...fields, ...nested].sort());
   });
 
