@@ -1,9 +1,13 @@
 // The Worker first: its modules extend zod with `.openapi` before any schema of src/ is built.
-import { admin, readError } from "./admin-support.ts";
+import { admin, createSale, readError } from "./admin-support.ts";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ForecastRecord } from "../../src/forecast/forecast-record.ts";
+import { dateOfDay } from "../../src/forecast/festivals.ts";
+import { shopDay } from "../../src/forecast/daily-series.ts";
+import type { ForecastRecord, StockRecommendation } from "../../src/forecast/forecast-record.ts";
 import { scheduledRunId } from "../../src/forecast/run-queue.ts";
+import { recommendStock } from "../../src/forecast/stock.ts";
+import { saleConfigSchema, saleKey } from "../../src/sales/sale-config.ts";
 import { forgetForecastSchedule, runForecastSchedule } from "../../workers/storefront/forecast-schedule.ts";
 import { SCHEDULED_JOBS } from "../../workers/storefront/scheduled.ts";
 import { sampleForecast, storeForecastsSql } from "../support/forecast-sample.ts";
@@ -126,7 +130,8 @@ describe("reading forecasts", () => {
 
     const whole = await admin(`/forecasts/sku/${encodeURIComponent(sku)}`);
     expect(whole.status).toBe(200);
-    expect(await whole.json()).toEqual(newest);
+    // No sale in KV for this SKU: the stored record, with no stock to recommend.
+    expect(await whole.json()).toEqual({ ...newest, stock: null });
     const byCategory = await admin(`/forecasts/category/${encodeURIComponent(category)}`);
     expect((await byCategory.json<ForecastRecord>()).target).toEqual({ kind: "category", key: category });
 
@@ -149,6 +154,101 @@ describe("reading forecasts", () => {
     const error = await readError(response);
     expect(error.code).toBe("invalid_request");
     expect(error.problems).toHaveLength(2);
+  });
+});
+
+describe("the stock recommendation, at read time", () => {
+  const DAY = 86_400_000;
+  /** A SKU's forecast whose points start today (Shanghai), 14 days of them. */
+  async function forecastFromToday(sku: string): Promise<ForecastRecord> {
+    const runId = `fcr_test_${crypto.randomUUID().slice(0, 12)}`;
+    const record = sampleForecast(
+      { kind: "sku", key: sku },
+      { runId, createdAt: Date.now(), horizon: 14, lastHistoryDay: dateOfDay(shopDay(Date.now()) - 1) },
+    );
+    await store(runId, [record]);
+    return record;
+  }
+  const read = async (sku: string, query = "") => {
+    const response = await admin(`/forecasts/sku/${encodeURIComponent(sku)}${query}`);
+    expect(response.status).toBe(200);
+    return (await response.json<ForecastRecord>()).stock;
+  };
+
+  it("sizes an ordinary upcoming sale saved through the admin API, against its configured stock", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 4 * DAY, stock: 80 });
+    const record = await forecastFromToday(sale.sku);
+    const stock = (await read(sale.sku)) as StockRecommendation;
+    expect(stock).toMatchObject({ sku: sale.sku, startsAt: sale.startsAt, endsAt: sale.endsAt, serviceLevel: 0.9, currentStock: 80 });
+    expect(stock.depositUnits).toBe(0);
+    // Four Shanghai days at most (three when the window starts and ends at the same time of day across midnight), all covered.
+    expect(stock.saleDays).toBeGreaterThanOrEqual(3);
+    expect(stock.coveredDays).toBe(stock.saleDays);
+    const expected = recommendStock({
+      points: record.points,
+      sale: { sku: sale.sku, startsAt: sale.startsAt, endsAt: sale.endsAt, stock: 80 },
+      depositUnits: 0,
+      conversion: { rate: stock.conversionRate, basis: stock.conversionBasis },
+      serviceLevel: 0.9,
+    });
+    expect(stock).toEqual(expected);
+    // Above the days' summed means (20 or 30 a day), as a P90 must be.
+    expect(stock.forecastUnits).toBeGreaterThan(20 * (stock.saleDays ?? 0));
+    expect(stock.recommendedUnits).toBe(Math.ceil(stock.forecastUnits));
+  });
+
+  it("rises with the service level the query asks for", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 6 * DAY, stock: 10 });
+    await forecastFromToday(sale.sku);
+    const levels = [0.5, 0.8, 0.9, 0.95, 0.99];
+    const stocks = [];
+    for (const level of levels) stocks.push((await read(sale.sku, `?serviceLevel=${level}`)) as StockRecommendation);
+    expect(stocks.map((s) => s.serviceLevel)).toEqual(levels);
+    for (let i = 1; i < stocks.length; i++) {
+      expect((stocks[i] as StockRecommendation).recommendedUnits).toBeGreaterThan((stocks[i - 1] as StockRecommendation).recommendedUnits);
+    }
+  });
+
+  it("says when the sale runs past the forecast's horizon", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + 10 * DAY, endsAt: now + 20 * DAY, stock: 10 });
+    await forecastFromToday(sale.sku);
+    const stock = (await read(sale.sku)) as StockRecommendation;
+    expect(stock.saleDays).toBeGreaterThanOrEqual(10);
+    expect(stock.coveredDays).toBeLessThan(stock.saleDays as number);
+    expect(stock.coveredDays).toBeGreaterThan(0);
+  });
+
+  it("gives an ended sale none", async () => {
+    const now = Date.now();
+    const ended = saleConfigSchema.parse({
+      sku: fresh("fc-ended"),
+      title: "Ended sale",
+      listPrice: 10_000,
+      stock: 40,
+      startsAt: now - 3 * DAY,
+      endsAt: now - 60_000,
+      tiers: [],
+      perShopperLimit: 5,
+    });
+    await env.SALES.put(saleKey(ended.sku), JSON.stringify(ended));
+    await forecastFromToday(ended.sku);
+    expect(await read(ended.sku)).toBeNull();
+  });
+
+  it("refuses a service level outside 0.5–0.999, naming it", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 2 * DAY });
+    await forecastFromToday(sale.sku);
+    for (const bad of ["1.5", "0.3", "1", "abc"]) {
+      const response = await admin(`/forecasts/sku/${encodeURIComponent(sale.sku)}?serviceLevel=${bad}`);
+      expect(response.status, bad).toBe(400);
+      const error = await readError(response);
+      expect(error.code).toBe("invalid_request");
+      expect((error.problems as string[]).join(" "), bad).toContain("serviceLevel");
+    }
   });
 });
 
