@@ -198,6 +198,46 @@ describe("the stock recommendation, at read time", () => {
     expect(stock.recommendedUnits).toBe(Math.ceil(stock.forecastUnits));
   });
 
+  it("counts the presale deposits held now × the SKU's own conversion, which win over a smaller forecast", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 4 * DAY, stock: 500 });
+    await forecastFromToday(sale.sku);
+    const presale = (closesAt: number) =>
+      JSON.stringify({
+        deposit: 500,
+        depositWorth: 1500,
+        balance: 8500,
+        balanceOpensAt: closesAt - DAY,
+        balanceClosesAt: closesAt,
+        forfeit: "keep",
+        depositPaidAt: now - DAY,
+      });
+    const orders: [number, string, number][] = [
+      // An ended presale of this SKU: 8 units paid, 2 forfeited: conversion 0.8 over 10 units.
+      [8, "paid", now - 2 * DAY],
+      [2, "forfeited", now - 2 * DAY],
+      // Held now: 300 deposit-paid and 100 whose balance is paid, the window still open; an unpaid deposit is not held.
+      [300, "deposit_paid", now + 3 * DAY],
+      [100, "paid", now + 3 * DAY],
+      [50, "pending_payment", now + 3 * DAY],
+    ];
+    await withPostgres(async (pool) => {
+      for (const [qty, status, closesAt] of orders) {
+        const id = `ord_${crypto.randomUUID().slice(0, 12)}`;
+        await pool.query(
+          `insert into orders (id, sku, shopper_id, qty, unit_prices, total_amount, status, idempotency_key, created_at, updated_at, presale)
+           values ($1, $2, $3, $4, $5::jsonb, $6, $7, $1, now(), now(), $8::jsonb)`,
+          [id, sale.sku, `shp_${id}`, qty, JSON.stringify(Array(qty).fill(10_000)), qty * 10_000, status, presale(closesAt)],
+        );
+      }
+    });
+    const stock = (await read(sale.sku)) as StockRecommendation;
+    expect(stock).toMatchObject({ depositUnits: 400, conversionRate: 0.8, conversionBasis: 10, currentStock: 500 });
+    // 400 × 0.8 = 320, well above a few days' forecast of 20–30 units a day.
+    expect(stock.forecastUnits).toBeLessThan(320);
+    expect(stock.recommendedUnits).toBe(320);
+  });
+
   it("rises with the service level the query asks for", async () => {
     const now = Date.now();
     const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 6 * DAY, stock: 10 });
