@@ -1,6 +1,6 @@
 // The Worker first: its modules extend zod with `.openapi` before any schema of src/ is built.
 import { admin, createSale, readError } from "./admin-support.ts";
-import { env } from "cloudflare:workers";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { dateOfDay } from "../../src/forecast/festivals.ts";
 import { shopDay } from "../../src/forecast/daily-series.ts";
@@ -276,6 +276,25 @@ describe("the stock recommendation, at read time", () => {
     await env.SALES.put(saleKey(ended.sku), JSON.stringify(ended));
     await forecastFromToday(ended.sku);
     expect(await read(ended.sku)).toBeNull();
+  });
+
+  it("is in the OpenAPI contract: the serviceLevel query and its 400", async () => {
+    const doc = await (await exports.default.fetch("https://shop.test/api/openapi.json")).json<{
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { name: string; in: string; schema?: { minimum?: number; maximum?: number; default?: number } }[];
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
+    }>();
+    const read = doc.paths["/admin/api/forecasts/{kind}/{key}"]?.get;
+    const param = read?.parameters?.find((p) => p.name === "serviceLevel");
+    expect(param).toMatchObject({ in: "query", schema: { minimum: 0.5, maximum: 0.999, default: 0.9 } });
+    expect(Object.keys(read?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "404", "503"]));
   });
 
   it("refuses a service level outside 0.5–0.999, naming it", async () => {
