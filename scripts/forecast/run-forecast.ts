@@ -14,10 +14,10 @@ import { randomUUID } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { rollingOrigin } from "../../src/forecast/backtest.ts";
 import { type DailySeries, dailySeries, shopDay, toDailyUnits, type UnitsAt } from "../../src/forecast/daily-series.ts";
-import { dateOfDay } from "../../src/forecast/festivals.ts";
-import type { ForecastPoint, ForecastRecord, ForecastTarget, StockRecommendation } from "../../src/forecast/forecast-record.ts";
+import type { ForecastPoint, ForecastRecord, ForecastTarget } from "../../src/forecast/forecast-record.ts";
 import { checkHistory } from "../../src/forecast/history-check.ts";
-import { conversionRate, type EndedPresaleOrder, recommendedUnits, windowQuantile } from "../../src/forecast/stock.ts";
+import { depositUnitsOf, readEndedPresales, readOpenPresales } from "../../src/forecast/presale-reads.ts";
+import { conversionFor, recommendStock } from "../../src/forecast/stock.ts";
 import type { Database } from "../../src/db/client.ts";
 import { dailyForecast } from "./model.ts";
 
@@ -96,47 +96,6 @@ export async function readCategories(db: Database): Promise<Map<string, string>>
   return new Map(rows.map((row) => [row.sku, row.category]));
 }
 
-/** Presale orders whose balance window has closed, by how they ended. */
-export async function readEndedPresales(db: Database, now: number): Promise<(EndedPresaleOrder & { sku: string })[]> {
-  const rows = await rowsOf<{ sku: string; qty: number | string; status: string }>(
-    db,
-    sql`select sku, qty, status from orders
-        where presale is not null and status in ('paid', 'forfeited')
-          and (presale->>'balanceClosesAt')::bigint <= ${now}`,
-  );
-  return rows.map((row) => ({ sku: row.sku, qty: Number(row.qty), outcome: row.status === "paid" ? "paid" : "forfeited" }));
-}
-
-/** Presales still open, per SKU: the balance window and the units deposited (deposit paid or balance paid). */
-export async function readOpenPresales(db: Database, now: number): Promise<(UpcomingSale & { depositUnits: number })[]> {
-  const rows = await rowsOf<{ sku: string; starts: string; ends: string; units: string }>(
-    db,
-    sql`select sku, min((presale->>'balanceOpensAt')::bigint) as starts, max((presale->>'balanceClosesAt')::bigint) as ends,
-          sum(qty) as units
-        from orders
-        where presale is not null and status in ('deposit_paid', 'paid')
-          and (presale->>'balanceClosesAt')::bigint > ${now}
-        group by sku`,
-  );
-  return rows.map((row) => ({
-    sku: row.sku,
-    startsAt: Number(row.starts),
-    endsAt: Number(row.ends),
-    currentStock: 0,
-    depositUnits: Number(row.units),
-  }));
-}
-
-async function depositUnitsOf(db: Database, sku: string, now: number): Promise<number> {
-  const [row] = await rowsOf<{ units: string | null }>(
-    db,
-    sql`select sum(qty) as units from orders
-        where sku = ${sku} and presale is not null and status in ('deposit_paid', 'paid')
-          and (presale->>'balanceClosesAt')::bigint > ${now}`,
-  );
-  return Number(row?.units ?? 0);
-}
-
 /** The periods the series supports, or why it cannot be forecast. */
 function planFor(length: number): { periods: number[]; notes: string[] } | { problem: string } {
   const verdict = checkHistory(length, [7, 365], "daily");
@@ -175,31 +134,6 @@ export function forecastSeries(
   return { points, backtest };
 }
 
-function stockFor(
-  sale: UpcomingSale,
-  depositUnits: number,
-  points: readonly ForecastPoint[],
-  serviceLevel: number,
-  conversion: { rate: number; basis: number },
-): StockRecommendation {
-  const first = dateOfDay(shopDay(sale.startsAt));
-  const last = dateOfDay(shopDay(sale.endsAt));
-  const inWindow = points.filter((p) => p.date >= first && p.date <= last);
-  const forecastUnits = inWindow.length ? windowQuantile(inWindow, serviceLevel) : 0;
-  return {
-    sku: sale.sku,
-    startsAt: sale.startsAt,
-    endsAt: sale.endsAt,
-    serviceLevel,
-    depositUnits,
-    conversionRate: conversion.rate,
-    conversionBasis: conversion.basis,
-    forecastUnits,
-    recommendedUnits: recommendedUnits(forecastUnits, depositUnits, conversion.rate),
-    currentStock: sale.currentStock,
-  };
-}
-
 /**
  * Forecasts every target and writes its record under `runId` (again on a retry: one row per
  * run and target, replaced). `progress` hears 0–100 as targets finish. Throws when nothing
@@ -223,13 +157,9 @@ export async function runForecast(
   const categories = await readCategories(db);
   // Conversion per SKU from its own ended presales; a SKU without any takes the shop's.
   const ended = await readEndedPresales(db, now);
-  const shopConversion = conversionRate(ended);
-  const conversionOf = (sku: string) => {
-    const own = conversionRate(ended.filter((order) => order.sku === sku));
-    return own.basis > 0 ? own : shopConversion;
-  };
   const upcoming = new Map<string, UpcomingSale & { depositUnits?: number }>();
-  for (const sale of options.upcomingSales ?? (await readOpenPresales(db, now))) upcoming.set(sale.sku, sale);
+  const open = options.upcomingSales ? null : await readOpenPresales(db, now);
+  for (const sale of options.upcomingSales ?? open?.map((presale) => ({ ...presale, currentStock: 0 })) ?? []) upcoming.set(sale.sku, sale);
   await progress(5);
 
   // The last whole day is yesterday in the shop's zone: today is still selling.
@@ -289,13 +219,13 @@ export async function runForecast(
       skipped.push({ target, reason: result });
     } else {
       const stock = sale
-        ? stockFor(
-            sale,
-            sale.depositUnits ?? (await depositUnitsOf(db, sale.sku, now)),
-            result.points,
+        ? recommendStock({
+            points: result.points,
+            sale: { sku: sale.sku, startsAt: sale.startsAt, endsAt: sale.endsAt, stock: sale.currentStock },
+            depositUnits: sale.depositUnits ?? (await depositUnitsOf(db, sale.sku, now)),
+            conversion: conversionFor(ended, sale.sku),
             serviceLevel,
-            conversionOf(sale.sku),
-          )
+          })
         : null;
       const record: ForecastRecord = {
         id: randomUUID(),

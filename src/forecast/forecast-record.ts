@@ -63,6 +63,10 @@ export interface StockRecommendation {
   recommendedUnits: number;
   /** The sale's stock now, for comparison. */
   currentStock: number;
+  /** The sale's calendar days (Asia/Shanghai). Absent in records made before it was kept. */
+  saleDays?: number;
+  /** How many of them the forecast's points cover: fewer than `saleDays` when the horizon ends first. */
+  coveredDays?: number;
 }
 
 export interface ForecastRecord {

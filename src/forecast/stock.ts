@@ -9,7 +9,9 @@
  * (the level or the trend was wrong), and independence would understate the risk of a stock-out.
  */
 import normalQuantile from "@stdlib/stats-base-dists-normal-quantile";
-import type { ForecastPoint } from "./forecast-record.ts";
+import { shopDay } from "./daily-series.ts";
+import { dateOfDay } from "./festivals.ts";
+import type { ForecastPoint, StockRecommendation } from "./forecast-record.ts";
 
 const Z80 = normalQuantile(0.9, 0, 1);
 const Z95 = normalQuantile(0.975, 0, 1);
@@ -53,4 +55,61 @@ export function conversionRate(orders: readonly EndedPresaleOrder[]): { rate: nu
 /** What to stock: the larger of the forecast at the service level and deposits × conversion, whole units. */
 export function recommendedUnits(forecastUnits: number, depositUnits: number, conversion: number): number {
   return Math.ceil(Math.max(forecastUnits, depositUnits * conversion) - 1e-9);
+}
+
+/** A SKU's own conversion when it has ended presales, else the shop's (else 1, as conversionRate says). */
+export function conversionFor(ended: readonly (EndedPresaleOrder & { sku: string })[], sku: string): { rate: number; basis: number } {
+  const own = conversionRate(ended.filter((order) => order.sku === sku));
+  return own.basis > 0 ? own : conversionRate(ended);
+}
+
+/** A sale as the recommendation needs it: its window (epoch ms, end exclusive) and its configured stock. */
+export interface SaleToStock {
+  sku: string;
+  startsAt: number;
+  endsAt: number;
+  stock: number;
+}
+
+/**
+ * The sale's calendar days in the shop's zone (Asia/Shanghai), `YYYY-MM-DD`, first to last. The
+ * end is exclusive: a sale ending at midnight does not take the next day.
+ */
+export function saleDays(sale: { startsAt: number; endsAt: number }): string[] {
+  const first = shopDay(sale.startsAt);
+  const last = shopDay(Math.max(sale.startsAt, sale.endsAt - 1));
+  return Array.from({ length: last - first + 1 }, (_, i) => dateOfDay(first + i));
+}
+
+/**
+ * The stock recommendation for one sale from a forecast's daily points: the window's demand at
+ * the service level over the sale's days the forecast covers, against deposits × conversion.
+ * `coveredDays` < `saleDays` says the forecast's horizon ends before the sale does (or the sale
+ * began before the forecast was made), so the forecast part is short by the days left out.
+ */
+export function recommendStock(input: {
+  points: readonly ForecastPoint[];
+  sale: SaleToStock;
+  depositUnits: number;
+  conversion: { rate: number; basis: number };
+  serviceLevel: number;
+}): StockRecommendation {
+  const { sale, depositUnits, conversion, serviceLevel } = input;
+  const days = new Set(saleDays(sale));
+  const inWindow = input.points.filter((p) => days.has(p.date));
+  const forecastUnits = inWindow.length ? windowQuantile(inWindow, serviceLevel) : 0;
+  return {
+    sku: sale.sku,
+    startsAt: sale.startsAt,
+    endsAt: sale.endsAt,
+    serviceLevel,
+    depositUnits,
+    conversionRate: conversion.rate,
+    conversionBasis: conversion.basis,
+    forecastUnits,
+    recommendedUnits: recommendedUnits(forecastUnits, depositUnits, conversion.rate),
+    currentStock: sale.stock,
+    saleDays: days.size,
+    coveredDays: inWindow.length,
+  };
 }

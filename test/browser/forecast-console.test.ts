@@ -3,6 +3,10 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openDatabase } from "../../src/db/client.ts";
 import { type Forecaster, runQueuedForecasts } from "../../scripts/forecast/forecast-job.ts";
+import { shopDay } from "../../src/forecast/daily-series.ts";
+import { dateOfDay } from "../../src/forecast/festivals.ts";
+import type { ForecastRecord } from "../../src/forecast/forecast-record.ts";
+import { recommendStock } from "../../src/forecast/stock.ts";
 import { sampleForecast, storeForecastsSql } from "../support/forecast-sample.ts";
 import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
 
@@ -33,25 +37,40 @@ afterAll(async () => {
 const POLL = { timeout: 20_000 };
 const short = () => crypto.randomUUID().slice(0, 8);
 
-async function storeRun(): Promise<{ sku: string; category: string }> {
+/** A run's forecasts of a SKU and a category, their points from today (Asia/Shanghai) on. */
+async function storeRun(): Promise<{ sku: string; category: string; record: ForecastRecord }> {
   const sku = `fc-kettle-${short()}`;
   const category = `kitchen-${short()}`;
   const runId = `fcr_b_${short()}`;
   const at = Date.now() - 60_000;
+  const lastHistoryDay = dateOfDay(shopDay(Date.now()) - 1);
   const records = [
-    sampleForecast({ kind: "sku", key: sku }, { runId, createdAt: at }),
-    sampleForecast({ kind: "category", key: category }, { runId, createdAt: at }),
+    sampleForecast({ kind: "sku", key: sku }, { runId, createdAt: at, lastHistoryDay }),
+    sampleForecast({ kind: "category", key: category }, { runId, createdAt: at, lastHistoryDay }),
   ];
   for (const statement of storeForecastsSql(runId, records, at)) await db.query(statement.text, statement.values);
-  return { sku, category };
+  return { sku, category, record: records[0] as ForecastRecord };
 }
+
+/** Midnight in Shanghai `days` from today. */
+const shanghaiMidnight = (days: number) => (shopDay(Date.now()) + days) * 86_400_000 - 8 * 3_600_000;
 
 /** The id of the run the view shows (its status line carries it). */
 const shownRun = async (page: Page) => (await page.locator("#forecast-run").getAttribute("data-run")) ?? "";
 
 describe("the console's Forecast view", () => {
-  it("shows a marketer the forecasts, a chart with both bands, the backtest and the stock, and runs a forecast now", async () => {
-    const { sku } = await storeRun();
+  it("shows a marketer the forecasts, a chart with both bands, the backtest and the stock at a chosen service level, and runs a forecast now", async () => {
+    const { sku, record } = await storeRun();
+    // An ordinary (not presale) sale in two days for 18 days: the 14-day forecast covers 12 of them.
+    const sale = await shop.seedSale({ sku, stock: 150, startsAt: shanghaiMidnight(2), endsAt: shanghaiMidnight(20) });
+    const expected = (serviceLevel: number) =>
+      recommendStock({
+        points: record.points,
+        sale: { sku, startsAt: sale.startsAt, endsAt: sale.endsAt, stock: 150 },
+        depositUnits: 0,
+        conversion: { rate: 1, basis: 0 },
+        serviceLevel,
+      }).recommendedUnits;
     const marketer = await shop.createStaff("marketer", "Lu Marketer");
     const context = await shop.browser.newContext({ baseURL: shop.baseUrl, viewport: { width: 390, height: 844 } });
     const page = await context.newPage();
@@ -82,10 +101,29 @@ describe("the console's Forecast view", () => {
     expect(box?.width).toBeLessThanOrEqual(390);
     expect(await detail.locator('[data-figure="stocking-accuracy"] dd').first().textContent()).toBe("91.6 %");
     expect(await detail.locator('[data-figure="stocking-accuracy"] dd.hint').textContent()).toBe("56 % lower WAPE than seasonal-naive");
-    expect(await detail.locator('[data-figure="recommended"] dd').first().textContent()).toBe("182");
-    expect(await detail.locator('[data-figure="current-stock"] dd.hint').textContent()).toBe("32 short");
-    expect(await detail.locator('[data-figure="deposit-demand"] dd').first().textContent()).toBe("102");
+    // The Worker sized the sale's stock as it answered: P90 by default, against its configured 150.
+    const recommended = () => detail.locator('[data-figure="recommended"] dd').first().textContent();
+    expect(await recommended()).toBe(String(expected(0.9)));
+    expect(await detail.locator('[data-figure="service-level"] dd').first().textContent()).toBe("90 %");
+    expect(await detail.locator('[data-figure="current-stock"] dd').first().textContent()).toBe("150");
+    expect(await detail.locator('[data-figure="current-stock"] dd.hint').textContent()).toBe(`${expected(0.9) - 150} short`);
+    expect(await detail.locator('[data-figure="deposit-demand"] dd').first().textContent()).toBe("0");
+    expect(await detail.locator('[data-stock="coverage"]').textContent()).toBe(
+      "The forecast covers 12 of 18 sale days: the days beyond it are not counted.",
+    );
+    expect(await detail.locator("#forecast-service-level option").allTextContents()).toEqual(["80 %", "90 %", "95 %", "99 %"]);
     await page.screenshot({ path: screenshotPath("forecast-console-phone"), fullPage: true });
+
+    // Another service level reads the target again, sized at it: more at 99 %, less at 80 %.
+    await detail.locator("#forecast-service-level").selectOption("0.99");
+    await expect.poll(() => detail.locator('[data-figure="service-level"] dd').first().textContent(), POLL).toBe("99 %");
+    expect(await recommended()).toBe(String(expected(0.99)));
+    await detail.locator("#forecast-service-level").selectOption("0.8");
+    await expect.poll(() => detail.locator('[data-figure="service-level"] dd').first().textContent(), POLL).toBe("80 %");
+    expect(await recommended()).toBe(String(expected(0.8)));
+    expect(expected(0.8)).toBeLessThan(expected(0.9));
+    expect(expected(0.9)).toBeLessThan(expected(0.99));
+    expect(await detail.locator("#forecast-service-level").inputValue()).toBe("0.8");
 
     // Run now: queued, the job's pass (this run only) moves it, done shows the new target.
     await page.click("#run-forecast");

@@ -1,9 +1,13 @@
 // The Worker first: its modules extend zod with `.openapi` before any schema of src/ is built.
-import { admin, readError } from "./admin-support.ts";
-import { env } from "cloudflare:workers";
+import { admin, createSale, readError } from "./admin-support.ts";
+import { env, exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { ForecastRecord } from "../../src/forecast/forecast-record.ts";
+import { dateOfDay } from "../../src/forecast/festivals.ts";
+import { shopDay } from "../../src/forecast/daily-series.ts";
+import type { ForecastRecord, StockRecommendation } from "../../src/forecast/forecast-record.ts";
 import { scheduledRunId } from "../../src/forecast/run-queue.ts";
+import { recommendStock } from "../../src/forecast/stock.ts";
+import { saleConfigSchema, saleKey } from "../../src/sales/sale-config.ts";
 import { forgetForecastSchedule, runForecastSchedule } from "../../workers/storefront/forecast-schedule.ts";
 import { SCHEDULED_JOBS } from "../../workers/storefront/scheduled.ts";
 import { sampleForecast, storeForecastsSql } from "../support/forecast-sample.ts";
@@ -126,7 +130,8 @@ describe("reading forecasts", () => {
 
     const whole = await admin(`/forecasts/sku/${encodeURIComponent(sku)}`);
     expect(whole.status).toBe(200);
-    expect(await whole.json()).toEqual(newest);
+    // No sale in KV for this SKU: the stored record, with no stock to recommend.
+    expect(await whole.json()).toEqual({ ...newest, stock: null });
     const byCategory = await admin(`/forecasts/category/${encodeURIComponent(category)}`);
     expect((await byCategory.json<ForecastRecord>()).target).toEqual({ kind: "category", key: category });
 
@@ -149,6 +154,160 @@ describe("reading forecasts", () => {
     const error = await readError(response);
     expect(error.code).toBe("invalid_request");
     expect(error.problems).toHaveLength(2);
+  });
+});
+
+describe("the stock recommendation, at read time", () => {
+  const DAY = 86_400_000;
+  /** A SKU's forecast whose points start today (Shanghai), 14 days of them. */
+  async function forecastFromToday(sku: string): Promise<ForecastRecord> {
+    const runId = `fcr_test_${crypto.randomUUID().slice(0, 12)}`;
+    const record = sampleForecast(
+      { kind: "sku", key: sku },
+      { runId, createdAt: Date.now(), horizon: 14, lastHistoryDay: dateOfDay(shopDay(Date.now()) - 1) },
+    );
+    await store(runId, [record]);
+    return record;
+  }
+  const read = async (sku: string, query = "") => {
+    const response = await admin(`/forecasts/sku/${encodeURIComponent(sku)}${query}`);
+    expect(response.status).toBe(200);
+    return (await response.json<ForecastRecord>()).stock;
+  };
+
+  it("sizes an ordinary upcoming sale saved through the admin API, against its configured stock", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 4 * DAY, stock: 80 });
+    const record = await forecastFromToday(sale.sku);
+    const stock = (await read(sale.sku)) as StockRecommendation;
+    expect(stock).toMatchObject({ sku: sale.sku, startsAt: sale.startsAt, endsAt: sale.endsAt, serviceLevel: 0.9, currentStock: 80 });
+    expect(stock.depositUnits).toBe(0);
+    // Four Shanghai days at most (three when the window starts and ends at the same time of day across midnight), all covered.
+    expect(stock.saleDays).toBeGreaterThanOrEqual(3);
+    expect(stock.coveredDays).toBe(stock.saleDays);
+    const expected = recommendStock({
+      points: record.points,
+      sale: { sku: sale.sku, startsAt: sale.startsAt, endsAt: sale.endsAt, stock: 80 },
+      depositUnits: 0,
+      conversion: { rate: stock.conversionRate, basis: stock.conversionBasis },
+      serviceLevel: 0.9,
+    });
+    expect(stock).toEqual(expected);
+    // Above the days' summed means (20 or 30 a day), as a P90 must be.
+    expect(stock.forecastUnits).toBeGreaterThan(20 * (stock.saleDays ?? 0));
+    expect(stock.recommendedUnits).toBe(Math.ceil(stock.forecastUnits));
+  });
+
+  it("counts the presale deposits held now × the SKU's own conversion, which win over a smaller forecast", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 4 * DAY, stock: 500 });
+    await forecastFromToday(sale.sku);
+    const presale = (closesAt: number) =>
+      JSON.stringify({
+        deposit: 500,
+        depositWorth: 1500,
+        balance: 8500,
+        balanceOpensAt: closesAt - DAY,
+        balanceClosesAt: closesAt,
+        forfeit: "keep",
+        depositPaidAt: now - DAY,
+      });
+    const orders: [number, string, number][] = [
+      // An ended presale of this SKU: 8 units paid, 2 forfeited: conversion 0.8 over 10 units.
+      [8, "paid", now - 2 * DAY],
+      [2, "forfeited", now - 2 * DAY],
+      // Held now: 300 deposit-paid and 100 whose balance is paid, the window still open; an unpaid deposit is not held.
+      [300, "deposit_paid", now + 3 * DAY],
+      [100, "paid", now + 3 * DAY],
+      [50, "pending_payment", now + 3 * DAY],
+    ];
+    await withPostgres(async (pool) => {
+      for (const [qty, status, closesAt] of orders) {
+        const id = `ord_${crypto.randomUUID().slice(0, 12)}`;
+        await pool.query(
+          `insert into orders (id, sku, shopper_id, qty, unit_prices, total_amount, status, idempotency_key, created_at, updated_at, presale)
+           values ($1, $2, $3, $4, $5::jsonb, $6, $7, $1, now(), now(), $8::jsonb)`,
+          [id, sale.sku, `shp_${id}`, qty, JSON.stringify(Array(qty).fill(10_000)), qty * 10_000, status, presale(closesAt)],
+        );
+      }
+    });
+    const stock = (await read(sale.sku)) as StockRecommendation;
+    expect(stock).toMatchObject({ depositUnits: 400, conversionRate: 0.8, conversionBasis: 10, currentStock: 500 });
+    // 400 × 0.8 = 320, well above a few days' forecast of 20–30 units a day.
+    expect(stock.forecastUnits).toBeLessThan(320);
+    expect(stock.recommendedUnits).toBe(320);
+  });
+
+  it("rises with the service level the query asks for", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 6 * DAY, stock: 10 });
+    await forecastFromToday(sale.sku);
+    const levels = [0.5, 0.8, 0.9, 0.95, 0.99];
+    const stocks = [];
+    for (const level of levels) stocks.push((await read(sale.sku, `?serviceLevel=${level}`)) as StockRecommendation);
+    expect(stocks.map((s) => s.serviceLevel)).toEqual(levels);
+    for (let i = 1; i < stocks.length; i++) {
+      expect((stocks[i] as StockRecommendation).recommendedUnits).toBeGreaterThan((stocks[i - 1] as StockRecommendation).recommendedUnits);
+    }
+  });
+
+  it("says when the sale runs past the forecast's horizon", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + 10 * DAY, endsAt: now + 20 * DAY, stock: 10 });
+    await forecastFromToday(sale.sku);
+    const stock = (await read(sale.sku)) as StockRecommendation;
+    expect(stock.saleDays).toBeGreaterThanOrEqual(10);
+    expect(stock.coveredDays).toBeLessThan(stock.saleDays as number);
+    expect(stock.coveredDays).toBeGreaterThan(0);
+  });
+
+  it("gives an ended sale none", async () => {
+    const now = Date.now();
+    const ended = saleConfigSchema.parse({
+      sku: fresh("fc-ended"),
+      title: "Ended sale",
+      listPrice: 10_000,
+      stock: 40,
+      startsAt: now - 3 * DAY,
+      endsAt: now - 60_000,
+      tiers: [],
+      perShopperLimit: 5,
+    });
+    await env.SALES.put(saleKey(ended.sku), JSON.stringify(ended));
+    await forecastFromToday(ended.sku);
+    expect(await read(ended.sku)).toBeNull();
+  });
+
+  it("is in the OpenAPI contract: the serviceLevel query and its 400", async () => {
+    const doc = await (await exports.default.fetch("https://shop.test/api/openapi.json")).json<{
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            parameters?: { name: string; in: string; schema?: { minimum?: number; maximum?: number; default?: number } }[];
+            responses: Record<string, unknown>;
+          }
+        >
+      >;
+    }>();
+    const read = doc.paths["/admin/api/forecasts/{kind}/{key}"]?.get;
+    const param = read?.parameters?.find((p) => p.name === "serviceLevel");
+    expect(param).toMatchObject({ in: "query", schema: { minimum: 0.5, maximum: 0.999, default: 0.9 } });
+    expect(Object.keys(read?.responses ?? {})).toEqual(expect.arrayContaining(["200", "400", "404", "503"]));
+  });
+
+  it("refuses a service level outside 0.5–0.999, naming it", async () => {
+    const now = Date.now();
+    const { sale } = await createSale({ startsAt: now + DAY, endsAt: now + 2 * DAY });
+    await forecastFromToday(sale.sku);
+    for (const bad of ["1.5", "0.3", "1", "abc"]) {
+      const response = await admin(`/forecasts/sku/${encodeURIComponent(sale.sku)}?serviceLevel=${bad}`);
+      expect(response.status, bad).toBe(400);
+      const error = await readError(response);
+      expect(error.code).toBe("invalid_request");
+      expect((error.problems as string[]).join(" "), bad).toContain("serviceLevel");
+    }
   });
 });
 

@@ -246,8 +246,11 @@ export class AdminApi {
   audienceCsv = (id: string) => this.download(`/audiences/${encodeURIComponent(id)}/export.csv`);
   /** Demand forecasts (issue 19): each target's newest, one whole, run now (one Idempotency-Key per press), a run's progress. */
   forecasts = () => this.call<ForecastList>("GET", "/forecasts");
-  forecast = (kind: string, key: string) =>
-    this.call<ForecastRecord>("GET", `/forecasts/${encodeURIComponent(kind)}/${encodeURIComponent(key)}`);
+  forecast = (kind: string, key: string, serviceLevel?: number) =>
+    this.call<ForecastRecord>(
+      "GET",
+      `/forecasts/${encodeURIComponent(kind)}/${encodeURIComponent(key)}${serviceLevel === undefined ? "" : `?serviceLevel=${serviceLevel}`}`,
+    );
   runForecast = (idempotencyKey: string) =>
     this.call<ForecastRunView>("POST", "/forecasts/runs", undefined, { headers: { "Idempotency-Key": idempotencyKey } });
   forecastRun = (id: string) => this.call<ForecastRunView>("GET", `/forecasts/runs/${encodeURIComponent(id)}`);

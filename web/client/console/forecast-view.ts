@@ -9,8 +9,14 @@ import { when } from "./format.ts";
 /** How often a queued or running run is read again. */
 const POLL_MS = 1_500;
 
+/** The service levels the marketer may size a sale's stock at; the API takes any from 0.5 to 0.999. */
+export const SERVICE_LEVELS = [0.8, 0.9, 0.95, 0.99] as const;
+const DEFAULT_SERVICE_LEVEL = 0.9;
+
 const percent = (share: number) => `${(share * 100).toFixed(1)} %`;
 const day = (ms: number) => new Date(ms).toLocaleDateString();
+/** 0.95 → "95 %", 0.9 → "90 %". */
+const levelText = (level: number) => `${Number((level * 100).toFixed(1))} %`;
 const units = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
 /**
@@ -27,6 +33,8 @@ export class ForecastView {
   private timer: ReturnType<typeof setTimeout> | undefined;
   /** The target whose chart is open, to draw again after a run. */
   private shown: { kind: string; key: string } | null = null;
+  /** The service level the stock is sized at: the selector's, kept while other targets are opened. */
+  private serviceLevel: number = DEFAULT_SERVICE_LEVEL;
 
   constructor(api: AdminApi) {
     this.api = api;
@@ -181,7 +189,8 @@ export class ForecastView {
 
   /** One target's forecast, whole: the chart, the backtest, the stock, the daily figures. */
   private async show(kind: string, key: string): Promise<void> {
-    const result = await this.api.forecast(kind, key);
+    // The stock is sized by the Worker as it answers, at the level asked for; a category has none.
+    const result = await this.api.forecast(kind, key, kind === "sku" ? this.serviceLevel : undefined);
     const detail = byId("forecast-detail");
     if (!result.ok) {
       byId("forecast-run").textContent = format(this.w.couldNotRead, { message: result.error.message });
@@ -241,14 +250,19 @@ export class ForecastView {
     if (record.target.kind !== "sku") return null;
     if (!s) return h("p", { class: "muted", "data-section": "stock" }, w.noStock);
     const short = s.recommendedUnits - s.currentStock;
+    const partial = s.saleDays !== undefined && s.coveredDays !== undefined && s.coveredDays < s.saleDays;
     return h(
       "section",
       { "data-section": "stock" },
       h("h4", {}, format(w.stock, { from: day(s.startsAt), until: day(s.endsAt) })),
+      this.levelPicker(record.target.key),
+      partial
+        ? h("p", { class: "hint", "data-stock": "coverage" }, format(w.coverage, { covered: s.coveredDays ?? 0, days: s.saleDays ?? 0 }))
+        : null,
       h(
         "dl",
         { class: "figures" },
-        figure(w.serviceLevel, percent(s.serviceLevel).replace(".0 %", " %"), "service-level"),
+        figure(w.serviceLevel, levelText(s.serviceLevel), "service-level"),
         figure(w.forecastUnits, units(s.forecastUnits), "forecast-units"),
         figure(w.depositUnits, String(s.depositUnits), "deposit-units"),
         figure(w.conversion, percent(s.conversionRate), "conversion", format(w.conversionBasis, { n: s.conversionBasis })),
@@ -257,6 +271,22 @@ export class ForecastView {
         figure(w.currentStock, String(s.currentStock), "current-stock", short > 0 ? format(w.shortBy, { n: short }) : w.enough),
       ),
     );
+  }
+
+  /** The service level selector: choosing one reads the target again, sized at it. */
+  private levelPicker(key: string): HTMLElement {
+    const select = h(
+      "select",
+      {
+        id: "forecast-service-level",
+        onchange: (event: Event) => {
+          this.serviceLevel = Number((event.target as HTMLSelectElement).value);
+          void this.show("sku", key);
+        },
+      },
+      ...SERVICE_LEVELS.map((level) => h("option", { value: String(level), selected: level === this.serviceLevel }, levelText(level))),
+    );
+    return h("label", { class: "field", "data-stock": "service-level" }, `${this.w.pickServiceLevel} `, select);
   }
 
   private daily(record: ForecastRecord): HTMLElement {

@@ -1,5 +1,6 @@
 import { z } from "@hono/zod-openapi";
-import type { ForecastRecord } from "../../../src/forecast/forecast-record.ts";
+import type { ForecastRecord, StockRecommendation } from "../../../src/forecast/forecast-record.ts";
+import { depositUnitsOf, readEndedPresales } from "../../../src/forecast/presale-reads.ts";
 import {
   consoleRunId,
   countForecasts,
@@ -12,7 +13,11 @@ import {
   queueRun,
   readRun,
 } from "../../../src/forecast/run-queue.ts";
+import { conversionFor, recommendStock } from "../../../src/forecast/stock.ts";
+import type { Database } from "../../../src/db/client.ts";
 import { AppError } from "../../../src/errors.ts";
+import { SaleCatalog } from "../../../src/sales/sale-catalog.ts";
+import type { SaleConfig } from "../../../src/sales/sale-config.ts";
 import { idempotencyKeyHeader } from "../api/validation.ts";
 import { adminRoute } from "../contract/admin-route.ts";
 import type { Describes, Holds } from "../contract/describes.ts";
@@ -80,7 +85,9 @@ const stockSchema = z
     conversionBasis: int.describe("past presale units it was learned from"),
     forecastUnits: z.number().describe("forecast units over the sale's window at the service level"),
     recommendedUnits: int.describe("max(forecast at the service level, deposits × conversion)"),
-    currentStock: int,
+    currentStock: int.describe("the sale's configured stock (0 in a run's record for a presale read from Postgres alone)"),
+    saleDays: int.optional().describe("the sale's calendar days (Asia/Shanghai)"),
+    coveredDays: int.optional().describe("how many of them the forecast covers: fewer when its horizon ends before the sale does"),
   })
   .openapi("StockRecommendation");
 
@@ -158,15 +165,31 @@ const listRoute = adminRoute({
   errors: ["dependency_unavailable"],
 });
 
+/** The service level a recommendation is made at unless the console asks for another. */
+export const DEFAULT_SERVICE_LEVEL = 0.9;
+
 const readRoute = adminRoute({
   method: "get",
   path: "/forecasts/{kind}/{key}",
   admits: "readForecasts",
   summary: "A SKU's or category's newest forecast, whole: daily points with 80 % and 95 % intervals, history, backtest, stock",
+  description:
+    "For a SKU, `stock` is computed as this request is answered, for the sale KV configures for it (`sale:<sku>`) if that sale has not ended (server time): the forecast's points over the sale's Asia/Shanghai days at `serviceLevel`, against the presale deposits held now × the conversion learned from ended presales, beside the sale's configured stock. No sale, or an ended one: `stock` is null. A category's `stock` is always null.",
   request: {
     params: z.object({
       kind: z.string().openapi({ param: { description: "`sku` or `category`" } }),
       key: z.string().openapi({ param: { description: "the SKU, or the category's name (URL-encoded)" } }),
+    }),
+    query: z.object({
+      serviceLevel: z.coerce
+        .number()
+        .min(0.5)
+        .max(0.999)
+        .default(DEFAULT_SERVICE_LEVEL)
+        .openapi({
+          param: { description: "the stock recommendation's service level, 0.5–0.999 (default 0.9: demand is covered nine sales in ten)" },
+          example: 0.95,
+        }),
     }),
   },
   responses: { 200: { description: "the forecast", headers: LIVE, content: json(recordSchema) } },
@@ -197,6 +220,28 @@ const runRoute = adminRoute({
 
 const READ = { what: "the demand forecasts", log: "forecasts", timeoutMs: 10_000 };
 
+/**
+ * The stock for a sale that has not ended, from the stored forecast's points, at read time: the
+ * service level the marketer picks, the deposits held now and the sale's configured stock, none
+ * of which the overnight run could know (the last two change by the minute or live in KV).
+ */
+async function stockNow(
+  db: Database,
+  record: ForecastRecord,
+  sale: SaleConfig,
+  serviceLevel: number,
+  now: number,
+): Promise<StockRecommendation> {
+  const [depositUnits, ended] = await Promise.all([depositUnitsOf(db, sale.sku, now), readEndedPresales(db, now)]);
+  return recommendStock({
+    points: record.points,
+    sale: { sku: sale.sku, startsAt: sale.startsAt, endsAt: sale.endsAt, stock: sale.stock },
+    depositUnits,
+    conversion: conversionFor(ended, sale.sku),
+    serviceLevel,
+  });
+}
+
 /** Runs the list shows beside the forecasts. */
 const RECENT_RUNS = 10;
 
@@ -225,7 +270,16 @@ export const adminForecasts = contractApp()
     const { kind, key } = c.req.valid("param");
     const parsedKind = kindSchema.safeParse(kind);
     if (!parsedKind.success) throw new AppError("not_found", `no forecast target kind "${kind}"; one of sku, category`);
-    const record = await readDatabase(c.env, READ, (db) => latestForecast(db, parsedKind.data, key));
+    const { serviceLevel } = c.req.valid("query");
+    const now = Date.now();
+    // The sale's configuration lives in KV, which the Node run cannot read: the stock is sized here.
+    const sale = parsedKind.data === "sku" ? await new SaleCatalog(c.env.SALES).find(key) : null;
+    const record = await readDatabase(c.env, READ, async (db) => {
+      const stored = await latestForecast(db, parsedKind.data, key);
+      if (!stored || parsedKind.data !== "sku") return stored;
+      const stock = sale && sale.endsAt > now ? await stockNow(db, stored, sale, serviceLevel, now) : null;
+      return { ...stored, stock };
+    });
     if (!record) throw new AppError("not_found", `no forecast for ${kind} ${key} yet: a run forecasts it once it has order history`);
     c.header("Cache-Control", "no-store");
     return c.json(record, 200);
