@@ -225,32 +225,12 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       this.inventory.giveBack(ranks);
       return withPoints;
     }
-    const offered = this.giftOnOffer(now);
-    const order: Order = {
-      id: newOrderId(this.objectName),
-      sku: sale.sku,
-      shopperId: request.shopperId,
-      qty: request.qty,
-      unitPrices: price.unitPrices,
+    return this.place(request, ranks, price, now, "checkout", {
       ...(member.memberPrice ? { memberPrice: member.memberPrice } : {}),
       discounts: priced.value.discounts,
       ...(withPoints.value.points ? { points: withPoints.value.points } : {}),
-      ranks,
       totalAmount: withPoints.value.totalAmount,
-      currency: sale.currency,
-      tier: price.tier,
-      status: "pending_payment",
-      idempotencyKey: request.idempotencyKey,
-      createdAt: now,
-      updatedAt: now,
-      expiresAt: now + sale.holdSeconds * 1000,
-      paymentRef: null,
-      version: 1,
-      gift: offered ? { id: offered.id, title: offered.title } : null,
-      invoiceKind: null,
-    };
-    this.account(null, order);
-    return succeed({ order, replayed: false, change: { order, reason: "checkout" } });
+    });
   }
 
   /**
@@ -274,8 +254,24 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
     price: ReturnType<typeof priceUnits>,
     now: number,
   ): Result<{ order: Order; replayed: boolean; change: Change | null }> {
+    const presale = newPresaleLine(this.sale.presale!, price.unitPrices);
+    return this.place(request, ranks, price, now, "presale checkout", {
+      discounts: [],
+      totalAmount: presale.deposit + presale.balance,
+      presale,
+    });
+  }
+
+  /** A new unpaid order holding `ranks`, priced as `pricing` says, with the gift on offer now. */
+  private place(
+    request: CheckoutRequest,
+    ranks: number[],
+    price: ReturnType<typeof priceUnits>,
+    now: number,
+    reason: string,
+    pricing: Pick<Order, "discounts" | "totalAmount" | "memberPrice" | "points" | "presale">,
+  ): Result<{ order: Order; replayed: boolean; change: Change | null }> {
     const sale = this.sale;
-    const presale = newPresaleLine(sale.presale!, price.unitPrices);
     const offered = this.giftOnOffer(now);
     const order: Order = {
       id: newOrderId(this.objectName),
@@ -283,10 +279,8 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       shopperId: request.shopperId,
       qty: request.qty,
       unitPrices: price.unitPrices,
-      discounts: [],
+      ...pricing,
       ranks,
-      totalAmount: presale.deposit + presale.balance,
-      presale,
       currency: sale.currency,
       tier: price.tier,
       status: "pending_payment",
@@ -300,7 +294,7 @@ export class OrderBook<Stock extends StockUnits = StockUnits> {
       invoiceKind: null,
     };
     this.account(null, order);
-    return succeed({ order, replayed: false, change: { order, reason: "presale checkout" } });
+    return succeed({ order, replayed: false, change: { order, reason } });
   }
 
   /** The shopper's own order; another shopper's is as good as missing. */

@@ -35,8 +35,8 @@ async function presale(stock: number, forfeit: "keep" | "refund" = "refund") {
   });
 }
 
-async function pay(shopper: Shopper, id: string): Promise<Response> {
-  return shopper.post(`/api/orders/${id}/pay`, {});
+async function pay(shopper: Shopper, id: string, line?: "deposit" | "balance"): Promise<Response> {
+  return shopper.post(`/api/orders/${id}/pay`, line ? { line } : {});
 }
 
 async function checkoutOrder(shopper: Shopper, sku: string): Promise<ApiOrder> {
@@ -84,6 +84,10 @@ describe("presale deposits and balance (issue 19), on the real SKU object and Po
       [payer, kept],
       [forfeiter, lost],
     ] as const) {
+      // The balance named before the deposit: refused, nothing charged.
+      const early = await pay(shopper, order.id, "balance");
+      expect(early.status).toBe(409);
+      expect((await early.json<ApiError>()).error).toMatchObject({ code: "order_not_payable", status: "deposit_pending" });
       const deposit = await pay(shopper, order.id);
       expect(deposit.status).toBe(200);
       const { order: after } = await deposit.json<{ order: ApiOrder }>();
@@ -94,6 +98,10 @@ describe("presale deposits and balance (issue 19), on the real SKU object and Po
       const again = await pay(shopper, order.id);
       expect(again.status).toBe(409);
       expect((await again.json<ApiError>()).error).toMatchObject({ code: "balance_not_open", opensAt: sale.presale!.balanceStartsAt });
+      // A retry that names the deposit (its first answer lost) is told it went through, and charges nothing.
+      const retried = await pay(shopper, order.id, "deposit");
+      expect(retried.status).toBe(200);
+      expect(await retried.json()).toMatchObject({ changed: false, order: { status: "deposit_paid" } });
     }
     // The balance window opens: the payer pays the balance.
     await advanceObjectClock(sale.sku, 20 * MIN);

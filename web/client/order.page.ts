@@ -191,8 +191,13 @@ async function load(): Promise<void> {
 $("pay-form").addEventListener("submit", (event) => {
   event.preventDefault();
   const paymentMethod = ($("pay-method") as HTMLSelectElement).value;
+  // A presale order names the line it pays, so a retry after a lost answer is not taken for the next one.
+  const line = order?.presale ? (order.status === "pending_payment" ? "deposit" : "balance") : undefined;
   void act(() =>
-    api(`/api/orders/${encodeURIComponent(orderId)}/pay`, { method: "POST", body: { paymentMethod, invoice: chosenInvoice() } }),
+    api(`/api/orders/${encodeURIComponent(orderId)}/pay`, {
+      method: "POST",
+      body: { paymentMethod, invoice: chosenInvoice(), ...(line ? { line } : {}) },
+    }),
   );
 });
 $("cancel").addEventListener("click", () => {

@@ -29,6 +29,12 @@ export const payBody = z
       .enum(["paper", "electronic"])
       .default("paper")
       .describe("the invoice (fapiao) wanted: electronic earns the order double points (issue 16); absent: paper"),
+    line: z
+      .enum(["deposit", "balance"])
+      .optional()
+      .describe(
+        "a presale order (issue 19): the payment this request makes. A retry of a line already paid answers 200 with `changed: false`, and `balance` before the deposit is 409 `order_not_payable`; absent: whichever is due",
+      ),
   })
   .strict()
   .openapi("PayRequest");
@@ -157,6 +163,14 @@ export const orders = contractApp()
     const shopperId = c.get("shopperId");
     const object = await orderObject(c.env, id);
     const found = await ownOrder(c.env, id, shopperId);
+    const line = c.req.valid("json").line;
+    if (found.presale && line) {
+      // A retried deposit whose answer was lost must not be taken for the balance's payment.
+      if (line === "deposit" && found.presale.depositPaidAt !== null) return c.json({ order: presentOrder(found), changed: false }, 200);
+      if (line === "balance" && found.status === "pending_payment") {
+        throw new AppError("order_not_payable", "the deposit is not paid yet: pay it first", { status: "deposit_pending" });
+      }
+    }
     // A presale order owes its deposit or its balance, as its object's clock says (409 before the window: nothing charged).
     const { order, due } = found.presale ? unwrap(await object.presaleDue(id, shopperId)) : { order: found, due: null };
     if (order.status === "paid") return c.json({ order: presentOrder(order), changed: false }, 200);
