@@ -75,8 +75,12 @@ describe("the stored orders' lookups (issue 12)", () => {
 
     for (const query of queries) {
       const plan = storage.sql.exec<{ detail: string }>(`EXPLAIN QUERY PLAN ${query}`).toArray();
-      for (const { detail } of plan)
+      // A UNION ALL (the live holds: unpaid orders and paid deposits) adds lines that only name its parts.
+      const reads = plan.map((row) => row.detail).filter((detail) => !/^(COMPOUND QUERY|LEFT-MOST SUBQUERY|UNION ALL)$/.test(detail));
+      expect(reads.length, query).toBeGreaterThan(0);
+      for (const detail of reads) {
         expect(detail, query).toMatch(/^(SEARCH|SCAN) (orders|sale_state) USING (INTEGER PRIMARY KEY|(COVERING )?INDEX) /);
+      }
     }
     storage.close();
   });
