@@ -244,7 +244,7 @@ describe("the order page of a presale order", () => {
     );
     await page.goto(`/orders/${id}`);
     await page.locator("#presale").waitFor();
-    // P1 words the status "已失效（尾款未付）"; either wording starts so.
+    // The order page words the status "已失效（尾款未付）"; either wording starts so.
     expect(await page.locator("#order-status").textContent()).toMatch(/^已失效/);
     expect(await page.locator("#presale-forfeit").textContent()).toBe("尾款未在截止前支付：商品已重新开售，定金将原路退回。");
     expect(await page.locator("#presale-forfeit").getAttribute("data-outcome")).toBe("refund");

@@ -6,7 +6,7 @@ import { type Forecaster, MAX_RUN_ATTEMPTS, mayPass, runQueuedForecasts } from "
 
 /**
  * The forecast job's passes (issue 19) against the stack's Postgres, with a stand-in forecaster
- * (the model is F1's, tested on its own): a queued run is leased once even by two passes at
+ * (the model is tested on its own): a queued run is leased once even by two passes at
  * once, its progress moves while it runs, it ends done with its forecasts; a forecaster's
  * refusal (too little history) fails it at once with that message; Postgres going away is tried
  * again, then failed; a lease of a job that died is taken again.

@@ -31,7 +31,7 @@ const tag = () => crypto.randomUUID().replaceAll("-", "").slice(0, 10);
 const NOW = Date.parse("2026-06-01T04:00:00Z");
 
 type OrderRow = typeof orders.$inferInsert;
-// P1 adds "deposit_paid" and "forfeited" to OrderStatus; the column is text either way.
+// Presale orders add "deposit_paid" and "forfeited" to OrderStatus; the column is text either way.
 const status = (s: string) => s as OrderRow["status"];
 
 function order(sku: string, qty: number, at: number, s: string, presale: PresaleLine | null = null): OrderRow {
