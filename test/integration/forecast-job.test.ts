@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { openDatabase } from "../../src/db/client.ts";
 import { queueRun, readRun } from "../../src/forecast/run-queue.ts";
 import { type Forecaster, MAX_RUN_ATTEMPTS, mayPass, runQueuedForecasts } from "../../scripts/forecast/forecast-job.ts";
+import { sampleForecast } from "../support/forecast-sample.ts";
 
 /**
  * The forecast job's passes (issue 19) against the stack's Postgres, with a stand-in forecaster
@@ -37,7 +38,8 @@ const writesOne =
       const row = await readRun(db, runId);
       seen.push({ progress: row?.progress ?? -1, status: row?.status ?? "missing" });
     }
-    const record = { id: `df_${runId}`, runId, target: { kind: "sku", key: `sku-${runId}` } };
+    // A whole record, as the real forecaster writes: the console's list (other tests') reads every target's points.
+    const record = sampleForecast({ kind: "sku", key: `sku-${runId}` }, { runId, createdAt: Date.now() });
     await db.execute(
       sql`insert into demand_forecasts (id, run_id, target_kind, target_key, record, created_at)
           values (${record.id}, ${runId}, 'sku', ${record.target.key}, ${JSON.stringify(record)}::jsonb, now())`,

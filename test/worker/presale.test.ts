@@ -113,9 +113,12 @@ describe("presale deposits and balance (issue 19), on the real SKU object and Po
     // The window closes: the alarm forfeits the other order, its unit back on sale.
     await advanceObjectClock(sale.sku, 10 * MIN);
     const stub = env.SKU_SALE.getByName(sale.sku);
-    // Run the alarm; one the runtime fired itself may be under way instead (it awaits I/O), so read until it is done.
-    await runDurableObjectAlarm(stub);
-    const status = () => forfeiter.request(`/api/orders/${lost.id}`).then(async (r) => (await r.json<{ order: ApiOrder }>()).order.status);
+    // Run the alarm until the order is forfeited: one the runtime fired itself may have been under way, having read
+    // the clock before it moved, and then set the next alarm for the close; the next run is what forfeits.
+    const status = async () => {
+      await runDurableObjectAlarm(stub);
+      return forfeiter.request(`/api/orders/${lost.id}`).then(async (r) => (await r.json<{ order: ApiOrder }>()).order.status);
+    };
     expect(await eventually(status, (s) => s === "forfeited")).toBe("forfeited");
     const late = await pay(forfeiter, lost.id);
     expect(late.status).toBe(409);
