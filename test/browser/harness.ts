@@ -180,3 +180,19 @@ export async function pausePageClock(page: Page, aheadMs: number): Promise<void>
   const pageNow = await page.evaluate(() => Date.now());
   await page.clock.pauseAt(pageNow + aheadMs);
 }
+
+/**
+ * Counts the clock-sync answers (`pong`) the page's live feeds receive. A page pings a few times
+ * as its feed opens; a pong that lands after the test pauses the page's clock has a round trip of
+ * 0 ms, so the page takes it as its best sample and jumps its server time by however long the
+ * pause has really lasted. Wait for the opening pings before pausing.
+ */
+export function countClockPongs(page: Page): () => number {
+  let pongs = 0;
+  page.on("websocket", (socket) =>
+    socket.on("framereceived", ({ payload }) => {
+      if (typeof payload === "string" && payload.includes('"type":"pong"')) pongs += 1;
+    }),
+  );
+  return () => pongs;
+}

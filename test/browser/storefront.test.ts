@@ -1,7 +1,7 @@
 import type { Page, Response as PageResponse } from "playwright-core";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { recordPaint, screenshotPath, StorefrontUnderTest, pausePageClock } from "./harness.ts";
+import { countClockPongs, recordPaint, screenshotPath, StorefrontUnderTest, pausePageClock } from "./harness.ts";
 
 let shop: StorefrontUnderTest;
 
@@ -396,6 +396,7 @@ describe("the waiting room (issue 12)", () => {
     const context = await shop.newShopper("phone", "zh-CN");
     const page = await context.newPage();
     await page.clock.install();
+    const pongs = countClockPongs(page);
     let issued = "";
     await page.route("**/api/skus/*/queue", async (route) => {
       const response = await route.fetch();
@@ -412,6 +413,8 @@ describe("the waiting room (issue 12)", () => {
     const note = page.locator("#queue-note");
     const buy = page.locator("#buy");
     await expect.poll(() => note.getAttribute("data-place")).toBe("2");
+    // The feed's four opening pings (web/client/shared/live-feed.ts) answered before the pause.
+    await expect.poll(pongs).toBeGreaterThanOrEqual(4);
     // From here the page's time moves only when the test moves it.
     await pausePageClock(page, 100);
     const seconds = Number(await note.getAttribute("data-seconds"));
