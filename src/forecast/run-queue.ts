@@ -208,7 +208,31 @@ export async function latestForecasts(db: Database, options: { kind?: ForecastTa
           .from(forecastRuns)
           .where(sql`${forecastRuns.id} in (select jsonb_array_elements_text(${JSON.stringify(runIds)}::jsonb))`);
   const runOf = new Map(runs.map((r) => [r.id, r]));
-  return rows.map((r) => summarizeForecast(parsed(r.record), runOf.get(r.run_id) ?? null));
+  // One record the console cannot read (written by hand, or by an older job) costs its own row,
+  // not the whole list: it is left out and logged.
+  return rows.flatMap((r) => {
+    const record = readableRecord(r.record);
+    if (record) return [summarizeForecast(record, runOf.get(r.run_id) ?? null)];
+    console.warn(`forecast list: left out an unreadable record of run ${r.run_id}`);
+    return [];
+  });
+}
+
+/** The record, when it has what a summary reads (a target and daily points), else null. */
+function readableRecord(stored: ForecastRecord | string): ForecastRecord | null {
+  let record: ForecastRecord;
+  try {
+    record = parsed(stored);
+  } catch {
+    return null;
+  }
+  const points: unknown = record?.points;
+  const readable =
+    typeof record?.id === "string" &&
+    typeof record.target?.key === "string" &&
+    Array.isArray(points) &&
+    points.every((p) => ["mean", "lower80", "upper80"].every((k) => typeof (p as Record<string, unknown>)?.[k] === "number"));
+  return readable ? record : null;
 }
 
 /** jsonb comes back parsed from the Neon driver and from node-postgres; a string is parsed here. */

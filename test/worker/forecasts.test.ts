@@ -139,6 +139,19 @@ describe("reading forecasts", () => {
     expect(counted).toMatchObject({ status: "done", forecasts: 2 });
   });
 
+  it("leaves an unreadable record out of the list, and lists the rest", async () => {
+    const runId = `fcr_test_${crypto.randomUUID().slice(0, 12)}`;
+    const good = sampleForecast({ kind: "sku", key: fresh("fc-good") }, { runId, createdAt: Date.now() });
+    const broken = { ...sampleForecast({ kind: "sku", key: fresh("fc-broken") }, { runId, createdAt: Date.now() }), points: "none" };
+    await store(runId, [good, broken as unknown as ForecastRecord]);
+
+    const list = await admin("/forecasts?limit=500");
+    expect(list.status).toBe(200);
+    const keys = (await list.json<{ forecasts: Summary[] }>()).forecasts.map((f) => f.target.key);
+    expect(keys).toContain(good.target.key);
+    expect(keys).not.toContain(broken.target.key);
+  });
+
   it("answers 404 for a target with no forecast and for an unknown kind", async () => {
     const none = await admin(`/forecasts/sku/${fresh("fc-never")}`);
     expect(none.status).toBe(404);
