@@ -4,8 +4,9 @@ import type { SequenceInput } from "./sequence.ts";
  * The follow-up sequences `npm start` seeds (issue 17): the seed's 7-day SOP after a first
  * purchase (day 0, 1, 3 with the demo ¥50-off coupon, 7), and a reminder an hour after a
  * checkout was abandoned. Both end when the shopper buys again. And (issue 19) the presale
- * balance reminder: when a deposit-paid order's balance window opens, a message linking to the
- * order (`{order}` in the link); it ends when the shopper pays (the balance paid is an order paid).
+ * balance reminders: when a deposit-paid order's balance window opens, and again a day before it
+ * closes, a message linking to the order (`{order}` in the link); each ends when the shopper pays
+ * (the balance paid is an order paid).
  */
 export function demoSequences(): SequenceInput[] {
   return [
@@ -78,6 +79,23 @@ export function demoSequences(): SequenceInput[] {
           body: {
             "zh-CN": "{name}，您预订的{product}已开始支付尾款，请在截止前付清，逾期订单失效。",
             en: "Hi {name}, the balance for {product} can be paid now. Pay it before the window closes, or the order is forfeited.",
+          },
+          link: "/orders/{order}",
+        },
+      ],
+    },
+    {
+      id: "presale-balance-last-day",
+      name: "预售尾款最后一天 · Presale balance, last day",
+      trigger: { kind: "balance_window_closing", segment: null, firstPurchaseOnly: false },
+      quietHours: null,
+      steps: [
+        {
+          after: { days: 0, hours: 0 },
+          title: { "zh-CN": "尾款支付最后一天", en: "Last day to pay your balance" },
+          body: {
+            "zh-CN": "{name}，您预订的{product}尾款将在 24 小时内截止，逾期订单失效，请尽快付清。",
+            en: "Hi {name}, the balance for {product} is due within a day. Pay it now, or the order is forfeited.",
           },
           link: "/orders/{order}",
         },

@@ -1,10 +1,18 @@
 /**
  * What may start or end a follow-up sequence (issue 17). Each is a row of `sequence_triggers`,
- * written in the same transaction as the change it tells of. `balance_window_opened` (issue 19)
- * is raised by a scan instead (./presale-balance-scan.ts): nothing happens to an order when its
- * presale's balance window opens, the clock moves on.
+ * written in the same transaction as the change it tells of. `balance_window_opened` and
+ * `balance_window_closing` (issue 19) are raised by a scan instead (./presale-balance-scan.ts):
+ * nothing happens to an order when its presale's balance window opens or nears its close, the
+ * clock moves on.
  */
-export const TRIGGER_KINDS = ["order_paid", "checkout_abandoned", "team_failed", "segment_entered", "balance_window_opened"] as const;
+export const TRIGGER_KINDS = [
+  "order_paid",
+  "checkout_abandoned",
+  "team_failed",
+  "segment_entered",
+  "balance_window_opened",
+  "balance_window_closing",
+] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 /**

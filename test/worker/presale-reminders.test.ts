@@ -11,17 +11,19 @@ import { withPostgres } from "./postgres-support.ts";
 /**
  * Presale balance reminders (issue 19) through the follow-up sequences: the every-minute scan
  * raises one `balance_window_opened` trigger per deposit-paid order whose balance window has
- * opened (never twice, never for an order paid, forfeited or not yet open), the intake enrols
- * the shopper in the demo "presale balance reminder" once, and its day-0 message links to the order.
+ * opened (never twice, never for an order paid, forfeited or not yet open), and one
+ * `balance_window_closing` a day before it closes (none for a window no longer than a day); the
+ * intake enrols the shopper in the demo reminders once each, and their messages link to the order.
  */
 const SEQUENCE_ID = "presale-balance-reminder";
+const LAST_DAY_ID = "presale-balance-last-day";
 
 afterEach(async () => {
-  await env.SALES.delete(`sequence:${SEQUENCE_ID}`);
+  for (const id of [SEQUENCE_ID, LAST_DAY_ID]) await env.SALES.delete(`sequence:${id}`);
 });
 
-async function storeDemoReminder() {
-  const demo = demoSequences().find((s) => s.id === SEQUENCE_ID)!;
+async function storeDemoReminder(id = SEQUENCE_ID) {
+  const demo = demoSequences().find((s) => s.id === id)!;
   await new SequenceCatalog(env.SALES).put(sequenceSchema.parse(demo));
 }
 
@@ -62,10 +64,11 @@ describe("presale balance reminders", () => {
     const shopperId = freshId("shp");
     const now = Date.now();
     const opensAt = now - 10 * 60_000;
-    const open = await insertPresaleOrder(shopperId, "deposit_paid", opensAt, now + DAY);
+    // Its last day is tomorrow: the scans below raise no closing reminder yet.
+    const open = await insertPresaleOrder(shopperId, "deposit_paid", opensAt, now + 2 * DAY);
     // Not yet open, already paid, closed (forfeited by the clock): none of these is reminded.
-    await insertPresaleOrder(shopperId, "deposit_paid", now + HOUR, now + DAY);
-    await insertPresaleOrder(shopperId, "paid", opensAt, now + DAY);
+    await insertPresaleOrder(shopperId, "deposit_paid", now + HOUR, now + 2 * DAY);
+    await insertPresaleOrder(shopperId, "paid", opensAt, now + 2 * DAY);
     await insertPresaleOrder(shopperId, "deposit_paid", now - 2 * DAY, now - DAY);
 
     const first = await runFollowUps(env, now, { shoppers: [shopperId] });
@@ -87,5 +90,44 @@ describe("presale balance reminders", () => {
     expect(inbox.map((m) => m.title)).toEqual(["尾款开始支付啦"]);
     const [link] = await rowsOf<{ link: string | null }>("select link from inbox_messages where shopper_id = $1", [shopperId]);
     expect(link!.link).toBe(`/orders/${open}`);
+  });
+
+  it("reminds once more a day before the window closes, not when the window is a day or shorter", async () => {
+    await storeDemoReminder(LAST_DAY_ID);
+    const shopperId = freshId("shp");
+    const now = Date.now();
+    // Open for three days, closing in 12 hours: its last day began 12 hours ago.
+    const closing = await insertPresaleOrder(shopperId, "deposit_paid", now - 3 * DAY, now + 12 * HOUR);
+    // A window of 20 hours: its opening reminder already tells of the close, so no second one.
+    await insertPresaleOrder(shopperId, "deposit_paid", now - 8 * HOUR, now + 12 * HOUR);
+    // Its last day begins tomorrow.
+    const later = await insertPresaleOrder(shopperId, "deposit_paid", now - DAY, now + 2 * DAY);
+
+    await runFollowUps(env, now, { shoppers: [shopperId] });
+    await runFollowUps(env, now + 60_000, { shoppers: [shopperId] });
+    const closingTriggers = async () => (await triggersOf(shopperId)).filter((t) => t.kind === "balance_window_closing");
+    const first = await closingTriggers();
+    expect(first.map((t) => t.id)).toEqual([`balance_window_closing:${closing}`]);
+    // Dated when the last day began: the close less a day.
+    expect(first[0]!.at.getTime()).toBe(now + 12 * HOUR - DAY);
+    expect(first[0]!.payload).toMatchObject({ orderId: closing, balanceClosesAt: now + 12 * HOUR });
+
+    // A day on, the later order's last day has begun; the first order's window has closed.
+    await runFollowUps(env, now + DAY + 60_000, { shoppers: [shopperId] });
+    expect((await closingTriggers()).map((t) => t.id).sort()).toEqual(
+      [`balance_window_closing:${closing}`, `balance_window_closing:${later}`].sort(),
+    );
+
+    // One enrolment each, by its trigger. The first order's message went out at once, linking to
+    // it; the later one's is due when its last day begins (tomorrow on the objects' real clock).
+    const enrolments = await enrolmentsOf(shopperId);
+    expect(enrolments.map((e) => [e.sequence_id, e.trigger_id, e.status])).toEqual([
+      [LAST_DAY_ID, `balance_window_closing:${closing}`, "completed"],
+      [LAST_DAY_ID, `balance_window_closing:${later}`, "active"],
+    ]);
+    const inbox = await inboxOf(shopperId);
+    expect(inbox.map((m) => m.title)).toEqual(["尾款支付最后一天"]);
+    const links = await rowsOf<{ link: string | null }>("select link from inbox_messages where shopper_id = $1", [shopperId]);
+    expect(links).toEqual([{ link: `/orders/${closing}` }]);
   });
 });
