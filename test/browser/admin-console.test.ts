@@ -1,16 +1,11 @@
 import pg from "pg";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff, pausePageClock } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff, pausePageClock } from "./harness.ts";
 
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
+const shop = storefrontForFile();
 
 const MINUTE = 60_000;
 /** The console reads the sales every 2 s (web/client/console.page.ts). */

@@ -1,10 +1,9 @@
 import sharp from "sharp";
 import { sql } from "drizzle-orm";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { adImages } from "../../src/db/schema.ts";
-import { openDatabase } from "../../src/db/client.ts";
 import { renderQueuedCreatives } from "../../scripts/ads/render-creatives.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * The console's Ads view (issue 18, part A) in Chromium: a marketer plans a campaign, uploads a
@@ -13,21 +12,7 @@ import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.t
  * finds the campaign listed with its thumbnail and an export link; in Chinese an analyst reads
  * the list and is not offered the form.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 const POLL = { timeout: 20_000 };
 
@@ -60,12 +45,12 @@ async function renderUploaded(name: string): Promise<string> {
   let id: string | undefined;
   await expect
     .poll(async () => {
-      const [row] = await database.db.select({ id: adImages.id }).from(adImages).where(sql`${adImages.name} = ${name}`);
+      const [row] = await shop.database.db.select({ id: adImages.id }).from(adImages).where(sql`${adImages.name} = ${name}`);
       id = row?.id;
       return id;
     }, POLL)
     .toBeTruthy();
-  await renderQueuedCreatives(database.db, { only: [id ?? ""] });
+  await renderQueuedCreatives(shop.database.db, { only: [id ?? ""] });
   return id ?? "";
 }
 

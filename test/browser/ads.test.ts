@@ -1,9 +1,8 @@
 import sharp from "sharp";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { renderQueuedCreatives } from "../../scripts/ads/render-creatives.ts";
-import { type Database, openDatabase } from "../../src/db/client.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Issue 18, part B in Chromium: a phone shopper sees the home banner, drawn client-side from
@@ -17,18 +16,7 @@ const IPHONE_UA =
   "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
 const POLL = { timeout: 30_000 };
 
-let shop: StorefrontUnderTest;
-let database: { db: Database; close(): Promise<void> };
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars, { eventsConsumer: true });
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
+const shop = storefrontForFile({ eventsConsumer: true });
 
 /** An admin API call with the test token; fails the test unless it answers `status`. */
 async function admin<T>(path: string, body: unknown, status: number): Promise<T> {
@@ -52,7 +40,7 @@ async function renderedCreative(): Promise<string> {
     { name: `banner-${r}-${g}-${b}.png`, file: png.toString("base64") },
     201,
   );
-  await renderQueuedCreatives(database.db, { only: [image.id] });
+  await renderQueuedCreatives(shop.database.db, { only: [image.id] });
   return image.id;
 }
 

@@ -1,9 +1,8 @@
 import type { Page } from "playwright-core";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BOARD_SETTINGS_ID, BOARD_SETTINGS_PREFIX, type BoardSettings, DEFAULT_BOARD_SETTINGS } from "../../src/advisers/board-settings.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * The console's "Response times" view (issue 17) in Chromium: an owner opens the board and sees
@@ -13,8 +12,8 @@ import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.t
  * Conversations are seeded with this file's own ids; the board's hours are set round the clock,
  * so a wait is its wall time whenever the test runs.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
+const shop = storefrontForFile();
+
 const AUTH = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
 const MINUTE = 60_000;
 const POLL = { timeout: 15_000 };
@@ -22,8 +21,6 @@ const freshId = (prefix: string) => `${prefix}_${crypto.randomUUID().replaceAll(
 const ALWAYS = Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, ["00:00-24:00"]]));
 
 beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
   // A version of this file's own: saves are audited once per version in the Postgres every test shares.
   const start = { ...DEFAULT_BOARD_SETTINGS, version: 1_000_000 + Math.floor(Math.random() * 1_000_000_000) };
   await shop.putConfig(`${BOARD_SETTINGS_PREFIX}${BOARD_SETTINGS_ID}`, start);
@@ -43,17 +40,10 @@ beforeAll(async () => {
   });
   expect(saved.status).toBe(200);
 });
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
 
 async function adviser(name: string): Promise<string> {
   const id = freshId("adv");
-  await db.query("insert into advisers (id, staff_id, display_name, on_shift, created_at) values ($1, $2, $3, true, now())", [
+  await shop.pool.query("insert into advisers (id, staff_id, display_name, on_shift, created_at) values ($1, $2, $3, true, now())", [
     id,
     freshId("stf"),
     name,
@@ -66,7 +56,7 @@ async function conversation(adviserId: string, agoMs: number, answeredAfterMs?: 
   const id = freshId("cnv");
   const at = new Date(Date.now() - agoMs);
   const answered = answeredAfterMs === undefined ? null : new Date(at.getTime() + answeredAfterMs);
-  await db.query(
+  await shop.pool.query(
     `insert into conversations (id, shopper_id, adviser_id, status, opened_at, first_message_at, first_response_at, last_message_at)
      values ($1, $2, $3, 'open', $4, $4, $5, $4)`,
     [id, freshId("shp"), adviserId, at, answered],

@@ -1,9 +1,8 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rfmScores } from "../../src/db/schema.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Adviser chat (issue 17) in Chromium, on the production bundle: a shopper on a phone opens the
@@ -16,8 +15,8 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * shift: this test's adviser stays off shift (a shopper is still assigned one when nobody is
  * on shift), and the console is the owner's, who sees every conversation.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
+const shop = storefrontForFile();
+
 const POLL = { timeout: 15_000 };
 const made: string[] = [];
 
@@ -44,20 +43,13 @@ async function adviserAccount(name: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
   const added = await ownerApi("/advisers", { body: { staffId: await adviserAccount("Lin"), displayName: "小林" } });
   expect(added.status).toBe(201);
   made.push(((await added.json()) as { adviser: { id: string } }).adviser.id);
 });
+
 afterAll(async () => {
   for (const id of made) await ownerApi(`/advisers/${id}`, { method: "DELETE" });
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
 async function signInAsOwner(page: Page, hash: string): Promise<void> {
@@ -90,7 +82,7 @@ describe("adviser chat", () => {
     await shopperPage.screenshot({ path: screenshotPath("chat-panel-phone") });
 
     // The shopper's segment, as an RFM recompute would have left it.
-    await database.db
+    await shop.database.db
       .insert(rfmScores)
       .values({
         shopperId: conversation.shopperId,

@@ -1,11 +1,9 @@
 import { readFile } from "node:fs/promises";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { hashIdentifier } from "../../src/audiences/custom-audience.ts";
 import { generatePopulation } from "../../src/audiences/population.ts";
-import { openDatabase } from "../../src/db/client.ts";
 import { buildQueuedAudiences } from "../../scripts/audiences/lookalike.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The console's "Audiences" view in Chromium (issue 18): a marketer pastes a seed list, sees the
@@ -13,21 +11,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * build (the Node job's pass run here, scoped to this test's shoppers) and downloads the hashed
  * custom-audience CSV; an analyst reads the list in Chinese and is not offered the form.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
-let job: ReturnType<typeof openDatabase>;
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  db = new pg.Pool({ connectionString: vars.DATABASE_URL, max: 1 });
-  job = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await db?.end();
-  await job?.close();
-  await shop?.stop();
-});
+const shop = storefrontForFile();
 
 const POLL = { timeout: 20_000 };
 
@@ -41,7 +25,7 @@ async function population() {
     for (const [category, n] of Object.entries(s.views))
       for (let i = 0; i < n; i++) rows.push([`evt_${s.shopperId}_${category}_${i}`, s.shopperId, category, device]);
   }
-  await db.query(
+  await shop.pool.query(
     `insert into events (id, type, shopper_id, at, received_at, sku, category, device, locale)
      select id, 'product_view', shopper, now(), now(), 'lkb-' || category, category, device, 'zh-CN'
      from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as r(id, shopper, category, device)`,
@@ -81,7 +65,7 @@ describe("the console's Audiences view", () => {
     const id = (await row.getAttribute("data-audience")) ?? "";
 
     // The Node job's pass, for this audience and this test's shoppers (the stack shares one Postgres).
-    expect(await buildQueuedAudiences(job.db, { only: [id], pool: p.ids })).toBe(1);
+    expect(await buildQueuedAudiences(shop.database.db, { only: [id], pool: p.ids })).toBe(1);
     await expect.poll(() => row.getAttribute("data-status"), POLL).toBe("built");
     expect(await row.locator('[data-cell="size"]').textContent()).toBe("15 of 300");
     // The held-out estimate, as the API holds it, in percent.
@@ -94,7 +78,10 @@ describe("the console's Audiences view", () => {
     expect(lines[0]).toBe("EXTERN_ID");
     expect(lines.slice(1, -1)).toHaveLength(15);
     const members = (
-      await db.query<{ shopper_id: string }>("select shopper_id from lookalike_audience_members where audience_id = $1 order by rank", [id])
+      await shop.pool.query<{ shopper_id: string }>(
+        "select shopper_id from lookalike_audience_members where audience_id = $1 order by rank",
+        [id],
+      )
     ).rows;
     expect(lines.slice(1, -1)).toEqual(await Promise.all(members.map((m) => hashIdentifier(m.shopper_id))));
     expect(members.some((m) => p.seeds.has(m.shopper_id))).toBe(false);

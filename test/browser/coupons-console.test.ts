@@ -1,8 +1,8 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { CouponTemplate } from "../../src/coupons/coupon-template.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * The console's Coupons view (issue 14) in Chromium: a marketer creates a 满300减50 template
@@ -11,15 +11,7 @@ import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.t
  * its field, a stale save refused, the history and the audit log; in Chinese too; an analyst
  * reads it all and is offered no edit.
  */
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 const MINUTE = 60_000;
 const AUTH = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };

@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type CouponTemplate, type CouponTemplateInput, couponKey, couponTemplateSchema } from "../../src/coupons/coupon-template.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Coupons in Chromium (issue 14), as a shopper on a phone meets them: claimed on the sale
@@ -9,15 +9,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * order page, and kept in "My coupons" on /me. Nothing waits for time: the tests poll what
  * the pages show.
  */
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 /**
  * A coupon template for `sku`, written to KV as the console's admin API would keep it (its

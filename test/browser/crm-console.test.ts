@@ -1,10 +1,9 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { crmOutbox } from "../../src/db/schema.ts";
 import type { Role } from "../../src/staff/roles.ts";
 import { seededCrmConfig } from "../support/crm-receiver.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The console's CRM view (issue 16) in Chromium, on the production bundle: an owner saves the
@@ -12,17 +11,14 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * it again, creates an API key (its secret shown once) that then opens the CRM API, and revokes
  * it; a marketer sees the deliveries but no keys.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
+const shop = storefrontForFile();
+
 const run = crypto.randomUUID().replaceAll("-", "").slice(0, 12);
 const DEAD = `msg_dead${run}`;
 
 beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
   const at = new Date();
-  await database.db.insert(crmOutbox).values({
+  await shop.database.db.insert(crmOutbox).values({
     id: DEAD,
     // A type no other test drains, so "Send again" leaves it pending.
     type: "member.price_protection_credited",
@@ -34,13 +30,6 @@ beforeAll(async () => {
     lastError: "no answer within 10000 ms",
     deadAt: at,
   });
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
 async function signIn(page: Page, role: Role): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { screenshotPath, StorefrontUnderTest, pausePageClock } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { screenshotPath, storefrontForFile, pausePageClock } from "./harness.ts";
 
 /**
  * The live dashboard (/admin/dashboard, issue 13) in Chromium, on the production bundle: the
@@ -11,15 +11,7 @@ import { screenshotPath, StorefrontUnderTest, pausePageClock } from "./harness.t
 const REFRESH_MS = 5_000;
 const CHARTS = ["chart-latency", "chart-checkouts", "chart-orders", "chart-payments", "chart-coupons", "chart-stock"];
 
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 /** A shopper's checkout and payment, in a browser of their own, as the sale page makes them. */
 async function buyAndPay(sku: string, paymentMethod: string): Promise<number> {

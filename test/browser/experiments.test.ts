@@ -1,24 +1,16 @@
 import pg from "pg";
 import type { Page, Route } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import type { ExperimentConfig } from "../../src/experiments/experiment-config.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * A/B experiments in Chromium (issue 13): a phone shopper sees the variants the edge assigned
  * them on the cached sale page, and reports each exposure; the console shows an experiment's
  * results with intervals, p-values and the sample-ratio warning.
  */
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 const AUTH = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
 

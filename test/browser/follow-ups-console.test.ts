@@ -1,7 +1,6 @@
 import type { Page } from "playwright-core";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * The console's Follow-ups view (issue 17) in Chromium: a marketer builds a sequence, sees each
@@ -9,20 +8,7 @@ import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.t
  * placeholder and of steps out of order, saves, and reads the figures per step; in Chinese an
  * adviser reads the list and is not offered the builder.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
-});
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 const POLL = { timeout: 15_000 };
 
@@ -85,13 +71,13 @@ describe("the console's Follow-ups view", () => {
     // Enrolments as the engine writes them: one completed (both steps sent), one exited on purchase after step 0.
     const enrolment = async (status: string, nextStep: number, reason: string | null, sent: number) => {
       const enrolmentId = `enr_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
-      await db.query(
+      await shop.pool.query(
         `insert into sequence_enrolments (id, sequence_id, sequence_version, shopper_id, trigger_id, status, enrolled_at, next_step, exit_reason)
          values ($1, $2, 1, $3, $4, $5, now(), $6, $7)`,
         [enrolmentId, id, `shp_${enrolmentId}`, `checkout_abandoned:${enrolmentId}`, status, nextStep, reason],
       );
       for (let s = 0; s < sent; s++) {
-        await db.query(
+        await shop.pool.query(
           "insert into sequence_sends (idempotency_key, enrolment_id, step, due_at, sent_at) values ($1, $2, $3, now(), now())",
           [`${enrolmentId}:${s}`, enrolmentId, s],
         );

@@ -1,14 +1,12 @@
 import type { Page } from "playwright-core";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
+import { describe, expect, it } from "vitest";
 import { type Forecaster, runQueuedForecasts } from "../../scripts/forecast/forecast-job.ts";
 import { shopDay } from "../../src/forecast/daily-series.ts";
 import { dateOfDay } from "../../src/forecast/festivals.ts";
 import type { ForecastRecord } from "../../src/forecast/forecast-record.ts";
 import { recommendStock } from "../../src/forecast/stock.ts";
 import { sampleForecast, storeForecastsSql } from "../support/forecast-sample.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The console's Forecast view in Chromium (issue 19): on a phone, a marketer sees each target's
@@ -18,21 +16,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * a run refused for too little history shows the forecaster's message; an analyst reads it in
  * Chinese without "Run now".
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
-let job: ReturnType<typeof openDatabase>;
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  db = new pg.Pool({ connectionString: vars.DATABASE_URL, max: 1 });
-  job = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await db?.end();
-  await job?.close();
-  await shop?.stop();
-});
+const shop = storefrontForFile();
 
 const POLL = { timeout: 20_000 };
 const short = () => crypto.randomUUID().slice(0, 8);
@@ -48,7 +32,7 @@ async function storeRun(): Promise<{ sku: string; category: string; record: Fore
     sampleForecast({ kind: "sku", key: sku }, { runId, createdAt: at, lastHistoryDay }),
     sampleForecast({ kind: "category", key: category }, { runId, createdAt: at, lastHistoryDay }),
   ];
-  for (const statement of storeForecastsSql(runId, records, at)) await db.query(statement.text, statement.values);
+  for (const statement of storeForecastsSql(runId, records, at)) await shop.pool.query(statement.text, statement.values);
   return { sku, category, record: records[0] as ForecastRecord };
 }
 
@@ -140,11 +124,11 @@ describe("the console's Forecast view", () => {
       await halfway;
       const record = sampleForecast({ kind: "sku", key: newSku }, { runId: id, createdAt: Date.now() });
       for (const statement of storeForecastsSql(id, [record], Date.now()).slice(1)) {
-        await db.query(statement.text, statement.values);
+        await shop.pool.query(statement.text, statement.values);
       }
       return { forecasts: 1 };
     };
-    const pass = runQueuedForecasts(job.db, { only: [runId], forecaster });
+    const pass = runQueuedForecasts(shop.database.db, { only: [runId], forecaster });
     await expect.poll(() => page.locator("#forecast-run").textContent(), POLL).toBe(`Run ${runId}: 40 % done`);
     expect(await page.locator("#forecast-progress").isVisible()).toBe(true);
     release();
@@ -169,7 +153,7 @@ describe("the console's Forecast view", () => {
     const refuses: Forecaster = async () => {
       throw new Error(message);
     };
-    expect(await runQueuedForecasts(job.db, { only: [runId], forecaster: refuses })).toBe(1);
+    expect(await runQueuedForecasts(shop.database.db, { only: [runId], forecaster: refuses })).toBe(1);
     await expect.poll(() => page.locator("#forecast-run-error").textContent(), POLL).toBe(`Run ${runId} failed: ${message}`);
     expect(await page.locator("#forecast-run-error").isVisible()).toBe(true);
     expect(shop.cspViolations).toEqual([]);

@@ -2,9 +2,12 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Miniflare } from "miniflare";
+import pg from "pg";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, expect, inject } from "vitest";
 import { buildProductionBundle, EVENTS_CONSUMER_CONFIG, runBundle } from "../../scripts/local/worker-bundle.ts";
 import type { LocalStackVars } from "../../scripts/local/stack-vars.ts";
+import { openDatabase } from "../../src/db/client.ts";
 import { saleConfigSchema, saleKey, type SaleConfig, type SaleConfigInput } from "../../src/sales/sale-config.ts";
 import type { Role } from "../../src/staff/roles.ts";
 import { TEST_SECRETS, TEST_STAFF_SESSION_SECRET } from "../support/test-secrets.ts";
@@ -18,22 +21,30 @@ export const ARTIFACTS = join(ROOT, "test-results", "browser");
  * assets on workerd, on a real port, and Debian's Chromium driven by playwright-core
  * (never a downloaded browser).
  */
+export interface StartOptions {
+  /**
+   * Also run the events consumer Worker on the queue the pages' beacons go to, as deployed, so
+   * a page's events reach Postgres and the shopper's profile in Redis.
+   */
+  eventsConsumer?: boolean;
+}
+
 export class StorefrontUnderTest {
   readonly mf: Miniflare;
   readonly baseUrl: string;
   readonly browser: Browser;
+  private readonly vars: LocalStackVars;
+  private drizzle: ReturnType<typeof openDatabase> | null = null;
+  private sqlPool: pg.Pool | null = null;
 
-  private constructor(mf: Miniflare, baseUrl: string, browser: Browser) {
+  private constructor(mf: Miniflare, baseUrl: string, browser: Browser, vars: LocalStackVars) {
     this.mf = mf;
     this.baseUrl = baseUrl;
     this.browser = browser;
+    this.vars = vars;
   }
 
-  /**
-   * `eventsConsumer`: also run the events consumer Worker on the queue the pages' beacons go
-   * to, as deployed, so a page's events reach Postgres and the shopper's profile in Redis.
-   */
-  static async start(vars: LocalStackVars, options: { eventsConsumer?: boolean } = {}): Promise<StorefrontUnderTest> {
+  static async start(vars: LocalStackVars, options: StartOptions = {}): Promise<StorefrontUnderTest> {
     // Through Miniflare's own entry (as wrangler dev serves it): that is what routes to the
     // static assets the way Cloudflare does.
     // Local staff accounts open, as `npm start` has them: the console signs staff in with a password.
@@ -56,12 +67,26 @@ export class StorefrontUnderTest {
       ],
     });
     mkdirSync(join(ARTIFACTS, "screenshots"), { recursive: true });
-    return new StorefrontUnderTest(mf, url.origin, browser);
+    return new StorefrontUnderTest(mf, url.origin, browser, vars);
   }
 
   async stop(): Promise<void> {
+    await this.drizzle?.close();
+    await this.sqlPool?.end();
     await this.browser?.close();
     await this.mf?.dispose();
+  }
+
+  /** The shop's Postgres through the Neon driver, as the Worker reads it (drizzle): opened on first use, closed by `stop`. */
+  get database(): ReturnType<typeof openDatabase> {
+    this.drizzle ??= openDatabase({ url: this.vars.DATABASE_URL, localWsProxy: this.vars.NEON_WS_PROXY });
+    return this.drizzle;
+  }
+
+  /** The shop's Postgres for plain SQL, one connection: opened on first use, closed by `stop`. */
+  get pool(): pg.Pool {
+    this.sqlPool ??= new pg.Pool({ connectionString: this.vars.DATABASE_URL, max: 1 });
+    return this.sqlPool;
   }
 
   /**
@@ -170,6 +195,33 @@ export function recordPaint(page: string, firstContentfulPaintMs: number): void 
 }
 
 export const screenshotPath = (name: string) => join(ARTIFACTS, "screenshots", `${name}.png`);
+
+/**
+ * The storefront of one test file: started before its first test, stopped (with its Postgres
+ * connections) after its last, and every test ends with no Content-Security-Policy violation
+ * reported by any page it opened. Read it inside tests and hooks: before the start it throws.
+ */
+export function storefrontForFile(options: StartOptions = {}): StorefrontUnderTest {
+  let started: StorefrontUnderTest | undefined;
+  beforeAll(async () => {
+    started = await StorefrontUnderTest.start(inject("stackVars"), options);
+  });
+  afterAll(() => started?.stop());
+  afterEach(() => {
+    expect(started?.cspViolations.splice(0) ?? []).toEqual([]);
+  });
+  return new Proxy({} as StorefrontUnderTest, {
+    get(_, key) {
+      if (!started) {
+        // Not a thenable, and printable, before the start.
+        if (typeof key === "symbol" || key === "then") return undefined;
+        throw new Error(`the storefront is not started yet: read .${key} inside a test or a hook`);
+      }
+      const value: unknown = Reflect.get(started, key, started);
+      return typeof value === "function" ? value.bind(started) : value;
+    },
+  });
+}
 
 /**
  * Stops the page's installed clock `aheadMs` past the PAGE's now (not this process's): the page's

@@ -1,27 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The inbox in Chromium (issue 17): the unread badge in the header of every page, the /inbox
  * page on a phone in Chinese and English, opening a message marks it read, "mark all as read"
  * the rest, and the badge follows.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 const POLL = { timeout: 15_000 };
 
@@ -32,7 +17,7 @@ async function deliver(shopperId: string, messages: Array<{ title: string; body:
   for (const [i, message] of messages.entries()) {
     const id = `msg_${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
     ids.push(id);
-    await database.pool.query(
+    await shop.database.pool.query(
       "insert into inbox_messages (id, shopper_id, idempotency_key, kind, title, body, link, created_at) values ($1, $2, $1, 'follow_up', $3, $4, $5, $6)",
       [id, shopperId, message.title, message.body, message.link ?? null, new Date(base + i * 60_000)],
     );
@@ -84,9 +69,10 @@ describe("the inbox", () => {
     await expect.poll(() => page.locator("#inbox-badge").isHidden(), POLL).toBe(true);
     expect(await page.locator('.inbox-item[data-read="false"]').count()).toBe(0);
     expect(await page.locator("#inbox-read-all").isHidden()).toBe(true);
-    const { rows } = await database.pool.query("select count(*)::int as n from inbox_messages where shopper_id = $1 and read_at is null", [
-      shopperId,
-    ]);
+    const { rows } = await shop.database.pool.query(
+      "select count(*)::int as n from inbox_messages where shopper_id = $1 and read_at is null",
+      [shopperId],
+    );
     expect(rows[0].n).toBe(0);
     await context.close();
   });

@@ -1,11 +1,10 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { InvoiceOcr } from "../../scripts/invoices/ocr.ts";
 import { readQueuedInvoices } from "../../scripts/invoices/reader.ts";
-import { openDatabase } from "../../src/db/client.ts";
 import { qrPayloadOf } from "../../src/invoices/invoice-fields.ts";
 import { freshInvoice, qrInvoicePng } from "../support/invoice-image.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Invoices in Chromium (issue 16): the order page's paper/electronic choice (phone, Chinese),
@@ -13,19 +12,12 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * Nothing waits for time: the tests poll what the page shows, and run the invoice reader's
  * pass themselves where `npm start` runs it every 2 s.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
+const shop = storefrontForFile();
+
 const ocr = new InvoiceOcr();
 
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
 afterAll(async () => {
   await ocr.close();
-  await database?.close();
-  await shop?.stop();
 });
 
 /**
@@ -37,11 +29,8 @@ async function readerPass(page: Page): Promise<void> {
   const only = await page
     .locator('#invoice-list li[data-status="queued"]')
     .evaluateAll((items) => items.map((li) => li.getAttribute("data-upload") ?? ""));
-  await readQueuedInvoices(database.db, ocr, { limit: 8, only });
+  await readQueuedInvoices(shop.database.db, ocr, { limit: 8, only });
 }
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
 
 const fitsThePhone = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 

@@ -1,9 +1,8 @@
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { sha256, toHex } from "../../src/encoding.ts";
 import { couponKey, couponTemplateSchema, type CouponTemplate } from "../../src/coupons/coupon-template.ts";
 import { type Livestream, type LivestreamInput, livestreamKey, livestreamSchema } from "../../src/livestreams/livestream.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Livestream coupons in Chromium (issue 15), as a phone shopper meets them: the livestream
@@ -11,8 +10,8 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * code, its short code and its stores; once a till redeemed it, where and when. In English
  * and in Chinese. Nothing waits for time: the tests wait for what the pages show.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
+const shop = storefrontForFile();
+
 const suffix = crypto.randomUUID().slice(0, 8);
 const STORES = [
   { id: `bs-nanjing-${suffix}`, name: "南京路店" },
@@ -21,23 +20,14 @@ const STORES = [
 const ALL_DAY = JSON.stringify(Object.fromEntries(["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map((d) => [d, ["00:00-24:00"]])));
 
 beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
   // Every store up front: the Worker keeps the store list for 30 s once read.
   for (const store of STORES) {
-    await db.query(
+    await shop.pool.query(
       `INSERT INTO stores (id, name, address, city, latitude, longitude, time_zone, opening_hours, redeem_only_when_open, active, created_at, updated_at)
        VALUES ($1, $2, '1 Nanjing Road', 'Shanghai', 31.23, 121.47, 'Asia/Shanghai', $3, false, true, now(), now())`,
       [store.id, store.name, ALL_DAY],
     );
   }
-});
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
 async function seedTemplate(): Promise<CouponTemplate> {
@@ -79,7 +69,7 @@ async function seedLivestream(templateId: string, overrides: Partial<LivestreamI
 async function staffToken(storeId: string, label = "till"): Promise<string> {
   const tokenId = Array.from(crypto.getRandomValues(new Uint8Array(12)), (b) => (b % 36).toString(36)).join("");
   const secret = Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => (b % 36).toString(36)).join("");
-  await db.query(
+  await shop.pool.query(
     "INSERT INTO store_staff_tokens (id, store_id, label, secret_hash, created_at, created_by) VALUES ($1, $2, $3, $4, now(), 'test')",
     [tokenId, storeId, label, toHex(await sha256(secret))],
   );

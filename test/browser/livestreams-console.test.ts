@@ -1,36 +1,26 @@
 import type { Page } from "playwright-core";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { Livestream } from "../../src/livestreams/livestream.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * The console's Livestreams view (issue 15) in Chromium: a marketer makes a store coupon in the
  * Coupons form ("Redeemed: in a store"), schedules a livestream handing it out, is told at the
  * field which store does not exist, saves, sees it listed, pauses it (version 2); in Chinese too.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
+const shop = storefrontForFile();
+
 const STORE = `cs-${crypto.randomUUID().slice(0, 8)}`;
 const AUTH = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };
 const MINUTE = 60_000;
 
 beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
-  await db.query(
+  await shop.pool.query(
     `INSERT INTO stores (id, name, address, city, latitude, longitude, time_zone, opening_hours, redeem_only_when_open, active, created_at, updated_at)
      VALUES ($1, '南京路店', '1 Nanjing Road', 'Shanghai', 31.23, 121.47, 'Asia/Shanghai', $2, false, true, now(), now())`,
     [STORE, JSON.stringify({ mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] })],
   );
-});
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
 const localInput = (page: Page, ms: number) =>

@@ -1,8 +1,7 @@
 import type { Page } from "playwright-core";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * Member tiers and price protection in Chromium (issue 16): a marketer sets up tiers in the
@@ -11,20 +10,7 @@ import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.t
  * claims price protection on a paid order's page, in Chinese and English. Nothing waits for
  * time: the tests poll what the pages show.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
-});
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 async function signedIn(staff: TestStaff, lang = "en"): Promise<Page> {
   const context = await shop.browser.newContext({
@@ -132,13 +118,14 @@ describe("member tiers and price protection", () => {
     // The outbox writes the paid order to Postgres within moments.
     await expect
       .poll(
-        async () => (await db.query("select 1 from order_status_history where order_id = $1 and status = 'paid'", [orderId])).rowCount,
+        async () =>
+          (await shop.pool.query("select 1 from order_status_history where order_id = $1 and status = 'paid'", [orderId])).rowCount,
         {
           timeout: 20_000,
         },
       )
       .toBe(1);
-    const { rows } = await db.query<{ shopper_id: string }>("select shopper_id from orders where id = $1", [orderId]);
+    const { rows } = await shop.pool.query<{ shopper_id: string }>("select shopper_id from orders where id = $1", [orderId]);
     const shopperId = rows[0]!.shopper_id;
 
     // /me: silver at ¥1,000, diamond at ¥20,000; ¥399 spent, ¥601 to silver.
@@ -150,13 +137,13 @@ describe("member tiers and price protection", () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
 
     // Made a diamond member by hand (the tier job would after ¥20,000), and the price drops to ¥349.
-    await db.query(
+    await shop.pool.query(
       `insert into members (shopper_id, tier, protection_days, points_multiplier_percent, recompute_due, recomputed_at)
        values ($1, 'diamond', 365, 100, false, now())
        on conflict (shopper_id) do update set tier = 'diamond', protection_days = 365, recompute_due = false, recomputed_at = now()`,
       [shopperId],
     );
-    await db.query("insert into sku_prices (sku, price, at, source) values ($1, 34900, now(), 'test')", [sale.sku]);
+    await shop.pool.query("insert into sku_prices (sku, price, at, source) values ($1, 34900, now(), 'test')", [sale.sku]);
 
     await page.goto(`/orders/${orderId}?lang=en`);
     const claim = page.locator("#claim-price-protection");
@@ -207,7 +194,7 @@ describe("member tiers and price protection", () => {
           }
         ).shopperId,
     );
-    await db.query(
+    await shop.pool.query(
       `insert into members (shopper_id, tier, protection_days, points_multiplier_percent, recompute_due, recomputed_at)
        values ($1, 'diamond', 365, 100, false, now())
        on conflict (shopper_id) do update set tier = 'diamond', recompute_due = false, recomputed_at = now()`,

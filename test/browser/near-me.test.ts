@@ -1,7 +1,6 @@
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { destination } from "../../src/geo/destination.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * "Offers near me" in Chromium (issue 15): the opt-in on /me asks for the location only when
@@ -9,31 +8,22 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * 500 m and its offer in the page. Push is off on this stack (no VAPID keys): the page says the
  * offers show while it is open.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
+const shop = storefrontForFile();
+
 const stores: Record<"en" | "zh", { id: string; name: string; latitude: number; longitude: number }> = {
   en: { id: `nm-en-${crypto.randomUUID().slice(0, 8)}`, name: "Bund Flagship", latitude: 31.2401, longitude: 121.4903 },
   zh: { id: `nm-zh-${crypto.randomUUID().slice(0, 8)}`, name: "静安旗舰店", latitude: 30.5728, longitude: 104.0668 },
 };
 
 beforeAll(async () => {
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
   // Both stores before any ping: the Worker keeps the store list for 30 s.
   for (const store of Object.values(stores)) {
-    await db.query(
+    await shop.pool.query(
       `insert into stores (id, name, address, city, latitude, longitude, time_zone, opening_hours, active, created_at, updated_at)
        values ($1, $2, '100 Zhongshan Road', 'Shanghai', $3, $4, 'Asia/Shanghai', '{}', true, now(), now())`,
       [store.id, store.name, store.latitude, store.longitude],
     );
   }
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(async () => {
-  await shop?.stop();
-  await db?.end();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
 describe("offers near me on /me", () => {

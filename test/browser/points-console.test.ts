@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The console's "Points & refunds" view in Chromium (issue 16): an owner looks a shopper's
@@ -9,12 +9,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * refund of more than is left is refused with the figure; an adviser reads points but is not
  * offered refunds.
  */
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
+const shop = storefrontForFile();
 
 const AUTH = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}` };
 

@@ -1,27 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
+import { describe, expect, it } from "vitest";
 import { appendPoints } from "../../src/membership/points-ledger.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Points for shoppers in Chromium (issue 16): "use points" on the order page of an unpaid
  * order, phone first, in Chinese and English, and "My points" on /me after paying.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 /** A shopper with `points` granted, and an unpaid order of one unit at ¥299.50. */
 async function shopperWithOrder(locale: string, points: number) {
@@ -35,7 +20,7 @@ async function shopperWithOrder(locale: string, points: number) {
     const response = await fetch("/api/session", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" });
     return ((await response.json()) as { shopperId: string }).shopperId;
   });
-  await appendPoints(database.db, {
+  await appendPoints(shop.database.db, {
     shopperId,
     amount: points,
     reason: "crm_grant",

@@ -1,13 +1,12 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
+import { describe, expect, it } from "vitest";
 import { orders } from "../../src/db/schema.ts";
 import type { OrderStatus } from "../../src/orders/order.ts";
 import type { Presale } from "../../src/presale/presale-terms.ts";
 import type { PresaleOrderView } from "../../src/presale-view/presale-timeline.ts";
 import type { SaleConfig } from "../../src/sales/sale-config.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Presale pages in Chromium (issue 19): the sale page in the deposit window, the order page in
@@ -15,21 +14,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * 409 before the balance window are shown on cue), "My presale orders" on /me from Postgres,
  * and the console's sale form with a presale, each server problem at its field.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -334,7 +319,7 @@ describe("My presale orders on /me", () => {
     });
     const waiting = `ord_${crypto.randomUUID()}`;
     const done = `ord_${crypto.randomUUID()}`;
-    await database.db
+    await shop.database.db
       .insert(orders)
       .values([
         row(waiting, "deposit_paid", line("deposit_paid"), now - HOUR),

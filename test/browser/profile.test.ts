@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Shoppers' profiles in Chromium (issue 13), end to end as deployed: the sale page records a
@@ -8,15 +8,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * consumer Worker, which writes Postgres and the shopper's window in Redis, and `/me` shows it.
  * Nothing waits for time: the tests poll what the page shows.
  */
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"), { eventsConsumer: true });
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile({ eventsConsumer: true });
 
 /** Reloads `/me` until `ready` holds for what it shows (the queue delivers within its 1 s batch timeout). */
 async function profileShows(page: Page, ready: () => Promise<boolean>): Promise<void> {

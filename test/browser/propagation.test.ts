@@ -1,8 +1,7 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
+import { describe, expect, it } from "vitest";
 import { type EdgeInput, recordEdges } from "../../src/propagation/edge-store.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The console's Propagation view (issue 14) in Chromium, on the production bundle: a
@@ -16,21 +15,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * K: pairs A→B, A→C, B→D, D→E, C→F, E→A = 6; inviters A, B, C, D, E = 5 → i = 1.2;
  * converted A→B, B→D, D→E = 3 → c = 0.5; K = 0.6 (3 converted ÷ 5 inviters).
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
-
-beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 async function seedCampaign(): Promise<{ campaign: string; ids: Record<string, string> }> {
   const campaign = `browser-${crypto.randomUUID().slice(0, 8)}`;
@@ -46,7 +31,7 @@ async function seedCampaign(): Promise<{ campaign: string; ids: Record<string, s
     at: Date.now() - 60_000 + ++second * 1_000,
     ...(amount === undefined ? {} : { orderId: `${campaign}-${from}${to}`, amount }),
   });
-  const outcomes = await recordEdges(database.db, [
+  const outcomes = await recordEdges(shop.database.db, [
     e("A", "B"),
     e("A", "C"),
     e("B", "D"),

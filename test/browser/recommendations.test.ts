@@ -1,8 +1,7 @@
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fixtureModel } from "../support/rec-model-fixture.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * "Recommended for you" in Chromium (issue 18, part E), end to end as deployed: a marketer
@@ -12,20 +11,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * because of; a tap is recorded as a rec_click of the two_tower arm and the console's CTR table
  * counts it. Nothing waits for time: the test polls what the pages show.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"), { eventsConsumer: true });
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
-});
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile({ eventsConsumer: true });
 
 const POLL = { timeout: 20_000, interval: 250 };
 
@@ -102,11 +88,11 @@ describe("Recommended for you", () => {
     await page.waitForURL(`**/sales/${firstSku}`);
     await expect
       .poll(async () => {
-        const { rows } = await db.query("select props from events where shopper_id = $1 and type = 'rec_click'", [shopperId]);
+        const { rows } = await shop.pool.query("select props from events where shopper_id = $1 and type = 'rec_click'", [shopperId]);
         return rows.map((r) => r.props as { arm: string; position: number });
       }, POLL)
       .toEqual([expect.objectContaining({ arm: "two_tower", position: 0 })]);
-    const impressions = await db.query("select count(*)::int as n from events where shopper_id = $1 and type = 'rec_impression'", [
+    const impressions = await shop.pool.query("select count(*)::int as n from events where shopper_id = $1 and type = 'rec_impression'", [
       shopperId,
     ]);
     expect(impressions.rows[0].n).toBeGreaterThanOrEqual(await cards.count().catch(() => 1));

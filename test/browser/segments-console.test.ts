@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
-import pg from "pg";
 import type { Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The console's "Segments" view in Chromium (issue 17): a marketer runs the RFM recompute by
@@ -10,29 +9,19 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * they just made, and looks that shopper's scores up; an analyst reads and exports but is not
  * offered "Run now"; the view in Chinese.
  */
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
-});
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
+const shop = storefrontForFile();
 
 /** A shopper with one paid order of `total` fen, `daysAgo` days ago, written as the outbox writes it. */
 async function paidShopper(total: number, daysAgo: number): Promise<string> {
   const shopperId = `shp_seg${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const orderId = `ord_seg${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
   const paidAt = new Date(Date.now() - daysAgo * 86_400_000);
-  await db.query(
+  await shop.pool.query(
     `insert into orders (id, sku, shopper_id, qty, unit_prices, total_amount, status, idempotency_key, created_at, updated_at)
      values ($1, 'seg-browser', $2, 1, $3, $4, 'paid', $1, $5, $5)`,
     [orderId, shopperId, JSON.stringify([total]), total, paidAt],
   );
-  await db.query("insert into order_status_history (order_id, status, at) values ($1, 'paid', $2)", [orderId, paidAt]);
+  await shop.pool.query("insert into order_status_history (order_id, status, at) values ($1, 'paid', $2)", [orderId, paidAt]);
   return shopperId;
 }
 

@@ -1,6 +1,5 @@
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Share links in a real browser (issue 14): a shopper opens a sale page and gets their share
@@ -10,20 +9,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * is refused and records nothing.
  */
 
-let shop: StorefrontUnderTest;
-let db: pg.Pool;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-  db = new pg.Pool({ connectionString: inject("stackVars").DATABASE_URL, max: 1 });
-});
-afterAll(async () => {
-  await db?.end();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 describe("share links in the browser", () => {
   it("gets a share link with UTM and ref, with its QR code and copy button; a friend's landing through it is recorded", async () => {
@@ -50,7 +36,9 @@ describe("share links in the browser", () => {
       ref: expect.stringMatching(/^[a-z2-7]{12}$/),
     });
     const code = link.searchParams.get("ref")!;
-    const { rows: registered } = await db.query<{ shopper_id: string }>("select shopper_id from referral_codes where code = $1", [code]);
+    const { rows: registered } = await shop.pool.query<{ shopper_id: string }>("select shopper_id from referral_codes where code = $1", [
+      code,
+    ]);
     expect(registered).toHaveLength(1);
     const sharerId = registered[0]!.shopper_id;
     expect(link.href).not.toContain(sharerId);
@@ -74,7 +62,7 @@ describe("share links in the browser", () => {
     await friendPage.goto(link.pathname + link.search);
     await expect.poll(() => friendPage.locator("html").getAttribute("data-landing")).toBe("recorded");
     expect(new URL(friendPage.url()).search).toBe("");
-    const { rows: landings } = await db.query(
+    const { rows: landings } = await shop.pool.query(
       "select shopper_id, referrer_id, utm_source, utm_medium, utm_campaign, utm_term, utm_content from share_landings where referral_code = $1",
       [code],
     );
@@ -90,9 +78,10 @@ describe("share links in the browser", () => {
       },
     ]);
     expect(landings[0].shopper_id).not.toBe(sharerId);
-    const { rows: edges } = await db.query("select inviter_id, invitee_id, kind, tree_edge from propagation_edges where campaign = $1", [
-      sale.sku,
-    ]);
+    const { rows: edges } = await shop.pool.query(
+      "select inviter_id, invitee_id, kind, tree_edge from propagation_edges where campaign = $1",
+      [sale.sku],
+    );
     expect(edges).toEqual([{ inviter_id: sharerId, invitee_id: landings[0].shopper_id, kind: "visit", tree_edge: true }]);
     // The friend's page speaks their language, share panel included.
     expect(await friendPage.locator("#share h2").textContent()).toBe("分享给好友");
@@ -102,7 +91,7 @@ describe("share links in the browser", () => {
     await own.goto(link.pathname + link.search);
     await expect.poll(() => own.locator("html").getAttribute("data-landing")).toBe("self");
     expect(new URL(own.url()).search).toBe("");
-    const { rows: all } = await db.query("select count(*)::int as n from share_landings where referral_code = $1", [code]);
+    const { rows: all } = await shop.pool.query("select count(*)::int as n from share_landings where referral_code = $1", [code]);
     expect(all).toEqual([{ n: 1 }]);
     await sharer.close();
     await friend.close();

@@ -1,10 +1,9 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { openDatabase } from "../../src/db/client.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { stores } from "../../src/db/schema.ts";
 import { type ShopperEvent, shopperEventSchema } from "../../src/events/event.ts";
 import { insertEvents } from "../../src/events/event-store.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The console's Store coupons view (issue 15) in Chromium, on the production bundle, over
@@ -13,8 +12,7 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * out 8 coupons; 2 were redeemed in S1 and 1 in S2. By hand: L 8 claimed, 3 redeemed, 37.5 %;
  * S1 8 claimed (L lists it), 2 redeemed, 25.0 %; S2 8, 1, 12.5 %.
  */
-let shop: StorefrontUnderTest;
-let database: ReturnType<typeof openDatabase>;
+const shop = storefrontForFile();
 
 const run = crypto.randomUUID().slice(0, 8);
 const LIVE = `live-b-${run}`;
@@ -23,9 +21,6 @@ const S2 = `b2-${run}`;
 const HOUR = 3_600_000;
 
 beforeAll(async () => {
-  const vars = inject("stackVars");
-  shop = await StorefrontUnderTest.start(vars);
-  database = openDatabase({ url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY });
   const now = Date.now();
   let serial = 0;
   const event = (type: "coupon_claimed" | "coupon_redeemed", at: number, props: Record<string, string>) =>
@@ -39,7 +34,7 @@ beforeAll(async () => {
     }) as ShopperEvent;
   const couponId = (n: number) => `cpn_${LIVE}_${n}`;
   await insertEvents(
-    database.db,
+    shop.database.db,
     [
       ...Array.from({ length: 8 }, (_, n) => event("coupon_claimed", now - 3 * HOUR, { couponId: couponId(n), livestreamId: LIVE })),
       event("coupon_redeemed", now - 2 * HOUR, { couponId: couponId(0), livestreamId: LIVE, storeId: S1 }),
@@ -49,7 +44,7 @@ beforeAll(async () => {
     now,
   );
   const at = new Date(now);
-  await database.db.insert(stores).values(
+  await shop.database.db.insert(stores).values(
     [
       { id: S1, name: "南京西路店" },
       { id: S2, name: "Pudong store" },
@@ -69,13 +64,6 @@ beforeAll(async () => {
     `livestream:${LIVE}`,
     JSON.stringify({ id: LIVE, title: "双11 直播间", stores: [S1, S2] }),
   );
-});
-afterAll(async () => {
-  await database?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
 async function signIn(page: Page, path = "/admin"): Promise<void> {

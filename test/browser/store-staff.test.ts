@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, type BrowserContext, chromium, type Page, type Route } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { qrPicture, y4mVideo } from "../support/qr-image.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * The staff redemption page `/store` (issue 15) in Chromium, on the production bundle. The
@@ -14,7 +14,8 @@ import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
  * nothing of the fake. The camera is Chromium's fake capture device playing a Y4M video of a
  * QR code generated from a coupon id (qrcode-generator), read by the page's own decoder.
  */
-let shop: StorefrontUnderTest;
+const shop = storefrontForFile();
+
 let cameraBrowser: Browser;
 
 const STORE = { id: "sh-xuhui", name: "徐汇店 Xuhui" };
@@ -33,7 +34,6 @@ const COUPON = {
 } as const;
 
 beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
   // A camera that films a coupon's QR code on a counter, as a phone held over it would.
   const dir = mkdtempSync(join(tmpdir(), "till-camera-"));
   const video = join(dir, "coupon-qr.y4m");
@@ -51,12 +51,9 @@ beforeAll(async () => {
     ],
   });
 });
+
 afterAll(async () => {
   await cameraBrowser?.close();
-  await shop?.stop();
-});
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
 });
 
 /** What the fake API saw: every request's URL and the Idempotency-Keys of the redemptions. */

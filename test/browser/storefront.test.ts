@@ -1,18 +1,11 @@
 import type { Page, Response as PageResponse } from "playwright-core";
 import type { SkuSnapshot } from "../../src/sales/snapshot.ts";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
-import { countClockPongs, recordPaint, screenshotPath, StorefrontUnderTest, pausePageClock } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { countClockPongs, recordPaint, screenshotPath, storefrontForFile, pausePageClock } from "./harness.ts";
 
-let shop: StorefrontUnderTest;
+const shop = storefrontForFile();
 
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
 // Every page of every test here worked under its Content-Security-Policy without a violation.
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
 
 /** First contentful paint as the browser's Performance API reports it. */
 async function firstContentfulPaint(page: Page): Promise<number> {

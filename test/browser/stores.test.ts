@@ -1,10 +1,10 @@
 import type { BrowserContext } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it } from "vitest";
 import { seedDemoStores } from "../../scripts/local/seed-stores.ts";
 import { DEMO_STORES } from "../../src/stores/demo-stores.ts";
 import { STORE_CSV_COLUMNS } from "../../src/stores/store-csv.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * Stores in Chromium (issue 15). The finder on a phone: with the location granted (Playwright's
@@ -13,16 +13,9 @@ import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.t
  * Stores view: a marketer creates a store from the form (each problem next to its field first),
  * imports a CSV whose bad row is named, and issues a staff token shown once.
  */
-let shop: StorefrontUnderTest;
-const vars = inject("stackVars");
+const shop = storefrontForFile();
 
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(vars);
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const vars = inject("stackVars");
 
 const demoSettings = { url: vars.DATABASE_URL, localWsProxy: vars.NEON_WS_PROXY };
 const AUTH = { Authorization: `Bearer ${TEST_SECRETS.ADMIN_TOKEN}`, "Content-Type": "application/json" };

@@ -1,8 +1,8 @@
 import type { Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { TeamCampaign } from "../../src/teams/team-campaign.ts";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.ts";
+import { screenshotPath, storefrontForFile, type TestStaff } from "./harness.ts";
 
 /**
  * The console's Team red packets view (issue 14) in Chromium: a marketer creates a team-up
@@ -12,15 +12,7 @@ import { screenshotPath, StorefrontUnderTest, type TestStaff } from "./harness.t
  * completion rate); an edit makes version 2, a stale save is refused, history and audit in the
  * marketer's units; in Chinese too; an analyst reads it all and is offered no edit.
  */
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;

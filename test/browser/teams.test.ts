@@ -1,21 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { TEST_SECRETS } from "../support/test-secrets.ts";
-import { screenshotPath, StorefrontUnderTest } from "./harness.ts";
+import { screenshotPath, storefrontForFile } from "./harness.ts";
 
 /**
  * Team-up red packets in Chromium (issue 14): a leader starts a team from /teams on a phone,
  * friends open its link and join, the last seat completes it and each page shows its
  * shopper's share. Nothing waits for time: the tests wait for what the pages show.
  */
-let shop: StorefrontUnderTest;
-
-beforeAll(async () => {
-  shop = await StorefrontUnderTest.start(inject("stackVars"));
-});
-afterAll(() => shop?.stop());
-afterEach(() => {
-  expect(shop.cspViolations.splice(0)).toEqual([]);
-});
+const shop = storefrontForFile();
 
 async function seedCampaign(overrides: Record<string, unknown> = {}): Promise<{ id: string; title: string }> {
   const now = Date.now();
