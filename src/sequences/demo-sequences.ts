@@ -66,40 +66,40 @@ export function demoSequences(): SequenceInput[] {
         },
       ],
     },
-    {
-      id: "presale-balance-reminder",
-      name: "预售尾款提醒 · Presale balance reminder",
-      trigger: { kind: "balance_window_opened", segment: null, firstPurchaseOnly: false },
-      // Reminders must reach the shopper inside the window, quiet hours or not: the window may be short.
-      quietHours: null,
-      steps: [
-        {
-          after: { days: 0, hours: 0 },
-          title: { "zh-CN": "尾款开始支付啦", en: "Your balance can be paid now" },
-          body: {
-            "zh-CN": "{name}，您预订的{product}已开始支付尾款，请在截止前付清，逾期订单失效。",
-            en: "Hi {name}, the balance for {product} can be paid now. Pay it before the window closes, or the order is forfeited.",
-          },
-          link: "/orders/{order}",
-        },
-      ],
-    },
-    {
-      id: "presale-balance-last-day",
-      name: "预售尾款最后一天 · Presale balance, last day",
-      trigger: { kind: "balance_window_closing", segment: null, firstPurchaseOnly: false },
-      quietHours: null,
-      steps: [
-        {
-          after: { days: 0, hours: 0 },
-          title: { "zh-CN": "尾款支付最后一天", en: "Last day to pay your balance" },
-          body: {
-            "zh-CN": "{name}，您预订的{product}尾款将在 24 小时内截止，逾期订单失效，请尽快付清。",
-            en: "Hi {name}, the balance for {product} is due within a day. Pay it now, or the order is forfeited.",
-          },
-          link: "/orders/{order}",
-        },
-      ],
-    },
+    presaleReminder("presale-balance-reminder", "预售尾款提醒 · Presale balance reminder", "balance_window_opened", {
+      title: { "zh-CN": "尾款开始支付啦", en: "Your balance can be paid now" },
+      body: {
+        "zh-CN": "{name}，您预订的{product}已开始支付尾款，请在截止前付清，逾期订单失效。",
+        en: "Hi {name}, the balance for {product} can be paid now. Pay it before the window closes, or the order is forfeited.",
+      },
+    }),
+    presaleReminder("presale-balance-last-day", "预售尾款最后一天 · Presale balance, last day", "balance_window_closing", {
+      title: { "zh-CN": "尾款支付最后一天", en: "Last day to pay your balance" },
+      body: {
+        "zh-CN": "{name}，您预订的{product}尾款将在 24 小时内截止，逾期订单失效，请尽快付清。",
+        en: "Hi {name}, the balance for {product} is due within a day. Pay it now, or the order is forfeited.",
+      },
+    }),
   ];
+}
+
+type Words = { "zh-CN": string; en: string };
+
+/**
+ * A presale reminder: one message as the trigger fires, linking to the order. No quiet hours:
+ * it must reach the shopper inside the balance window, which may be short.
+ */
+function presaleReminder(
+  id: string,
+  name: string,
+  kind: "balance_window_opened" | "balance_window_closing",
+  message: { title: Words; body: Words },
+): SequenceInput {
+  return {
+    id,
+    name,
+    trigger: { kind, segment: null, firstPurchaseOnly: false },
+    quietHours: null,
+    steps: [{ after: { days: 0, hours: 0 }, ...message, link: "/orders/{order}" }],
+  };
 }
