@@ -41,10 +41,13 @@ async function row(id: string) {
   return found!;
 }
 
-/** Passes until every upload named is decided (other tests' rows may be queued too). */
+/**
+ * Passes until every upload named is decided. Only those: other tests' uploads share this
+ * database, and one read here would no longer be queued when that test looks for it.
+ */
 async function readUntilDecided(ids: string[]): Promise<void> {
   for (let pass = 0; pass < 20; pass++) {
-    await readQueuedInvoices(database.db, ocr, { limit: 8, now: () => NOW });
+    await readQueuedInvoices(database.db, ocr, { limit: 8, now: () => NOW, only: ids });
     const rows = await Promise.all(ids.map(row));
     if (rows.every((r) => r.status !== "queued")) return;
   }
@@ -170,9 +173,10 @@ describe("the invoice reader", () => {
   it("hands each queued upload to one reader: two readers side by side decide each once", async () => {
     const invoices = Array.from({ length: 6 }, () => freshInvoice());
     const rows = await Promise.all(invoices.map((f) => upload(invoicePdf(printedLines(f)), "application/pdf")));
+    const only = rows.map((r) => r.id);
     await Promise.all([
-      readQueuedInvoices(database.db, ocr, { limit: 6, now: () => NOW }),
-      readQueuedInvoices(database.db, ocr, { limit: 6, now: () => NOW }),
+      readQueuedInvoices(database.db, ocr, { limit: 6, now: () => NOW, only }),
+      readQueuedInvoices(database.db, ocr, { limit: 6, now: () => NOW, only }),
     ]);
     await readUntilDecided(rows.map((r) => r.id));
     const decided = await Promise.all(rows.map((r) => row(r.id)));
