@@ -16,11 +16,6 @@ const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 /** Test artifacts: screenshots and first-contentful-paint numbers (git-ignored, kept by CI). */
 export const ARTIFACTS = join(ROOT, "test-results", "browser");
 
-/**
- * The storefront as a shopper's browser meets it: the production bundle with its static
- * assets on workerd, on a real port, and Debian's Chromium driven by playwright-core
- * (never a downloaded browser).
- */
 export interface StartOptions {
   /**
    * Also run the events consumer Worker on the queue the pages' beacons go to, as deployed, so
@@ -29,6 +24,11 @@ export interface StartOptions {
   eventsConsumer?: boolean;
 }
 
+/**
+ * The storefront as a shopper's browser meets it: the production bundle with its static
+ * assets on workerd, on a real port, and Debian's Chromium driven by playwright-core
+ * (never a downloaded browser).
+ */
 export class StorefrontUnderTest {
   readonly mf: Miniflare;
   readonly baseUrl: string;
