@@ -12,7 +12,7 @@ import { recordChannels, recordStepSent, type StepSend, stepKey } from "../../sr
 import { stepTimes } from "../../src/sequences/schedule.ts";
 import type { Sequence } from "../../src/sequences/sequence.ts";
 import { SequenceCatalog } from "../../src/sequences/sequence-catalog.ts";
-import { orderLink, renderTemplate } from "../../src/sequences/template.ts";
+import { deadlineText, orderLink, renderTemplate } from "../../src/sequences/template.ts";
 import { type EnrolmentStart, newEnrolmentId } from "../../src/sequences/trigger-intake.ts";
 import { externalChannels } from "../../src/channels/external-channels.ts";
 
@@ -221,11 +221,16 @@ export class FollowUp extends DurableObject<Env> {
   /** The step's title and body in the shopper's language, placeholders filled. */
   private async render(step: number, couponId: string | null) {
     const { enrolment, sequence } = this.state;
-    const { locale, sku, orderId } = enrolment!.context;
+    const { locale, sku, orderId, deadline, timeZone } = enrolment!.context;
     const s = sequence!.steps[step]!;
     const sale = sku ? await new SaleCatalog(this.env.SALES).find(sku).catch(() => null) : null;
     const t = messages(locale);
-    const values = { name: t.followUp_nameFallback, product: sale?.title ?? sku ?? t.followUp_productFallback, coupon: couponId ?? "" };
+    const values = {
+      name: t.followUp_nameFallback,
+      product: sale?.title ?? sku ?? t.followUp_productFallback,
+      coupon: couponId ?? "",
+      deadline: deadline === undefined ? "" : deadlineText(deadline, locale, timeZone),
+    };
     return {
       title: renderTemplate(s.title[locale], values),
       body: renderTemplate(s.body[locale], values),

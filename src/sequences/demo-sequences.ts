@@ -69,15 +69,15 @@ export function demoSequences(): SequenceInput[] {
     presaleReminder("presale-balance-reminder", "预售尾款提醒 · Presale balance reminder", "balance_window_opened", {
       title: { "zh-CN": "尾款开始支付啦", en: "Your balance can be paid now" },
       body: {
-        "zh-CN": "{name}，您预订的{product}已开始支付尾款，请在截止前付清，逾期订单失效。",
-        en: "Hi {name}, the balance for {product} can be paid now. Pay it before the window closes, or the order is forfeited.",
+        "zh-CN": "{name}，您预订的{product}已开始支付尾款，请在 {deadline} 前付清，逾期订单失效。",
+        en: "Hi {name}, the balance for {product} can be paid now. Pay it by {deadline}, or the order is forfeited.",
       },
     }),
     presaleReminder("presale-balance-last-day", "预售尾款最后一天 · Presale balance, last day", "balance_window_closing", {
       title: { "zh-CN": "尾款支付最后一天", en: "Last day to pay your balance" },
       body: {
-        "zh-CN": "{name}，您预订的{product}尾款将在 24 小时内截止，逾期订单失效，请尽快付清。",
-        en: "Hi {name}, the balance for {product} is due within a day. Pay it now, or the order is forfeited.",
+        "zh-CN": "{name}，您预订的{product}尾款将于 {deadline} 截止，逾期订单失效，请尽快付清。",
+        en: "Hi {name}, the balance for {product} is due by {deadline}. Pay it now, or the order is forfeited.",
       },
     }),
   ];

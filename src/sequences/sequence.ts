@@ -116,7 +116,7 @@ export function minutesOf(hhmm: string): number {
 
 /**
  * The checks one field cannot make alone: steps in ascending order, placeholders known (and
- * `{coupon}` only where the step grants one), the trigger's options fitting its kind, quiet
+ * `{coupon}` only where the step grants one, `{deadline}` only where the trigger has one), the trigger's options fitting its kind, quiet
  * hours that are a span, a `thenEnrol` that is not the sequence itself.
  */
 function crossFieldIssues(input: unknown): CrossFieldIssue[] {
@@ -161,7 +161,7 @@ function crossFieldIssues(input: unknown): CrossFieldIssue[] {
       for (const lang of ["zh-CN", "en"] as const) {
         const value = text[lang];
         if (typeof value !== "string") continue;
-        for (const message of placeholderProblems(value, { couponGranted: grantsCoupon })) {
+        for (const message of placeholderProblems(value, { couponGranted: grantsCoupon, trigger: trigger.kind })) {
           issues.push({ path: ["steps", i, field, lang], message });
         }
       }

@@ -27,6 +27,8 @@ export interface EnrolmentContext {
   orderId?: string;
   segment?: string;
   teamId?: string;
+  /** When the presale's balance window closes (ms), for `{deadline}`. */
+  deadline?: number;
 }
 
 export interface TakenTriggers {
@@ -127,6 +129,7 @@ function enrolmentOf(sequence: Sequence, trigger: TriggerRow): EnrolmentStart {
     orderId: text(trigger.payload.orderId),
     segment: text(trigger.payload.segment),
     teamId: text(trigger.payload.teamId),
+    deadline: Number.isSafeInteger(trigger.payload.balanceClosesAt) ? (trigger.payload.balanceClosesAt as number) : undefined,
   };
   return {
     id: newEnrolmentId(),

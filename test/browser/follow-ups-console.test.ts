@@ -52,15 +52,22 @@ describe("the console's Follow-ups view", () => {
     await step(page, 1).locator("[name=days]").fill("0");
     for (const field of ["title-zh-CN", "title-en", "body-zh-CN", "body-en"])
       await step(page, 1).locator(`[name=${field}]`).fill("Reminder");
+    // {deadline} previews with a sample date, but only a presale balance trigger carries one.
+    await step(page, 1).locator("[name=body-zh-CN]").fill("请在 {deadline} 前付清");
+    expect(await step(page, 1).locator('.step-preview [data-lang="zh-CN"] p').textContent()).toBe("请在 11月11日 23:59 前付清");
     await page.click("#save-sequence");
     await expect
       .poll(() => page.locator('#sequence-editor .problem[data-for="steps.0.body.en"]').textContent(), POLL)
       .toMatch(/unknown placeholder \{nmae\}/);
     expect(await page.locator('#sequence-editor .problem[data-for="steps.1.after"]').textContent()).toMatch(/steps out of order/);
+    expect(await page.locator('#sequence-editor .problem[data-for="steps.1.body.zh-CN"]').textContent()).toMatch(
+      /\{deadline\} needs a trigger that has one/,
+    );
     await page.screenshot({ path: screenshotPath("follow-ups-builder-problems"), fullPage: true });
 
     await step(page, 0).locator("[name=body-en]").fill("{product} is waiting, {name}");
     await step(page, 1).locator("[name=days]").fill("3");
+    await step(page, 1).locator("[name=body-zh-CN]").fill("Reminder");
     await page.click("#save-sequence");
     const row = page.locator(`#sequence-list tr[data-sequence="${id}"]`);
     await row.waitFor();

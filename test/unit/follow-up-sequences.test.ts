@@ -5,7 +5,7 @@ import { demoCoupons } from "../../src/coupons/demo-coupons.ts";
 import { demoSequences } from "../../src/sequences/demo-sequences.ts";
 import { deferPastQuietHours, stepTimes } from "../../src/sequences/schedule.ts";
 import { type SequenceInput, sequenceDraftSchema, thenLoop, validateSequence } from "../../src/sequences/sequence.ts";
-import { placeholderProblems, renderTemplate } from "../../src/sequences/template.ts";
+import { deadlineText, placeholderProblems, renderTemplate } from "../../src/sequences/template.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -66,9 +66,9 @@ describe("a sequence's validation", () => {
     expect(problems).toEqual(
       expect.arrayContaining([
         "steps.0.title.zh-CN: {coupon} needs the step to grant a coupon (couponTemplate)",
-        "steps.0.body.zh-CN: unknown placeholder {nmae}: use {name}, {product}, {coupon}",
-        "steps.0.body.en: unknown placeholder {Name}: use {name}, {product}, {coupon}",
-        "steps.0.body.en: unknown placeholder {}: use {name}, {product}, {coupon}",
+        "steps.0.body.zh-CN: unknown placeholder {nmae}: use {name}, {product}, {coupon}, {deadline}",
+        "steps.0.body.en: unknown placeholder {Name}: use {name}, {product}, {coupon}, {deadline}",
+        "steps.0.body.en: unknown placeholder {}: use {name}, {product}, {coupon}, {deadline}",
         "steps.1.after: steps out of order: must come later than step 0",
         "steps.1.body.zh-CN: is oversized: at most 500 characters",
         "trigger.segment: only a segment_entered trigger names a segment",
@@ -125,10 +125,30 @@ describe("a sequence's validation", () => {
 
 describe("templates", () => {
   it("fills the placeholders and leaves other text alone", () => {
-    expect(renderTemplate("{name}，{product} 的券 {coupon}", { name: "王芳", product: "口红", coupon: "cpn_1" })).toBe(
-      "王芳，口红 的券 cpn_1",
+    const values = { name: "王芳", product: "口红", coupon: "cpn_1", deadline: "11月11日 23:59" };
+    expect(renderTemplate("{name}，{product} 的券 {coupon}，{deadline} 前有效", values)).toBe(
+      "王芳，口红 的券 cpn_1，11月11日 23:59 前有效",
     );
-    expect(placeholderProblems("{coupon}", { couponGranted: true })).toEqual([]);
+    expect(placeholderProblems("{coupon}", { couponGranted: true, trigger: "order_paid" })).toEqual([]);
+  });
+
+  it("allows {deadline} only where the trigger carries one (the presale balance reminders)", () => {
+    expect(placeholderProblems("by {deadline}", { couponGranted: false, trigger: "balance_window_opened" })).toEqual([]);
+    expect(placeholderProblems("by {deadline}", { couponGranted: false, trigger: "balance_window_closing" })).toEqual([]);
+    expect(placeholderProblems("by {deadline}", { couponGranted: false, trigger: "order_paid" })).toEqual([
+      "{deadline} needs a trigger that has one: balance_window_opened or balance_window_closing",
+    ]);
+  });
+
+  it("writes a deadline in the shopper's zone and language", () => {
+    // 2026-11-28 12:00 UTC: 20:00 in Shanghai, 07:00 in New York (EST, UTC-5), 17:30 in Kolkata.
+    const at = Date.UTC(2026, 10, 28, 12, 0);
+    expect(deadlineText(at, "zh-CN", "Asia/Shanghai")).toBe("11月28日 20:00");
+    expect(deadlineText(at, "en", "Asia/Shanghai")).toBe("Nov 28, 20:00 (UTC+8)");
+    expect(deadlineText(at, "en", "America/New_York")).toBe("Nov 28, 07:00 (UTC-5)");
+    expect(deadlineText(at, "en", "Asia/Kolkata")).toBe("Nov 28, 17:30 (UTC+5:30)");
+    // Midnight reads 00:00 (never 24:00), on the new day.
+    expect(deadlineText(Date.UTC(2026, 10, 28, 16, 0), "zh-CN", "Asia/Shanghai")).toBe("11月29日 00:00");
   });
 });
 

@@ -165,7 +165,12 @@ export class SequenceForm implements EditForm<Sequence, SequenceDraftInput> {
     // Each language's message with that language's sample shopper and product.
     const values = (lang: (typeof LANGS)[number]) => {
       const sample = sequenceWords(lang);
-      return { name: sample.sampleName, product: sample.sampleProduct, coupon: value("couponTemplate") ? sample.sampleCoupon : "" };
+      return {
+        name: sample.sampleName,
+        product: sample.sampleProduct,
+        coupon: value("couponTemplate") ? sample.sampleCoupon : "",
+        deadline: sample.sampleDeadline,
+      };
     };
     row
       .querySelector(".step-preview")!
