@@ -5,6 +5,7 @@ import { databaseSettings } from "../../src/config.ts";
 import { CouponCatalog } from "../../src/coupons/coupon-catalog.ts";
 import { withDatabase } from "../../src/db/client.ts";
 import { messages } from "../../src/i18n/messages.ts";
+import { deadlineText } from "../../src/presale-view/countdown-text.ts";
 import { redactSecrets } from "../../src/redact.ts";
 import { SaleCatalog } from "../../src/sales/sale-catalog.ts";
 import { exited, nextWake, type Progress, runDueSteps, START, type StepOutcome, stepSent } from "../../src/sequences/enrolment.ts";
@@ -12,7 +13,7 @@ import { recordChannels, recordStepSent, type StepSend, stepKey } from "../../sr
 import { stepTimes } from "../../src/sequences/schedule.ts";
 import type { Sequence } from "../../src/sequences/sequence.ts";
 import { SequenceCatalog } from "../../src/sequences/sequence-catalog.ts";
-import { deadlineText, orderLink, renderTemplate } from "../../src/sequences/template.ts";
+import { orderLink, renderTemplate } from "../../src/sequences/template.ts";
 import { type EnrolmentStart, newEnrolmentId } from "../../src/sequences/trigger-intake.ts";
 import { externalChannels } from "../../src/channels/external-channels.ts";
 
@@ -221,7 +222,7 @@ export class FollowUp extends DurableObject<Env> {
   /** The step's title and body in the shopper's language, placeholders filled. */
   private async render(step: number, couponId: string | null) {
     const { enrolment, sequence } = this.state;
-    const { locale, sku, orderId, deadline, timeZone } = enrolment!.context;
+    const { locale, sku, orderId, deadline } = enrolment!.context;
     const s = sequence!.steps[step]!;
     const sale = sku ? await new SaleCatalog(this.env.SALES).find(sku).catch(() => null) : null;
     const t = messages(locale);
@@ -229,7 +230,8 @@ export class FollowUp extends DurableObject<Env> {
       name: t.followUp_nameFallback,
       product: sale?.title ?? sku ?? t.followUp_productFallback,
       coupon: couponId ?? "",
-      deadline: deadline === undefined ? "" : deadlineText(deadline, locale, timeZone),
+      // As the order page writes it (the shop's zone), so the message and the page agree.
+      deadline: deadline === undefined ? "" : deadlineText(deadline, locale),
     };
     return {
       title: renderTemplate(s.title[locale], values),

@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Database } from "../db/client.ts";
 import { orders, sequenceTriggers } from "../db/schema.ts";
-import { type TriggerKind, triggerId } from "./trigger-kinds.ts";
+import { type PRESALE_BALANCE_TRIGGERS, type TriggerKind, triggerId } from "./trigger-kinds.ts";
 
 /** Orders one scan raises at most, per kind: a backlog (a big presale's window opening) drains over a few minutes. */
 export const BALANCE_SCAN_LIMIT = 500;
@@ -19,7 +19,7 @@ const closesAt = sql`(o.presale->>'balanceClosesAt')::bigint`;
  * The moment each presale trigger is due for an order (in ms): the balance window opening, and
  * the last day before it closes (only when that comes after the opening).
  */
-const DUE_AT: Record<Extract<TriggerKind, "balance_window_opened" | "balance_window_closing">, { at: SQL; when: SQL }> = {
+const DUE_AT: Record<(typeof PRESALE_BALANCE_TRIGGERS)[number], { at: SQL; when: SQL }> = {
   balance_window_opened: { at: opensAt, when: sql`true` },
   balance_window_closing: {
     at: sql`(${closesAt} - ${BALANCE_CLOSING_NOTICE_MS})`,

@@ -72,7 +72,7 @@ const en = {
   sampleName: "Wang Fang",
   sampleProduct: "Silk lipstick",
   sampleCoupon: "cpn_sample",
-  sampleDeadline: "Nov 11, 23:59 (UTC+8)",
+  sampleDeadline: "11 Nov, 23:59",
   fixFields: "Fix these before saving:",
   notSaved: "Not saved:",
   stale: "Someone saved version {version} meanwhile: close and edit again.",

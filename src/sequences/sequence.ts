@@ -116,8 +116,9 @@ export function minutesOf(hhmm: string): number {
 
 /**
  * The checks one field cannot make alone: steps in ascending order, placeholders known (and
- * `{coupon}` only where the step grants one, `{deadline}` only where the trigger has one), the trigger's options fitting its kind, quiet
- * hours that are a span, a `thenEnrol` that is not the sequence itself.
+ * `{coupon}` only where the step grants one, `{deadline}` only where the trigger has one), the
+ * trigger's options fitting its kind, quiet hours that are a span, a `thenEnrol` that is not
+ * the sequence itself.
  */
 function crossFieldIssues(input: unknown): CrossFieldIssue[] {
   if (!isRecord(input)) return [];

@@ -1,5 +1,4 @@
-import { localDateTimeAt, zoneOffset } from "../calendar.ts";
-import type { TriggerKind } from "./trigger-kinds.ts";
+import { PRESALE_BALANCE_TRIGGERS, type TriggerKind } from "./trigger-kinds.ts";
 
 /**
  * A step's message template (issue 17): text with placeholders in braces, filled per shopper
@@ -13,9 +12,6 @@ export type PlaceholderValues = Record<Placeholder, string>;
 
 const BRACES = /\{([^{}]*)\}/g;
 
-/** The triggers whose enrolments know a deadline to fill `{deadline}` with. */
-export const DEADLINE_TRIGGERS: readonly TriggerKind[] = ["balance_window_opened", "balance_window_closing"];
-
 /**
  * What is wrong with a template's placeholders, each once: `{coupon}` needs the step to grant a
  * coupon, `{deadline}` a trigger that carries one.
@@ -27,8 +23,8 @@ export function placeholderProblems(text: string, step: { couponGranted: boolean
       problems.add(`unknown placeholder {${name}}: use ${PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`);
     } else if (name === "coupon" && !step.couponGranted) {
       problems.add("{coupon} needs the step to grant a coupon (couponTemplate)");
-    } else if (name === "deadline" && !DEADLINE_TRIGGERS.includes(step.trigger as TriggerKind)) {
-      problems.add(`{deadline} needs a trigger that has one: ${DEADLINE_TRIGGERS.join(" or ")}`);
+    } else if (name === "deadline" && !(PRESALE_BALANCE_TRIGGERS as readonly TriggerKind[]).includes(step.trigger as TriggerKind)) {
+      problems.add(`{deadline} needs a trigger that has one: ${PRESALE_BALANCE_TRIGGERS.join(" or ")}`);
     }
   }
   return [...problems];
@@ -48,23 +44,4 @@ export function renderTemplate(text: string, values: PlaceholderValues): string 
 export function orderLink(link: string | null, orderId: string | undefined): string | null {
   if (link === null || !link.includes("{order}")) return link;
   return orderId ? link.replaceAll("{order}", encodeURIComponent(orderId)) : null;
-}
-
-const MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-
-/**
- * A deadline as a message says it, in the shopper's zone: "11月28日 20:00" or
- * "Nov 28, 20:00 (UTC+8)". Built from the calendar's parts rather than Intl's own patterns,
- * which differ between ICU versions (Node's and workerd's).
- */
-export function deadlineText(at: number, locale: "zh-CN" | "en", timeZone: string): string {
-  const { month, day, hour, minute } = localDateTimeAt(at, timeZone);
-  const time = `${String(hour).padStart(2, "0")}:${String(minute).padStart(2, "0")}`;
-  if (locale === "zh-CN") return `${month}月${day}日 ${time}`;
-  const offsetMinutes = Math.round(zoneOffset(at, timeZone) / 60_000);
-  const sign = offsetMinutes < 0 ? "-" : "+";
-  const hours = Math.floor(Math.abs(offsetMinutes) / 60);
-  const minutes = Math.abs(offsetMinutes) % 60;
-  const offset = `UTC${sign}${hours}${minutes ? `:${String(minutes).padStart(2, "0")}` : ""}`;
-  return `${MONTHS_EN[month - 1]} ${day}, ${time} (${offset})`;
 }

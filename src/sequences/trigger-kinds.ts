@@ -15,6 +15,9 @@ export const TRIGGER_KINDS = [
 ] as const;
 export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
+/** The presale's balance reminders: the triggers whose payload carries `balanceClosesAt`, for `{deadline}`. */
+export const PRESALE_BALANCE_TRIGGERS = ["balance_window_opened", "balance_window_closing"] as const satisfies readonly TriggerKind[];
+
 /**
  * The shopper events that raise a trigger, and which. An order cancelled or expired was never
  * paid (a paid order is refunded, not cancelled), so both are a checkout abandoned. The

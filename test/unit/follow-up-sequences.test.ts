@@ -5,7 +5,7 @@ import { demoCoupons } from "../../src/coupons/demo-coupons.ts";
 import { demoSequences } from "../../src/sequences/demo-sequences.ts";
 import { deferPastQuietHours, stepTimes } from "../../src/sequences/schedule.ts";
 import { type SequenceInput, sequenceDraftSchema, thenLoop, validateSequence } from "../../src/sequences/sequence.ts";
-import { deadlineText, placeholderProblems, renderTemplate } from "../../src/sequences/template.ts";
+import { placeholderProblems, renderTemplate } from "../../src/sequences/template.ts";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -138,17 +138,6 @@ describe("templates", () => {
     expect(placeholderProblems("by {deadline}", { couponGranted: false, trigger: "order_paid" })).toEqual([
       "{deadline} needs a trigger that has one: balance_window_opened or balance_window_closing",
     ]);
-  });
-
-  it("writes a deadline in the shopper's zone and language", () => {
-    // 2026-11-28 12:00 UTC: 20:00 in Shanghai, 07:00 in New York (EST, UTC-5), 17:30 in Kolkata.
-    const at = Date.UTC(2026, 10, 28, 12, 0);
-    expect(deadlineText(at, "zh-CN", "Asia/Shanghai")).toBe("11月28日 20:00");
-    expect(deadlineText(at, "en", "Asia/Shanghai")).toBe("Nov 28, 20:00 (UTC+8)");
-    expect(deadlineText(at, "en", "America/New_York")).toBe("Nov 28, 07:00 (UTC-5)");
-    expect(deadlineText(at, "en", "Asia/Kolkata")).toBe("Nov 28, 17:30 (UTC+5:30)");
-    // Midnight reads 00:00 (never 24:00), on the new day.
-    expect(deadlineText(Date.UTC(2026, 10, 28, 16, 0), "zh-CN", "Asia/Shanghai")).toBe("11月29日 00:00");
   });
 });
 
